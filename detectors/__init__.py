@@ -1,0 +1,1 @@
+"""Detectors for PII, secrets, confidential data and prompt injection (see issue 3)."""

@@ -1,0 +1,55 @@
+"""Assemble the two aiohttp applications: the API listener and the admin listener."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aiohttp import web
+
+from gateway.endpoints import ENDPOINTS
+from gateway.handlers import endpoint_handler, get_model, list_models
+from gateway.middleware import exchange_middleware
+from gateway.providers import Credential
+from gateway.settings import Settings
+from gateway.state import CREDENTIALS, SETTINGS, STATE, gateway_context
+
+GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)
+
+
+def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.Application:
+    # client_max_size is aiohttp's own guard for bodies without a Content-Length.
+    app = web.Application(client_max_size=settings.limits.max_body_bytes, middlewares=[exchange_middleware])
+    app[SETTINGS] = settings
+    app[CREDENTIALS] = credentials
+    app.cleanup_ctx.append(gateway_context)
+    for endpoint in ENDPOINTS:
+        app.router.add_post(endpoint.path, endpoint_handler(endpoint))
+    app.router.add_get("/v1/models", list_models)
+    app.router.add_get("/v1/models/{model:.+}", get_model)
+    return app
+
+
+def build_admin_app(gateway: web.Application) -> web.Application:
+    admin = web.Application()
+    admin[GATEWAY] = gateway
+    admin.router.add_get("/healthz", healthz)
+    admin.router.add_get("/readyz", readyz)
+    return admin
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready when the policy is loaded, keys are fresh and we are not draining."""
+    state = request.app[GATEWAY].get(STATE)
+    checks = {
+        "started": state is not None,
+        "key_store": state is not None and state.authenticator.healthy,
+        "accepting": state is not None and not state.draining,
+    }
+    body: dict[str, object] = {"status": "ready" if all(checks.values()) else "not_ready", "checks": checks}
+    if state is not None:
+        body["policy_version"] = state.policy.version
+    return web.json_response(body, status=200 if all(checks.values()) else 503)

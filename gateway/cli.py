@@ -1,0 +1,141 @@
+"""The ``aigw`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gateway.errors import ConfigError
+from gateway.keystore import KeyStore
+from gateway.logs import configure_logging
+from gateway.providers import resolve_credentials
+from gateway.server import serve
+from gateway.settings import Settings, load_settings
+
+EXIT_CONFIG = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config, os.environ)
+        result: int = args.run(args, settings)
+        return result
+    except ConfigError as exc:
+        print(f"aigw: configuration error\n{exc}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+def _parser() -> argparse.ArgumentParser:
+    config = argparse.ArgumentParser(add_help=False)
+    default = os.environ.get("AIGW_CONFIG")
+    config.add_argument(
+        "--config",
+        type=Path,
+        default=Path(default) if default else None,
+        help="settings file (default: $AIGW_CONFIG, else the embedded defaults)",
+    )
+    parser = argparse.ArgumentParser(prog="aigw", description="AI-usage security gateway")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", parents=[config], help="run the gateway")
+    p.set_defaults(run=_serve)
+
+    p = sub.add_parser("config", help="inspect settings").add_subparsers(required=True, metavar="ACTION")
+    show = p.add_parser("show", parents=[config], help="print the effective settings (no secrets are in them)")
+    show.set_defaults(run=_config_show)
+
+    keys = sub.add_parser("keys", help="manage per-employee gateway keys").add_subparsers(required=True, metavar="ACTION")
+    create = keys.add_parser("create", parents=[config], help="create a key and print it once")
+    create.add_argument("--user", required=True)
+    create.add_argument("--group", action="append", default=[], help="repeat for several groups")
+    create.set_defaults(run=_keys_create)
+    listing = keys.add_parser("list", parents=[config], help="list keys (never their secrets)")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=_keys_list)
+    revoke = keys.add_parser("revoke", parents=[config], help="revoke a key by its id")
+    revoke.add_argument("key_id")
+    revoke.set_defaults(run=_keys_revoke)
+    return parser
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    configure_logging(settings.log)
+    credentials = resolve_credentials(settings, os.environ)
+    _run(serve(settings, credentials))
+    return 0
+
+
+def _run(coro: Coroutine[Any, Any, None]) -> None:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency on every supported platform
+        asyncio.run(coro)
+    else:
+        uvloop.run(coro)
+
+
+def _config_show(args: argparse.Namespace, settings: Settings) -> int:
+    print(yaml.safe_dump(settings.model_dump(mode="json"), sort_keys=False), end="")
+    return 0
+
+
+def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.user.strip():
+        print("aigw: --user must not be empty", file=sys.stderr)
+        return EXIT_CONFIG
+    store = KeyStore(settings.store.sqlite_path)
+    try:
+        record, key = store.create(args.user.strip(), tuple(dict.fromkeys(g.strip() for g in args.group if g.strip())))
+    finally:
+        store.close()
+    print(key)
+    groups = ", ".join(record.groups) or "(none: the policy's default group applies)"
+    print(f"created key {record.key_id} for {record.user}, groups: {groups}. It is shown only this once.", file=sys.stderr)
+    return 0
+
+
+def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
+    store = KeyStore(settings.store.sqlite_path)
+    try:
+        records = store.list()
+    finally:
+        store.close()
+    rows = [
+        {"key_id": r.key_id, "user": r.user, "groups": list(r.groups), "created_at": r.created_at, "revoked_at": r.revoked_at}
+        for r in records
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'KEY ID':<14} {'USER':<24} {'GROUPS':<30} {'CREATED':<26} STATUS")
+    for row in rows:
+        status = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+        print(f"{row['key_id']:<14} {row['user']:<24} {','.join(row['groups']):<30} {row['created_at']:<26} {status}")
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    store = KeyStore(settings.store.sqlite_path)
+    try:
+        revoked = store.revoke(args.key_id)
+    finally:
+        store.close()
+    if not revoked:
+        print(f"aigw: no active key with id {args.key_id}", file=sys.stderr)
+        return 1
+    print(f"revoked key {args.key_id}; running gateways stop accepting it within seconds", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""Every error the gateway answers with, defined once and rendered once.
+
+Handlers and providers raise a ``GatewayError``; the error middleware renders it in
+the caller's API shape (OpenAI or Anthropic). Messages are written by us and never
+carry prompt text, keys or other request content.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Mapping
+
+from aiohttp import web
+
+
+class ApiFormat(enum.Enum):
+    OPENAI = "openai"
+    ANTHROPIC = "anthropic"
+
+
+class GatewayError(Exception):
+    """Base class: an HTTP status plus the type/code each API uses for it."""
+
+    status: int = 500
+    openai_type: str = "api_error"
+    anthropic_type: str = "api_error"
+    code: str | None = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.param = param
+        self.headers: dict[str, str] = dict(headers or {})
+
+
+class InvalidRequest(GatewayError):
+    status = 400
+    openai_type = "invalid_request_error"
+    anthropic_type = "invalid_request_error"
+
+
+class AuthenticationFailed(GatewayError):
+    status = 401
+    openai_type = "invalid_request_error"
+    anthropic_type = "authentication_error"
+    code = "invalid_api_key"
+
+
+class PolicyDenied(GatewayError):
+    status = 403
+    openai_type = "permission_error"
+    anthropic_type = "permission_error"
+    code = "policy_violation"
+
+
+class NotFound(GatewayError):
+    status = 404
+    openai_type = "invalid_request_error"
+    anthropic_type = "not_found_error"
+    code = "not_found"
+
+
+class MethodNotAllowed(GatewayError):
+    status = 405
+    openai_type = "invalid_request_error"
+    anthropic_type = "invalid_request_error"
+    code = "method_not_allowed"
+
+
+class PayloadTooLarge(GatewayError):
+    status = 413
+    openai_type = "invalid_request_error"
+    anthropic_type = "request_too_large"
+    code = "request_too_large"
+
+
+class InternalError(GatewayError):
+    status = 500
+    code = "internal_error"
+
+
+class UpstreamUnavailable(GatewayError):
+    status = 502
+    code = "upstream_unavailable"
+
+
+class ServiceUnavailable(GatewayError):
+    status = 503
+    anthropic_type = "overloaded_error"
+    code = "service_unavailable"
+
+
+class UpstreamTimeout(GatewayError):
+    status = 504
+    openai_type = "timeout_error"
+    anthropic_type = "timeout_error"
+    code = "upstream_timeout"
+
+
+def error_payload(err: GatewayError, fmt: ApiFormat, request_id: str) -> dict[str, object]:
+    """The JSON body for ``err`` in the shape the caller's SDK parses."""
+    if fmt is ApiFormat.ANTHROPIC:
+        return {
+            "type": "error",
+            "error": {"type": err.anthropic_type, "message": err.message},
+            "request_id": request_id,
+        }
+    return {
+        "error": {
+            "message": err.message,
+            "type": err.openai_type,
+            "param": err.param,
+            "code": err.code,
+        }
+    }
+
+
+def render_error(err: GatewayError, fmt: ApiFormat, request_id: str) -> web.Response:
+    headers = {**err.headers, "x-request-id": request_id}
+    return web.json_response(error_payload(err, fmt, request_id), status=err.status, headers=headers)
+
+
+def render_stream_error(err: GatewayError, fmt: ApiFormat, request_id: str) -> bytes:
+    """An SSE error event, for failures after a stream's headers were sent.
+
+    Both SDKs raise on it: OpenAI's on a ``data:`` object with an ``error`` key,
+    Anthropic's on an ``event: error``.
+    """
+    data = json.dumps(error_payload(err, fmt, request_id), separators=(",", ":"))
+    if fmt is ApiFormat.ANTHROPIC:
+        return f"event: error\ndata: {data}\n\n".encode()
+    return f"data: {data}\n\n".encode()
+
+
+class ConfigProblem:
+    """One thing wrong with a settings or policy file, located as precisely as we can."""
+
+    __slots__ = ("source", "line", "column", "path", "message")
+
+    def __init__(self, source: str, path: str, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.source = source
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        key = f" {self.path}:" if self.path else ""
+        return f"{where}:{key} {self.message}"
+
+
+class ConfigError(Exception):
+    """A settings or policy file (or environment override) that cannot be used."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))

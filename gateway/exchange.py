@@ -1,0 +1,62 @@
+"""What the gateway learns about one request as it handles it; logged once at the end."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.errors import ApiFormat
+from gateway.identity import Identity
+
+MAX_LOGGED_MODEL_LENGTH = 100
+
+
+def new_request_id() -> str:
+    return "req_" + secrets.token_hex(12)
+
+
+@dataclass
+class Exchange:
+    api: ApiFormat
+    request_id: str = field(default_factory=new_request_id)
+    started: float = field(default_factory=time.perf_counter)
+    endpoint: str | None = None
+    identity: Identity | None = None
+    model: str | None = None
+    provider: str | None = None
+    decision: str | None = None
+    rule: str | None = None
+    policy_version: str | None = None
+    stream: bool = False
+    status: int = 0
+    upstream_ms: float | None = None
+    outcome: str = "ok"
+    error_code: str | None = None
+
+    def log_fields(self) -> dict[str, Any]:
+        """Metadata only: never request or response content."""
+        fields: dict[str, Any] = {
+            "request_id": self.request_id,
+            "endpoint": self.endpoint,
+            "status": self.status,
+            "outcome": self.outcome,
+            "duration_ms": round((time.perf_counter() - self.started) * 1000, 3),
+        }
+        if self.identity is not None:
+            fields.update(user=self.identity.user, groups=list(self.identity.groups), auth=self.identity.method)
+        if self.model is not None:
+            fields["model"] = self.model[:MAX_LOGGED_MODEL_LENGTH]
+        optional = {
+            "provider": self.provider,
+            "decision": self.decision,
+            "rule": self.rule,
+            "policy_version": self.policy_version,
+            "upstream_ms": self.upstream_ms,
+            "error_code": self.error_code,
+        }
+        fields.update({k: v for k, v in optional.items() if v is not None})
+        if self.stream:
+            fields["stream"] = True
+        return fields

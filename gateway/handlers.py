@@ -1,0 +1,177 @@
+"""The API handlers: authenticate, parse, route, apply the policy, forward, relay."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from aiohttp import ClientConnectionResetError, web
+
+from gateway.endpoints import Endpoint
+from gateway.errors import ApiFormat, GatewayError, InvalidRequest, NotFound, PayloadTooLarge, PolicyDenied, render_stream_error
+from gateway.exchange import Exchange
+from gateway.identity import Identity
+from gateway.middleware import EXCHANGE
+from gateway.policy import denial_message
+from gateway.providers import UpstreamCall, UpstreamReply
+from gateway.providers.http import forwardable_headers
+from gateway.state import STATE, GatewayState
+
+log = structlog.get_logger("aigw")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def endpoint_handler(endpoint: Endpoint) -> Handler:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return await proxy(request, endpoint)
+
+    return handle
+
+
+async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
+    state, exchange = request.app[STATE], request[EXCHANGE]
+    exchange.endpoint = endpoint.name
+    exchange.identity = identity = await state.authenticator.authenticate(request)
+    body, raw = await _read_json(request, state.settings.limits.max_body_bytes)
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise InvalidRequest("Missing required parameter: 'model'.", param="model", code="missing_model")
+    exchange.model, exchange.stream = model, body.get("stream") is True
+    route = state.router.resolve(model)
+    if route is None:
+        raise NotFound(f"No provider on this gateway serves model '{model[:100]}'.", param="model", code="model_not_found")
+    exchange.provider = route.provider
+    provider = state.providers[route.provider]
+    if endpoint.api not in provider.formats:
+        raise InvalidRequest(
+            f"Model '{model[:100]}' is served by provider '{provider.name}', which does not speak the "
+            f"{endpoint.api.value} API used by {endpoint.path}.",
+            param="model",
+            code="api_mismatch",
+        )
+    _authorize(state, exchange, identity, route.provider, route.model)
+    if route.explicit:  # the provider knows the model without our provider/ prefix
+        body, raw = {**body, "model": route.model}, None
+    call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
+    sent = time.perf_counter()
+    reply = await provider.send(call)
+    exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
+    return await _relay(request, reply, exchange)
+
+
+def _authorize(state: GatewayState, exchange: Exchange, identity: Identity, provider: str, model: str) -> None:
+    policy = state.policy
+    decision = policy.check_tool(identity.groups, provider, model)
+    exchange.decision = "allow" if decision.allowed else "deny"
+    exchange.rule, exchange.policy_version = decision.rule, policy.version
+    if not decision.allowed:
+        log.warning(
+            "policy_decision",
+            request_id=exchange.request_id,
+            decision="deny",
+            violation="unapproved_model",
+            rule=decision.rule,
+            policy=policy.id,
+            policy_version=policy.version,
+            user=identity.user,
+            groups=list(decision.groups),
+            provider=provider,
+            model=model[:100],
+        )
+        raise PolicyDenied(denial_message(decision, policy, provider, model), param="model", code="model_not_approved")
+
+
+async def _read_json(request: web.Request, limit: int) -> tuple[dict[str, Any], bytes]:
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"Request body is {request.content_length} bytes; this gateway accepts at most {limit}.")
+    raw = await request.read()  # aiohttp enforces client_max_size for chunked bodies
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise InvalidRequest(f"Request body is not valid JSON{where}.", code="invalid_json") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("Request body must be a JSON object.", code="invalid_json")
+    return body, raw
+
+
+async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange) -> web.StreamResponse:
+    headers = {**reply.headers, "x-request-id": exchange.request_id}
+    if reply.stream is None:
+        if reply.status >= 400:
+            exchange.outcome = "upstream_error"
+        return web.Response(body=reply.body, status=reply.status, headers=headers)
+    response = web.StreamResponse(status=reply.status, headers={**headers, "cache-control": "no-cache"})
+    await response.prepare(request)
+    try:
+        async for chunk in reply.stream:
+            await response.write(chunk)
+    except GatewayError as err:
+        exchange.outcome, exchange.error_code = "stream_error", err.code
+        await _write_quietly(response, render_stream_error(err, exchange.api, exchange.request_id))
+    except (ClientConnectionResetError, ConnectionResetError):
+        exchange.outcome = "client_disconnected"
+    finally:
+        await reply.stream.aclose()
+    if exchange.outcome != "client_disconnected":
+        await _write_quietly(response, None)
+    return response
+
+
+async def _write_quietly(response: web.StreamResponse, data: bytes | None) -> None:
+    try:
+        if data is not None:
+            await response.write(data)
+        else:
+            await response.write_eof()
+    except (ClientConnectionResetError, ConnectionResetError):
+        pass
+
+
+async def list_models(request: web.Request) -> web.Response:
+    state, exchange = request.app[STATE], request[EXCHANGE]
+    exchange.endpoint = "models"
+    exchange.identity = identity = await state.authenticator.authenticate(request)
+    models = _visible_models(state, identity)
+    if exchange.api is ApiFormat.ANTHROPIC:
+        data = [_anthropic_model(model_id) for model_id, _ in models]
+        first, last = (data[0]["id"], data[-1]["id"]) if data else (None, None)
+        return web.json_response({"data": data, "has_more": False, "first_id": first, "last_id": last})
+    return web.json_response({"object": "list", "data": [_openai_model(m, p) for m, p in models]})
+
+
+async def get_model(request: web.Request) -> web.Response:
+    state, exchange = request.app[STATE], request[EXCHANGE]
+    exchange.endpoint = "models.retrieve"
+    exchange.identity = identity = await state.authenticator.authenticate(request)
+    wanted = request.match_info["model"]
+    for model_id, provider in _visible_models(state, identity):
+        if model_id == wanted:
+            body = _anthropic_model(model_id) if exchange.api is ApiFormat.ANTHROPIC else _openai_model(model_id, provider)
+            return web.json_response(body)
+    raise NotFound(f"The model '{wanted[:100]}' does not exist or you do not have access to it.", code="model_not_found")
+
+
+def _visible_models(state: GatewayState, identity: Identity) -> list[tuple[str, str]]:
+    """Catalogue models the caller may use, named so that they route where listed."""
+    out: list[tuple[str, str]] = []
+    for name, provider in state.providers.items():
+        if not provider.available:
+            continue
+        for model in provider.models:
+            route = state.router.resolve(model)
+            model_id = model if route is not None and route.provider == name else f"{name}/{model}"
+            if state.policy.check_tool(identity.groups, name, model).allowed:
+                out.append((model_id, name))
+    return out
+
+
+def _openai_model(model_id: str, provider: str) -> dict[str, Any]:
+    return {"id": model_id, "object": "model", "created": 0, "owned_by": provider}
+
+
+def _anthropic_model(model_id: str) -> dict[str, Any]:
+    return {"type": "model", "id": model_id, "display_name": model_id, "created_at": "1970-01-01T00:00:00Z"}

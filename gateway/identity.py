@@ -1,0 +1,134 @@
+"""Who is calling: a gateway key, or (behind an SSO proxy) trusted identity headers.
+
+Keys are checked against an in-memory copy of the key store, refreshed whenever
+the store changes, so the hot path does no I/O and revocations apply within
+``identity.key_refresh_interval_s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from aiohttp import web
+
+from gateway.errors import AuthenticationFailed
+from gateway.keystore import KeyRecord, KeyStore, parse_key
+from gateway.settings import IdentitySettings
+
+MAX_USER_LENGTH = 256
+# An unknown key id triggers at most this many store reads a second, so a caller
+# spraying made-up keys cannot turn authentication into database load.
+MIN_SECONDS_BETWEEN_MISS_REFRESHES = 0.25
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: str
+    groups: tuple[str, ...]
+    method: Literal["key", "trusted_header"]
+    key_id: str | None = None
+
+
+class Authenticator:
+    def __init__(self, settings: IdentitySettings, store: KeyStore) -> None:
+        self._settings = settings
+        self._store = store
+        self._keys: dict[str, KeyRecord] = {}
+        self._version: int | None = None
+        self._last_refresh = 0.0
+        self._refresh_lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._trusted = settings.trusted_header.trusted_proxies if "trusted_header" in settings.modes else ()
+
+    async def start(self) -> None:
+        await self.refresh()
+        self._task = asyncio.create_task(self._refresh_forever())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    @property
+    def healthy(self) -> bool:
+        return time.monotonic() - self._last_refresh < 5 * self._settings.key_refresh_interval_s + 1
+
+    async def refresh(self) -> None:
+        async with self._refresh_lock:
+            version = await asyncio.to_thread(self._store.data_version)
+            if version != self._version:
+                self._keys = await asyncio.to_thread(self._store.active)
+                self._version = version
+            self._last_refresh = time.monotonic()
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.key_refresh_interval_s)
+            with contextlib.suppress(Exception):  # a failed read keeps the last good copy
+                await self.refresh()
+
+    async def authenticate(self, request: web.Request) -> Identity:
+        from_header = self._identity_from_headers(request)
+        if from_header is not None:
+            return from_header
+        if "keys" not in self._settings.modes:
+            raise AuthenticationFailed("This gateway accepts only requests through the company's SSO proxy.")
+        presented = _presented_key(request)
+        if presented is None:
+            raise AuthenticationFailed(
+                "Missing gateway API key: send your gateway key as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.",
+                code="missing_api_key",
+            )
+        parsed = parse_key(presented)
+        if parsed is None:
+            raise AuthenticationFailed(
+                "That is not a gateway API key. Use the key the gateway issued you (it starts with 'aigw_'); "
+                "provider keys are held by the gateway and are not accepted here."
+            )
+        record = await self._lookup(parsed[0])
+        if record is None or not record.matches(parsed[1]):
+            raise AuthenticationFailed("Invalid or revoked gateway API key.")
+        return Identity(record.user, record.groups, "key", record.key_id)
+
+    async def _lookup(self, key_id: str) -> KeyRecord | None:
+        record = self._keys.get(key_id)
+        if record is None and time.monotonic() - self._last_refresh > MIN_SECONDS_BETWEEN_MISS_REFRESHES:
+            await self.refresh()  # the key may have been created since the last refresh
+            record = self._keys.get(key_id)
+        return record
+
+    def _identity_from_headers(self, request: web.Request) -> Identity | None:
+        """Identity headers count only when they come from a configured proxy address."""
+        if not self._trusted or request.remote is None:
+            return None
+        try:
+            peer = ipaddress.ip_address(request.remote)
+        except ValueError:
+            return None
+        if not any(peer in net for net in self._trusted):
+            return None
+        conf = self._settings.trusted_header
+        user = request.headers.get(conf.user_header, "").strip()
+        if not user or len(user) > MAX_USER_LENGTH:
+            return None
+        raw_groups = request.headers.get(conf.groups_header, "")
+        groups = tuple(g for g in (p.strip() for p in raw_groups.replace(";", ",").split(",")) if g)
+        return Identity(user, groups, "trusted_header")
+
+
+def _presented_key(request: web.Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    for header in ("x-api-key", "api-key"):
+        value = request.headers.get(header, "").strip()
+        if value:
+            return value
+    return None

@@ -1,0 +1,121 @@
+"""Per-employee gateway keys, kept in SQLite as salted hashes only.
+
+A key looks like ``aigw_<key id>_<secret>``. The key id is public (it is how a key
+is listed and revoked); the secret is 256 random bits, shown once at creation and
+stored as HMAC-SHA256(salt, secret). A fast keyed hash is right here: the secret
+is random, not a password, so there is nothing to brute-force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+KEY_PREFIX = "aigw"
+KEY_ID_BYTES = 6
+SECRET_BYTES = 32
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_id     TEXT PRIMARY KEY,
+    user_name  TEXT NOT NULL,
+    groups     TEXT NOT NULL,
+    salt       BLOB NOT NULL,
+    digest     BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+)
+"""
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    key_id: str
+    user: str
+    groups: tuple[str, ...]
+    created_at: str
+    revoked_at: str | None
+    salt: bytes
+    digest: bytes
+
+    def matches(self, secret: str) -> bool:
+        return hmac.compare_digest(self.digest, _digest(self.salt, secret))
+
+
+def _digest(salt: bytes, secret: str) -> bytes:
+    return hmac.new(salt, secret.encode(), hashlib.sha256).digest()
+
+
+def parse_key(presented: str) -> tuple[str, str] | None:
+    """Split a presented key into (key id, secret); None if it is not a gateway key."""
+    prefix, _, rest = presented.partition("_")
+    key_id, _, secret = rest.partition("_")
+    if prefix != KEY_PREFIX or len(key_id) != KEY_ID_BYTES * 2 or not secret:
+        return None
+    return key_id, secret
+
+
+class KeyStore:
+    """Thread-safe access to the key table (the gateway calls it from a worker thread)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        with self._locked() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA busy_timeout=5000")
+            db.execute(_SCHEMA)
+
+    @contextmanager
+    def _locked(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._db
+
+    def close(self) -> None:
+        with self._locked() as db:
+            db.close()
+
+    def create(self, user: str, groups: tuple[str, ...]) -> tuple[KeyRecord, str]:
+        """Create a key; returns the record and the plaintext key (never stored)."""
+        key_id = secrets.token_hex(KEY_ID_BYTES)
+        secret = secrets.token_urlsafe(SECRET_BYTES)
+        salt = secrets.token_bytes(16)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        record = KeyRecord(key_id, user, groups, now, None, salt, _digest(salt, secret))
+        with self._locked() as db:
+            db.execute(
+                "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                (key_id, user, json.dumps(list(groups)), salt, record.digest, now),
+            )
+        return record, f"{KEY_PREFIX}_{key_id}_{secret}"
+
+    def revoke(self, key_id: str) -> bool:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._locked() as db:
+            cur = db.execute("UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (now, key_id))
+        return cur.rowcount == 1
+
+    def list(self, include_revoked: bool = True) -> list[KeyRecord]:
+        query = "SELECT * FROM api_keys" + ("" if include_revoked else " WHERE revoked_at IS NULL")
+        with self._locked() as db:
+            rows = db.execute(query + " ORDER BY created_at, key_id").fetchall()
+        return [KeyRecord(r[0], r[1], tuple(json.loads(r[2])), r[5], r[6], r[3], r[4]) for r in rows]
+
+    def active(self) -> dict[str, KeyRecord]:
+        return {r.key_id: r for r in self.list(include_revoked=False)}
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (e.g. ``aigw keys revoke``) commits."""
+        with self._locked() as db:
+            row = db.execute("PRAGMA data_version").fetchone()
+        return int(row[0])

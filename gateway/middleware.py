@@ -1,0 +1,71 @@
+"""The one place where errors become responses, and where each request is logged."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Awaitable, Callable
+
+import structlog
+from aiohttp import web
+
+from gateway.endpoints import api_for_path
+from gateway.errors import (
+    GatewayError,
+    InternalError,
+    InvalidRequest,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    render_error,
+)
+from gateway.exchange import Exchange
+
+EXCHANGE: web.RequestKey[Exchange] = web.RequestKey("exchange", Exchange)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+log = structlog.get_logger("aigw")
+
+
+@web.middleware
+async def exchange_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    exchange = Exchange(api=api_for_path(request.path, "anthropic-version" in request.headers))
+    request[EXCHANGE] = exchange
+    try:
+        response = await handler(request)
+    except GatewayError as err:
+        response = _error_response(exchange, err)
+    except web.HTTPException as exc:
+        response = _error_response(exchange, _from_http_exception(request, exc))
+    except Exception as exc:
+        # Log where it happened, not what it said: an exception message may quote request data.
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f"{frame.filename}:{frame.lineno}" if frame else "unknown"
+        log.error("internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=where)
+        response = _error_response(exchange, InternalError("The gateway hit an internal error; the request was not completed."))
+    if not response.prepared:
+        response.headers["x-request-id"] = exchange.request_id
+    exchange.status = exchange.status or response.status
+    log.info("request", **exchange.log_fields())
+    return response
+
+
+def _error_response(exchange: Exchange, err: GatewayError) -> web.Response:
+    exchange.status = err.status
+    exchange.error_code = err.code
+    if exchange.outcome == "ok":
+        exchange.outcome = "rejected" if err.status < 500 else "error"
+    return render_error(err, exchange.api, exchange.request_id)
+
+
+def _from_http_exception(request: web.Request, exc: web.HTTPException) -> GatewayError:
+    if exc.status == 404:
+        return NotFound(f"Unknown route: {request.method} {request.path[:200]}", code="unknown_route")
+    if exc.status == 405:
+        return MethodNotAllowed(f"Method {request.method} is not allowed on {request.path[:200]}.")
+    if exc.status == 413:
+        return PayloadTooLarge("Request body is larger than this gateway accepts.")
+    if exc.status < 500:
+        err = InvalidRequest(exc.reason or "Bad request.", code=f"http_{exc.status}")
+        err.status = exc.status
+        return err
+    return InternalError("The gateway hit an internal error; the request was not completed.")

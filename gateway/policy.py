@@ -1,0 +1,145 @@
+"""The security team's policy file: who may use which AI providers and models.
+
+This is the approved-tools part of the policy; every decision names the rule
+that made it. The policy file is validated as strictly as settings are: unknown
+keys, wrong types and dangling group references stop the gateway with the file,
+line and column to fix.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from gateway.yamlconfig import Loc, YamlDocument, validate
+
+MAX_ALTERNATIVES_SHOWN = 12
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicyMeta(_Strict):
+    id: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    owner: str = ""
+    description: str = ""
+
+
+class ApprovedTool(_Strict):
+    provider: str = Field(min_length=1)
+    models: tuple[str, ...] = Field(min_length=1)
+    description: str = ""
+
+
+class GroupRules(_Strict):
+    description: str = ""
+    approved_tools: tuple[ApprovedTool, ...] = ()
+
+
+class PolicyDocument(_Strict):
+    policy: PolicyMeta
+    default_group: str
+    groups: dict[str, GroupRules] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _coerce_version(cls, data: object) -> object:
+        # `version: 1` in YAML is an int; a version is a label, so accept it as text.
+        if isinstance(data, dict) and isinstance(data.get("policy"), dict):
+            meta = data["policy"]
+            if isinstance(meta.get("version"), int | float):
+                data = {**data, "policy": {**meta, "version": str(meta["version"])}}
+        return data
+
+    @model_validator(mode="after")
+    def _check_default_group(self) -> PolicyDocument:
+        if self.default_group not in self.groups:
+            raise ValueError(f"default_group {self.default_group!r} is not one of the groups defined ({', '.join(self.groups)})")
+        return self
+
+
+@dataclass(frozen=True)
+class ToolDecision:
+    allowed: bool
+    rule: str
+    groups: tuple[str, ...]
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Grant:
+    group: str
+    index: int
+    provider: str
+    pattern: re.Pattern[str]
+    label: str
+
+
+class Policy:
+    """A loaded, validated policy, ready to answer approved-tool questions quickly."""
+
+    def __init__(self, document: PolicyDocument, digest: str) -> None:
+        self.document = document
+        self.id = document.policy.id
+        self.version = f"{document.policy.version}+{digest[:12]}"
+        self._grants: dict[str, list[_Grant]] = {
+            group: [
+                _Grant(group, index, tool.provider, re.compile(fnmatch.translate(glob)), f"{tool.provider}/{glob}")
+                for index, tool in enumerate(rules.approved_tools)
+                for glob in tool.models
+            ]
+            for group, rules in document.groups.items()
+        }
+
+    def effective_groups(self, groups: Iterable[str]) -> tuple[str, ...]:
+        """The caller's groups the policy knows; the default group if it knows none."""
+        known = tuple(dict.fromkeys(g for g in groups if g in self._grants))
+        return known or (self.document.default_group,)
+
+    def check_tool(self, groups: Iterable[str], provider: str, model: str) -> ToolDecision:
+        effective = self.effective_groups(groups)
+        for group in effective:
+            for grant in self._grants[group]:
+                if grant.provider == provider and grant.pattern.match(model):
+                    rule = f"groups.{group}.approved_tools[{grant.index}]"
+                    return ToolDecision(True, rule, effective)
+        alternatives = tuple(dict.fromkeys(g.label for group in effective for g in self._grants[group]))
+        return ToolDecision(False, "approved_tools.default_deny", effective, alternatives)
+
+    def providers_used(self) -> set[str]:
+        return {g.provider for grants in self._grants.values() for g in grants}
+
+
+def denial_message(decision: ToolDecision, policy: Policy, provider: str, model: str) -> str:
+    shown = decision.alternatives[:MAX_ALTERNATIVES_SHOWN]
+    more = len(decision.alternatives) - len(shown)
+    approved = ", ".join(shown) + (f" (+{more} more)" if more > 0 else "") if shown else "none"
+    return (
+        f"Model '{_clip(model)}' on provider '{provider}' is not approved for your groups "
+        f"({', '.join(decision.groups)}) by AI policy '{policy.id}' version {policy.version} "
+        f"(rule: {decision.rule}). Approved for you: {approved}."
+    )
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def load_policy(path: Path) -> Policy:
+    doc = YamlDocument.load(path)
+
+    def locate(loc: Loc) -> tuple[str, int | None, int | None]:
+        mark = doc.mark(loc)
+        return (doc.source, *mark) if mark else (doc.source, None, None)
+
+    document = validate(PolicyDocument, doc.data, locate)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Policy(document, digest)

@@ -1,0 +1,43 @@
+"""What the gateway asks of a provider, and what a provider answers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from gateway.endpoints import Endpoint
+from gateway.errors import ApiFormat
+
+
+@dataclass(frozen=True)
+class UpstreamCall:
+    endpoint: Endpoint
+    body: Mapping[str, Any]
+    # The caller's bytes, forwarded as-is when nothing changed the body (saves a re-encode).
+    raw_body: bytes | None
+    headers: Mapping[str, str]  # the caller's headers that may be forwarded
+    request_id: str
+
+
+@dataclass
+class UpstreamReply:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    # Set for a streamed (SSE) reply: chunks in the order they arrived upstream.
+    stream: AsyncGenerator[bytes, None] | None = None
+
+
+class Provider(Protocol):
+    name: str
+    kind: str
+    formats: frozenset[ApiFormat]
+    models: tuple[str, ...]
+
+    @property
+    def available(self) -> bool: ...
+
+    async def send(self, call: UpstreamCall) -> UpstreamReply: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,83 @@
+"""Run the API and admin listeners; drain in-flight requests on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+from collections.abc import Mapping
+
+import structlog
+from aiohttp import web
+
+from gateway.app import build_admin_app, build_app
+from gateway.providers import Credential
+from gateway.settings import Settings
+from gateway.state import STATE
+
+log = structlog.get_logger("aigw")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+class GatewayServer:
+    """Both listeners of one gateway. Port 0 picks a free port (tests use that)."""
+
+    def __init__(self, settings: Settings, credentials: Mapping[str, Credential]) -> None:
+        self.settings = settings
+        self.app = build_app(settings, credentials)
+        self._runners: list[web.AppRunner] = []
+        self.api_url = ""
+        self.admin_url = ""
+
+    async def start(self) -> None:
+        grace = self.settings.limits.shutdown_grace_s
+        api = web.AppRunner(self.app, access_log=None, shutdown_timeout=grace)
+        await api.setup()  # runs cleanup_ctx start-up: policy, key store, providers
+        self._runners.append(api)
+        admin = web.AppRunner(build_admin_app(self.app), access_log=None, shutdown_timeout=1.0)
+        await admin.setup()
+        self._runners.append(admin)
+        self.api_url = await _serve_on(api, self.settings.listen.host, self.settings.listen.port)
+        self.admin_url = await _serve_on(admin, self.settings.admin.host, self.settings.admin.port)
+        log.info("listening", api=self.api_url, admin=self.admin_url)
+
+    async def stop(self) -> None:
+        state = self.app.get(STATE)
+        if state is not None:
+            state.draining = True
+        for runner in reversed(self._runners):
+            await runner.cleanup()
+        self._runners.clear()
+        log.info("stopped")
+
+
+async def _serve_on(runner: web.AppRunner, host: str, port: int) -> str:
+    sock = bind(host, port)
+    site = web.SockSite(runner, sock)
+    await site.start()
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    return f"http://{shown}:{bound_port}"
+
+
+async def serve(settings: Settings, credentials: Mapping[str, Credential]) -> None:
+    server = GatewayServer(settings, credentials)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await server.start()
+    try:
+        await stop.wait()
+        log.info("shutting_down", grace_s=settings.limits.shutdown_grace_s)
+    finally:
+        await server.stop()

@@ -1,0 +1,220 @@
+"""Deployment settings (``gateway.yaml``): listeners, providers, routes, store, limits.
+
+These belong to whoever runs the gateway; the security team's rules live in the
+policy file. Every value has an embedded default (so ``aigw serve`` runs with no
+file at all) and can be overridden by an ``AIGW_*`` environment variable whose
+name is the key path joined by double underscores, e.g. ``AIGW_LISTEN__PORT=9000``
+or ``AIGW_PROVIDERS__OPENAI__BASE_URL=http://vllm:8000/v1``. Values that start with
+``[`` or ``{`` are read as YAML. Relative paths are relative to the working directory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator, model_validator
+
+from gateway.errors import ConfigError, ConfigProblem
+from gateway.yamlconfig import Loc, YamlDocument, validate
+
+ENV_PREFIX = "AIGW_"
+# Environment variables with the prefix that are not settings keys.
+ENV_NOT_SETTINGS = frozenset({"AIGW_CONFIG"})
+PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MiB = 1024 * 1024
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ApiListener(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+
+
+class AdminListener(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8081, ge=0, le=65535)
+
+
+class StoreSettings(_Strict):
+    sqlite_path: Path = Path("var/aigw.db")
+
+
+class LimitSettings(_Strict):
+    max_body_bytes: int = Field(default=10 * MiB, gt=0)
+    max_response_bytes: int = Field(default=64 * MiB, gt=0)
+    upstream_connect_timeout_s: float = Field(default=10.0, gt=0)
+    # Longest silence allowed between two bytes from the provider (streams included).
+    upstream_read_timeout_s: float = Field(default=300.0, gt=0)
+    upstream_total_timeout_s: float = Field(default=900.0, gt=0)
+    max_upstream_connections: int = Field(default=256, gt=0)
+    shutdown_grace_s: float = Field(default=30.0, ge=0)
+
+
+class TrustedHeaderSettings(_Strict):
+    user_header: str = "x-forwarded-user"
+    groups_header: str = "x-forwarded-groups"
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
+
+
+class IdentitySettings(_Strict):
+    modes: tuple[Literal["keys", "trusted_header"], ...] = ("keys",)
+    # How often a running gateway re-reads the key store, so revocations apply.
+    key_refresh_interval_s: float = Field(default=1.0, gt=0)
+    trusted_header: TrustedHeaderSettings = TrustedHeaderSettings()
+
+    @model_validator(mode="after")
+    def _check_modes(self) -> IdentitySettings:
+        if not self.modes:
+            raise ValueError("identity.modes must name at least one of: keys, trusted_header")
+        if "trusted_header" in self.modes and not self.trusted_header.trusted_proxies:
+            raise ValueError(
+                "trusted_header mode needs identity.trusted_header.trusted_proxies "
+                "(the addresses of the SSO proxy); headers from anywhere else are ignored"
+            )
+        return self
+
+
+class LogSettings(_Strict):
+    format: Literal["auto", "json", "console"] = "auto"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class ProviderSettings(_Strict):
+    type: Literal["openai", "anthropic", "echo"]
+    base_url: str | None = None
+    api_key_env: str | None = None
+    api_key_file: Path | None = None
+    # Header that carries the provider key; defaults per type (Azure OpenAI uses api-key).
+    auth_header: Literal["authorization", "api-key", "x-api-key"] | None = None
+    # Catalogue shown by GET /v1/models (filtered by routes and policy).
+    models: tuple[str, ...] = ()
+    headers: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("base_url must be an absolute http:// or https:// URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _check_credentials(self) -> ProviderSettings:
+        if self.type == "echo" and (self.base_url or self.api_key_env or self.api_key_file):
+            raise ValueError("an echo provider takes no base_url or credentials")
+        if self.api_key_env and self.api_key_file:
+            raise ValueError("set api_key_env or api_key_file, not both")
+        return self
+
+
+class RouteSettings(_Strict):
+    match: str = Field(min_length=1)
+    provider: str
+
+
+def _default_providers() -> dict[str, ProviderSettings]:
+    return {
+        "echo": ProviderSettings(type="echo", models=("echo-1",)),
+        "openai": ProviderSettings(
+            type="openai",
+            api_key_env="OPENAI_API_KEY",
+            models=("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "text-embedding-3-small"),
+        ),
+        "anthropic": ProviderSettings(
+            type="anthropic",
+            api_key_env="ANTHROPIC_API_KEY",
+            models=("claude-sonnet-4-5", "claude-haiku-4-5"),
+        ),
+    }
+
+
+def _default_routes() -> tuple[RouteSettings, ...]:
+    table = [("echo-*", "echo"), ("gpt-*", "openai"), ("o[0-9]*", "openai"), ("text-embedding-*", "openai")]
+    table.append(("claude-*", "anthropic"))
+    return tuple(RouteSettings(match=m, provider=p) for m, p in table)
+
+
+class Settings(_Strict):
+    listen: ApiListener = ApiListener()
+    admin: AdminListener = AdminListener()
+    policy_path: Path = Path("policies/default.yaml")
+    store: StoreSettings = StoreSettings()
+    limits: LimitSettings = LimitSettings()
+    identity: IdentitySettings = IdentitySettings()
+    log: LogSettings = LogSettings()
+    providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
+    routes: tuple[RouteSettings, ...] = Field(default_factory=_default_routes)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Settings:
+        for name in self.providers:
+            if not PROVIDER_NAME.match(name):
+                raise ValueError(f"provider name {name!r} must be lower-case letters, digits, '-' or '_'")
+        for index, route in enumerate(self.routes):
+            if route.provider not in self.providers:
+                known = ", ".join(sorted(self.providers)) or "none"
+                raise ValueError(f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})")
+        if self.listen.port and self.listen.port == self.admin.port and self.listen.host == self.admin.host:
+            raise ValueError("listen and admin must not use the same address and port")
+        return self
+
+
+def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
+    """Embedded defaults, then the file (if any), then ``AIGW_*`` variables."""
+    doc = YamlDocument.load(path) if path is not None else YamlDocument("<defaults>", {}, None)
+    raw: dict[str, Any] = doc.data
+    env_sources = _apply_env(raw, environ)
+
+    def locate(loc: Loc) -> tuple[str, int | None, int | None]:
+        for n in range(len(loc), 0, -1):
+            if tuple(loc[:n]) in env_sources:
+                return f"environment variable {env_sources[tuple(loc[:n])]}", None, None
+        mark = doc.mark(loc)
+        return (doc.source, *mark) if mark else (doc.source, None, None)
+
+    return validate(Settings, raw, locate)
+
+
+def _apply_env(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[tuple[str | int, ...], str]:
+    sources: dict[tuple[str | int, ...], str] = {}
+    defaults: dict[str, Any] = Settings().model_dump(mode="json")
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX) or name in ENV_NOT_SETTINGS:
+            continue
+        keys = [k.lower() for k in name[len(ENV_PREFIX) :].split("__")]
+        if not all(keys):
+            raise ConfigError([ConfigProblem(f"environment variable {name}", "", "empty key in name (use __ between keys)")])
+        _set_path(raw, defaults, keys, _env_value(environ[name]))
+        sources[tuple(keys)] = name
+    return sources
+
+
+def _set_path(raw: dict[str, Any], defaults: Any, keys: list[str], value: Any) -> None:
+    """Set raw[k1][k2]... = value; a section missing from the file starts as its default."""
+    node = raw
+    for key in keys[:-1]:
+        defaults = defaults.get(key) if isinstance(defaults, dict) else None
+        if not isinstance(node.get(key), dict):
+            node[key] = dict(defaults) if isinstance(defaults, dict) else {}
+        node = node[key]
+    node[keys[-1]] = value
+
+
+def _env_value(text: str) -> Any:
+    import yaml
+
+    if text.lstrip().startswith(("[", "{")):
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError:
+            return text
+    return text

@@ -1,0 +1,113 @@
+"""YAML loading that remembers where every value came from.
+
+Settings and policy files are validated with pydantic; this module turns a
+pydantic error location (``("providers", "openai", "base_url")``) back into the
+file, line and column a person has to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from gateway.errors import ConfigError, ConfigProblem
+
+Loc = Sequence[str | int]
+M = TypeVar("M", bound=BaseModel)
+
+
+class YamlDocument:
+    def __init__(self, source: str, data: Any, root: yaml.Node | None) -> None:
+        self.source = source
+        self.data = data
+        self._root = root
+
+    @classmethod
+    def load(cls, path: Path) -> YamlDocument:
+        source = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError([ConfigProblem(source, "", f"cannot read file: {exc.strerror}")]) from None
+        return cls.parse(text, source)
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> YamlDocument:
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+            raise ConfigError([ConfigProblem(source, "", f"invalid YAML: {exc.problem}", line, col)]) from None
+        except yaml.YAMLError as exc:
+            raise ConfigError([ConfigProblem(source, "", f"invalid YAML: {exc}")]) from None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ConfigError([ConfigProblem(source, "", "the top level must be a mapping of keys to values", 1, 1)])
+        return cls(source, data, root)
+
+    def mark(self, loc: Loc) -> tuple[int, int] | None:
+        """Line and column (1-based) of the deepest node on ``loc`` that exists."""
+        node = self._root
+        best: tuple[int, int] | None = None
+        for part in loc:
+            if node is None:
+                break
+            best = (node.start_mark.line + 1, node.start_mark.column + 1)
+            node = _child(node, part)
+            if isinstance(node, tuple):  # a mapping key: point at the key itself
+                key_node, node = node
+                best = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if node is not None and not isinstance(node, tuple):
+            best = (node.start_mark.line + 1, node.start_mark.column + 1)
+        return best
+
+
+def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if str(key_node.value) == str(part):
+                return key_node, value_node
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        child: yaml.Node = node.value[part]
+        return child
+    return None
+
+
+def dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+Locator = Callable[[Loc], tuple[str, int | None, int | None]]
+
+
+def validate(model: type[M], data: Any, locate: Locator) -> M:
+    """Validate ``data`` as ``model``; every error names its source, line and key."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False, include_input=False):
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            source, line, col = locate(loc)
+            message = _humanize(err["type"], err["msg"])
+            problems.append(ConfigProblem(source, dotted(loc), message, line, col))
+        raise ConfigError(problems) from None
+
+
+def _humanize(kind: str, msg: str) -> str:
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see the documented schema)"
+    if kind == "missing":
+        return "required key is missing"
+    return msg.removeprefix("Value error, ")
