@@ -50,11 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[config], help="run the gateway")
     p.set_defaults(run=_serve)
 
-    p = sub.add_parser("config", help="inspect settings").add_subparsers(required=True, metavar="ACTION")
-    show = p.add_parser("show", parents=[config], help="print the effective settings (no secrets are in them)")
+    config_actions = sub.add_parser("config", help="inspect settings").add_subparsers(required=True, metavar="ACTION")
+    show = config_actions.add_parser(
+        "show", parents=[config], help="print the effective settings (no secrets are in them)"
+    )
     show.set_defaults(run=_config_show)
 
-    keys = sub.add_parser("keys", help="manage per-employee gateway keys").add_subparsers(required=True, metavar="ACTION")
+    keys = sub.add_parser("keys", help="manage per-employee gateway keys").add_subparsers(
+        required=True, metavar="ACTION"
+    )
     create = keys.add_parser("create", parents=[config], help="create a key and print it once")
     create.add_argument("--user", required=True)
     create.add_argument("--group", action="append", default=[], help="repeat for several groups")
@@ -100,7 +104,9 @@ def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
     print(key)
     groups = ", ".join(record.groups) or "(none: the policy's default group applies)"
-    print(f"created key {record.key_id} for {record.user}, groups: {groups}. It is shown only this once.", file=sys.stderr)
+    print(
+        f"created key {record.key_id} for {record.user}, groups: {groups}. It is shown only this once.", file=sys.stderr
+    )
     return 0
 
 
@@ -110,17 +116,18 @@ def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
         records = store.list()
     finally:
         store.close()
-    rows = [
-        {"key_id": r.key_id, "user": r.user, "groups": list(r.groups), "created_at": r.created_at, "revoked_at": r.revoked_at}
-        for r in records
-    ]
     if args.json:
+        rows = [
+            {"key_id": r.key_id, "user": r.user, "groups": list(r.groups), "created_at": r.created_at}
+            | {"revoked_at": r.revoked_at}
+            for r in records
+        ]
         print(json.dumps(rows, indent=2))
         return 0
     print(f"{'KEY ID':<14} {'USER':<24} {'GROUPS':<30} {'CREATED':<26} STATUS")
-    for row in rows:
-        status = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
-        print(f"{row['key_id']:<14} {row['user']:<24} {','.join(row['groups']):<30} {row['created_at']:<26} {status}")
+    for r in records:
+        status = f"revoked {r.revoked_at}" if r.revoked_at else "active"
+        print(f"{r.key_id:<14} {r.user:<24} {','.join(r.groups):<30} {r.created_at:<26} {status}")
     return 0
 
 

@@ -145,9 +145,11 @@ def render_stream_error(err: GatewayError, fmt: ApiFormat, request_id: str) -> b
 class ConfigProblem:
     """One thing wrong with a settings or policy file, located as precisely as we can."""
 
-    __slots__ = ("source", "line", "column", "path", "message")
+    __slots__ = ("column", "line", "message", "path", "source")
 
-    def __init__(self, source: str, path: str, message: str, line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self, source: str, path: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
         self.source = source
         self.path = path
         self.message = message

@@ -11,7 +11,15 @@ import structlog
 from aiohttp import ClientConnectionResetError, web
 
 from gateway.endpoints import Endpoint
-from gateway.errors import ApiFormat, GatewayError, InvalidRequest, NotFound, PayloadTooLarge, PolicyDenied, render_stream_error
+from gateway.errors import (
+    ApiFormat,
+    GatewayError,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    PolicyDenied,
+    render_stream_error,
+)
 from gateway.exchange import Exchange
 from gateway.identity import Identity
 from gateway.middleware import EXCHANGE
@@ -35,14 +43,17 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     state, exchange = request.app[STATE], request[EXCHANGE]
     exchange.endpoint = endpoint.name
     exchange.identity = identity = await state.authenticator.authenticate(request)
-    body, raw = await _read_json(request, state.settings.limits.max_body_bytes)
+    body, raw_bytes = await _read_json(request, state.settings.limits.max_body_bytes)
+    raw: bytes | None = raw_bytes
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise InvalidRequest("Missing required parameter: 'model'.", param="model", code="missing_model")
     exchange.model, exchange.stream = model, body.get("stream") is True
     route = state.router.resolve(model)
     if route is None:
-        raise NotFound(f"No provider on this gateway serves model '{model[:100]}'.", param="model", code="model_not_found")
+        raise NotFound(
+            f"No provider on this gateway serves model '{model[:100]}'.", param="model", code="model_not_found"
+        )
     exchange.provider = route.provider
     provider = state.providers[route.provider]
     if endpoint.api not in provider.formats:
@@ -150,9 +161,13 @@ async def get_model(request: web.Request) -> web.Response:
     wanted = request.match_info["model"]
     for model_id, provider in _visible_models(state, identity):
         if model_id == wanted:
-            body = _anthropic_model(model_id) if exchange.api is ApiFormat.ANTHROPIC else _openai_model(model_id, provider)
+            body = (
+                _anthropic_model(model_id) if exchange.api is ApiFormat.ANTHROPIC else _openai_model(model_id, provider)
+            )
             return web.json_response(body)
-    raise NotFound(f"The model '{wanted[:100]}' does not exist or you do not have access to it.", code="model_not_found")
+    raise NotFound(
+        f"The model '{wanted[:100]}' does not exist or you do not have access to it.", code="model_not_found"
+    )
 
 
 def _visible_models(state: GatewayState, identity: Identity) -> list[tuple[str, str]]:

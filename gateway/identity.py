@@ -82,7 +82,8 @@ class Authenticator:
         presented = _presented_key(request)
         if presented is None:
             raise AuthenticationFailed(
-                "Missing gateway API key: send your gateway key as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.",
+                "Missing gateway API key: send your gateway key as "
+                "'Authorization: Bearer <key>' or 'x-api-key: <key>'.",
                 code="missing_api_key",
             )
         parsed = parse_key(presented)

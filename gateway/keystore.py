@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS api_keys (
 """
 
 
+_COLUMNS = "key_id, user_name, groups, salt, digest, created_at, revoked_at"
+_SELECT_ALL = f"SELECT {_COLUMNS} FROM api_keys ORDER BY created_at, key_id"  # noqa: S608 - constant
+_SELECT_ACTIVE = f"SELECT {_COLUMNS} FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, key_id"  # noqa: S608
+
+
 @dataclass(frozen=True)
 class KeyRecord:
     key_id: str
@@ -102,13 +107,16 @@ class KeyStore:
     def revoke(self, key_id: str) -> bool:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._locked() as db:
-            cur = db.execute("UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (now, key_id))
+            cur = db.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (now, key_id)
+            )
         return cur.rowcount == 1
 
     def list(self, include_revoked: bool = True) -> list[KeyRecord]:
-        query = "SELECT * FROM api_keys" + ("" if include_revoked else " WHERE revoked_at IS NULL")
+        # Two fixed statements; nothing from a caller is ever spliced into SQL here.
+        query = _SELECT_ALL if include_revoked else _SELECT_ACTIVE
         with self._locked() as db:
-            rows = db.execute(query + " ORDER BY created_at, key_id").fetchall()
+            rows = db.execute(query).fetchall()
         return [KeyRecord(r[0], r[1], tuple(json.loads(r[2])), r[5], r[6], r[3], r[4]) for r in rows]
 
     def active(self) -> dict[str, KeyRecord]:

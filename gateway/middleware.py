@@ -41,7 +41,9 @@ async def exchange_middleware(request: web.Request, handler: Handler) -> web.Str
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f"{frame.filename}:{frame.lineno}" if frame else "unknown"
         log.error("internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=where)
-        response = _error_response(exchange, InternalError("The gateway hit an internal error; the request was not completed."))
+        response = _error_response(
+            exchange, InternalError("The gateway hit an internal error; the request was not completed.")
+        )
     if not response.prepared:
         response.headers["x-request-id"] = exchange.request_id
     exchange.status = exchange.status or response.status

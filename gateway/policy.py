@@ -62,7 +62,9 @@ class PolicyDocument(_Strict):
     @model_validator(mode="after")
     def _check_default_group(self) -> PolicyDocument:
         if self.default_group not in self.groups:
-            raise ValueError(f"default_group {self.default_group!r} is not one of the groups defined ({', '.join(self.groups)})")
+            raise ValueError(
+                f"default_group {self.default_group!r} is not one of the groups defined ({', '.join(self.groups)})"
+            )
         return self
 
 

@@ -162,7 +162,9 @@ class Settings(_Strict):
         for index, route in enumerate(self.routes):
             if route.provider not in self.providers:
                 known = ", ".join(sorted(self.providers)) or "none"
-                raise ValueError(f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})")
+                raise ValueError(
+                    f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})"
+                )
         if self.listen.port and self.listen.port == self.admin.port and self.listen.host == self.admin.host:
             raise ValueError("listen and admin must not use the same address and port")
         return self
@@ -192,7 +194,9 @@ def _apply_env(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[tuple[st
             continue
         keys = [k.lower() for k in name[len(ENV_PREFIX) :].split("__")]
         if not all(keys):
-            raise ConfigError([ConfigProblem(f"environment variable {name}", "", "empty key in name (use __ between keys)")])
+            raise ConfigError(
+                [ConfigProblem(f"environment variable {name}", "", "empty key in name (use __ between keys)")]
+            )
         _set_path(raw, defaults, keys, _env_value(environ[name]))
         sources[tuple(keys)] = name
     return sources

@@ -37,8 +37,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: open the key store, load the policy, connect providers; close them after."""
     settings = app[SETTINGS]
     policy = load_policy(settings.policy_path)
-    for provider in sorted(policy.providers_used() - set(settings.providers)):
-        log.warning("policy_names_unknown_provider", provider=provider, policy=policy.id)
+    for unknown in sorted(policy.providers_used() - set(settings.providers)):
+        log.warning("policy_names_unknown_provider", provider=unknown, policy=policy.id)
     store = KeyStore(settings.store.sqlite_path)
     authenticator = Authenticator(settings.identity, store)
     providers: dict[str, Provider] = {}

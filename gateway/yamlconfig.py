@@ -55,18 +55,21 @@ class YamlDocument:
     def mark(self, loc: Loc) -> tuple[int, int] | None:
         """Line and column (1-based) of the deepest node on ``loc`` that exists."""
         node = self._root
-        best: tuple[int, int] | None = None
+        best = _start(node)
         for part in loc:
             if node is None:
                 break
-            best = (node.start_mark.line + 1, node.start_mark.column + 1)
-            node = _child(node, part)
-            if isinstance(node, tuple):  # a mapping key: point at the key itself
-                key_node, node = node
-                best = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        if node is not None and not isinstance(node, tuple):
-            best = (node.start_mark.line + 1, node.start_mark.column + 1)
+            found = _child(node, part)
+            if isinstance(found, tuple):  # a mapping entry: point at its key
+                best, node = _start(found[0]), found[1]
+            else:
+                node = found
+                best = _start(node) or best
         return best
+
+
+def _start(node: yaml.Node | None) -> tuple[int, int] | None:
+    return (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else None
 
 
 def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | yaml.Node | None:

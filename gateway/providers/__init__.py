@@ -31,7 +31,9 @@ def resolve_credentials(settings: Settings, environ: Mapping[str, str]) -> dict[
             try:
                 key = provider.api_key_file.read_text(encoding="utf-8").strip()
             except OSError as exc:
-                problems.append(ConfigProblem("settings", f"providers.{name}.api_key_file", f"cannot read key file: {exc.strerror}"))
+                problems.append(
+                    ConfigProblem("settings", f"providers.{name}.api_key_file", f"cannot read key file: {exc.strerror}")
+                )
                 continue
             if not key:
                 problems.append(ConfigProblem("settings", f"providers.{name}.api_key_file", "the key file is empty"))

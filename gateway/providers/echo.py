@@ -35,7 +35,9 @@ class EchoProvider:
         text = "\n".join(request_texts(endpoint.name, body))
         reply = replies.Reply(model=str(body.get("model", self.name)), text=text, input_tokens=approx_tokens(text))
         if endpoint.streams and body.get("stream") is True:
-            return UpstreamReply(200, {"content-type": SSE}, stream=_as_async(replies.render_stream(endpoint.name, reply, body)))
+            return UpstreamReply(
+                200, {"content-type": SSE}, stream=_as_async(replies.render_stream(endpoint.name, reply, body))
+            )
         payload = json.dumps(replies.render(endpoint.name, reply, body), ensure_ascii=False).encode()
         return UpstreamReply(200, {"content-type": JSON}, body=payload)
 

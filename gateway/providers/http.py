@@ -23,8 +23,17 @@ DEFAULT_ANTHROPIC_VERSION = "2023-06-01"
 
 # Caller headers that carry API semantics; everything else (auth, cookies, hop-by-hop,
 # SSO identity headers, client telemetry) stays at the gateway.
-FORWARDED_REQUEST_HEADERS = ("accept", "anthropic-version", "anthropic-beta", "openai-beta", "idempotency-key", "user-agent")
-PASSED_RESPONSE_HEADERS = frozenset({"content-type", "retry-after", "retry-after-ms", "request-id", "openai-processing-ms"})
+FORWARDED_REQUEST_HEADERS = (
+    "accept",
+    "anthropic-version",
+    "anthropic-beta",
+    "openai-beta",
+    "idempotency-key",
+    "user-agent",
+)
+PASSED_RESPONSE_HEADERS = frozenset(
+    {"content-type", "retry-after", "retry-after-ms", "request-id", "openai-processing-ms"}
+)
 PASSED_RESPONSE_PREFIXES = ("x-ratelimit-", "anthropic-ratelimit-")
 
 
@@ -64,7 +73,7 @@ class HttpProvider:
         limits: LimitSettings,
     ) -> None:
         self.name = name
-        self.kind = settings.type
+        self.kind: str = settings.type
         self.formats = frozenset({ApiFormat.ANTHROPIC if settings.type == "anthropic" else ApiFormat.OPENAI})
         self.models = settings.models
         self._base_url = settings.base_url or DEFAULT_BASE_URLS[settings.type]
@@ -88,10 +97,16 @@ class HttpProvider:
     async def send(self, call: UpstreamCall) -> UpstreamReply:
         if not self.available:
             raise ServiceUnavailable(
-                f"Provider '{self.name}' is not configured on this gateway (its key, {self._missing_key_source}, is not set).",
+                f"Provider '{self.name}' is not configured on this gateway "
+                f"(its key, {self._missing_key_source}, is not set).",
                 code="provider_unavailable",
             )
-        headers = {**call.headers, **self._static_headers, "content-type": "application/json", "x-request-id": call.request_id}
+        headers = {
+            **call.headers,
+            **self._static_headers,
+            "content-type": "application/json",
+            "x-request-id": call.request_id,
+        }
         if self.kind == "anthropic":
             headers.setdefault("anthropic-version", DEFAULT_ANTHROPIC_VERSION)
         data = call.raw_body if call.raw_body is not None else _encode(call.body)

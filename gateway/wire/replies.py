@@ -96,7 +96,12 @@ def _chat(reply: Reply) -> dict[str, Any]:
 
 
 def _chat_stream(reply: Reply, include_usage: bool) -> Iterator[bytes]:
-    head = {"id": _new_id("chatcmpl-"), "object": "chat.completion.chunk", "created": int(time.time()), "model": reply.model}
+    head = {
+        "id": _new_id("chatcmpl-"),
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": reply.model,
+    }
     extra: dict[str, Any] = {"usage": None} if include_usage else {}
 
     def chunk(delta: dict[str, Any], finish: str | None) -> bytes:
@@ -130,7 +135,9 @@ def _completion(reply: Reply) -> dict[str, Any]:
 def _completion_stream(reply: Reply, include_usage: bool) -> Iterator[bytes]:
     head = {"id": _new_id("cmpl-"), "object": "text_completion", "created": int(time.time()), "model": reply.model}
     for piece in stream_pieces(reply.text):
-        yield sse.data_event({**head, "choices": [{"text": piece, "index": 0, "logprobs": None, "finish_reason": None}]})
+        yield sse.data_event(
+            {**head, "choices": [{"text": piece, "index": 0, "logprobs": None, "finish_reason": None}]}
+        )
     yield sse.data_event({**head, "choices": [{"text": "", "index": 0, "logprobs": None, "finish_reason": "stop"}]})
     if include_usage:
         yield sse.data_event({**head, "choices": [], "usage": _usage(reply)})
@@ -164,7 +171,13 @@ def _vector(text: str) -> list[float]:
 
 def _response(reply: Reply, status: str, *, rid: str = "", mid: str = "", with_output: bool = True) -> dict[str, Any]:
     part = {"type": "output_text", "text": reply.text, "annotations": []}
-    item = {"type": "message", "id": mid or _new_id("msg_"), "status": "completed", "role": "assistant", "content": [part]}
+    item = {
+        "type": "message",
+        "id": mid or _new_id("msg_"),
+        "status": "completed",
+        "role": "assistant",
+        "content": [part],
+    }
     usage = {
         "input_tokens": reply.input_tokens,
         "input_tokens_details": {"cached_tokens": 0},
@@ -234,7 +247,12 @@ def _message(reply: Reply) -> dict[str, Any]:
 
 
 def _message_stream(reply: Reply) -> Iterator[bytes]:
-    start = {**_message(reply), "content": [], "stop_reason": None, "usage": {"input_tokens": reply.input_tokens, "output_tokens": 1}}
+    start = {
+        **_message(reply),
+        "content": [],
+        "stop_reason": None,
+        "usage": {"input_tokens": reply.input_tokens, "output_tokens": 1},
+    }
     yield sse.named_event("message_start", {"type": "message_start", "message": start})
     block = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
     yield sse.named_event("content_block_start", block)
@@ -243,6 +261,10 @@ def _message_stream(reply: Reply) -> Iterator[bytes]:
         delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}
         yield sse.named_event("content_block_delta", delta)
     yield sse.named_event("content_block_stop", {"type": "content_block_stop", "index": 0})
-    end = {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": reply.output_tokens}}
+    end = {
+        "type": "message_delta",
+        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+        "usage": {"output_tokens": reply.output_tokens},
+    }
     yield sse.named_event("message_delta", end)
     yield sse.named_event("message_stop", {"type": "message_stop"})

@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Start the gateway on its embedded defaults (offline echo provider, SQLite in ./var,
+# policies/default.yaml). A demo key for user "demo" is created once in var/demo-key.
+run: $(STAMP)
+	@mkdir -p var
+	@test -s var/demo-key || (umask 077 && $(BIN)/aigw keys create --user demo --group everyone > var/demo-key)
+	@echo "Gateway: http://127.0.0.1:8080/v1   admin: http://127.0.0.1:8081   demo key: var/demo-key"
+	$(BIN)/aigw serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python -m loadtests.bench_overhead
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

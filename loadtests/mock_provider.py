@@ -1,0 +1,216 @@
+"""A mock LLM provider speaking the real OpenAI and Anthropic wire formats.
+
+It stands in for the one thing that cannot run here, the remote provider. It
+checks the provider key like the real APIs do, records what arrived (so tests can
+assert what left the gateway), streams SSE with a configurable time to first token
+and inter-chunk delay, and injects failures: an HTTP status (429 with retry-after,
+500, ...), a slow answer, or a connection reset in the middle of a stream.
+
+    python -m loadtests.mock_provider --port 9100 --ttft-ms 50 --chunk-delay-ms 5
+
+Control endpoints: ``POST /_mock/behaviour`` (JSON fields of ``Behaviour``),
+``GET /_mock/requests``, ``DELETE /_mock/requests``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections import deque
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from aiohttp import web
+
+from gateway.wire import replies
+from gateway.wire.text import approx_tokens, request_texts
+
+OPENAI_KEY = "sk-mock-openai-upstream-key"
+ANTHROPIC_KEY = "sk-ant-mock-upstream-key"
+ROUTES = {
+    "/v1/chat/completions": "chat.completions",
+    "/v1/completions": "completions",
+    "/v1/embeddings": "embeddings",
+    "/v1/responses": "responses",
+    "/v1/messages": "messages",
+    "/v1/messages/count_tokens": "messages.count_tokens",
+}
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    reply_text: str = "Hello from the mock provider."
+    ttft_ms: float = 0.0  # delay before the first streamed chunk (and before a whole reply)
+    chunk_delay_ms: float = 0.0  # delay between streamed chunks
+    error_status: int = 0  # answer every request with this HTTP status (0: no error)
+    retry_after: str = "2"
+    slow_ms: float = 0.0  # delay before sending any response headers
+    reset_after_chunks: int = -1  # cut the connection after this many stream events (-1: never)
+    hold_after_chunks: int = -1  # after this many stream events, wait for release() (-1: never)
+    record: bool = True
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+
+class MockProvider:
+    def __init__(
+        self, behaviour: Behaviour | None = None, openai_key: str = OPENAI_KEY, anthropic_key: str = ANTHROPIC_KEY
+    ) -> None:
+        self.behaviour = behaviour or Behaviour()
+        self.requests: deque[RecordedRequest] = deque(maxlen=10_000)
+        self._keys = {"openai": openai_key, "anthropic": anthropic_key}
+        self._runner: web.AppRunner | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._gate = asyncio.Event()
+        self.url = ""
+
+    def configure(self, **changes: Any) -> None:
+        self.behaviour = replace(self.behaviour, **changes)
+
+    def reset(self) -> None:
+        self.behaviour = Behaviour()
+        self.requests.clear()
+        self._gate = asyncio.Event()
+
+    def release(self) -> None:
+        """Let streams held by ``hold_after_chunks`` go on (callable from any thread)."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._gate.set)
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        for path in ROUTES:
+            app.router.add_post(path, self._handle)
+        app.router.add_get("/v1/models", self._models)
+        app.router.add_post("/_mock/behaviour", self._set_behaviour)
+        app.router.add_get("/_mock/requests", self._get_requests)
+        app.router.add_delete("/_mock/requests", self._clear_requests)
+        return app
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        self._runner = web.AppRunner(self.app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        self._loop = asyncio.get_running_loop()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://{host}:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        endpoint = ROUTES[request.path]
+        anthropic = endpoint.startswith("messages")
+        b = self.behaviour
+        if b.slow_ms:
+            await asyncio.sleep(b.slow_ms / 1000)
+        body = await request.json()
+        if b.record:
+            self.requests.append(RecordedRequest(request.path, dict(request.headers), body))
+        if not self._authorized(request, anthropic):
+            return _error(
+                401,
+                "authentication_error" if anthropic else "invalid_request_error",
+                "invalid x-api-key" if anthropic else "Incorrect API key provided.",
+                anthropic,
+            )
+        if b.error_status:
+            headers = {"retry-after": b.retry_after} if b.error_status == 429 else {}
+            kind = {429: "rate_limit_error", 400: "invalid_request_error"}.get(b.error_status, "api_error")
+            return _error(b.error_status, kind, f"mock provider injected status {b.error_status}", anthropic, headers)
+        text = "\n".join(request_texts(endpoint, body))
+        reply = replies.Reply(model=str(body.get("model", "mock")), text=b.reply_text, input_tokens=approx_tokens(text))
+        headers = {"x-request-id": "mock-upstream-id", "x-ratelimit-remaining-requests": "999"}
+        if body.get("stream") is True and endpoint in ("chat.completions", "completions", "responses", "messages"):
+            return await self._stream(request, endpoint, reply, body, headers)
+        if b.ttft_ms:
+            await asyncio.sleep(b.ttft_ms / 1000)
+        return web.json_response(replies.render(endpoint, reply, body), headers=headers)
+
+    async def _stream(
+        self, request: web.Request, endpoint: str, reply: replies.Reply, body: dict[str, Any], headers: dict[str, str]
+    ) -> web.StreamResponse:
+        b = self.behaviour
+        response = web.StreamResponse(
+            headers={**headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
+        )
+        await response.prepare(request)
+        for index, event in enumerate(replies.render_stream(endpoint, reply, body)):
+            if index == b.reset_after_chunks and request.transport is not None:
+                request.transport.abort()  # what a dropped upstream connection looks like
+                return response
+            if index == b.hold_after_chunks:
+                await self._gate.wait()
+            delay = b.ttft_ms if index == 0 else b.chunk_delay_ms
+            if delay:
+                await asyncio.sleep(delay / 1000)
+            await response.write(event)
+        await response.write_eof()
+        return response
+
+    def _authorized(self, request: web.Request, anthropic: bool) -> bool:
+        if anthropic:
+            return request.headers.get("x-api-key") == self._keys["anthropic"]
+        return request.headers.get("authorization") == f"Bearer {self._keys['openai']}"
+
+    async def _models(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {"object": "list", "data": [{"id": "gpt-4o-mini", "object": "model", "created": 0, "owned_by": "mock"}]}
+        )
+
+    async def _set_behaviour(self, request: web.Request) -> web.Response:
+        changes = await request.json()
+        known = {f.name for f in fields(Behaviour)}
+        unknown = set(changes) - known
+        if unknown:
+            return web.json_response({"error": f"unknown behaviour fields: {sorted(unknown)}"}, status=400)
+        self.configure(**changes)
+        return web.json_response(asdict(self.behaviour))
+
+    async def _get_requests(self, request: web.Request) -> web.Response:
+        return web.json_response([asdict(r) for r in self.requests])
+
+    async def _clear_requests(self, request: web.Request) -> web.Response:
+        self.requests.clear()
+        return web.json_response({"cleared": True})
+
+
+def _error(
+    status: int, kind: str, message: str, anthropic: bool, headers: dict[str, str] | None = None
+) -> web.Response:
+    if anthropic:
+        payload: dict[str, Any] = {"type": "error", "error": {"type": kind, "message": message}}
+    else:
+        payload = {"error": {"message": message, "type": kind, "param": None, "code": None}}
+    return web.Response(text=json.dumps(payload), status=status, content_type="application/json", headers=headers)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=9100)
+    parser.add_argument("--ttft-ms", type=float, default=0.0)
+    parser.add_argument("--chunk-delay-ms", type=float, default=0.0)
+    parser.add_argument(
+        "--reply-words", type=int, default=0, help="reply with this many words instead of the default sentence"
+    )
+    parser.add_argument("--no-record", action="store_true", help="do not keep received requests (for benchmarks)")
+    args = parser.parse_args()
+    behaviour = Behaviour(ttft_ms=args.ttft_ms, chunk_delay_ms=args.chunk_delay_ms, record=not args.no_record)
+    if args.reply_words:
+        behaviour = replace(behaviour, reply_text=" ".join(f"word{i}" for i in range(args.reply_words)))
+    mock = MockProvider(behaviour)
+    web.run_app(mock.app(), host=args.host, port=args.port, access_log=None, print=None)
+
+
+if __name__ == "__main__":
+    main()
