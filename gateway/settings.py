@@ -127,12 +127,12 @@ def _default_providers() -> dict[str, ProviderSettings]:
         "openai": ProviderSettings(
             type="openai",
             api_key_env="OPENAI_API_KEY",
-            models=("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "text-embedding-3-small"),
+            models=("gpt-6-sol", "gpt-6-luna", "gpt-5.5", "text-embedding-3-small"),
         ),
         "anthropic": ProviderSettings(
             type="anthropic",
             api_key_env="ANTHROPIC_API_KEY",
-            models=("claude-sonnet-4-5", "claude-haiku-4-5"),
+            models=("claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"),
         ),
     }
 

@@ -158,9 +158,10 @@ class MockProvider:
         return response
 
     def _authorized(self, request: web.Request, anthropic: bool) -> bool:
-        if anthropic:
-            return request.headers.get("x-api-key") == self._keys["anthropic"]
-        return request.headers.get("authorization") == f"Bearer {self._keys['openai']}"
+        # Anthropic's API takes x-api-key or (as its newer SDKs send) a bearer token.
+        expected = self._keys["anthropic" if anthropic else "openai"]
+        bearer = request.headers.get("authorization") == f"Bearer {expected}"
+        return bearer or (anthropic and request.headers.get("x-api-key") == expected)
 
     async def _models(self, request: web.Request) -> web.Response:
         return web.json_response(
