@@ -21,9 +21,6 @@ from gateway.keystore import KeyRecord, KeyStore, parse_key
 from gateway.settings import IdentitySettings
 
 MAX_USER_LENGTH = 256
-# An unknown key id triggers at most this many store reads a second, so a caller
-# spraying made-up keys cannot turn authentication into database load.
-MIN_SECONDS_BETWEEN_MISS_REFRESHES = 0.25
 
 
 @dataclass(frozen=True)
@@ -59,13 +56,18 @@ class Authenticator:
     def healthy(self) -> bool:
         return time.monotonic() - self._last_refresh < 5 * self._settings.key_refresh_interval_s + 1
 
-    async def refresh(self) -> None:
+    async def refresh(self, unless_read_since: float | None = None) -> None:
+        """Re-read the store if it changed. Callers that only need a read newer than
+        ``unless_read_since`` share one: concurrent misses cost one cheap check."""
         async with self._refresh_lock:
+            if unless_read_since is not None and self._last_refresh >= unless_read_since:
+                return
+            started = time.monotonic()  # a read counts from when it began
             version = await asyncio.to_thread(self._store.data_version)
             if version != self._version:
                 self._keys = await asyncio.to_thread(self._store.active)
                 self._version = version
-            self._last_refresh = time.monotonic()
+            self._last_refresh = started
 
     async def _refresh_forever(self) -> None:
         while True:
@@ -99,8 +101,10 @@ class Authenticator:
 
     async def _lookup(self, key_id: str) -> KeyRecord | None:
         record = self._keys.get(key_id)
-        if record is None and time.monotonic() - self._last_refresh > MIN_SECONDS_BETWEEN_MISS_REFRESHES:
-            await self.refresh()  # the key may have been created since the last refresh
+        if record is None:
+            # The key may have been created since the last read: make sure the store
+            # was read after this request arrived (cheap when nothing changed).
+            await self.refresh(unless_read_since=time.monotonic())
             record = self._keys.get(key_id)
         return record
 

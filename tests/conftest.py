@@ -106,3 +106,12 @@ def gateway(start_gateway: StartGateway) -> RunningGateway:
 def eng_key(gateway: RunningGateway) -> str:
     """A key for an engineer (may use echo, OpenAI gpt-* and Anthropic claude-*)."""
     return gateway.create_key("alice", "engineering")
+
+
+@pytest.fixture
+def closing() -> Iterator[list[Any]]:
+    """SDK clients to close after the test (an unclosed one leaks its sockets)."""
+    clients: list[Any] = []
+    yield clients
+    for c in clients:
+        c.close()

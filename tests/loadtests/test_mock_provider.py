@@ -9,8 +9,9 @@ import pytest
 from loadtests.mock_provider import ANTHROPIC_KEY, OPENAI_KEY, MockProvider
 
 
-def test_openai_sdk_chat_and_stream_against_mock(mock: MockProvider) -> None:
+def test_openai_sdk_chat_and_stream_against_mock(mock: MockProvider, closing: list[object]) -> None:
     client = openai.OpenAI(base_url=f"{mock.url}/v1", api_key=OPENAI_KEY, max_retries=0)
+    closing.append(client)
     reply = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
     assert reply.choices[0].message.content == mock.behaviour.reply_text
     pieces = [
@@ -24,23 +25,26 @@ def test_openai_sdk_chat_and_stream_against_mock(mock: MockProvider) -> None:
     assert [r.body["stream"] for r in mock.requests if "stream" in r.body] == [True]
 
 
-def test_anthropic_sdk_stream_against_mock(mock: MockProvider) -> None:
+def test_anthropic_sdk_stream_against_mock(mock: MockProvider, closing: list[object]) -> None:
     client = anthropic.Anthropic(base_url=mock.url, api_key=ANTHROPIC_KEY, max_retries=0)
+    closing.append(client)
     with client.messages.stream(
         model="claude-sonnet-5-5", max_tokens=50, messages=[{"role": "user", "content": "hi"}]
     ) as stream:
         assert stream.get_final_text() == mock.behaviour.reply_text
 
 
-def test_mock_rejects_wrong_provider_key_like_the_real_api(mock: MockProvider) -> None:
+def test_mock_rejects_wrong_provider_key_like_the_real_api(mock: MockProvider, closing: list[object]) -> None:
     client = openai.OpenAI(base_url=f"{mock.url}/v1", api_key="sk-wrong", max_retries=0)
+    closing.append(client)
     with pytest.raises(openai.AuthenticationError):
         client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
 
 
-def test_mock_injects_rate_limit_with_retry_after(mock: MockProvider) -> None:
+def test_mock_injects_rate_limit_with_retry_after(mock: MockProvider, closing: list[object]) -> None:
     mock.configure(error_status=429, retry_after="7")
     client = anthropic.Anthropic(base_url=mock.url, api_key=ANTHROPIC_KEY, max_retries=0)
+    closing.append(client)
     with pytest.raises(anthropic.RateLimitError) as caught:
         client.messages.create(model="claude-haiku-5-5", max_tokens=5, messages=[{"role": "user", "content": "x"}])
     assert caught.value.response.headers["retry-after"] == "7"
