@@ -1,0 +1,83 @@
+"""Who may call: gateway keys (created, revoked) and trusted SSO headers."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import openai
+import pytest
+
+from loadtests.mock_provider import MockProvider
+from tests.conftest import StartGateway
+
+MESSAGES = [{"role": "user", "content": "hello"}]
+SSO = {"x-forwarded-user": "carol@example.com", "x-forwarded-groups": "engineering, finance"}
+
+
+def sdk(url: str, key: str, closing: list[Any], headers: dict[str, str] | None = None) -> openai.OpenAI:
+    c = openai.OpenAI(base_url=f"{url}/v1", api_key=key, max_retries=0, timeout=10, default_headers=headers)
+    closing.append(c)
+    return c
+
+
+def test_revoked_key_stops_working_on_a_running_gateway(start_gateway: StartGateway, closing: list[Any]):
+    gateway = start_gateway(identity={"key_refresh_interval_s": 0.05})
+    key = gateway.create_key("dave", "engineering")
+    c = sdk(gateway.url, key, closing)
+    assert c.chat.completions.create(model="echo-1", messages=MESSAGES).choices
+    assert gateway.revoke_key(key)  # another connection, as `aigw keys revoke` would
+    deadline = time.monotonic() + 10
+    while True:  # poll: the gateway picks the revocation up on its next store read
+        try:
+            c.chat.completions.create(model="echo-1", messages=MESSAGES)
+        except openai.AuthenticationError as exc:
+            assert "revoked" in exc.message
+            break
+        assert time.monotonic() < deadline, "revoked key still accepted after 10 s"
+        time.sleep(0.05)
+
+
+def test_key_created_while_running_works_at_once(start_gateway: StartGateway, closing: list[Any]):
+    gateway = start_gateway(identity={"key_refresh_interval_s": 3600})  # no periodic refresh to help
+    key = gateway.create_key("erin")
+    assert sdk(gateway.url, key, closing).chat.completions.create(model="echo-1", messages=MESSAGES).choices
+
+
+def test_trusted_header_identity_from_trusted_proxy(
+    start_gateway: StartGateway, mock: MockProvider, closing: list[Any]
+):
+    gateway = start_gateway(
+        identity={"modes": ["trusted_header"], "trusted_header": {"trusted_proxies": ["127.0.0.0/8"]}}
+    )
+    c = sdk(gateway.url, "sso-handled", closing, headers=SSO)
+    reply = c.chat.completions.create(model="gpt-4o", messages=MESSAGES)  # engineering may use gpt-*
+    assert reply.choices[0].message.content == mock.behaviour.reply_text
+    sent = {k.lower() for k in mock.requests[0].headers}
+    assert "x-forwarded-user" not in sent
+    assert "x-forwarded-groups" not in sent
+
+
+def test_trusted_header_ignored_from_untrusted_address(start_gateway: StartGateway, closing: list[Any]):
+    gateway = start_gateway(
+        identity={"modes": ["keys", "trusted_header"], "trusted_header": {"trusted_proxies": ["10.9.9.9/32"]}}
+    )
+    with pytest.raises(openai.AuthenticationError):
+        sdk(gateway.url, "not-a-gateway-key", closing, headers=SSO).chat.completions.create(
+            model="echo-1", messages=MESSAGES
+        )
+    # A key still works alongside, and the spoofed groups do not widen it.
+    key = gateway.create_key("frank")  # default group: echo only
+    c = sdk(gateway.url, key, closing, headers=SSO)
+    assert c.chat.completions.create(model="echo-1", messages=MESSAGES).choices
+    with pytest.raises(openai.PermissionDeniedError):
+        c.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+
+
+def test_sso_only_gateway_rejects_keys(start_gateway: StartGateway, closing: list[Any]):
+    gateway = start_gateway(
+        identity={"modes": ["trusted_header"], "trusted_header": {"trusted_proxies": ["10.9.9.9/32"]}}
+    )
+    key = gateway.create_key("gina", "engineering")
+    with pytest.raises(openai.AuthenticationError, match="SSO"):
+        sdk(gateway.url, key, closing).chat.completions.create(model="echo-1", messages=MESSAGES)
