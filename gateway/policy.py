@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from gateway.yamlconfig import Loc, YamlDocument, validate
+from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 MAX_ALTERNATIVES_SHOWN = 12
 
@@ -49,22 +49,12 @@ class PolicyDocument(_Strict):
     default_group: str
     groups: dict[str, GroupRules] = Field(min_length=1)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _coerce_version(cls, data: object) -> object:
-        # `version: 1` in YAML is an int; a version is a label, so accept it as text.
-        if isinstance(data, dict) and isinstance(data.get("policy"), dict):
-            meta = data["policy"]
-            if isinstance(meta.get("version"), int | float):
-                data = {**data, "policy": {**meta, "version": str(meta["version"])}}
-        return data
-
     @model_validator(mode="after")
     def _check_default_group(self) -> PolicyDocument:
         if self.default_group not in self.groups:
-            raise ValueError(
-                f"default_group {self.default_group!r} is not one of the groups defined ({', '.join(self.groups)})"
-            )
+            defined = ", ".join(self.groups)
+            message = f"default_group {self.default_group!r} is not one of the groups defined ({defined})"
+            raise LocatedError(message, "default_group")
         return self
 
 
@@ -138,10 +128,16 @@ def _clip(text: str, limit: int = 100) -> str:
 def load_policy(path: Path) -> Policy:
     doc = YamlDocument.load(path)
 
-    def locate(loc: Loc) -> tuple[str, int | None, int | None]:
+    def locate(loc: Loc, section: Loc) -> tuple[str, int | None, int | None]:
         mark = doc.mark(loc)
         return (doc.source, *mark) if mark else (doc.source, None, None)
 
-    document = validate(PolicyDocument, doc.data, locate)
+    data = doc.data
+    meta = data.get("policy")
+    if isinstance(meta, dict) and isinstance(meta.get("version"), int | float):
+        # A version is a label: `version: 1.10` means "1.10", which YAML would read as 1.1.
+        text = doc.scalar_text(("policy", "version")) or str(meta["version"])
+        data = {**data, "policy": {**meta, "version": text}}
+    document = validate(PolicyDocument, data, locate)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return Policy(document, digest)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator, model_validator
 
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.yamlconfig import Loc, YamlDocument, validate
+from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 ENV_PREFIX = "AIGW_"
 # Environment variables with the prefix that are not settings keys.
@@ -72,11 +72,13 @@ class IdentitySettings(_Strict):
     @model_validator(mode="after")
     def _check_modes(self) -> IdentitySettings:
         if not self.modes:
-            raise ValueError("identity.modes must name at least one of: keys, trusted_header")
+            raise LocatedError("identity.modes must name at least one of: keys, trusted_header", "modes")
         if "trusted_header" in self.modes and not self.trusted_header.trusted_proxies:
-            raise ValueError(
+            raise LocatedError(
                 "trusted_header mode needs identity.trusted_header.trusted_proxies "
-                "(the addresses of the SSO proxy); headers from anywhere else are ignored"
+                "(the addresses of the SSO proxy); headers from anywhere else are ignored",
+                "trusted_header",
+                "trusted_proxies",
             )
         return self
 
@@ -110,9 +112,9 @@ class ProviderSettings(_Strict):
     @model_validator(mode="after")
     def _check_credentials(self) -> ProviderSettings:
         if self.type == "echo" and (self.base_url or self.api_key_env or self.api_key_file):
-            raise ValueError("an echo provider takes no base_url or credentials")
+            raise LocatedError("an echo provider takes no base_url or credentials", "type")
         if self.api_key_env and self.api_key_file:
-            raise ValueError("set api_key_env or api_key_file, not both")
+            raise LocatedError("set api_key_env or api_key_file, not both", "api_key_file")
         return self
 
 
@@ -158,15 +160,16 @@ class Settings(_Strict):
     def _check_references(self) -> Settings:
         for name in self.providers:
             if not PROVIDER_NAME.match(name):
-                raise ValueError(f"provider name {name!r} must be lower-case letters, digits, '-' or '_'")
+                raise LocatedError(
+                    f"provider name {name!r} must be lower-case letters, digits, '-' or '_'", "providers", name
+                )
         for index, route in enumerate(self.routes):
             if route.provider not in self.providers:
                 known = ", ".join(sorted(self.providers)) or "none"
-                raise ValueError(
-                    f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})"
-                )
+                message = f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})"
+                raise LocatedError(message, "routes", index, "provider")
         if self.listen.port and self.listen.port == self.admin.port and self.listen.host == self.admin.host:
-            raise ValueError("listen and admin must not use the same address and port")
+            raise LocatedError("listen and admin must not use the same address and port", "admin", "port")
         return self
 
 
@@ -176,12 +179,17 @@ def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
     raw: dict[str, Any] = doc.data
     env_sources = _apply_env(raw, environ)
 
-    def locate(loc: Loc) -> tuple[str, int | None, int | None]:
+    def locate(loc: Loc, section: Loc) -> tuple[str, int | None, int | None]:
         for n in range(len(loc), 0, -1):
             if tuple(loc[:n]) in env_sources:
                 return f"environment variable {env_sources[tuple(loc[:n])]}", None, None
-        mark = doc.mark(loc)
-        return (doc.source, *mark) if mark else (doc.source, None, None)
+        # A whole section at fault: name any variable that set something inside it.
+        inside = [name for keys, name in env_sources.items() if keys[: len(section)] == tuple(section)]
+        mark = doc.mark(loc) if path is not None else None
+        if inside and mark is None:
+            return f"environment variable {', '.join(inside)}", None, None
+        source = doc.source + (f" (with environment variable {', '.join(inside)})" if inside else "")
+        return (source, *mark) if mark else (source, None, None)
 
     return validate(Settings, raw, locate)
 

@@ -67,6 +67,14 @@ class YamlDocument:
                 best = _start(node) or best
         return best
 
+    def scalar_text(self, loc: Loc) -> str | None:
+        """The source text of a plain scalar (so `version: 1.10` stays "1.10", not 1.1)."""
+        node: yaml.Node | None = self._root
+        for part in loc:
+            found = _child(node, part) if node is not None else None
+            node = found[1] if isinstance(found, tuple) else found
+        return node.value if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str) else None
+
 
 def _start(node: yaml.Node | None) -> tuple[int, int] | None:
     return (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else None
@@ -84,6 +92,14 @@ def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | ya
     return None
 
 
+class LocatedError(ValueError):
+    """Raised by cross-field validators to point at the key at fault, not the section."""
+
+    def __init__(self, message: str, *loc: str | int) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 def dotted(loc: Loc) -> str:
     out = ""
     for part in loc:
@@ -91,7 +107,8 @@ def dotted(loc: Loc) -> str:
     return out
 
 
-Locator = Callable[[Loc], tuple[str, int | None, int | None]]
+# (location of the error, section whose validator raised it) -> (source, line, column)
+Locator = Callable[[Loc, Loc], tuple[str, int | None, int | None]]
 
 
 def validate(model: type[M], data: Any, locate: Locator) -> M:
@@ -101,8 +118,10 @@ def validate(model: type[M], data: Any, locate: Locator) -> M:
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False, include_input=False):
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-            source, line, col = locate(loc)
+            section = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            cause = err.get("ctx", {}).get("error")
+            loc = section + list(cause.loc) if isinstance(cause, LocatedError) else section
+            source, line, col = locate(loc, section)
             message = _humanize(err["type"], err["msg"])
             problems.append(ConfigProblem(source, dotted(loc), message, line, col))
         raise ConfigError(problems) from None
