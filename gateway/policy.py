@@ -128,7 +128,7 @@ def _clip(text: str, limit: int = 100) -> str:
 def load_policy(path: Path) -> Policy:
     doc = YamlDocument.load(path)
 
-    def locate(loc: Loc, section: Loc) -> tuple[str, int | None, int | None]:
+    def locate(loc: Loc, related: object) -> tuple[str, int | None, int | None]:
         mark = doc.mark(loc)
         return (doc.source, *mark) if mark else (doc.source, None, None)
 

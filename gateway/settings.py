@@ -167,9 +167,10 @@ class Settings(_Strict):
             if route.provider not in self.providers:
                 known = ", ".join(sorted(self.providers)) or "none"
                 message = f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})"
-                raise LocatedError(message, "routes", index, "provider")
+                raise LocatedError(message, "routes", index, "provider", related=[("providers",)])
         if self.listen.port and self.listen.port == self.admin.port and self.listen.host == self.admin.host:
-            raise LocatedError("listen and admin must not use the same address and port", "admin", "port")
+            message = "listen and admin must not use the same address and port"
+            raise LocatedError(message, "admin", "port", related=[("listen",)])
         return self
 
 
@@ -177,17 +178,18 @@ def load_settings(path: Path | None, environ: Mapping[str, str]) -> Settings:
     """Embedded defaults, then the file (if any), then ``AIGW_*`` variables."""
     doc = YamlDocument.load(path) if path is not None else YamlDocument("<defaults>", {}, None)
     raw: dict[str, Any] = doc.data
+    file_keys = set(raw)
     env_sources = _apply_env(raw, environ)
 
-    def locate(loc: Loc, section: Loc) -> tuple[str, int | None, int | None]:
+    def locate(loc: Loc, related: list[tuple[str | int, ...]]) -> tuple[str, int | None, int | None]:
         for n in range(len(loc), 0, -1):
             if tuple(loc[:n]) in env_sources:
                 return f"environment variable {env_sources[tuple(loc[:n])]}", None, None
-        # A whole section at fault: name any variable that set something inside it.
-        inside = [name for keys, name in env_sources.items() if keys[: len(section)] == tuple(section)]
-        mark = doc.mark(loc) if path is not None else None
-        if inside and mark is None:
+        # A cross-field error: name any variable that set one of the keys behind it.
+        inside = [n for keys, n in env_sources.items() if any(keys[: len(r)] == r for r in related)]
+        if inside and not (loc and loc[0] in file_keys):  # nothing of it is in the file
             return f"environment variable {', '.join(inside)}", None, None
+        mark = doc.mark(loc)
         source = doc.source + (f" (with environment variable {', '.join(inside)})" if inside else "")
         return (source, *mark) if mark else (source, None, None)
 
@@ -201,7 +203,7 @@ def _apply_env(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[tuple[st
         if not name.startswith(ENV_PREFIX) or name in ENV_NOT_SETTINGS:
             continue
         keys = [k.lower() for k in name[len(ENV_PREFIX) :].split("__")]
-        if not all(keys):
+        if not all(k.strip("_") == k and k for k in keys):
             raise ConfigError(
                 [ConfigProblem(f"environment variable {name}", "", "empty key in name (use __ between keys)")]
             )

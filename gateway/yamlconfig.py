@@ -95,9 +95,11 @@ def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | ya
 class LocatedError(ValueError):
     """Raised by cross-field validators to point at the key at fault, not the section."""
 
-    def __init__(self, message: str, *loc: str | int) -> None:
+    def __init__(self, message: str, *loc: str | int, related: Sequence[Loc] = ()) -> None:
         super().__init__(message)
         self.loc = loc
+        # Other keys (relative to the validated section) whose values led to the error.
+        self.related = tuple(tuple(r) for r in related)
 
 
 def dotted(loc: Loc) -> str:
@@ -107,8 +109,8 @@ def dotted(loc: Loc) -> str:
     return out
 
 
-# (location of the error, section whose validator raised it) -> (source, line, column)
-Locator = Callable[[Loc, Loc], tuple[str, int | None, int | None]]
+# (location of the error, keys whose values led to it) -> (source, line, column)
+Locator = Callable[[Loc, list[tuple[str | int, ...]]], tuple[str, int | None, int | None]]
 
 
 def validate(model: type[M], data: Any, locate: Locator) -> M:
@@ -120,8 +122,12 @@ def validate(model: type[M], data: Any, locate: Locator) -> M:
         for err in exc.errors(include_url=False, include_input=False):
             section = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
             cause = err.get("ctx", {}).get("error")
-            loc = section + list(cause.loc) if isinstance(cause, LocatedError) else section
-            source, line, col = locate(loc, section)
+            loc: list[str | int] = list(section)
+            related: list[tuple[str | int, ...]] = [tuple(section)] if section else []
+            if isinstance(cause, LocatedError):
+                loc += cause.loc
+                related += [(*section, *r) for r in cause.related]
+            source, line, col = locate(loc, related)
             message = _humanize(err["type"], err["msg"])
             problems.append(ConfigProblem(source, dotted(loc), message, line, col))
         raise ConfigError(problems) from None

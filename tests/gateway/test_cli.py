@@ -108,7 +108,7 @@ def test_serve_answers_then_drains_on_sigterm_and_logs_no_prompt_text(config: Pa
             data=json.dumps(body).encode(),
             headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=10) as resp:  # noqa: S310 - loopback URL we started
+        with urllib.request.urlopen(request, timeout=10) as resp:
             answer = json.load(resp)
         assert answer["choices"][0]["message"]["content"] == SECRET_PROMPT
         proc.send_signal(signal.SIGTERM)

@@ -24,7 +24,7 @@ def model_ids(gateway: RunningGateway, key: str, closing: list[Any]) -> list[str
         ((), ["echo-1"]),
         (
             ("engineering",),
-            ["echo-1", "gpt-4o", "gpt-4o-mini", "text-embedding-3-small"] + ["claude-sonnet-5-5", "claude-haiku-5-5"],
+            ["echo-1", "gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "claude-sonnet-5-5", "claude-haiku-5-5"],
         ),
         (("marketing",), ["gpt-4o-mini"]),
         (("marketing", "nonexistent"), ["gpt-4o-mini"]),

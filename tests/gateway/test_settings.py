@@ -145,7 +145,11 @@ def test_base_url_trailing_slash_is_removed(tmp_path: Path) -> None:
         ({"AIGW_LOG__LEVEL": "debug"}, lambda s: s.log.level, "debug"),
         ({"AIGW_IDENTITY__MODES": "[keys]"}, lambda s: s.identity.modes, ("keys",)),
         # Values that start with '{' are YAML too.
-        ({"AIGW_PROVIDERS__OPENAI__HEADERS": "{x-org: acme}"}, lambda s: s.providers["openai"].headers, {"x-org": "acme"}),
+        (
+            {"AIGW_PROVIDERS__OPENAI__HEADERS": "{x-org: acme}"},
+            lambda s: s.providers["openai"].headers,
+            {"x-org": "acme"},
+        ),
         # A value that is not YAML after all stays text.
         ({"AIGW_LISTEN__HOST": "[::1"}, lambda s: s.listen.host, "[::1"),
     ],
@@ -276,17 +280,17 @@ def test_env_overrides_a_provider_defined_in_the_file(tmp_path: Path) -> None:
         ),
         pytest.param(
             "providers:\n  echo:\n    type: echo\n    base_url: http://x\nroutes: []\n",
-            "providers.echo",
-            2,
+            "providers.echo.type",
             3,
+            5,
             "an echo provider takes no base_url or credentials",
             id="echo-with-base-url",
         ),
         pytest.param(
             "providers:\n  openai:\n    type: openai\n    api_key_env: K\n    api_key_file: /run/k\nroutes: []\n",
-            "providers.openai",
-            2,
-            3,
+            "providers.openai.api_key_file",
+            5,
+            5,
             "set api_key_env or api_key_file, not both",
             id="key-env-and-key-file",
         ),
@@ -300,25 +304,71 @@ def test_env_overrides_a_provider_defined_in_the_file(tmp_path: Path) -> None:
         ),
         pytest.param(
             "identity:\n  key_refresh_interval_s: 2\n  modes: [trusted_header]\n",
-            "identity",
+            "identity.trusted_header.trusted_proxies",
             1,
             1,
             "trusted_header mode needs identity.trusted_header.trusted_proxies",
             id="trusted-header-without-proxies",
         ),
         pytest.param(
-            "log:\n  level: info\nidentity:\n  modes: []\n",
-            "identity",
+            "identity:\n  modes: [trusted_header]\n  trusted_header:\n    user_header: x-user\n",
+            "identity.trusted_header.trusted_proxies",
             3,
-            1,
+            3,
+            "trusted_header mode needs identity.trusted_header.trusted_proxies",
+            id="trusted-header-section-without-proxies",
+        ),
+        pytest.param(
+            "identity:\n  modes: [trusted_header]\n  trusted_header:\n    trusted_proxies: []\n",
+            "identity.trusted_header.trusted_proxies",
+            4,
+            5,
+            "trusted_header mode needs identity.trusted_header.trusted_proxies",
+            id="trusted-header-empty-proxies",
+        ),
+        pytest.param(
+            "identity:\n  modes: [keys]\n  trusted_header:\n    trusted_proxies: [10.0.0.0/33]\n",
+            "identity.trusted_header.trusted_proxies[0]",
+            4,
+            23,
+            "valid IPv4 or IPv6 network",
+            id="trusted-proxy-not-a-network",
+        ),
+        pytest.param(
+            "log:\n  level: info\nidentity:\n  modes: []\n",
+            "identity.modes",
+            4,
+            3,
             "identity.modes must name at least one of",
             id="no-identity-modes",
         ),
+        pytest.param(
+            "providers:\n  OpenAI:\n    type: openai\nroutes: []\n",
+            "providers.OpenAI",
+            2,
+            3,
+            "provider name 'OpenAI' must be lower-case letters, digits, '-' or '_'",
+            id="provider-name-case",
+        ),
+        pytest.param(
+            CUSTOM_PROVIDERS + "  - match: 'gpt-*'\n    provider: openai\n",
+            "routes[1].provider",
+            11,
+            5,
+            "routes[1] names provider 'openai', which is not defined (defined: echo, vllm)",
+            id="route-to-undefined-provider",
+        ),
+        pytest.param(
+            "admin:\n  port: 8080\n",
+            "admin.port",
+            2,
+            3,
+            "listen and admin must not use the same address and port",
+            id="listen-and-admin-clash",
+        ),
     ],
 )
-def test_file_errors_are_located(
-    tmp_path: Path, text: str, path: str, line: int, column: int, message: str
-) -> None:
+def test_file_errors_are_located(tmp_path: Path, text: str, path: str, line: int, column: int, message: str) -> None:
     file = write(tmp_path, text)
     problem = only_problem(load_error(file, {}))
     assert problem.source == str(file)
@@ -332,7 +382,10 @@ def test_error_str_lists_every_problem(tmp_path: Path) -> None:
     err = load_error(file, {})
     assert [(p.path, p.line, p.column) for p in err.problems] == [("listen.port", 2, 3), ("admin.prot", 4, 3)]
     assert str(err).splitlines() == [str(p) for p in err.problems]
-    assert str(err).splitlines()[1] == f"{file}:4:3: admin.prot: unknown key (check the spelling; see the documented schema)"
+    assert (
+        str(err).splitlines()[1]
+        == f"{file}:4:3: admin.prot: unknown key (check the spelling; see the documented schema)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -358,32 +411,11 @@ def test_top_level_must_be_a_mapping(tmp_path: Path, text: str) -> None:
     assert str(err) == f"{file}:1:1: the top level must be a mapping of keys to values"
 
 
-def test_route_to_undefined_provider_is_an_error(tmp_path: Path) -> None:
-    file = write(tmp_path, CUSTOM_PROVIDERS + "  - match: 'gpt-*'\n    provider: openai\n")
-    problem = only_problem(load_error(file, {}))
-    assert problem.source == str(file)
-    assert "routes[1] names provider 'openai', which is not defined (defined: echo, vllm)" in problem.message
-
-
-def test_route_to_undefined_provider_points_at_the_route(tmp_path: Path) -> None:
-    # The error should lead to the offending route (line 10: `- match: 'gpt-*'`), as other errors do.
-    file = write(tmp_path, CUSTOM_PROVIDERS + "  - match: 'gpt-*'\n    provider: openai\n")
-    problem = only_problem(load_error(file, {}))
-    assert problem.path.startswith("routes[1]")
-    assert problem.line in (10, 11)
-
-
 def test_default_routes_need_the_default_providers(tmp_path: Path) -> None:
     # Replacing providers but not routes leaves the default routes pointing at missing providers.
     file = write(tmp_path, "providers:\n  echo:\n    type: echo\n")
     err = load_error(file, {})
     assert "routes[1] names provider 'openai', which is not defined (defined: echo)" in str(err)
-
-
-def test_listen_and_admin_on_the_same_address(tmp_path: Path) -> None:
-    file = write(tmp_path, "admin:\n  port: 8080\n")
-    problem = only_problem(load_error(file, {}))
-    assert problem.message == "listen and admin must not use the same address and port"
 
 
 @pytest.mark.parametrize(
@@ -439,16 +471,46 @@ def test_env_name_with_an_empty_key(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("environ", "variable"),
+    ("environ", "source", "path"),
     [
-        ({"AIGW_IDENTITY__MODES": "[trusted_header]"}, "AIGW_IDENTITY__MODES"),
-        ({"AIGW_PROVIDERS__OPENAI__API_KEY_FILE": "/run/secrets/openai"}, "AIGW_PROVIDERS__OPENAI__API_KEY_FILE"),
+        # Cross-field errors caused only by a variable (no file) name that variable.
+        (
+            {"AIGW_IDENTITY__MODES": "[trusted_header]"},
+            "environment variable AIGW_IDENTITY__MODES",
+            "identity.trusted_header.trusted_proxies",
+        ),
+        (
+            {"AIGW_PROVIDERS__OPENAI__API_KEY_FILE": "/run/secrets/openai"},
+            "environment variable AIGW_PROVIDERS__OPENAI__API_KEY_FILE",
+            "providers.openai.api_key_file",
+        ),
+        ({"AIGW_LISTEN__PORT": "8081"}, "environment variable AIGW_LISTEN__PORT", "admin.port"),
+        ({"AIGW_ADMIN__PORT": "8080"}, "environment variable AIGW_ADMIN__PORT", "admin.port"),
+        (
+            {"AIGW_PROVIDERS": "{echo: {type: echo}}"},
+            "environment variable AIGW_PROVIDERS",
+            "routes[1].provider",
+        ),
     ],
 )
-def test_section_error_caused_by_an_env_variable_names_it(environ: dict[str, str], variable: str) -> None:
-    # No file: the embedded defaults are valid, so the only possible cause is the variable.
+def test_cross_field_error_caused_by_an_env_variable_names_it(environ: dict[str, str], source: str, path: str) -> None:
     problem = only_problem(load_error(None, environ))
-    assert variable in problem.source, str(problem)
+    assert (problem.source, problem.path, problem.line, problem.column) == (source, path, None, None)
+
+
+def test_cross_field_error_from_file_and_env_names_both(tmp_path: Path) -> None:
+    file = write(tmp_path, "log:\n  level: info\nadmin:\n  port: 9000\n")
+    problem = only_problem(load_error(file, {"AIGW_LISTEN__PORT": "9000"}))
+    assert problem.source == f"{file} (with environment variable AIGW_LISTEN__PORT)"
+    assert (problem.path, problem.line, problem.column) == ("admin.port", 4, 3)
+
+
+def test_file_error_does_not_blame_an_unrelated_env_variable(tmp_path: Path) -> None:
+    # The dangling route comes from the file alone; AIGW_LOG__LEVEL has nothing to do with it.
+    file = write(tmp_path, CUSTOM_PROVIDERS + "  - match: 'gpt-*'\n    provider: openai\n")
+    problem = only_problem(load_error(file, {"AIGW_LOG__LEVEL": "debug"}))
+    assert (problem.path, problem.line, problem.column) == ("routes[1].provider", 11, 5)
+    assert problem.source == str(file)
 
 
 # --- provider credentials ------------------------------------------------------------------------
