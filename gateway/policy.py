@@ -9,6 +9,7 @@ line and column to fix.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -20,6 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 MAX_ALTERNATIVES_SHOWN = 12
+# Decisions are pure functions of (groups, provider, model) for a loaded policy, so
+# they are cached; bounded because model names come from callers.
+DECISION_CACHE_SIZE = 4096
 
 
 class _Strict(BaseModel):
@@ -90,6 +94,7 @@ class Policy:
             ]
             for group, rules in document.groups.items()
         }
+        self._decide = functools.lru_cache(maxsize=DECISION_CACHE_SIZE)(self._decide_uncached)
 
     def effective_groups(self, groups: Iterable[str]) -> tuple[str, ...]:
         """The caller's groups the policy knows; the default group if it knows none."""
@@ -97,6 +102,9 @@ class Policy:
         return known or (self.document.default_group,)
 
     def check_tool(self, groups: Iterable[str], provider: str, model: str) -> ToolDecision:
+        return self._decide(tuple(groups), provider, model)
+
+    def _decide_uncached(self, groups: tuple[str, ...], provider: str, model: str) -> ToolDecision:
         effective = self.effective_groups(groups)
         for group in effective:
             for grant in self._grants[group]:
