@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -97,6 +98,7 @@ def test_config_show_applies_environment(config: Path):
 
 def test_serve_answers_then_drains_on_sigterm_and_logs_no_prompt_text(config: Path):
     key = aigw("keys", "create", "--user", "alice", config=config).stdout.strip()
+    marketing_key = aigw("keys", "create", "--user", "mia", "--group", "marketing", config=config).stdout.strip()
     proc = subprocess.Popen(
         [*AIGW, "serve", "--config", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -111,6 +113,15 @@ def test_serve_answers_then_drains_on_sigterm_and_logs_no_prompt_text(config: Pa
         with urllib.request.urlopen(request, timeout=10) as resp:
             answer = json.load(resp)
         assert answer["choices"][0]["message"]["content"] == SECRET_PROMPT
+        denied = urllib.request.Request(
+            f"{api}/v1/chat/completions",
+            data=json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {marketing_key}", "Content-Type": "application/json"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as rejected:
+            urllib.request.urlopen(denied, timeout=10)
+        rejected.value.close()
+        assert rejected.value.code == 403  # marketing may not use echo under the test policy
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=30)
     finally:
@@ -121,6 +132,11 @@ def test_serve_answers_then_drains_on_sigterm_and_logs_no_prompt_text(config: Pa
     events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     kinds = [e["event"] for e in events]
     assert "request" in kinds
+    (decision,) = [e for e in events if e["event"] == "policy_decision"]
+    assert decision["decision"] == "deny"
+    assert decision["rule"] == "approved_tools.default_deny"
+    assert decision["user"] == "mia"
+    assert decision["policy_version"].startswith("7+")
     assert kinds[-1] == "stopped"
     assert "marker-7f3a9c" not in output
     assert "078-05-1120" not in output

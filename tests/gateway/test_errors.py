@@ -247,3 +247,15 @@ async def test_internal_error_is_500_without_details(
     assert "internal_error" in logged
     assert "RuntimeError" in logged
     assert "my private prompt text" not in logged
+
+
+async def test_azure_style_api_key_header_upstream(
+    start_gateway: StartGateway, mock: MockProvider, http: aiohttp.ClientSession
+):
+    gateway = start_gateway(providers={"openai": {"auth_header": "api-key"}})
+    key = gateway.create_key("alice", "engineering")
+    status, _, _ = await call(http, f"{gateway.url}/v1/chat/completions", key=key, body=CHAT)
+    assert status == 401  # the mock wants a bearer token, as OpenAI does; Azure takes api-key
+    headers = {k.lower(): v for k, v in mock.requests[0].headers.items()}
+    assert headers["api-key"] == "sk-mock-openai-upstream-key"
+    assert "authorization" not in headers
