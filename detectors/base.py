@@ -19,7 +19,7 @@ class Category(enum.StrEnum):
     """The data class a finding belongs to; the policy sets actions per class and type."""
 
     PII = "pii"
-    SECRET = "secret"
+    SECRET = "secret"  # noqa: S105 - a category name, not a password
     CONFIDENTIAL = "confidential"
     INJECTION = "injection"
 
