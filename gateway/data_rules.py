@@ -1,0 +1,88 @@
+"""The policy's data rules: what to do with each finding, in prompts and in answers.
+
+Rules are an ordered list, first match wins (like a firewall), so a reviewer can
+read the policy top-down and every action names the rule that chose it. A finding
+no rule matches is recorded (``audit``) and passes.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from detectors.base import Category, Finding
+from gateway.redaction import Action, Decision
+from gateway.yamlconfig import LocatedError
+
+DEFAULT_RULE = "data_rules.default_audit"
+
+
+class Direction(enum.StrEnum):
+    PROMPT = "prompt"
+    RESPONSE = "response"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleMatch(_Strict):
+    """Which findings a rule is about; every given field must match (an empty match
+    matches everything)."""
+
+    entity_types: tuple[str, ...] = ()
+    categories: tuple[Category, ...] = ()
+    detectors: tuple[str, ...] = ()
+    min_score: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    def matches(self, finding: Finding) -> bool:
+        return (
+            (not self.entity_types or finding.entity_type in self.entity_types)
+            and (not self.categories or finding.category in self.categories)
+            and (not self.detectors or finding.detector in self.detectors)
+            and finding.score >= self.min_score
+        )
+
+
+class DataRule(_Strict):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    match: RuleMatch = RuleMatch()
+    directions: tuple[Direction, ...] = (Direction.PROMPT, Direction.RESPONSE)
+    action: Action
+
+    @model_validator(mode="after")
+    def _check(self) -> DataRule:
+        if self.action is Action.PSEUDONYMIZE and self.directions == (Direction.RESPONSE,):
+            raise LocatedError("pseudonymize applies to prompts (answers get the originals back)", "action")
+        return self
+
+
+@dataclass(frozen=True, slots=True)
+class RuledDecision(Decision):
+    rule: str = DEFAULT_RULE
+
+
+class DataRules:
+    def __init__(self, rules: Sequence[DataRule]) -> None:
+        self._rules = tuple(rules)
+
+    def decide(self, findings: Iterable[Finding], direction: Direction) -> list[RuledDecision]:
+        return [self._decide_one(f, direction) for f in findings]
+
+    def _decide_one(self, finding: Finding, direction: Direction) -> RuledDecision:
+        for rule in self._rules:
+            if direction in rule.directions and rule.match.matches(finding):
+                return RuledDecision(finding, rule.action, rule=f"data_rules.{rule.id}")
+        return RuledDecision(finding, Action.AUDIT)
+
+    def acts_on(self, direction: Direction) -> bool:
+        """Whether scanning this direction can change anything (else skip detection)."""
+        return any(direction in r.directions and r.action is not Action.ALLOW for r in self._rules)
+
+    @property
+    def rules(self) -> tuple[DataRule, ...]:
+        return self._rules
