@@ -9,6 +9,7 @@ config) and hold no event-loop state.
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -61,13 +62,20 @@ class Detector(Protocol):
 
 def resolve_overlaps(findings: Iterable[Finding]) -> list[Finding]:
     """Non-overlapping findings, sorted by start: of overlapping ones keep the higher
-    score, then the longer span (what redaction needs: one placeholder per span)."""
-    ranked = sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start))
+    score, then the longer span (what redaction needs: one placeholder per span).
+
+    O(n log n) searches: kept spans are disjoint, so sorted by start they are sorted
+    by end too, and a candidate need only be checked against its two neighbours (a
+    hostile prompt can hold tens of thousands of findings)."""
+    starts: list[int] = []
     kept: list[Finding] = []
-    for candidate in ranked:
-        if not any(candidate.overlaps(k) for k in kept):
-            kept.append(candidate)
-    return sorted(kept, key=lambda f: f.start)
+    for f in sorted(findings, key=lambda f: (-f.score, -(f.end - f.start), f.start)):
+        i = bisect.bisect_left(starts, f.start)
+        if (i < len(kept) and kept[i].start < f.end) or (i > 0 and kept[i - 1].end > f.start):
+            continue
+        starts.insert(i, f.start)
+        kept.insert(i, f)
+    return kept
 
 
 def wanted(entity_types: Sequence[str] | frozenset[str], entities: frozenset[str] | None) -> frozenset[str]:
