@@ -10,14 +10,24 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.base import Category, Finding
+from detectors.registry import DetectorsConfig
 from gateway.redaction import Action, Decision
 from gateway.yamlconfig import LocatedError
 
 DEFAULT_RULE = "data_rules.default_audit"
+
+
+class DetectionPolicy(DetectorsConfig):
+    """The policy's ``detection`` section: which detectors run, and what happens
+    when detection cannot answer (fail closed unless the policy says otherwise)."""
+
+    time_limit_ms: int = Field(default=2000, gt=0, le=60_000)
+    on_failure: Literal["block", "allow"] = "block"
 
 
 class Direction(enum.StrEnum):

@@ -63,6 +63,12 @@ class PolicyDenied(GatewayError):
     code = "policy_violation"
 
 
+class SensitiveDataBlocked(PolicyDenied):
+    """The policy blocks data found in the request; the message names types, never values."""
+
+    code = "sensitive_data_blocked"
+
+
 class NotFound(GatewayError):
     status = 404
     openai_type = "invalid_request_error"

@@ -9,6 +9,7 @@ from typing import Any
 
 from gateway.errors import ApiFormat
 from gateway.identity import Identity
+from gateway.screening import Screening
 
 MAX_LOGGED_MODEL_LENGTH = 100
 
@@ -34,6 +35,7 @@ class Exchange:
     upstream_ms: float | None = None
     outcome: str = "ok"
     error_code: str | None = None
+    screening: Screening | None = None
 
     def log_fields(self) -> dict[str, Any]:
         """Metadata only: never request or response content."""
@@ -59,4 +61,8 @@ class Exchange:
         fields.update({k: v for k, v in optional.items() if v is not None})
         if self.stream:
             fields["stream"] = True
+        if self.screening is not None and (self.screening.decisions or self.screening.skipped):
+            fields["findings"] = self.screening.summary()
+            if self.screening.skipped:
+                fields["detection_skipped"] = self.screening.skipped
         return fields

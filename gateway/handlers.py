@@ -26,6 +26,8 @@ from gateway.middleware import EXCHANGE
 from gateway.policy import denial_message
 from gateway.providers import UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
+from gateway.restoring_stream import restore_reply
+from gateway.screening import screen_request
 from gateway.state import STATE, GatewayState
 
 log = structlog.get_logger("aigw")
@@ -66,10 +68,15 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     _authorize(state, exchange, identity, route.provider, route.model)
     if route.explicit:  # the provider knows the model without our provider/ prefix
         body, raw = {**body, "model": route.model}, None
+    exchange.screening = screening = await screen_request(state.detection_pool, state.policy, endpoint.name, body)
+    if screening.changed:
+        raw = None
     call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
     sent = time.perf_counter()
     reply = await provider.send(call)
     exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
+    if screening.pseudonyms and not provider.mirrors_request:
+        reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
     return await _relay(request, reply, exchange)
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from detectors.registry import entity_categories
+from gateway.data_rules import DataRule, DataRules, DetectionPolicy
 from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 MAX_ALTERNATIVES_SHOWN = 12
@@ -52,6 +54,8 @@ class PolicyDocument(_Strict):
     policy: PolicyMeta
     default_group: str
     groups: dict[str, GroupRules] = Field(min_length=1)
+    detection: DetectionPolicy | None = None
+    data_rules: tuple[DataRule, ...] = ()
 
     @model_validator(mode="after")
     def _check_default_group(self) -> PolicyDocument:
@@ -59,7 +63,22 @@ class PolicyDocument(_Strict):
             defined = ", ".join(self.groups)
             message = f"default_group {self.default_group!r} is not one of the groups defined ({defined})"
             raise LocatedError(message, "default_group")
+        seen: set[str] = set()
+        for index, rule in enumerate(self.data_rules):
+            if rule.id in seen:
+                raise LocatedError(f"data rule id {rule.id!r} is used twice", "data_rules", index, "id")
+            seen.add(rule.id)
+        self._check_rule_entities()
         return self
+
+    def _check_rule_entities(self) -> None:
+        known = entity_categories(self.detection) if self.detection else {}
+        for index, rule in enumerate(self.data_rules):
+            for position, entity in enumerate(rule.match.entity_types):
+                if entity not in known:
+                    hint = ", ".join(sorted(known)) or "none: the policy enables no detectors"
+                    message = f"entity type {entity!r} is not reported by the detectors this policy enables ({hint})"
+                    raise LocatedError(message, "data_rules", index, "match", "entity_types", position)
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,8 @@ class Policy:
             for group, rules in document.groups.items()
         }
         self._decide = functools.lru_cache(maxsize=DECISION_CACHE_SIZE)(self._decide_uncached)
+        self.detection = document.detection if document.detection and document.detection.enabled else None
+        self.data_rules = DataRules(document.data_rules)
 
     def effective_groups(self, groups: Iterable[str]) -> tuple[str, ...]:
         """The caller's groups the policy knows; the default group if it knows none."""
@@ -140,7 +161,7 @@ def load_policy(path: Path) -> Policy:
         mark = doc.mark(loc)
         return (doc.source, *mark) if mark else (doc.source, None, None)
 
-    data = doc.data
+    data = _paths_relative_to(path.parent, doc.data)
     meta = data.get("policy")
     if isinstance(meta, dict) and isinstance(meta.get("version"), int | float):
         # A version is a label: `version: 1.10` means "1.10", which YAML would read as 1.1.
@@ -149,3 +170,22 @@ def load_policy(path: Path) -> Policy:
     document = validate(PolicyDocument, data, locate)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return Policy(document, digest)
+
+
+def _paths_relative_to(folder: Path, data: dict[str, object]) -> dict[str, object]:
+    """Files a policy names (term lists, rule files) live next to it."""
+    detection = data.get("detection")
+    if not isinstance(detection, dict):
+        return data
+    detection = dict(detection)
+    for section, key in (("confidential", "terms_files"), ("injection", "rules_file")):
+        conf = detection.get(section)
+        if isinstance(conf, dict) and key in conf:
+            detection[section] = {**conf, key: _relative(folder, conf[key])}
+    return {**data, "detection": detection}
+
+
+def _relative(folder: Path, value: object) -> object:
+    if isinstance(value, list):
+        return [_relative(folder, v) for v in value]
+    return str(folder / value) if isinstance(value, str) else value

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncGenerator
 from typing import Any
 
+from gateway.providers.base import UpstreamReply
 from gateway.redaction import Pseudonyms, StreamRestorer
 from gateway.wire import sse
 from gateway.wire.slots import response_slots
@@ -102,3 +104,25 @@ class RestoringStream:
                 self._sequence_shift += 1
             out += event
         return out
+
+
+def restore_reply(endpoint: str, reply: UpstreamReply, pseudonyms: Pseudonyms) -> UpstreamReply:
+    """The provider's answer with originals in place of the placeholders we sent."""
+    if reply.stream is not None:
+        reply.stream = _restoring(reply.stream, RestoringStream(endpoint, pseudonyms))
+    elif reply.status < 400:
+        reply.body = restore_body(endpoint, reply.body, pseudonyms)
+    return reply
+
+
+async def _restoring(stream: AsyncGenerator[bytes, None], restoring: RestoringStream) -> AsyncGenerator[bytes, None]:
+    try:
+        async for chunk in stream:
+            out = restoring.feed(chunk)
+            if out:
+                yield out
+        tail = restoring.finish()
+        if tail:
+            yield tail
+    finally:
+        await stream.aclose()

@@ -83,6 +83,14 @@ class IdentitySettings(_Strict):
         return self
 
 
+class DetectionSettings(_Strict):
+    # Worker processes for detection; 0 means one per available core.
+    workers: int = Field(default=0, ge=0, le=256)
+    # Scans allowed to wait for a worker before new ones are refused (then the
+    # policy's on_failure applies).
+    max_pending: int = Field(default=256, gt=0)
+
+
 class LogSettings(_Strict):
     format: Literal["auto", "json", "console"] = "auto"
     level: Literal["debug", "info", "warning", "error"] = "info"
@@ -152,6 +160,7 @@ class Settings(_Strict):
     store: StoreSettings = StoreSettings()
     limits: LimitSettings = LimitSettings()
     identity: IdentitySettings = IdentitySettings()
+    detection: DetectionSettings = DetectionSettings()
     log: LogSettings = LogSettings()
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     routes: tuple[RouteSettings, ...] = Field(default_factory=_default_routes)

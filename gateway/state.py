@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import structlog
 from aiohttp import web
 
+from detectors.registry import build_detectors
+from gateway.detection_pool import DetectionPool, default_workers
 from gateway.identity import Authenticator
 from gateway.keystore import KeyStore
 from gateway.policy import Policy, load_policy
@@ -25,6 +27,7 @@ class GatewayState:
     router: Router
     providers: Mapping[str, Provider]
     authenticator: Authenticator
+    detection_pool: DetectionPool | None = None
     draining: bool = False
 
 
@@ -42,18 +45,35 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     store = KeyStore(settings.store.sqlite_path)
     authenticator = Authenticator(settings.identity, store)
     providers: dict[str, Provider] = {}
+    pool = _detection_pool(settings, policy)
     try:
-        await authenticator.start()
+        if pool is not None:
+            await pool.start()  # every worker has built its detectors before we listen
         providers = build_providers(settings, app[CREDENTIALS])
         for provider in providers.values():
             if not provider.available:
                 log.warning("provider_disabled", provider=provider.name, reason="credential not set")
         router = Router(settings.routes, settings.providers)
-        app[STATE] = GatewayState(settings, policy, router, providers, authenticator)
+        await authenticator.start()
+        app[STATE] = GatewayState(settings, policy, router, providers, authenticator, pool)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
         yield
     finally:
+        if pool is not None:
+            await pool.close()
         await authenticator.stop()
         for provider in providers.values():
             await provider.close()
         store.close()
+
+
+def _detection_pool(settings: Settings, policy: Policy) -> DetectionPool | None:
+    if policy.detection is None:
+        return None
+    return DetectionPool(
+        build_detectors,
+        policy.detection,
+        workers=settings.detection.workers or default_workers(),
+        max_pending=settings.detection.max_pending,
+        time_limit_s=policy.detection.time_limit_ms / 1000,
+    )

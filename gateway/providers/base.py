@@ -34,6 +34,9 @@ class Provider(Protocol):
     kind: str
     formats: frozenset[ApiFormat]
     models: tuple[str, ...]
+    # True for a provider whose answer *is* the outgoing request (echo): its answers
+    # are shown as sent, placeholders and all, never restored.
+    mirrors_request: bool
 
     @property
     def available(self) -> bool: ...

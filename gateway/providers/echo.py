@@ -21,6 +21,7 @@ SSE = "text/event-stream; charset=utf-8"
 class EchoProvider:
     kind = "echo"
     formats = frozenset({ApiFormat.OPENAI, ApiFormat.ANTHROPIC})
+    mirrors_request = True
 
     def __init__(self, name: str, models: tuple[str, ...]) -> None:
         self.name = name

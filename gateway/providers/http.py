@@ -76,6 +76,7 @@ class HttpProvider:
         self.kind: str = settings.type
         self.formats = frozenset({ApiFormat.ANTHROPIC if settings.type == "anthropic" else ApiFormat.OPENAI})
         self.models = settings.models
+        self.mirrors_request = False
         self._base_url = settings.base_url or DEFAULT_BASE_URLS[settings.type]
         self._static_headers = dict(settings.headers)
         auth_header = settings.auth_header or DEFAULT_AUTH_HEADERS[settings.type]
