@@ -36,6 +36,7 @@ class Exchange:
     outcome: str = "ok"
     error_code: str | None = None
     screening: Screening | None = None
+    response_screening: Screening | None = None
 
     def log_fields(self) -> dict[str, Any]:
         """Metadata only: never request or response content."""
@@ -65,4 +66,6 @@ class Exchange:
             fields["findings"] = self.screening.summary()
             if self.screening.skipped:
                 fields["detection_skipped"] = self.screening.skipped
+        if self.response_screening is not None and self.response_screening.decisions:
+            fields["response_findings"] = self.response_screening.summary()
         return fields

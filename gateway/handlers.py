@@ -10,6 +10,7 @@ from typing import Any
 import structlog
 from aiohttp import ClientConnectionResetError, web
 
+from gateway.data_rules import Direction
 from gateway.endpoints import Endpoint
 from gateway.errors import (
     ApiFormat,
@@ -27,7 +28,7 @@ from gateway.policy import denial_message
 from gateway.providers import UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.restoring_stream import restore_reply
-from gateway.screening import screen_request
+from gateway.screening import screen_request, screen_response
 from gateway.state import STATE, GatewayState
 
 log = structlog.get_logger("aigw")
@@ -75,6 +76,10 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     sent = time.perf_counter()
     reply = await provider.send(call)
     exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
+    if reply.stream is None and reply.status < 400 and state.policy.data_rules.acts_on(Direction.RESPONSE):
+        reply.body, exchange.response_screening = await screen_response(
+            state.detection_pool, state.policy, endpoint.name, reply.body
+        )
     if screening.pseudonyms and not provider.mirrors_request:
         reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
     return await _relay(request, reply, exchange)

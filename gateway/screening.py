@@ -3,6 +3,7 @@ pseudonymize it as the policy's data rules say, before anything goes upstream.""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.errors import SensitiveDataBlocked, ServiceUnavailable
 from gateway.policy import Policy
 from gateway.redaction import Action, Pseudonyms, rewrite
-from gateway.wire.slots import request_slots
+from gateway.wire.slots import Slot, request_slots, response_slots
 
 log = structlog.get_logger("aigw")
 
@@ -38,37 +39,69 @@ async def screen_request(pool: DetectionPool | None, policy: Policy, endpoint: s
     """Scan every text field of the request body and rewrite it in place."""
     screening = Screening()
     slots = [s for s in request_slots(endpoint, body) if s.text]
-    if pool is None or policy.detection is None or not slots:
+    decided = await _decide(pool, policy, slots, Direction.PROMPT, screening)
+    if not decided:
         return screening
+    _refuse_blocked(screening.decisions, "The request was blocked by the AI policy because it contains")
+    screening.pseudonyms.reserve_existing(s.text for s in slots)
+    screening.changed = _rewrite(slots, decided, screening.pseudonyms)
+    return screening
+
+
+async def screen_response(
+    pool: DetectionPool | None, policy: Policy, endpoint: str, body: bytes
+) -> tuple[bytes, Screening]:
+    """Scan a whole (non-streamed) answer; block it or redact it as the rules say."""
+    screening = Screening()
+    try:
+        obj = json.loads(body)
+    except ValueError:
+        return body, screening
+    slots = [s for s in response_slots(endpoint, obj) if s.text] if isinstance(obj, dict) else []
+    decided = await _decide(pool, policy, slots, Direction.RESPONSE, screening)
+    if not decided:
+        return body, screening
+    _refuse_blocked(screening.decisions, "The provider's answer was withheld by the AI policy because it contains")
+    if _rewrite(slots, decided, screening.pseudonyms):
+        return json.dumps(obj, ensure_ascii=False).encode(), screening
+    return body, screening
+
+
+async def _decide(
+    pool: DetectionPool | None, policy: Policy, slots: list[Slot], direction: Direction, screening: Screening
+) -> list[list[RuledDecision]]:
+    """Per slot, the findings and what the rules do about them ([] when nothing ran)."""
+    if pool is None or policy.detection is None or not slots:
+        return []
     try:
         per_slot = await pool.scan([s.text for s in slots])
     except DetectionUnavailable as failure:
         if policy.detection.on_failure == "block":
             raise ServiceUnavailable(
-                "The request was not sent: the data-protection check could not complete "
+                "The data-protection check could not complete "
                 f"({failure.reason}) and the AI policy says to fail closed.",
                 code="detection_unavailable",
             ) from None
         screening.skipped = failure.reason
-        return screening
-    decided = [policy.data_rules.decide(resolve_overlaps(found), Direction.PROMPT) for found in per_slot]
+        return []
+    decided = [policy.data_rules.decide(resolve_overlaps(found), direction) for found in per_slot]
     screening.decisions = [d for slot_decisions in decided for d in slot_decisions]
-    _refuse_blocked(screening.decisions)
-    screening.pseudonyms.reserve_existing(s.text for s in slots)
+    return decided
+
+
+def _rewrite(slots: list[Slot], decided: list[list[RuledDecision]], pseudonyms: Pseudonyms) -> bool:
+    changed = False
     for slot, decisions in zip(slots, decided, strict=True):
         if any(d.action in (Action.REDACT, Action.PSEUDONYMIZE) for d in decisions):
-            slot.replace(rewrite(slot.text, decisions, screening.pseudonyms))
-            screening.changed = True
-    return screening
+            slot.replace(rewrite(slot.text, decisions, pseudonyms))
+            changed = True
+    return changed
 
 
-def _refuse_blocked(decisions: list[RuledDecision]) -> None:
+def _refuse_blocked(decisions: list[RuledDecision], what: str) -> None:
     blocked = [d for d in decisions if d.action is Action.BLOCK]
     if not blocked:
         return
     types = ", ".join(sorted({d.finding.entity_type for d in blocked}))
     rules = ", ".join(sorted({d.rule for d in blocked}))
-    raise SensitiveDataBlocked(
-        f"The request was blocked by the AI policy because it contains: {types} (rule: {rules}). "
-        "Remove that data and try again."
-    )
+    raise SensitiveDataBlocked(f"{what}: {types} (rule: {rules}).")

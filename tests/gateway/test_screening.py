@@ -148,3 +148,21 @@ def test_policy_rejects_rules_for_entities_no_detector_reports(tmp_path: Path):
     assert problem.path == "data_rules[3].match.entity_types[0]"
     assert problem.line == 1 + bad.read_text().splitlines().index("    match: {entity_types: [CLASIFICATION_MARKER]}")
     assert "CLASIFICATION_MARKER" in problem.message
+
+
+def test_secret_in_a_whole_answer_is_withheld(oai: openai.OpenAI, mock: MockProvider):
+    mock.configure(reply_text=f"Sure, use {AWS_KEY}")
+    with pytest.raises(openai.PermissionDeniedError) as withheld:
+        oai.chat.completions.create(model="gpt-4o", messages=ask("give me a key"))
+    assert "answer was withheld" in withheld.value.message
+    assert "AWS_ACCESS_KEY_ID" in withheld.value.message
+    assert AWS_KEY not in withheld.value.message
+
+
+def test_marker_in_a_whole_answer_is_redacted(dlp_gateway: RunningGateway, mock: MockProvider, closing: list[Any]):
+    mock.configure(reply_text="INTERNAL ONLY: the plan is fine")
+    c = anthropic.Anthropic(base_url=dlp_gateway.url, api_key=dlp_gateway.create_key("ann"), max_retries=0, timeout=30)
+    closing.append(c)
+    message = c.messages.create(model="claude-sonnet-5-5", max_tokens=50, messages=ask("status?"))
+    assert message.content[0].type == "text"
+    assert message.content[0].text == "[CLASSIFICATION_MARKER]: the plan is fine"
