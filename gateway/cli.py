@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from gateway import scan_cli
 from gateway.errors import ConfigError
 from gateway.keystore import KeyStore
 from gateway.logs import configure_logging
@@ -55,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         "show", parents=[config], help="print the effective settings (no secrets are in them)"
     )
     show.set_defaults(run=_config_show)
+
+    scan_cli.add_parser(sub, [config])
 
     keys = sub.add_parser("keys", help="manage per-employee gateway keys").add_subparsers(
         required=True, metavar="ACTION"

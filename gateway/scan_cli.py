@@ -1,0 +1,93 @@
+"""``aigw scan``: what the detectors find in a text and what the policy would do.
+
+Detectors are built once in this process, so ``--jsonl`` evaluates a whole corpus
+quickly. Matched values are never printed unless ``--show-values`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from detectors.base import Detector, resolve_overlaps
+from detectors.registry import build_detectors
+from gateway.data_rules import Direction, RuledDecision
+from gateway.policy import Policy, load_policy
+from gateway.redaction import Action, Pseudonyms, rewrite
+
+# The overall decision for a text is its strongest action.
+STRENGTH = [Action.ALLOW, Action.AUDIT, Action.REDACT, Action.PSEUDONYMIZE, Action.BLOCK]
+
+
+def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    scan = sub.add_parser("scan", parents=parents, help="show what the detectors find and what the policy does")
+    scan.add_argument("text", nargs="?", help="text to scan (default: standard input)")
+    scan.add_argument("--policy", type=Path, help="policy file (default: the settings' policy_path)")
+    scan.add_argument("--direction", choices=[d.value for d in Direction], default="prompt")
+    out = scan.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="one JSON object")
+    out.add_argument(
+        "--jsonl", action="store_true", help='read {"text": ...} lines on stdin, write one result per line'
+    )
+    scan.add_argument("--show-values", action="store_true", help="include matched values and the rewritten text")
+    scan.set_defaults(run=lambda args, settings: run(args, settings.policy_path))
+
+
+def run(args: argparse.Namespace, policy_path: Path) -> int:
+    stdin, stdout = sys.stdin, sys.stdout
+    policy = load_policy(args.policy or policy_path)
+    detectors = build_detectors(policy.detection) if policy.detection else []
+    direction = Direction(args.direction)
+    if args.jsonl:
+        for line in stdin:
+            if line.strip():
+                text = json.loads(line)["text"]
+                print(json.dumps(scan(text, detectors, policy, direction, args.show_values)), file=stdout)
+        return 0
+    text = args.text if args.text is not None else stdin.read()
+    result = scan(text, detectors, policy, direction, args.show_values)
+    if args.json:
+        print(json.dumps(result, indent=2), file=stdout)
+    else:
+        _print_table(result, stdout)
+    return 0
+
+
+def scan(
+    text: str, detectors: Sequence[Detector], policy: Policy, direction: Direction, show_values: bool
+) -> dict[str, Any]:
+    findings = resolve_overlaps(f for d in detectors for f in d.detect(text))
+    decisions = policy.data_rules.decide(findings, direction)
+    decision = max((d.action for d in decisions), key=STRENGTH.index, default=Action.ALLOW)
+    result: dict[str, Any] = {
+        "decision": decision.value,
+        "findings": [_finding(d, text, show_values) for d in decisions],
+    }
+    if show_values and decision is not Action.BLOCK:
+        result["rewritten"] = rewrite(text, decisions, Pseudonyms())
+    return result
+
+
+def _finding(decision: RuledDecision, text: str, show_values: bool) -> dict[str, Any]:
+    out = {**decision.finding.summary(), "action": decision.action.value, "rule": decision.rule}
+    if show_values:
+        out["value"] = text[decision.finding.start : decision.finding.end]
+    return out
+
+
+def _print_table(result: dict[str, Any], out: TextIO) -> None:
+    print(f"decision: {result['decision']}", file=out)
+    if not result["findings"]:
+        print("no findings", file=out)
+        return
+    print(f"{'ENTITY TYPE':<34} {'START':>6} {'END':>6} {'SCORE':>5}  {'DETECTOR':<13} {'ACTION':<13} RULE", file=out)
+    for f in result["findings"]:
+        where = f"{f['start']:>6} {f['end']:>6} {f['score']:>5.2f}"
+        row = f"{f['entity_type']:<34} {where}  {f['detector']:<13} {f['action']:<13} {f['rule']}"
+        print(row + (f"  {f['value']!r}" if "value" in f else ""), file=out)
+    if "rewritten" in result:
+        print(f"rewritten: {result['rewritten']}", file=out)
