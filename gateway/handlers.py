@@ -28,7 +28,7 @@ from gateway.policy import denial_message
 from gateway.providers import UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.restoring_stream import restore_reply
-from gateway.screening import screen_request, screen_response
+from gateway.screening import Screening, screen_request, screen_response
 from gateway.state import STATE, GatewayState
 
 log = structlog.get_logger("aigw")
@@ -69,7 +69,8 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     _authorize(state, exchange, identity, route.provider, route.model)
     if route.explicit:  # the provider knows the model without our provider/ prefix
         body, raw = {**body, "model": route.model}, None
-    exchange.screening = screening = await screen_request(state.detection_pool, state.policy, endpoint.name, body)
+    exchange.screening = screening = Screening()
+    await screen_request(state.detection_pool, state.policy, endpoint.name, body, screening)
     if screening.changed:
         raw = None
     call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
@@ -77,8 +78,9 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     reply = await provider.send(call)
     exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
     if reply.stream is None and reply.status < 400 and state.policy.data_rules.acts_on(Direction.RESPONSE):
-        reply.body, exchange.response_screening = await screen_response(
-            state.detection_pool, state.policy, endpoint.name, reply.body
+        exchange.response_screening = Screening()
+        reply.body = await screen_response(
+            state.detection_pool, state.policy, endpoint.name, reply.body, exchange.response_screening
         )
     if screening.pseudonyms and not provider.mirrors_request:
         reply = restore_reply(endpoint.name, reply, screening.pseudonyms)

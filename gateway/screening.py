@@ -35,36 +35,36 @@ class Screening:
         return dict(sorted(counts.items()))
 
 
-async def screen_request(pool: DetectionPool | None, policy: Policy, endpoint: str, body: dict[str, Any]) -> Screening:
-    """Scan every text field of the request body and rewrite it in place."""
-    screening = Screening()
+async def screen_request(
+    pool: DetectionPool | None, policy: Policy, endpoint: str, body: dict[str, Any], screening: Screening
+) -> None:
+    """Scan every text field of the request body and rewrite it in place; ``screening``
+    records what was found (filled before a block is raised, so it gets logged)."""
     slots = [s for s in request_slots(endpoint, body) if s.text]
     decided = await _decide(pool, policy, slots, Direction.PROMPT, screening)
     if not decided:
-        return screening
+        return
     _refuse_blocked(screening.decisions, "The request was blocked by the AI policy because it contains")
     screening.pseudonyms.reserve_existing(s.text for s in slots)
     screening.changed = _rewrite(slots, decided, screening.pseudonyms)
-    return screening
 
 
 async def screen_response(
-    pool: DetectionPool | None, policy: Policy, endpoint: str, body: bytes
-) -> tuple[bytes, Screening]:
+    pool: DetectionPool | None, policy: Policy, endpoint: str, body: bytes, screening: Screening
+) -> bytes:
     """Scan a whole (non-streamed) answer; block it or redact it as the rules say."""
-    screening = Screening()
     try:
         obj = json.loads(body)
     except ValueError:
-        return body, screening
+        return body
     slots = [s for s in response_slots(endpoint, obj) if s.text] if isinstance(obj, dict) else []
     decided = await _decide(pool, policy, slots, Direction.RESPONSE, screening)
     if not decided:
-        return body, screening
+        return body
     _refuse_blocked(screening.decisions, "The provider's answer was withheld by the AI policy because it contains")
     if _rewrite(slots, decided, screening.pseudonyms):
-        return json.dumps(obj, ensure_ascii=False).encode(), screening
-    return body, screening
+        return json.dumps(obj, ensure_ascii=False).encode()
+    return body
 
 
 async def _decide(

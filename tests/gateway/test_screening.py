@@ -166,3 +166,13 @@ def test_marker_in_a_whole_answer_is_redacted(dlp_gateway: RunningGateway, mock:
     message = c.messages.create(model="claude-sonnet-5-5", max_tokens=50, messages=ask("status?"))
     assert message.content[0].type == "text"
     assert message.content[0].text == "[CLASSIFICATION_MARKER]: the plan is fine"
+
+
+def test_a_blocked_request_is_logged_with_types_never_values(oai: openai.OpenAI, capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(openai.PermissionDeniedError):
+        oai.chat.completions.create(model="gpt-4o", messages=ask(f"CONFIDENTIAL {AWS_KEY} for Initech"))
+    logged = capsys.readouterr().out
+    assert "AWS_ACCESS_KEY_ID:block" in logged
+    assert "CONFIDENTIAL_TERM:pseudonymize" in logged
+    assert AWS_KEY not in logged
+    assert "Initech" not in logged
