@@ -47,6 +47,12 @@ COMMON = frozenset(STOP_WORDS) | {
 }  # fmt: skip
 SENTENCE_START = ".!?:;\n\"'(>*#/-"
 TITLE = re.compile(r"(?:(?:mr|mrs|ms|mx|dr|prof|sir|dame)\.?\s+)+", re.IGNORECASE)
+# A sentence that opens with a verb of address ("Email Maria Gonzalez ...") makes
+# spaCy's small model take the verb for a first name.
+ADDRESS_VERB = re.compile(
+    r"(?:e-?mail|call|phone|text|ask|tell|ping|message|dm|cc|contact|invite|remind|thank|notify|meet)\s+(?=[A-Z])",
+    re.IGNORECASE,
+)
 NOT_A_NAME = re.compile(r"[\d@/\\_=<>{}\[\]#|:;]")
 
 
@@ -191,6 +197,8 @@ def clean_span(text: str, span: NerSpan) -> NerSpan | None:
     (spaCy's small model tags products, field labels, acronyms and streets as PERSON/GPE)."""
     start, end, kind = span
     if kind == "PERSON":
+        if (verb := ADDRESS_VERB.match(text, start, end)) and verb.end() < end:
+            start = verb.end()
         if title := TITLE.match(text, start, end):
             start = title.end()
         if text.endswith(("'s", "’s"), start, end):

@@ -251,3 +251,17 @@ def test_quality_floor_on_heldout_corpus(detector: PiiDetector) -> None:
     gold, found, predicted, right = overlap_counts(detector, rows, {"PERSON"})
     precision, recall = right / predicted, found / gold
     assert 2 * precision * recall / (precision + recall) >= 0.82
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Email Maria Gonzalez at maria@example.com", "Maria Gonzalez"),
+        ("Call John Smith about the invoice.", "John Smith"),
+        ("Ask Priya Raman to review it.", "Priya Raman"),
+        ("Email Maria about it.", "Maria"),
+    ],
+)
+def test_a_verb_of_address_is_not_part_of_the_name(detector: PiiDetector, text: str, name: str) -> None:
+    people = [text[f.start : f.end] for f in detector.detect(text) if f.entity_type == "PERSON"]
+    assert people == [name]
