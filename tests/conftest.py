@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +116,26 @@ def closing() -> Iterator[list[Any]]:
     yield clients
     for c in clients:
         c.close()
+
+
+@contextmanager
+def policy_gateway(
+    bg_loop: BackgroundLoop, mock: MockProvider, tmp_path: Path, policy: Path
+) -> Iterator[RunningGateway]:
+    """A gateway with its own policy and one detection worker, for a module's tests
+    (starting detection workers takes a moment, so modules share one)."""
+    settings = gateway_settings(tmp_path, mock.url, {"policy_path": str(policy), "detection": {"workers": 1}})
+    gateway = RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
+    try:
+        yield gateway
+    finally:
+        gateway.stop()
+
+
+def sdk_client(gateway: RunningGateway, closing: list[Any], user: str = "ann") -> Any:
+    """An OpenAI SDK client with a fresh key for ``user``, closed after the test."""
+    import openai
+
+    client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key(user), max_retries=0, timeout=60)
+    closing.append(client)
+    return client

@@ -16,7 +16,7 @@ from gateway.policy import load_policy
 from gateway.state import STATE
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
-from tests.conftest import DATA, UPSTREAM_ENV, gateway_settings
+from tests.conftest import DATA, UPSTREAM_ENV, gateway_settings, policy_gateway, sdk_client
 
 POLICY = DATA / "policy_dlp.yaml"
 AWS_KEY = "AKIA" + "QWERTYUIOPASDFGH"
@@ -26,21 +26,14 @@ AWS_KEY = "AKIA" + "QWERTYUIOPASDFGH"
 def dlp_gateway(
     bg_loop: BackgroundLoop, mock_server: MockProvider, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningGateway]:
-    """One gateway for the module: starting detection workers takes a moment."""
-    tmp = tmp_path_factory.mktemp("dlp")
-    settings = gateway_settings(tmp, mock_server.url, {"policy_path": str(POLICY), "detection": {"workers": 1}})
-    gateway = RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
-    yield gateway
-    gateway.stop()
+    with policy_gateway(bg_loop, mock_server, tmp_path_factory.mktemp("gw"), POLICY) as gateway:
+        yield gateway
 
 
 @pytest.fixture
 def oai(dlp_gateway: RunningGateway, closing: list[Any]) -> openai.OpenAI:
-    c = openai.OpenAI(
-        base_url=f"{dlp_gateway.url}/v1", api_key=dlp_gateway.create_key("ann"), max_retries=0, timeout=30
-    )
-    closing.append(c)
-    return c
+    client: openai.OpenAI = sdk_client(dlp_gateway, closing)
+    return client
 
 
 def ask(text: str) -> list[dict[str, str]]:

@@ -10,30 +10,21 @@ import pytest
 
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
-from tests.conftest import DATA, UPSTREAM_ENV, gateway_settings
+from tests.conftest import DATA, policy_gateway, sdk_client
 
 
 @pytest.fixture(scope="module")
 def pii_gateway(
     bg_loop: BackgroundLoop, mock_server: MockProvider, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningGateway]:
-    settings = gateway_settings(
-        tmp_path_factory.mktemp("pii"),
-        mock_server.url,
-        {"policy_path": str(DATA / "policy_pii.yaml"), "detection": {"workers": 1}},
-    )
-    gateway = RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
-    yield gateway
-    gateway.stop()
+    with policy_gateway(bg_loop, mock_server, tmp_path_factory.mktemp("gw"), DATA / "policy_pii.yaml") as gateway:
+        yield gateway
 
 
 @pytest.fixture
 def oai(pii_gateway: RunningGateway, closing: list[Any]) -> openai.OpenAI:
-    c = openai.OpenAI(
-        base_url=f"{pii_gateway.url}/v1", api_key=pii_gateway.create_key("ann"), max_retries=0, timeout=60
-    )
-    closing.append(c)
-    return c
+    client: openai.OpenAI = sdk_client(pii_gateway, closing)
+    return client
 
 
 def test_people_are_pseudonymized_and_restored(oai: openai.OpenAI, mock: MockProvider):
