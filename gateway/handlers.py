@@ -77,7 +77,9 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     sent = time.perf_counter()
     reply = await provider.send(call)
     exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
-    if reply.stream is None and reply.status < 400 and state.policy.data_rules.acts_on(Direction.RESPONSE):
+    if reply.stream is not None and state.policy.data_rules.acts_on(Direction.RESPONSE):
+        exchange.response_scan = "not_scanned_stream"  # logged: streamed answers are not scanned yet
+    elif reply.status < 400 and state.policy.data_rules.acts_on(Direction.RESPONSE):
         exchange.response_screening = Screening()
         reply.body = await screen_response(
             state.detection_pool, state.policy, endpoint.name, reply.body, exchange.response_screening

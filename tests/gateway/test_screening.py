@@ -169,3 +169,16 @@ def test_a_blocked_request_is_logged_with_types_never_values(oai: openai.OpenAI,
     assert "CONFIDENTIAL_TERM:pseudonymize" in logged
     assert AWS_KEY not in logged
     assert "Initech" not in logged
+
+
+def test_a_streamed_answer_is_marked_as_not_scanned(
+    oai: openai.OpenAI, mock: MockProvider, capsys: pytest.CaptureFixture[str]
+):
+    # Honest about the gap: response rules cover whole answers; a stream says it was not scanned.
+    mock.configure(reply_text="INTERNAL ONLY: streamed")
+    text = "".join(
+        c.choices[0].delta.content or ""
+        for c in oai.chat.completions.create(model="gpt-4o", messages=ask("x"), stream=True)
+    )
+    assert text == "INTERNAL ONLY: streamed"
+    assert "not_scanned_stream" in capsys.readouterr().out
