@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import traceback
 from collections.abc import Awaitable, Callable
 
@@ -34,6 +35,11 @@ async def exchange_middleware(request: web.Request, handler: Handler) -> web.Str
         response = await handler(request)
     except GatewayError as err:
         response = _error_response(exchange, err)
+    except asyncio.CancelledError:
+        exchange.outcome = "client_disconnected"
+        exchange.status = exchange.status or 499  # nginx's code for "client closed request"
+        log.info("request", **exchange.log_fields())
+        raise
     except web.HTTPException as exc:
         response = _error_response(exchange, _from_http_exception(request, exc))
     except Exception as exc:

@@ -40,7 +40,9 @@ class GatewayServer:
 
     async def start(self) -> None:
         grace = self.settings.limits.shutdown_grace_s
-        api = web.AppRunner(self.app, access_log=None, shutdown_timeout=grace)
+        # handler_cancellation: when a caller hangs up, stop its work (the pending
+        # detection scan, the upstream request and the stream the provider is generating).
+        api = web.AppRunner(self.app, access_log=None, shutdown_timeout=grace, handler_cancellation=True)
         await api.setup()  # runs cleanup_ctx start-up: policy, key store, providers
         self._runners.append(api)
         admin = web.AppRunner(build_admin_app(self.app), access_log=None, shutdown_timeout=1.0)

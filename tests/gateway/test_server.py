@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from typing import Any
 
 import aiohttp
 import openai
+import pytest
 
 from gateway.state import STATE
 from loadtests.mock_provider import MockProvider
@@ -49,3 +51,25 @@ def test_shutdown_lets_an_in_flight_stream_finish(start_gateway: StartGateway, m
     stopper.join(timeout=30)
     assert text == mock.behaviour.reply_text
     assert not stopper.is_alive()
+
+
+async def test_a_caller_hanging_up_mid_stream_stops_the_request(
+    start_gateway: StartGateway, mock: MockProvider, capsys: pytest.CaptureFixture[str]
+):
+    gateway = start_gateway()
+    key = gateway.create_key("alice", "engineering")
+    mock.configure(hold_after_chunks=2)
+    body = {"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": "x"}]}
+    async with aiohttp.ClientSession() as http:
+        resp = await http.post(
+            f"{gateway.url}/v1/chat/completions", json=body, headers={"authorization": f"Bearer {key}"}
+        )
+        assert (await resp.content.readline()).startswith(b"data: ")
+        resp.close()  # hang up while the provider is still generating
+    deadline = time.monotonic() + 10
+    logged = ""
+    while "client_disconnected" not in logged:
+        assert time.monotonic() < deadline, "the gateway did not notice the caller leaving"
+        await asyncio.sleep(0.05)
+        logged += capsys.readouterr().out
+    assert "status=499" in logged
