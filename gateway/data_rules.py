@@ -28,6 +28,10 @@ class DetectionPolicy(DetectorsConfig):
 
     time_limit_ms: int = Field(default=2000, gt=0, le=60_000)
     on_failure: Literal["block", "allow"] = "block"
+    # Streamed answers are scanned in windows of about this many characters per
+    # stream: text is held back until a window fills (or the stream ends). Larger
+    # windows cost fewer scans; smaller ones deliver text sooner.
+    stream_window_chars: int = Field(default=256, ge=32, le=65_536)
 
 
 class Direction(enum.StrEnum):

@@ -37,7 +37,6 @@ class Exchange:
     error_code: str | None = None
     screening: Screening | None = None
     response_screening: Screening | None = None
-    response_scan: str | None = None
 
     def log_fields(self) -> dict[str, Any]:
         """Metadata only: never request or response content."""
@@ -59,7 +58,6 @@ class Exchange:
             "policy_version": self.policy_version,
             "upstream_ms": self.upstream_ms,
             "error_code": self.error_code,
-            "response_scan": self.response_scan,
         }
         fields.update({k: v for k, v in optional.items() if v is not None})
         if self.stream:

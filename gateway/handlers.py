@@ -28,6 +28,7 @@ from gateway.policy import denial_message
 from gateway.providers import UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.restoring_stream import restore_reply
+from gateway.scanning_stream import ScanningStream, scanning
 from gateway.screening import Screening, screen_request, screen_response
 from gateway.state import STATE, GatewayState
 
@@ -77,13 +78,13 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     sent = time.perf_counter()
     reply = await provider.send(call)
     exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
-    if reply.stream is not None and state.policy.data_rules.acts_on(Direction.RESPONSE):
-        exchange.response_scan = "not_scanned_stream"  # logged: streamed answers are not scanned yet
-    elif reply.status < 400 and state.policy.data_rules.acts_on(Direction.RESPONSE):
-        exchange.response_screening = Screening()
-        reply.body = await screen_response(
-            state.detection_pool, state.policy, endpoint.name, reply.body, exchange.response_screening
-        )
+    pool = state.detection_pool
+    if pool is not None and reply.status < 400 and state.policy.data_rules.acts_on(Direction.RESPONSE):
+        exchange.response_screening = answer = Screening()
+        if reply.stream is not None:
+            reply.stream = scanning(reply.stream, ScanningStream(endpoint.name, pool, state.policy, answer))
+        else:
+            reply.body = await screen_response(pool, state.policy, endpoint.name, reply.body, answer)
     if screening.pseudonyms and not provider.mirrors_request:
         reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
     return await _relay(request, reply, exchange)

@@ -9,7 +9,6 @@ import structlog
 from aiohttp import web
 
 from detectors.registry import build_detectors
-from gateway.data_rules import Direction
 from gateway.detection_pool import DetectionPool, default_workers
 from gateway.identity import Authenticator
 from gateway.keystore import KeyStore
@@ -58,13 +57,6 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         await authenticator.start()
         app[STATE] = GatewayState(settings, policy, router, providers, authenticator, pool)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
-        if policy.data_rules.acts_on(Direction.RESPONSE):
-            # Say it where operators look: these rules are not enforced on streams yet.
-            log.warning(
-                "response_rules_partially_enforced",
-                policy=policy.id,
-                detail="response-direction data rules apply to whole answers; streamed answers are not scanned yet",
-            )
         yield
     finally:
         if pool is not None:

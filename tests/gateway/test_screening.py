@@ -171,14 +171,60 @@ def test_a_blocked_request_is_logged_with_types_never_values(oai: openai.OpenAI,
     assert "Initech" not in logged
 
 
-def test_a_streamed_answer_is_marked_as_not_scanned(
-    oai: openai.OpenAI, mock: MockProvider, capsys: pytest.CaptureFixture[str]
-):
-    # Honest about the gap: response rules cover whole answers; a stream says it was not scanned.
-    mock.configure(reply_text="INTERNAL ONLY: streamed")
-    text = "".join(
+def chat_stream_text(oai: openai.OpenAI, prompt: str = "x") -> tuple[str, int]:
+    """The streamed answer's text, and how many chunks carried some of it."""
+    pieces = [
         c.choices[0].delta.content or ""
-        for c in oai.chat.completions.create(model="gpt-4o", messages=ask("x"), stream=True)
-    )
-    assert text == "INTERNAL ONLY: streamed"
-    assert "not_scanned_stream" in capsys.readouterr().out
+        for c in oai.chat.completions.create(model="gpt-4o", messages=ask(prompt), stream=True)
+        if c.choices
+    ]
+    return "".join(pieces), sum(1 for p in pieces if p)
+
+
+def test_streamed_answers_are_scanned_and_redacted(oai: openai.OpenAI, mock: MockProvider):
+    mock.configure(reply_text="INTERNAL ONLY: streamed plan")
+    assert chat_stream_text(oai)[0] == "[CLASSIFICATION_MARKER]: streamed plan"
+
+
+def test_long_streams_are_released_window_by_window_losing_nothing(oai: openai.OpenAI, mock: MockProvider):
+    reply = " ".join(f"word{i}" for i in range(400)) + " INTERNAL ONLY end"
+    mock.configure(reply_text=reply)
+    text, carrying = chat_stream_text(oai)
+    assert text == reply.replace("INTERNAL ONLY", "[CLASSIFICATION_MARKER]")
+    assert carrying > 3  # released as windows fill, not all at the end
+
+
+def test_a_secret_mid_stream_ends_the_answer_before_it_leaks(oai: openai.OpenAI, mock: MockProvider):
+    mock.configure(reply_text=" ".join(["filler"] * 100) + f" then {AWS_KEY} and more")
+    received: list[str] = []
+
+    def read_all() -> None:
+        for chunk in oai.chat.completions.create(model="gpt-4o", messages=ask("x"), stream=True):
+            received.append(chunk.choices[0].delta.content or "" if chunk.choices else "")
+
+    with pytest.raises(openai.APIError, match="withheld"):
+        read_all()
+    assert AWS_KEY not in "".join(received)
+    assert "AKIA" not in "".join(received)
+
+
+def test_anthropic_and_responses_streams_are_scanned(
+    dlp_gateway: RunningGateway, oai: openai.OpenAI, mock: MockProvider, closing: list[Any]
+):
+    mock.configure(reply_text="RESTRICTED: numbers attached")
+    c = anthropic.Anthropic(base_url=dlp_gateway.url, api_key=dlp_gateway.create_key("ann"), max_retries=0, timeout=30)
+    closing.append(c)
+    with c.messages.stream(model="claude-sonnet-5-5", max_tokens=50, messages=ask("x")) as s:
+        assert s.get_final_text() == "[CLASSIFICATION_MARKER]: numbers attached"
+    events = list(oai.responses.create(model="gpt-4o", input="x", stream=True))
+    numbers = [e.sequence_number for e in events]
+    assert numbers == sorted(set(numbers))
+    deltas = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert deltas == "[CLASSIFICATION_MARKER]: numbers attached"
+    (completed,) = [e for e in events if e.type == "response.completed"]
+    assert completed.response.output_text == "[CLASSIFICATION_MARKER]: numbers attached"
+
+
+def test_stream_scanning_and_restoring_compose(oai: openai.OpenAI, mock: MockProvider):
+    mock.configure(reply_text="<CONFIDENTIAL_TERM_1> is INTERNAL ONLY")
+    assert chat_stream_text(oai, "How is Initech?")[0] == "Initech is [CLASSIFICATION_MARKER]"

@@ -1,0 +1,177 @@
+"""Scan streamed answers as they pass, per the policy's response-direction rules.
+
+Each text stream of an answer (a choice, a content block, an output item) is held
+back in a window: deltas keep flowing as events but with their text taken out, and
+once a window fills (cut at whitespace, keeping a short tail so an entity is not
+split) or the stream ends, the held text is scanned, redacted as the rules say,
+and released in a delta event of our own. A block ends the stream with an error
+event, which both SDKs raise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from detectors.base import resolve_overlaps
+from gateway.data_rules import Direction, RuledDecision
+from gateway.detection_pool import DetectionPool, DetectionUnavailable
+from gateway.errors import SensitiveDataBlocked, ServiceUnavailable
+from gateway.policy import Policy
+from gateway.redaction import Action, Pseudonyms, rewrite
+from gateway.screening import Screening
+from gateway.wire import sse
+from gateway.wire.sse_parse import SseEvent, SseParser
+from gateway.wire.stream_text import ALL, StreamKey, closed_streams, delta_event, deltas, whole_texts
+
+# Text kept unreleased at a window's end, and re-scanned as context with the next
+# window, so an entity up to this long is never cut between two scans.
+TAIL = 64
+_LAST_SPACE = re.compile(r"\s(?=\S*$)")
+
+
+class ScanningStream:
+    def __init__(self, endpoint: str, pool: DetectionPool, policy: Policy, screening: Screening) -> None:
+        assert policy.detection is not None
+        self._endpoint, self._pool, self._policy, self._screening = endpoint, pool, policy, screening
+        self._window = policy.detection.stream_window_chars
+        self._parser = SseParser()
+        self._held: dict[StreamKey, str] = {}
+        self._context: dict[StreamKey, str] = {}
+        self._last_chunk: dict[str, Any] = {}
+        self._sequence_shift = 0  # events we added so far (Responses API events are numbered)
+        self._last_number = -1
+
+    async def feed(self, chunk: bytes) -> bytes:
+        return b"".join([await self._rewrite(event) for event in self._parser.feed(chunk)])
+
+    async def finish(self) -> bytes:
+        return await self._release(ALL, self._last_chunk, final=True) + self._parser.rest()
+
+    async def _rewrite(self, event: SseEvent) -> bytes:
+        obj = event.json()
+        if not isinstance(obj, dict):
+            ending = event.data.strip() == "[DONE]"
+            return (await self._release(ALL, self._last_chunk, final=True) if ending else b"") + event.raw
+        before = b""
+        for prefix in closed_streams(self._endpoint, event.event, obj):
+            before += await self._release(prefix, obj, final=True)
+        changed = await self._hold_deltas(event, obj) | await self._screen_whole(obj) | self._renumber(obj)
+        if isinstance(obj.get("sequence_number"), int):
+            self._last_number = obj["sequence_number"]
+        if "choices" in obj:
+            self._last_chunk = obj
+        own = (sse.named_event(event.event, obj) if event.event else sse.data_event(obj)) if changed else event.raw
+        after = b""
+        for key in [k for k, text in self._held.items() if len(text) >= self._window + TAIL]:
+            after += await self._release(key, obj, final=False)
+        return before + own + after
+
+    async def _hold_deltas(self, event: SseEvent, obj: dict[str, Any]) -> bool:
+        changed = False
+        for delta in deltas(self._endpoint, event.event, obj):
+            if delta.slot.text:
+                self._held[delta.key] = self._held.get(delta.key, "") + delta.slot.text
+                delta.slot.replace("")
+                changed = True
+        return changed
+
+    async def _screen_whole(self, obj: dict[str, Any]) -> bool:
+        """Summary events repeat the whole text (Responses API ``.done``/``completed``)."""
+        slots = [slot for slot, _ in whole_texts(self._endpoint, obj) if slot.text]
+        if not slots:
+            return False
+        per_slot = await self._scan([s.text for s in slots])
+        changed = False
+        for slot, decisions in zip(slots, per_slot, strict=True):
+            if any(d.action is Action.REDACT for d in decisions):
+                slot.replace(rewrite(slot.text, decisions, Pseudonyms()))
+                changed = True
+        return changed
+
+    async def _release(self, prefix: StreamKey, template: dict[str, Any], *, final: bool) -> bytes:
+        out = b""
+        for key in [k for k in self._held if prefix == ALL or k[: len(prefix)] == prefix]:
+            held = self._held[key]
+            cut = len(held) if final else _cut_point(held)
+            if cut <= 0:
+                continue
+            context = self._context.get(key, "")
+            (decisions,) = await self._scan([context + held[:cut]])
+            released = _rewrite_after(context, held[:cut], decisions)
+            self._held[key] = held[cut:]
+            self._context[key] = (context + held[:cut])[-TAIL:]
+            if released:
+                out += self._numbered(delta_event(self._endpoint, key, released, template))
+        return out
+
+    async def _scan(self, texts: list[str]) -> list[list[RuledDecision]]:
+        try:
+            per_text = await self._pool.scan(texts)
+        except DetectionUnavailable as failure:
+            if self._policy.detection is not None and self._policy.detection.on_failure == "allow":
+                self._screening.skipped = failure.reason
+                return [[] for _ in texts]
+            raise ServiceUnavailable(
+                f"The answer was cut off: the data-protection check could not complete ({failure.reason}).",
+                code="detection_unavailable",
+            ) from None
+        decided = [self._policy.data_rules.decide(resolve_overlaps(f), Direction.RESPONSE) for f in per_text]
+        for decisions in decided:
+            self._screening.decisions.extend(decisions)
+            blocked = sorted({d.finding.entity_type for d in decisions if d.action is Action.BLOCK})
+            if blocked:
+                rules = ", ".join(sorted({d.rule for d in decisions if d.action is Action.BLOCK}))
+                raise SensitiveDataBlocked(
+                    f"The rest of the provider's answer was withheld by the AI policy because it contains: "
+                    f"{', '.join(blocked)} (rule: {rules})."
+                )
+        return decided
+
+    def _renumber(self, obj: dict[str, Any]) -> bool:
+        if self._sequence_shift and isinstance(obj.get("sequence_number"), int):
+            obj["sequence_number"] += self._sequence_shift
+            return True
+        return False
+
+    def _numbered(self, event: bytes) -> bytes:
+        """Responses API events are numbered: ours takes the next number, later ones shift."""
+        if self._endpoint != "responses":
+            return event
+        self._sequence_shift += 1
+        self._last_number += 1
+        return event.replace(b'"sequence_number":0', f'"sequence_number":{self._last_number}'.encode(), 1)
+
+
+def _cut_point(held: str) -> int:
+    """Release up to the last whitespace that leaves TAIL characters held back."""
+    space = _LAST_SPACE.search(held, 0, len(held) - TAIL)
+    return space.end() if space else 0
+
+
+def _rewrite_after(context: str, new: str, decisions: list[RuledDecision]) -> str:
+    """Apply redactions to the new text only; the context was released already."""
+    shifted = []
+    for d in decisions:
+        if d.finding.end <= len(context) or d.action is not Action.REDACT:
+            continue
+        start = max(d.finding.start, len(context)) - len(context)
+        finding = dataclasses.replace(d.finding, start=start, end=d.finding.end - len(context))
+        shifted.append(RuledDecision(finding, d.action, rule=d.rule))
+    return rewrite(new, shifted, Pseudonyms()) if shifted else new
+
+
+async def scanning(stream: AsyncGenerator[bytes, None], scanner: ScanningStream) -> AsyncGenerator[bytes, None]:
+    """Pass a provider's stream through ``scanner``; a block surfaces as a GatewayError."""
+    try:
+        async for chunk in stream:
+            out = await scanner.feed(chunk)
+            if out:
+                yield out
+        tail = await scanner.finish()
+        if tail:
+            yield tail
+    finally:
+        await stream.aclose()
