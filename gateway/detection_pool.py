@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from detectors.base import Detector, Finding
@@ -55,15 +56,20 @@ class DetectionPool:
     def __init__(
         self, factory: DetectorFactory, spec: Any, *, workers: int, max_pending: int, time_limit_s: float
     ) -> None:
-        # spawn, not fork: the gateway process has threads and an event loop to not copy.
-        context = multiprocessing.get_context("spawn")
-        self._executor = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_init_worker, initargs=(factory, spec)
-        )
+        self._factory, self._spec = factory, spec
+        self._executor = self._new_executor(workers)
         self._workers = workers
+        self.restarts = 0
         self._max_pending = max_pending
         self._time_limit_s = time_limit_s
         self._pending = 0
+
+    def _new_executor(self, workers: int) -> ProcessPoolExecutor:
+        # spawn, not fork: the gateway process has threads and an event loop to not copy.
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(self._factory, self._spec)
+        )
 
     async def start(self) -> None:
         """Start every worker and wait until each has built its detectors."""
@@ -76,17 +82,29 @@ class DetectionPool:
             raise DetectionUnavailable("overloaded")
         loop = asyncio.get_running_loop()
         self._pending += 1
+        executor = self._executor
         try:
-            future = loop.run_in_executor(self._executor, _scan, list(texts), entities)
+            future = loop.run_in_executor(executor, _scan, list(texts), entities)
             return await asyncio.wait_for(future, self._time_limit_s)
         except TimeoutError:
             raise DetectionUnavailable("timeout") from None
         except asyncio.CancelledError:
             raise  # the request went away; wait_for has cancelled the scan if it had not started
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory, a crash in native code). This scan
+            # fails (closed, by default); the next ones get a fresh pool.
+            if executor is self._executor:  # concurrent scans saw the same crash: replace once
+                self._replace_broken_executor()
+            raise DetectionUnavailable("worker crashed") from None
         except Exception as exc:
             raise DetectionUnavailable(f"error: {type(exc).__name__}") from None
         finally:
             self._pending -= 1
+
+    def _replace_broken_executor(self) -> None:
+        broken, self._executor = self._executor, self._new_executor(self._workers)
+        broken.shutdown(wait=False, cancel_futures=True)
+        self.restarts += 1
 
     async def close(self) -> None:
         await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,3 +59,18 @@ async def test_worker_error_is_typed(pool: DetectionPool):
     bad: Any = [12345]  # not text: the detectors raise inside the worker
     with pytest.raises(DetectionUnavailable, match="error: "):
         await pool.scan(bad)
+
+
+async def test_a_crashed_worker_fails_that_scan_and_the_pool_recovers():
+    p = DetectionPool(build_detectors, CONFIG, workers=1, max_pending=8, time_limit_s=60)
+    try:
+        await p.start()
+        for process in list(p._executor._processes.values()):  # what an OOM kill looks like
+            os.kill(process.pid, signal.SIGKILL)
+        with pytest.raises(DetectionUnavailable, match="worker crashed"):
+            await p.scan([TEXT])
+        assert p.restarts == 1
+        (found,) = await p.scan([TEXT])
+        assert {f.entity_type for f in found} == {"AWS_ACCESS_KEY_ID", "CONFIDENTIAL_TERM"}
+    finally:
+        await p.close()
