@@ -93,6 +93,23 @@ class DataRules:
                 return RuledDecision(finding, rule.action, rule=f"data_rules.{rule.id}")
         return RuledDecision(finding, Action.AUDIT)
 
+    def answer_entities(self, known: dict[str, Category]) -> frozenset[str] | None:
+        """What to look for in answers: only the entity types that response-direction
+        rules (other than allow) can match. Prompts get every configured detector; an
+        answer is only scanned for what the policy says to act on there, so a policy
+        that acts on secrets in answers does not pay for NER on every answer. None:
+        a rule matches by detector or matches everything, so run all."""
+        wanted: set[str] = set()
+        for rule in self._rules:
+            if Direction.RESPONSE not in rule.directions or rule.action is Action.ALLOW:
+                continue
+            match = rule.match
+            if match.detectors or not (match.entity_types or match.categories):
+                return None
+            wanted.update(match.entity_types)
+            wanted.update(t for t, category in known.items() if category in match.categories)
+        return frozenset(wanted)
+
     def acts_on(self, direction: Direction) -> bool:
         """Whether scanning this direction can change anything (else skip detection)."""
         return any(direction in r.directions and r.action is not Action.ALLOW for r in self._rules)

@@ -10,7 +10,6 @@ from typing import Any
 import structlog
 from aiohttp import ClientConnectionResetError, web
 
-from gateway.data_rules import Direction
 from gateway.endpoints import Endpoint
 from gateway.errors import (
     ApiFormat,
@@ -79,7 +78,7 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     reply = await provider.send(call)
     exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
     pool = state.detection_pool
-    if pool is not None and reply.status < 400 and state.policy.data_rules.acts_on(Direction.RESPONSE):
+    if pool is not None and reply.status < 400 and state.policy.scans_answers:
         exchange.response_screening = answer = Screening()
         if reply.stream is not None:
             reply.stream = scanning(reply.stream, ScanningStream(endpoint.name, pool, state.policy, answer))

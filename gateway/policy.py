@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.registry import entity_categories
-from gateway.data_rules import DataRule, DataRules, DetectionPolicy
+from gateway.data_rules import DataRule, DataRules, DetectionPolicy, Direction
 from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 MAX_ALTERNATIVES_SHOWN = 12
@@ -116,6 +116,9 @@ class Policy:
         self._decide = functools.lru_cache(maxsize=DECISION_CACHE_SIZE)(self._decide_uncached)
         self.detection = document.detection if document.detection and document.detection.enabled else None
         self.data_rules = DataRules(document.data_rules)
+        known = entity_categories(self.detection) if self.detection else {}
+        self.answer_entities = self.data_rules.answer_entities(known)
+        self.scans_answers = self.data_rules.acts_on(Direction.RESPONSE) and self.answer_entities != frozenset()
 
     def effective_groups(self, groups: Iterable[str]) -> tuple[str, ...]:
         """The caller's groups the policy knows; the default group if it knows none."""

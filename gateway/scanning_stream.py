@@ -109,7 +109,7 @@ class ScanningStream:
 
     async def _scan(self, texts: list[str]) -> list[list[RuledDecision]]:
         try:
-            per_text = await self._pool.scan(texts)
+            per_text = await self._pool.scan(texts, self._policy.answer_entities)
         except DetectionUnavailable as failure:
             if self._policy.detection is not None and self._policy.detection.on_failure == "allow":
                 self._screening.skipped = failure.reason

@@ -58,7 +58,7 @@ async def screen_response(
     except ValueError:
         return body
     slots = [s for s in response_slots(endpoint, obj) if s.text] if isinstance(obj, dict) else []
-    decided = await _decide(pool, policy, slots, Direction.RESPONSE, screening)
+    decided = await _decide(pool, policy, slots, Direction.RESPONSE, screening, policy.answer_entities)
     if not decided:
         return body
     _refuse_blocked(screening.decisions, "The provider's answer was withheld by the AI policy because it contains")
@@ -68,13 +68,18 @@ async def screen_response(
 
 
 async def _decide(
-    pool: DetectionPool | None, policy: Policy, slots: list[Slot], direction: Direction, screening: Screening
+    pool: DetectionPool | None,
+    policy: Policy,
+    slots: list[Slot],
+    direction: Direction,
+    screening: Screening,
+    entities: frozenset[str] | None = None,
 ) -> list[list[RuledDecision]]:
     """Per slot, the findings and what the rules do about them ([] when nothing ran)."""
     if pool is None or policy.detection is None or not slots:
         return []
     try:
-        per_slot = await pool.scan([s.text for s in slots])
+        per_slot = await pool.scan([s.text for s in slots], entities)
     except DetectionUnavailable as failure:
         if policy.detection.on_failure == "block":
             raise ServiceUnavailable(

@@ -76,3 +76,21 @@ def test_acts_on():
     only_allow = DataRules([DataRule.model_validate({"id": "a", "action": "allow"})])
     assert not only_allow.acts_on(Direction.PROMPT)
     assert RULES.acts_on(Direction.RESPONSE)
+
+
+def test_answers_are_scanned_only_for_what_response_rules_name():
+    known = {"AWS_ACCESS_KEY_ID": Category.SECRET, "PERSON": Category.PII, "EMAIL_ADDRESS": Category.PII}
+    rules = DataRules(
+        [
+            DataRule.model_validate({"id": "a", "match": {"categories": ["secret"]}, "action": "block"}),
+            DataRule.model_validate(
+                {"id": "b", "match": {"entity_types": ["PERSON"]}, "directions": ["prompt"], "action": "pseudonymize"}
+            ),
+            DataRule.model_validate({"id": "c", "match": {"entity_types": ["EMAIL_ADDRESS"]}, "action": "allow"}),
+        ]
+    )
+    assert rules.answer_entities(known) == {"AWS_ACCESS_KEY_ID"}
+    everything = DataRules([DataRule.model_validate({"id": "d", "directions": ["response"], "action": "audit"})])
+    assert everything.answer_entities(known) is None
+    by_detector = DataRules([DataRule.model_validate({"id": "e", "match": {"detectors": ["pii"]}, "action": "redact"})])
+    assert by_detector.answer_entities(known) is None
