@@ -11,7 +11,7 @@ from gateway.redaction import Pseudonyms, StreamRestorer
 from gateway.wire import sse
 from gateway.wire.slots import response_slots
 from gateway.wire.sse_parse import SseEvent, SseParser
-from gateway.wire.stream_text import ALL, StreamKey, closed_streams, delta_event, deltas, whole_texts
+from gateway.wire.stream_text import ALL, Numbering, StreamKey, closed_streams, delta_event, deltas, whole_texts
 
 
 def restore_body(endpoint: str, body: bytes, pseudonyms: Pseudonyms) -> bytes:
@@ -41,7 +41,7 @@ class RestoringStream:
         self._parser = SseParser()
         self._restorers: dict[StreamKey, StreamRestorer] = {}
         self._last_chunk: dict[str, Any] = {}
-        self._sequence_shift = 0  # events we added (Responses events are numbered)
+        self._numbering = Numbering(endpoint)
 
     def feed(self, chunk: bytes) -> bytes:
         return b"".join(self._rewrite(event) for event in self._parser.feed(chunk))
@@ -55,7 +55,7 @@ class RestoringStream:
             ending = event.data.strip() == "[DONE]"
             return (self._flush(ALL, self._last_chunk) if ending else b"") + event.raw
         out = b"".join(self._flush(key, obj) for key in closed_streams(self._endpoint, event.event, obj))
-        changed = self._restore_deltas(event, obj) | self._restore_whole(obj) | self._renumber(obj)
+        changed = self._restore_deltas(event, obj) | self._restore_whole(obj) | self._numbering.renumber(obj)
         if "choices" in obj:
             self._last_chunk = obj
         if not changed:
@@ -85,24 +85,13 @@ class RestoringStream:
                 changed = True
         return changed
 
-    def _renumber(self, obj: dict[str, Any]) -> bool:
-        if self._sequence_shift and isinstance(obj.get("sequence_number"), int):
-            obj["sequence_number"] += self._sequence_shift
-            return True
-        return False
-
     def _flush(self, prefix: StreamKey, template: dict[str, Any]) -> bytes:
         out = b""
         for key in [k for k in self._restorers if prefix == ALL or k[: len(prefix)] == prefix]:
             text = self._restorers.pop(key).flush()
             if not text:
                 continue
-            event = delta_event(self._endpoint, key, text, template)
-            if isinstance(template.get("sequence_number"), int):  # take the closing event's number
-                number = template["sequence_number"] + self._sequence_shift
-                event = event.replace(b'"sequence_number":0', f'"sequence_number":{number}'.encode(), 1)
-                self._sequence_shift += 1
-            out += event
+            out += self._numbering.stamp(delta_event(self._endpoint, key, text, template))
         return out
 
 

@@ -24,7 +24,7 @@ from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.screening import Screening
 from gateway.wire import sse
 from gateway.wire.sse_parse import SseEvent, SseParser
-from gateway.wire.stream_text import ALL, StreamKey, closed_streams, delta_event, deltas, whole_texts
+from gateway.wire.stream_text import ALL, Numbering, StreamKey, closed_streams, delta_event, deltas, whole_texts
 
 # Text kept unreleased at a window's end, and re-scanned as context with the next
 # window, so an entity up to this long is never cut between two scans.
@@ -41,8 +41,7 @@ class ScanningStream:
         self._held: dict[StreamKey, str] = {}
         self._context: dict[StreamKey, str] = {}
         self._last_chunk: dict[str, Any] = {}
-        self._sequence_shift = 0  # events we added so far (Responses API events are numbered)
-        self._last_number = -1
+        self._numbering = Numbering(endpoint)
 
     async def feed(self, chunk: bytes) -> bytes:
         return b"".join([await self._rewrite(event) for event in self._parser.feed(chunk)])
@@ -58,9 +57,7 @@ class ScanningStream:
         before = b""
         for prefix in closed_streams(self._endpoint, event.event, obj):
             before += await self._release(prefix, obj, final=True)
-        changed = await self._hold_deltas(event, obj) | await self._screen_whole(obj) | self._renumber(obj)
-        if isinstance(obj.get("sequence_number"), int):
-            self._last_number = obj["sequence_number"]
+        changed = await self._hold_deltas(event, obj) | await self._screen_whole(obj) | self._numbering.renumber(obj)
         if "choices" in obj:
             self._last_chunk = obj
         own = (sse.named_event(event.event, obj) if event.event else sse.data_event(obj)) if changed else event.raw
@@ -104,7 +101,7 @@ class ScanningStream:
             self._held[key] = held[cut:]
             self._context[key] = (context + held[:cut])[-TAIL:]
             if released:
-                out += self._numbered(delta_event(self._endpoint, key, released, template))
+                out += self._numbering.stamp(delta_event(self._endpoint, key, released, template))
         return out
 
     async def _scan(self, texts: list[str]) -> list[list[RuledDecision]]:
@@ -129,20 +126,6 @@ class ScanningStream:
                     f"{', '.join(blocked)} (rule: {rules})."
                 )
         return decided
-
-    def _renumber(self, obj: dict[str, Any]) -> bool:
-        if self._sequence_shift and isinstance(obj.get("sequence_number"), int):
-            obj["sequence_number"] += self._sequence_shift
-            return True
-        return False
-
-    def _numbered(self, event: bytes) -> bytes:
-        """Responses API events are numbered: ours takes the next number, later ones shift."""
-        if self._endpoint != "responses":
-            return event
-        self._sequence_shift += 1
-        self._last_number += 1
-        return event.replace(b'"sequence_number":0', f'"sequence_number":{self._last_number}'.encode(), 1)
 
 
 def _cut_point(held: str) -> int:

@@ -130,3 +130,30 @@ def _choice_deltas(obj: dict[str, Any]) -> list[Delta]:
                 key = ("t", index, call.get("index", 0))
                 out.append(Delta(key, Slot(function, "arguments"), json_escaped=True))
     return out
+
+
+class Numbering:
+    """Responses API events carry sequence numbers. An event we add takes the number
+    after the last one sent and every later event shifts, so the numbers the caller
+    sees stay strictly increasing."""
+
+    def __init__(self, endpoint: str) -> None:
+        self._numbered = endpoint == "responses"
+        self._shift = 0
+        self._last = -1
+
+    def renumber(self, obj: dict[str, Any]) -> bool:
+        """Shift a provider event's number; True when the event changed."""
+        number = obj.get("sequence_number")
+        if not self._numbered or not isinstance(number, int):
+            return False
+        obj["sequence_number"] = self._last = number + self._shift
+        return self._shift > 0
+
+    def stamp(self, event: bytes) -> bytes:
+        """Number an event of our own (made with ``delta_event``)."""
+        if not self._numbered:
+            return event
+        self._shift += 1
+        self._last += 1
+        return event.replace(b'"sequence_number":0', f'"sequence_number":{self._last}'.encode(), 1)
