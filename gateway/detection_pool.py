@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from detectors.base import Detector, Finding
+from gateway.errors import ConfigError, ConfigProblem
 
 DetectorFactory = Callable[[Any], Sequence[Detector]]
 
@@ -25,6 +26,7 @@ DetectorFactory = Callable[[Any], Sequence[Detector]]
 # pattern for state that is expensive to build (spaCy pipelines). Never used in the
 # gateway's own process.
 _worker_detectors: Sequence[Detector] = ()
+_worker_error = ""
 
 
 class DetectionUnavailable(Exception):
@@ -36,8 +38,12 @@ class DetectionUnavailable(Exception):
 
 
 def _init_worker(factory: DetectorFactory, spec: Any) -> None:
-    global _worker_detectors  # see the comment at its definition
-    _worker_detectors = tuple(factory(spec))
+    global _worker_detectors, _worker_error  # see the comment at _worker_detectors
+    try:
+        _worker_detectors = tuple(factory(spec))
+    except Exception as exc:
+        # Raising here would kill the worker and lose the reason; report it from _ready().
+        _worker_error = f"{type(exc).__name__}: {exc}"
 
 
 def _scan(texts: Sequence[str], entities: frozenset[str] | None) -> list[list[Finding]]:
@@ -45,6 +51,8 @@ def _scan(texts: Sequence[str], entities: frozenset[str] | None) -> list[list[Fi
 
 
 def _ready() -> int:
+    if _worker_error:
+        raise RuntimeError(_worker_error)
     return len(_worker_detectors)
 
 
@@ -74,7 +82,13 @@ class DetectionPool:
     async def start(self) -> None:
         """Start every worker and wait until each has built its detectors."""
         loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(self._executor, _ready) for _ in range(self._workers)))
+        try:
+            await asyncio.gather(*(loop.run_in_executor(self._executor, _ready) for _ in range(self._workers)))
+        except Exception as exc:
+            await self.close()
+            reason = str(exc) if isinstance(exc, RuntimeError) else type(exc).__name__
+            problem = ConfigProblem("policy", "detection", f"the detectors could not be built: {reason}")
+            raise ConfigError([problem]) from None
 
     async def scan(self, texts: Sequence[str], entities: frozenset[str] | None = None) -> list[list[Finding]]:
         """Findings for each text, or DetectionUnavailable."""

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
 
+from gateway.errors import ConfigError
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
-from tests.conftest import DATA, policy_gateway, sdk_client
+from tests.conftest import DATA, UPSTREAM_ENV, gateway_settings, policy_gateway, sdk_client
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +49,15 @@ def test_government_ids_are_blocked(oai: openai.OpenAI, mock: MockProvider):
     with pytest.raises(openai.PermissionDeniedError, match="US_SSN"):
         oai.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "My SSN is 536-22-8841."}])
     assert not mock.requests
+
+
+def test_detectors_that_cannot_be_built_stop_start_up_with_the_reason(
+    bg_loop: BackgroundLoop, mock: MockProvider, tmp_path: Path
+):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        (DATA / "policy_pii.yaml").read_text().replace("  pii: {}", "  pii: {model: no_such_spacy_model}")
+    )
+    settings = gateway_settings(tmp_path, mock.url, {"policy_path": str(policy), "detection": {"workers": 1}})
+    with pytest.raises(ConfigError, match="no_such_spacy_model"):
+        RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
