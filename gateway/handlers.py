@@ -24,9 +24,10 @@ from gateway.exchange import Exchange
 from gateway.identity import Identity
 from gateway.middleware import EXCHANGE
 from gateway.policy import denial_message
-from gateway.providers import UpstreamCall, UpstreamReply
+from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.restoring_stream import restore_reply
+from gateway.routing import Route
 from gateway.scanning_stream import ScanningStream, scanning
 from gateway.screening import Screening, screen_request, screen_response
 from gateway.state import STATE, GatewayState
@@ -43,11 +44,32 @@ def endpoint_handler(endpoint: Endpoint) -> Handler:
 
 
 async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
+    """Authenticate, parse, route, apply the approved-tools policy, screen the prompt,
+    forward, screen and restore the answer, relay it."""
     state, exchange = request.app[STATE], request[EXCHANGE]
     exchange.endpoint = endpoint.name
     exchange.identity = identity = await state.authenticator.authenticate(request)
     body, raw_bytes = await _read_json(request, state.settings.limits.max_body_bytes)
     raw: bytes | None = raw_bytes
+    route, provider = _route(state, exchange, endpoint, body)
+    _authorize(state, exchange, identity, route.provider, route.model)
+    if route.explicit:  # the provider knows the model without our provider/ prefix
+        body, raw = {**body, "model": route.model}, None
+    exchange.screening = screening = Screening()
+    await screen_request(state.detection_pool, state.policy, endpoint.name, body, screening)
+    if screening.changed:
+        raw = None
+    call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
+    sent = time.perf_counter()
+    reply = await provider.send(call)
+    exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
+    reply = await _protect_answer(state, exchange, endpoint, reply)
+    if screening.pseudonyms and not provider.mirrors_request:
+        reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
+    return await _relay(request, reply, exchange)
+
+
+def _route(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: dict[str, Any]) -> tuple[Route, Provider]:
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise InvalidRequest("Missing required parameter: 'model'.", param="model", code="missing_model")
@@ -66,27 +88,22 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
             param="model",
             code="api_mismatch",
         )
-    _authorize(state, exchange, identity, route.provider, route.model)
-    if route.explicit:  # the provider knows the model without our provider/ prefix
-        body, raw = {**body, "model": route.model}, None
-    exchange.screening = screening = Screening()
-    await screen_request(state.detection_pool, state.policy, endpoint.name, body, screening)
-    if screening.changed:
-        raw = None
-    call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
-    sent = time.perf_counter()
-    reply = await provider.send(call)
-    exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
+    return route, provider
+
+
+async def _protect_answer(
+    state: GatewayState, exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply
+) -> UpstreamReply:
+    """Apply the response-direction data rules: to the whole answer now, or to a stream as it passes."""
     pool = state.detection_pool
-    if pool is not None and reply.status < 400 and state.policy.scans_answers:
-        exchange.response_screening = answer = Screening()
-        if reply.stream is not None:
-            reply.stream = scanning(reply.stream, ScanningStream(endpoint.name, pool, state.policy, answer))
-        else:
-            reply.body = await screen_response(pool, state.policy, endpoint.name, reply.body, answer)
-    if screening.pseudonyms and not provider.mirrors_request:
-        reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
-    return await _relay(request, reply, exchange)
+    if pool is None or reply.status >= 400 or not state.policy.scans_answers:
+        return reply
+    exchange.response_screening = answer = Screening()
+    if reply.stream is not None:
+        reply.stream = scanning(reply.stream, ScanningStream(endpoint.name, pool, state.policy, answer))
+    else:
+        reply.body = await screen_response(pool, state.policy, endpoint.name, reply.body, answer)
+    return reply
 
 
 def _authorize(state: GatewayState, exchange: Exchange, identity: Identity, provider: str, model: str) -> None:
