@@ -8,69 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from gateway.errors import ConfigError, ConfigProblem
 from gateway.policy import MAX_ALTERNATIVES_SHOWN, Policy, ToolDecision, denial_message, load_policy
-
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_POLICY = ROOT / "policies" / "default.yaml"
-TEST_POLICY = ROOT / "tests" / "data" / "policy.yaml"
-
-DENY = "approved_tools.default_deny"
-ENG = ("engineering",)
-ENG_RULE = "groups.engineering.approved_tools"
-RES_RULE = "groups.research.approved_tools"
-STAFF_RULE = "groups.staff.approved_tools"
-
-# A small policy written for these tests; line numbers matter for the validation tests.
-POLICY = """\
-policy:
-  id: unit
-  version: "2"
-default_group: staff
-groups:
-  staff:
-    approved_tools:
-      - provider: echo
-        models: ["*"]
-  engineering:
-    approved_tools:
-      - provider: echo
-        models: ["echo-*"]
-      - provider: openai
-        models: ["gpt-4o-mini", "gpt-6*", "o[0-9]*"]
-      - provider: anthropic
-        models: ["claude-sonnet-?-5"]
-  research:
-    approved_tools:
-      - provider: anthropic
-        models: ["claude-*"]
-  contractors:
-    approved_tools: []
-"""
-
-
-def write(tmp_path: Path, text: str, name: str = "policy.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def policy(tmp_path: Path) -> Policy:
-    return load_policy(write(tmp_path, POLICY))
-
-
-def load_error(tmp_path: Path, text: str) -> tuple[Path, ConfigError]:
-    path = write(tmp_path, text)
-    with pytest.raises(ConfigError) as info:
-        load_policy(path)
-    return path, info.value
-
-
-def only_problem(err: ConfigError) -> ConfigProblem:
-    assert len(err.problems) == 1, str(err)
-    return err.problems[0]
-
+from tests.gateway.policy_helpers import (
+    DEFAULT_POLICY,
+    DENY,
+    ENG,
+    ENG_RULE,
+    POLICY,
+    RES_RULE,
+    STAFF_RULE,
+    TEST_POLICY,
+    write,
+)
 
 # --- the shipped policies ------------------------------------------------------------------------
 
@@ -347,144 +296,3 @@ def test_version_label(tmp_path: Path, written: str, label: str) -> None:
     loaded = load_policy(write(tmp_path, POLICY.replace('version: "2"', f"version: {written}")))
     assert loaded.version.split("+")[0] == label
     assert loaded.document.policy.version == label
-
-
-# --- validation ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "path", "line", "column", "message"),
-    [
-        pytest.param(
-            "    approved_tools: []\n",
-            "    aproved_tools: []\n",
-            "groups.contractors.aproved_tools",
-            23,
-            5,
-            "unknown key",
-            id="unknown-key-in-group",
-        ),
-        pytest.param(
-            '  version: "2"\n',
-            '  version: "2"\n  revision: 4\n',
-            "policy.revision",
-            4,
-            3,
-            "unknown key",
-            id="unknown-key-in-meta",
-        ),
-        pytest.param(
-            '        models: ["echo-*"]\n',
-            '        models: ["echo-*"]\n        model: x\n',
-            "groups.engineering.approved_tools[0].model",
-            14,
-            9,
-            "unknown key",
-            id="unknown-key-in-tool",
-        ),
-        pytest.param(
-            "  id: unit\n",
-            "",
-            "policy.id",
-            1,
-            1,
-            "required key is missing",
-            id="missing-policy-id",
-        ),
-        pytest.param(
-            "  id: unit\n",
-            '  id: ""\n',
-            "policy.id",
-            2,
-            3,
-            "at least 1 character",
-            id="empty-policy-id",
-        ),
-        pytest.param(
-            '        models: ["claude-*"]\n',
-            "        models: []\n",
-            "groups.research.approved_tools[0].models",
-            21,
-            9,
-            "at least 1 item",
-            id="models-empty",
-        ),
-        pytest.param(
-            '      - provider: anthropic\n        models: ["claude-*"]\n',
-            '      - models: ["claude-*"]\n',
-            "groups.research.approved_tools[0].provider",
-            20,
-            9,
-            "required key is missing",
-            id="tool-without-provider",
-        ),
-        pytest.param(
-            "    approved_tools: []\n",
-            "    approved_tools: echo\n",
-            "groups.contractors.approved_tools",
-            23,
-            5,
-            "valid tuple",
-            id="approved-tools-not-a-list",
-        ),
-    ],
-)
-def test_validation_errors_are_located(
-    tmp_path: Path, old: str, new: str, path: str, line: int, column: int, message: str
-) -> None:
-    assert old in POLICY
-    file, err = load_error(tmp_path, POLICY.replace(old, new, 1))
-    problem = only_problem(err)
-    assert problem.source == str(file)
-    assert (problem.path, problem.line, problem.column) == (path, line, column)
-    assert message in problem.message
-    assert str(err) == f"{file}:{line}:{column}: {path}: {problem.message}"
-
-
-@pytest.mark.parametrize(
-    ("text", "line", "column", "message"),
-    [
-        ('policy:\n  id: x\n  version: "1"\ndefault_group: g\ngroups: {}\n', 5, 1, "at least 1 item"),
-        ('policy:\n  id: x\n  version: "1"\ndefault_group: g\ngroups:\n', 5, 1, "valid dictionary"),
-    ],
-)
-def test_groups_must_not_be_empty(tmp_path: Path, text: str, line: int, column: int, message: str) -> None:
-    _, err = load_error(tmp_path, text)
-    problem = only_problem(err)
-    assert (problem.path, problem.line, problem.column) == ("groups", line, column)
-    assert message in problem.message
-
-
-def test_default_group_must_be_defined(tmp_path: Path) -> None:
-    file, err = load_error(tmp_path, POLICY.replace("default_group: staff", "default_group: everyone"))
-    problem = only_problem(err)
-    assert problem.source == str(file)
-    assert problem.message == (
-        "default_group 'everyone' is not one of the groups defined (staff, engineering, research, contractors)"
-    )
-    # The dangling reference itself is located (line 4), not the top of the file.
-    assert (problem.path, problem.line, problem.column) == ("default_group", 4, 1)
-
-
-def test_several_problems_are_all_reported(tmp_path: Path) -> None:
-    text = POLICY.replace("  id: unit\n", "").replace('models: ["claude-*"]', "models: []")
-    _, err = load_error(tmp_path, text)
-    assert sorted(p.path for p in err.problems) == ["groups.research.approved_tools[0].models", "policy.id"]
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("policy: [\n", "invalid YAML"),
-        ("- a\n- b\n", "the top level must be a mapping of keys to values"),
-    ],
-)
-def test_unparseable_policy(tmp_path: Path, text: str, message: str) -> None:
-    _, err = load_error(tmp_path, text)
-    assert message in only_problem(err).message
-
-
-def test_missing_policy_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as info:
-        load_policy(tmp_path / "nope.yaml")
-    assert str(info.value) == f"{tmp_path / 'nope.yaml'}: cannot read file: No such file or directory"
