@@ -40,6 +40,8 @@ async def screen_request(
 ) -> None:
     """Scan every text field of the request body and rewrite it in place; ``screening``
     records what was found (filled before a block is raised, so it gets logged)."""
+    if pool is None or policy.detection is None:
+        return  # no detection configured: do not even walk the body
     slots = [s for s in request_slots(endpoint, body) if s.text]
     decided = await _decide(pool, policy, slots, Direction.PROMPT, screening)
     if not decided:
