@@ -15,13 +15,11 @@ import re
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from detectors.base import resolve_overlaps
 from gateway.data_rules import Direction, RuledDecision
-from gateway.detection_pool import DetectionPool, DetectionUnavailable
-from gateway.errors import SensitiveDataBlocked, ServiceUnavailable
+from gateway.detection_pool import DetectionPool
 from gateway.policy import Policy
 from gateway.redaction import Action, Pseudonyms, rewrite
-from gateway.screening import Screening
+from gateway.screening import Screening, decide_texts, refuse_blocked
 from gateway.wire import sse
 from gateway.wire.sse_parse import SseEvent, SseParser
 from gateway.wire.stream_text import ALL, Numbering, StreamKey, closed_streams, delta_event, deltas, whole_texts
@@ -105,27 +103,14 @@ class ScanningStream:
         return out
 
     async def _scan(self, texts: list[str]) -> list[list[RuledDecision]]:
-        try:
-            per_text = await self._pool.scan(texts, self._policy.answer_entities)
-        except DetectionUnavailable as failure:
-            if self._policy.detection is not None and self._policy.detection.on_failure == "allow":
-                self._screening.skipped = failure.reason
-                return [[] for _ in texts]
-            raise ServiceUnavailable(
-                f"The answer was cut off: the data-protection check could not complete ({failure.reason}).",
-                code="detection_unavailable",
-            ) from None
-        decided = [self._policy.data_rules.decide(resolve_overlaps(f), Direction.RESPONSE) for f in per_text]
-        for decisions in decided:
-            self._screening.decisions.extend(decisions)
-            blocked = sorted({d.finding.entity_type for d in decisions if d.action is Action.BLOCK})
-            if blocked:
-                rules = ", ".join(sorted({d.rule for d in decisions if d.action is Action.BLOCK}))
-                raise SensitiveDataBlocked(
-                    f"The rest of the provider's answer was withheld by the AI policy because it contains: "
-                    f"{', '.join(blocked)} (rule: {rules})."
-                )
-        return decided
+        decided = await decide_texts(
+            self._pool, self._policy, texts, Direction.RESPONSE, self._screening, self._policy.answer_entities
+        )
+        refuse_blocked(
+            [d for decisions in decided for d in decisions],
+            "The rest of the provider's answer was withheld by the AI policy because it contains",
+        )
+        return decided or [[] for _ in texts]
 
 
 def _cut_point(held: str) -> int:

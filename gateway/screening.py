@@ -43,10 +43,10 @@ async def screen_request(
     if pool is None or policy.detection is None:
         return  # no detection configured: do not even walk the body
     slots = [s for s in request_slots(endpoint, body) if s.text]
-    decided = await _decide(pool, policy, slots, Direction.PROMPT, screening)
+    decided = await decide_texts(pool, policy, [s.text for s in slots], Direction.PROMPT, screening)
     if not decided:
         return
-    _refuse_blocked(screening.decisions, "The request was blocked by the AI policy because it contains")
+    refuse_blocked(screening.decisions, "The request was blocked by the AI policy because it contains")
     screening.pseudonyms.reserve_existing(s.text for s in slots)
     screening.changed = _rewrite(slots, decided, screening.pseudonyms)
 
@@ -60,28 +60,30 @@ async def screen_response(
     except ValueError:
         return body
     slots = [s for s in response_slots(endpoint, obj) if s.text] if isinstance(obj, dict) else []
-    decided = await _decide(pool, policy, slots, Direction.RESPONSE, screening, policy.answer_entities)
+    texts = [s.text for s in slots]
+    decided = await decide_texts(pool, policy, texts, Direction.RESPONSE, screening, policy.answer_entities)
     if not decided:
         return body
-    _refuse_blocked(screening.decisions, "The provider's answer was withheld by the AI policy because it contains")
+    refuse_blocked(screening.decisions, "The provider's answer was withheld by the AI policy because it contains")
     if _rewrite(slots, decided, screening.pseudonyms):
         return json.dumps(obj, ensure_ascii=False).encode()
     return body
 
 
-async def _decide(
+async def decide_texts(
     pool: DetectionPool | None,
     policy: Policy,
-    slots: list[Slot],
+    texts: list[str],
     direction: Direction,
     screening: Screening,
     entities: frozenset[str] | None = None,
 ) -> list[list[RuledDecision]]:
-    """Per slot, the findings and what the rules do about them ([] when nothing ran)."""
-    if pool is None or policy.detection is None or not slots:
+    """Per text, the findings and what the rules do about them ([] when nothing ran).
+    Detection failing follows the policy's on_failure; decisions are added to ``screening``."""
+    if pool is None or policy.detection is None or not texts:
         return []
     try:
-        per_slot = await pool.scan([s.text for s in slots], entities)
+        per_text = await pool.scan(texts, entities)
     except DetectionUnavailable as failure:
         if policy.detection.on_failure == "block":
             raise ServiceUnavailable(
@@ -91,8 +93,8 @@ async def _decide(
             ) from None
         screening.skipped = failure.reason
         return []
-    decided = [policy.data_rules.decide(resolve_overlaps(found), direction) for found in per_slot]
-    screening.decisions = [d for slot_decisions in decided for d in slot_decisions]
+    decided = [policy.data_rules.decide(resolve_overlaps(found), direction) for found in per_text]
+    screening.decisions.extend(d for text_decisions in decided for d in text_decisions)
     return decided
 
 
@@ -105,7 +107,7 @@ def _rewrite(slots: list[Slot], decided: list[list[RuledDecision]], pseudonyms: 
     return changed
 
 
-def _refuse_blocked(decisions: list[RuledDecision], what: str) -> None:
+def refuse_blocked(decisions: list[RuledDecision], what: str) -> None:
     blocked = [d for d in decisions if d.action is Action.BLOCK]
     if not blocked:
         return
