@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator, model_validator
 
 from gateway.errors import ConfigError, ConfigProblem
@@ -233,8 +234,6 @@ def _set_path(raw: dict[str, Any], defaults: Any, keys: list[str], value: Any) -
 
 
 def _env_value(text: str) -> Any:
-    import yaml
-
     if text.lstrip().startswith(("[", "{")):
         try:
             return yaml.safe_load(text)

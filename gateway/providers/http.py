@@ -8,6 +8,7 @@ chunk by chunk as they arrive.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncGenerator, Mapping
 
 import aiohttp
@@ -143,8 +144,6 @@ class HttpProvider:
             async for chunk in response.content.iter_any():
                 yield chunk
             completed = True
-        except GeneratorExit:
-            raise
         except Exception as exc:
             raise self._translate(exc) from None
         finally:
@@ -167,6 +166,4 @@ class HttpProvider:
 
 
 def _encode(body: Mapping[str, object]) -> bytes:
-    import json
-
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
