@@ -10,8 +10,16 @@ Against overfitting, every sample carries a ``split``. ``dev`` templates (and th
 of the name lists) are the only ones whose errors were studied while tuning the detector.
 ``heldout`` templates (other wording, extra phone formats, the odd half of the names) were
 first evaluated after that tuning; ``blind`` templates were written after all tuning and
-are for evaluation only. ``python -m loadtests.make_pii_corpus`` rewrites the file byte
-for byte.
+are for evaluation only (they have since been looked at, so they are no longer blind).
+
+``fresh`` is the unseen test set: its templates, name lists (``FRESH_FIRST``/``FRESH_LAST``,
+sharing no name with ``FIRST``/``LAST``), cities, e-mail domains and extra phone formats were
+written after all tuning by a different author who never saw the detector's code, its errors
+or its results, as realistic enterprise text (chat transcripts with speaker labels, CSV/JSON/
+YAML records, e-mail headers and signatures, meeting notes, tickets, code comments, logs, bare
+first names and possessives). It is meant to be evaluated once. Its rows are drawn after the
+older splits have been shuffled and are appended after them, so the older rows keep their
+bytes and their order. ``python -m loadtests.make_pii_corpus`` rewrites the file byte for byte.
 """
 
 from __future__ import annotations
@@ -67,6 +75,36 @@ DOMAINS = words("gmail.com outlook.com yahoo.co.uk proton.me web.de acme-corp.co
 COMPANIES = words("Acme Corp|Globex|Initech|Umbrella Health|Stark Logistics|Wayne Retail|Hooli|Vandelay Imports", "|")
 PRODUCTS = words("Kubernetes|PostgreSQL|Django|React|Terraform|Kafka|Jenkins|Redis|Grafana|Airflow|Snowflake", "|")
 US_AREAS = words("201 202 206 212 213 214 303 305 312 404 415 503 512 617 646 702 713 718 773 808 917 929")
+# Fresh-split vocabulary (see the module docstring): no name, city or domain in common with the lists above.
+FRESH_FIRST = words(
+    "Oliver Charlotte Harriet Edward Megan Callum Bethany Nathaniel Declan Caoimhe Ciarán Guadalupe Rodrigo Inés "
+    "Íñigo Ximena Maite Gonçalo Leonor Rafaela Tomás Khalid Noura Yasmin Hamza Rania Abdulrahman Dariush Parisa "
+    "Kourosh Nasrin Aditya Kavya Siddharth Meera Harpreet Nandini Jiahui Zhiwei Xinyi Haoran Ren Daisuke Misaki "
+    "Takumi Ji-ho Soo-ah Dong-hyun Eun-ji Thảo Quang Hương Tuấn Chiamaka Emeka Funmilayo Obinna Adaeze Tunde "
+    "Blessing Kwabena Akosua Yaw Esi Wanjiru Otieno Njeri Kiprop Mirosław Agnieszka Bohdan Milena Jelena Sigrid "
+    "Leif Freja Eirik Dimitra Panagiotis Theodora Emre Zeynep Gökhan Yael Eitan Tamar Anne-Sophie Jean-Luc"
+)
+FRESH_LAST = words(
+    "Whitaker Ashworth Pemberton Holloway Blackwood MacLeod O'Sullivan O'Neill D'Souza Echeverría Castañeda "
+    "Villalobos Iglesias Ortega-Ruiz Magalhães Figueiredo Carvalho Albuquerque Al-Mansouri El-Sayed Nasser Barakat "
+    "Saleh Tehrani Farahani Moradi Rostami Venkataraman Banerjee Chatterjee Kulkarni Menon Deshpande Chen Lin Xu "
+    "Zhou Guo Yamamoto Kobayashi Nakamura Fujii Matsumoto Lee Jung Kang Yoon Shin Đặng Vũ Bùi Phan Ngô Eze Nwosu "
+    "Okeke Balogun Adeleke Asante Owusu Appiah Ofori Kamau Ochieng Njoroge Wambua Dąbrowski Zieliński Novák "
+    "Popović Kozlova Halvorsen Eriksson Sørensen Virtanen Konstantinou Nikolaidis Çelik Aydın Şahin Arslan Cohen "
+    "Levi Ben-David Mizrahi"
+)
+FRESH_CITIES = words(
+    "Leeds|Glasgow|Bristol|Cork|Porto|Valencia|Seville|Gdańsk|Wrocław|Thessaloniki|Izmir|Accra|Kumasi|Mombasa|"
+    "Ibadan|Pune|Chennai|Kyoto|Busan|Da Nang|Ho Chi Minh City|Tel Aviv|Tehran|Bergen|Aarhus|Rotterdam|"
+    "Düsseldorf|Marseille|Austin|Calgary|Rio de Janeiro|Guadalajara",
+    "|",
+)
+FRESH_COUNTRIES = words(
+    "Ghana|Portugal|Greece|Turkey|Norway|South Korea|Ireland|Netherlands|Israel|Sweden|Colombia", "|"
+)
+FRESH_STREETS = words("Rowan Willow Chestnut Harbour Orchard Meadow Birch Sycamore Juniper Clifton Albert Riverside")
+FRESH_STREET_KINDS = words("Crescent Terrace Boulevard Court Place Street Road Avenue")
+FRESH_DOMAINS = words("northwind.co fabrikam.com tailspin.io icloud.com hotmail.com gmx.de wingtip-toys.com")
 MONTHS = words("January February March April May June July August September October November December")
 IBAN_BBAN = {  # country -> BBAN layout: n = digit, a = upper letter, c = alphanumeric
     "DE": "nnnnnnnnnnnnnnnnnn", "GB": "aaaannnnnnnnnnnnnn", "FR": "nnnnnnnnnnnnnnnnnnnnnnn",
@@ -76,7 +114,13 @@ IBAN_BBAN = {  # country -> BBAN layout: n = digit, a = upper letter, c = alphan
 
 
 def _pick(rng: random.Random, items: list[str], split: str) -> str:
-    """Dev and held-out samples draw names from disjoint halves of each list."""
+    """Dev and held-out samples draw names from disjoint halves of each list; fresh ones from the fresh lists."""
+    if split == "fresh":
+        if items is FIRST:
+            return rng.choice(FRESH_FIRST)
+        if items is LAST:
+            return rng.choice(FRESH_LAST)
+        raise ValueError("fresh split: no fresh counterpart for this list")
     half = items[0::2] if split == "dev" else items[1::2]
     return rng.choice(half)
 
@@ -87,6 +131,14 @@ def _digits(rng: random.Random, n: int) -> str:
 
 def _ascii(s: str) -> str:
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower().replace("'", "")
+
+
+_FOLD = str.maketrans({"Đ": "D", "đ": "d", "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"})
+
+
+def _fresh_ascii(s: str) -> str:
+    """Like ``_ascii`` but also folds letters that have no Unicode decomposition (Đ, dotless i, ł, ø)."""
+    return _ascii(s.translate(_FOLD))
 
 
 def luhn_ok(number: str) -> bool:
@@ -109,6 +161,13 @@ def iban_check(country: str, bban: str) -> str:
 
 
 def person(rng: random.Random, split: str) -> str:
+    if split == "fresh":
+        first, last, roll = rng.choice(FRESH_FIRST), rng.choice(FRESH_LAST), rng.random()
+        if roll < 0.15:
+            return f"{first} {rng.choice(string.ascii_uppercase)}. {last}"
+        if roll < 0.25:
+            return f"{first[0]}. {last}"
+        return f"{first} {last}"
     first, last = _pick(rng, FIRST, split), _pick(rng, LAST, split)
     roll = rng.random()
     if roll < 0.12:
@@ -117,6 +176,11 @@ def person(rng: random.Random, split: str) -> str:
 
 
 def email(rng: random.Random, split: str) -> str:
+    if split == "fresh":
+        first, last = _fresh_ascii(rng.choice(FRESH_FIRST)), _fresh_ascii(rng.choice(FRESH_LAST)).replace(" ", "")
+        local = rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}_{last}{rng.randint(1, 99)}", first,
+                            f"{last}.{first}", f"{first}-{last}", f"{first[0]}.{last}"])  # fmt: skip
+        return f"{local}@{rng.choice(FRESH_DOMAINS)}"
     first, last = _ascii(_pick(rng, FIRST, split)), _ascii(_pick(rng, LAST, split))
     local = rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}_{last}{rng.randint(1, 99)}", first])
     return f"{local.replace(' ', '')}@{rng.choice(DOMAINS)}"
@@ -139,6 +203,14 @@ def phone(rng: random.Random, split: str) -> str:
     if split == "heldout":  # formats no dev template shows: does the recognizer generalise?
         formats += [f"+33 6 {_digits(rng, 2)} {_digits(rng, 2)} {_digits(rng, 2)} {_digits(rng, 2)}",
                     f"+91 98{_digits(rng, 3)} {_digits(rng, 5)}", f"0049 {de_mob} {_digits(rng, 8)}"]  # fmt: skip
+    if split == "fresh":  # an international staff's numbers, written after tuning
+        d = [_digits(rng, n) for n in (3, 4, 2, 3, 3, 1, 3, 4, 4, 4, 4, 4, 2, 6, 2, 2, 2, 2, 3, 5)]
+        formats += [
+            f"+1 ({area}) {ex}-{line}", f"{area} {ex} {line}", f"+353 8{rng.choice('357')} {d[0]} {d[1]}",
+            f"+34 6{d[2]} {d[3]} {d[4]}", f"+234 80{d[5]} {d[6]} {d[7]}", f"+81 90-{d[8]}-{d[9]}",
+            f"+82 10-{d[10]}-{d[11]}", f"+254 7{d[12]} {d[13]}", f"+33 6 {d[14]} {d[15]} {d[16]} {d[17]}",
+            f"+91 98{d[18]} {d[19]}",
+        ]  # fmt: skip
     return rng.choice(formats)
 
 
@@ -228,6 +300,19 @@ def mrn(rng: random.Random, _split: str) -> str:
 
 
 def address(rng: random.Random, split: str) -> str:
+    if split == "fresh":
+        street = f"{rng.randint(1, 2400)} {rng.choice(FRESH_STREETS)} {rng.choice(FRESH_STREET_KINDS)}"
+        unit = rng.choice(
+            [
+                "",
+                "",
+                "",
+                f"Flat {rng.randint(1, 40)}, ",
+                f"Apt {rng.randint(1, 40)}, ",
+                f"Suite {rng.randint(100, 900)}, ",
+            ]
+        )
+        return f"{unit}{street}, {rng.choice(FRESH_CITIES)}"
     street = f"{rng.randint(1, 2400)} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}"
     return f"{street}, {rng.choice(CITIES)}"
 
@@ -240,7 +325,8 @@ FIELDS: dict[str, tuple[str | None, Gen]] = {
     "ssn": ("US_SSN", ssn), "nino": ("UK_NINO", nino), "ip": ("IP_ADDRESS", ip), "dob": ("DATE_OF_BIRTH", dob),
     "us_passport": ("US_PASSPORT", passport), "uk_passport": ("UK_PASSPORT", lambda r, s: _digits(r, 9)),
     "dl": ("US_DRIVER_LICENSE", dl), "mrn": ("MEDICAL_RECORD_NUMBER", mrn),
-    "city": ("LOCATION", lambda r, s: r.choice(CITIES)), "country": ("LOCATION", lambda r, s: r.choice(COUNTRIES)),
+    "city": ("LOCATION", lambda r, s: r.choice(FRESH_CITIES if s == "fresh" else CITIES)),
+    "country": ("LOCATION", lambda r, s: r.choice(FRESH_COUNTRIES if s == "fresh" else COUNTRIES)),
     "address": ("LOCATION", address),
     "date": (None, date), "company": (None, lambda r, s: r.choice(COMPANIES)),
     "product": (None, lambda r, s: r.choice(PRODUCTS)), "bad_card": (None, bad_card),
@@ -366,6 +452,79 @@ BLIND_BENIGN = [
 ]
 
 
+# Fresh split: written after all tuning by an author who never saw the detector's code, errors or results.
+FRESH = [
+    "[10:42] {person}: is the {product} deploy still blocked?\n[10:43] {person}: yes, waiting on {first} to approve\n[10:45] {first}: approved, sorry, was on a call with {company}",  # noqa: E501
+    "{first}: can you resend the customer's card? the first one bounced\n{first}: {card}, exp 09/27\n{first}: thanks, charging it now",  # noqa: E501
+    "{person}  0:03\nOkay, let's start. Is everyone here?\n\n{person}  0:11\nYes. I need to drop at half past for the {company} call.\n\n{person}  0:15\nI'll share the deck after, my number is {phone} if the link breaks.",  # noqa: E501
+    'employee_id,first_name,last_name,email,date_of_birth\nE{n},{first},{last},{email},"{dob}"\nE{n},{first},{last},{email},"{dob}"',
+    "| Name | Role | Phone |\n|---|---|---|\n| {person} | Account Manager | {phone} |\n| {person} | Head of Sales | {phone} |",  # noqa: E501
+    '{"id": "{uuid}", "assignee": "{person}", "reporter": "{email}", "created": "{date}", "status": "In Progress"}',
+    'contacts:\n  - name: {person}\n    role: Data Protection Officer\n    phone: "{phone}"\n  - name: {person}\n    role: Finance Lead\n    email: {email}',  # noqa: E501
+    "{first} asked whether we can move the {product} training to Thursday, because she is out on Monday.",
+    "ok so {first} said the refund went to the wrong card ({card}), can u draft an apology email for me",
+    "From: {person} <{email}>\nTo: {person} <{email}>\nCc: {person}\nSubject: RE: Q3 vendor onboarding ({company})\n\nHi {first}, see the attached W-9.",  # noqa: E501
+    "Thanks,\n{person}\nSenior Procurement Manager | {company}\nM: {phone} | {email}",
+    "Attendees: {person}, {person}, {person}\nApologies: {first}\nAction items:\n- {first} to follow up with Legal re: the GDPR DPA\n- {first} to share the SOW by Friday",  # noqa: E501
+    "OPS-{n} reassigned from {person} to {person}. Reporter: {email}. Priority: P2.",
+    '# TODO({first}): don\'t log the raw IBAN ({iban}) here, mask it first\nlogger.info("payment queued", extra={"user": user_id})',  # noqa: E501
+    '2025-03-14T09:12:55Z INFO login ok user="{person}" email={email} src={ip} session={uuid}',
+    "Per {person}'s note, the contract was countersigned by {person} on {date}.",
+    "Ms {last} from the {city} branch called about her passport renewal; passport number {us_passport}, DOB {dob}.",
+    "{first}'s laptop ({ip}) keeps dropping off the VPN. Can you check the DHCP lease?",
+    "Please prepare the offer letter for {person}, start date {date}, salary {money}/month, National Insurance number {nino}.",  # noqa: E501
+    "Name;IBAN;Amount\n{person};{iban};{money}\n{person};{iban};{money}",
+    "Pt {person}, MRN {mrn}, DOB {dob}. Seen by Dr {last} today; follow-up booked in 6 weeks.",
+    "Agent: Could you confirm the card number on the account?\nCustomer ({person}): sure, it's {card}\nAgent: Thank you. And the phone number?\nCustomer ({person}): {phone}",  # noqa: E501
+    "Hi IT, {first} from Finance here. My SSN {ssn} is showing in full on the W-2 preview in Workday. Who can I talk to?",  # noqa: E501
+    "Candidate: {person}\nDriver's license: {dl} (issued {date})\nSSN: {ssn}\nCurrent address: {address}",
+    "Book {person} on BA117 to {city}; UK passport {uk_passport}, DOB {dob}, mobile {phone}.",
+    "{person}  11:02 AM\nthe prod DB at {ip} is at 95% disk\n{person}  11:04 AM\non it. {first}, can you pause the Airflow DAGs?",  # noqa: E501
+    'WARN [billing-svc] card declined for customer="{person}" card={card} ip={ip}',
+    "Referred by {person} (alumni network). Candidate {person} lives in {city}, {country} and can start on {date}.",
+    "Co-authored-by: {person} <{email}>\nReviewed-by: {person} <{email}>",
+    "{first} will cover the on-call rotation this weekend; {first} is back on Tuesday.",
+    "Send {first}'s replacement badge to {address}. {first} is working from the {city} office until March.",
+    "Invitation: 1:1 {first} / {first} @ Wed 3pm\nOrganizer: {email}\nJoin by phone: {phone}",
+    "Expense report {order} from {person}: dinner with client {person} ({company}) in {city}, {money}. Paid with corporate card {card}.",  # noqa: E501
+    "Hi {first}, the refund could not be sent to {iban}. Could you double-check the IBAN with {person} in Accounts Payable?",  # noqa: E501
+    "Claim form | Member: {person} | Member DOB: {dob} | Provider MRN: {mrn} | Contact: {email}",
+    "vendor:\n  legal_name: {company}\n  contact_person: {person}\n  tax_id_ssn: {ssn}\n  remit_to: {address}",
+    "Approved: {person} (CFO), {person} (Financial Controller). Budget code {order}.",
+    "Can you tidy this up? 'Name: {person}, NI: {nino}, address: {address}, tel {phone}'",
+    "thanks {first}!! also {first}'s passport number is {us_passport} if you need it for the visa letter",
+    "Suspicious login for {email} from {ip} ({country}). If this wasn't you, contact {person} on {phone}.",
+    "Interview feedback for {person}: strong on SQL, weaker on system design. Panel: {first}, {first}, {first}.",
+]
+FRESH_BENIGN = [
+    "Can you summarize the Q3 OKRs for the Platform team? Focus on SLA breaches and the migration to {product} {version}.",  # noqa: E501
+    "Draft a job description for a Senior Data Engineer (Python, Spark, {product}). Location: remote, EMEA time zones.",
+    "Meeting notes, Tuesday sprint review\nAttendees: Platform, Billing, Customer Success\nDecision: freeze the {product} upgrade until Monday.",  # noqa: E501
+    "Translate these Spanish release notes into English and Portuguese: 'Versión {version}: corrección de errores en el módulo de facturación.'",  # noqa: E501
+    "Order {order} from {company}: 3x Dell Latitude 7440, 2x Logitech MX Keys, total {money}. Shipped {date}.",
+    '{"ticket": "INC{n}", "service": "Payments API", "severity": "SEV2", "trace_id": "{uuid}", "status": "Resolved"}',
+    "role,department,work_model\nHead of Finance,Finance,Remote\nStaff Engineer,Platform,Hybrid\nOffice Manager,Facilities,On-site",  # noqa: E501
+    "Our GDPR and SOC 2 audits are in November. Which HIPAA controls overlap with ISO 27001 Annex A?",
+    "Why does Microsoft Teams crash on macOS Sonoma when I share a screen from Google Chrome?",
+    "Write a Slack announcement: the Customer Success team moves to Salesforce Service Cloud on Monday, {date}.",
+    "Compare Jira, Linear and Asana for a 40-person engineering org. Our stack is GitHub Actions plus {product}.",
+    "2025-06-02T14:11:09Z ERROR [checkout-svc] PaymentDeclined order={order} amount={money} retry=3 trace={uuid}",
+    "Explain why build {version} (commit {sha}) fails the Terraform plan only in the eu-west-1 region.",
+    "Summarize this changelog:\n## {version}\n### Fixed\n- Outlook add-in no longer freezes on Windows 11\n### Changed\n- Dropped support for Python 3.8",  # noqa: E501
+    "Suggest a name for our internal Kubernetes operator. Ideas so far: Atlas, Hermes, Orion, Phoenix.",
+    "As Chief Revenue Officer, which KPIs should I present to the Board at the January all-hands?",
+    "Convert this table to CSV:\n| Region | Q1 | Q2 |\n| EMEA | {money} | {money} |\n| APAC | {money} | {money} |",
+    "Our French and German customers report that the Arabic and Hebrew translations render left-to-right in {product} {version}.",  # noqa: E501
+    "# TODO: replace the hard-coded retry count ({n}) with a config value before the {version} release",
+    "Can Alexa for Business and Microsoft Copilot both read from our SharePoint? Facilities is evaluating them.",
+    "Draft a polite reminder to Procurement that purchase order {order} is still awaiting approval from the Finance Director.",  # noqa: E501
+    "Rewrite as a LinkedIn post: We're thrilled to announce that {company} has achieved ISO 9001 certification!",
+    "The Saturday and Sunday batch jobs overlapped again (job IDs {uuid} and {uuid}). How do I add a mutex in Airflow?",
+    "Invoice {order}\nBill to: Accounts Payable, {company}\nPayment terms: Net 30\nAmount due: {money}\nRemittance: see attached advice",  # noqa: E501
+    "Which is better for our Vietnamese and Korean support queues, Zendesk or Freshdesk? We handle about {n} tickets a week.",  # noqa: E501
+]
+
+
 def render(template: str, rng: random.Random, split: str) -> dict[str, object]:
     text, spans, pos = [], [], 0
     for m in PLACEHOLDER.finditer(template):
@@ -390,7 +549,15 @@ def build(rng: random.Random) -> list[dict[str, object]]:
             for _ in range(repeat):
                 rows.append({**render(template, rng, split), "split": split, "template": f"{split}-{kind}{i}"})
     rng.shuffle(rows)
-    return rows
+    # The fresh split is drawn only after the older rows have been shuffled and is appended after them: adding
+    # its rows to the shuffle above would reorder (and, through the shared generator, rewrite) the older rows.
+    fresh: list[dict[str, object]] = []
+    for split, kind, templates, repeat in (("fresh", "t", FRESH, 25), ("fresh", "b", FRESH_BENIGN, 20)):
+        for i, template in enumerate(templates):
+            for _ in range(repeat):
+                fresh.append({**render(template, rng, split), "split": split, "template": f"{split}-{kind}{i}"})
+    rng.shuffle(fresh)
+    return rows + fresh
 
 
 def main() -> None:
