@@ -5,8 +5,9 @@ attribute_ruler, lemmatizer, ner) on every text: the lemmas feed its context enh
 the rest is unused. In the ``en_core_web_*`` packages NER has its own tok2vec, so
 ``WindowedNerEngine`` loads the package with every other component excluded (half the
 time per token), and runs NER only on short windows around name candidates: capitalised,
-uncommon words whose capital is not explained by starting a sentence. Text without any
-(code, logs, lowercase chat, most prompts) costs no NER at all. NER is still ~65 us per
+uncommon words whose capital is not explained by starting a sentence, and that are not
+products, months or languages (``data/not_names.txt``). Text without any (code, logs,
+lowercase chat, most prompts about software) costs no NER at all. NER is still ~65 us per
 token on a 2-CPU VM, so the window is small (PAD characters either side): measured on the
 corpus, PAD 8 finds 97% of the names PAD 40 finds, at 60% of the time on name-dense text.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from importlib import resources
 from typing import Any, NamedTuple
 
 import spacy
@@ -46,6 +48,17 @@ COMMON = frozenset(STOP_WORDS) | {
     "ok", "okay", "sure", "note", "subject", "re", "fwd", "fw", "can", "could", "would", "will", "should", "let",
 }  # fmt: skip
 SENTENCE_START = ".!?:;\n\"'(>*#/-"
+
+
+def _vocabulary(resource: str) -> frozenset[str]:
+    text = resources.files("detectors").joinpath(resource).read_text(encoding="utf-8")
+    lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return frozenset(word.lower() for line in lines for word in line.split())
+
+
+# Products, months, languages, job titles...: capitalised, but no person or place (see the file).
+NOT_NAME_WORDS = _vocabulary("data/not_names.txt")
+PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")  # "IBANs", "APIs"
 TITLE = re.compile(r"(?:(?:mr|mrs|ms|mx|dr|prof|sir|dame)\.?\s+)+", re.IGNORECASE)
 # A sentence that opens with a verb of address ("Email Maria Gonzalez ...") makes
 # spaCy's small model take the verb for a first name.
@@ -74,9 +87,12 @@ class NerArtifacts(NlpArtifacts):
 def name_candidates(text: str) -> Iterator[tuple[int, int]]:
     """Capitalised, uncommon words whose capital is not explained by their position: a word
     that starts a sentence or a line ("Summarize", "Phone:") counts only when the next word
-    is capitalised too (a full name: "Sophie Petrov said")."""
+    is capitalised too (a full name: "Sophie Petrov said", "Sarah Jenkins owns"). Listed
+    non-names ("React", "Monday") are never candidates themselves."""
     words = [m for m in CAP_WORD.finditer(text) if _capitalised(m.group())]
     for i, m in enumerate(words):
+        if m.group().lower() in NOT_NAME_WORDS:
+            continue
         j = m.start() - 1
         while j >= 0 and text[j] in " \t":
             j -= 1
@@ -86,7 +102,9 @@ def name_candidates(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _capitalised(word: str) -> bool:
-    return word[0].isupper() and not word.isupper() and word.lower() not in COMMON
+    return (
+        word[0].isupper() and not word.isupper() and not PLURAL_ACRONYM.fullmatch(word) and word.lower() not in COMMON
+    )
 
 
 def ner_windows(text: str) -> list[tuple[int, int]]:
@@ -208,6 +226,8 @@ def clean_span(text: str, span: NerSpan) -> NerSpan | None:
         return None
     if PRODUCT_NOUN_AFTER.match(text, end) or (" " not in value and value.isupper() and len(value) <= 4):
         return None  # a product, or an acronym (DOB, MRN, US, NI)
+    if " " not in value and value.lower() in NOT_NAME_WORDS:
+        return None  # "React", "Kafka", "Monday": spaCy's small model calls products people and places
     if kind == "PERSON":
         if ENDS_IN_STREET.search(value):
             return NerSpan(start, end, "LOCATION")

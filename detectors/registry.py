@@ -13,6 +13,7 @@ from detectors.base import Category, Detector
 from detectors.confidential import ConfidentialConfig, ConfidentialDetector
 from detectors.injection import InjectionConfig, InjectionDetector
 from detectors.pii import PiiConfig, PiiDetector
+from detectors.pii_ner import NER_ENTITIES
 from detectors.secrets import SecretsDetector
 
 
@@ -57,3 +58,13 @@ def entity_categories(config: DetectorsConfig) -> dict[str, Category]:
     if config.pii is not None:
         known.update(dict.fromkeys(config.pii.enabled(), Category.PII))
     return known
+
+
+def model_free(config: DetectorsConfig) -> DetectorsConfig:
+    """The part of ``config`` that needs no NER model: every detector but PII's PERSON and
+    LOCATION (built in milliseconds, scanning short texts in microseconds)."""
+    if config.pii is None:
+        return config
+    regex_types = sorted(config.pii.enabled() - NER_ENTITIES)
+    pii = config.pii.model_copy(update={"entities": regex_types}) if regex_types else None
+    return config.model_copy(update={"pii": pii})

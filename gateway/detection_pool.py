@@ -19,6 +19,7 @@ from typing import Any
 
 from detectors.base import Detector, Finding
 from gateway.errors import ConfigError, ConfigProblem
+from gateway.inline_scan import InlineScanner
 
 DetectorFactory = Callable[[Any], Sequence[Detector]]
 
@@ -62,9 +63,17 @@ def default_workers() -> int:
 
 class DetectionPool:
     def __init__(
-        self, factory: DetectorFactory, spec: Any, *, workers: int, max_pending: int, time_limit_s: float
+        self,
+        factory: DetectorFactory,
+        spec: Any,
+        *,
+        workers: int,
+        max_pending: int,
+        time_limit_s: float,
+        inline: InlineScanner | None = None,
     ) -> None:
         self._factory, self._spec = factory, spec
+        self._inline = inline  # short scans that need no model skip the hop (see inline_scan)
         self._executor = self._new_executor(workers)
         self._workers = workers
         self.restarts = 0
@@ -92,6 +101,11 @@ class DetectionPool:
 
     async def scan(self, texts: Sequence[str], entities: frozenset[str] | None = None) -> list[list[Finding]]:
         """Findings for each text, or DetectionUnavailable."""
+        if self._inline is not None and self._inline.serves(texts, entities):
+            try:
+                return self._inline.scan(texts, entities)
+            except Exception as exc:
+                raise DetectionUnavailable(f"error: {type(exc).__name__}") from None
         if self._pending >= self._max_pending:
             raise DetectionUnavailable("overloaded")
         loop = asyncio.get_running_loop()

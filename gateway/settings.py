@@ -90,6 +90,10 @@ class DetectionSettings(_Strict):
     # Scans allowed to wait for a worker before new ones are refused (then the
     # policy's on_failure applies).
     max_pending: int = Field(default=256, gt=0)
+    # Texts up to this many characters that need no NER model (secrets, markers, terms,
+    # injection, pattern PII: answers under the default policy) are scanned in the
+    # gateway process instead of paying a hop to a worker; 0 sends every scan to the workers.
+    inline_max_chars: int = Field(default=1000, ge=0, le=4000)
 
 
 class LogSettings(_Strict):

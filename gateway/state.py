@@ -10,7 +10,9 @@ from aiohttp import web
 
 from detectors.registry import build_detectors
 from gateway.detection_pool import DetectionPool, default_workers
+from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
+from gateway.inline_scan import InlineScanner
 from gateway.keystore import KeyStore
 from gateway.policy import Policy, load_policy
 from gateway.providers import Credential, Provider, build_providers
@@ -70,10 +72,16 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
 def _detection_pool(settings: Settings, policy: Policy) -> DetectionPool | None:
     if policy.detection is None:
         return None
+    try:
+        inline = InlineScanner.from_config(policy.detection, settings.detection.inline_max_chars)
+    except Exception as exc:  # the same failure the workers would report, reported the same way
+        problem = ConfigProblem("policy", "detection", f"the detectors could not be built: {type(exc).__name__}: {exc}")
+        raise ConfigError([problem]) from None
     return DetectionPool(
         build_detectors,
         policy.detection,
         workers=settings.detection.workers or default_workers(),
         max_pending=settings.detection.max_pending,
         time_limit_s=policy.detection.time_limit_ms / 1000,
+        inline=inline,
     )

@@ -107,7 +107,9 @@ def test_detection_failure_follows_the_policy(
     )
     (tmp_path / "terms.txt").write_text("Initech\n")
     settings = gateway_settings(
-        tmp_path, mock.url, {"policy_path": str(policy), "detection": {"workers": 1, "max_pending": 1}}
+        tmp_path,
+        mock.url,
+        {"policy_path": str(policy), "detection": {"workers": 1, "max_pending": 1, "inline_max_chars": 0}},
     )
     gateway = RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
     try:

@@ -1,0 +1,69 @@
+"""Short scans that need no NER model run in-process, with the same findings the workers give."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.registry import DetectorsConfig, build_detectors
+from gateway.detection_pool import DetectionPool, DetectionUnavailable
+from gateway.inline_scan import InlineScanner
+
+CONFIG = DetectorsConfig.model_validate(
+    {"secrets": {}, "pii": {}, "confidential": {"markers": True, "terms": ["Project Nightingale"]}, "injection": {}}
+)
+ANSWER_TYPES = frozenset({"AWS_ACCESS_KEY_ID", "US_SSN", "CLASSIFICATION_MARKER", "CONFIDENTIAL_TERM"})
+TEXT = "CONFIDENTIAL: Project Nightingale, SSN 536-22-8726, key AKIA" + "QWERTYUIOPASDFGH, ask Maria Gonzalez."
+
+
+@pytest.fixture(scope="module")
+def inline() -> InlineScanner:
+    scanner = InlineScanner.from_config(CONFIG)
+    assert scanner is not None
+    return scanner
+
+
+def test_serves_short_texts_that_need_no_model(inline: InlineScanner):
+    assert inline.serves([TEXT], ANSWER_TYPES)
+    assert inline.serves([TEXT, TEXT], frozenset({"US_SSN", "NOT_A_CONFIGURED_TYPE"}))
+
+
+def test_names_places_and_long_texts_go_to_the_workers(inline: InlineScanner):
+    assert not inline.serves([TEXT], None)  # everything, PERSON included
+    assert not inline.serves([TEXT], ANSWER_TYPES | {"PERSON"})
+    assert not inline.serves(["x" * 600, "y" * 401], ANSWER_TYPES)
+    assert inline.serves(["x" * 600, "y" * 400], ANSWER_TYPES)
+
+
+def test_same_findings_as_the_full_detectors(inline: InlineScanner):
+    full = build_detectors(CONFIG)  # what a worker builds, spaCy included
+    expected = sorted((f.entity_type, f.start, f.end) for d in full for f in d.detect(TEXT, ANSWER_TYPES))
+    (found,) = inline.scan([TEXT], ANSWER_TYPES)
+    assert sorted((f.entity_type, f.start, f.end) for f in found) == expected
+    assert {t for t, *_ in expected} == ANSWER_TYPES
+
+
+def test_off_when_disabled_or_nothing_is_model_free():
+    assert InlineScanner.from_config(CONFIG, max_chars=0) is None
+    assert InlineScanner.from_config(DetectorsConfig.model_validate({"pii": {"entities": ["PERSON"]}})) is None
+
+
+async def test_pool_answers_inline_without_a_worker(inline: InlineScanner):
+    # max_pending=0 refuses every scan that would need a worker, and none was started.
+    pool = DetectionPool(build_detectors, CONFIG, workers=1, max_pending=0, time_limit_s=30, inline=inline)
+    try:
+        (found,) = await pool.scan([TEXT], ANSWER_TYPES)
+        assert {f.entity_type for f in found} == ANSWER_TYPES
+        with pytest.raises(DetectionUnavailable, match="overloaded"):
+            await pool.scan([TEXT])  # wants PERSON: a worker's job
+    finally:
+        await pool.close()
+
+
+async def test_an_inline_error_is_typed_for_fail_closed(inline: InlineScanner):
+    pool = DetectionPool(build_detectors, CONFIG, workers=1, max_pending=0, time_limit_s=30, inline=inline)
+    bad: list[str] = [b"CONFIDENTIAL"]  # type: ignore[list-item]  # not text: a detector raises
+    try:
+        with pytest.raises(DetectionUnavailable, match="error: "):
+            await pool.scan(bad, ANSWER_TYPES)
+    finally:
+        await pool.close()
