@@ -36,6 +36,7 @@ import yaml
 from detectors.pii import PiiConfig
 from detectors.registry import build_detectors
 from gateway.policy import load_policy
+from loadtests.bench_detection_load import SIZE, Throughput, measure_throughput, render_throughput
 from loadtests.bench_fleet import _url, aigw_command, child_env, create_gateway_key, gateway_settings
 from loadtests.bench_load import CHAT_PATH, REQUEST_TIMEOUT_S
 from loadtests.bench_overhead import cancel_on_sigterm
@@ -53,6 +54,7 @@ MODEL_B = "gpt-4o-mini"  # tests/data/policy.yaml lets engineering use openai gp
 DEFAULT_N, QUICK_N = 200, 30  # requests per target per prompt; 20,000 characters get a fifth
 TARGET_RATIO_AT_2000 = 4.0
 TARGET_CLEAN_200_MS = 2.0
+THROUGHPUT_ROUNDS, THROUGHPUT_S, QUICK_THROUGHPUT_S = 2, 3.0, 1.0
 # A GitHub token shape: gateway A must block it, proof that its detection really runs.
 SECRET_PROBE = "deploy with token ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
 
@@ -168,7 +170,7 @@ async def measure(targets: Sequence[Target], prompts: Sequence[Prompt]) -> None:
                     prompt.non_200[target.name] += 1
 
 
-async def run(prompts: Sequence[Prompt], warmup: int, tmp: Path) -> None:
+async def run(prompts: Sequence[Prompt], loads: Sequence[Throughput], warmup: int, tmp: Path, window_s: float) -> None:
     cancel_on_sigterm()
     names = ("mock", "A", "A_admin", "B", "B_admin")
     ports = dict(zip(names, free_ports(len(names)), strict=True))
@@ -192,6 +194,8 @@ async def run(prompts: Sequence[Prompt], warmup: int, tmp: Path) -> None:
         progress(f"warming up: {warmup} requests per prompt and target")
         await warm_up(targets, prompts, warmup)
         await measure(targets, prompts)
+        progress(f"throughput: {len(loads)} prompts x {THROUGHPUT_ROUNDS} rounds x {window_s:g} s per target")
+        await measure_throughput([targets[1], targets[2], targets[0]], loads, window_s, THROUGHPUT_ROUNDS)
     finally:
         for t in targets:
             if t.session is not None:
@@ -280,16 +284,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python -m loadtests.bench_detection" + "".join(f" {a}" for a in given)
     info = machine()
     prompts = make_prompts(n)
+    rows = load(None, "dev")
+    loads = [Throughput(kind, texts_of(rows, SIZE, with_pii)) for with_pii, kind in KINDS]
+    window_s = QUICK_THROUGHPUT_S if args.quick else THROUGHPUT_S
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="aigw-bench-detection-") as tmp:
         try:
-            uvloop.run(run(prompts, max(3, n // 20), Path(tmp)))
+            uvloop.run(run(prompts, loads, max(3, n // 20), Path(tmp), window_s))
         except asyncio.CancelledError:
             progress("stopped by SIGTERM")
             return 128 + signal.SIGTERM
     time_inprocess(prompts)
     time_presidio(prompts)
     print(render(prompts, info, command, time.perf_counter() - started))
+    print(render_throughput(loads, window_s, THROUGHPUT_ROUNDS))
     return 0
 
 
