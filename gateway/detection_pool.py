@@ -27,6 +27,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 import structlog
+from threadpoolctl import threadpool_limits
 
 from detectors.base import Detector, Finding
 from gateway.errors import ConfigError, ConfigProblem
@@ -54,6 +55,8 @@ class _WorkerDied(Exception):
 def _worker_main(conn: Connection, factory: DetectorFactory, spec: Any) -> None:
     """A worker process: build the detectors, say so, then answer scans until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the gateway's to handle
+    # One worker per core already: BLAS threads inside each would only fight over the cores.
+    threadpool_limits(limits=1)
     try:
         detectors = tuple(factory(spec))
     except Exception as exc:

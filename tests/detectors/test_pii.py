@@ -289,3 +289,25 @@ def test_quality_floor_on_heldout_corpus(detector: PiiDetector) -> None:
 def test_a_verb_of_address_is_not_part_of_the_name(detector: PiiDetector, text: str, name: str) -> None:
     people = [text[f.start : f.end] for f in detector.detect(text) if f.entity_type == "PERSON"]
     assert people == [name]
+
+
+def test_numpy_matmul_ops_give_the_same_entities_as_thincs_own() -> None:
+    from thinc.api import NumpyOps
+
+    from detectors.pii_ner import MatmulOps, WindowedNerEngine
+
+    engine = WindowedNerEngine(PiiConfig().model)
+    engine.load()
+    assert engine.nlp is not None
+    ner = engine.nlp.get_pipe("ner")
+    assert all(isinstance(node.ops, MatmulOps) for node in ner.model.walk())
+    texts = [row["text"] for row in load_corpus("dev", 60)]
+
+    def spans() -> list[list[tuple[int, int, str]]]:
+        return [[tuple(s) for s in engine.artifacts(t, {"PERSON", "LOCATION"}).ner_spans] for t in texts]
+
+    ours = spans()
+    for node in ner.model.walk():
+        node.ops = NumpyOps()  # thinc's default CPU ops (blis)
+    assert spans() == ours
+    assert sum(map(len, ours)) > 30  # the sample really has names and places
