@@ -114,7 +114,9 @@ class DetectionPool:
         self._time_limit_s = time_limit_s
         self._inline = inline  # short scans that need no model skip the hop (see inline_scan)
         self._workers: list[_Worker] = []
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        # LIFO: at low load the worker that just finished takes the next scan while its caches
+        # are warm and its CPU awake; under load every worker is busy either way.
+        self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
         self._pending = 0
         self._closed = False
         self._replacing: set[asyncio.Task[None]] = set()
