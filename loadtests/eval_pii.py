@@ -164,7 +164,7 @@ def timing_table(rows: list[dict[str, Any]], engines: dict[str, Predict]) -> str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=None, help="only the first N samples")
-    parser.add_argument("--split", choices=("all", "dev", "heldout", "blind", "fresh"), default="all")
+    parser.add_argument("--split", choices=("all", "dev", "heldout", "blind", "fresh", "unseen"), default="all")
     parser.add_argument("--baseline-threshold", type=float, default=0.5)
     parser.add_argument("--no-timing", action="store_true")
     args = parser.parse_args()

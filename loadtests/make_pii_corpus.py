@@ -17,9 +17,25 @@ sharing no name with ``FIRST``/``LAST``), cities, e-mail domains and extra phone
 written after all tuning by a different author who never saw the detector's code, its errors
 or its results, as realistic enterprise text (chat transcripts with speaker labels, CSV/JSON/
 YAML records, e-mail headers and signatures, meeting notes, tickets, code comments, logs, bare
-first names and possessives). It is meant to be evaluated once. Its rows are drawn after the
-older splits have been shuffled and are appended after them, so the older rows keep their
-bytes and their order. ``python -m loadtests.make_pii_corpus`` rewrites the file byte for byte.
+first names and possessives). Its rows are drawn after the older splits have been shuffled and
+are appended after them, so the older rows keep their bytes and their order. ``fresh`` has since
+been evaluated and its errors studied, so it is no longer unseen either.
+
+``unseen`` is the current unseen test set, for a single evaluation. It was written after
+``fresh`` had been evaluated and studied, by an author who never saw the detector's code, its
+errors or its results. Its name lists (``UNSEEN_FIRST``/``UNSEEN_LAST``: Filipino, Thai,
+Indonesian, Malay, Pakistani, Bangladeshi, Sri Lankan, Ethiopian, Somali, Moroccan, Egyptian,
+Hungarian, Romanian, Czech, Baltic, Dutch, Flemish, Icelandic, Welsh, Gaelic, Andean, Mexican,
+Caribbean, Maori and Hawaiian names) share no name with the older lists, even after accent
+folding; its cities, countries, US/UK/continental addresses with postcodes, e-mail domains and
+phone formats (Asia, Africa, Europe, the Caribbean, Latin America, Oceania) are new too. Its
+templates are enterprise text in formats no older template uses: HR case notes, post-mortems, CRM
+notes, support macros, invoices, shipping labels, travel requests, onboarding checklists,
+performance reviews, pull requests, ``git log`` output, stack traces, SQL INSERTs, Markdown
+tables, HTML, iCalendar, XML, TSV, voicemail and SMS transcripts, legal letters, insurance,
+school and medical forms. ``{kind:key}`` placeholders repeat one value in a template. Its rows
+are drawn after the fresh rows, shuffled on their own and appended last.
+``python -m loadtests.make_pii_corpus`` rewrites the file byte for byte.
 """
 
 from __future__ import annotations
@@ -105,6 +121,56 @@ FRESH_COUNTRIES = words(
 FRESH_STREETS = words("Rowan Willow Chestnut Harbour Orchard Meadow Birch Sycamore Juniper Clifton Albert Riverside")
 FRESH_STREET_KINDS = words("Crescent Terrace Boulevard Court Place Street Road Avenue")
 FRESH_DOMAINS = words("northwind.co fabrikam.com tailspin.io icloud.com hotmail.com gmx.de wingtip-toys.com")
+# Unseen-split vocabulary (see the module docstring): no name in common with FIRST, LAST, FRESH_FIRST or FRESH_LAST
+# (also after accent folding), and no city or domain in common with the lists above. Dutch particles are written
+# as after a first name ("Sanne de Vries"); a surname on its own gets a capital ("Mr De Vries").
+UNSEEN_FIRST = words(
+    "Maricel Jomar Rowena Lorna Somchai Siriporn Kittisak Nattaya Budi Wulan Dewi Nurul Faizal Azlan Imran Sana "
+    "Bilal Mahnoor Tahmina Rafiq Nusrat Shakib Dilani Chaminda Nirosha Tharindu Abebe Selamawit Tigist Hodan "
+    "Faadumo Ayaan Youssef Khadija Hicham Zineb Mostafa Nourhan Karim Heba Zsófia Bence Réka Ioana Mihai Andreea "
+    "Jiří Tereza Ondřej Mindaugas Kristaps Līga Kadri Sanne Bram Femke Joost Wout Lieselot Pieter-Jan Guðrún "
+    "Sigurður Hrafnhildur Rhys Ffion Gethin Cerys Eilidh Ruairidh Catriona Sumaq Inti Wayra Xóchitl Itzel "
+    "Cuauhtémoc Citlali Delroy Shanice Kemar Aroha Wiremu Ngaio Kalani Leilani Keoni"
+)
+UNSEEN_LAST = words(
+    "Reyes|Bautista|Dela Cruz|Villanueva|Macaraeg|Srisuk|Wongsawat|Rattanakorn|Boonmee|Wijaya|Susanto|Hartono|"
+    "Setiawan|Ismail|Othman|Qureshi|Siddiqui|Malik|Javed|Talukder|Sarker|Bhuiyan|Perera|Jayasuriya|"
+    "Wickramasinghe|Bandara|Tadesse|Bekele|Gebremedhin|Haile|Warsame|Jama|Abdi|Benali|El Idrissi|Alaoui|Bennani|"
+    "Abdelaziz|Soliman|Fathy|Nagy|Horváth|Szabó|Tóth|Popescu|Ionescu|Dumitru|Dvořák|Svoboda|Procházka|Černý|"
+    "Kazlauskas|Bērziņš|Tamm|Ozoliņš|de Vries|van den Berg|Bakker|Visser|Peeters|Janssens|Vermeulen|Van Acker|"
+    "Guðmundsdóttir|Sigurðsson|Jónsdóttir|Llewellyn|Pritchard|Gruffydd|MacKinnon|MacDonald|Mamani|Quispe|Huamán|"
+    "Condori|Villaseñor|Cuevas|Beckford|Samuels|Persaud|Ngata|Tipene|Parata|Te Rangi|Kealoha|Kahananui|Akana",
+    "|",
+)
+UNSEEN_CITIES = words(
+    "Cebu|Davao|Chiang Mai|Surabaya|Yogyakarta|Kuala Lumpur|Penang|Lahore|Faisalabad|Chittagong|Colombo|Kandy|"
+    "Addis Ababa|Hargeisa|Casablanca|Marrakesh|Alexandria|Budapest|Debrecen|Cluj-Napoca|Timișoara|Brno|Vilnius|"
+    "Riga|Tallinn|Utrecht|Eindhoven|Ghent|Antwerp|Reykjavík|Cardiff|Swansea|Inverness|Edinburgh|Cusco|La Paz|"
+    "Monterrey|Oaxaca|Kingston|Port of Spain|Wellington|Christchurch|Honolulu|Pittsburgh|Baltimore|Minneapolis",
+    "|",
+)
+UNSEEN_COUNTRIES = words(
+    "Philippines|Thailand|Indonesia|Malaysia|Bangladesh|Sri Lanka|Ethiopia|Morocco|Egypt|Hungary|Romania|"
+    "Czech Republic|Lithuania|Latvia|Belgium|Iceland|Peru|Bolivia|Jamaica|New Zealand",
+    "|",
+)
+UNSEEN_STREETS = words(
+    "Heather Thistle Lavender Magnolia Aspen Hawthorn Poplar Laurel Linden Primrose Foxglove Kingfisher"
+)
+UNSEEN_STREET_KINDS = words("Gardens Row Mews Parade Square Street Road Avenue Way")
+UNSEEN_US = (("Pittsburgh", "PA", "152"), ("Baltimore", "MD", "212"), ("Minneapolis", "MN", "554"),
+             ("Honolulu", "HI", "968"))  # fmt: skip
+UNSEEN_UK = (("Cardiff", "CF"), ("Swansea", "SA"), ("Inverness", "IV"), ("Edinburgh", "EH"))
+# Continental layout "street number, postcode city"; n = digit, a = upper letter in the postcode pattern.
+UNSEEN_EU = (
+    ("Kerkstraat", "nnnn aa", "Utrecht"), ("Veldstraat", "nnnn", "Ghent"), ("Laugavegur", "nnn", "Reykjavík"),
+    ("Pilies gatvė", "LT-nnnnn", "Vilnius"), ("Brīvības iela", "LV-nnnn", "Riga"), ("Váci utca", "nnnn", "Budapest"),
+    ("Údolní", "nnn nn", "Brno"), ("Strada Memorandumului", "nnnnnn", "Cluj-Napoca"),
+)  # fmt: skip
+UNSEEN_DOMAINS = words(
+    "adventure-works.com litware.net proseware.org lucernepublishing.com fourthcoffee.co.uk relecloud.io "
+    "yahoo.com zoho.eu mail.ee seznam.cz freemail.hu"
+)
 MONTHS = words("January February March April May June July August September October November December")
 IBAN_BBAN = {  # country -> BBAN layout: n = digit, a = upper letter, c = alphanumeric
     "DE": "nnnnnnnnnnnnnnnnnn", "GB": "aaaannnnnnnnnnnnnn", "FR": "nnnnnnnnnnnnnnnnnnnnnnn",
@@ -114,7 +180,14 @@ IBAN_BBAN = {  # country -> BBAN layout: n = digit, a = upper letter, c = alphan
 
 
 def _pick(rng: random.Random, items: list[str], split: str) -> str:
-    """Dev and held-out samples draw names from disjoint halves of each list; fresh ones from the fresh lists."""
+    """Dev and held-out samples draw names from disjoint halves of each list; fresh/unseen ones from their own lists."""
+    if split == "unseen":
+        if items is FIRST:
+            return rng.choice(UNSEEN_FIRST)
+        if items is LAST:
+            name = rng.choice(UNSEEN_LAST)
+            return name[0].upper() + name[1:]  # a surname without a first name: "De Vries", "Van den Berg"
+        raise ValueError("unseen split: no unseen counterpart for this list")
     if split == "fresh":
         if items is FIRST:
             return rng.choice(FRESH_FIRST)
@@ -141,6 +214,14 @@ def _fresh_ascii(s: str) -> str:
     return _ascii(s.translate(_FOLD))
 
 
+_UNSEEN_FOLD = str.maketrans({"ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "æ": "ae", "Æ": "Ae", " ": "", "-": ""})
+
+
+def _unseen_ascii(s: str) -> str:
+    """Like ``_fresh_ascii`` but also folds Icelandic letters and drops spaces and hyphens ("Dela Cruz" -> delacruz)."""
+    return _fresh_ascii(s.translate(_UNSEEN_FOLD))
+
+
 def luhn_ok(number: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(number)):
@@ -161,6 +242,17 @@ def iban_check(country: str, bban: str) -> str:
 
 
 def person(rng: random.Random, split: str) -> str:
+    if split == "unseen":
+        first, last, roll = rng.choice(UNSEEN_FIRST), rng.choice(UNSEEN_LAST), rng.random()
+        if roll < 0.1:
+            return f"{first} {rng.choice(string.ascii_uppercase)}. {last}"
+        if roll < 0.18:
+            return f"{first[0]}. {last}"
+        if roll < 0.26:  # two given names (Romanian, Filipino, Welsh ...)
+            return f"{first} {rng.choice(UNSEEN_FIRST)} {last}"
+        if roll < 0.32:  # two surnames (Andean, Mexican)
+            return f"{first} {last} {rng.choice(['Mamani', 'Quispe', 'Huamán', 'Condori', 'Villaseñor', 'Cuevas'])}"
+        return f"{first} {last}"
     if split == "fresh":
         first, last, roll = rng.choice(FRESH_FIRST), rng.choice(FRESH_LAST), rng.random()
         if roll < 0.15:
@@ -176,6 +268,11 @@ def person(rng: random.Random, split: str) -> str:
 
 
 def email(rng: random.Random, split: str) -> str:
+    if split == "unseen":
+        first, last = _unseen_ascii(rng.choice(UNSEEN_FIRST)), _unseen_ascii(rng.choice(UNSEEN_LAST))
+        local = rng.choice([f"{first}.{last}", f"{first[0]}.{last}", f"{last}{first[0]}", f"{first}{last[0]}",
+                            f"{first}.{last}{rng.randint(1, 99)}", f"{first}", f"{last}.{first}"])  # fmt: skip
+        return f"{local}@{rng.choice(UNSEEN_DOMAINS)}"
     if split == "fresh":
         first, last = _fresh_ascii(rng.choice(FRESH_FIRST)), _fresh_ascii(rng.choice(FRESH_LAST)).replace(" ", "")
         local = rng.choice([f"{first}.{last}", f"{first[0]}{last}", f"{first}_{last}{rng.randint(1, 99)}", first,
@@ -210,6 +307,20 @@ def phone(rng: random.Random, split: str) -> str:
             f"+34 6{d[2]} {d[3]} {d[4]}", f"+234 80{d[5]} {d[6]} {d[7]}", f"+81 90-{d[8]}-{d[9]}",
             f"+82 10-{d[10]}-{d[11]}", f"+254 7{d[12]} {d[13]}", f"+33 6 {d[14]} {d[15]} {d[16]} {d[17]}",
             f"+91 98{d[18]} {d[19]}",
+        ]  # fmt: skip
+    if split == "unseen":  # numbers from the unseen split's countries, written without seeing the detector
+
+        def g(n: int) -> str:
+            return _digits(rng, n)
+
+        formats += [
+            f"+63 917 {g(3)} {g(4)}", f"0917 {g(3)} {g(4)}", f"+66 8{g(1)} {g(3)} {g(4)}", f"+62 812-{g(4)}-{g(4)}",
+            f"+60 12-{g(3)} {g(4)}", f"+92 300 {g(7)}", f"+880 1712-{g(6)}", f"+94 77 {g(3)} {g(4)}",
+            f"+251 91 {g(3)} {g(4)}", f"+212 6 {g(2)} {g(2)} {g(2)} {g(2)}", f"+20 10 {g(4)} {g(4)}",
+            f"+36 30 {g(3)} {g(4)}", f"+40 721 {g(3)} {g(3)}", f"+420 601 {g(3)} {g(3)}", f"+370 612 {g(5)}",
+            f"+31 6 {g(8)}", f"06-{g(8)}", f"+32 470 {g(2)} {g(2)} {g(2)}", f"+354 {g(3)} {g(4)}",
+            f"+64 21 {g(3)} {g(4)}", f"+1 (876) {ex}-{line}", f"+52 55 {g(4)} {g(4)}", f"+51 9{g(2)} {g(3)} {g(3)}",
+            f"+1 808 {ex} {line}",
         ]  # fmt: skip
     return rng.choice(formats)
 
@@ -299,7 +410,26 @@ def mrn(rng: random.Random, _split: str) -> str:
                        f"MR-{_digits(rng, 6)}", f"{rng.randint(10, 99)}-{_digits(rng, 6)}"])  # fmt: skip
 
 
+def _postcode(rng: random.Random, layout: str) -> str:
+    pools = {"n": string.digits, "a": string.ascii_uppercase}
+    return "".join(rng.choice(pools[c]) if c in pools else c for c in layout)
+
+
 def address(rng: random.Random, split: str) -> str:
+    if split == "unseen":  # US, UK and continental layouts with postcodes; the whole address is one LOCATION span
+        street, roll = f"{rng.choice(UNSEEN_STREETS)} {rng.choice(UNSEEN_STREET_KINDS)}", rng.random()
+        if roll < 0.2:
+            city, state, zip3 = rng.choice(UNSEEN_US)
+            unit = rng.choice(["", f", Apt {rng.randint(1, 30)}{rng.choice('ABC')}", f", Unit {rng.randint(100, 999)}"])
+            return f"{rng.randint(100, 9999)} {street}{unit}, {city}, {state} {zip3}{_digits(rng, 2)}"
+        if roll < 0.4:
+            city, area = rng.choice(UNSEEN_UK)
+            unit = rng.choice(["", "", f"Flat {rng.randint(1, 12)}, "])
+            return f"{unit}{rng.randint(1, 180)} {street}, {city} {area}{rng.randint(1, 24)} {_postcode(rng, 'naa')}"
+        if roll < 0.6:
+            name, layout, city = rng.choice(UNSEEN_EU)
+            return f"{name} {rng.randint(1, 220)}, {_postcode(rng, layout)} {city}"
+        return f"{rng.randint(1, 2400)} {street}, {rng.choice(UNSEEN_CITIES)}"
     if split == "fresh":
         street = f"{rng.randint(1, 2400)} {rng.choice(FRESH_STREETS)} {rng.choice(FRESH_STREET_KINDS)}"
         unit = rng.choice(
@@ -317,6 +447,37 @@ def address(rng: random.Random, split: str) -> str:
     return f"{street}, {rng.choice(CITIES)}"
 
 
+def eur(rng: random.Random, _split: str) -> str:
+    return rng.choice(
+        [
+            f"€{rng.randint(20, 9999)}.{_digits(rng, 2)}",
+            f"£{rng.randint(5, 999)}.{_digits(rng, 2)}",
+            f"{rng.randint(1, 99)}.{_digits(rng, 3)},00 €",
+            f"EUR {rng.randint(1, 99)},{_digits(rng, 3)}",
+        ]
+    )
+
+
+def timestamp(rng: random.Random, _split: str) -> str:
+    h, m, sec = rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)
+    return rng.choice(
+        [f"{h:02d}:{m:02d} UTC", f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} {h:02d}:{m:02d}:{sec:02d}"]
+    )
+
+
+def gitdate(rng: random.Random, _split: str) -> str:
+    day, mon = rng.choice(["Mon", "Tue", "Wed", "Thu", "Fri"]), rng.choice(MONTHS)[:3]
+    clock = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    return f"{day} {mon} {rng.randint(1, 28)} {clock} 2025 {rng.choice(['+0000', '+0100', '-0500', '+0530'])}"
+
+
+def tracking(rng: random.Random, _split: str) -> str:
+    letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(3))
+    return rng.choice(
+        [f"1Z{_digits(rng, 3)}{letters}{_digits(rng, 10)}", f"JD{_digits(rng, 16)}", f"RR{_digits(rng, 9)}GB"]
+    )
+
+
 # Placeholder -> (entity type or None for an unlabeled distractor, generator).
 FIELDS: dict[str, tuple[str | None, Gen]] = {
     "person": ("PERSON", person), "first": ("PERSON", lambda r, s: _pick(r, FIRST, s)),
@@ -325,8 +486,8 @@ FIELDS: dict[str, tuple[str | None, Gen]] = {
     "ssn": ("US_SSN", ssn), "nino": ("UK_NINO", nino), "ip": ("IP_ADDRESS", ip), "dob": ("DATE_OF_BIRTH", dob),
     "us_passport": ("US_PASSPORT", passport), "uk_passport": ("UK_PASSPORT", lambda r, s: _digits(r, 9)),
     "dl": ("US_DRIVER_LICENSE", dl), "mrn": ("MEDICAL_RECORD_NUMBER", mrn),
-    "city": ("LOCATION", lambda r, s: r.choice(FRESH_CITIES if s == "fresh" else CITIES)),
-    "country": ("LOCATION", lambda r, s: r.choice(FRESH_COUNTRIES if s == "fresh" else COUNTRIES)),
+    "city": ("LOCATION", lambda r, s: r.choice({"fresh": FRESH_CITIES, "unseen": UNSEEN_CITIES}.get(s, CITIES))),
+    "country": ("LOCATION", lambda r, s: r.choice({"fresh": FRESH_COUNTRIES, "unseen": UNSEEN_COUNTRIES}.get(s, COUNTRIES))),  # noqa: E501  # noqa: E501
     "address": ("LOCATION", address),
     "date": (None, date), "company": (None, lambda r, s: r.choice(COMPANIES)),
     "product": (None, lambda r, s: r.choice(PRODUCTS)), "bad_card": (None, bad_card),
@@ -338,8 +499,13 @@ FIELDS: dict[str, tuple[str | None, Gen]] = {
     "uuid": (None, lambda r, s: "-".join(f"{r.getrandbits(4 * n):0{n}x}" for n in (8, 4, 4, 4, 12))),
     "sha": (None, lambda r, s: f"{r.getrandbits(160):040x}"),
     "money": (None, lambda r, s: f"${r.randint(5, 9999)}.{_digits(r, 2)}"),
+    # Unlabeled numbers first used by the unseen split.
+    "eur": (None, eur), "ts": (None, timestamp), "gitdate": (None, gitdate), "tracking": (None, tracking),
+    "ticket": (None, lambda r, s: f"{r.choice(['PLAT', 'BILL', 'SEC', 'HRIS', 'CX', 'FIN'])}-{r.randint(100, 9999)}"),
+    "short_sha": (None, lambda r, s: f"{r.getrandbits(28):07x}"),
+    "otp": (None, lambda r, s: _digits(r, 6)),
 }  # fmt: skip
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")  # {kind} or {kind:key}, see UNSEEN
 
 # Templates: emails, chat prompts, support tickets, code, logs and forms. {name} is a FIELDS placeholder.
 DEV = [
@@ -525,12 +691,101 @@ FRESH_BENIGN = [
 ]
 
 
+# Unseen split: written after "fresh" had been evaluated and studied, by an author who never saw the detector's
+# code, errors or results. Evaluate it once. {kind:key} repeats one value ("{email:a}" twice is one address), and
+# "{first:a}" after "{person:a}" is that person's first name.
+UNSEEN = [
+    "HR case note ({date})\nEmployee: {person:a}, Warehouse Supervisor\nRaised by: {person}, HR Business Partner\nSummary: {first:a} says a colleague posted her home address ({address}) in the shift WhatsApp group. {first:a} wants it removed and an apology.",  # noqa: E501
+    "## Post-mortem: INC-{n} – card numbers in debug logs\n\n**Impact:** for 41 minutes the checkout service logged full PANs, e.g. `{card}` (customer {email}).\n**Detected by:** {first} (SRE on call)\n**Incident lead:** {person}\n**Follow-up:** purge the log volumes on {ip} and {ip}.",  # noqa: E501
+    "CRM › Opportunities › {company} renewal\nLast touch: call with {person:a} (VP Operations) on {date}\nNotes: {first:a} wants a three-year term, but their CFO, Mrs {last}, signs. Loop in {first} from Solutions Engineering before the quote goes out. Direct line: {phone}",  # noqa: E501
+    "Macro: Address change confirmation\n---\nHi {first},\n\nWe've updated the delivery address on your account to:\n{address}\n\nIf you didn't ask for this change, reply to this email or call us on {phone}.\n\n{first}, Customer Care",  # noqa: E501
+    "INVOICE {order}\nIssued: {date}\nBill to: {person}, {company}\n{address}\n\nPlease pay {eur} by bank transfer to {iban} quoting {order}.",  # noqa: E501
+    "SHIP TO:\n{person}\n{address}\n{country}\nTEL {phone}\n\nTRACKING: {tracking}\nWEIGHT: 2.4 kg",
+    "Travel request TR-{n}\nTraveller: {person} (name as in passport)\nPassport no.: {us_passport}\nDate of birth: {dob}\nDestination: {city}, departing {date}\nApprover: {person}, Regional Director",  # noqa: E501
+    "Onboarding checklist – {person}\n- [x] Laptop couriered to {address}\n- [x] Okta account created ({email})\n- [ ] Payroll: SSN {ssn} received, direct-deposit form pending\n- [ ] Buddy assigned: {first}",  # noqa: E501
+    "Performance review 2025 – {person:a}\nReviewer: {person}\nOverall: Exceeds expectations\n{first:a} led the {product} migration almost single-handed and mentored {first} and {first}. Next year I'd like {first:a} to present more at the Monday all-hands.",  # noqa: E501
+    "### What\nFixes the crash when a billing email contains a plus sign (reported by {email}).\n\n### How to test\n1. Log in as the QA tenant\n2. Pay with `{card}`\n3. Check that the receipt reaches {email}\n\ncc {first} for review",  # noqa: E501
+    "commit {sha}\nAuthor: {person} <{email}>\nDate:   {gitdate}\n\n    Mask IBANs in the nightly export\n\ncommit {sha}\nAuthor: {person} <{email}>\nDate:   {gitdate}\n\n    Bump {product} to {version}",  # noqa: E501
+    'Traceback (most recent call last):\n  File "/srv/app/billing/charge.py", line {n}, in charge\n    gateway.authorize(card="{card}", holder="{person}")\nCardError: Your card was declined. (customer={email}, ip={ip})',  # noqa: E501
+    "INSERT INTO customers (full_name, email, phone, ssn, dob) VALUES\n  ('{person}', '{email}', '{phone}', '{ssn}', '{dob}'),\n  ('{person}', '{email}', '{phone}', '{ssn}', '{dob}');",  # noqa: E501
+    "| Employee | Team | NI number | Home city |\n|:--|:--|:--|:--|\n| {person} | Payroll | {nino} | {city} |\n| {person} | Facilities | {nino} | {city} |",  # noqa: E501
+    '<div class="contact-card">\n  <h3>{person:a}</h3>\n  <p>Regional Director, Benelux</p>\n  <a href="mailto:{email:a}">{email:a}</a>\n  <a href="tel:{phone:a}">{phone:a}</a>\n</div>',  # noqa: E501
+    "BEGIN:VEVENT\nSUMMARY:Quarterly access review\nDTSTART:20251118T140000Z\nORGANIZER;CN={person}:mailto:{email}\nATTENDEE;CN={person}:mailto:{email}\nLOCATION:Room 4.12 / Teams\nEND:VEVENT",  # noqa: E501
+    "Voicemail (0:47) from {phone}:\n\"Hiya, it's {person} from {company}. I'm ringing about my claim, my date of birth is {dob} and the policy is {order}. Call me back on {phone}, ta.\"",  # noqa: E501
+    "SMS thread with {phone}\n> Hi, is this {first}? It's Dr {last}'s office.\n< yes speaking\n> Your appointment has moved to {date} at 10:30. Reply STOP to opt out.",  # noqa: E501
+    "PRIVATE & CONFIDENTIAL\n\nDear Mr {last},\n\nRe: our client {person:b}, termination of employment\n\nWe act for {person:b} of {address}. Our client's final payslip has still not been issued.\n\nYours sincerely,\n{person}\nPartner, {company} LLP",  # noqa: E501
+    "First notice of loss\nPolicyholder: {person}\nDate of birth: {dob}\nIncident: rear-ended near {address} on {date}\nThird party: {person}, driving licence {dl}\nHandler: {first}",  # noqa: E501
+    "Student enrolment form\nPupil: {person}\nDate of birth: {dob}\nParent/guardian: {person}\nEmergency contact: {phone}\nHome address: {address}",  # noqa: E501
+    "REFERRAL\nTo: Dr {last}, Cardiology\nFrom: Dr {last}, General Practice\n\nThank you for seeing {person} (hospital no. {mrn}, DOB {dob}), who presented with exertional chest pain.",  # noqa: E501
+    "Please add {person}, Head of Finance, and {person}, Chief of Staff, to the board-pack distribution list ({email}, {email}).",  # noqa: E501
+    'The customer signed the mandate as "{person}", but the card ({card}) is in the name of "{first}".',
+    "{first} is off sick today, so {first} will run stand-up. If the {product} jobs fail again, page {first} on {phone}.",  # noqa: E501
+    "{person}'s fixed-term contract ends on {date}; please send {first}'s P45 to {email} and copy in Payroll.",
+    "SEC-{n}: repeated MFA failures for {email} from {ip} and {ip}. The account belongs to {person} (based in {city}). Locked until we reach them on {phone}.",  # noqa: E501
+    "Can you turn these notes into a formal written warning? {first} was late six times in October; line manager is {person}; employee ID E{n}; home address {address}.",  # noqa: E501
+    'Summarise this complaint for the account team: "My name is {person} and I have banked with you since 2014. On {date} you took {eur} from my account {iban} without my permission."',  # noqa: E501
+    '{"level":"warn","msg":"nino mismatch","claimant":"{person}","nino":"{nino}","client_ip":"{ip}","ts":"{ts}"}',
+    "<Employee>\n  <Name>{person}</Name>\n  <SSN>{ssn}</SSN>\n  <BirthDate>{dob}</BirthDate>\n  <Manager>{person}</Manager>\n</Employee>",  # noqa: E501
+    "Spoke to {first:a} at {company} today. {first:a}'s boss, {person}, signs off anything over {eur}. Mobile: {phone}.",  # noqa: E501
+    "To whom it may concern,\n\nThis letter confirms that {person}, born {dob}, UK passport number {uk_passport}, is employed by {company} as a Senior Analyst and will travel to {city} from {date} for client meetings.",  # noqa: E501
+    "Hi {first}, your replacement headset is on its way to {address} (tracking {tracking}). Any questions, {first} in Returns is on {email}.",  # noqa: E501
+    "Yesterday: paired with {first} on the {product} bug\nToday: reviewing {person}'s PR #{n}\nBlockers: still waiting for {first} to rotate the DB password on {ip}",  # noqa: E501
+    "payee\tiban\tamount\n{person}\t{iban}\t{eur}\n{person}\t{iban}\t{eur}",
+    "Access request {ticket}: {person} ({email}) needs read-only access to the {product} replica at {ip}. Approver: {person}, Engineering Manager.",  # noqa: E501
+    "Reminder: {first}, your appointment with Dr. {last} is on {date} at 09:40. Please bring your hospital card (MRN {mrn}). To rebook call {phone}.",  # noqa: E501
+    "Relocation case: {person} moves from {city} to {city}, {country}, on {date}. New address: {address}. The movers need the US driver's license {dl} and SSN {ssn} for the tax gross-up.",  # noqa: E501
+    '> assert user.email == "{email}"\n\nPlease don\'t hard-code a real customer address in tests; {first} flagged this last sprint too. Use the `fake_user` fixture. – {first}',  # noqa: E501
+    "Missed call from {person} ({phone}) at 16:20. Disputes the {eur} charge on card {card}; asked that Ms {last} calls back before Friday.",  # noqa: E501
+]
+UNSEEN_BENIGN = [
+    "## Post-mortem: INC-{n} – elevated 5xx on checkout\n**Timeline:** {ts} alert fired; {ts} rollback of {version} started\n**Root cause:** connection-pool exhaustion in {product}\n**Action items:** saturation alerts (owner: SRE team)",  # noqa: E501
+    "commit {sha}\nMerge: {short_sha} {short_sha}\nDate:   {gitdate}\n\n    Bump {product} from {version} to {version}",
+    "INSERT INTO orders (order_ref, sku, qty, unit_price, created_at) VALUES ('{order}', 'SKU-{n}', 3, {n}.99, '{ts}');",  # noqa: E501
+    "| Objective | Owner | Status |\n|---|---|---|\n| Cut p95 latency below 300 ms | Platform Team | On track |\n| Launch the Partner Portal | Product Marketing | At risk |\n| Move billing onto {product} | Finance Systems | Done |",  # noqa: E501
+    '<button class="btn btn-primary" data-order="{order}" aria-label="Download invoice">Download PDF</button>\n<span class="badge">Release {version}</span>',  # noqa: E501
+    "BEGIN:VEVENT\nSUMMARY:Sprint {n} Planning – Payments Squad\nDTSTART:20260112T093000Z\nRRULE:FREQ=WEEKLY;BYDAY=MO\nUID:{uuid}\nLOCATION:Huddle Room B\nEND:VEVENT",  # noqa: E501
+    'Traceback (most recent call last):\n  File "/opt/etl/jobs/load_orders.py", line {n}, in run\n    batch = client.fetch(cursor="{uuid}")\nTimeoutError: {product} did not respond within 30s (attempt 3/5)',  # noqa: E501
+    "Macro: Refund processed\n---\nHi there,\n\nGood news: the refund for order {order} ({eur}) has been issued and should appear within 5–10 business days. Ticket {ticket} is now closed.\n\nKind regards,\nThe Support Team",  # noqa: E501
+    "Manifest {order}\nCarrier: DHL Express | Service: Economy Select\nPallets: 4 | Gross weight: {n} kg\nTracking: {tracking}\nIncoterms: DAP",  # noqa: E501
+    "Write a performance review template for a Staff Engineer with sections for Impact, Collaboration, Technical Leadership and Growth, scored 1–5.",  # noqa: E501
+    "Onboarding checklist (week 1)\n- [ ] Finish Security Awareness training in Workday\n- [ ] Request access to Jira, Confluence and {product}\n- [ ] Read the Engineering Handbook, sections 2.1–2.4\n- [ ] Book a 1:1 with your manager for Thursday",  # noqa: E501
+    "What does our travel policy say about per diems for conference trips? Cost centre {order}, hotel cap {eur} per night.",  # noqa: E501
+    "### Summary\nReplaces the hand-rolled retry loop with tenacity.\n\n### Changes\n- `RetryPolicy` now reads `MAX_ATTEMPTS` from config\n- Bumps the {product} client to {version}\n\nCloses {ticket}. p99 down from 840 ms to 310 ms.",  # noqa: E501
+    "Explain the difference between an insurance excess and a deductible, with a worked example for a claim of {eur}.",
+    "Summarise clause 14.2 (Limitation of Liability) of our Master Services Agreement, version {version}, in plain English for the Sales team.",  # noqa: E501
+    "{ts} INFO [scheduler] job=nightly-reconcile run_id={uuid} rows=48211 duration=312s checksum={sha}",
+    "Your Contoso verification code is {otp}. It expires in 10 minutes. Never share this code with anyone.",
+    "sku,description,unit_cost,stock\nLT-7440,Dell Latitude 7440,{n}.00,{n}\nMX-KEYS,Logitech MX Keys,{n}.50,{n}",
+    "Can we move the Wednesday retro to Friday? March is packed with the SOC 2 audit and the April release freeze starts on the 14th.",  # noqa: E501
+    "Translate the job ad for a Bilingual Customer Success Manager (Dutch and Hungarian) into Romanian and Czech.",
+    "What's the difference between RTO and RPO, and how do they apply to the DR plan for our {product} cluster? Today RTO is 4h and RPO 15 min.",  # noqa: E501
+    "# Quarterly Business Review\n## Agenda\n1. Pipeline ({eur} weighted)\n2. Churn drivers\n3. Headcount plan for Customer Support\n4. AOB",  # noqa: E501
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: invoice-renderer\n  labels:\n    team: billing\nspec:\n  replicas: {n}\n  template:\n    spec:\n      containers:\n        - image: registry.internal/invoice-renderer:{version}",  # noqa: E501
+    "{short_sha} (HEAD -> main, origin/main) Merge pull request #{n} from release/{version}",
+    "Jira {ticket} duplicates {ticket}; both reference trace {uuid}. Close the newer one and link them.",
+]
+
+
 def render(template: str, rng: random.Random, split: str) -> dict[str, object]:
     text, spans, pos = [], [], 0
+    memo: dict[str, str] = {}  # "{kind:key}" placeholders -> value, so a keyed placeholder repeats its value
     for m in PLACEHOLDER.finditer(template):
         text.append(template[pos : m.start()])
-        kind, gen = FIELDS[m.group(1)]
-        value, start = gen(rng, split), sum(map(len, text))
+        name, key = m.groups()
+        kind, gen = FIELDS[name]
+        if key is None:
+            value = gen(rng, split)
+        elif f"{name}:{key}" in memo:
+            value = memo[f"{name}:{key}"]
+        elif name == "first" and f"person:{key}" in memo:
+            value = memo[f"person:{key}"].split()[0]
+        else:
+            value = gen(rng, split)
+            while name == "person" and value.split()[0].endswith("."):  # "K. Bekele" has no first name to reuse
+                value = gen(rng, split)
+        if key is not None:
+            memo[f"{name}:{key}"] = value
+        start = sum(map(len, text))
         text.append(value)
         if kind:
             spans.append({"start": start, "end": start + len(value), "entity_type": kind})
@@ -557,7 +812,14 @@ def build(rng: random.Random) -> list[dict[str, object]]:
             for _ in range(repeat):
                 fresh.append({**render(template, rng, split), "split": split, "template": f"{split}-{kind}{i}"})
     rng.shuffle(fresh)
-    return rows + fresh
+    # The unseen split follows the same rule: drawn after the fresh rows, shuffled on its own, appended last.
+    unseen: list[dict[str, object]] = []
+    for split, kind, templates, repeat in (("unseen", "t", UNSEEN, 25), ("unseen", "b", UNSEEN_BENIGN, 20)):
+        for i, template in enumerate(templates):
+            for _ in range(repeat):
+                unseen.append({**render(template, rng, split), "split": split, "template": f"{split}-{kind}{i}"})
+    rng.shuffle(unseen)
+    return rows + fresh + unseen
 
 
 def main() -> None:
