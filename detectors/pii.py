@@ -38,11 +38,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from spacy.vocab import Vocab
 
 from detectors.base import Category, Finding, resolve_overlaps, wanted
+from detectors.pii_cues import PersonCueRecognizer
 from detectors.pii_ner import (
     NER_ENTITIES,
     NerArtifacts,
     NerRecognizer,
-    PersonCueRecognizer,
     WindowedNerEngine,
 )
 from detectors.pii_recognizers import (
@@ -58,6 +58,7 @@ from detectors.pii_recognizers import (
     PhoneNumberRecognizer,
     SsnRecognizer,
 )
+from detectors.pii_structure import StructureRecognizer
 
 PII_ENTITIES = frozenset(
     {
@@ -181,7 +182,9 @@ class PiiConfig(BaseModel):
 
 def build_recognizers(entities: frozenset[str], thresholds: Mapping[str, float]) -> list[EntityRecognizer]:
     """Fresh recognizers for the enabled types (nothing shared between detectors)."""
-    recognizers: list[EntityRecognizer] = [*structured_recognizers(), NerRecognizer(), PersonCueRecognizer()]
+    recognizers: list[EntityRecognizer] = [
+        *structured_recognizers(), NerRecognizer(), PersonCueRecognizer(), StructureRecognizer()
+    ]  # fmt: skip
     chosen = [r for r in recognizers if entities & set(r.supported_entities)]
     for recognizer in chosen:
         recognizer.score_thresholds = {e: t for e, t in thresholds.items() if e in recognizer.supported_entities}

@@ -11,8 +11,7 @@ lowercase chat, most prompts about software) costs no NER at all. NER is still ~
 token on a 2-CPU VM, so the window is small (PAD characters either side): measured on the
 corpus, PAD 8 finds 97% of the names PAD 40 finds, at 60% of the time on name-dense text.
 
-``PersonCueRecognizer`` adds names that follow greetings, titles and role words, that
-precede an address in angle brackets, or that are joined by "and" to a name spaCy found.
+Cue- and layout-based names are in ``pii_cues`` and ``pii_structure``.
 """
 
 from __future__ import annotations
@@ -52,15 +51,29 @@ COMMON = frozenset(STOP_WORDS) | {
 SENTENCE_START = ".!?:;\n\"'(>*#/-"
 
 
-def _vocabulary(resource: str) -> frozenset[str]:
+# Words that are no name even when capitalised and cued ("Hi team", "Dear customer").
+NOT_NAMES = COMMON | {
+    "team", "all", "everyone", "there", "folks", "guys", "world", "support", "customer", "sir", "madam", "friend",
+    "friends", "colleagues", "admin", "service", "number", "id", "name",
+}  # fmt: skip
+
+
+def vocabulary(resource: str) -> frozenset[str]:
     text = resources.files("detectors").joinpath(resource).read_text(encoding="utf-8")
     lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
     return frozenset(word.lower() for line in lines for word in line.split())
 
 
 # Products, months, languages, job titles...: capitalised, but no person or place (see the file).
-NOT_NAME_WORDS = _vocabulary("data/not_names.txt")
+NOT_NAME_WORDS = vocabulary("data/not_names.txt")
+FIELD_LABELS = vocabulary("data/field_labels.txt")  # "Subject", "Attendees", "Payable": labels, not names
 PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")  # "IBANs", "APIs"
+# What people do in a sentence: "Adaeze asked ...", "Funmilayo will cover ...", "Freja's laptop".
+PERSON_VERB_AFTER = re.compile(
+    r"(?:'s|’s|[ \t]+(?:asked|said|says|says|told|wrote|mentioned|confirmed|reported|called|emailed|sent|replied"
+    r"|will|would|can|could|should|is|was|has|had|wants|wanted|needs|needed|thinks|thought|noted|agreed|approved"
+    r"|joined|left|owns|leads|managed|manages|signed|requested|raised|shared|suggested|explained|promised))\b"
+)
 TITLE = re.compile(r"(?:(?:mr|mrs|ms|mx|dr|prof|sir|dame)\.?\s+)+", re.IGNORECASE)
 # A sentence that opens with a verb of address ("Email Maria Gonzalez ...") makes
 # spaCy's small model take the verb for a first name.
@@ -99,7 +112,11 @@ def name_candidates(text: str) -> Iterator[tuple[int, int]]:
         while j >= 0 and text[j] in " \t":
             j -= 1
         mid_sentence = j >= 0 and text[j] not in SENTENCE_START
-        if mid_sentence or (i + 1 < len(words) and text[m.end() : words[i + 1].start()] == " "):
+        if (
+            mid_sentence
+            or (i + 1 < len(words) and text[m.end() : words[i + 1].start()] == " ")
+            or PERSON_VERB_AFTER.match(text, m.end())
+        ):
             yield m.span()
 
 
@@ -218,6 +235,7 @@ ORG_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 NUMBER_AFTER = re.compile(r" ?[v#]?\d")
+LABEL_AFTER = re.compile(r"(?:[ \t]+[a-z]+){0,2}:")
 # Names are not preceded by a determiner ("the Jenkins upgrade", "our Kafka cluster").
 DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|our|your|their|its|this|that|these|those)\s+$", re.IGNORECASE)
 # Software and infrastructure nouns: "Grafana cluster", "React migration" are products, not people or places.
@@ -239,13 +257,21 @@ def clean_span(text: str, span: NerSpan) -> NerSpan | None:
             start = title.end()
         if text.endswith(("'s", "’s"), start, end):
             end -= 2
-    value = text[start:end]
+    if "\n" in text[start:end]:
+        end = text.index("\n", start, end)  # names do not run over lines ("Success\nDecision")
+    value = text[start:end].rstrip()
+    end = start + len(value)
     if not value.strip() or NOT_A_NAME.search(value) or not any(ch.isupper() for ch in value):
         return None
+    first = value.split()[0].lower()
+    if first in NOT_NAME_WORDS or (" " not in value and first in NOT_NAMES):
+        return None  # "macOS Sonoma", a table header "Name"
     if PRODUCT_NOUN_AFTER.match(text, end) or (" " not in value and value.isupper() and len(value) <= 4):
         return None  # a product, or an acronym (DOB, MRN, US, NI)
     if " " not in value and value.lower() in NOT_NAME_WORDS:
         return None  # "React", "Kafka", "Monday": spaCy's small model calls products people and places
+    if kind == "LOCATION" and PERSON_VERB_AFTER.match(text, end):
+        return NerSpan(start, end, "PERSON")  # places do not ask, say or own laptops: "Zeynep asked"
     if kind == "PERSON":
         if ENDS_IN_STREET.search(value):
             return NerSpan(start, end, "LOCATION")
@@ -253,9 +279,31 @@ def clean_span(text: str, span: NerSpan) -> NerSpan | None:
             return None
         if " " not in value and NUMBER_AFTER.match(text, end):
             return None  # a brand or product before a number: "Mastercard 5500 ...", "Kafka 3.7.1"
-        if " " not in value and text.startswith(":", end) and not text[text.rfind("\n", 0, start) + 1 : start].strip():
-            return None  # a field label at the start of a line: "Email: ..."
+        if (
+            " " not in value
+            and LABEL_AFTER.match(text, end)
+            and not text[text.rfind("\n", 0, start) + 1 : start].strip()
+        ):
+            return None  # a field label at the start of a line: "Email: ...", "Bill to: ..."
     return NerSpan(start, end, kind)
+
+
+def merge_name_parts(text: str, spans: list[NerSpan]) -> list[NerSpan]:
+    """ "Nasrin Ofori" tagged GPE + PERSON by spaCy's small model (unfamiliar first names often
+    read as places): a place directly followed by a person is one person."""
+    merged: list[NerSpan] = []
+    for span in sorted(spans):
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.entity_type == "LOCATION"
+            and span.entity_type == "PERSON"
+            and text[last.end : span.start] == " "
+        ):
+            merged[-1] = NerSpan(last.start, span.end, "PERSON")
+        else:
+            merged.append(span)
+    return merged
 
 
 class NerRecognizer(LocalRecognizer):
@@ -269,100 +317,10 @@ class NerRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Result]:
         results = []
-        for raw in getattr(nlp_artifacts, "ner_spans", ()):
+        for raw in merge_name_parts(text, getattr(nlp_artifacts, "ner_spans", [])):
             span = clean_span(text, raw)
             if span is not None and span.entity_type in entities:
                 explanation = AnalysisExplanation("SpacyNerRecognizer", NER_SCORE, textual_explanation="spaCy NER")
                 metadata = {ID_KEY: self.id}
                 results.append(Result(span.entity_type, span.start, span.end, NER_SCORE, explanation, metadata))
         return results
-
-
-NAME_WORD = r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*"
-# Words that introduce a name in mail, chat, forms and tickets (greetings, titles, sign-offs, roles).
-PERSON_CUE = re.compile(
-    r"(?:\b(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|mr|mrs|ms|miss|mx|dr|prof|my name is|name is"
-    r"|i am|i'm|this is|regards|sincerely|cheers|thanks|customer|client|patient|employee|applicant|claimant"
-    r"|candidate|contact|kin|colleague|tenant|attn|signed)\b\.?[,:]?\s+"
-    r"|\b(?:full_?name|name)[\"']?\s*[:=]\s*[\"']?)+"
-    rf"(?P<name>{NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{NAME_WORD}){{0,2}})",
-    re.IGNORECASE,
-)
-# Up to three name-shaped words at the end / start of a string (name_tokens checks the capitals).
-NAME_AT_END = re.compile(rf"{NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{NAME_WORD}){{0,2}}\s*$")
-NAME_AT_START = re.compile(rf"{NAME_WORD}(?:\s+(?:[A-Z]\.\s+)?{NAME_WORD})?")
-# "Ana Silva <ana@example.com>" (a display name before an address) and "Ana Silva and Kofi Mensah".
-ANGLE_EMAIL, AND = re.compile(r"<[^<>\s@]+@"), re.compile(r" (?:and|&) ")
-NOT_NAMES = COMMON | {
-    "team", "all", "everyone", "there", "folks", "guys", "world", "support", "customer", "sir", "madam", "friend",
-    "friends", "colleagues", "admin", "service", "number", "id", "name",
-}  # fmt: skip
-CUE_SCORE = 0.9  # above NER's 0.85: a greeting or a title says more than spaCy's guess of GPE or ORG
-
-
-def name_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The leading run of capitalised, uncommon tokens in text[start:end] (case-insensitive regexes
-    let "hi priya" match; a name must still be capitalised)."""
-    last = None
-    for m in re.finditer(rf"{NAME_WORD}\.?", text[start:end]):
-        word = m.group().rstrip(".")
-        initial = len(word) == 1 and m.group().endswith(".") and last is not None
-        if not initial and (not word[0].isupper() or word.lower() in NOT_NAMES or (word.isupper() and len(word) > 1)):
-            break
-        if not initial:
-            last = start + m.start() + len(word)
-    return (start, last) if last is not None else None
-
-
-class PersonCueRecognizer(LocalRecognizer):
-    """Names after greetings, titles, "my name is", role words, form keys, and before <e-mail>.
-
-    spaCy's small model misses many names outside its training data (non-English names,
-    single first names); these cues are how people introduce and address people."""
-
-    def __init__(self) -> None:
-        super().__init__(supported_entities=["PERSON"], name="PersonCueRecognizer")
-
-    def load(self) -> None:
-        """Nothing to load."""
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Result]:
-        people = [(s, e) for s, e, kind in getattr(nlp_artifacts, "ner_spans", ()) if kind == "PERSON"]
-        spans = [*self._cued(text), *self._before_email(text), *self._conjoined(text, people)]
-        explanation = AnalysisExplanation("PersonCueRecognizer", CUE_SCORE, textual_explanation="name cue")
-        return [Result("PERSON", start, end, CUE_SCORE, explanation, {ID_KEY: self.id}) for start, end in spans]
-
-    @staticmethod
-    def _cued(text: str) -> Iterator[tuple[int, int]]:
-        for m in PERSON_CUE.finditer(text):
-            if span := name_tokens(text, m.start("name"), m.end("name")):
-                yield span
-
-    @staticmethod
-    def _before_email(text: str) -> Iterator[tuple[int, int]]:
-        for m in ANGLE_EMAIL.finditer(text):
-            if name := name_before(text, m.start()):
-                yield name
-
-    @staticmethod
-    def _conjoined(text: str, people: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-        """ "Ana Silva and Kofi Mensah": when spaCy tags one side of an "and" a person, the other is one too."""
-        for m in AND.finditer(text) if people else ():
-            right_words = NAME_AT_START.match(text, m.end())
-            left = name_before(text, m.start())
-            right = name_tokens(text, *right_words.span()) if right_words else None
-            if left and right and any(s < b and a < e for a, b in (left, right) for s, e in people):
-                yield left
-                yield right
-
-
-def name_before(text: str, end: int) -> tuple[int, int] | None:
-    """The capitalised name that ends at ``end`` (spaces allowed): the longest all-capitalised tail."""
-    tail = NAME_AT_END.search(text, max(0, end - 60), end)
-    if tail is None:
-        return None
-    for word in re.finditer(NAME_WORD, text[tail.start() : end]):
-        span = name_tokens(text, tail.start() + word.start(), end)
-        if span and not text[span[1] : end].strip():
-            return span
-    return None

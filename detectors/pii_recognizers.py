@@ -20,6 +20,8 @@ import phonenumbers
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from detectors.pii_ner import NOT_NAME_WORDS
+
 Hit = tuple[int, int, float]  # start, end, score
 ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 
@@ -187,9 +189,11 @@ class IpAddressRecognizer(CandidateRecognizer):
     CONTEXT = ("ip", "address", "host", "server", "client", "from", "src", "dst")
     # "version 1.2.3.4" is a version, not an address.
     VERSION_CUE = re.compile(
-        r"(?:\b(?:v|ver|version|release|build|rev|revision)\.?|\b(?:up|down)(?:grade|date)d? to|[-@])\s*$",
-        re.IGNORECASE,
+        r"(?:\b(?:v|ver|versi[oó]n|release|build|rev|revision)\.?|\b(?:up|down)(?:grade|date)d? to|[-@]|^#+)\s*$",
+        re.IGNORECASE | re.MULTILINE,
     )
+    # "Kafka 3.7.1.2", "Kubernetes 1.29.0.1": a product name right before the number.
+    PRODUCT_BEFORE = re.compile(r"([^\W\d_][\w.+-]*) $")
     VERSION_AFTER = re.compile(r"\s*(?:style\s+)?(?:versions?|release|build)\b", re.IGNORECASE)
     REQUIRED_CHARS = ".:"
 
@@ -201,6 +205,9 @@ class IpAddressRecognizer(CandidateRecognizer):
         if self.VERSION_CUE.search(text, max(0, match.start() - 16), match.start()) or self.VERSION_AFTER.match(
             text, match.end()
         ):
+            return None
+        product = self.PRODUCT_BEFORE.search(text, max(0, match.start() - 32), match.start())
+        if product and product.group(1).lower() in NOT_NAME_WORDS:
             return None
         return match.start(), match.end(), 0.6 if address.version == 4 else 0.7
 

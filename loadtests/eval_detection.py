@@ -4,7 +4,7 @@
 
 The PII part scores ours and Presidio's default engine (same spaCy model) on every split of
 tests/data/pii_corpus.jsonl, loading both engines once: ``dev`` (tuned on), ``heldout``,
-``blind`` and ``fresh`` (see loadtests/make_pii_corpus.py for what each split has seen).
+``blind``, ``fresh`` and ``unseen`` (see loadtests/make_pii_corpus.py for what each split has seen).
 The per-entity table is for the whole corpus; eval_pii gives it for one split, with timings.
 """
 
@@ -17,7 +17,7 @@ from detectors.pii import PiiConfig
 from loadtests import eval_secrets
 from loadtests.eval_pii import Predict, load, ours, presidio_default, prf, quality_table, score
 
-SPLITS = ("dev", "heldout", "blind", "fresh")
+SPLITS = ("dev", "heldout", "blind", "fresh", "unseen")
 TARGETS = "structured P >= 0.95 and R >= 0.98; PERSON F1 >= 0.85"
 
 

@@ -246,7 +246,7 @@ def load_corpus(split: str, n: int) -> list[dict[str, Any]]:
 def test_corpus_is_well_formed() -> None:
     rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
     assert len(rows) > 3000
-    assert {r["split"] for r in rows} == {"dev", "heldout", "blind", "fresh"}
+    assert {r["split"] for r in rows} == {"dev", "heldout", "blind", "fresh", "unseen"}
     assert sum(not r["spans"] for r in rows) > 500  # benign samples
     for row in rows:
         assert all(0 <= s["start"] < s["end"] <= len(row["text"]) for s in row["spans"])
