@@ -189,12 +189,17 @@ class IpAddressRecognizer(CandidateRecognizer):
     CONTEXT = ("ip", "address", "host", "server", "client", "from", "src", "dst")
     # "version 1.2.3.4" is a version, not an address.
     VERSION_CUE = re.compile(
-        r"(?:\b(?:v|ver|versi[oó]n|release|build|rev|revision)\.?|\b(?:up|down)(?:grade|date)d? to|[-@]|^#+)\s*$",
+        r"(?:\b(?:v|ver|versi[oó]n|release|build|rev|revision)[./]?|\b(?:up|down)(?:grade|date)d? to|\brollback of"
+        r"|\broll(?:ed)? back to|[-@]|^#+)\s*$",
         re.IGNORECASE | re.MULTILINE,
     )
     # "Kafka 3.7.1.2", "Kubernetes 1.29.0.1": a product name right before the number.
     PRODUCT_BEFORE = re.compile(r"([^\W\d_][\w.+-]*) $")
-    VERSION_AFTER = re.compile(r"\s*(?:style\s+)?(?:versions?|release|build)\b", re.IGNORECASE)
+    # "Bump PostgreSQL from 11.9.64.72", "upgrades the React client to 4.7.97.16".
+    BUMP_BEFORE = re.compile(
+        r"\b(?:bump|upgrad|downgrad|updat|pinn?)(?:e|es|ed|ing|s)?\b[^\n]{0,40}\b(?:from|to) $", re.IGNORECASE
+    )
+    VERSION_AFTER = re.compile(r"\s*(?:style\s+)?(?:versions?|release|build)\b|\s+to\s+v?\d", re.IGNORECASE)
     REQUIRED_CHARS = ".:"
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
@@ -207,7 +212,9 @@ class IpAddressRecognizer(CandidateRecognizer):
         ):
             return None
         product = self.PRODUCT_BEFORE.search(text, max(0, match.start() - 32), match.start())
-        if product and product.group(1).lower() in NOT_NAME_WORDS:
+        if (product and product.group(1).lower() in NOT_NAME_WORDS) or self.BUMP_BEFORE.search(
+            text, max(0, match.start() - 64), match.start()
+        ):
             return None
         return match.start(), match.end(), 0.6 if address.version == 4 else 0.7
 
@@ -280,7 +287,7 @@ class MrnRecognizer(CandidateRecognizer):
     ENTITY = "MEDICAL_RECORD_NUMBER"
     CANDIDATE = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}-?\d{6,10}|\d{6,10}|\d{2}-\d{6})(?![\w-])")
     CONTEXT = ("mrn", "medical record", "med rec", "patient id", "patient no", "patient number", "chart", "mr#",
-               "mr no", "hospital number", "health record")  # fmt: skip
+               "mr no", "hospital number", "hospital no", "health record")  # fmt: skip
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         return match.start(), match.end(), 0.2
@@ -300,6 +307,9 @@ class AddressRecognizer(CandidateRecognizer):
         return match.start(), match.end(), 0.9  # above NER's 0.85: the whole address beats spaCy's "London"
 
 
+SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")  # grouped 3-2-4: an SSN, never a phone number
+
+
 class PhoneNumberRecognizer(CandidateRecognizer):
     """Phone-shaped runs validated against libphonenumber's number plans (no regex can know them)."""
 
@@ -315,11 +325,16 @@ class PhoneNumberRecognizer(CandidateRecognizer):
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         value = match.group()
-        if "  " in value or self.DATE_START.match(value) or self.IPV4.fullmatch(value):
+        if "  " in value or self.DATE_START.match(value) or self.IPV4.fullmatch(value) or SSN_SHAPE.fullmatch(value):
             return None
+        if text[max(0, match.start() - 3) : match.start()].rstrip(" ").endswith(tuple(f"{d}:" for d in "0123456789")):
+            return None  # the seconds of a time and a year: "16:04:07 2025 -0500"
         if inside_iban(text, match.start()):
             return None
-        return longest_valid(text, groups_of(match, " .-/"), self._score)
+        runs = groups_of(match, " .-/")
+        if value.startswith("(") and ")" not in value:  # "(069 4225 9920)": the closing one is outside
+            runs[0] = (runs[0][0] + 1, runs[0][1])
+        return longest_valid(text, runs, self._score)
 
     def _score(self, value: str) -> float | None:
         digits = sum(ch.isdigit() for ch in value)
@@ -328,10 +343,15 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         formatted = not value.isdigit()
         if value.startswith(("+", "00")):
             number = "+" + value[2:] if value.startswith("00") else value
-            return 0.75 if self._valid(number, None) else None
+            if self._valid(number, None):
+                return 0.75
+            # A "+" and a country code are strong evidence even where the plan says "unallocated".
+            return 0.6 if formatted and self._possible(number, None) else None
         regions = self.TRUNK_REGIONS if value.lstrip("(").startswith("0") else ("US",)
         if any(self._valid(value, region) for region in regions):
             return 0.65 if formatted else 0.35
+        if formatted and value.lstrip("(").startswith("0") and any(self._possible(value, r) for r in regions):
+            return 0.35  # a plausible national number: reported when a word like "call" is near
         return None
 
     @staticmethod
@@ -340,3 +360,11 @@ class PhoneNumberRecognizer(CandidateRecognizer):
             return bool(phonenumbers.is_valid_number(phonenumbers.parse(value, region)))
         except phonenumbers.NumberParseException:
             return False
+
+    @staticmethod
+    def _possible(value: str, region: str | None) -> bool:
+        try:
+            number = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_possible_number_with_reason(number) == phonenumbers.ValidationResult.IS_POSSIBLE

@@ -52,6 +52,10 @@ NAME_COLUMN = re.compile(
 )
 DOB_COLUMN = re.compile(r"dob|d\.o\.b\.?|birth[ _-]?date|date[ _-]?of[ _-]?birth|born|birthday", re.IGNORECASE)
 DELIMITERS = (",", ";", "\t", "|")
+# SQL: INSERT INTO t (col, ...) VALUES (...), (...): the column list names the values.
+SQL_INSERT = re.compile(r"\binsert\s+into\s+[\w.\"`\[\]]+\s*\((?P<columns>[^()]*)\)\s*values\s*", re.IGNORECASE)
+SQL_ROW = re.compile(r"\s*,?\s*\((?P<row>(?:'(?:[^']|'')*'|[^'()])*)\)")
+SQL_VALUE = re.compile(r"'(?P<quoted>(?:[^']|'')*)'|[^,\s]+")
 
 
 def is_name(value: str) -> bool:
@@ -92,7 +96,7 @@ class StructureRecognizer(LocalRecognizer):
         """Nothing to load."""
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Result]:
-        found = [*self._speakers(text), *self._listed(text), *table_cells(text)] if "\n" in text or ":" in text else []
+        found = [*self._speakers(text), *self._listed(text), *table_cells(text), *sql_values(text)]
         explanation = AnalysisExplanation("StructureRecognizer", STRUCTURE_SCORE, textual_explanation="layout")
         return [
             Result(kind, start, end, STRUCTURE_SCORE, explanation, {ID_KEY: self.id})
@@ -182,3 +186,25 @@ def _cells(text: str, start: int, end: int, delimiter: str) -> list[tuple[int, i
     if delimiter == "|" and len(cells) > 2 and not text[cells[0][0] : cells[0][1]].strip():
         cells = cells[1:-1] if not text[cells[-1][0] : cells[-1][1]].strip() else cells[1:]
     return cells if len(cells) > 1 else []
+
+
+def sql_values(text: str) -> Iterator[tuple[str, int, int]]:
+    """Values of name and date-of-birth columns in SQL INSERT statements."""
+    for insert in SQL_INSERT.finditer(text):
+        columns = [c.strip(' \t\n"`[]').lower() for c in insert.group("columns").split(",")]
+        kinds = [_column_kind(c) for c in columns]
+        if not any(kinds):
+            continue
+        position = insert.end()
+        while row := SQL_ROW.match(text, position):
+            position = row.end()
+            values = list(SQL_VALUE.finditer(text, row.start("row"), row.end("row")))
+            if len(values) != len(columns):
+                continue
+            for kind, value in zip(kinds, values, strict=True):
+                start, end = value.span("quoted") if value.group("quoted") is not None else value.span()
+                cell = text[start:end]
+                if (kind == "PERSON" and is_name(cell)) or (
+                    kind == "DATE_OF_BIRTH" and DobRecognizer.CANDIDATE.fullmatch(cell)
+                ):
+                    yield kind, start, end

@@ -124,7 +124,48 @@ def test_spacys_place_guesses_for_people_are_corrected() -> None:
         ("## 11.5.8.191\n### Fixed\n- the add-in", False),
         ("Versión 4.0.46.196: corrección de errores", False),
         ("the server 10.0.0.12 is down", True),
+        ("Access from 192.168.17.118 was blocked", True),  # "Access" is a product, but not here
     ],
 )
 def test_versions_after_products_and_headings_are_not_addresses(detector: PiiDetector, text: str, is_ip: bool) -> None:
     assert any(f.entity_type == "IP_ADDRESS" for f in detector.detect(text)) is is_ip
+
+
+def test_sql_insert_columns_name_people_and_birth_dates() -> None:
+    text = (
+        "INSERT INTO customers (full_name, email, birth_date, note) VALUES\n"
+        "  ('Ana Silva', 'ana@example.com', 'March 3, 1980', 'it''s (gold), ok'),\n"
+        "  ('Bo Chen', 'bo@example.com', '1975-11-30', NULL);"
+    )
+    assert layout(text) == {
+        ("PERSON", "Ana Silva"), ("PERSON", "Bo Chen"),
+        ("DATE_OF_BIRTH", "March 3, 1980"), ("DATE_OF_BIRTH", "1975-11-30"),
+    }  # fmt: skip
+    assert layout("INSERT INTO orders (sku, qty) VALUES ('AB-1', 2);") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("Call me back on +354 940 0531, thanks", "PHONE_NUMBER", "+354 940 0531"),
+        ("Missed call from Ana (069 42259920) at 16:20", "PHONE_NUMBER", "069 42259920"),
+        ("seen at the clinic (hospital no. MR-117435)", "MEDICAL_RECORD_NUMBER", "MR-117435"),
+    ],
+)
+def test_more_phone_and_record_number_shapes(detector: PiiDetector, text: str, kind: str, value: str) -> None:
+    assert value in [text[f.start : f.end] for f in detector.detect(text) if f.entity_type == kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Date:   Thu Mar 20 16:04:07 2025 -0500", "PHONE_NUMBER"),
+        ("VALUES ('437-63-9268', 'x')", "PHONE_NUMBER"),
+        ("Bump PostgreSQL from 11.9.64.72 to v7.7.34", "IP_ADDRESS"),
+        ("Bumps the React client to 4.7.97.16", "IP_ADDRESS"),
+        ("00:50 UTC rollback of 7.1.92.116 started", "IP_ADDRESS"),
+        ("Merge pull request #493 from release/8.6.27.54", "IP_ADDRESS"),
+    ],
+)
+def test_times_ssns_and_versions_are_not_phones_or_addresses(detector: PiiDetector, text: str, kind: str) -> None:
+    assert [text[f.start : f.end] for f in detector.detect(text) if f.entity_type == kind] == []
