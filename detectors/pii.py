@@ -203,10 +203,13 @@ class PiiDetector:
         self._no_ner = NerArtifacts(analyzer.nlp_engine, ner.nlp.vocab if ner and ner.nlp else Vocab(), [])
 
     @classmethod
-    def from_config(cls, config: PiiConfig) -> PiiDetector:
-        """Build the engine (slow: loads spaCy when PERSON or LOCATION is enabled)."""
+    def from_config(cls, config: PiiConfig, with_ner: bool = True) -> PiiDetector:
+        """Build the engine (slow: loads spaCy when PERSON or LOCATION is enabled).
+
+        ``with_ner=False`` builds every recognizer but no spaCy pipeline: findings are then
+        exactly those of the full detector on any text without NER windows (see pii_ner)."""
         enabled = config.enabled()
-        ner = WindowedNerEngine(config.model) if enabled & NER_ENTITIES else None
+        ner = WindowedNerEngine(config.model) if with_ner and enabled & NER_ENTITIES else None
         engine: NlpEngine = ner or NoOpNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": "none"}])
         engine.load()
         registry = RecognizerRegistry(

@@ -13,7 +13,6 @@ from detectors.base import Category, Detector
 from detectors.confidential import ConfidentialConfig, ConfidentialDetector
 from detectors.injection import InjectionConfig, InjectionDetector
 from detectors.pii import PiiConfig, PiiDetector
-from detectors.pii_ner import NER_ENTITIES
 from detectors.secrets import SecretsDetector
 
 
@@ -36,12 +35,13 @@ class DetectorsConfig(BaseModel):
         return any(getattr(self, name) is not None for name in type(self).model_fields)
 
 
-def build_detectors(config: DetectorsConfig) -> list[Detector]:
+def build_detectors(config: DetectorsConfig, with_ner: bool = True) -> list[Detector]:
+    """The configured detectors; ``with_ner=False`` leaves out spaCy's NER model (see PiiDetector)."""
     built: list[Detector] = []
     if config.secrets is not None:
         built.append(SecretsDetector())
     if config.pii is not None:
-        built.append(PiiDetector.from_config(config.pii))
+        built.append(PiiDetector.from_config(config.pii, with_ner))
     if config.confidential is not None:
         built.append(ConfidentialDetector.from_config(config.confidential))
     if config.injection is not None:
@@ -58,13 +58,3 @@ def entity_categories(config: DetectorsConfig) -> dict[str, Category]:
     if config.pii is not None:
         known.update(dict.fromkeys(config.pii.enabled(), Category.PII))
     return known
-
-
-def model_free(config: DetectorsConfig) -> DetectorsConfig:
-    """The part of ``config`` that needs no NER model: every detector but PII's PERSON and
-    LOCATION (built in milliseconds, scanning short texts in microseconds)."""
-    if config.pii is None:
-        return config
-    regex_types = sorted(config.pii.enabled() - NER_ENTITIES)
-    pii = config.pii.model_copy(update={"entities": regex_types}) if regex_types else None
-    return config.model_copy(update={"pii": pii})

@@ -1,14 +1,15 @@
 """Short scans that need no NER model run in the gateway's own process.
 
-A scan in a worker process costs a round trip (pickling, two pipe writes, two context
-switches: about 0.3 ms on the 2-CPU machine of loadtests/RESULTS.md) however small the
-text. The detectors that need no model (secrets, confidential terms and markers,
-injection rules, the PII types found by validated patterns) take tens of microseconds on
-a short text, less than that hop; so a scan of at most ``max_chars`` characters that asks
-only for such types runs here, on the event loop. Under the default policy that is every
-short answer (answers are scanned for secrets, IDs and markers, not names). Anything
-longer, or anything that wants PERSON or LOCATION, goes to the pool: the loop is never
-held for more than a fraction of a millisecond.
+A scan in a worker process costs a round trip (pickling, two pipe writes, two process
+wake-ups) however small the text: 0.1 ms on a quiet 2-CPU VM, a millisecond or more when
+its host is busy (loadtests/RESULTS.md). The detectors take tens of microseconds to half a
+millisecond on a short text, as long as spaCy's NER does not have to run; and NER only
+runs on windows around capitalised words that could be names (``pii_ner.ner_windows``).
+So a scan of at most ``max_chars`` characters runs here, on the event loop, when it asks
+for no PERSON or LOCATION, or when its texts have no NER window: every short answer under
+the default policy, and short prompts without names. Anything longer, or any text with a
+possible name, goes to the pool. The findings are the same either way (the detectors
+here are the workers' detectors without the spaCy model, which would see nothing).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from detectors.base import Detector, Finding
-from detectors.registry import DetectorsConfig, build_detectors, entity_categories, model_free
+from detectors.pii_ner import NER_ENTITIES, ner_windows
+from detectors.registry import DetectorsConfig, build_detectors, entity_categories
 
 DEFAULT_MAX_CHARS = 1_000
 
@@ -25,23 +27,22 @@ DEFAULT_MAX_CHARS = 1_000
 @dataclass(frozen=True)
 class InlineScanner:
     detectors: tuple[Detector, ...]
-    types: frozenset[str]  # what these detectors can report
-    all_types: frozenset[str]  # what the policy's detectors can report, pool included
+    types: frozenset[str]  # what the policy's detectors can report
     max_chars: int = DEFAULT_MAX_CHARS
 
     @classmethod
     def from_config(cls, config: DetectorsConfig, max_chars: int = DEFAULT_MAX_CHARS) -> InlineScanner | None:
-        """None when inline scanning is off (``max_chars`` 0) or nothing can run without a model."""
-        light = model_free(config)
-        if max_chars <= 0 or not light.enabled:
+        """None when inline scanning is off (``max_chars`` 0)."""
+        if max_chars <= 0 or not config.enabled:
             return None
-        types = frozenset(entity_categories(light))
-        return cls(tuple(build_detectors(light)), types, frozenset(entity_categories(config)), max_chars)
+        return cls(tuple(build_detectors(config, with_ner=False)), frozenset(entity_categories(config)), max_chars)
 
     def serves(self, texts: Sequence[str], entities: frozenset[str] | None) -> bool:
-        """True when the texts are short and every wanted type is one these detectors report."""
-        wanted = self.all_types if entities is None else self.all_types & entities
-        return wanted <= self.types and sum(len(text) for text in texts) <= self.max_chars
+        """True for short texts that want no NER type, or have no NER window to run it on."""
+        if sum(len(text) for text in texts) > self.max_chars:
+            return False
+        wanted = self.types if entities is None else self.types & entities
+        return not wanted & NER_ENTITIES or not any(ner_windows(text) for text in texts)
 
     def scan(self, texts: Sequence[str], entities: frozenset[str] | None) -> list[list[Finding]]:
         return [[f for d in self.detectors for f in d.detect(text, entities)] for text in texts]

@@ -1,36 +1,36 @@
-"""The registry builds only what the policy configures; model_free drops what needs spaCy."""
+"""The registry builds only what the policy configures, with or without spaCy's NER model."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from detectors.base import Category
-from detectors.pii_ner import NER_ENTITIES
-from detectors.registry import DetectorsConfig, build_detectors, entity_categories, model_free
+from detectors.pii import PiiDetector
+from detectors.pii_ner import ner_windows
+from detectors.registry import DetectorsConfig, build_detectors, entity_categories
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "pii_corpus.jsonl"
 
 
 def test_only_configured_detectors_are_built():
     config = DetectorsConfig.model_validate({"secrets": {}, "injection": {}})
     assert [d.name for d in build_detectors(config)] == ["secrets", "injection"]
+    assert entity_categories(config)["PRIVATE_KEY"] is Category.SECRET
 
 
-def test_model_free_keeps_pattern_pii_and_drops_names_and_places():
+def test_without_ner_no_model_is_loaded_and_texts_without_windows_give_the_same_findings():
     config = DetectorsConfig.model_validate({"secrets": {}, "pii": {}, "confidential": {"markers": True}})
-    light = model_free(config)
-    assert light.pii is not None
-    assert light.pii.enabled() == config.pii.enabled() - NER_ENTITIES  # type: ignore[union-attr]
-    assert "US_SSN" in light.pii.enabled()
-    assert not light.pii.enabled() & NER_ENTITIES
-    kept = entity_categories(light)
-    assert set(kept) == set(entity_categories(config)) - NER_ENTITIES
-    assert kept["US_SSN"] is Category.PII
-    assert "PRIVATE_KEY" in kept
+    full, light = build_detectors(config), build_detectors(config, with_ner=False)
+    pii = next(d for d in light if isinstance(d, PiiDetector))
+    assert pii._ner is None
+    assert pii.entity_types == next(d for d in full if isinstance(d, PiiDetector)).entity_types
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    texts = [r["text"] for r in rows if not ner_windows(r["text"])][:400]
+    assert len(texts) == 400
 
+    def findings(detectors: list, text: str) -> list[tuple[str, int, int]]:  # type: ignore[type-arg]
+        return sorted((f.entity_type, f.start, f.end) for d in detectors for f in d.detect(text))
 
-def test_model_free_removes_pii_that_is_only_names():
-    config = DetectorsConfig.model_validate({"pii": {"entities": ["PERSON", "LOCATION"]}})
-    assert model_free(config).pii is None
-    assert not model_free(config).enabled
-
-
-def test_model_free_leaves_a_config_without_pii_alone():
-    config = DetectorsConfig.model_validate({"secrets": {}})
-    assert model_free(config) == config
+    assert [findings(light, t) for t in texts] == [findings(full, t) for t in texts]
+    assert sum(bool(findings(light, t)) for t in texts) > 100  # the sample does have findings
