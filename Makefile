@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit bench clean policies
 
 $(STAMP): pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,13 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+policies: $(STAMP)
+	$(BIN)/aigw policy check policies/*.yaml policies/examples/*.yaml
+	for policy in policies/default.yaml policies/examples/strict-finance.yaml policies/examples/permissive.yaml; do \
+		$(BIN)/aigw policy test $$policy || exit 1; \
+	done
+
+test: lint typecheck policies unit
 
 bench: $(STAMP)
 	$(BIN)/python -m loadtests.bench_overhead

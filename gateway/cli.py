@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from gateway import scan_cli
+from gateway import policy_cli, scan_cli
 from gateway.errors import ConfigError
 from gateway.keystore import KeyStore
 from gateway.logs import configure_logging
@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     show.set_defaults(run=_config_show)
 
     scan_cli.add_parser(sub, [config])
+    policy_cli.add_parser(sub, [config])
 
     keys = sub.add_parser("keys", help="manage per-employee gateway keys").add_subparsers(
         required=True, metavar="ACTION"
