@@ -170,8 +170,7 @@ def decide_case(case: PolicyCase, policy: Policy, detectors: Sequence[Detector])
         return "allow", rule, set()
     result = scan(case.text, detectors, policy, case.direction, show_values=False)
     found = {f["entity_type"] for f in result["findings"]}
-    deciding = [f["rule"] for f in result["findings"] if f["action"] == result["decision"]]
-    return result["decision"], deciding[0] if deciding else rule, found
+    return result["decision"], result["rule"] or rule, found
 
 
 def check_case(case: PolicyCase, policy: Policy, detectors: Sequence[Detector]) -> list[str]:

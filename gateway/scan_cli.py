@@ -16,8 +16,10 @@ from typing import Any, TextIO
 from detectors.base import Detector, resolve_overlaps
 from detectors.registry import build_detectors
 from gateway.data_rules import Direction, RuledDecision
-from gateway.policy import Policy, load_policy
+from gateway.policy import Policy, ToolDecision, load_policy
 from gateway.redaction import Action, Pseudonyms, rewrite
+from gateway.routing import Router
+from gateway.settings import Settings
 
 # The overall decision for a text is its strongest action.
 STRENGTH = [Action.ALLOW, Action.AUDIT, Action.REDACT, Action.PSEUDONYMIZE, Action.BLOCK]
@@ -34,27 +36,54 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         "--jsonl", action="store_true", help='read {"text": ...} lines on stdin, write one result per line'
     )
     scan.add_argument("--show-values", action="store_true", help="include matched values and the rewritten text")
-    scan.set_defaults(run=lambda args, settings: run(args, settings.policy_path))
+    caller = scan.add_argument_group("the caller (to see the approved-tools decision too)")
+    caller.add_argument("--user", help="shown in the result; the policy decides by groups")
+    caller.add_argument("--group", action="append", default=[], help="the caller's groups (repeat)")
+    caller.add_argument("--model", help="the model asked for")
+    caller.add_argument("--provider", help="the provider (default: the settings' route for --model)")
+    scan.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace, policy_path: Path) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     stdin, stdout = sys.stdin, sys.stdout
-    policy = load_policy(args.policy or policy_path)
-    detectors = build_detectors(policy.detection) if policy.detection else []
+    policy = load_policy(args.policy or settings.policy_path)
+    tool = _tool_decision(args, settings, policy)
+    detectors = build_detectors(policy.detection) if policy.detection and (tool is None or tool.allowed) else []
     direction = Direction(args.direction)
+
+    def result_for(text: str) -> dict[str, Any]:
+        if tool is not None and not tool.allowed:
+            return {"decision": "deny", "rule": tool.rule, "findings": []} | _caller(args, tool)
+        found = scan(text, detectors, policy, direction, args.show_values)
+        return found | _caller(args, tool) if tool is not None else found
+
     if args.jsonl:
         for line in stdin:
             if line.strip():
-                text = json.loads(line)["text"]
-                print(json.dumps(scan(text, detectors, policy, direction, args.show_values)), file=stdout)
+                print(json.dumps(result_for(json.loads(line)["text"])), file=stdout)
         return 0
     text = args.text if args.text is not None else stdin.read()
-    result = scan(text, detectors, policy, direction, args.show_values)
+    result = result_for(text)
     if args.json:
         print(json.dumps(result, indent=2), file=stdout)
     else:
         _print_table(result, stdout)
     return 0
+
+
+def _tool_decision(args: argparse.Namespace, settings: Settings, policy: Policy) -> ToolDecision | None:
+    if args.model is None:
+        return None
+    provider = args.provider
+    if provider is None:
+        route = Router(settings.routes, settings.providers).resolve(args.model)
+        provider = route.provider if route else "(no route)"
+    return policy.check_tool(args.group, provider, args.model)
+
+
+def _caller(args: argparse.Namespace, tool: ToolDecision) -> dict[str, Any]:
+    caller = {"user": args.user, "groups": list(tool.groups), "model": args.model, "tool_rule": tool.rule}
+    return {k: v for k, v in caller.items() if v is not None}
 
 
 def scan(
@@ -63,8 +92,10 @@ def scan(
     findings = resolve_overlaps(f for d in detectors for f in d.detect(text))
     decisions = policy.data_rules.decide(findings, direction)
     decision = max((d.action for d in decisions), key=STRENGTH.index, default=Action.ALLOW)
+    deciding = next((d.rule for d in decisions if d.action is decision), None)
     result: dict[str, Any] = {
         "decision": decision.value,
+        "rule": deciding,
         "findings": [_finding(d, text, show_values) for d in decisions],
     }
     if show_values and decision is not Action.BLOCK:
@@ -80,7 +111,10 @@ def _finding(decision: RuledDecision, text: str, show_values: bool) -> dict[str,
 
 
 def _print_table(result: dict[str, Any], out: TextIO) -> None:
-    print(f"decision: {result['decision']}", file=out)
+    rule = f" (rule: {result['rule']})" if result.get("rule") else ""
+    print(f"decision: {result['decision']}{rule}", file=out)
+    if "tool_rule" in result:
+        print(f"caller: groups {', '.join(result['groups'])}, model {result['model']}: {result['tool_rule']}", file=out)
     if not result["findings"]:
         print("no findings", file=out)
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,21 @@ def test_table_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
     assert out.startswith("decision: block")
     assert "data_rules.secrets-block" in out
     assert KEY not in out
+
+
+def test_caller_and_model_add_the_approved_tools_decision(capsys: pytest.CaptureFixture[str]):
+    default = str(Path(__file__).resolve().parent.parent.parent / "policies" / "default.yaml")
+    argv = ["scan", "--policy", default, "--json", "--user", "ana", "--group", "everyone", "--model", "gpt-5.5"]
+    assert main([*argv, "key AKIA" + "QWERTYUIOPASDFGH"]) == 0
+    denied = json.loads(capsys.readouterr().out)
+    assert denied == {
+        "decision": "deny", "rule": "approved_tools.default_deny", "findings": [],
+        "user": "ana", "groups": ["everyone"], "model": "gpt-5.5", "tool_rule": "approved_tools.default_deny",
+    }  # fmt: skip
+    argv[argv.index("everyone")] = "engineering"
+    assert main([*argv, "key AKIA" + "QWERTYUIOPASDFGH"]) == 0
+    allowed = json.loads(capsys.readouterr().out)
+    assert allowed["decision"] == "block"
+    assert allowed["rule"] == "data_rules.secrets-block"
+    assert allowed["tool_rule"] == "groups.engineering.approved_tools[1]"  # routed to openai by the settings
+    assert "AKIA" not in json.dumps(allowed)
