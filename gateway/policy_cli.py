@@ -1,4 +1,4 @@
-"""``aigw policy check`` and ``aigw policy test``: review a policy before it is deployed.
+"""``aigw policy check``, ``test`` and ``diff``: review a policy before it is deployed.
 
 ``check`` validates policy files (errors name file, line and column) and prints what
 each allows, so a reviewer reads the effect and not only the YAML. ``test`` runs the
@@ -22,6 +22,7 @@ from detectors.registry import build_detectors
 from gateway.data_rules import DataRule, Direction
 from gateway.errors import ConfigError
 from gateway.policy import Policy, load_policy
+from gateway.policy_diff import Effect, diff
 from gateway.scan_cli import scan
 from gateway.yamlconfig import Loc, YamlDocument, validate
 
@@ -64,6 +65,10 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     test.add_argument("file", type=Path, metavar="FILE")
     test.add_argument("--cases", type=Path, help="cases file (default: FILE's NAME.tests.yaml)")
     test.set_defaults(run=lambda args, settings: run_test(args.file, args.cases, sys.stdout))
+    changes = actions.add_parser("diff", parents=parents, help="what changed between two policies, loosened or not")
+    changes.add_argument("old", type=Path, metavar="OLD")
+    changes.add_argument("new", type=Path, metavar="NEW")
+    changes.set_defaults(run=lambda args, settings: run_diff(args.old, args.new, sys.stdout))
 
 
 def run_check(files: Sequence[Path], out: TextIO, err: TextIO) -> int:
@@ -184,3 +189,13 @@ def check_case(case: PolicyCase, policy: Policy, detectors: Sequence[Detector]) 
     if missing:
         problems.append(f"entity types not found: {', '.join(missing)} (found: {', '.join(sorted(found)) or 'none'})")
     return problems
+
+
+def run_diff(old_path: Path, new_path: Path, out: TextIO) -> int:
+    """Print the changes; exit 1 when any loosens a control (so a pipeline can ask for a second review)."""
+    old, new = load_policy(old_path), load_policy(new_path)
+    changes = diff(old.document, new.document)
+    print(f"policy {old.id} {old.version} -> {new.id} {new.version}: {len(changes)} changes", file=out)
+    for change in changes:
+        print(f"  {change}", file=out)
+    return 1 if any(c.effect is Effect.LOOSENED for c in changes) else 0
