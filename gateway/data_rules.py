@@ -61,12 +61,18 @@ class RuleMatch(_Strict):
         )
 
 
+class Mode(enum.StrEnum):
+    ENFORCE = "enforce"
+    MONITOR = "monitor"  # record what enforcement would do, change nothing: how a new rule is rolled out
+
+
 class DataRule(_Strict):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = ""
     match: RuleMatch = RuleMatch()
     directions: tuple[Direction, ...] = (Direction.PROMPT, Direction.RESPONSE)
     action: Action
+    mode: Mode | None = None  # None: the policy's mode
 
     @model_validator(mode="after")
     def _check(self) -> DataRule:
@@ -78,11 +84,21 @@ class DataRule(_Strict):
 @dataclass(frozen=True, slots=True)
 class RuledDecision(Decision):
     rule: str = DEFAULT_RULE
+    # In monitor mode ``action`` is AUDIT (nothing changes) and this is what enforcement would have done.
+    monitored: Action | None = None
+
+    @property
+    def label(self) -> str:
+        """For the record: "US_SSN:redact", or "US_SSN:redact(monitor)" when it was only recorded."""
+        if self.monitored is not None:
+            return f"{self.finding.entity_type}:{self.monitored.value}(monitor)"
+        return f"{self.finding.entity_type}:{self.action.value}"
 
 
 class DataRules:
-    def __init__(self, rules: Sequence[DataRule]) -> None:
+    def __init__(self, rules: Sequence[DataRule], mode: Mode = Mode.ENFORCE) -> None:
         self._rules = tuple(rules)
+        self._monitored = frozenset(r.id for r in self._rules if (r.mode or mode) is Mode.MONITOR)
 
     def decide(self, findings: Iterable[Finding], direction: Direction) -> list[RuledDecision]:
         return [self._decide_one(f, direction) for f in findings]
@@ -90,7 +106,10 @@ class DataRules:
     def _decide_one(self, finding: Finding, direction: Direction) -> RuledDecision:
         for rule in self._rules:
             if direction in rule.directions and rule.match.matches(finding):
-                return RuledDecision(finding, rule.action, rule=f"data_rules.{rule.id}")
+                name = f"data_rules.{rule.id}"
+                if rule.id in self._monitored and rule.action not in (Action.ALLOW, Action.AUDIT):
+                    return RuledDecision(finding, Action.AUDIT, rule=name, monitored=rule.action)
+                return RuledDecision(finding, rule.action, rule=name)
         return RuledDecision(finding, Action.AUDIT)
 
     def answer_entities(self, known: dict[str, Category]) -> frozenset[str] | None:

@@ -109,13 +109,14 @@ async def _protect_answer(
 def _authorize(state: GatewayState, exchange: Exchange, identity: Identity, provider: str, model: str) -> None:
     policy = state.policy
     decision = policy.check_tool(identity.groups, provider, model)
-    exchange.decision = "allow" if decision.allowed else "deny"
+    exchange.decision = "allow" if decision.allowed else "monitor_deny" if policy.monitor else "deny"
     exchange.rule, exchange.policy_version = decision.rule, policy.version
     if not decision.allowed:
         log.warning(
             "policy_decision",
             request_id=exchange.request_id,
             decision="deny",
+            mode="monitor" if policy.monitor else "enforce",
             violation="unapproved_model",
             rule=decision.rule,
             policy=policy.id,
@@ -125,6 +126,8 @@ def _authorize(state: GatewayState, exchange: Exchange, identity: Identity, prov
             provider=provider,
             model=model[:100],
         )
+        if policy.monitor:
+            return  # recorded as denied; served as if approved
         raise PolicyDenied(denial_message(decision, policy, provider, model), param="model", code="model_not_approved")
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.registry import entity_categories
-from gateway.data_rules import DataRule, DataRules, DetectionPolicy, Direction
+from gateway.data_rules import DataRule, DataRules, DetectionPolicy, Direction, Mode
 from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 MAX_ALTERNATIVES_SHOWN = 12
@@ -37,6 +37,8 @@ class PolicyMeta(_Strict):
     version: str = Field(min_length=1)
     owner: str = ""
     description: str = ""
+    # monitor: nothing is denied, blocked or rewritten; what enforcement would do is recorded.
+    mode: Mode = Mode.ENFORCE
 
 
 class ApprovedTool(_Strict):
@@ -115,7 +117,8 @@ class Policy:
         }
         self._decide = functools.lru_cache(maxsize=DECISION_CACHE_SIZE)(self._decide_uncached)
         self.detection = document.detection if document.detection and document.detection.enabled else None
-        self.data_rules = DataRules(document.data_rules)
+        self.monitor = document.policy.mode is Mode.MONITOR
+        self.data_rules = DataRules(document.data_rules, document.policy.mode)
         known = entity_categories(self.detection) if self.detection else {}
         self.answer_entities = self.data_rules.answer_entities(known)
         self.scans_answers = self.data_rules.acts_on(Direction.RESPONSE) and self.answer_entities != frozenset()

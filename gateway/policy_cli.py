@@ -100,7 +100,8 @@ def summary(path: Path, policy: Policy) -> str:
     """What a policy allows, as a reviewer reads it."""
     meta = policy.document.policy
     lines = [
-        f"{path}: OK  policy {policy.id} version {policy.version}" + (f"  owner {meta.owner}" if meta.owner else ""),
+        f"{path}: OK  policy {policy.id} version {policy.version}  mode {meta.mode.value}"
+        + (f"  owner {meta.owner}" if meta.owner else ""),
         f"  default group: {policy.document.default_group}",
         f"  {'GROUP':<20} {'PROVIDER':<12} MODELS",
     ]
@@ -121,7 +122,8 @@ def summary(path: Path, policy: Policy) -> str:
     lines.append(f"  {'DATA RULE':<22} {'ACTION':<13} {'DIRECTIONS':<18} MATCHES")
     for rule in policy.document.data_rules:
         directions = ", ".join(d.value for d in rule.directions)
-        lines.append(f"  {rule.id:<22} {rule.action.value:<13} {directions:<18} {_matches(rule)}")
+        monitored = " (monitor)" if (rule.mode or meta.mode).value == "monitor" else ""
+        lines.append(f"  {rule.id:<22} {rule.action.value + monitored:<13} {directions:<18} {_matches(rule)}")
     lines.append("  anything no rule matches: audit (recorded, passes)")
     return "\n".join(lines) + "\n"
 

@@ -10,7 +10,7 @@ import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gateway.data_rules import DataRule, DetectionPolicy
+from gateway.data_rules import DataRule, DetectionPolicy, Mode
 from gateway.policy import PolicyDocument
 from gateway.redaction import Action
 
@@ -36,7 +36,14 @@ class Change:
 
 
 def diff(old: PolicyDocument, new: PolicyDocument) -> list[Change]:
-    return [*_tools(old, new), *_detection(old.detection, new.detection), *_rules(old, new)]
+    return [*_mode(old, new), *_tools(old, new), *_detection(old.detection, new.detection), *_rules(old, new)]
+
+
+def _mode(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
+    was, now = old.policy.mode, new.policy.mode
+    if was != now:
+        effect = Effect.LOOSENED if now is Mode.MONITOR else Effect.TIGHTENED
+        yield Change(effect, "policy.mode", f"{was.value} -> {now.value} (rules without their own mode)")
 
 
 def _grants(doc: PolicyDocument) -> dict[str, set[str]]:
@@ -90,13 +97,13 @@ def _rules(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
         if rule_id not in after:
             yield Change(_effect_of(rule.action, Action.AUDIT), f"data_rules.{rule_id}", f"removed (was {rule.action})")
         else:
-            yield from _rule_changes(rule, after[rule_id])
+            yield from _rule_changes(rule, after[rule_id], old.policy.mode, new.policy.mode)
     common_before = [r for r in before if r in after]
     if common_before != [r for r in after if r in before]:
         yield Change(Effect.CHANGED, "data_rules", "rules reordered (the first match wins)")
 
 
-def _rule_changes(was: DataRule, now: DataRule) -> Iterator[Change]:
+def _rule_changes(was: DataRule, now: DataRule, old_mode: Mode, new_mode: Mode) -> Iterator[Change]:
     where = f"data_rules.{was.id}"
     if was.action != now.action:
         yield Change(_effect_of(was.action, now.action), where, f"action {was.action.value} -> {now.action.value}")
@@ -105,6 +112,10 @@ def _rule_changes(was: DataRule, now: DataRule) -> Iterator[Change]:
         yield Change(Effect.LOOSENED, where, f"no longer applies to {', '.join(sorted(dropped))}")
     if added:
         yield Change(Effect.TIGHTENED, where, f"now also applies to {', '.join(sorted(added))}")
+    was_mode, now_mode = was.mode or old_mode, now.mode or new_mode
+    if was.mode != now.mode and was_mode != now_mode:  # a policy-wide switch is reported once, above
+        effect = Effect.LOOSENED if now_mode is Mode.MONITOR else Effect.TIGHTENED
+        yield Change(effect, where, f"mode {was_mode.value} -> {now_mode.value}")
     if was.match != now.match:
         yield Change(Effect.CHANGED, where, "match changed")
 

@@ -105,6 +105,8 @@ def scan(
 
 def _finding(decision: RuledDecision, text: str, show_values: bool) -> dict[str, Any]:
     out = {**decision.finding.summary(), "action": decision.action.value, "rule": decision.rule}
+    if decision.monitored is not None:
+        out["monitored"] = decision.monitored.value  # what enforce mode would have done
     if show_values:
         out["value"] = text[decision.finding.start : decision.finding.end]
     return out

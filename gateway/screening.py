@@ -31,7 +31,7 @@ class Screening:
     skipped: str | None = None  # why nothing was scanned, when detection failed open
 
     def summary(self) -> dict[str, int]:
-        counts = Counter(f"{d.finding.entity_type}:{d.action.value}" for d in self.decisions)
+        counts = Counter(d.label for d in self.decisions)
         return dict(sorted(counts.items()))
 
 

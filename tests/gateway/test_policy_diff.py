@@ -100,6 +100,18 @@ CASES = [
 ]
 
 
+CASES += [
+    (
+        [("  mode: enforce\n", "  mode: monitor\n")],
+        [Change(Effect.LOOSENED, "policy.mode", "enforce -> monitor (rules without their own mode)")],
+    ),
+    (
+        [(MARKERS_RULE, MARKERS_RULE.replace("    action: redact", "    action: redact\n    mode: monitor"))],
+        [Change(Effect.LOOSENED, "data_rules.markers-redact", "mode enforce -> monitor")],
+    ),
+]
+
+
 @pytest.mark.parametrize(("edits", "expected"), CASES)
 def test_each_change_is_labelled(tmp_path: Path, edits: list[tuple[str, str]], expected: list[Change]):
     assert changed(tmp_path, *edits) == expected
