@@ -23,11 +23,12 @@ from gateway.errors import (
 from gateway.exchange import Exchange
 from gateway.identity import Identity
 from gateway.middleware import EXCHANGE
-from gateway.policy import denial_message
+from gateway.policy import Policy, denial_message
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.restoring_stream import restore_reply
 from gateway.routing import Route
+from gateway.runtime import PolicyRuntime
 from gateway.scanning_stream import ScanningStream, scanning
 from gateway.screening import Screening, screen_request, screen_response
 from gateway.state import STATE, GatewayState
@@ -47,23 +48,30 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     """Authenticate, parse, route, apply the approved-tools policy, screen the prompt,
     forward, screen and restore the answer, relay it."""
     state, exchange = request.app[STATE], request[EXCHANGE]
+    with state.lease() as runtime:  # one policy from start to end, even if a reload happens meanwhile
+        return await _proxy(request, endpoint, state, runtime, exchange)
+
+
+async def _proxy(
+    request: web.Request, endpoint: Endpoint, state: GatewayState, runtime: PolicyRuntime, exchange: Exchange
+) -> web.StreamResponse:
     exchange.endpoint = endpoint.name
     exchange.identity = identity = await state.authenticator.authenticate(request)
     body, raw_bytes = await _read_json(request, state.settings.limits.max_body_bytes)
     raw: bytes | None = raw_bytes
     route, provider = _route(state, exchange, endpoint, body)
-    _authorize(state, exchange, identity, route.provider, route.model)
+    _authorize(runtime.policy, exchange, identity, route.provider, route.model)
     if route.explicit:  # the provider knows the model without our provider/ prefix
         body, raw = {**body, "model": route.model}, None
     exchange.screening = screening = Screening()
-    await screen_request(state.detection_pool, state.policy, endpoint.name, body, screening)
+    await screen_request(runtime.pool, runtime.policy, endpoint.name, body, screening)
     if screening.changed:
         raw = None
     call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
     sent = time.perf_counter()
     reply = await provider.send(call)
     exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
-    reply = await _protect_answer(state, exchange, endpoint, reply)
+    reply = await _protect_answer(runtime, exchange, endpoint, reply)
     if screening.pseudonyms and not provider.mirrors_request:
         reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
     return await _relay(request, reply, exchange)
@@ -92,22 +100,21 @@ def _route(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: di
 
 
 async def _protect_answer(
-    state: GatewayState, exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply
+    runtime: PolicyRuntime, exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply
 ) -> UpstreamReply:
     """Apply the response-direction data rules: to the whole answer now, or to a stream as it passes."""
-    pool = state.detection_pool
-    if pool is None or reply.status >= 400 or not state.policy.scans_answers:
+    pool, policy = runtime.pool, runtime.policy
+    if pool is None or reply.status >= 400 or not policy.scans_answers:
         return reply
     exchange.response_screening = answer = Screening()
     if reply.stream is not None:
-        reply.stream = scanning(reply.stream, ScanningStream(endpoint.name, pool, state.policy, answer))
+        reply.stream = scanning(reply.stream, ScanningStream(endpoint.name, pool, policy, answer))
     else:
-        reply.body = await screen_response(pool, state.policy, endpoint.name, reply.body, answer)
+        reply.body = await screen_response(pool, policy, endpoint.name, reply.body, answer)
     return reply
 
 
-def _authorize(state: GatewayState, exchange: Exchange, identity: Identity, provider: str, model: str) -> None:
-    policy = state.policy
+def _authorize(policy: Policy, exchange: Exchange, identity: Identity, provider: str, model: str) -> None:
     decision = policy.check_tool(identity.groups, provider, model)
     exchange.decision = "allow" if decision.allowed else "monitor_deny" if policy.monitor else "deny"
     exchange.rule, exchange.policy_version = decision.rule, policy.version

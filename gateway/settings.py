@@ -96,6 +96,11 @@ class DetectionSettings(_Strict):
     inline_max_chars: int = Field(default=1000, ge=0, le=4000)
 
 
+class PolicyReloadSettings(_Strict):
+    # How often the policy file is checked for changes (SIGHUP reloads at once); 0: only on SIGHUP.
+    watch_interval_s: float = Field(default=2.0, ge=0, le=3600)
+
+
 class LogSettings(_Strict):
     format: Literal["auto", "json", "console"] = "auto"
     level: Literal["debug", "info", "warning", "error"] = "info"
@@ -162,6 +167,7 @@ class Settings(_Strict):
     listen: ApiListener = ApiListener()
     admin: AdminListener = AdminListener()
     policy_path: Path = Path("policies/default.yaml")
+    policy_reload: PolicyReloadSettings = PolicyReloadSettings()
     store: StoreSettings = StoreSettings()
     limits: LimitSettings = LimitSettings()
     identity: IdentitySettings = IdentitySettings()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, field
 
 import structlog
 from aiohttp import web
@@ -15,8 +17,10 @@ from gateway.identity import Authenticator
 from gateway.inline_scan import InlineScanner
 from gateway.keystore import KeyStore
 from gateway.policy import Policy, load_policy
+from gateway.policy_reload import PolicyReloader
 from gateway.providers import Credential, Provider, build_providers
 from gateway.routing import Router
+from gateway.runtime import PolicyRuntime
 from gateway.settings import Settings
 
 log = structlog.get_logger("aigw")
@@ -25,12 +29,42 @@ log = structlog.get_logger("aigw")
 @dataclass
 class GatewayState:
     settings: Settings
-    policy: Policy
+    runtime: PolicyRuntime
     router: Router
     providers: Mapping[str, Provider]
     authenticator: Authenticator
-    detection_pool: DetectionPool | None = None
     draining: bool = False
+    closing: set[asyncio.Task[None]] = field(default_factory=set)  # retired pools shutting down
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force now (a request uses its leased runtime instead)."""
+        return self.runtime.policy
+
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[PolicyRuntime]:
+        runtime = self.runtime
+        runtime.leases += 1
+        try:
+            yield runtime
+        finally:
+            runtime.leases -= 1
+            if runtime.retired and runtime.leases == 0:
+                self._close_pool(runtime)
+
+    def replace_runtime(self, new: PolicyRuntime) -> None:
+        old, self.runtime = self.runtime, new
+        if old.pool is not None and old.pool is not new.pool:
+            old.retired = True
+            if old.leases == 0:
+                self._close_pool(old)
+
+    def _close_pool(self, runtime: PolicyRuntime) -> None:
+        pool, runtime.pool = runtime.pool, None
+        if pool is not None:
+            task = asyncio.get_running_loop().create_task(pool.close())
+            self.closing.add(task)
+            task.add_done_callback(self.closing.discard)
 
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
@@ -47,7 +81,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     store = KeyStore(settings.store.sqlite_path)
     authenticator = Authenticator(settings.identity, store)
     providers: dict[str, Provider] = {}
-    pool = _detection_pool(settings, policy)
+    pool = detection_pool(settings, policy)
     try:
         if pool is not None:
             await pool.start()  # every worker has built its detectors before we listen
@@ -57,9 +91,12 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
                 log.warning("provider_disabled", provider=provider.name, reason="credential not set")
         router = Router(settings.routes, settings.providers)
         await authenticator.start()
-        app[STATE] = GatewayState(settings, policy, router, providers, authenticator, pool)
+        app[STATE] = state = GatewayState(settings, PolicyRuntime(policy, pool), router, providers, authenticator)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
-        yield
+        async with PolicyReloader(state, detection_pool).running():
+            yield
+        pool = state.runtime.pool
+        await asyncio.gather(*state.closing)
     finally:
         if pool is not None:
             await pool.close()
@@ -69,7 +106,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         store.close()
 
 
-def _detection_pool(settings: Settings, policy: Policy) -> DetectionPool | None:
+def detection_pool(settings: Settings, policy: Policy) -> DetectionPool | None:
     if policy.detection is None:
         return None
     try:

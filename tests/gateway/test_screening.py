@@ -113,7 +113,7 @@ def test_detection_failure_follows_the_policy(
     )
     gateway = RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
     try:
-        pool = gateway.server.app[STATE].detection_pool
+        pool = gateway.server.app[STATE].runtime.pool
         assert pool is not None
         pool._max_pending = 0  # every scan is now refused as overloaded
         c = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("ann"), max_retries=0)

@@ -1,0 +1,169 @@
+"""Hot reload: a changed policy file (or SIGHUP) swaps the policy atomically; an invalid one
+is rejected and the old policy stays; traffic during reloads never fails."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import structlog
+
+from gateway.state import STATE
+from gateway.testing import BackgroundLoop, RunningGateway
+from tests.conftest import TEST_POLICY, UPSTREAM_ENV, gateway_settings
+from tests.gateway.test_cli import AIGW, aigw, wait_for_listening
+
+BASE = TEST_POLICY.read_text()
+# Marketing gets echo too; and a detector, so that the swap needs a new detection pool.
+WIDER = (
+    BASE.replace('version: "7"', 'version: "8"').replace(
+        '      - provider: openai\n        models: ["gpt-4o-mini"]',
+        '      - provider: openai\n        models: ["gpt-4o-mini"]\n      - provider: echo\n        models: ["*"]',
+    )
+    + "detection:\n  secrets: {}\ndata_rules:\n  - {id: secrets-block, match: {categories: [secret]}, action: block}\n"
+)
+
+
+def chat(url: str, key: str, text: str = "hello") -> int:
+    body = json.dumps({"model": "echo-1", "messages": [{"role": "user", "content": text}]}).encode()
+    request = urllib.request.Request(
+        f"{url}/v1/chat/completions", data=body, headers={"Authorization": f"Bearer {key}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            resp.read()
+            return resp.status
+    except urllib.error.HTTPError as failed:
+        failed.close()
+        return failed.code
+
+
+def version(gateway: RunningGateway) -> str:
+    with urllib.request.urlopen(f"{gateway.admin_url}/readyz", timeout=10) as resp:
+        return str(json.load(resp)["policy_version"])
+
+
+def wait_for(condition: Any, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def policy_file(tmp_path: Path) -> Path:
+    path = tmp_path / "policy.yaml"
+    path.write_text(BASE)
+    return path
+
+
+@pytest.fixture
+def watched(bg_loop: BackgroundLoop, mock: Any, tmp_path: Path, policy_file: Path) -> Iterator[RunningGateway]:
+    overrides = {
+        "policy_path": str(policy_file),
+        "policy_reload": {"watch_interval_s": 0.1},
+        "detection": {"workers": 1, "inline_max_chars": 0},
+    }
+    gateway = RunningGateway.start(bg_loop, gateway_settings(tmp_path, mock.url, overrides), UPSTREAM_ENV)
+    yield gateway
+    gateway.stop()
+
+
+def test_a_changed_file_takes_effect_without_a_restart(watched: RunningGateway, policy_file: Path):
+    key = watched.create_key("mia", "marketing")
+    assert version(watched).startswith("7+")
+    assert chat(watched.url, key) == 403  # marketing may not use echo under version 7
+    with structlog.testing.capture_logs() as logs:
+        policy_file.write_text(WIDER)
+        wait_for(lambda: version(watched).startswith("8+"))
+    assert chat(watched.url, key) == 200
+    assert chat(watched.url, key, "token ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8") == 403  # new detector
+    (changed,) = [e for e in logs if e["event"] == "policy_changed"]
+    assert changed["old_version"].startswith("7+")
+    assert changed["policy_version"].startswith("8+")
+    assert changed["loosened"] == 1
+    assert changed["tightened"] >= 2
+    assert "loosened   groups.marketing.approved_tools: now approved: echo/*" in changed["changes"]
+
+
+def test_an_invalid_file_is_rejected_and_the_old_policy_stays(watched: RunningGateway, policy_file: Path):
+    key = watched.create_key("eve", "engineering")
+    before = version(watched)
+    with structlog.testing.capture_logs() as logs:
+        policy_file.write_text(BASE.replace("default_group: everyone", "default_group: nobody"))
+        wait_for(lambda: any(e["event"] == "policy_reload_rejected" for e in logs))
+    (rejected,) = [e for e in logs if e["event"] == "policy_reload_rejected"]
+    assert any(f"{policy_file}:" in p and "default_group" in p for p in rejected["problems"])
+    assert version(watched) == before
+    assert chat(watched.url, key) == 200
+    policy_file.write_text(WIDER)  # a fixed file is picked up as usual
+    wait_for(lambda: version(watched).startswith("8+"))
+
+
+def test_traffic_during_reloads_never_fails_or_leaks_pools(watched: RunningGateway, policy_file: Path):
+    key = watched.create_key("eve", "engineering")
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        while not stop.is_set():
+            statuses.append(chat(watched.url, key, "summarise the incident report for the team"))
+
+    threads = [threading.Thread(target=client) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    try:
+        for text in (WIDER, BASE, WIDER, BASE):  # each swap starts or drops a detection pool
+            policy_file.write_text(text)
+            expected = "8+" if text is WIDER else "7+"
+            wait_for(lambda expected=expected: version(watched).startswith(expected))  # type: ignore[misc]
+            time.sleep(0.3)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert len(statuses) > 50
+    assert set(statuses) == {200}
+    state = watched.server.app[STATE]
+    wait_for(lambda: not state.closing)
+    assert state.runtime.pool is None  # BASE has no detection: the last pool was closed, not leaked
+
+
+def test_sighup_reloads_a_running_process(tmp_path: Path, policy_file: Path):
+    config = tmp_path / "gateway.yaml"
+    config.write_text(
+        f"listen: {{port: 0}}\nadmin: {{port: 0}}\npolicy_path: {policy_file}\npolicy_reload: {{watch_interval_s: 0}}\n"
+        f"store: {{sqlite_path: {tmp_path / 'aigw.db'}}}\nlog: {{format: json}}\n"
+        "providers:\n  echo: {type: echo, models: [echo-1]}\nroutes:\n  - {match: '*', provider: echo}\n"
+    )
+    key = aigw("keys", "create", "--user", "mia", "--group", "marketing", config=config).stdout.strip()
+    proc = subprocess.Popen(
+        [*AIGW, "serve", "--config", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        api = wait_for_listening(proc)
+        assert chat(api, key) == 403
+        policy_file.write_text(WIDER)
+        time.sleep(0.5)
+        assert chat(api, key) == 403  # not watched: nothing changes until told
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: chat(api, key) == 200)
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0
+    events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    (changed,) = [e for e in events if e["event"] == "policy_changed"]
+    assert changed["reason"] == "SIGHUP"
