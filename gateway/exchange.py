@@ -66,6 +66,9 @@ class Exchange:
             fields["findings"] = self.screening.summary()
             if self.screening.skipped:
                 fields["detection_skipped"] = self.screening.skipped
+        if self.screening is not None and self.screening.refused_classes is not None:
+            rule, classes = self.screening.refused_classes
+            fields["data_class_rule"], fields["refused_data_classes"] = rule, list(classes)
         if self.response_screening is not None and self.response_screening.decisions:
             fields["response_findings"] = self.response_screening.summary()
         return fields

@@ -23,14 +23,14 @@ from gateway.errors import (
 from gateway.exchange import Exchange
 from gateway.identity import Identity
 from gateway.middleware import EXCHANGE
-from gateway.policy import Policy, denial_message
+from gateway.policy import Policy, ToolDecision, denial_message
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.restoring_stream import restore_reply
 from gateway.routing import Route
 from gateway.runtime import PolicyRuntime
 from gateway.scanning_stream import ScanningStream, scanning
-from gateway.screening import Screening, screen_request, screen_response
+from gateway.screening import Screening, refuse_data_classes, screen_request, screen_response
 from gateway.state import STATE, GatewayState
 
 log = structlog.get_logger("aigw")
@@ -60,11 +60,12 @@ async def _proxy(
     body, raw_bytes = await _read_json(request, state.settings.limits.max_body_bytes)
     raw: bytes | None = raw_bytes
     route, provider = _route(state, exchange, endpoint, body)
-    _authorize(runtime.policy, exchange, identity, route.provider, route.model)
+    tool = _authorize(runtime.policy, exchange, identity, route.provider, route.model)
     if route.explicit:  # the provider knows the model without our provider/ prefix
         body, raw = {**body, "model": route.model}, None
     exchange.screening = screening = Screening()
     await screen_request(runtime.pool, runtime.policy, endpoint.name, body, screening)
+    refuse_data_classes(runtime.policy, tool, route.provider, screening)
     if screening.changed:
         raw = None
     call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
@@ -114,7 +115,7 @@ async def _protect_answer(
     return reply
 
 
-def _authorize(policy: Policy, exchange: Exchange, identity: Identity, provider: str, model: str) -> None:
+def _authorize(policy: Policy, exchange: Exchange, identity: Identity, provider: str, model: str) -> ToolDecision:
     decision = policy.check_tool(identity.groups, provider, model)
     exchange.decision = "allow" if decision.allowed else "monitor_deny" if policy.monitor else "deny"
     exchange.rule, exchange.policy_version = decision.rule, policy.version
@@ -133,9 +134,11 @@ def _authorize(policy: Policy, exchange: Exchange, identity: Identity, provider:
             provider=provider,
             model=model[:100],
         )
-        if policy.monitor:
-            return  # recorded as denied; served as if approved
-        raise PolicyDenied(denial_message(decision, policy, provider, model), param="model", code="model_not_approved")
+        if not policy.monitor:  # in monitor mode: recorded as denied, served as if approved
+            raise PolicyDenied(
+                denial_message(decision, policy, provider, model), param="model", code="model_not_approved"
+            )
+    return decision
 
 
 async def _read_json(request: web.Request, limit: int) -> tuple[dict[str, Any], bytes]:

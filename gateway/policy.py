@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from detectors.base import Category
 from detectors.registry import entity_categories
 from gateway.data_rules import DataRule, DataRules, DetectionPolicy, Direction, Mode
 from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
@@ -45,6 +46,10 @@ class ApprovedTool(_Strict):
     provider: str = Field(min_length=1)
     models: tuple[str, ...] = Field(min_length=1)
     description: str = ""
+    # The data classes this tool may receive as they are (not redacted or pseudonymized):
+    # e.g. [pii] for a vendor, while confidential data goes only to a self-hosted model.
+    # None: whatever the data rules let through.
+    data_classes: tuple[Category, ...] | None = None
 
 
 class GroupRules(_Strict):
@@ -71,7 +76,17 @@ class PolicyDocument(_Strict):
                 raise LocatedError(f"data rule id {rule.id!r} is used twice", "data_rules", index, "id")
             seen.add(rule.id)
         self._check_rule_entities()
+        self._check_data_classes()
         return self
+
+    def _check_data_classes(self) -> None:
+        if self.detection is not None and self.detection.enabled:
+            return
+        for group, rules in self.groups.items():
+            for index, tool in enumerate(rules.approved_tools):
+                if tool.data_classes is not None:
+                    message = "data_classes needs detection: without detectors no data class is ever known"
+                    raise LocatedError(message, "groups", group, "approved_tools", index, "data_classes")
 
     def _check_rule_entities(self) -> None:
         known = entity_categories(self.detection) if self.detection else {}
@@ -89,6 +104,7 @@ class ToolDecision:
     rule: str
     groups: tuple[str, ...]
     alternatives: tuple[str, ...] = ()
+    data_classes: frozenset[Category] | None = None  # what the approved tool may receive as is
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,7 @@ class _Grant:
     provider: str
     pattern: re.Pattern[str]
     label: str
+    data_classes: frozenset[Category] | None
 
 
 class Policy:
@@ -109,7 +126,14 @@ class Policy:
         self.version = f"{document.policy.version}+{digest[:12]}"
         self._grants: dict[str, list[_Grant]] = {
             group: [
-                _Grant(group, index, tool.provider, re.compile(fnmatch.translate(glob)), f"{tool.provider}/{glob}")
+                _Grant(
+                    group,
+                    index,
+                    tool.provider,
+                    re.compile(fnmatch.translate(glob)),
+                    f"{tool.provider}/{glob}",
+                    None if tool.data_classes is None else frozenset(tool.data_classes),
+                )
                 for index, tool in enumerate(rules.approved_tools)
                 for glob in tool.models
             ]
@@ -137,7 +161,7 @@ class Policy:
             for grant in self._grants[group]:
                 if grant.provider == provider and grant.pattern.match(model):
                     rule = f"groups.{group}.approved_tools[{grant.index}]"
-                    return ToolDecision(True, rule, effective)
+                    return ToolDecision(True, rule, effective, data_classes=grant.data_classes)
         alternatives = tuple(dict.fromkeys(g.label for group in effective for g in self._grants[group]))
         return ToolDecision(False, "approved_tools.default_deny", effective, alternatives)
 

@@ -17,13 +17,13 @@ from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from detectors.base import Detector
+from detectors.base import Category, Detector
 from detectors.registry import build_detectors
 from gateway.data_rules import DataRule, Direction
 from gateway.errors import ConfigError
 from gateway.policy import Policy, load_policy
 from gateway.policy_diff import Effect, diff
-from gateway.scan_cli import scan
+from gateway.scan_cli import scan, with_data_classes
 from gateway.yamlconfig import Loc, YamlDocument, validate
 
 CASES_SUFFIX = ".tests.yaml"
@@ -109,7 +109,8 @@ def summary(path: Path, policy: Policy) -> str:
         if not rules.approved_tools:
             lines.append(f"  {group:<20} {'-':<12} (nothing approved)")
         for tool in rules.approved_tools:
-            lines.append(f"  {group:<20} {tool.provider:<12} {', '.join(tool.models)}")
+            receives = "" if tool.data_classes is None else f"  (receives only: {_classes(tool.data_classes)})"
+            lines.append(f"  {group:<20} {tool.provider:<12} {', '.join(tool.models)}{receives}")
     detection = policy.detection
     if detection is None:
         lines.append("  detection: off (no prompt or answer is scanned)")
@@ -126,6 +127,10 @@ def summary(path: Path, policy: Policy) -> str:
         lines.append(f"  {rule.id:<22} {rule.action.value + monitored:<13} {directions:<18} {_matches(rule)}")
     lines.append("  anything no rule matches: audit (recorded, passes)")
     return "\n".join(lines) + "\n"
+
+
+def _classes(classes: Sequence[Category]) -> str:
+    return ", ".join(c.value for c in classes) or "no detected data"
 
 
 def _matches(rule: DataRule) -> str:
@@ -167,7 +172,7 @@ def run_test(policy_path: Path, cases_file: Path | None, out: TextIO) -> int:
 
 def decide_case(case: PolicyCase, policy: Policy, detectors: Sequence[Detector]) -> tuple[str, str, set[str]]:
     """(decision, rule, entity types found) for one case, as the gateway would decide it."""
-    rule = ""
+    rule, tool = "", None
     if case.provider is not None and case.model is not None:
         tool = policy.check_tool(case.groups, case.provider, case.model)
         if not tool.allowed:
@@ -176,6 +181,8 @@ def decide_case(case: PolicyCase, policy: Policy, detectors: Sequence[Detector])
     if case.text is None:
         return "allow", rule, set()
     result = scan(case.text, detectors, policy, case.direction, show_values=False)
+    if tool is not None and case.direction is Direction.PROMPT:
+        result = with_data_classes(result, tool)
     found = {f["entity_type"] for f in result["findings"]}
     return result["decision"], result["rule"] or rule, found
 

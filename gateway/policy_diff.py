@@ -36,7 +36,10 @@ class Change:
 
 
 def diff(old: PolicyDocument, new: PolicyDocument) -> list[Change]:
-    return [*_mode(old, new), *_tools(old, new), *_detection(old.detection, new.detection), *_rules(old, new)]
+    return [
+        *_mode(old, new), *_tools(old, new), *_data_classes(old, new),
+        *_detection(old.detection, new.detection), *_rules(old, new),
+    ]  # fmt: skip
 
 
 def _mode(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
@@ -51,6 +54,29 @@ def _grants(doc: PolicyDocument) -> dict[str, set[str]]:
         group: {f"{tool.provider}/{glob}" for tool in rules.approved_tools for glob in tool.models}
         for group, rules in doc.groups.items()
     }
+
+
+def _receives(doc: PolicyDocument) -> dict[tuple[str, str], frozenset[str] | None]:
+    """(group, "provider: models") -> the data classes that tool may receive as is (None: any)."""
+    out: dict[tuple[str, str], frozenset[str] | None] = {}
+    for group, rules in doc.groups.items():
+        for tool in rules.approved_tools:
+            classes = None if tool.data_classes is None else frozenset(c.value for c in tool.data_classes)
+            out[(group, f"{tool.provider}: {', '.join(tool.models)}")] = classes
+    return out
+
+
+def _data_classes(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
+    before, after = _receives(old), _receives(new)
+    for key in sorted(before.keys() & after.keys()):
+        was, now = before[key], after[key]
+        if was == now:
+            continue
+        where = f"groups.{key[0]}.approved_tools[{key[1]}].data_classes"
+        shown = f"{'any' if was is None else sorted(was)} -> {'any' if now is None else sorted(now)}"
+        wider = was is not None and (now is None or now > was)
+        narrower = now is not None and (was is None or now < was)
+        yield Change(Effect.LOOSENED if wider else Effect.TIGHTENED if narrower else Effect.CHANGED, where, shown)
 
 
 def _tools(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:

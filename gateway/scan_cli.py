@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if tool is not None and not tool.allowed:
             return {"decision": "deny", "rule": tool.rule, "findings": []} | _caller(args, tool)
         found = scan(text, detectors, policy, direction, args.show_values)
-        return found | _caller(args, tool) if tool is not None else found
+        return with_data_classes(found, tool) | _caller(args, tool) if tool is not None else found
 
     if args.jsonl:
         for line in stdin:
@@ -79,6 +79,22 @@ def _tool_decision(args: argparse.Namespace, settings: Settings, policy: Policy)
         route = Router(settings.routes, settings.providers).resolve(args.model)
         provider = route.provider if route else "(no route)"
     return policy.check_tool(args.group, provider, args.model)
+
+
+def with_data_classes(result: dict[str, Any], tool: ToolDecision) -> dict[str, Any]:
+    """A block when data the approved tool may not receive would leave as it is (see screening)."""
+    if tool.data_classes is None or result["decision"] == Action.BLOCK.value:
+        return result
+    allowed = {c.value for c in tool.data_classes}
+    leaving = [f for f in result["findings"] if f["action"] in (Action.ALLOW.value, Action.AUDIT.value)]
+    refused = sorted({f["category"] for f in leaving} - allowed)
+    if not refused:
+        return result
+    return result | {
+        "decision": Action.BLOCK.value,
+        "rule": f"{tool.rule}.data_classes",
+        "refused_data_classes": refused,
+    }
 
 
 def _caller(args: argparse.Namespace, tool: ToolDecision) -> dict[str, Any]:

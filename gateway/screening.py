@@ -14,7 +14,7 @@ from detectors.base import resolve_overlaps
 from gateway.data_rules import Direction, RuledDecision
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.errors import SensitiveDataBlocked, ServiceUnavailable
-from gateway.policy import Policy
+from gateway.policy import Policy, ToolDecision
 from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.wire.slots import Slot, request_slots, response_slots
 
@@ -29,6 +29,7 @@ class Screening:
     pseudonyms: Pseudonyms = field(default_factory=Pseudonyms)
     changed: bool = False
     skipped: str | None = None  # why nothing was scanned, when detection failed open
+    refused_classes: tuple[str, tuple[str, ...]] | None = None  # (rule, data classes) a tool may not receive
 
     def summary(self) -> dict[str, int]:
         counts = Counter(d.label for d in self.decisions)
@@ -114,3 +115,22 @@ def refuse_blocked(decisions: list[RuledDecision], what: str) -> None:
     types = ", ".join(sorted({d.finding.entity_type for d in blocked}))
     rules = ", ".join(sorted({d.rule for d in blocked}))
     raise SensitiveDataBlocked(f"{what}: {types} (rule: {rules}).")
+
+
+def refuse_data_classes(policy: Policy, tool: ToolDecision, provider: str, screening: Screening) -> None:
+    """Block data of a class the approved tool may not receive, unless rules already removed it
+    (redacted or pseudonymized values never reach the provider). Monitor mode only records it."""
+    if tool.data_classes is None:
+        return
+    leaving = [d for d in screening.decisions if d.action in (Action.ALLOW, Action.AUDIT)]
+    refused = sorted({d.finding.category.value for d in leaving if d.finding.category not in tool.data_classes})
+    if not refused:
+        return
+    rule = f"{tool.rule}.data_classes"
+    screening.refused_classes = (rule, tuple(refused))
+    if policy.monitor:
+        return
+    raise SensitiveDataBlocked(
+        f"The request was blocked by the AI policy: it contains {', '.join(refused)} data, which provider "
+        f"'{provider}' may not receive (rule: {rule})."
+    )
