@@ -136,9 +136,13 @@ def _classes(classes: Sequence[Category]) -> str:
 def _matches(rule: DataRule) -> str:
     match = rule.match
     parts = [
-        *(f"categories {', '.join(c.value for c in match.categories)}" for _ in [0] if match.categories),
-        *(f"types {', '.join(match.entity_types)}" for _ in [0] if match.entity_types),
-        *(f"detectors {', '.join(match.detectors)}" for _ in [0] if match.detectors),
+        f"{label} {', '.join(values)}"
+        for label, values in (
+            ("categories", [c.value for c in match.categories]),
+            ("types", list(match.entity_types)),
+            ("detectors", list(match.detectors)),
+        )
+        if values
     ]
     return "; ".join(parts) or "every finding"
 
