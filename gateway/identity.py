@@ -30,6 +30,11 @@ class Identity:
     method: Literal["key", "trusted_header"]
     key_id: str | None = None
 
+    @property
+    def group_source(self) -> Literal["key", "sso"]:
+        """Which of a policy group's member lists the groups are matched against."""
+        return "sso" if self.method == "trusted_header" else "key"
+
 
 class Authenticator:
     def __init__(self, settings: IdentitySettings, store: KeyStore) -> None:
@@ -123,7 +128,9 @@ class Authenticator:
         if not user or len(user) > MAX_USER_LENGTH:
             return None
         raw_groups = request.headers.get(conf.groups_header, "")
-        groups = tuple(g for g in (p.strip() for p in raw_groups.replace(";", ",").split(",")) if g)
+        for separator in conf.groups_separators[1:]:
+            raw_groups = raw_groups.replace(separator, conf.groups_separators[0])
+        groups = tuple(g for g in (p.strip() for p in raw_groups.split(conf.groups_separators[0])) if g)
         return Identity(user, groups, "trusted_header")
 
 

@@ -15,87 +15,21 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Literal
 
 from detectors.base import Category
 from detectors.registry import entity_categories
-from gateway.data_rules import DataRule, DataRules, DetectionPolicy, Direction, Mode
-from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
+from gateway.data_rules import DataRules, Direction, Mode
+from gateway.errors import ConfigError, ConfigProblem
+from gateway.policy_schema import PolicyDocument
+from gateway.yamlconfig import Loc, YamlDocument, validate
 
 MAX_ALTERNATIVES_SHOWN = 12
 # Decisions are pure functions of (groups, provider, model) for a loaded policy, so
 # they are cached; bounded because model names come from callers.
 DECISION_CACHE_SIZE = 4096
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class PolicyMeta(_Strict):
-    id: str = Field(min_length=1)
-    version: str = Field(min_length=1)
-    owner: str = ""
-    description: str = ""
-    # monitor: nothing is denied, blocked or rewritten; what enforcement would do is recorded.
-    mode: Mode = Mode.ENFORCE
-
-
-class ApprovedTool(_Strict):
-    provider: str = Field(min_length=1)
-    models: tuple[str, ...] = Field(min_length=1)
-    description: str = ""
-    # The data classes this tool may receive as they are (not redacted or pseudonymized):
-    # e.g. [pii] for a vendor, while confidential data goes only to a self-hosted model.
-    # None: whatever the data rules let through.
-    data_classes: tuple[Category, ...] | None = None
-
-
-class GroupRules(_Strict):
-    description: str = ""
-    approved_tools: tuple[ApprovedTool, ...] = ()
-
-
-class PolicyDocument(_Strict):
-    policy: PolicyMeta
-    default_group: str
-    groups: dict[str, GroupRules] = Field(min_length=1)
-    detection: DetectionPolicy | None = None
-    data_rules: tuple[DataRule, ...] = ()
-
-    @model_validator(mode="after")
-    def _check_default_group(self) -> PolicyDocument:
-        if self.default_group not in self.groups:
-            defined = ", ".join(self.groups)
-            message = f"default_group {self.default_group!r} is not one of the groups defined ({defined})"
-            raise LocatedError(message, "default_group")
-        seen: set[str] = set()
-        for index, rule in enumerate(self.data_rules):
-            if rule.id in seen:
-                raise LocatedError(f"data rule id {rule.id!r} is used twice", "data_rules", index, "id")
-            seen.add(rule.id)
-        self._check_rule_entities()
-        self._check_data_classes()
-        return self
-
-    def _check_data_classes(self) -> None:
-        if self.detection is not None and self.detection.enabled:
-            return
-        for group, rules in self.groups.items():
-            for index, tool in enumerate(rules.approved_tools):
-                if tool.data_classes is not None:
-                    message = "data_classes needs detection: without detectors no data class is ever known"
-                    raise LocatedError(message, "groups", group, "approved_tools", index, "data_classes")
-
-    def _check_rule_entities(self) -> None:
-        known = entity_categories(self.detection) if self.detection else {}
-        for index, rule in enumerate(self.data_rules):
-            for position, entity in enumerate(rule.match.entity_types):
-                if entity not in known:
-                    hint = ", ".join(sorted(known)) or "none: the policy enables no detectors"
-                    message = f"entity type {entity!r} is not reported by the detectors this policy enables ({hint})"
-                    raise LocatedError(message, "data_rules", index, "match", "entity_types", position)
+# Where a caller's groups came from: a gateway key, or the SSO proxy's groups header.
+GroupSource = Literal["key", "sso"]
 
 
 @dataclass(frozen=True)
@@ -120,8 +54,10 @@ class _Grant:
 class Policy:
     """A loaded, validated policy, ready to answer approved-tool questions quickly."""
 
-    def __init__(self, document: PolicyDocument, digest: str) -> None:
+    def __init__(self, document: PolicyDocument, digest: str, files: tuple[tuple[Path, str], ...] = ()) -> None:
         self.document = document
+        # The policy file and the files it names, with the SHA-256 of what was read: what a reload watches.
+        self.files = files
         self.id = document.policy.id
         self.version = f"{document.policy.version}+{digest[:12]}"
         self._grants: dict[str, list[_Grant]] = {
@@ -139,6 +75,16 @@ class Policy:
             ]
             for group, rules in document.groups.items()
         }
+        # (source, caller group) -> the policy groups it puts the caller in, in policy order.
+        self._members: dict[tuple[GroupSource, str], list[str]] = {}
+        for group, rules in document.groups.items():
+            lists: tuple[tuple[GroupSource, tuple[str, ...] | None], ...] = (
+                ("key", rules.members.key_groups),
+                ("sso", rules.members.sso_groups),
+            )
+            for source, names in lists:
+                for name in (group,) if names is None else names:
+                    self._members.setdefault((source, name), []).append(group)
         self._decide = functools.lru_cache(maxsize=DECISION_CACHE_SIZE)(self._decide_uncached)
         self.detection = document.detection if document.detection and document.detection.enabled else None
         self.monitor = document.policy.mode is Mode.MONITOR
@@ -146,17 +92,18 @@ class Policy:
         known = entity_categories(self.detection) if self.detection else {}
         self.answer_entities = self.data_rules.answer_entities(known)
         self.scans_answers = self.data_rules.acts_on(Direction.RESPONSE) and self.answer_entities != frozenset()
+        self.log_keeps_text = document.prompt_log.keeps_text
 
-    def effective_groups(self, groups: Iterable[str]) -> tuple[str, ...]:
-        """The caller's groups the policy knows; the default group if it knows none."""
-        known = tuple(dict.fromkeys(g for g in groups if g in self._grants))
-        return known or (self.document.default_group,)
+    def effective_groups(self, groups: Iterable[str], source: GroupSource = "key") -> tuple[str, ...]:
+        """The policy groups a caller with these key or SSO groups is in; the default group if none."""
+        member_of = (g for caller in groups for g in self._members.get((source, caller), ()))
+        return tuple(dict.fromkeys(member_of)) or (self.document.default_group,)
 
-    def check_tool(self, groups: Iterable[str], provider: str, model: str) -> ToolDecision:
-        return self._decide(tuple(groups), provider, model)
+    def check_tool(self, groups: Iterable[str], provider: str, model: str, source: GroupSource = "key") -> ToolDecision:
+        return self._decide(tuple(groups), provider, model, source)
 
-    def _decide_uncached(self, groups: tuple[str, ...], provider: str, model: str) -> ToolDecision:
-        effective = self.effective_groups(groups)
+    def _decide_uncached(self, groups: tuple[str, ...], provider: str, model: str, source: GroupSource) -> ToolDecision:
+        effective = self.effective_groups(groups, source)
         for group in effective:
             for grant in self._grants[group]:
                 if grant.provider == provider and grant.pattern.match(model):
@@ -185,7 +132,10 @@ def _clip(text: str, limit: int = 100) -> str:
 
 
 def load_policy(path: Path) -> Policy:
-    doc = YamlDocument.load(path)
+    """Load and validate a policy. Its version's hash covers the file and the files it names
+    (term lists, rule files), read once: what is hashed is what was validated."""
+    raw = _read(path)
+    doc = YamlDocument.from_bytes(raw, str(path))
 
     def locate(loc: Loc, related: object) -> tuple[str, int | None, int | None]:
         mark = doc.mark(loc)
@@ -198,8 +148,30 @@ def load_policy(path: Path) -> Policy:
         text = doc.scalar_text(("policy", "version")) or str(meta["version"])
         data = {**data, "policy": {**meta, "version": text}}
     document = validate(PolicyDocument, data, locate)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Policy(document, digest)
+    files = {path: raw} | {file: _read(file) for file in referenced_files(document)}
+    digest = hashlib.sha256(raw)
+    for file, content in list(files.items())[1:]:
+        digest.update(b"\0" + str(file).encode() + b"\0" + content)
+    read = tuple((file, hashlib.sha256(content).hexdigest()) for file, content in files.items())
+    return Policy(document, digest.hexdigest(), read)
+
+
+def referenced_files(document: PolicyDocument) -> tuple[Path, ...]:
+    """The files besides itself that a policy's meaning depends on."""
+    detection = document.detection
+    if detection is None:
+        return ()
+    files = list(detection.confidential.terms_files) if detection.confidential else []
+    if detection.injection is not None and detection.injection.rules_file is not None:
+        files.append(detection.injection.rules_file)
+    return tuple(files)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError([ConfigProblem(str(path), "", f"cannot read file: {exc.strerror}")]) from None
 
 
 def _paths_relative_to(folder: Path, data: dict[str, object]) -> dict[str, object]:

@@ -15,16 +15,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.base import Category, Detector
 from detectors.registry import build_detectors
 from gateway.data_rules import DataRule, Direction
 from gateway.errors import ConfigError
-from gateway.policy import Policy, load_policy
+from gateway.policy import GroupSource, Policy, load_policy
 from gateway.policy_diff import Effect, diff
+from gateway.policy_schema import GroupMembers, PolicyDocument
 from gateway.scan_cli import scan, with_data_classes
-from gateway.yamlconfig import Loc, YamlDocument, validate
+from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 CASES_SUFFIX = ".tests.yaml"
 Expected = Literal["allow", "deny", "audit", "redact", "pseudonymize", "block"]
@@ -42,12 +43,22 @@ class Expectation(_Strict):
 
 class PolicyCase(_Strict):
     name: str = Field(min_length=1)
-    groups: tuple[str, ...] = ()  # the caller's groups; none means the policy's default group
+    groups: tuple[str, ...] = ()  # the caller's key groups; none (and no sso_groups): the default group
+    sso_groups: tuple[str, ...] = ()  # or the groups an SSO proxy sends for the caller
     provider: str | None = None
     model: str | None = None
     text: str | None = None
     direction: Direction = Direction.PROMPT
     expect: Expectation
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PolicyCase:
+        if self.groups and self.sso_groups:
+            raise LocatedError("a caller's groups come from a key or from SSO: give groups or sso_groups", "sso_groups")
+        return self
+
+    def caller(self) -> tuple[tuple[str, ...], GroupSource]:
+        return (self.sso_groups, "sso") if self.sso_groups else (self.groups, "key")
 
 
 class PolicyCases(_Strict):
@@ -106,11 +117,15 @@ def summary(path: Path, policy: Policy) -> str:
         f"  {'GROUP':<20} {'PROVIDER':<12} MODELS",
     ]
     for group, rules in policy.document.groups.items():
+        members = _members(group, rules.members)
+        if members:
+            lines.append(f"  {group:<20} members: {members}")
         if not rules.approved_tools:
             lines.append(f"  {group:<20} {'-':<12} (nothing approved)")
         for tool in rules.approved_tools:
             receives = "" if tool.data_classes is None else f"  (receives only: {_classes(tool.data_classes)})"
             lines.append(f"  {group:<20} {tool.provider:<12} {', '.join(tool.models)}{receives}")
+    lines += _log_and_incidents(policy.document)
     detection = policy.detection
     if detection is None:
         lines.append("  detection: off (no prompt or answer is scanned)")
@@ -127,6 +142,37 @@ def summary(path: Path, policy: Policy) -> str:
         lines.append(f"  {rule.id:<22} {rule.action.value + monitored:<13} {directions:<18} {_matches(rule)}")
     lines.append("  anything no rule matches: audit (recorded, passes)")
     return "\n".join(lines) + "\n"
+
+
+def _members(group: str, members: GroupMembers) -> str:
+    """Who is in a group, when the policy says more than "callers with the group's name"."""
+    if members.key_groups is None and members.sso_groups is None:
+        return ""
+    parts = [
+        f"{label} {', '.join(names) if names else '(none)'}"
+        for label, names in (("key groups", members.key_groups), ("SSO groups", members.sso_groups))
+        if names is not None
+    ]
+    same_name = [label for label, names in (("key", members.key_groups), ("SSO", members.sso_groups)) if names is None]
+    parts += [f"{label} group {group!r}" for label in same_name]
+    return "; ".join(parts)
+
+
+def _log_and_incidents(doc: PolicyDocument) -> list[str]:
+    log = doc.prompt_log
+    lines = [f"  prompt log: {log.level.value}, kept {log.retention_days} days"]
+    for category, rule in log.data_classes.items():
+        level = (rule.level or log.level).value
+        lines.append(f"    with {category.value} data: {level}, kept {rule.retention_days or log.retention_days} days")
+    for override in doc.incidents.severity_overrides:
+        scope = [
+            f"{label} {', '.join(names)}"
+            for label, names in (("groups", override.groups), ("types", override.entity_types))
+            if names
+        ]
+        where = f" ({'; '.join(scope)})" if scope else ""
+        lines.append(f"  incident severity: {override.violation.value}{where} -> {override.severity.value}")
+    return lines
 
 
 def _classes(classes: Sequence[Category]) -> str:
@@ -178,7 +224,8 @@ def decide_case(case: PolicyCase, policy: Policy, detectors: Sequence[Detector])
     """(decision, rule, entity types found) for one case, as the gateway would decide it."""
     rule, tool = "", None
     if case.provider is not None and case.model is not None:
-        tool = policy.check_tool(case.groups, case.provider, case.model)
+        groups, source = case.caller()
+        tool = policy.check_tool(groups, case.provider, case.model, source)
         if not tool.allowed:
             return "deny", tool.rule, set()
         rule = tool.rule

@@ -10,9 +10,11 @@ import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from detectors.base import Category
 from gateway.data_rules import DataRule, DetectionPolicy, Mode
-from gateway.policy import PolicyDocument
+from gateway.policy_schema import LogLevel, PolicyDocument, PromptLogPolicy
 from gateway.redaction import Action
+from gateway.violations import Severity
 
 # How strongly an action protects data, weakest first (the same order `aigw scan` uses).
 STRENGTH = [Action.ALLOW, Action.AUDIT, Action.REDACT, Action.PSEUDONYMIZE, Action.BLOCK]
@@ -39,6 +41,7 @@ def diff(old: PolicyDocument, new: PolicyDocument) -> list[Change]:
     return [
         *_mode(old, new), *_tools(old, new), *_data_classes(old, new),
         *_detection(old.detection, new.detection), *_rules(old, new),
+        *_members(old, new), *_prompt_log(old, new), *_severities(old, new),
     ]  # fmt: skip
 
 
@@ -151,3 +154,69 @@ def _effect_of(was: Action, now: Action) -> Effect:
     if STRENGTH.index(now) > STRENGTH.index(was):
         return Effect.TIGHTENED
     return Effect.LOOSENED if STRENGTH.index(now) < STRENGTH.index(was) else Effect.CHANGED
+
+
+def _member_names(doc: PolicyDocument) -> dict[str, set[str]]:
+    """group -> "key:NAME" and "sso:NAME" entries that put a caller in it."""
+    out: dict[str, set[str]] = {}
+    for group, rules in doc.groups.items():
+        key, sso = rules.members.key_groups, rules.members.sso_groups
+        out[group] = {f"key group {n}" for n in (group,) if key is None} | {f"key group {n}" for n in key or ()}
+        out[group] |= {f"SSO group {n}" for n in (group,) if sso is None} | {f"SSO group {n}" for n in sso or ()}
+    return out
+
+
+def _members(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
+    """More members get a group's tools (loosened, unless it is the default group everyone is in anyway)."""
+    before, after = _member_names(old), _member_names(new)
+    for group in sorted(before.keys() & after.keys()):
+        where = f"groups.{group}.members"
+        for name in sorted(after[group] - before[group]):
+            yield Change(Effect.LOOSENED, where, f"{name} now a member")
+        for name in sorted(before[group] - after[group]):
+            yield Change(Effect.TIGHTENED, where, f"{name} no longer a member")
+
+
+def _prompt_log(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
+    """Keeping more text, or keeping it longer, loosens data protection; less of either weakens
+    the evidence kept: both are worth a reviewer's look, so only "more" is called loosened."""
+    was, now = old.prompt_log, new.prompt_log
+    yield from _log_settings("prompt_log", was.level, now.level, was.retention_days, now.retention_days)
+    for category in sorted(was.data_classes.keys() | now.data_classes.keys()):
+        (old_level, old_days), (new_level, new_days) = _class_log(was, category), _class_log(now, category)
+        yield from _log_settings(f"prompt_log.data_classes.{category}", old_level, new_level, old_days, new_days)
+
+
+def _class_log(log: PromptLogPolicy, category: Category) -> tuple[LogLevel, int]:
+    rule = log.data_classes.get(category)
+    if rule is None:
+        return log.level, log.retention_days
+    return rule.level or log.level, rule.retention_days or log.retention_days
+
+
+def _log_settings(where: str, was: LogLevel, now: LogLevel, was_days: int, now_days: int) -> Iterator[Change]:
+    if was != now:
+        effect = Effect.LOOSENED if now.rank > was.rank else Effect.CHANGED
+        yield Change(effect, where, f"level {was.value} -> {now.value}")
+    if was_days != now_days:
+        effect = Effect.LOOSENED if now_days > was_days else Effect.CHANGED
+        yield Change(effect, where, f"retention {was_days} -> {now_days} days")
+
+
+def _severities(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
+    def keyed(doc: PolicyDocument) -> dict[tuple[str, tuple[str, ...], tuple[str, ...]], Severity]:
+        return {(o.violation.value, o.groups, o.entity_types): o.severity for o in doc.incidents.severity_overrides}
+
+    before, after = keyed(old), keyed(new)
+    for key in sorted(before.keys() | after.keys()):
+        was, now = before.get(key), after.get(key)
+        if was == now:
+            continue
+        where = f"incidents.severity_overrides[{key[0]}]"
+        if was is None and now is not None:
+            yield Change(Effect.CHANGED, where, f"override added ({now.value})")
+        elif now is None and was is not None:
+            yield Change(Effect.CHANGED, where, f"override removed (was {was.value})")
+        elif was is not None and now is not None:
+            effect = Effect.LOOSENED if now.rank < was.rank else Effect.TIGHTENED
+            yield Change(effect, where, f"severity {was.value} -> {now.value}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import os
 import signal
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ from gateway.detection_pool import DetectionPool
 from gateway.errors import ConfigError
 from gateway.policy import Policy, load_policy
 from gateway.policy_diff import Effect, diff
+from gateway.promptlog.service import require_key_for
 from gateway.runtime import PolicyRuntime
 from gateway.settings import Settings
 
@@ -38,7 +40,8 @@ class PolicyReloader:
         self._state, self._build_pool = state, build_pool
         self._path = state.settings.policy_path
         self._lock = asyncio.Lock()  # one reload at a time (SIGHUP during a file-change reload)
-        self._fingerprint = _fingerprint(self._path)
+        self._pending: set[asyncio.Task[None]] = set()
+        self._rejected: tuple[str, ...] | None = None  # what the files held when last rejected
         self.accepted = 0
         self.rejected = 0
 
@@ -48,7 +51,7 @@ class PolicyReloader:
         loop = asyncio.get_running_loop()
         watcher = loop.create_task(self._watch()) if self._state.settings.policy_reload.watch_interval_s else None
         with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals off the main thread (tests)
-            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(self.reload("SIGHUP")))
+            loop.add_signal_handler(signal.SIGHUP, self._sighup)
         try:
             yield self
         finally:
@@ -59,33 +62,61 @@ class PolicyReloader:
                 with contextlib.suppress(asyncio.CancelledError):
                     await watcher
 
+    def _sighup(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.on_sighup())
+        self._pending.add(task)  # the loop keeps only a weak reference to a task
+        task.add_done_callback(self._pending.discard)
+
+    async def on_sighup(self) -> None:
+        """SIGHUP reloads the policy and the prompt-log keys (after `aigw keys rotate-log-key`)."""
+        try:
+            self._state.prompt_log.reload_keys(self._state.settings.prompt_log, os.environ)
+        except ConfigError as exc:
+            log.error("prompt_log_key_reload_rejected", problems=str(exc).splitlines())
+        await self.reload("SIGHUP")
+
     async def _watch(self) -> None:
         interval = self._state.settings.policy_reload.watch_interval_s
         while True:
             await asyncio.sleep(interval)
-            if _fingerprint(self._path) != self._fingerprint:
+            now = self._on_disk()
+            if now != self._in_force() and now != self._rejected:
                 await self.reload("file changed")
+
+    def _in_force(self) -> tuple[str, ...]:
+        return tuple(digest for _, digest in self._state.runtime.policy.files)
+
+    def _on_disk(self) -> tuple[str, ...]:
+        """The policy file and the files the policy in force names (a changed term list reloads too)."""
+        return tuple(_fingerprint(path) for path, _ in self._state.runtime.policy.files)
 
     async def reload(self, reason: str) -> bool:
         """Load, validate and swap in the policy file; False (old policy kept) when invalid."""
         async with self._lock:
-            self._fingerprint = _fingerprint(self._path)
+            seen = self._on_disk()
             old = self._state.runtime
             try:
                 policy = await asyncio.to_thread(load_policy, self._path)
+                require_key_for(policy, self._state.prompt_log.keyring, self._state.settings.prompt_log)
                 pool = await self._pool_for(old, policy)
             except (ConfigError, OSError) as exc:
                 self.rejected += 1
+                self._state.metrics.policy_reloads.labels("rejected").inc()
+                self._rejected = seen  # not retried until the files change again
                 problems = str(exc).splitlines() if isinstance(exc, ConfigError) else [f"cannot read: {exc}"]
                 log.error(
                     "policy_reload_rejected", reason=reason, path=str(self._path), problems=problems,
                     policy_version=old.policy.version,
                 )  # fmt: skip
                 return False
-            if policy.version == old.policy.version:
-                return True  # saved without a change
+            if policy.version == old.policy.version:  # saved without a change
+                self._state.metrics.policy_reloads.labels("unchanged").inc()
+                if pool is not None and pool is not old.pool:
+                    await pool.close()
+                return True
             self._state.replace_runtime(PolicyRuntime(policy, pool))
             self.accepted += 1
+            self._state.metrics.policy_reloads.labels("accepted").inc()
             _log_change(reason, old.policy, policy)
             return True
 

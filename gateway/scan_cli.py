@@ -38,7 +38,9 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     scan.add_argument("--show-values", action="store_true", help="include matched values and the rewritten text")
     caller = scan.add_argument_group("the caller (to see the approved-tools decision too)")
     caller.add_argument("--user", help="shown in the result; the policy decides by groups")
-    caller.add_argument("--group", action="append", default=[], help="the caller's groups (repeat)")
+    groups = caller.add_mutually_exclusive_group()
+    groups.add_argument("--group", action="append", default=[], help="the caller's key groups (repeat)")
+    groups.add_argument("--sso-group", action="append", default=[], help="or the groups an SSO proxy sends (repeat)")
     caller.add_argument("--model", help="the model asked for")
     caller.add_argument("--provider", help="the provider (default: the settings' route for --model)")
     scan.set_defaults(run=run)
@@ -78,6 +80,8 @@ def _tool_decision(args: argparse.Namespace, settings: Settings, policy: Policy)
     if provider is None:
         route = Router(settings.routes, settings.providers).resolve(args.model)
         provider = route.provider if route else "(no route)"
+    if args.sso_group:
+        return policy.check_tool(args.sso_group, provider, args.model, "sso")
     return policy.check_tool(args.group, provider, args.model)
 
 

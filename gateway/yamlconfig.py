@@ -7,6 +7,9 @@ file, line and column a person has to fix.
 
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,9 +33,18 @@ class YamlDocument:
     def load(cls, path: Path) -> YamlDocument:
         source = str(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
         except OSError as exc:
             raise ConfigError([ConfigProblem(source, "", f"cannot read file: {exc.strerror}")]) from None
+        return cls.from_bytes(raw, source)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, source: str) -> YamlDocument:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = ConfigProblem(source, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            raise ConfigError([problem]) from None
         return cls.parse(text, source)
 
     @classmethod
@@ -120,7 +132,10 @@ def validate(model: type[M], data: Any, locate: Locator) -> M:
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False, include_input=False):
-            section = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            # pydantic adds "function-..." for validators and "[key]" for a bad mapping key: not keys in the file.
+            section = [
+                p for p in err["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p == "[key]"))
+            ]
             cause = err.get("ctx", {}).get("error")
             loc: list[str | int] = list(section)
             related: list[tuple[str | int, ...]] = [tuple(section)] if section else []
@@ -129,13 +144,54 @@ def validate(model: type[M], data: Any, locate: Locator) -> M:
                 related += [(*section, *r) for r in cause.related]
             source, line, col = locate(loc, related)
             message = _humanize(err["type"], err["msg"])
+            if err["type"] == "extra_forbidden":
+                message += _spelling_hint(model, loc)
             problems.append(ConfigProblem(source, dotted(loc), message, line, col))
+        problems.sort(key=lambda p: (p.line or 0, p.column or 0))  # in the order a reader meets them
         raise ConfigError(problems) from None
+
+
+def _spelling_hint(model: type[BaseModel], loc: Loc) -> str:
+    """ "; did you mean 'approved_tools'?" for a misspelt key, from the keys allowed there."""
+    if not loc or not isinstance(loc[-1], str):
+        return ""
+    allowed = _keys_at(model, loc[:-1])
+    close = difflib.get_close_matches(loc[-1], allowed, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; allowed here: {', '.join(allowed)}" if allowed else " (check the spelling; see the documented schema)"
+
+
+def _keys_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys the schema allows at ``loc`` (walking fields, lists and mappings)."""
+    kind: Any = model
+    for part in loc:
+        kind = _unwrap(kind)
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            field = kind.model_fields.get(str(part))
+            if field is None:
+                return []
+            kind = field.annotation
+        else:
+            args = [a for a in typing.get_args(kind) if a is not Ellipsis]
+            if not args:
+                return []
+            kind = args[-1]  # tuple[X, ...], list[X] or dict[K, X]: the item's type
+    kind = _unwrap(kind)
+    return list(kind.model_fields) if isinstance(kind, type) and issubclass(kind, BaseModel) else []
+
+
+def _unwrap(kind: Any) -> Any:
+    """``X | None`` -> ``X``."""
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):
+        rest = [a for a in typing.get_args(kind) if a is not type(None)]
+        return rest[0] if len(rest) == 1 else kind
+    return kind
 
 
 def _humanize(kind: str, msg: str) -> str:
     if kind == "extra_forbidden":
-        return "unknown key (check the spelling; see the documented schema)"
+        return "unknown key"
     if kind == "missing":
         return "required key is missing"
     return msg.removeprefix("Value error, ")

@@ -82,3 +82,41 @@ def test_sso_only_gateway_rejects_keys(start_gateway: StartGateway, closing: lis
     key = gateway.create_key("gina", "engineering")
     with pytest.raises(openai.AuthenticationError, match="SSO"):
         sdk(gateway.url, key, closing).chat.completions.create(model="echo-1", messages=MESSAGES)
+
+
+def test_sso_groups_map_to_policy_groups(start_gateway: StartGateway, closing: list[Any], tmp_path: Any):
+    """A policy group's members can be named by the SSO proxy's group names; a key with the same
+    group name is not a member unless the policy says so."""
+    policy = tmp_path / "sso.yaml"
+    policy.write_text(
+        'policy: {id: sso, version: "1"}\n'
+        "default_group: everyone\n"
+        "groups:\n"
+        "  everyone:\n"
+        "    approved_tools: [{provider: echo, models: ['*']}]\n"
+        "  engineering:\n"
+        "    members: {sso_groups: ['CN=Engineering,OU=Groups'], key_groups: []}\n"
+        "    approved_tools: [{provider: openai, models: ['gpt-*']}]\n"
+    )
+    gateway = start_gateway(
+        policy_path=str(policy),
+        identity={
+            "modes": ["keys", "trusted_header"],
+            "trusted_header": {"trusted_proxies": ["127.0.0.0/8"], "groups_separators": ";"},  # DNs hold commas
+        },
+    )
+    directory = {
+        "x-forwarded-user": "hal@example.com",
+        "x-forwarded-groups": "CN=Staff,OU=Groups; CN=Engineering,OU=Groups",
+    }
+    assert (
+        sdk(gateway.url, "sso", closing, headers=directory)
+        .chat.completions.create(model="gpt-4o", messages=MESSAGES)
+        .choices
+    )
+    plain_name = {"x-forwarded-user": "hal@example.com", "x-forwarded-groups": "engineering"}
+    with pytest.raises(openai.PermissionDeniedError, match="everyone"):
+        sdk(gateway.url, "sso", closing, headers=plain_name).chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    key = gateway.create_key("ivy", "engineering")  # key_groups: [] -- no key puts anyone in engineering
+    with pytest.raises(openai.PermissionDeniedError):
+        sdk(gateway.url, key, closing).chat.completions.create(model="gpt-4o", messages=MESSAGES)

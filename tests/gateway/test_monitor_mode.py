@@ -14,6 +14,7 @@ import pytest
 from detectors.base import Category, Finding
 from gateway.data_rules import DataRule, DataRules, Direction, Mode
 from gateway.redaction import Action
+from tests.conftest import stores_yaml
 from tests.gateway.test_cli import AIGW, aigw, wait_for_listening
 
 SSN = Finding("US_SSN", 4, 15, 0.9, "pii", Category.PII)
@@ -67,7 +68,7 @@ def monitor_config(tmp_path: Path) -> Path:
     config = tmp_path / "gateway.yaml"
     config.write_text(
         f"listen: {{port: 0}}\nadmin: {{port: 0}}\npolicy_path: {policy}\n"
-        f"store: {{sqlite_path: {tmp_path / 'aigw.db'}}}\nlog: {{format: json}}\n"
+        f"{stores_yaml(tmp_path)}log: {{format: json}}\n"
         "detection: {workers: 1}\n"
         "providers:\n  echo: {type: echo, models: [echo-1, echo-2]}\nroutes:\n  - {match: '*', provider: echo}\n"
     )

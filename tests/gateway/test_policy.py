@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.errors import ConfigError
 from gateway.policy import MAX_ALTERNATIVES_SHOWN, Policy, ToolDecision, denial_message, load_policy
 from tests.gateway.policy_helpers import (
     DEFAULT_POLICY,
@@ -296,3 +297,61 @@ def test_version_label(tmp_path: Path, written: str, label: str) -> None:
     loaded = load_policy(write(tmp_path, POLICY.replace('version: "2"', f"version: {written}")))
     assert loaded.version.split("+")[0] == label
     assert loaded.document.policy.version == label
+
+
+# --- group members: by key group or SSO group ------------------------------------------------------
+
+MEMBERS = POLICY.replace(
+    "  research:\n",
+    "  research:\n    members: {sso_groups: [lab-staff, eng-all], key_groups: [research, lab]}\n",
+).replace("  engineering:\n", "  engineering:\n    members: {sso_groups: [eng-all]}\n")
+
+
+@pytest.mark.parametrize(
+    ("groups", "source", "effective"),
+    [
+        # No members list: the group's own name, from either source.
+        (["contractors"], "key", ("contractors",)),
+        (["contractors"], "sso", ("contractors",)),
+        # sso_groups given, key_groups not: keys still use the group's name; SSO uses the list only.
+        (["engineering"], "key", ("engineering",)),
+        (["engineering"], "sso", ("staff",)),
+        (["eng-all"], "sso", ("engineering", "research")),  # one directory group, two policy groups
+        (["eng-all"], "key", ("staff",)),
+        (["lab"], "key", ("research",)),
+        (["research"], "sso", ("staff",)),
+        (["lab-staff", "contractors"], "sso", ("research", "contractors")),  # the caller's order
+    ],
+)
+def test_members_by_source(tmp_path: Path, groups: list[str], source: str, effective: tuple[str, ...]) -> None:
+    policy = load_policy(write(tmp_path, MEMBERS))
+    assert policy.effective_groups(groups, source) == effective  # type: ignore[arg-type]
+
+
+def test_members_decide_the_tool(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, MEMBERS))
+    by_sso = policy.check_tool(["eng-all"], "anthropic", "claude-opus-5", "sso")
+    assert (by_sso.allowed, by_sso.rule) == (True, RES_RULE + "[0]")
+    # The same name on a key is not a member (and the cache keeps the sources apart).
+    assert not policy.check_tool(["eng-all"], "anthropic", "claude-opus-5", "key").allowed
+
+
+def test_the_version_hash_covers_the_files_a_policy_names(tmp_path: Path) -> None:
+    terms = tmp_path / "terms.txt"
+    terms.write_text("Bluebird\n")
+    text = POLICY + "detection:\n  confidential: {terms_files: [terms.txt]}\n"
+    path = write(tmp_path, text)
+    first = load_policy(path)
+    assert [file for file, _ in first.files] == [path, terms]
+    terms.write_text("Bluebird\nKestrel\n")
+    second = load_policy(path)
+    assert first.version.split("+")[0] == second.version.split("+")[0] == "2"
+    assert first.version != second.version
+    assert dict(second.files)[terms] == hashlib.sha256(b"Bluebird\nKestrel\n").hexdigest()
+
+
+def test_a_policy_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_bytes(POLICY.encode() + b"# caf\xe9\n")
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_policy(path)

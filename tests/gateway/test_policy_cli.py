@@ -88,3 +88,28 @@ def test_an_invalid_cases_file_is_a_located_config_error(tmp_path: Path, capsys:
     err = capsys.readouterr().err
     assert f"{cases}:3:" in err
     assert "cases[0].expect.decision" in err
+
+
+def test_check_shows_members_prompt_log_and_severity_overrides(capsys: pytest.CaptureFixture[str]):
+    assert main(["policy", "check", str(ROOT / "tests" / "data" / "policy_schema" / "base.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "engineering          members: key groups engineering; SSO groups eng-all" in out
+    assert "  prompt log: metadata, kept 90 days\n    with secret data: none, kept 30 days\n" in out
+    assert "incident severity: PII_IN_PROMPT (groups engineering; types US_SSN) -> high" in out
+
+
+def test_cases_can_name_sso_groups_but_not_both_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    finance = ROOT / "policies" / "examples" / "strict-finance.yaml"
+    cases = tmp_path / "finance.tests.yaml"
+    cases.write_text(
+        "cases:\n  - name: both\n    groups: [analysts]\n    sso_groups: [x]\n"
+        "    provider: echo\n    model: e\n    expect: {decision: allow}\n"
+    )
+    assert main(["policy", "check", str(cases)]) == 1
+    assert f"{cases}:4:5: cases[0].sso_groups: a caller's groups come from a key or from SSO" in capsys.readouterr().err
+    dn = "CN=Research Analysts,OU=Groups,DC=example,DC=com"
+    args = ["scan", "--policy", str(finance), "--provider", "anthropic", "--model", "claude-sonnet-5-5", "--json"]
+    assert main([*args, "--sso-group", dn, "hello"]) == 0
+    assert '"tool_rule": "groups.analysts.approved_tools[1]"' in capsys.readouterr().out
+    assert main([*args, "--group", "analysts", "hello"]) == 0
+    assert '"decision": "deny"' in capsys.readouterr().out

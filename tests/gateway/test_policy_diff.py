@@ -85,10 +85,11 @@ CASES = [
         [
             (
                 INJECTION_RULE,
-                INJECTION_RULE
-                + INJECTION_RULE.replace("injection-audit", "injection-block").replace(
-                    "action: audit", "action: block"
-                ),
+                # Above the audit rule and narrower, so that both can apply.
+                INJECTION_RULE.replace("injection-audit", "injection-block")
+                .replace("action: audit", "action: block")
+                .replace("[injection]}", "[injection], min_score: 0.9}")
+                + INJECTION_RULE,
             )
         ],
         [Change(Effect.TIGHTENED, "data_rules.injection-block", "added (block)")],
@@ -108,6 +109,54 @@ CASES += [
     (
         [(MARKERS_RULE, MARKERS_RULE.replace("    action: redact", "    action: redact\n    mode: monitor"))],
         [Change(Effect.LOOSENED, "data_rules.markers-redact", "mode enforce -> monitor")],
+    ),
+]
+
+
+LOG = "prompt_log"
+CASES += [
+    (
+        [("  level: metadata\n  retention", "  level: full\n  retention")],
+        # injection data inherits the level, so it changes too; secret data has its own.
+        [
+            Change(Effect.LOOSENED, LOG, "level metadata -> full"),
+            Change(Effect.LOOSENED, LOG + ".data_classes.injection", "level metadata -> full"),
+        ],
+    ),
+    (
+        [("  level: metadata\n  retention", "  level: none\n  retention")],
+        [
+            Change(Effect.CHANGED, LOG, "level metadata -> none"),
+            Change(Effect.CHANGED, LOG + ".data_classes.injection", "level metadata -> none"),
+        ],
+    ),
+    ([("retention_days: 90", "retention_days: 30")], [Change(Effect.CHANGED, LOG, "retention 90 -> 30 days")]),
+    (
+        [("secret: {level: metadata, retention_days: 30}", "secret: {level: redacted, retention_days: 60}")],
+        [
+            Change(Effect.LOOSENED, LOG + ".data_classes.secret", "level metadata -> redacted"),
+            Change(Effect.LOOSENED, LOG + ".data_classes.secret", "retention 30 -> 60 days"),
+        ],
+    ),
+    (
+        # A class no longer listed follows the policy-wide settings: 30 -> 90 days.
+        [("    secret: {level: metadata, retention_days: 30}\n", "")],
+        [Change(Effect.LOOSENED, LOG + ".data_classes.secret", "retention 30 -> 90 days")],
+    ),
+    (
+        [("  engineering:\n", "  engineering:\n    members: {sso_groups: [eng-all]}\n")],
+        [
+            Change(Effect.LOOSENED, "groups.engineering.members", "SSO group eng-all now a member"),
+            Change(Effect.TIGHTENED, "groups.engineering.members", "SSO group engineering no longer a member"),
+        ],
+    ),
+    (
+        [("      severity: high\n", "      severity: medium\n")],
+        [Change(Effect.LOOSENED, "incidents.severity_overrides[PII_IN_PROMPT]", "severity high -> medium")],
+    ),
+    (
+        [("      severity: high\n", "      severity: critical\n")],
+        [Change(Effect.TIGHTENED, "incidents.severity_overrides[PII_IN_PROMPT]", "severity high -> critical")],
     ),
 ]
 

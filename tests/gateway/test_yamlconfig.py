@@ -237,7 +237,11 @@ def test_plain_value_error_points_at_its_section() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("name: x\ncolour: red\n", ("colour", 2, 1, "unknown key (check the spelling; see the documented schema)")),
+        ("name: x\ncolour: red\n", ("colour", 2, 1, "unknown key; allowed here: name, ranges, plain")),
+        # A close match is suggested, from the keys allowed where the typo is (lists and nesting followed).
+        ("name: x\nrange: []\n", ("range", 2, 1, "unknown key; did you mean 'ranges'?")),
+        ("name: x\nranges:\n  - {low: 1, hihg: 2}\n", ("ranges[0].hihg", 3, 14, "unknown key; did you mean 'high'?")),
+        ("name: x\nplain: {lo: 1}\n", ("plain.lo", 2, 9, "unknown key; did you mean 'low'?")),
         ("ranges: []\n", ("name", 1, 1, "required key is missing")),
         ("name: x\nplain:\n  low: two\n", ("plain.low", 3, 3, "Input should be a valid integer")),
     ],

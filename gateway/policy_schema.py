@@ -1,0 +1,159 @@
+"""The policy file's schema: every key a policy may hold, its type and its default.
+
+``policies/default.yaml`` is the commented example of all of it. Cross-field checks
+(dangling references, rules that can never apply, contradictions) are in
+``policy_checks``; both report the file, line and column to fix.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from detectors.base import Category
+from gateway.data_rules import DataRule, DetectionPolicy, Mode
+from gateway.policy_checks import check_document
+from gateway.violations import Severity, Violation
+from gateway.yamlconfig import LocatedError
+
+# What a model glob may hold: the characters of model names, plus fnmatch's * ? [ ] !.
+MODEL_GLOB = re.compile(r"^[A-Za-z0-9._:/@+\-*?\[\]!]+$")
+PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_RETENTION_DAYS = 36_500
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicyMeta(_Strict):
+    id: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    owner: str = ""
+    description: str = ""
+    # monitor: nothing is denied, blocked or rewritten; what enforcement would do is recorded.
+    mode: Mode = Mode.ENFORCE
+
+
+class GroupMembers(_Strict):
+    """Who is in a policy group. None: callers whose key or SSO groups include the group's own name."""
+
+    key_groups: tuple[str, ...] | None = None  # groups given to gateway keys (aigw keys create --group)
+    sso_groups: tuple[str, ...] | None = None  # groups the SSO proxy sends in its groups header
+
+
+class ApprovedTool(_Strict):
+    provider: str = Field(min_length=1)
+    models: tuple[str, ...] = Field(min_length=1)
+    description: str = ""
+    # The data classes this tool may receive as they are (not redacted or pseudonymized):
+    # e.g. [pii] for a vendor, while confidential data goes only to a self-hosted model.
+    # None: whatever the data rules let through.
+    data_classes: tuple[Category, ...] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ApprovedTool:
+        if not PROVIDER_NAME.match(self.provider):
+            raise LocatedError("a provider name is lower-case letters, digits, '-' and '_'", "provider")
+        for index, glob in enumerate(self.models):
+            problem = glob_problem(glob)
+            if problem:
+                raise LocatedError(f"model glob {glob!r} {problem}", "models", index)
+        return self
+
+
+def glob_problem(glob: str) -> str | None:
+    if not MODEL_GLOB.match(glob):
+        return "has characters no model name holds (a glob uses * ? [...] and the name's own characters)"
+    depth = 0
+    for char in glob:
+        depth += char == "["
+        depth -= char == "]" and depth > 0
+        if depth > 1:
+            return "nests '[' (a character class is [abc] or [0-9])"
+    if depth:
+        return "opens '[' without closing it (a character class is [abc] or [0-9])"
+    return None
+
+
+class GroupRules(_Strict):
+    description: str = ""
+    members: GroupMembers = GroupMembers()
+    approved_tools: tuple[ApprovedTool, ...] = ()
+
+
+class LogLevel(enum.StrEnum):
+    """How much of an exchange's text the prompt log keeps, least first."""
+
+    NONE = "none"  # who, when, which tool, the decision and status: no text, nothing derived from it
+    METADATA = "metadata"  # and findings (types and counts), token usage and timings
+    HASH = "hash"  # and keyed hashes of prompt and answer (prove what was sent without keeping it)
+    REDACTED = "redacted"  # and the text as it was forwarded, with the policy's rewrites applied
+    FULL = "full"  # and the original text
+
+    @property
+    def rank(self) -> int:
+        return list(LogLevel).index(self)
+
+
+class ClassLogging(_Strict):
+    level: LogLevel | None = None  # None: the policy-wide level
+    retention_days: int | None = Field(default=None, gt=0, le=MAX_RETENTION_DAYS)
+
+
+class PromptLogPolicy(_Strict):
+    """What the prompt log keeps and for how long. A record holding data of a class listed
+    under ``data_classes`` follows that class; with several, the least text and the shortest
+    retention among them apply (data minimisation)."""
+
+    level: LogLevel = LogLevel.METADATA
+    retention_days: int = Field(default=90, gt=0, le=MAX_RETENTION_DAYS)
+    data_classes: dict[Category, ClassLogging] = Field(default_factory=dict)
+    # When a record cannot be stored: block (refuse requests until the store is back; nothing
+    # is forwarded unlogged) or spool (keep records in a local file, replayed later).
+    on_failure: Literal["block", "spool"] = "block"
+
+    @property
+    def keeps_text(self) -> bool:
+        """Whether any record can hold text or hashes of it (then a log key is required)."""
+        levels = [self.level, *(c.level for c in self.data_classes.values() if c.level is not None)]
+        return max(level.rank for level in levels) >= LogLevel.HASH.rank
+
+    def for_classes(self, classes: set[Category]) -> tuple[LogLevel, int]:
+        """(level, retention days) for a record holding data of these classes."""
+        chosen = [self.data_classes[c] for c in classes if c in self.data_classes]
+        levels = [c.level or self.level for c in chosen] or [self.level]
+        days = [c.retention_days or self.retention_days for c in chosen] or [self.retention_days]
+        return min(levels, key=lambda level: level.rank), min(days)
+
+
+class SeverityOverride(_Strict):
+    """Replaces the mapping's severity for a violation, optionally only for some groups or types."""
+
+    violation: Violation
+    severity: Severity
+    groups: tuple[str, ...] = ()  # policy groups; empty: any
+    entity_types: tuple[str, ...] = ()  # empty: any
+    description: str = ""
+
+
+class IncidentPolicy(_Strict):
+    severity_overrides: tuple[SeverityOverride, ...] = ()
+
+
+class PolicyDocument(_Strict):
+    policy: PolicyMeta
+    default_group: str
+    groups: dict[str, GroupRules] = Field(min_length=1)
+    detection: DetectionPolicy | None = None
+    data_rules: tuple[DataRule, ...] = ()
+    prompt_log: PromptLogPolicy = PromptLogPolicy()
+    incidents: IncidentPolicy = IncidentPolicy()
+
+    @model_validator(mode="after")
+    def _check(self) -> PolicyDocument:
+        check_document(self)
+        return self
