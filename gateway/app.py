@@ -6,14 +6,14 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
+from gateway.admin_api import GATEWAY, add_routes
 from gateway.endpoints import ENDPOINTS
 from gateway.handlers import endpoint_handler, get_model, list_models
+from gateway.metrics import GatewayMetrics
 from gateway.middleware import exchange_middleware
 from gateway.providers import Credential
 from gateway.settings import Settings
-from gateway.state import CREDENTIALS, SETTINGS, STATE, gateway_context
-
-GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)
+from gateway.state import CREDENTIALS, METRICS, SETTINGS, STATE, gateway_context
 
 
 def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.Application:
@@ -21,6 +21,7 @@ def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.
     app = web.Application(client_max_size=settings.limits.max_body_bytes, middlewares=[exchange_middleware])
     app[SETTINGS] = settings
     app[CREDENTIALS] = credentials
+    app[METRICS] = GatewayMetrics()
     app.cleanup_ctx.append(gateway_context)
     for endpoint in ENDPOINTS:
         app.router.add_post(endpoint.path, endpoint_handler(endpoint))
@@ -31,10 +32,16 @@ def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.
 
 def build_admin_app(gateway: web.Application) -> web.Application:
     admin = web.Application()
-    admin[GATEWAY] = gateway
+    add_routes(admin, gateway)
     admin.router.add_get("/healthz", healthz)
     admin.router.add_get("/readyz", readyz)
+    admin.router.add_get("/metrics", metrics)
     return admin
+
+
+async def metrics(request: web.Request) -> web.Response:
+    registry = request.app[GATEWAY][METRICS]
+    return web.Response(body=registry.exposition(), headers={"content-type": registry.content_type})
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from gateway import policy_cli, scan_cli
+from gateway import logs_cli, policy_cli, scan_cli
 from gateway.errors import ConfigError
 from gateway.keystore import KeyStore
 from gateway.logs import configure_logging
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke = keys.add_parser("revoke", parents=[config], help="revoke a key by its id")
     revoke.add_argument("key_id")
     revoke.set_defaults(run=_keys_revoke)
+    logs_cli.add_parsers(sub, keys, [config])
     return parser
 
 

@@ -106,6 +106,18 @@ class ServiceUnavailable(GatewayError):
     code = "service_unavailable"
 
 
+class PromptLogUnavailable(ServiceUnavailable):
+    """The exchange could not be recorded and the policy forbids unlogged use (fail closed)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The gateway cannot record this exchange in the prompt log right now, and the AI policy does not "
+            "allow unlogged use. Try again shortly.",
+            code="prompt_log_unavailable",
+            headers={"retry-after": "5"},
+        )
+
+
 class UpstreamTimeout(GatewayError):
     status = 504
     openai_type = "timeout_error"

@@ -9,6 +9,8 @@ from typing import Any
 
 from gateway.errors import ApiFormat
 from gateway.identity import Identity
+from gateway.policy import Policy
+from gateway.promptlog.capture import AnswerCapture
 from gateway.screening import Screening
 
 MAX_LOGGED_MODEL_LENGTH = 100
@@ -37,6 +39,34 @@ class Exchange:
     error_code: str | None = None
     screening: Screening | None = None
     response_screening: Screening | None = None
+    # For the prompt log.
+    started_us: int = field(default_factory=lambda: time.time_ns() // 1000)
+    client: str | None = None  # the caller's user agent, clipped
+    prompt_texts: list[str] | None = None  # as the caller sent them (kept only when the log level needs them)
+    forwarded_texts: list[str] | None = None  # as they left for the provider
+    capture: AnswerCapture | None = None
+    restored: bool = False  # pseudonyms in the answer were put back before it went to the caller
+    policy: Policy | None = None  # the policy this exchange was decided under
+    sent_at: float | None = None  # perf_counter when the provider call began, and when it answered
+    answered_at: float | None = None
+    relayed_at: float | None = None  # when the answer began to go back to the caller
+
+    def duration_ms(self) -> float:
+        return round((time.perf_counter() - self.started) * 1000, 3)
+
+    def overhead_ms(self) -> float | None:
+        """Time spent in the gateway: before the provider call, and between its answer and the relay."""
+        if self.sent_at is None:
+            return None
+        after = (self.relayed_at - self.answered_at) if self.relayed_at and self.answered_at else 0.0
+        return round((self.sent_at - self.started + after) * 1000, 3)
+
+    def stamp(self) -> dict[str, str]:
+        """Response headers that tie an answer to its log record and to the policy that decided it."""
+        headers = {"x-request-id": self.request_id}
+        if self.policy_version is not None:
+            headers["x-aigw-policy-version"] = self.policy_version
+        return headers
 
     def log_fields(self) -> dict[str, Any]:
         """Metadata only: never request or response content."""
@@ -45,7 +75,7 @@ class Exchange:
             "endpoint": self.endpoint,
             "status": self.status,
             "outcome": self.outcome,
-            "duration_ms": round((time.perf_counter() - self.started) * 1000, 3),
+            "duration_ms": self.duration_ms(),
         }
         if self.identity is not None:
             fields.update(user=self.identity.user, groups=list(self.identity.groups), auth=self.identity.method)

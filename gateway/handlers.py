@@ -24,6 +24,7 @@ from gateway.exchange import Exchange
 from gateway.identity import Identity
 from gateway.middleware import EXCHANGE
 from gateway.policy import Policy, ToolDecision, denial_message
+from gateway.promptlog.capture import AnswerCapture, capturing
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.restoring_stream import restore_reply
@@ -32,9 +33,11 @@ from gateway.runtime import PolicyRuntime
 from gateway.scanning_stream import ScanningStream, scanning
 from gateway.screening import Screening, refuse_data_classes, screen_request, screen_response
 from gateway.state import STATE, GatewayState
+from gateway.wire.text import request_texts
 
 log = structlog.get_logger("aigw")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+MAX_CLIENT_LENGTH = 200
 
 
 def endpoint_handler(endpoint: Endpoint) -> Handler:
@@ -55,27 +58,50 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
 async def _proxy(
     request: web.Request, endpoint: Endpoint, state: GatewayState, runtime: PolicyRuntime, exchange: Exchange
 ) -> web.StreamResponse:
-    exchange.endpoint = endpoint.name
+    policy = exchange.policy = runtime.policy
+    exchange.endpoint, exchange.policy_version = endpoint.name, policy.version
+    exchange.client = request.headers.get("user-agent", "")[:MAX_CLIENT_LENGTH] or None
     exchange.identity = identity = await state.authenticator.authenticate(request)
     body, raw_bytes = await _read_json(request, state.settings.limits.max_body_bytes)
     raw: bytes | None = raw_bytes
     route, provider = _route(state, exchange, endpoint, body)
-    tool = _authorize(runtime.policy, exchange, identity, route.provider, route.model)
+    tool = _authorize(policy, exchange, identity, route.provider, route.model)
     if route.explicit:  # the provider knows the model without our provider/ prefix
         body, raw = {**body, "model": route.model}, None
+    keep_text = policy.log_keeps_text
+    if keep_text:
+        exchange.prompt_texts = request_texts(endpoint.name, body)
     exchange.screening = screening = Screening()
-    await screen_request(runtime.pool, runtime.policy, endpoint.name, body, screening)
-    refuse_data_classes(runtime.policy, tool, route.provider, screening)
+    await screen_request(runtime.pool, policy, endpoint.name, body, screening)
+    refuse_data_classes(policy, tool, route.provider, screening)
     if screening.changed:
         raw = None
+    if keep_text:
+        exchange.forwarded_texts = request_texts(endpoint.name, body) if screening.changed else exchange.prompt_texts
+    state.prompt_log.admit()  # fail closed before anything leaves when the exchange could not be recorded
     call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
-    sent = time.perf_counter()
+    exchange.sent_at = time.perf_counter()
     reply = await provider.send(call)
-    exchange.upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
+    exchange.answered_at = time.perf_counter()
+    exchange.upstream_ms = round((exchange.answered_at - exchange.sent_at) * 1000, 3)
     reply = await _protect_answer(runtime, exchange, endpoint, reply)
+    _capture(exchange, endpoint, reply, keep_text)
     if screening.pseudonyms and not provider.mirrors_request:
         reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
+        exchange.restored = True
+    exchange.relayed_at = time.perf_counter()
     return await _relay(request, reply, exchange)
+
+
+def _capture(exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, keep_text: bool) -> None:
+    """Usage (and the answer's text, when the log keeps it) for the prompt log, before originals are restored."""
+    exchange.capture = capture = AnswerCapture(keep_text=keep_text)
+    if reply.status >= 400:
+        return
+    if reply.stream is not None:
+        reply.stream = capturing(reply.stream, endpoint.name, capture)
+    else:
+        capture.read_body(endpoint.name, reply.body)
 
 
 def _route(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: dict[str, Any]) -> tuple[Route, Provider]:
@@ -116,9 +142,9 @@ async def _protect_answer(
 
 
 def _authorize(policy: Policy, exchange: Exchange, identity: Identity, provider: str, model: str) -> ToolDecision:
-    decision = policy.check_tool(identity.groups, provider, model)
+    decision = policy.check_tool(identity.groups, provider, model, identity.group_source)
     exchange.decision = "allow" if decision.allowed else "monitor_deny" if policy.monitor else "deny"
-    exchange.rule, exchange.policy_version = decision.rule, policy.version
+    exchange.rule = decision.rule
     if not decision.allowed:
         log.warning(
             "policy_decision",
@@ -156,7 +182,7 @@ async def _read_json(request: web.Request, limit: int) -> tuple[dict[str, Any], 
 
 
 async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange) -> web.StreamResponse:
-    headers = {**reply.headers, "x-request-id": exchange.request_id}
+    headers = {**reply.headers, **exchange.stamp()}
     if reply.stream is None:
         if reply.status >= 400:
             exchange.outcome = "upstream_error"
@@ -225,7 +251,7 @@ def _visible_models(state: GatewayState, identity: Identity) -> list[tuple[str, 
         for model in provider.models:
             route = state.router.resolve(model)
             model_id = model if route is not None and route.provider == name else f"{name}/{model}"
-            if state.policy.check_tool(identity.groups, name, model).allowed:
+            if state.policy.check_tool(identity.groups, name, model, identity.group_source).allowed:
                 out.append((model_id, name))
     return out
 

@@ -7,15 +7,41 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TextIO
+from typing import Literal, TextIO
 
 import structlog
 
 from gateway.settings import LogSettings
 
 
-def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> None:
-    out = stream or sys.stdout
+class _Current:
+    """sys.stdout or sys.stderr as it is when an event is written (not when logging was set up),
+    so that a replaced stream (a test's capture, a redirect) is honoured."""
+
+    def __init__(self, name: Literal["stdout", "stderr"]) -> None:
+        self._name = name
+
+    def _stream(self) -> TextIO:
+        stream: TextIO = getattr(sys, self._name)
+        return stream
+
+    def write(self, text: str) -> int:
+        return self._stream().write(text)
+
+    def flush(self) -> None:
+        self._stream().flush()
+
+    def isatty(self) -> bool:
+        return self._stream().isatty()
+
+
+def configure_logging(
+    settings: LogSettings, stream: Literal["stdout", "stderr"] = "stdout", *, cache_loggers: bool = True
+) -> None:
+    """Set up structlog for this process. ``cache_loggers`` pins each logger to this set-up on
+    first use (fast, for the long-running server); a short-lived command passes False so that a
+    later set-up in the same process (a test calling several commands) still takes effect."""
+    out = _Current(stream)
     as_json = settings.format == "json" or (settings.format == "auto" and not out.isatty())
     renderer: structlog.typing.Processor
     if as_json:
@@ -32,6 +58,6 @@ def configure_logging(settings: LogSettings, stream: TextIO | None = None) -> No
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, settings.level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(out),
-        cache_logger_on_first_use=True,
+        logger_factory=structlog.PrintLoggerFactory(out),  # type: ignore[arg-type]
+        cache_logger_on_first_use=cache_loggers,
     )

@@ -20,6 +20,7 @@ from gateway.errors import (
     render_error,
 )
 from gateway.exchange import Exchange
+from gateway.state import STATE
 
 EXCHANGE: web.RequestKey[Exchange] = web.RequestKey("exchange", Exchange)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -39,6 +40,7 @@ async def exchange_middleware(request: web.Request, handler: Handler) -> web.Str
         exchange.outcome = "client_disconnected"
         exchange.status = exchange.status or 499  # nginx's code for "client closed request"
         log.info("request", **exchange.log_fields())
+        _record(request, exchange)
         raise
     except web.HTTPException as exc:
         response = _error_response(exchange, _from_http_exception(request, exc))
@@ -51,10 +53,18 @@ async def exchange_middleware(request: web.Request, handler: Handler) -> web.Str
             exchange, InternalError("The gateway hit an internal error; the request was not completed.")
         )
     if not response.prepared:
-        response.headers["x-request-id"] = exchange.request_id
+        response.headers.update(exchange.stamp())
     exchange.status = exchange.status or response.status
     log.info("request", **exchange.log_fields())
+    _record(request, exchange)
     return response
+
+
+def _record(request: web.Request, exchange: Exchange) -> None:
+    """Every exchange that reached an API endpoint goes to the prompt log: allowed, blocked or failed."""
+    state = request.app.get(STATE)
+    if state is not None and exchange.endpoint is not None:
+        state.prompt_log.record(exchange, exchange.policy or state.policy)
 
 
 def _error_response(exchange: Exchange, err: GatewayError) -> web.Response:

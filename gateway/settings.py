@@ -24,7 +24,7 @@ from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 ENV_PREFIX = "AIGW_"
 # Environment variables with the prefix that are not settings keys.
-ENV_NOT_SETTINGS = frozenset({"AIGW_CONFIG"})
+ENV_NOT_SETTINGS = frozenset({"AIGW_CONFIG", "AIGW_LOG_KEYS"})
 PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MiB = 1024 * 1024
 
@@ -61,6 +61,8 @@ class LimitSettings(_Strict):
 class TrustedHeaderSettings(_Strict):
     user_header: str = "x-forwarded-user"
     groups_header: str = "x-forwarded-groups"
+    # Any of these characters separates two groups; set ";" when group names are LDAP DNs (CN=...,OU=...).
+    groups_separators: str = Field(default=",;", min_length=1)
     trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
 
 
@@ -99,6 +101,34 @@ class DetectionSettings(_Strict):
 class PolicyReloadSettings(_Strict):
     # How often the policy file is checked for changes (SIGHUP reloads at once); 0: only on SIGHUP.
     watch_interval_s: float = Field(default=2.0, ge=0, le=3600)
+
+
+class PromptLogSettings(_Strict):
+    """Where the prompt log is kept and how it is written; what it keeps is the policy's."""
+
+    # PostgreSQL for a fleet (postgresql://user@host/db); unset: SQLite at sqlite_path.
+    # postgres_dsn_env names a variable holding the DSN instead (when it carries a password).
+    postgres_dsn: str | None = None
+    postgres_dsn_env: str | None = None
+    postgres_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]*$")  # None: the server's search_path
+    sqlite_path: Path = Path("var/prompt-log.db")
+    # The log keys (`aigw keys rotate-log-key` writes this file), or key_env's JSON when set.
+    key_file: Path = Path("var/log-keys.json")
+    key_env: str = "AIGW_LOG_KEYS"
+    queue_size: int = Field(default=10_000, gt=0, le=1_000_000)
+    batch_size: int = Field(default=256, gt=0, le=10_000)
+    # Where records go when the store cannot take them (policy on_failure: spool, and at shutdown).
+    spool_path: Path = Path("var/prompt-log.spool")
+    # How often the gateway purges records past their retention; 0: only `aigw logs purge`.
+    purge_interval_s: float = Field(default=3600.0, ge=0)
+
+    @model_validator(mode="after")
+    def _one_dsn(self) -> PromptLogSettings:
+        if self.postgres_dsn and self.postgres_dsn_env:
+            raise LocatedError("set postgres_dsn or postgres_dsn_env, not both", "postgres_dsn_env")
+        if self.postgres_dsn and not self.postgres_dsn.startswith(("postgresql://", "postgres://")):
+            raise LocatedError("postgres_dsn must be a postgresql:// URL", "postgres_dsn")
+        return self
 
 
 class LogSettings(_Strict):
@@ -173,6 +203,7 @@ class Settings(_Strict):
     identity: IdentitySettings = IdentitySettings()
     detection: DetectionSettings = DetectionSettings()
     log: LogSettings = LogSettings()
+    prompt_log: PromptLogSettings = PromptLogSettings()
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     routes: tuple[RouteSettings, ...] = Field(default_factory=_default_routes)
 

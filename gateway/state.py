@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -16,8 +17,10 @@ from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
 from gateway.inline_scan import InlineScanner
 from gateway.keystore import KeyStore
+from gateway.metrics import GatewayMetrics
 from gateway.policy import Policy, load_policy
 from gateway.policy_reload import PolicyReloader
+from gateway.promptlog.service import PromptLog
 from gateway.providers import Credential, Provider, build_providers
 from gateway.routing import Router
 from gateway.runtime import PolicyRuntime
@@ -33,6 +36,8 @@ class GatewayState:
     router: Router
     providers: Mapping[str, Provider]
     authenticator: Authenticator
+    metrics: GatewayMetrics
+    prompt_log: PromptLog
     draining: bool = False
     closing: set[asyncio.Task[None]] = field(default_factory=set)  # retired pools shutting down
 
@@ -54,6 +59,7 @@ class GatewayState:
 
     def replace_runtime(self, new: PolicyRuntime) -> None:
         old, self.runtime = self.runtime, new
+        self.metrics.policy_in_force(new.policy.id, new.policy.version)
         if old.pool is not None and old.pool is not new.pool:
             old.retired = True
             if old.leases == 0:
@@ -68,6 +74,7 @@ class GatewayState:
 
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
+METRICS: web.AppKey[GatewayMetrics] = web.AppKey("metrics", GatewayMetrics)
 CREDENTIALS: web.AppKey[Mapping[str, Credential]] = web.AppKey("credentials", Mapping)
 STATE: web.AppKey[GatewayState] = web.AppKey("state", GatewayState)
 
@@ -82,7 +89,14 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     authenticator = Authenticator(settings.identity, store)
     providers: dict[str, Provider] = {}
     pool = detection_pool(settings, policy)
+    prompt_log: PromptLog | None = None
+
+    def policy_now() -> Policy:
+        state = app.get(STATE)
+        return state.policy if state is not None else policy
+
     try:
+        prompt_log = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
         if pool is not None:
             await pool.start()  # every worker has built its detectors before we listen
         providers = build_providers(settings, app[CREDENTIALS])
@@ -91,13 +105,17 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
                 log.warning("provider_disabled", provider=provider.name, reason="credential not set")
         router = Router(settings.routes, settings.providers)
         await authenticator.start()
-        app[STATE] = state = GatewayState(settings, PolicyRuntime(policy, pool), router, providers, authenticator)
+        runtime = PolicyRuntime(policy, pool)
+        app[STATE] = state = GatewayState(settings, runtime, router, providers, authenticator, app[METRICS], prompt_log)
+        state.metrics.policy_in_force(policy.id, policy.version)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
         async with PolicyReloader(state, detection_pool).running():
             yield
         pool = state.runtime.pool
         await asyncio.gather(*state.closing)
     finally:
+        if prompt_log is not None:  # requests have drained: flush what they left in the queue
+            await prompt_log.close(settings.limits.shutdown_grace_s)
         if pool is not None:
             await pool.close()
         await authenticator.stop()

@@ -15,9 +15,11 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from gateway.keystore import KeyStore
+from gateway.promptlog.record import Row
 from gateway.providers import Credential, resolve_credentials
 from gateway.server import GatewayServer
 from gateway.settings import Settings
+from gateway.state import STATE
 
 T = TypeVar("T")
 
@@ -68,6 +70,27 @@ class RunningGateway:
             return store.revoke(key.split("_")[1])
         finally:
             store.close()
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
+        """Run a coroutine on the gateway's own loop (to reach its state from a test)."""
+        return self._loop.run(coro, timeout)
+
+    def log_record(self, request_id: str, timeout: float = 10.0) -> Row:
+        """The prompt-log record of one exchange, once written (a stream's record follows its last byte)."""
+
+        async def read() -> Row:
+            state = self.server.app[STATE]
+            deadline = asyncio.get_running_loop().time() + timeout
+            while True:
+                await state.prompt_log.writer.flush()
+                row = await state.prompt_log.store.get(request_id)
+                if row is not None:
+                    return row
+                if asyncio.get_running_loop().time() > deadline:
+                    raise LookupError(f"no prompt-log record {request_id} within {timeout} s")
+                await asyncio.sleep(0.01)
+
+        return self._loop.run(read(), timeout + 5)
 
     def stop(self) -> None:
         self._loop.run(self.server.stop())

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 
 from gateway.settings import Settings
 from gateway.testing import BackgroundLoop, RunningGateway
@@ -18,6 +19,14 @@ TEST_POLICY = DATA / "policy.yaml"
 UPSTREAM_ENV = {"MOCK_OPENAI_KEY": OPENAI_KEY, "MOCK_ANTHROPIC_KEY": ANTHROPIC_KEY}
 
 StartGateway = Callable[..., RunningGateway]
+
+
+@pytest.fixture(autouse=True)
+def _structlog_defaults() -> Iterator[None]:
+    """A command run in-process (``main([...])``) configures structlog for the whole process;
+    put the defaults back so that later tests read the gateway's events where they expect."""
+    yield
+    structlog.reset_defaults()
 
 
 @pytest.fixture(scope="session")
@@ -51,12 +60,26 @@ def deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
     return out
 
 
+def stores_yaml(tmp_path: Path) -> str:
+    """Settings lines that keep a gateway's key store and prompt log inside the test's folder."""
+    return (
+        f"store: {{sqlite_path: {tmp_path / 'aigw.db'}}}\n"
+        f"prompt_log: {{sqlite_path: {tmp_path / 'prompt-log.db'}, key_file: {tmp_path / 'log-keys.json'}, "
+        f"spool_path: {tmp_path / 'prompt-log.spool'}}}\n"
+    )
+
+
 def gateway_settings(tmp_path: Path, mock_url: str, overrides: dict[str, Any] | None = None) -> Settings:
     raw: dict[str, Any] = {
         "listen": {"port": 0},
         "admin": {"port": 0},
         "policy_path": str(TEST_POLICY),
         "store": {"sqlite_path": str(tmp_path / "aigw.db")},
+        "prompt_log": {
+            "sqlite_path": str(tmp_path / "prompt-log.db"),
+            "key_file": str(tmp_path / "log-keys.json"),
+            "spool_path": str(tmp_path / "prompt-log.spool"),
+        },
         "providers": {
             "echo": {"type": "echo", "models": ["echo-1"]},
             "openai": {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_POLICY
+from tests.conftest import TEST_POLICY, stores_yaml
 
 AIGW = [sys.executable, "-m", "gateway"]
 SECRET_PROMPT = "Patient Jane Roe, SSN 078-05-1120, marker-7f3a9c"
@@ -39,8 +39,7 @@ def config(tmp_path: Path) -> Path:
 listen: {{port: 0}}
 admin: {{port: 0}}
 policy_path: {TEST_POLICY}
-store: {{sqlite_path: {tmp_path / "aigw.db"}}}
-log: {{format: json}}
+{stores_yaml(tmp_path)}log: {{format: json}}
 providers:
   echo: {{type: echo, models: [echo-1]}}
 routes:

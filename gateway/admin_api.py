@@ -1,0 +1,103 @@
+"""The admin API on the admin listener: the prompt log for SecOps and auditors.
+
+Every call needs an admin token (``aigw admin-tokens create``). Both roles search and
+see metadata; only ``auditor`` may open prompt text (``?text=1``), and every such read is
+recorded before the text is returned. Errors use the OpenAI error shape.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from aiohttp import web
+
+from gateway.admin_tokens import AdminToken, AdminTokenStore
+from gateway.errors import ApiFormat, AuthenticationFailed, GatewayError, InvalidRequest, NotFound, PolicyDenied
+from gateway.errors import render_error as render
+from gateway.exchange import new_request_id
+from gateway.logs_cli import parse_time
+from gateway.promptlog.access import read_record, view
+from gateway.promptlog.service import PromptLog
+from gateway.promptlog.store import MAX_SEARCH, SearchQuery
+from gateway.settings import Settings
+from gateway.state import SETTINGS, STATE
+
+GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)  # the API app, from the admin app
+TOKENS: web.AppKey[AdminTokenStore] = web.AppKey("admin_tokens", AdminTokenStore)
+TOKEN: web.RequestKey[AdminToken] = web.RequestKey("admin_token", AdminToken)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def add_routes(admin: web.Application, gateway: web.Application) -> None:
+    admin[GATEWAY] = gateway
+
+    async def tokens(app: web.Application) -> AsyncIterator[None]:
+        settings: Settings = gateway[SETTINGS]
+        app[TOKENS] = store = AdminTokenStore(settings.store.sqlite_path)
+        yield
+        store.close()
+
+    admin.cleanup_ctx.append(tokens)
+    admin.router.add_get("/admin/logs", _guarded(search))
+    admin.router.add_get("/admin/logs/{request_id}", _guarded(show))
+    admin.router.add_get("/admin/purge-runs", _guarded(purge_runs))
+
+
+def _guarded(handler: Handler) -> Handler:
+    """Authenticate the admin token; render every error in one place."""
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        try:
+            scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+            token = request.app[TOKENS].verify(presented.strip()) if scheme.lower() == "bearer" else None
+            if token is None:
+                raise AuthenticationFailed("A valid admin token is required: 'Authorization: Bearer aigwadm_...'.")
+            request[TOKEN] = token
+            return await handler(request)
+        except GatewayError as err:
+            return render(err, ApiFormat.OPENAI, new_request_id())
+
+    return guarded
+
+
+def _prompt_log(request: web.Request) -> PromptLog:
+    state = request.app[GATEWAY].get(STATE)
+    if state is None:
+        raise NotFound("The gateway is not running.")
+    return state.prompt_log
+
+
+async def search(request: web.Request) -> web.Response:
+    q = request.query
+    try:
+        query = SearchQuery(
+            user=q.get("user"), group=q.get("group"), model=q.get("model"), decision=q.get("decision"),
+            entity_type=q.get("entity_type"),
+            since_us=parse_time(q["since"]) if "since" in q else None,
+            until_us=parse_time(q["until"]) if "until" in q else None,
+            limit=min(int(q.get("limit", "100")), MAX_SEARCH),
+        )  # fmt: skip
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        raise InvalidRequest(f"Bad search parameter: {exc}") from None
+    rows = await _prompt_log(request).store.search(query)
+    return web.json_response({"records": [view(row) for row in rows]})
+
+
+async def show(request: web.Request) -> web.Response:
+    token = request[TOKEN]
+    with_text = request.query.get("text") in ("1", "true")
+    if with_text and token.role != "auditor":
+        raise PolicyDenied("Only the auditor role may read prompt text; this token has the secops role.")
+    log = _prompt_log(request)
+    record = await read_record(
+        log.store, log.keyring, request.match_info["request_id"],
+        reader=token.name, role=token.role, via="admin_api", with_text=with_text,
+    )  # fmt: skip
+    if record is None:
+        raise NotFound("No such record in the prompt log.")
+    return web.json_response(record)
+
+
+async def purge_runs(request: web.Request) -> web.Response:
+    return web.json_response({"runs": await _prompt_log(request).store.purge_runs()})

@@ -1,0 +1,89 @@
+"""Prometheus metrics, on the admin listener's ``/metrics``.
+
+Each gateway app owns its registry (no module-level state: two gateways in one process,
+as in the tests, keep separate counts). Labels are bounded: results and policy ids,
+never users, prompts or raw model strings.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+RELOAD_RESULTS = ("accepted", "rejected", "unchanged")
+
+
+class GatewayMetrics:
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.policy_reloads = Counter(
+            "aigw_policy_reloads",
+            "Policy reloads (file change or SIGHUP) by result: accepted, rejected (invalid; old policy kept), "
+            "unchanged (same content).",
+            ["result"],
+            registry=self.registry,
+        )
+        for result in RELOAD_RESULTS:  # present at 0, so alerts on increase() see the first one
+            self.policy_reloads.labels(result)
+        self.policy_info = Gauge(
+            "aigw_policy_info",
+            "The policy in force: 1 for its id and version (content hash included).",
+            ["policy", "version"],
+            registry=self.registry,
+        )
+        self.policy_loaded = Gauge(
+            "aigw_policy_loaded_timestamp_seconds",
+            "When the policy in force was loaded (Unix time).",
+            registry=self.registry,
+        )
+        self._in_force: tuple[str, str] | None = None
+        self._prompt_log_metrics()
+
+    def _prompt_log_metrics(self) -> None:
+        registry = self.registry
+        self.prompt_log_queue = Gauge(
+            "aigw_prompt_log_queue_depth", "Records waiting to be written to the prompt log.", registry=registry
+        )
+        self.prompt_log_records = Counter(
+            "aigw_prompt_log_records_written", "Records written to the prompt store.", registry=registry
+        )
+        self.prompt_log_write_seconds = Histogram(
+            "aigw_prompt_log_write_duration_seconds",
+            "Time to write one batch of records to the prompt store.",
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+            registry=registry,
+        )
+        self.prompt_log_failures = Counter(
+            "aigw_prompt_log_failures",
+            "Prompt-log failures by reason: store_unavailable, queue_full.",
+            ["reason"],
+            registry=registry,
+        )
+        for reason in ("store_unavailable", "queue_full"):
+            self.prompt_log_failures.labels(reason)
+        self.prompt_log_refused = Counter(
+            "aigw_prompt_log_refused_requests",
+            "Requests refused (503) because the prompt log could not record them and the policy fails closed.",
+            registry=registry,
+        )
+        self.prompt_log_spooled = Counter(
+            "aigw_prompt_log_spooled_records", "Records written to the local spool file instead.", registry=registry
+        )
+        self.prompt_log_replayed = Counter(
+            "aigw_prompt_log_replayed_records", "Spooled records replayed into the store.", registry=registry
+        )
+        self.prompt_log_purged = Counter(
+            "aigw_prompt_log_purged_records", "Records deleted by retention purges.", registry=registry
+        )
+
+    def policy_in_force(self, policy_id: str, version: str) -> None:
+        if self._in_force is not None:
+            self.policy_info.remove(*self._in_force)
+        self._in_force = (policy_id, version)
+        self.policy_info.labels(policy_id, version).set(1)
+        self.policy_loaded.set_to_current_time()
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,94 @@
+"""What the prompt log learns from an answer: token usage, and the answer's text when the
+policy's log level keeps it. A whole answer is read once; a stream is watched as it
+passes, chunks untouched, so capturing costs the client nothing it can see.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.wire.slots import response_slots
+from gateway.wire.sse_parse import SseParser
+from gateway.wire.stream_text import deltas
+
+MAX_CAPTURED_CHARS = 1_000_000  # a runaway answer is kept in part, with a marker
+
+
+@dataclass
+class AnswerCapture:
+    """Filled as the answer passes; read when the exchange is recorded."""
+
+    keep_text: bool
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    parts: list[str] = field(default_factory=list)
+    _chars: int = 0
+
+    @property
+    def text(self) -> str | None:
+        if not self.keep_text or not self.parts:
+            return None
+        joined = "".join(self.parts)
+        return joined if self._chars <= MAX_CAPTURED_CHARS else joined + "\n[... truncated in the prompt log]"
+
+    def add_text(self, text: str) -> None:
+        if self.keep_text and self._chars <= MAX_CAPTURED_CHARS:
+            self.parts.append(text)
+            self._chars += len(text)
+
+    def read_body(self, endpoint: str, body: bytes) -> None:
+        try:
+            obj = json.loads(body)
+        except ValueError:
+            return
+        if not isinstance(obj, dict):
+            return
+        self._read_usage(obj.get("usage"))
+        if self.keep_text:
+            for slot in response_slots(endpoint, obj):
+                self.add_text(slot.text + "\n")
+
+    def read_event(self, endpoint: str, obj: dict[str, Any]) -> None:
+        self._read_usage(obj.get("usage"))  # OpenAI's last chunk; Anthropic's message_delta
+        message = obj.get("message")
+        if isinstance(message, dict):  # Anthropic's message_start
+            self._read_usage(message.get("usage"))
+        response = obj.get("response")
+        if obj.get("type") == "response.completed" and isinstance(response, dict):
+            self._read_usage(response.get("usage"))
+        if self.keep_text:
+            for delta in deltas(endpoint, None, obj):
+                if not delta.json_escaped:
+                    self.add_text(delta.slot.text)
+
+    def _read_usage(self, usage: object) -> None:
+        """OpenAI: prompt_tokens/completion_tokens; Responses and Anthropic: input_tokens/output_tokens."""
+        if not isinstance(usage, dict):
+            return
+        for target, names in (
+            ("prompt_tokens", ("prompt_tokens", "input_tokens")),
+            ("completion_tokens", ("completion_tokens", "output_tokens")),
+        ):
+            for name in names:
+                value = usage.get(name)
+                if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                    setattr(self, target, value)
+
+
+async def capturing(
+    stream: AsyncGenerator[bytes, None], endpoint: str, capture: AnswerCapture
+) -> AsyncGenerator[bytes, None]:
+    """Pass a stream through unchanged while ``capture`` reads its events."""
+    parser = SseParser()
+    try:
+        async for chunk in stream:
+            for event in parser.feed(chunk):
+                obj = event.json()
+                if isinstance(obj, dict):
+                    capture.read_event(endpoint, obj)
+            yield chunk
+    finally:
+        await stream.aclose()

@@ -1,0 +1,90 @@
+"""The prompt store on PostgreSQL (asyncpg): for a fleet of gateways sharing one log.
+
+Connections come from a small pool; a lost connection surfaces as ``StoreUnavailable``
+so that the writer can apply the policy's failure mode, and the pool reconnects by
+itself once the server is back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from gateway.promptlog.schema import POSTGRESQL
+from gateway.promptlog.store import PromptStore, StoreUnavailable, now_us
+
+# What a dead or restarting server looks like to asyncpg.
+_UNAVAILABLE = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError)
+CONNECT_TIMEOUT_S = 5.0
+
+
+class PostgresPromptStore(PromptStore):
+    dialect = POSTGRESQL
+
+    def __init__(self, dsn: str, schema: str | None = None, min_size: int = 1, max_size: int = 4) -> None:
+        self._dsn = dsn
+        self._settings = {"search_path": schema} if schema else {}
+        self._sizes = (min_size, max_size)
+        self._pool: asyncpg.Pool | None = None
+
+    async def connect(self) -> None:
+        try:
+            self._pool = await asyncpg.create_pool(
+                self._dsn,
+                min_size=self._sizes[0],
+                max_size=self._sizes[1],
+                timeout=CONNECT_TIMEOUT_S,
+                server_settings=self._settings,
+            )
+        except (*_UNAVAILABLE, asyncpg.PostgresError) as exc:
+            raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}") from None
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
+
+    def _ready(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise StoreUnavailable("the prompt store is closed")
+        return self._pool
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        try:
+            status: str = await self._ready().execute(sql, *params, timeout=CONNECT_TIMEOUT_S)
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}") from None
+        last = status.rsplit(" ", 1)[-1]
+        return int(last) if last.isdigit() else 0
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        try:
+            async with self._ready().acquire(timeout=CONNECT_TIMEOUT_S) as conn, conn.transaction():
+                await conn.executemany(sql, rows)
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}") from None
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        try:
+            records = await self._ready().fetch(sql, *params, timeout=CONNECT_TIMEOUT_S)
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}") from None
+        return [dict(r) for r in records]
+
+    async def migrate_step(self, version: int, sqls: Sequence[str]) -> None:
+        try:
+            async with self._ready().acquire(timeout=CONNECT_TIMEOUT_S) as conn, conn.transaction():
+                # Several gateways may start at once: one migrates, the others wait and then see it done.
+                await conn.execute("SELECT pg_advisory_xact_lock(7461201)")
+                done = await conn.fetchval("SELECT 1 FROM schema_migrations WHERE version = $1", version)
+                if done:
+                    return
+                for sql in sqls:
+                    await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, applied_us) VALUES ($1, $2)", version, now_us()
+                )
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}") from None

@@ -1,0 +1,89 @@
+"""The prompt log's tables, as numbered migrations for both databases.
+
+A store applies, at start-up and in one transaction each, every migration newer than the
+version recorded in ``schema_migrations``; a database from an older gateway is brought up
+to date, and a database newer than this gateway is refused (never written by old code).
+Types differ per database only through the placeholders below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    blob: str
+    real: str
+    serial: str  # an auto-numbered primary key
+    boolean: str
+
+    def sql(self, statement: str) -> str:
+        """Our statements use ``?``; PostgreSQL numbers its placeholders."""
+        if self.name != "postgresql":
+            return statement
+        parts = statement.split("?")
+        return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
+SQLITE = Dialect("sqlite", blob="BLOB", real="REAL", serial="INTEGER PRIMARY KEY AUTOINCREMENT", boolean="INTEGER")
+POSTGRESQL = Dialect(
+    "postgresql", blob="BYTEA", real="DOUBLE PRECISION", serial="BIGSERIAL PRIMARY KEY", boolean="BOOLEAN"
+)
+
+MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+    (
+        1,
+        "exchanges",
+        (
+            """CREATE TABLE exchanges (
+                request_id TEXT PRIMARY KEY, ts_us BIGINT NOT NULL, user_name TEXT, groups TEXT NOT NULL,
+                auth TEXT, client TEXT, provider TEXT, model TEXT, endpoint TEXT, stream {boolean} NOT NULL,
+                policy_id TEXT, policy_version TEXT, decision TEXT, rule TEXT, findings TEXT NOT NULL,
+                response_findings TEXT NOT NULL, entity_types TEXT NOT NULL, data_classes TEXT NOT NULL,
+                prompt_tokens INTEGER, completion_tokens INTEGER, upstream_ms {real}, overhead_ms {real},
+                duration_ms {real}, status INTEGER NOT NULL, outcome TEXT NOT NULL, error_code TEXT,
+                log_level TEXT NOT NULL, expires_us BIGINT NOT NULL, key_id TEXT,
+                prompt_sealed {blob}, response_sealed {blob}, prompt_hash TEXT, response_hash TEXT
+            )""",
+            "CREATE INDEX exchanges_ts ON exchanges (ts_us)",
+        ),
+    ),
+    (
+        2,
+        "legal holds, purge runs and text reads",
+        (
+            """CREATE TABLE legal_holds (
+                request_id TEXT PRIMARY KEY, reason TEXT NOT NULL, held_us BIGINT NOT NULL, released_us BIGINT
+            )""",
+            """CREATE TABLE purge_runs (
+                id {serial}, ts_us BIGINT NOT NULL, policy_version TEXT, dry_run {boolean} NOT NULL,
+                deleted INTEGER NOT NULL, held INTEGER NOT NULL, by_level TEXT NOT NULL
+            )""",
+            """CREATE TABLE text_reads (
+                id {serial}, ts_us BIGINT NOT NULL, reader TEXT NOT NULL, role TEXT NOT NULL,
+                request_id TEXT NOT NULL, via TEXT NOT NULL
+            )""",
+        ),
+    ),
+    (
+        3,
+        "search and purge indexes",
+        (
+            "CREATE INDEX exchanges_expires ON exchanges (expires_us)",
+            "CREATE INDEX exchanges_user ON exchanges (user_name, ts_us)",
+        ),
+    ),
+)
+LATEST = MIGRATIONS[-1][0]
+
+CREATE_VERSIONS = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_us BIGINT NOT NULL)"
+)
+
+
+def statements(dialect: Dialect, upto: int = LATEST, after: int = 0) -> list[tuple[int, list[str]]]:
+    """The migrations in (after, upto], each as its statements for this database."""
+    fill = {"blob": dialect.blob, "real": dialect.real, "serial": dialect.serial, "boolean": dialect.boolean}
+    return [(version, [s.format(**fill) for s in sqls]) for version, _, sqls in MIGRATIONS if after < version <= upto]

@@ -1,0 +1,91 @@
+"""The prompt store on SQLite, in WAL mode: the embedded default.
+
+One connection, used from worker threads under a lock (the event loop never waits on
+the disk); writes are batched by the caller, one transaction per batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from gateway.promptlog.schema import SQLITE
+from gateway.promptlog.store import PromptStore, StoreUnavailable, now_us
+
+T = TypeVar("T")
+
+
+class SqlitePromptStore(PromptStore):
+    dialect = SQLITE
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    async def connect(self) -> None:
+        await asyncio.to_thread(self._connect)
+
+    def _connect(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; WAL survives a process crash
+        db.execute("PRAGMA busy_timeout=5000")
+        self._db = db
+
+    async def close(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            await asyncio.to_thread(self._locked, lambda: db.close())
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return await self._run(lambda db: db.execute(sql, params).rowcount)
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        def write(db: sqlite3.Connection) -> None:
+            with _transaction(db):
+                db.executemany(sql, rows)
+
+        await self._run(write)
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return await self._run(lambda db: [dict(r) for r in db.execute(sql, params).fetchall()])
+
+    async def migrate_step(self, version: int, sqls: Sequence[str]) -> None:
+        def migrate(db: sqlite3.Connection) -> None:
+            with _transaction(db):
+                for sql in sqls:
+                    db.execute(sql)
+                db.execute("INSERT INTO schema_migrations (version, applied_us) VALUES (?, ?)", (version, now_us()))
+
+        await self._run(migrate)
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        db = self._db
+        if db is None:
+            raise StoreUnavailable("the prompt store is closed")
+        try:
+            return await asyncio.to_thread(self._locked, lambda: work(db))
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite: {type(exc).__name__}: {exc}") from None
+
+    def _locked(self, work: Callable[[], T]) -> T:
+        with self._lock:
+            return work()
+
+
+class _transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")

@@ -1,0 +1,191 @@
+"""Getting records into the store off the request path, and never losing one.
+
+Requests hand finished records to a bounded queue; one task seals them and writes them
+in batches. When the store cannot be written (unreachable, or the queue is full), the
+policy decides: ``block`` (the default) refuses new requests with a 503 until the store
+is back, so nothing is forwarded unlogged; ``spool`` appends sealed records to a local
+file and carries on, and the file is replayed into the store once it answers again. On
+shutdown the queue is drained; whatever the store cannot take then goes to the spool
+file, whatever the mode. Every failure is logged and counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+import structlog
+
+from gateway.errors import PromptLogUnavailable
+from gateway.metrics import GatewayMetrics
+from gateway.promptlog.crypto import LogKeyring
+from gateway.promptlog.record import LogRecord, Row, row_from_json, row_to_json
+from gateway.promptlog.store import PromptStore, StoreUnavailable
+
+log = structlog.get_logger("aigw")
+OnFailure = Literal["block", "spool"]
+RETRY_DELAYS_S = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+REPLAY_BATCH = 500
+PROBE_INTERVAL_S = 2.0
+
+
+class PromptLogWriter:
+    def __init__(
+        self,
+        store: PromptStore,
+        keyring: LogKeyring | None,
+        metrics: GatewayMetrics,
+        on_failure: Callable[[], OnFailure],
+        spool_path: Path,
+        queue_size: int = 10_000,
+        batch_size: int = 256,
+    ) -> None:
+        self.store, self.keyring, self._metrics = store, keyring, metrics
+        self._on_failure = on_failure
+        self._spool = spool_path
+        self._queue: asyncio.Queue[LogRecord] = asyncio.Queue(maxsize=queue_size)
+        self._batch_size = batch_size
+        self.healthy = True
+        self._task: asyncio.Task[None] | None = None
+        self._in_flight: list[Row] = []  # the batch being written: not lost if shutdown cancels the write
+        self._idle = asyncio.Event()
+        self._idle.set()
+        metrics.prompt_log_queue.set_function(self._queue.qsize)
+
+    # --- the request side
+    def admit(self) -> None:
+        """Before anything is forwarded: refuse when the record could not be kept and the policy says block."""
+        if self._on_failure() == "block" and (not self.healthy or self._queue.full()):
+            self._metrics.prompt_log_refused.inc()
+            raise PromptLogUnavailable
+
+    def submit(self, record: LogRecord) -> None:
+        try:
+            self._queue.put_nowait(record)
+            self._idle.clear()
+        except asyncio.QueueFull:  # admitted earlier, full now: the record still must not be lost
+            self._failure("queue_full")
+            self._spool_now([record.seal(self.keyring)])
+
+    # --- the writing side
+    async def start(self) -> None:
+        await self._replay()
+        self._task = asyncio.create_task(self._run(), name="prompt-log-writer")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                batch = [await asyncio.wait_for(self._queue.get(), PROBE_INTERVAL_S)]
+            except TimeoutError:  # quiet: a good moment to see whether the store is back
+                if not self.healthy:
+                    await self._probe()
+                continue
+            while len(batch) < self._batch_size and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            self._in_flight = [record.seal(self.keyring) for record in batch]
+            await self._write(self._in_flight, persistent=True)
+            self._in_flight = []
+            if self._queue.empty():
+                self._idle.set()
+
+    async def _write(self, rows: list[Row], persistent: bool) -> bool:
+        """Write a batch. When the store fails: spool it (spool mode, or at shutdown), or keep
+        retrying with backoff while new requests are refused (block mode). False if spooled."""
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                await self.store.write(rows)
+            except StoreUnavailable as exc:
+                self._failure("store_unavailable", error=str(exc))
+                if self._on_failure() == "spool" or not persistent:
+                    await asyncio.to_thread(self._append_spool, rows)
+                    return False
+                await asyncio.sleep(RETRY_DELAYS_S[min(attempt, len(RETRY_DELAYS_S) - 1)])
+                attempt += 1
+                continue
+            self._metrics.prompt_log_write_seconds.observe(time.perf_counter() - started)
+            self._metrics.prompt_log_records.inc(len(rows))
+            if not self.healthy:
+                self.healthy = True
+                log.warning("prompt_log_recovered")
+                await self._replay()
+            return True
+
+    async def flush(self) -> None:
+        """Wait until every submitted record is in the store or the spool file (tests, shutdown)."""
+        await self._idle.wait()
+
+    async def close(self, grace_s: float = 10.0) -> None:
+        """Drain the queue into the store, or into the spool file if the store cannot take it in time."""
+        if self._task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.flush(), grace_s)
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        rows, self._in_flight = self._in_flight, []
+        while not self._queue.empty():
+            rows.append(self._queue.get_nowait().seal(self.keyring))
+        if rows and not await self._write(rows, persistent=False):
+            log.error("prompt_log_spooled_at_shutdown", records=len(rows), spool=str(self._spool))
+
+    async def _probe(self) -> None:
+        """With no records coming (block mode refuses them), check the store itself."""
+        try:
+            await self.store.fetch("SELECT 1 AS ok")
+        except StoreUnavailable:
+            return
+        self.healthy = True
+        log.warning("prompt_log_recovered")
+        await self._replay()
+
+    # --- the spool file
+    async def _replay(self) -> None:
+        """Move spooled records into the store (idempotent: a record already there is skipped)."""
+        if not self._spool.exists() or self._spool.stat().st_size == 0:
+            return
+        lines = (await asyncio.to_thread(self._spool.read_text, encoding="utf-8")).splitlines()
+        rows = [row_from_json(line) for line in lines if line.strip()]
+        try:
+            for start in range(0, len(rows), REPLAY_BATCH):
+                await self.store.write(rows[start : start + REPLAY_BATCH])
+        except StoreUnavailable:
+            self.healthy = False
+            return
+        await asyncio.to_thread(self._truncate_spool, len(lines))
+        self._metrics.prompt_log_replayed.inc(len(rows))
+        log.warning("prompt_log_spool_replayed", records=len(rows), spool=str(self._spool))
+
+    def _append_spool(self, rows: list[Row]) -> None:
+        self._spool.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self._spool, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as spool:
+            spool.write("".join(row_to_json(row) + "\n" for row in rows))
+            spool.flush()
+            os.fsync(spool.fileno())
+        self._metrics.prompt_log_spooled.inc(len(rows))
+
+    def _spool_now(self, rows: list[Row]) -> None:
+        self._append_spool(rows)  # rare (queue overflow): a small synchronous append beats losing a record
+
+    def _truncate_spool(self, replayed_lines: int) -> None:
+        """Drop the replayed lines, keeping any appended meanwhile (only this task appends, but be exact)."""
+        lines = self._spool.read_text(encoding="utf-8").splitlines(keepends=True)
+        rest = "".join(lines[replayed_lines:])
+        temporary = self._spool.with_name(self._spool.name + ".tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(rest)
+        os.replace(temporary, self._spool)
+
+    def _failure(self, reason: str, **fields: object) -> None:
+        if self.healthy or reason == "queue_full":
+            log.error("prompt_log_failure", reason=reason, violation="LOGGING_OR_RETENTION_FAILURE", **fields)
+        self.healthy = False
+        self._metrics.prompt_log_failures.labels(reason).inc()

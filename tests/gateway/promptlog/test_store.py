@@ -1,0 +1,211 @@
+"""The prompt store on both backends: every field round-trips, text is sealed at rest, keys
+rotate, the schema migrates, and retention purges all but records on legal hold."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from gateway.policy_schema import LogLevel
+from gateway.promptlog.crypto import LogDecryptError, LogKeyring, load_keyring, rotate_key_file
+from gateway.promptlog.record import COLUMNS, LogRecord, open_text, parse_list
+from gateway.promptlog.schema import LATEST
+from gateway.promptlog.store import PromptStore, SchemaTooNew, SearchQuery, now_us
+from tests.gateway.promptlog.conftest import MakeStore
+
+PROMPT = "Call Maria Lopez on 555-0134 about card 4111 1111 1111 1111"
+ANSWER = "Maria's card ends in 1111; I will call her."
+DAY_US = 86_400 * 1_000_000
+
+
+def keyring(tmp_path: Path) -> LogKeyring:
+    path = tmp_path / "keys.json"
+    rotate_key_file(path)
+    ring = load_keyring(path, "UNSET_FOR_TEST", {})
+    assert ring is not None
+    return ring
+
+
+def record(request_id: str = "req_1", **changes: object) -> LogRecord:
+    base = LogRecord(
+        request_id=request_id, ts_us=now_us(), status=200, outcome="ok", level=LogLevel.FULL,
+        expires_us=now_us() + 30 * DAY_US, user="alice", groups=("engineering", "eu"), auth="key",
+        client="openai-python/3.54", provider="openai", model="gpt-6-sol", endpoint="chat.completions",
+        stream=True, policy_id="default", policy_version="1+abc", decision="allow",
+        rule="groups.engineering.approved_tools[1]", findings={"PERSON:pseudonymize": 1, "CREDIT_CARD:redact": 1},
+        response_findings={"PERSON:audit": 1}, entity_types=("CREDIT_CARD", "PERSON"), data_classes=("pii",),
+        prompt_tokens=21, completion_tokens=12, upstream_ms=812.5, overhead_ms=1.75, duration_ms=815.0,
+        error_code=None, prompt_text=PROMPT, response_text=ANSWER,
+    )  # fmt: skip
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+async def test_every_field_is_written_and_read_back(store: PromptStore, tmp_path: Path) -> None:
+    ring = keyring(tmp_path)
+    written = record()
+    row = written.seal(ring)
+    await store.write([row])
+    back = await store.get("req_1")
+    assert back is not None
+    assert set(back) == set(COLUMNS)
+    assert back == row  # every column, sealed text included
+    assert parse_list(back["groups"]) == ["engineering", "eu"]
+    assert json.loads(back["findings"]) == {"CREDIT_CARD:redact": 1, "PERSON:pseudonymize": 1}
+    assert (back["stream"], back["prompt_tokens"], back["overhead_ms"]) == (True, 21, 1.75)
+    assert open_text(back, "prompt", ring) == PROMPT
+    assert open_text(back, "response", ring) == ANSWER
+    assert back["key_id"] == ring.current
+
+
+async def test_levels_keep_only_what_they_allow(store: PromptStore, tmp_path: Path) -> None:
+    ring = keyring(tmp_path)
+    for level in LogLevel:
+        await store.write([record(f"req_{level.value}", level=level).seal(ring)])
+    rows = {level: await store.get(f"req_{level.value}") for level in LogLevel}
+    for level, row in rows.items():
+        assert row is not None
+        has_sealed = row["prompt_sealed"] is not None
+        has_hash = row["prompt_hash"] is not None
+        assert (has_sealed, has_hash) == (level in (LogLevel.REDACTED, LogLevel.FULL), level is LogLevel.HASH)
+    assert rows[LogLevel.HASH]["prompt_hash"] == ring.keyed_hash(PROMPT)  # type: ignore[index]
+    assert rows[LogLevel.HASH]["prompt_hash"] != ring.keyed_hash(PROMPT + " ")  # type: ignore[index]
+
+
+async def test_text_is_ciphertext_at_rest(store: PromptStore, tmp_path: Path) -> None:
+    ring = keyring(tmp_path)
+    await store.write([record(f"req_{i}").seal(ring) for i in range(20)])
+    secrets = ["Maria Lopez", "555-0134", "4111 1111 1111 1111", "ends in 1111"]
+    dump = json.dumps(
+        [{k: base64.b64encode(v).decode() if isinstance(v, bytes) else v for k, v in r.items()}
+         for r in await store.search(SearchQuery(limit=100))]
+    )  # fmt: skip
+    assert not any(s in dump for s in secrets)
+    if store.dialect.name == "sqlite":  # grep the raw database files, WAL included
+        await store.close()
+        raw = await asyncio.to_thread(lambda: b"".join(p.read_bytes() for p in tmp_path.glob("prompt-log.db*")))
+        assert len(raw) > 10_000
+        assert not any(s.encode() in raw for s in secrets)
+        assert b"gpt-6-sol" in raw  # metadata is plain (searchable), so the grep did read the rows
+        await store.open()
+
+
+async def test_a_sealed_value_cannot_be_moved_or_altered(store: PromptStore, tmp_path: Path) -> None:
+    ring = keyring(tmp_path)
+    row = record().seal(ring)
+    moved = {**row, "request_id": "req_other"}
+    with pytest.raises(LogDecryptError, match="altered or moved"):
+        open_text(moved, "prompt", ring)
+    swapped = {**row, "prompt_sealed": row["response_sealed"]}
+    with pytest.raises(LogDecryptError):
+        open_text(swapped, "prompt", ring)
+    flipped = bytearray(row["prompt_sealed"])
+    flipped[-1] ^= 1
+    with pytest.raises(LogDecryptError):
+        open_text({**row, "prompt_sealed": bytes(flipped)}, "prompt", ring)
+
+
+async def test_key_rotation_keeps_old_records_readable(store: PromptStore, tmp_path: Path) -> None:
+    path = tmp_path / "keys.json"
+    first = rotate_key_file(path)
+    old_ring = load_keyring(path, "UNSET", {})
+    assert old_ring is not None
+    await store.write([record("req_old").seal(old_ring)])
+    second = rotate_key_file(path)
+    new_ring = load_keyring(path, "UNSET", {})
+    assert new_ring is not None
+    assert new_ring.current == second != first
+    await store.write([record("req_new", prompt_text="after rotation").seal(new_ring)])
+    old, new = await store.get("req_old"), await store.get("req_new")
+    assert old is not None
+    assert new is not None
+    assert (old["key_id"], new["key_id"]) == (first, second)
+    assert open_text(old, "prompt", new_ring) == PROMPT  # the rotated ring still opens old records
+    assert open_text(new, "prompt", new_ring) == "after rotation"
+    with pytest.raises(LogDecryptError, match="not in the keyring"):
+        open_text(new, "prompt", old_ring)
+
+
+async def test_search_filters(store: PromptStore, tmp_path: Path) -> None:
+    ring = keyring(tmp_path)
+    t = now_us()
+    rows = [
+        record("a", ts_us=t - 3000, user="alice", decision="allow", entity_types=("PERSON",)),
+        record("b", ts_us=t - 2000, user="bob", groups=("sales",), decision="deny", entity_types=()),
+        record("c", ts_us=t - 1000, user="alice", model="claude-sonnet-5-5", entity_types=("US_SSN",)),
+    ]
+    await store.write([r.seal(ring) for r in rows])
+
+    async def ids(**query: object) -> list[str]:
+        return [r["request_id"] for r in await store.search(SearchQuery(**query))]  # type: ignore[arg-type]
+
+    assert await ids() == ["c", "b", "a"]  # newest first
+    assert await ids(user="alice") == ["c", "a"]
+    assert await ids(group="sales") == ["b"]
+    assert await ids(group="sal") == []  # whole group names only
+    assert await ids(decision="deny") == ["b"]
+    assert await ids(model="claude-sonnet-5-5") == ["c"]
+    assert await ids(entity_type="US_SSN") == ["c"]
+    assert await ids(since_us=t - 2000) == ["c", "b"]
+    assert await ids(until_us=t - 2000) == ["a"]
+    assert await ids(limit=1) == ["c"]
+
+
+async def test_a_replayed_record_is_not_duplicated(store: PromptStore, tmp_path: Path) -> None:
+    row = record(level=LogLevel.METADATA).seal(None)
+    await store.write([row])
+    await store.write([row, record("req_2", level=LogLevel.METADATA).seal(None)])
+    assert await store.count() == 2
+
+
+async def test_retention_purges_expired_records_except_those_on_hold(store: PromptStore) -> None:
+    t = now_us()
+    expired = [record(f"old_{i}", level=LogLevel.METADATA, expires_us=t - 1).seal(None) for i in range(4)]
+    kept = record("fresh", level=LogLevel.METADATA, expires_us=t + DAY_US).seal(None)
+    await store.write([*expired, kept])
+    await store.hold("old_0", "incident INC-1 is open")
+    dry = await store.purge(t, "1+abc", dry_run=True)
+    assert (dry.deleted, dry.held, dry.by_level, dry.dry_run) == (3, 1, {"metadata": 3}, True)
+    assert await store.count() == 5  # a dry run deletes nothing
+    result = await store.purge(t, "1+abc")
+    assert (result.deleted, result.held) == (3, 1)
+    assert sorted(r["request_id"] for r in await store.search(SearchQuery())) == ["fresh", "old_0"]
+    await store.release("old_0")
+    assert (await store.purge(t, "1+def")).deleted == 1
+    runs = await store.purge_runs()
+    assert [(r["dry_run"], r["deleted"], r["held"], r["policy_version"]) for r in runs] == [
+        (False, 1, 0, "1+def"), (False, 3, 1, "1+abc"), (True, 3, 1, "1+abc"),
+    ]  # fmt: skip
+    assert runs[1]["by_level"] == {"metadata": 3}
+
+
+async def test_text_reads_are_recorded(store: PromptStore) -> None:
+    await store.record_text_read("carol", "auditor", "req_1", "cli")
+    [read] = await store.text_reads("req_1")
+    assert (read["reader"], read["role"], read["via"]) == ("carol", "auditor", "cli")
+
+
+async def test_migrations_from_empty_and_from_the_previous_version(make_store: MakeStore, tmp_path: Path) -> None:
+    old = make_store()
+    await old.open(upto=1)  # a database written by the first release
+    assert await old.schema_version() == 1
+    v1_row = {c: v for c, v in record("from_v1", level=LogLevel.METADATA).seal(None).items()}
+    await old.write([v1_row])
+    await old.close()
+    current = make_store()
+    await current.open()
+    assert await current.schema_version() == LATEST
+    assert await current.get("from_v1") == v1_row
+    await current.hold("from_v1", "works after the upgrade")  # a table added by a later migration
+    await current.close()
+    again = make_store()
+    await again.open()  # nothing left to apply: idempotent
+    assert await again.schema_version() == LATEST
+    await again.execute("INSERT INTO schema_migrations (version, applied_us) VALUES (999, 0)")
+    await again.close()
+    with pytest.raises(SchemaTooNew, match="999"):
+        await make_store().open()

@@ -1,0 +1,129 @@
+"""The batching writer: every record reaches the store, or the spool file and then the store;
+in block mode the gateway refuses new requests while the store cannot be written.
+
+The store is real SQLite; an outage is simulated by closing it (its writes then raise
+StoreUnavailable, as a dead PostgreSQL does -- test_pg_outage stops a real one)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from gateway.errors import PromptLogUnavailable
+from gateway.metrics import GatewayMetrics
+from gateway.policy_schema import LogLevel
+from gateway.promptlog.record import LogRecord
+from gateway.promptlog.sqlite_store import SqlitePromptStore
+from gateway.promptlog.store import now_us
+from gateway.promptlog.writer import OnFailure, PromptLogWriter
+
+
+def rec(i: int) -> LogRecord:
+    return LogRecord(f"req_{i}", now_us(), 200, "ok", LogLevel.METADATA, now_us() + 10**12, user="u")
+
+
+class Harness:
+    def __init__(self, tmp_path: Path, mode: OnFailure, queue_size: int = 100) -> None:
+        self.mode: OnFailure = mode
+        self.store = SqlitePromptStore(tmp_path / "log.db")
+        self.spool = tmp_path / "spool.jsonl"
+        self.metrics = GatewayMetrics()
+        self.writer = PromptLogWriter(
+            self.store, None, self.metrics, lambda: self.mode, self.spool, queue_size=queue_size, batch_size=10
+        )
+
+    async def start(self) -> None:
+        await self.store.open()
+        await self.writer.start()
+
+    async def outage(self) -> None:
+        await self.store.close()
+
+    async def recover(self) -> None:
+        await self.store.connect()
+
+
+async def wait_until(condition: object, seconds: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():  # type: ignore[operator]
+        assert asyncio.get_running_loop().time() < deadline, "not within the time allowed"
+        await asyncio.sleep(0.02)
+
+
+async def test_records_are_written_in_batches(tmp_path: Path) -> None:
+    h = Harness(tmp_path, "block")
+    await h.start()
+    for i in range(95):
+        h.writer.admit()
+        h.writer.submit(rec(i))
+    await h.writer.flush()
+    assert await h.store.count() == 95
+    assert h.metrics.prompt_log_records._value.get() == 95
+    await h.writer.close()
+
+
+async def test_spool_mode_keeps_serving_and_replays(tmp_path: Path) -> None:
+    h = Harness(tmp_path, "spool")
+    await h.start()
+    await h.outage()
+    for i in range(12):
+        h.writer.admit()  # never refuses in spool mode
+        h.writer.submit(rec(i))
+    await h.writer.flush()
+    assert len(h.spool.read_text().splitlines()) == 12
+    assert not h.writer.healthy
+    await h.recover()
+    h.writer.submit(rec(99))  # the next successful write replays the spool
+    await wait_until(lambda: h.spool.stat().st_size == 0)
+    assert await h.store.count() == 13
+    await h.writer.close()
+
+
+async def test_block_mode_refuses_until_the_store_is_back(tmp_path: Path) -> None:
+    h = Harness(tmp_path, "block")
+    await h.start()
+    await h.outage()
+    h.writer.admit()
+    h.writer.submit(rec(1))  # admitted before the failure was known: kept and retried
+    await wait_until(lambda: not h.writer.healthy)
+    with pytest.raises(PromptLogUnavailable):
+        h.writer.admit()
+    assert not h.spool.exists()  # block mode does not spool while running
+    await h.recover()
+    await wait_until(lambda: h.writer.healthy)
+    h.writer.admit()
+    await h.writer.flush()
+    assert await h.store.get("req_1") is not None
+    await h.writer.close()
+
+
+async def test_a_full_queue_refuses_in_block_mode_and_spools_what_was_admitted(tmp_path: Path) -> None:
+    h = Harness(tmp_path, "block", queue_size=3)
+    await h.store.open()  # the writer task is not started: the queue only fills
+    for i in range(3):
+        h.writer.admit()
+        h.writer.submit(rec(i))
+    with pytest.raises(PromptLogUnavailable):
+        h.writer.admit()
+    h.writer.submit(rec(3))  # admitted earlier, arrives to a full queue: spooled, not lost
+    assert len(h.spool.read_text().splitlines()) == 1
+    await h.writer.close()  # drains the queue into the store, and the store being fine, replays the spool
+    assert await h.store.count() == 4
+    assert h.spool.read_text() == ""
+
+
+async def test_shutdown_with_the_store_down_spools_the_queue(tmp_path: Path) -> None:
+    h = Harness(tmp_path, "block")
+    await h.start()
+    await h.outage()
+    for i in range(5):
+        h.writer.submit(rec(i))
+    await h.writer.close(grace_s=0.5)
+    assert len(h.spool.read_text().splitlines()) == 5
+    restarted = Harness(tmp_path, "block")
+    await restarted.start()  # the spool is replayed at start-up
+    assert await restarted.store.count() == 5
+    assert restarted.spool.read_text() == ""
+    await restarted.writer.close()

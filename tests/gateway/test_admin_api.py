@@ -1,0 +1,94 @@
+"""The admin API: admin tokens with roles; auditors read prompt text, SecOps metadata only;
+every text read is recorded."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+
+from gateway.admin_tokens import AdminTokenStore
+from gateway.promptlog.crypto import rotate_key_file
+from gateway.state import STATE
+from gateway.testing import RunningGateway
+from tests.conftest import TEST_POLICY, StartGateway
+
+
+def get(url: str, token: str | None) -> tuple[int, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as resp:
+            return resp.status, json.load(resp)
+    except urllib.error.HTTPError as failed:
+        with failed:
+            return failed.code, json.load(failed)
+
+
+@pytest.fixture
+def logged(start_gateway: StartGateway, tmp_path: Path, closing: list[Any]) -> tuple[RunningGateway, str]:
+    """A gateway keeping full text, with one exchange in its log; (gateway, its request id)."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(TEST_POLICY.read_text() + "prompt_log: {level: full}\n")
+    rotate_key_file(tmp_path / "log-keys.json")
+    gateway = start_gateway(policy_path=str(policy))
+    client = openai.OpenAI(
+        base_url=f"{gateway.url}/v1", api_key=gateway.create_key("ann", "engineering"), max_retries=0
+    )
+    closing.append(client)
+    raw = client.chat.completions.with_raw_response.create(
+        model="echo-1", messages=[{"role": "user", "content": "the launch date is 12 March"}]
+    )
+    request_id = raw.headers["x-request-id"]
+    gateway.log_record(request_id)
+    return gateway, request_id
+
+
+def token(gateway: RunningGateway, name: str, role: str) -> str:
+    store = AdminTokenStore(gateway.settings.store.sqlite_path)
+    try:
+        return store.create(name, role)[1]  # type: ignore[arg-type]
+    finally:
+        store.close()
+
+
+def test_admin_calls_need_a_valid_token(logged: tuple[RunningGateway, str]) -> None:
+    gateway, _request_id = logged
+    for presented in (None, "aigwadm_0000_nope", token(gateway, "x", "secops") + "x"):
+        status, body = get(f"{gateway.admin_url}/admin/logs", presented)
+        assert status == 401
+        assert "admin token" in body["error"]["message"]
+
+
+def test_secops_sees_metadata_but_not_text(logged: tuple[RunningGateway, str]) -> None:
+    gateway, request_id = logged
+    secops = token(gateway, "sam", "secops")
+    status, body = get(f"{gateway.admin_url}/admin/logs?user=ann", secops)
+    assert status == 200
+    [record] = body["records"]
+    assert (record["request_id"], record["model"], record["has_text"]) == (request_id, "echo-1", True)
+    assert "prompt_text" not in record
+    assert "launch" not in json.dumps(body)
+    status, body = get(f"{gateway.admin_url}/admin/logs/{request_id}?text=1", secops)
+    assert status == 403
+    assert "auditor" in body["error"]["message"]
+    assert get(f"{gateway.admin_url}/admin/logs?since=yesterday", secops)[0] == 400
+
+
+def test_an_auditor_reads_text_and_the_read_is_recorded(logged: tuple[RunningGateway, str]) -> None:
+    gateway, request_id = logged
+    auditor = token(gateway, "aud", "auditor")
+    status, record = get(f"{gateway.admin_url}/admin/logs/{request_id}", auditor)
+    assert status == 200
+    assert "prompt_text" not in record  # text only when asked for
+    status, record = get(f"{gateway.admin_url}/admin/logs/{request_id}?text=1", auditor)
+    assert status == 200
+    assert record["prompt_text"] == "the launch date is 12 March"
+    store = gateway.server.app[STATE].prompt_log.store
+    reads = gateway.run(store.text_reads(request_id))
+    assert [(r["reader"], r["role"], r["via"]) for r in reads] == [("aud", "auditor", "admin_api")]
+    assert get(f"{gateway.admin_url}/admin/logs/req_missing", auditor)[0] == 404
