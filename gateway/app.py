@@ -9,11 +9,12 @@ from aiohttp import web
 from gateway.admin_api import GATEWAY, add_routes
 from gateway.endpoints import ENDPOINTS
 from gateway.handlers import endpoint_handler, get_model, list_models
+from gateway.inflight import InFlight
 from gateway.metrics import GatewayMetrics
 from gateway.middleware import exchange_middleware
 from gateway.providers import Credential
 from gateway.settings import Settings
-from gateway.state import CREDENTIALS, METRICS, SETTINGS, STATE, gateway_context
+from gateway.state import CREDENTIALS, IN_FLIGHT, METRICS, SETTINGS, STATE, gateway_context
 
 
 def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.Application:
@@ -21,7 +22,8 @@ def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.
     app = web.Application(client_max_size=settings.limits.max_body_bytes, middlewares=[exchange_middleware])
     app[SETTINGS] = settings
     app[CREDENTIALS] = credentials
-    app[METRICS] = GatewayMetrics()
+    app[METRICS] = metrics = GatewayMetrics()
+    app[IN_FLIGHT] = InFlight(metrics.requests_in_flight)
     app.cleanup_ctx.append(gateway_context)
     for endpoint in ENDPOINTS:
         app.router.add_post(endpoint.path, endpoint_handler(endpoint))

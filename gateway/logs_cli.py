@@ -91,7 +91,8 @@ def parse_time(text: str) -> int:
 
 
 def _with_store(settings: Settings, work: Callable[[PromptStore], Awaitable[int]]) -> int:
-    configure_logging(settings.log, "stderr", cache_loggers=False)  # events (e.g. a recorded text read) stay off the output
+    # Events (e.g. a recorded text read) go to stderr, off the command's output.
+    configure_logging(settings.log, "stderr", cache_loggers=False)
 
     async def run() -> int:
         store = build_store(settings.prompt_log, os.environ)

@@ -39,6 +39,9 @@ class GatewayMetrics:
             registry=self.registry,
         )
         self._in_force: tuple[str, str] | None = None
+        self.requests_in_flight = Gauge(
+            "aigw_requests_in_flight", "Requests the API listener has begun and not finished.", registry=self.registry
+        )
         self._prompt_log_metrics()
 
     def _prompt_log_metrics(self) -> None:

@@ -20,7 +20,7 @@ from gateway.errors import (
     render_error,
 )
 from gateway.exchange import Exchange
-from gateway.state import STATE
+from gateway.state import IN_FLIGHT, STATE
 
 EXCHANGE: web.RequestKey[Exchange] = web.RequestKey("exchange", Exchange)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -30,6 +30,11 @@ log = structlog.get_logger("aigw")
 
 @web.middleware
 async def exchange_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    with request.app[IN_FLIGHT].track():
+        return await _exchange(request, handler)
+
+
+async def _exchange(request: web.Request, handler: Handler) -> web.StreamResponse:
     exchange = Exchange(api=api_for_path(request.path, "anthropic-version" in request.headers))
     request[EXCHANGE] = exchange
     try:
@@ -54,10 +59,17 @@ async def exchange_middleware(request: web.Request, handler: Handler) -> web.Str
         )
     if not response.prepared:
         response.headers.update(exchange.stamp())
+        if _draining(request):
+            response.force_close()  # no further requests on this connection: the gateway is stopping
     exchange.status = exchange.status or response.status
     log.info("request", **exchange.log_fields())
     _record(request, exchange)
     return response
+
+
+def _draining(request: web.Request) -> bool:
+    state = request.app.get(STATE)
+    return state is not None and state.draining
 
 
 def _record(request: web.Request, exchange: Exchange) -> None:

@@ -13,7 +13,7 @@ from aiohttp import web
 from gateway.app import build_admin_app, build_app
 from gateway.providers import Credential
 from gateway.settings import Settings
-from gateway.state import STATE
+from gateway.state import IN_FLIGHT, STATE
 
 log = structlog.get_logger("aigw")
 
@@ -53,10 +53,25 @@ class GatewayServer:
         log.info("listening", api=self.api_url, admin=self.admin_url)
 
     async def stop(self) -> None:
+        """Stop listening, let the requests already begun finish (their uploads included), then
+        close connections and tear down the app, which flushes the prompt log. The admin listener
+        goes last, so /readyz reports ``accepting: false`` while the API drains."""
         state = self.app.get(STATE)
         if state is not None:
             state.draining = True
-        for runner in reversed(self._runners):
+        if self._runners:
+            api = self._runners[0]
+            # aiohttp's own shutdown stops reading from every connection at once, which would
+            # cut off a request whose body is still arriving; so wait for those first.
+            for site in list(api.sites):
+                await site.stop()
+            in_flight = self.app[IN_FLIGHT]
+            try:
+                async with asyncio.timeout(self.settings.limits.shutdown_grace_s):
+                    await in_flight.wait_idle()
+            except TimeoutError:
+                log.warning("drain_timeout", in_flight=in_flight.count)
+        for runner in self._runners:
             await runner.cleanup()
         self._runners.clear()
         log.info("stopped")

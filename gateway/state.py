@@ -15,6 +15,7 @@ from detectors.registry import build_detectors
 from gateway.detection_pool import DetectionPool, default_workers
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
+from gateway.inflight import InFlight
 from gateway.inline_scan import InlineScanner
 from gateway.keystore import KeyStore
 from gateway.metrics import GatewayMetrics
@@ -75,6 +76,7 @@ class GatewayState:
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
 METRICS: web.AppKey[GatewayMetrics] = web.AppKey("metrics", GatewayMetrics)
+IN_FLIGHT: web.AppKey[InFlight] = web.AppKey("in_flight", InFlight)
 CREDENTIALS: web.AppKey[Mapping[str, Credential]] = web.AppKey("credentials", Mapping)
 STATE: web.AppKey[GatewayState] = web.AppKey("state", GatewayState)
 

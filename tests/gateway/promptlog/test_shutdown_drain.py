@@ -70,6 +70,7 @@ class Traffic:
 class Gateway:
     proc: subprocess.Popen[str]
     api: str
+    admin: str
     key: str
     log_file: Path
     prompt_log: Path
@@ -78,6 +79,14 @@ class Gateway:
     def events(self) -> list[dict[str, object]]:
         lines = self.log_file.read_text().splitlines()
         return [json.loads(line) for line in lines if line.startswith("{")]
+
+    def admin_in_flight(self) -> float:
+        """``aigw_requests_in_flight`` as the admin listener's /metrics shows it."""
+        with urllib.request.urlopen(f"{self.admin}/metrics", timeout=5) as resp:
+            for line in resp.read().decode().splitlines():
+                if line.startswith("aigw_requests_in_flight "):
+                    return float(line.split()[1])
+        raise AssertionError("aigw_requests_in_flight is not exported")
 
 
 @pytest.fixture
@@ -98,9 +107,15 @@ def served(tmp_path: Path) -> Iterator[Gateway]:
             [*AIGW, "serve", "--config", str(config)], stdout=out, stderr=subprocess.STDOUT, text=True
         )
     try:
-        api = wait_for_listening(proc, log_file)
+        api, admin = wait_for_listening(proc, log_file)
         yield Gateway(
-            proc, api, created.stdout.strip(), log_file, tmp_path / "prompt-log.db", tmp_path / "prompt-log.spool"
+            proc,
+            api,
+            admin,
+            created.stdout.strip(),
+            log_file,
+            tmp_path / "prompt-log.db",
+            tmp_path / "prompt-log.spool",
         )
     finally:
         if proc.poll() is None:
@@ -108,12 +123,12 @@ def served(tmp_path: Path) -> Iterator[Gateway]:
             proc.wait(timeout=30)
 
 
-def wait_for_listening(proc: subprocess.Popen[str], log_file: Path) -> str:
+def wait_for_listening(proc: subprocess.Popen[str], log_file: Path) -> tuple[str, str]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and proc.poll() is None:
         for line in log_file.read_text().splitlines():
-            if line.startswith("{") and json.loads(line).get("event") == "listening":
-                return str(json.loads(line)["api"])
+            if line.startswith("{") and (event := json.loads(line)).get("event") == "listening":
+                return str(event["api"]), str(event["admin"])
         time.sleep(0.05)
     raise AssertionError(f"gateway did not start (exit code {proc.poll()}): {log_file.read_text()[-2000:]}")
 
@@ -273,3 +288,29 @@ def test_sigterm_under_load_loses_no_record(served: Gateway) -> None:
     (held_stream,) = [a.request_id for a in held if a.stream]
     (ended,) = [i for i, e in enumerate(events) if e["event"] == "request" and e["request_id"] == held_stream]
     assert kinds.index("shutting_down") < ended
+
+
+def test_a_request_still_uploading_at_sigterm_is_answered_and_recorded(served: Gateway) -> None:
+    """The caller had sent its headers and half its body when SIGTERM came: the gateway has
+    accepted that request, so it lets the upload finish, answers it and records it."""
+    body = chat_body("uploaded across the shutdown", stream=False)
+    head = (
+        f"POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {served.key}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    where = urlsplit(served.api)
+    with socket.create_connection((where.hostname, where.port), timeout=DEADLINE_S) as sock:
+        sock.sendall(head + body[:20])
+        # The request counts as accepted once the gateway has begun it.
+        wait_for(lambda: served.admin_in_flight() == 1, "the gateway has begun the request")
+        served.proc.send_signal(signal.SIGTERM)
+        wait_for(lambda: listener_closed(served.api), "the gateway stops listening")
+        assert served.proc.poll() is None  # draining: this request is in flight
+        sock.sendall(body[20:])
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        assert answer.status == 200
+        request_id = answer.headers["x-request-id"]
+        assert json.loads(answer.read())["choices"][0]["message"]["content"] == "uploaded across the shutdown"
+    assert served.proc.wait(timeout=DEADLINE_S) == 0
+    assert stored_ids(served.prompt_log) == [request_id]
