@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Literal
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -96,7 +98,10 @@ class LogLevel(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(LogLevel).index(self)
+        return _LOGLEVEL_RANK[self]
+
+
+_LOGLEVEL_RANK: Final[Mapping[LogLevel, int]] = MappingProxyType({m: i for i, m in enumerate(LogLevel)})
 
 
 class ClassLogging(_Strict):

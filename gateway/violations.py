@@ -7,6 +7,9 @@ severity overrides, the incident log and the evidence report all speak of the sa
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
 
 
 class Violation(enum.StrEnum):
@@ -33,4 +36,7 @@ class Severity(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK: Final[Mapping[Severity, int]] = MappingProxyType({m: i for i, m in enumerate(Severity)})

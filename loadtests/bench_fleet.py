@@ -87,6 +87,8 @@ def gateway_settings(tmp: Path, port: int, admin_port: int, upstream_port: int, 
         "admin": {"host": HOST, "port": admin_port},
         "policy_path": str(ROOT / "tests" / "data" / "policy.yaml"),  # group engineering may use openai gpt-*
         "store": {"sqlite_path": str(tmp / "aigw.db")},  # shared, so that one caller key serves every gateway
+        # Each gateway its own prompt log in the bench's temporary folder (never ./var).
+        "prompt_log": {"sqlite_path": str(tmp / f"prompt-log-{port}.db"), "spool_path": str(tmp / f"spool-{port}")},
         "log": {"format": "json", "level": level},
         "limits": {"shutdown_grace_s": 2},
         "providers": {

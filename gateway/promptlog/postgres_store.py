@@ -15,8 +15,14 @@ import asyncpg
 from gateway.promptlog.schema import POSTGRESQL
 from gateway.promptlog.store import PromptStore, StoreUnavailable, now_us
 
-# What a dead or restarting server looks like to asyncpg.
-_UNAVAILABLE = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError)
+# What a dead or restarting server looks like to asyncpg (OSError covers timeouts). Operator
+# intervention is class 57: admin shutdown, crash shutdown, cannot connect now, query cancelled.
+_UNAVAILABLE = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
 CONNECT_TIMEOUT_S = 5.0
 
 

@@ -7,6 +7,7 @@ the disk); writes are batched by the caller, one transaction per batch.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -32,6 +33,8 @@ class SqlitePromptStore(PromptStore):
 
     def _connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only from the first byte; SQLite gives the -wal and -shm files the same mode.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")

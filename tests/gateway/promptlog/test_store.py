@@ -76,6 +76,10 @@ async def test_levels_keep_only_what_they_allow(store: PromptStore, tmp_path: Pa
     assert rows[LogLevel.HASH]["prompt_hash"] != ring.keyed_hash(PROMPT + " ")  # type: ignore[index]
 
 
+def owner_only_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("prompt-log.db*") if p.stat().st_mode & 0o777 == 0o600)
+
+
 async def test_text_is_ciphertext_at_rest(store: PromptStore, tmp_path: Path) -> None:
     ring = keyring(tmp_path)
     await store.write([record(f"req_{i}").seal(ring) for i in range(20)])
@@ -86,6 +90,8 @@ async def test_text_is_ciphertext_at_rest(store: PromptStore, tmp_path: Path) ->
     )  # fmt: skip
     assert not any(s in dump for s in secrets)
     if store.dialect.name == "sqlite":  # grep the raw database files, WAL included
+        files = await asyncio.to_thread(owner_only_files, tmp_path)
+        assert files == ["prompt-log.db", "prompt-log.db-shm", "prompt-log.db-wal"]  # owner-only, whatever the umask
         await store.close()
         raw = await asyncio.to_thread(lambda: b"".join(p.read_bytes() for p in tmp_path.glob("prompt-log.db*")))
         assert len(raw) > 10_000
