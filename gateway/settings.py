@@ -117,6 +117,9 @@ class PromptLogSettings(_Strict):
     key_env: str = "AIGW_LOG_KEYS"
     queue_size: int = Field(default=10_000, gt=0, le=1_000_000)
     batch_size: int = Field(default=256, gt=0, le=10_000)
+    # How long the writer lets a batch gather after its first record: one write per many requests
+    # instead of one per request (records reach the store this much later; 0: write at once).
+    batch_wait_ms: float = Field(default=20.0, ge=0, le=1000)
     # Where records go when the store cannot take them (policy on_failure: spool, and at shutdown).
     spool_path: Path = Path("var/prompt-log.spool")
     # How often the gateway purges records past their retention; 0: only `aigw logs purge`.

@@ -8,7 +8,7 @@ from submit until in the store, and the store's count checked against what was s
 Part 2: gateways as their own processes on 127.0.0.1 in front of one instant mock provider
 (``loadtests.mock_provider``), all at log level warning with ``tests/data/policy.yaml``:
 
-* ``baseline``: the gateway at commit 21cd311, the last one before the prompt log (its tree
+* ``baseline``: the gateway at commit acc7346, the last one before the prompt log (its tree
   from ``git archive``, run with ``python -P`` and ``PYTHONPATH`` set to that tree);
 * ``sqlite-metadata``: this tree's gateway, prompt log at the metadata level on SQLite;
 * ``sqlite-full``: the same with the policy at ``prompt_log.level: full`` and a key file;
@@ -60,7 +60,7 @@ from loadtests.bench_report import machine
 from loadtests.bench_stats import percentile
 from loadtests.prompt_log_load import NO_KEY_ENV, PG_DSN, make_keyring, pg_schema, render_writer, writer_cases
 
-BASELINE_COMMIT = "21cd311"
+BASELINE_COMMIT = "acc7346"
 TARGET_ADDED_P50_MS = 0.3
 NAMES = ("baseline", "sqlite-metadata", "sqlite-full", "pg-metadata")
 QUEUE_METRIC = b"aigw_prompt_log_queue_depth"  # on /metrics only where the prompt log exists
@@ -134,7 +134,9 @@ def write_configs(tmp: Path, ports: dict[str, int], schema: str) -> dict[str, Pa
     configs: dict[str, Path] = {}
     for name in NAMES:
         settings: dict[str, Any] = gateway_settings(tmp, ports[name], ports[f"{name}_admin"], ports["mock"], "warning")
-        if name != "baseline":  # the baseline's settings know no prompt_log section
+        if name == "baseline":  # the baseline's settings know no prompt_log section
+            settings.pop("prompt_log", None)
+        else:
             log: dict[str, Any] = {
                 "sqlite_path": str(tmp / f"{name}.db"),
                 "key_file": str(tmp / ("log-keys.json" if name == "sqlite-full" else "no-keys.json")),
@@ -354,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--records", type=int, help="part 1: records per backend and level (default 50,000)")
     parser.add_argument("--skip-writer", action="store_true", help="only the latency part")
     parser.add_argument(
-        "--baseline-tree", type=Path, default=Path(tempfile.gettempdir()) / "aigw-baseline-21cd311",
+        "--baseline-tree", type=Path, default=Path(tempfile.gettempdir()) / "aigw-baseline-acc7346",
         help=f"where commit {BASELINE_COMMIT}'s tree is (extracted there if missing)",
     )  # fmt: skip
     args = parser.parse_args(argv)

@@ -72,7 +72,10 @@ class PromptLog:
         def on_failure() -> OnFailure:
             return policy().document.prompt_log.on_failure
 
-        writer = PromptLogWriter(store, keyring, metrics, on_failure, conf.spool_path, conf.queue_size, conf.batch_size)
+        writer = PromptLogWriter(
+            store, keyring, metrics, on_failure, conf.spool_path, conf.queue_size, conf.batch_size,
+            conf.batch_wait_ms / 1000,
+        )  # fmt: skip
         await writer.start()
         service = cls(store, keyring, writer)
         if conf.purge_interval_s:

@@ -44,15 +44,18 @@ class PromptLogWriter:
         spool_path: Path,
         queue_size: int = 10_000,
         batch_size: int = 256,
+        batch_wait_s: float = 0.0,
     ) -> None:
         self.store, self.keyring, self._metrics = store, keyring, metrics
         self._on_failure = on_failure
         self._spool = spool_path
         self._queue: asyncio.Queue[LogRecord] = asyncio.Queue(maxsize=queue_size)
         self._batch_size = batch_size
+        self._batch_wait_s = batch_wait_s
         self.healthy = True
         self._task: asyncio.Task[None] | None = None
         self._in_flight: list[Row] = []  # the batch being written: not lost if shutdown cancels the write
+        self._gathering: list[LogRecord] = []  # the batch being gathered: likewise
         self._idle = asyncio.Event()
         self._idle.set()
         metrics.prompt_log_queue.set_function(self._queue.qsize)
@@ -85,9 +88,13 @@ class PromptLogWriter:
                 if not self.healthy:
                     await self._probe()
                 continue
+            self._gathering = batch
+            if self._batch_wait_s and self._queue.qsize() < self._batch_size - 1:
+                await asyncio.sleep(self._batch_wait_s)  # let a batch gather: far less work per record
             while len(batch) < self._batch_size and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             self._in_flight = [record.seal(self.keyring) for record in batch]
+            self._gathering = []
             await self._write(self._in_flight, persistent=True)
             self._in_flight = []
             if self._queue.empty():
@@ -130,6 +137,8 @@ class PromptLogWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         rows, self._in_flight = self._in_flight, []
+        rows += [record.seal(self.keyring) for record in self._gathering]
+        self._gathering = []
         while not self._queue.empty():
             rows.append(self._queue.get_nowait().seal(self.keyring))
         if rows and not await self._write(rows, persistent=False):

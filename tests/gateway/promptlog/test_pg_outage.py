@@ -220,14 +220,15 @@ def test_block_mode_refuses_during_an_outage_and_loses_no_record(
     wait_for(lambda: stored_count(dsn, schema) == N, "the first records are in the store")
 
     pg_cluster.stop()
-    # The outage is noticed when a record fails to be written: the first request or few
-    # after the stop may still be admitted (and must then still be recorded, later).
+    # The outage is noticed when a batch fails to be written: the requests made while that
+    # batch gathered (batch_wait_ms, 20 ms by default) are still admitted, and must then
+    # still be recorded, later.
     outage: list[Sent] = []
     while not outage or outage[-1].status != 503:
         assert len(outage) < 50, f"no 503 in {len(outage)} requests after the store went away"
         outage.append(send(client, f"during the outage {len(outage)}"))
     admitted = outage[:-1]
-    assert len(admitted) <= 5, f"{len(admitted)} requests admitted after the store went away"
+    assert len(admitted) <= 30, f"{len(admitted)} requests admitted after the store went away"
     assert all(s.status == 200 for s in admitted)
     outage += [send(client, f"still during the outage {i}") for i in range(5)]
     refused = [s for s in outage if s.status == 503]

@@ -25,13 +25,13 @@ def rec(i: int) -> LogRecord:
 
 
 class Harness:
-    def __init__(self, tmp_path: Path, mode: OnFailure, queue_size: int = 100) -> None:
+    def __init__(self, tmp_path: Path, mode: OnFailure, queue_size: int = 100, batch_wait_s: float = 0.0) -> None:
         self.mode: OnFailure = mode
         self.store = SqlitePromptStore(tmp_path / "log.db")
         self.spool = tmp_path / "spool.jsonl"
         self.metrics = GatewayMetrics()
         self.writer = PromptLogWriter(
-            self.store, None, self.metrics, lambda: self.mode, self.spool, queue_size=queue_size, batch_size=10
+            self.store, None, self.metrics, lambda: self.mode, self.spool, queue_size, 10, batch_wait_s
         )
 
     async def start(self) -> None:
@@ -127,3 +127,33 @@ async def test_shutdown_with_the_store_down_spools_the_queue(tmp_path: Path) -> 
     assert await restarted.store.count() == 5
     assert restarted.spool.read_text() == ""
     await restarted.writer.close()
+
+
+def writes(metrics: GatewayMetrics) -> float:
+    value = metrics.registry.get_sample_value("aigw_prompt_log_write_duration_seconds_count")
+    assert value is not None
+    return value
+
+
+async def test_records_arriving_one_by_one_gather_into_batches(tmp_path: Path) -> None:
+    h = Harness(tmp_path, "block", batch_wait_s=0.5)
+    await h.start()
+    for i in range(10):  # one request after another, as at concurrency 1
+        h.writer.submit(rec(i))
+        await asyncio.sleep(0.005)
+    await h.writer.flush()
+    assert await h.store.count() == 10
+    assert writes(h.metrics) == 1  # without the wait: one write per record
+    await h.writer.close()
+
+
+async def test_a_batch_still_gathering_at_shutdown_is_not_lost(tmp_path: Path) -> None:
+    h = Harness(tmp_path, "block", batch_wait_s=30)
+    await h.start()
+    for i in range(3):
+        h.writer.submit(rec(i))
+    # The first is taken by the writer, which now waits for more.
+    await wait_until(lambda: h.metrics.registry.get_sample_value("aigw_prompt_log_queue_depth") == 2)
+    await h.writer.close(grace_s=0.05)
+    assert await h.store.count() == 3
+    assert not h.spool.exists()
