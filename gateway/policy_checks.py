@@ -117,6 +117,10 @@ def _check_data_classes(doc: PolicyDocument) -> None:
 
 
 def _check_overrides(doc: PolicyDocument, known: Mapping[str, Category]) -> None:
+    for position, group in enumerate(doc.incidents.privileged_groups):
+        if group not in doc.groups:
+            message = f"group {group!r} is not one of the groups defined ({', '.join(doc.groups)})"
+            raise LocatedError(message, "incidents", "privileged_groups", position)
     for index, override in enumerate(doc.incidents.severity_overrides):
         where = ("incidents", "severity_overrides", index)
         for position, group in enumerate(override.groups):

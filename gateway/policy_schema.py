@@ -145,8 +145,22 @@ class SeverityOverride(_Strict):
     description: str = ""
 
 
+class AuthFailures(_Strict):
+    """Failed authentications from one source become an UNAUTHENTICATED_ACCESS incident at ``threshold``
+    within ``window_s`` (one mistyped key is not an incident; a brute force is)."""
+
+    threshold: int = Field(default=5, gt=0, le=10_000)
+    window_s: int = Field(default=60, gt=0, le=86_400)
+
+
 class IncidentPolicy(_Strict):
     severity_overrides: tuple[SeverityOverride, ...] = ()
+    # Members of these groups are privileged actors: some violations escalate when they commit them.
+    privileged_groups: tuple[str, ...] = ()
+    # Identical violations (type, actor, destination, entity types) within this many seconds of the
+    # last one aggregate into one open incident with a count; also the repeat-offender window.
+    aggregation_window_s: int = Field(default=300, gt=0, le=86_400)
+    auth_failures: AuthFailures = AuthFailures()
 
 
 class PolicyDocument(_Strict):

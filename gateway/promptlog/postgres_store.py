@@ -7,13 +7,15 @@ itself once the server is back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import asyncpg
 
 from gateway.promptlog.schema import POSTGRESQL
-from gateway.promptlog.store import PromptStore, StoreUnavailable, now_us
+from gateway.promptlog.store import PromptStore, StoreUnavailable, Transaction, now_us
+
+T = TypeVar("T")
 
 # What a dead or restarting server looks like to asyncpg (OSError covers timeouts). Operator
 # intervention is class 57: admin shutdown, crash shutdown, cannot connect now, query cancelled.
@@ -79,6 +81,14 @@ class PostgresPromptStore(PromptStore):
             raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}") from None
         return [dict(r) for r in records]
 
+    async def transact(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        try:
+            async with self._ready().acquire(timeout=CONNECT_TIMEOUT_S) as conn, conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock(7461202)")  # one chain writer at a time, fleet-wide
+                return await work(_PgTransaction(conn))
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}") from None
+
     async def migrate_step(self, version: int, sqls: Sequence[str]) -> None:
         try:
             async with self._ready().acquire(timeout=CONNECT_TIMEOUT_S) as conn, conn.transaction():
@@ -94,3 +104,14 @@ class PostgresPromptStore(PromptStore):
                 )
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"PostgreSQL: {type(exc).__name__}") from None
+
+
+class _PgTransaction:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in await self._conn.fetch(POSTGRESQL.sql(sql), *params)]
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        await self._conn.execute(POSTGRESQL.sql(sql), *params)

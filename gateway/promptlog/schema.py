@@ -75,6 +75,26 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX exchanges_user ON exchanges (user_name, ts_us)",
         ),
     ),
+    (
+        4,
+        "incidents and their hash chain",
+        (
+            # The current state of each incident (what list/show read), and the append-only chain of
+            # events that produced it: each event carries the incident's state after it, and its hash
+            # covers the previous event's hash, so an edit, deletion or reordering breaks the chain.
+            """CREATE TABLE incidents (
+                id TEXT PRIMARY KEY, type TEXT NOT NULL, severity TEXT NOT NULL, status TEXT NOT NULL,
+                opened_us BIGINT NOT NULL, last_seen_us BIGINT NOT NULL, actor TEXT, agg_key TEXT NOT NULL,
+                state TEXT NOT NULL, seq BIGINT NOT NULL
+            )""",
+            "CREATE INDEX incidents_opened ON incidents (opened_us)",
+            "CREATE INDEX incidents_open_key ON incidents (agg_key, status)",
+            """CREATE TABLE incident_chain (
+                seq BIGINT PRIMARY KEY, incident_id TEXT NOT NULL, event TEXT NOT NULL, at_us BIGINT NOT NULL,
+                body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -10,12 +10,12 @@ import asyncio
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from gateway.promptlog.schema import SQLITE
-from gateway.promptlog.store import PromptStore, StoreUnavailable, now_us
+from gateway.promptlog.store import PromptStore, StoreUnavailable, Transaction, now_us
 
 T = TypeVar("T")
 
@@ -69,6 +69,27 @@ class SqlitePromptStore(PromptStore):
 
         await self._run(migrate)
 
+    async def transact(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """On a connection of its own, so that the shared one stays free for the prompt-log writer
+        while this transaction awaits; BEGIN IMMEDIATE serialises it against other processes."""
+        if self._db is None:
+            raise StoreUnavailable("the prompt store is closed")
+        try:
+            db = await asyncio.to_thread(_open_connection, self.path)
+            try:
+                await asyncio.to_thread(db.execute, "BEGIN IMMEDIATE")
+                try:
+                    result = await work(_SqliteTransaction(db))
+                except BaseException:
+                    await asyncio.to_thread(db.execute, "ROLLBACK")
+                    raise
+                await asyncio.to_thread(db.execute, "COMMIT")
+                return result
+            finally:
+                await asyncio.to_thread(db.close)
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"SQLite: {type(exc).__name__}: {exc}") from None
+
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         db = self._db
         if db is None:
@@ -81,6 +102,24 @@ class SqlitePromptStore(PromptStore):
     def _locked(self, work: Callable[[], T]) -> T:
         with self._lock:
             return work()
+
+
+def _open_connection(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA busy_timeout=5000")
+    return db
+
+
+class _SqliteTransaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(lambda: [dict(r) for r in self._db.execute(sql, params).fetchall()])
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        await asyncio.to_thread(self._db.execute, sql, params)
 
 
 class _transaction:

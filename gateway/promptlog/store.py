@@ -10,9 +10,9 @@ from __future__ import annotations
 import abc
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from gateway.promptlog.record import COLUMNS, Row
 from gateway.promptlog.schema import CREATE_VERSIONS, LATEST, Dialect, statements
@@ -22,6 +22,17 @@ _INSERT = f"INSERT INTO exchanges ({', '.join(COLUMNS)}) VALUES ({', '.join('?' 
 _INSERT += "ON CONFLICT (request_id) DO NOTHING"  # a replayed spool never duplicates
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM exchanges"  # noqa: S608 - constant
 _HELD = "EXISTS (SELECT 1 FROM legal_holds h WHERE h.request_id = exchanges.request_id AND h.released_us IS NULL)"
+
+
+T = TypeVar("T")
+
+
+class Transaction(Protocol):
+    """Statements inside ``PromptStore.transact``; SQL uses ``?`` placeholders on both backends."""
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
 
 
 class StoreUnavailable(Exception):
@@ -80,6 +91,11 @@ class PromptStore(abc.ABC):
     @abc.abstractmethod
     async def migrate_step(self, version: int, sqls: Sequence[str]) -> None:
         """Apply one migration and record its version, in one transaction."""
+
+    @abc.abstractmethod
+    async def transact(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run ``work`` in one transaction that excludes every other ``transact`` on this database
+        (other processes included): read-modify-write sequences such as the incident hash chain."""
 
     # --- written once
     async def open(self, upto: int = LATEST) -> None:

@@ -1,0 +1,209 @@
+"""Incidents in the prompt store's database, each change appended to a hash chain.
+
+Every change (opened, repeated, acknowledged, resolved, false_positive) is one chain event
+with the incident's whole state after it: ``hash = sha256(prev_hash || seq || event ||
+state)``. ``verify`` walks the chain and checks the links, that the sequence has no gap,
+and that each incident row equals its last event's state: an edited, deleted or
+reordered record shows. (Someone able to rewrite the whole chain and the table at once
+is caught only against a copy of the chain head held elsewhere: the SIEM export carries
+``seq`` and ``hash`` on every incident for that.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.incidents.model import ACTIVE, TRANSITIONS, Candidate, canonical, new_incident_id, repeated_state
+from gateway.promptlog.store import PromptStore, Transaction, now_us
+from gateway.violations import Severity
+
+GENESIS = "0" * 64
+_COLUMNS = "id, type, severity, status, opened_us, last_seen_us, actor, agg_key, state, seq"
+Reassess = Callable[[int], tuple[Severity, tuple[str, ...]]]  # severity for a count of repeats
+
+
+class WorkflowError(ValueError):
+    """A status change the workflow does not allow, or an unknown incident."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    state: dict[str, Any]
+    opened: bool  # False: aggregated into an incident already open
+
+
+@dataclass
+class Verification:
+    events: int = 0
+    incidents: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class IncidentQuery:
+    status: str | None = None
+    type: str | None = None
+    severity: str | None = None
+    actor: str | None = None
+    since_us: int | None = None
+    until_us: int | None = None
+    limit: int = 100
+
+
+def link(prev_hash: str, seq: int, event: str, body: str) -> str:
+    return hashlib.sha256(f"{prev_hash}|{seq}|{event}|{body}".encode()).hexdigest()
+
+
+class IncidentStore:
+    def __init__(self, store: PromptStore) -> None:
+        self.store = store
+
+    async def record(self, seen: Candidate, window_s: int, reassess: Reassess) -> Recorded:
+        """Open an incident, or fold ``seen`` into the open one with the same key seen within the window."""
+
+        async def work(tx: Transaction) -> Recorded:
+            key = seen.aggregation_key()
+            rows = await tx.fetch(
+                "SELECT state FROM incidents WHERE agg_key = ? AND status IN ('open', 'acknowledged') "
+                "AND last_seen_us >= ? ORDER BY last_seen_us DESC LIMIT 1",
+                [key, seen.at_us - window_s * 1_000_000],
+            )
+            if rows:
+                state = _state(rows[0])
+                severity, reasons = reassess(state["count"] + seen.count)
+                repeated_state(state, seen, severity, reasons)
+                await _append(tx, state, "repeated", key)
+                return Recorded(state, opened=False)
+            state = seen.opened_state(new_incident_id())
+            await _append(tx, state, "opened", key)
+            return Recorded(state, opened=True)
+
+        return await self.store.transact(work)
+
+    async def transition(self, incident_id: str, status: str, by: str, note: str = "") -> dict[str, Any]:
+        async def work(tx: Transaction) -> dict[str, Any]:
+            rows = await tx.fetch("SELECT state, agg_key FROM incidents WHERE id = ?", [incident_id])
+            if not rows:
+                raise WorkflowError(f"no incident {incident_id}")
+            state = _state(rows[0])
+            if status not in TRANSITIONS.get(state["status"], frozenset()):
+                raise WorkflowError(f"{incident_id} is {state['status']}: it cannot become {status}")
+            state["status"] = status
+            state["workflow"].append({"status": status, "by": by, "at_us": now_us(), "note": note})
+            await _append(tx, state, status, rows[0]["agg_key"])
+            return state
+
+        return await self.store.transact(work)
+
+    async def get(self, incident_id: str) -> dict[str, Any] | None:
+        rows = await self.store.fetch(self.store.dialect.sql("SELECT state FROM incidents WHERE id = ?"), [incident_id])
+        return _state(rows[0]) if rows else None
+
+    async def search(self, query: IncidentQuery) -> list[dict[str, Any]]:
+        where, params = ["1 = 1"], list[Any]()
+        for column, value in (("status", query.status), ("type", query.type), ("severity", query.severity)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if query.actor is not None:
+            where.append("actor = ?")
+            params.append(query.actor)
+        if query.since_us is not None:
+            where.append("last_seen_us >= ?")
+            params.append(query.since_us)
+        if query.until_us is not None:
+            where.append("opened_us < ?")
+            params.append(query.until_us)
+        sql = f"SELECT state FROM incidents WHERE {' AND '.join(where)} ORDER BY opened_us DESC, seq DESC LIMIT ?"  # noqa: S608
+        rows = await self.store.fetch(self.store.dialect.sql(sql), [*params, max(1, min(query.limit, 100_000))])
+        return [_state(r) for r in rows]
+
+    async def active_request_ids(self) -> set[str]:
+        """Prompt-log records an open or acknowledged incident points to: on legal hold."""
+        rows = await self.store.fetch("SELECT state FROM incidents WHERE status IN ('open', 'acknowledged')")
+        return {rid for r in rows for rid in json.loads(r["state"])["request_ids"]}
+
+    async def verify(self) -> Verification:
+        result = Verification()
+        events = await self.store.fetch(
+            "SELECT seq, incident_id, event, body, prev_hash, hash FROM incident_chain ORDER BY seq"
+        )
+        last: dict[str, str] = {}
+        prev_hash, expected_seq = GENESIS, 1
+        for e in events:
+            result.events += 1
+            seq = int(e["seq"])
+            if seq != expected_seq:
+                result.problems.append(f"event {expected_seq}: missing (the chain jumps to {seq})")
+            if e["prev_hash"] != prev_hash:
+                result.problems.append(f"event {seq}: does not follow the event before it (deleted or reordered)")
+            if link(e["prev_hash"], seq, e["event"], e["body"]) != e["hash"]:
+                result.problems.append(f"event {seq}: its content does not match its hash (edited)")
+            last[e["incident_id"]] = e["body"]
+            prev_hash, expected_seq = e["hash"], seq + 1
+        await self._compare_rows(last, result)
+        return result
+
+    async def _compare_rows(self, last: dict[str, str], result: Verification) -> None:
+        rows = await self.store.fetch(f"SELECT {_COLUMNS} FROM incidents")  # noqa: S608 - constant
+        seen = set()
+        for row in rows:
+            result.incidents += 1
+            seen.add(row["id"])
+            body = last.get(row["id"])
+            if body is None:
+                result.problems.append(f"incident {row['id']}: not in the chain (inserted outside the gateway)")
+                continue
+            state = json.loads(body)
+            columns = (state["type"], state["severity"], state["status"], state["last_seen_us"])
+            if canonical(json.loads(row["state"])) != body or columns != (
+                row["type"], row["severity"], row["status"], int(row["last_seen_us"]),
+            ):  # fmt: skip
+                result.problems.append(f"incident {row['id']}: differs from its last chain event (edited)")
+        for missing in sorted(set(last) - seen):
+            result.problems.append(f"incident {missing}: in the chain but not in the table (deleted)")
+
+
+async def _append(tx: Transaction, state: dict[str, Any], event: str, key: str) -> None:
+    head = await tx.fetch("SELECT seq, hash FROM incident_chain ORDER BY seq DESC LIMIT 1")
+    seq = int(head[0]["seq"]) + 1 if head else 1
+    prev = str(head[0]["hash"]) if head else GENESIS
+    body = canonical(state)
+    digest = link(prev, seq, event, body)
+    at = now_us()
+    await tx.execute(
+        "INSERT INTO incident_chain (seq, incident_id, event, at_us, body, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [seq, state["id"], event, at, body, prev, digest],
+    )
+    state["seq"], state["hash"] = seq, digest  # for the SIEM: the chain position this state was written at
+    values = [state["type"], state["severity"], state["status"], state["opened_us"], state["last_seen_us"]]
+    values += [_actor(state), key, body, seq]
+    await tx.execute(
+        f"INSERT INTO incidents ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608 - constant
+        "ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, status = excluded.status, "
+        "last_seen_us = excluded.last_seen_us, state = excluded.state, seq = excluded.seq",
+        [state["id"], *values],
+    )
+
+
+def _state(row: dict[str, Any]) -> dict[str, Any]:
+    state: dict[str, Any] = json.loads(row["state"])
+    return state
+
+
+def _actor(state: dict[str, Any]) -> str | None:
+    actor = state.get("actor") or {}
+    value = actor.get("user") or actor.get("source")
+    return str(value) if value is not None else None
+
+
+__all__ = ["ACTIVE", "IncidentQuery", "IncidentStore", "Recorded", "Verification", "WorkflowError"]

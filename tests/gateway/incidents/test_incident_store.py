@@ -1,0 +1,128 @@
+"""Incidents on both backends: opened, aggregated within the window, worked through the
+status workflow, and a hash chain that shows any edited, deleted or reordered record."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gateway.compliance.catalog import load_compliance
+from gateway.incidents.model import Candidate
+from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
+from gateway.promptlog.store import PromptStore, now_us
+from gateway.violations import Severity, Violation
+
+COMPLIANCE = load_compliance()
+SECOND_US = 1_000_000
+
+
+def seen(user: str = "alice", at_us: int | None = None, violation: Violation = Violation.PII_IN_PROMPT) -> Candidate:
+    return Candidate(
+        violation=violation, severity=Severity.MEDIUM, severity_reasons=("default",),
+        controls=COMPLIANCE.refs(violation), catalogue_version=COMPLIANCE.catalogue_version,
+        at_us=at_us or now_us(), actor={"user": user, "groups": ["engineering"]},
+        destination={"provider": "openai", "model": "gpt-4o"}, detectors=("pii",),
+        entity_types={"EMAIL_ADDRESS": 2}, count=2, request_id=f"req_{user}_{at_us}",
+        excerpt="mail [EMAIL_ADDRESS] now", policy_version="1+abc",
+    )  # fmt: skip
+
+
+def same(count: int) -> tuple[Severity, tuple[str, ...]]:
+    return (Severity.HIGH if count >= 6 else Severity.MEDIUM), (f"count {count}",)
+
+
+async def test_identical_violations_aggregate_within_the_window(store: PromptStore) -> None:
+    incidents = IncidentStore(store)
+    t0 = now_us()
+    first = await incidents.record(seen(at_us=t0), 300, same)
+    again = await incidents.record(seen(at_us=t0 + 10 * SECOND_US), 300, same)
+    other = await incidents.record(seen(user="bob", at_us=t0 + 11 * SECOND_US), 300, same)
+    third = await incidents.record(seen(at_us=t0 + 20 * SECOND_US), 300, same)  # count 6: escalates
+    assert third.state["id"] == first.state["id"]
+    assert (third.state["severity"], third.state["severity_reasons"]) == ("high", ["count 6"])
+    later = await incidents.record(seen(at_us=t0 + 900 * SECOND_US), 300, same)  # past the window: a new one
+    assert (first.opened, again.opened, later.opened, other.opened) == (True, False, True, True)
+    assert again.state["id"] == first.state["id"]
+    stored = await incidents.get(first.state["id"])
+    assert stored is not None
+    assert (stored["count"], stored["entity_types"]) == (6, {"EMAIL_ADDRESS": 6})
+    assert len(stored["request_ids"]) == 3
+    controls = {(c["framework"], c["id"]) for c in stored["controls"]}
+    assert ("iso27001_2022", "A.5.34") in controls
+    assert ("iso42001_2023", "A.9.2") in controls
+    assert stored["catalogue_version"] == COMPLIANCE.catalogue_version
+    assert len(await incidents.search(IncidentQuery(actor="alice"))) == 2
+    assert (await incidents.verify()).ok
+
+
+async def test_the_status_workflow(store: PromptStore) -> None:
+    incidents = IncidentStore(store)
+    opened = (await incidents.record(seen(), 300, same)).state
+    acked = await incidents.transition(opened["id"], "acknowledged", "carol", "looking")
+    assert acked["status"] == "acknowledged"
+    with pytest.raises(WorkflowError, match="cannot become open"):
+        await incidents.transition(opened["id"], "open", "carol")
+    done = await incidents.transition(opened["id"], "resolved", "dave", "user retrained")
+    assert [(w["status"], w["by"], w["note"]) for w in done["workflow"]] == [
+        ("acknowledged", "carol", "looking"), ("resolved", "dave", "user retrained"),
+    ]  # fmt: skip
+    with pytest.raises(WorkflowError, match="cannot become false_positive"):
+        await incidents.transition(opened["id"], "false_positive", "carol")
+    with pytest.raises(WorkflowError, match="no incident"):
+        await incidents.transition("inc_missing", "resolved", "carol")
+    # A resolved incident no longer takes repeats: the next one opens anew.
+    assert (await incidents.record(seen(), 300, same)).opened
+    assert (await incidents.verify()).ok
+
+
+async def chain_of_three(store: PromptStore) -> list[str]:
+    incidents = IncidentStore(store)
+    ids = [(await incidents.record(seen(user=u), 300, same)).state["id"] for u in ("a", "b", "c")]
+    assert (await incidents.verify()).ok
+    return ids
+
+
+async def test_an_edited_incident_is_detected(store: PromptStore) -> None:
+    ids = await chain_of_three(store)
+    row = await store.fetch(store.dialect.sql("SELECT state FROM incidents WHERE id = ?"), [ids[1]])
+    state = json.loads(row[0]["state"])
+    state["severity"] = "low"
+    await store.execute(
+        store.dialect.sql("UPDATE incidents SET severity = 'low', state = ? WHERE id = ?"), [json.dumps(state), ids[1]]
+    )
+    result = await IncidentStore(store).verify()
+    assert result.problems == [f"incident {ids[1]}: differs from its last chain event (edited)"]
+
+
+async def test_an_edited_chain_event_is_detected(store: PromptStore) -> None:
+    await chain_of_three(store)
+    await store.execute("UPDATE incident_chain SET body = REPLACE(body, '\"medium\"', '\"low\"') WHERE seq = 2")
+    problems = (await IncidentStore(store).verify()).problems
+    assert "event 2: its content does not match its hash (edited)" in problems
+
+
+async def test_a_deleted_incident_is_detected(store: PromptStore) -> None:
+    ids = await chain_of_three(store)
+    await store.execute(store.dialect.sql("DELETE FROM incidents WHERE id = ?"), [ids[0]])
+    assert (await IncidentStore(store).verify()).problems == [
+        f"incident {ids[0]}: in the chain but not in the table (deleted)"
+    ]
+
+
+async def test_a_deleted_chain_event_is_detected(store: PromptStore) -> None:
+    await chain_of_three(store)
+    await store.execute("DELETE FROM incident_chain WHERE seq = 2")
+    problems = (await IncidentStore(store).verify()).problems
+    assert "event 2: missing (the chain jumps to 3)" in problems
+    assert "event 3: does not follow the event before it (deleted or reordered)" in problems
+
+
+async def test_reordered_chain_events_are_detected(store: PromptStore) -> None:
+    await chain_of_three(store)
+    # Swap events 2 and 3 (their sequence numbers), keeping each one's own hash intact.
+    await store.execute("UPDATE incident_chain SET seq = 99 WHERE seq = 2")
+    await store.execute("UPDATE incident_chain SET seq = 2 WHERE seq = 3")
+    await store.execute("UPDATE incident_chain SET seq = 3 WHERE seq = 99")
+    problems = (await IncidentStore(store).verify()).problems
+    assert any("does not follow the event before it" in p for p in problems)
