@@ -42,22 +42,22 @@ def add_parsers(sub: Any, keys: Any, parents: list[argparse.ArgumentParser]) -> 
     search.add_argument("--until", type=parse_time, help="ISO time, or 30m, 24h, 7d ago")
     search.add_argument("--limit", type=int, default=50)
     search.add_argument("--json", action="store_true", help="one JSON record per line")
-    search.set_defaults(run=lambda args, settings: _with_store(settings, lambda store: _search(store, args)))
+    search.set_defaults(run=lambda args, settings: with_store(settings, lambda store: _search(store, args)))
     show = logs.add_parser("show", parents=parents, help="one record; --text opens its text (the read is recorded)")
     show.add_argument("request_id")
     show.add_argument("--text", action="store_true", help="decrypt prompt and answer (needs the log key)")
-    show.set_defaults(run=lambda args, settings: _with_store(settings, lambda store: _show(store, args, settings)))
+    show.set_defaults(run=lambda args, settings: with_store(settings, lambda store: _show(store, args, settings)))
     prune = logs.add_parser("purge", parents=parents, help="delete records past their retention (not those on hold)")
     prune.add_argument("--dry-run", action="store_true", help="count only (the run is still recorded)")
-    prune.set_defaults(run=lambda args, settings: _with_store(settings, lambda store: _purge(store, args, settings)))
+    prune.set_defaults(run=lambda args, settings: with_store(settings, lambda store: _purge(store, args, settings)))
 
     hold = logs.add_parser("hold", parents=parents, help="keep a record past its retention (legal hold)")
     hold.add_argument("request_id")
     hold.add_argument("--reason", required=True, help="why, e.g. the incident it belongs to")
-    hold.set_defaults(run=lambda args, settings: _with_store(settings, lambda store: _hold(store, args)))
+    hold.set_defaults(run=lambda args, settings: with_store(settings, lambda store: _hold(store, args)))
     release = logs.add_parser("release", parents=parents, help="end a legal hold; retention applies again")
     release.add_argument("request_id")
-    release.set_defaults(run=lambda args, settings: _with_store(settings, lambda store: _release(store, args)))
+    release.set_defaults(run=lambda args, settings: with_store(settings, lambda store: _release(store, args)))
 
     rotate = keys.add_parser("rotate-log-key", parents=parents, help="add a new prompt-log key and make it current")
     rotate.set_defaults(run=_rotate)
@@ -90,7 +90,7 @@ def parse_time(text: str) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
-def _with_store(settings: Settings, work: Callable[[PromptStore], Awaitable[int]]) -> int:
+def with_store(settings: Settings, work: Callable[[PromptStore], Awaitable[int]]) -> int:
     # Events (e.g. a recorded text read) go to stderr, off the command's output.
     configure_logging(settings.log, "stderr", cache_loggers=False)
 

@@ -75,8 +75,14 @@ def _draining(request: web.Request) -> bool:
 def _record(request: web.Request, exchange: Exchange) -> None:
     """Every exchange that reached an API endpoint goes to the prompt log: allowed, blocked or failed."""
     state = request.app.get(STATE)
-    if state is not None and exchange.endpoint is not None:
-        state.prompt_log.record(exchange, exchange.policy or state.policy)
+    if state is None:
+        return
+    if exchange.endpoint is not None:
+        policy = exchange.policy or state.policy
+        state.prompt_log.record(exchange, policy)
+        state.incidents.observe_exchange(exchange, policy)
+    if exchange.status == 401:  # a failed authentication: counted per source towards an incident
+        state.incidents.observe_auth_failure(request.remote or "unknown")
 
 
 def _error_response(exchange: Exchange, err: GatewayError) -> web.Response:

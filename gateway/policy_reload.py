@@ -108,6 +108,7 @@ class PolicyReloader:
                     "policy_reload_rejected", reason=reason, path=str(self._path), problems=problems,
                     policy_version=old.policy.version,
                 )  # fmt: skip
+                self._state.incidents.observe_policy_rejected(old.policy.version, len(problems))
                 return False
             if policy.version == old.policy.version:  # saved without a change
                 self._state.metrics.policy_reloads.labels("unchanged").inc()
@@ -117,7 +118,8 @@ class PolicyReloader:
             self._state.replace_runtime(PolicyRuntime(policy, pool))
             self.accepted += 1
             self._state.metrics.policy_reloads.labels("accepted").inc()
-            _log_change(reason, old.policy, policy)
+            loosened, tightened = _log_change(reason, old.policy, policy)
+            self._state.incidents.observe_policy_change(old.policy.version, policy.version, loosened, tightened)
             return True
 
     async def _pool_for(self, old: PolicyRuntime, policy: Policy) -> DetectionPool | None:
@@ -135,18 +137,22 @@ class PolicyReloader:
         return pool
 
 
-def _log_change(reason: str, old: Policy, new: Policy) -> None:
+def _log_change(reason: str, old: Policy, new: Policy) -> tuple[int, int]:
+    """Log what changed; how many changes loosened and tightened a control."""
     changes = diff(old.document, new.document)
+    loosened = sum(c.effect is Effect.LOOSENED for c in changes)
+    tightened = sum(c.effect is Effect.TIGHTENED for c in changes)
     log.warning(
         "policy_changed",
         reason=reason,
         policy=new.id,
         old_version=old.version,
         policy_version=new.version,
-        loosened=sum(c.effect is Effect.LOOSENED for c in changes),
-        tightened=sum(c.effect is Effect.TIGHTENED for c in changes),
+        loosened=loosened,
+        tightened=tightened,
         changes=[str(c) for c in changes],
     )
+    return loosened, tightened
 
 
 def _fingerprint(path: Path) -> str:

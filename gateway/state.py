@@ -12,9 +12,12 @@ import structlog
 from aiohttp import web
 
 from detectors.registry import build_detectors
+from gateway.compliance.catalog import load_compliance
 from gateway.detection_pool import DetectionPool, default_workers
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
+from gateway.incidents.recorder import IncidentLog
+from gateway.incidents.store import IncidentStore
 from gateway.inflight import InFlight
 from gateway.inline_scan import InlineScanner
 from gateway.keystore import KeyStore
@@ -39,6 +42,7 @@ class GatewayState:
     authenticator: Authenticator
     metrics: GatewayMetrics
     prompt_log: PromptLog
+    incidents: IncidentLog
     draining: bool = False
     closing: set[asyncio.Task[None]] = field(default_factory=set)  # retired pools shutting down
 
@@ -92,6 +96,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     providers: dict[str, Provider] = {}
     pool = detection_pool(settings, policy)
     prompt_log: PromptLog | None = None
+    incidents: IncidentLog | None = None
+    compliance = load_compliance()  # the shipped mapping, checked against the catalogue: refuse to start if broken
 
     def policy_now() -> Policy:
         state = app.get(STATE)
@@ -99,6 +105,9 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
 
     try:
         prompt_log = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
+        incidents = IncidentLog(IncidentStore(prompt_log.store), compliance, policy_now)
+        prompt_log.writer.on_failure_event = incidents.observe_logging_failure
+        await incidents.start()
         if pool is not None:
             await pool.start()  # every worker has built its detectors before we listen
         providers = build_providers(settings, app[CREDENTIALS])
@@ -108,7 +117,9 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         router = Router(settings.routes, settings.providers)
         await authenticator.start()
         runtime = PolicyRuntime(policy, pool)
-        app[STATE] = state = GatewayState(settings, runtime, router, providers, authenticator, app[METRICS], prompt_log)
+        app[STATE] = state = GatewayState(
+            settings, runtime, router, providers, authenticator, app[METRICS], prompt_log, incidents
+        )
         state.metrics.policy_in_force(policy.id, policy.version)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
         async with PolicyReloader(state, detection_pool).running():
@@ -116,6 +127,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         pool = state.runtime.pool
         await asyncio.gather(*state.closing)
     finally:
+        if incidents is not None:
+            await incidents.close(settings.limits.shutdown_grace_s)
         if prompt_log is not None:  # requests have drained: flush what they left in the queue
             await prompt_log.close(settings.limits.shutdown_grace_s)
         if pool is not None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.compliance.catalog import ControlRef
+from gateway.incidents.severity import Facts
 from gateway.violations import Severity, Violation
 
 MAX_REQUEST_IDS = 50  # an aggregated incident keeps its first request ids (and counts them all)
@@ -56,6 +57,7 @@ class Candidate:
     policy_id: str | None = None
     policy_version: str | None = None
     details: dict[str, Any] = field(default_factory=dict)  # e.g. a policy change's summary
+    facts: Facts = field(default_factory=Facts, compare=False)  # what the severity was judged on
 
     def aggregation_key(self) -> str:
         """Identical violations: same type, actor, destination and entity types (values play no part)."""
@@ -72,7 +74,8 @@ class Candidate:
             "status": "open",
             "opened_us": self.at_us,
             "last_seen_us": self.at_us,
-            "count": self.count,
+            "count": self.count,  # findings (or failures) in all its occurrences
+            "occurrences": 1,  # violations aggregated into it
             "actor": self.actor,
             "destination": self.destination,
             "detectors": list(self.detectors),
@@ -94,6 +97,7 @@ class Candidate:
 def repeated_state(state: dict[str, Any], seen: Candidate, severity: Severity, reasons: tuple[str, ...]) -> None:
     """Fold one more identical violation into an open incident."""
     state["count"] += seen.count
+    state["occurrences"] += 1
     state["last_seen_us"] = max(state["last_seen_us"], seen.at_us)
     for name, n in seen.entity_types.items():
         state["entity_types"][name] = state["entity_types"].get(name, 0) + n

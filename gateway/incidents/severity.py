@@ -4,6 +4,7 @@ word is last). The reasons are kept on the incident, so a severity can be explai
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +26,9 @@ class Facts:
     privileged: bool = False
     flags: frozenset[str] = field(default_factory=frozenset)
     groups: tuple[str, ...] = ()
+
+    def with_repeats(self, repeats: int) -> Facts:
+        return dataclasses.replace(self, repeats=repeats)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from gateway.violations import Severity
 
 GENESIS = "0" * 64
 _COLUMNS = "id, type, severity, status, opened_us, last_seen_us, actor, agg_key, state, seq"
-Reassess = Callable[[int], tuple[Severity, tuple[str, ...]]]  # severity for a count of repeats
+Reassess = Callable[[int], tuple[Severity, tuple[str, ...]]]  # severity after this many occurrences
 
 
 class WorkflowError(ValueError):
@@ -78,7 +78,7 @@ class IncidentStore:
             )
             if rows:
                 state = _state(rows[0])
-                severity, reasons = reassess(state["count"] + seen.count)
+                severity, reasons = reassess(state["occurrences"] + 1)
                 repeated_state(state, seen, severity, reasons)
                 await _append(tx, state, "repeated", key)
                 return Recorded(state, opened=False)

@@ -58,6 +58,7 @@ class PromptLogWriter:
         self._gathering: list[LogRecord] = []  # the batch being gathered: likewise
         self._idle = asyncio.Event()
         self._idle.set()
+        self.on_failure_event: Callable[[str], None] | None = None  # the incident log, once it is up
         metrics.prompt_log_queue.set_function(self._queue.qsize)
 
     # --- the request side
@@ -196,5 +197,7 @@ class PromptLogWriter:
     def _failure(self, reason: str, **fields: object) -> None:
         if self.healthy or reason == "queue_full":
             log.error("prompt_log_failure", reason=reason, violation="LOGGING_OR_RETENTION_FAILURE", **fields)
+            if self.on_failure_event is not None:
+                self.on_failure_event(reason)
         self.healthy = False
         self._metrics.prompt_log_failures.labels(reason).inc()

@@ -28,8 +28,8 @@ def seen(user: str = "alice", at_us: int | None = None, violation: Violation = V
     )  # fmt: skip
 
 
-def same(count: int) -> tuple[Severity, tuple[str, ...]]:
-    return (Severity.HIGH if count >= 6 else Severity.MEDIUM), (f"count {count}",)
+def same(occurrences: int) -> tuple[Severity, tuple[str, ...]]:
+    return (Severity.HIGH if occurrences >= 3 else Severity.MEDIUM), (f"seen {occurrences} times",)
 
 
 async def test_identical_violations_aggregate_within_the_window(store: PromptStore) -> None:
@@ -38,15 +38,15 @@ async def test_identical_violations_aggregate_within_the_window(store: PromptSto
     first = await incidents.record(seen(at_us=t0), 300, same)
     again = await incidents.record(seen(at_us=t0 + 10 * SECOND_US), 300, same)
     other = await incidents.record(seen(user="bob", at_us=t0 + 11 * SECOND_US), 300, same)
-    third = await incidents.record(seen(at_us=t0 + 20 * SECOND_US), 300, same)  # count 6: escalates
+    third = await incidents.record(seen(at_us=t0 + 20 * SECOND_US), 300, same)  # the third time: escalates
     assert third.state["id"] == first.state["id"]
-    assert (third.state["severity"], third.state["severity_reasons"]) == ("high", ["count 6"])
+    assert (third.state["severity"], third.state["severity_reasons"]) == ("high", ["seen 3 times"])
     later = await incidents.record(seen(at_us=t0 + 900 * SECOND_US), 300, same)  # past the window: a new one
     assert (first.opened, again.opened, later.opened, other.opened) == (True, False, True, True)
     assert again.state["id"] == first.state["id"]
     stored = await incidents.get(first.state["id"])
     assert stored is not None
-    assert (stored["count"], stored["entity_types"]) == (6, {"EMAIL_ADDRESS": 6})
+    assert (stored["count"], stored["occurrences"], stored["entity_types"]) == (6, 3, {"EMAIL_ADDRESS": 6})
     assert len(stored["request_ids"]) == 3
     controls = {(c["framework"], c["id"]) for c in stored["controls"]}
     assert ("iso27001_2022", "A.5.34") in controls

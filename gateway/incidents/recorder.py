@@ -1,0 +1,214 @@
+"""Turning what the gateway sees into incidents, off the request path.
+
+The request path calls ``observe_exchange`` (and the authenticator's failures, the policy
+reloader and the prompt-log writer call their own ``observe_*``): each builds candidate
+incidents -- violation type, severity from the mapping and the policy, controls -- and
+puts them on a bounded queue. One task stores them (aggregating repeats) and hands each
+stored incident to the SIEM export. A store outage is retried; nothing here can fail a
+request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import structlog
+
+from detectors.base import Category
+from gateway.compliance.catalog import Compliance
+from gateway.data_rules import RuledDecision
+from gateway.exchange import Exchange
+from gateway.incidents.model import Candidate
+from gateway.incidents.severity import Facts, assess
+from gateway.incidents.store import IncidentStore
+from gateway.policy import Policy
+from gateway.promptlog.store import StoreUnavailable, now_us
+from gateway.redaction import Action
+from gateway.violations import Severity, Violation
+
+log = structlog.get_logger("aigw")
+PROMPT_VIOLATIONS = {
+    Category.PII: Violation.PII_IN_PROMPT,
+    Category.CONFIDENTIAL: Violation.CONFIDENTIAL_DATA_IN_PROMPT,
+    Category.SECRET: Violation.SECRET_OR_CREDENTIAL_IN_PROMPT,
+    Category.INJECTION: Violation.PROMPT_INJECTION_ATTEMPT,
+}
+RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+Publish = Callable[[Mapping[str, Any]], None]
+
+
+class IncidentLog:
+    def __init__(
+        self, store: IncidentStore, compliance: Compliance, policy: Callable[[], Policy], queue_size: int = 10_000
+    ) -> None:
+        self.store, self.compliance, self._policy = store, compliance, policy
+        self._queue: asyncio.Queue[Candidate] = asyncio.Queue(maxsize=queue_size)
+        self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._auth_failures: defaultdict[str, deque[float]] = defaultdict(deque)
+        self.publish: Publish | None = None
+        self.dropped = 0
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="incident-log")
+
+    async def close(self, grace_s: float) -> None:
+        if self._task is None:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), grace_s)
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        if not self._queue.empty():
+            log.error(
+                "incidents_lost_at_shutdown", incidents=self._queue.qsize(), violation="LOGGING_OR_RETENTION_FAILURE"
+            )
+
+    async def flush(self) -> None:
+        await self._idle.wait()
+
+    # --- what the gateway reports
+    def observe_exchange(self, exchange: Exchange, policy: Policy) -> None:
+        if exchange.decision in ("deny", "monitor_deny"):
+            let_through = exchange.decision == "monitor_deny"
+            self._submit(Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL, exchange, policy, [], let_through, not let_through)
+        screening, answer = exchange.screening, exchange.response_screening
+        by_category: defaultdict[Category, list[RuledDecision]] = defaultdict(list)
+        for decision in screening.decisions if screening else ():
+            if decision.action is not Action.ALLOW or decision.monitored is not None:
+                by_category[decision.finding.category].append(decision)
+        for category, decisions in by_category.items():
+            self._submit_findings(PROMPT_VIOLATIONS[category], exchange, policy, decisions)
+        output = [
+            d for d in (answer.decisions if answer else ())
+            if d.finding.category is Category.PII and (d.action is not Action.ALLOW or d.monitored is not None)
+        ]  # fmt: skip
+        if output:
+            self._submit_findings(Violation.PII_IN_OUTPUT, exchange, policy, output)
+
+    def observe_auth_failure(self, source: str, at: float | None = None) -> None:
+        """Count a failed authentication; at the policy's threshold within its window, an incident."""
+        rule = self._policy().document.incidents.auth_failures
+        now = time.monotonic() if at is None else at
+        recent = self._auth_failures[source]
+        recent.append(now)
+        while recent and recent[0] < now - rule.window_s:
+            recent.popleft()
+        if len(recent) >= rule.threshold:
+            count = len(recent)
+            recent.clear()  # the next incident needs a fresh run of failures (repeats aggregate into this one)
+            facts = Facts(count=count)
+            self._enqueue(self._candidate(Violation.UNAUTHENTICATED_ACCESS, facts, {"source": source}, count=count))
+
+    def observe_policy_change(self, old_version: str, new_version: str, loosened: int, tightened: int) -> None:
+        flags = frozenset({"loosened"} if loosened else ())
+        details = {"old_version": old_version, "loosened": loosened, "tightened": tightened}
+        actor = {"source": "policy_reload"}
+        self._enqueue(self._candidate(Violation.POLICY_CHANGE, Facts(flags=flags), actor, details=details,
+                                      policy_version=new_version))  # fmt: skip
+
+    def observe_policy_rejected(self, policy_version: str, problems: int) -> None:
+        details = {"problems": problems, "in_force": policy_version}
+        actor = {"source": "policy_reload"}
+        facts = Facts(flags=frozenset({"rejected"}))
+        self._enqueue(self._candidate(Violation.POLICY_CHANGE, facts, actor, details=details))
+
+    def observe_logging_failure(self, reason: str) -> None:
+        actor = {"source": "prompt_log"}
+        self._enqueue(
+            self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor, details={"reason": reason})
+        )
+
+    # --- building candidates
+    def _submit_findings(
+        self, violation: Violation, exchange: Exchange, policy: Policy, decisions: Sequence[RuledDecision]
+    ) -> None:
+        let_through = any(d.action is Action.AUDIT for d in decisions)
+        enforced = all(d.monitored is None for d in decisions)
+        self._submit(violation, exchange, policy, decisions, let_through, enforced)
+
+    def _submit(
+        self, violation: Violation, exchange: Exchange, policy: Policy,
+        decisions: Sequence[RuledDecision], let_through: bool, enforced: bool,
+    ) -> None:  # fmt: skip
+        identity = exchange.identity
+        groups = identity.groups if identity else ()
+        entity_types = Counter(d.finding.entity_type for d in decisions)
+        facts = Facts(
+            let_through=let_through, enforced=enforced, groups=tuple(groups),
+            data_classes=frozenset(d.finding.category.value for d in decisions),
+            entity_types=frozenset(entity_types), count=max(1, len(decisions)),
+            privileged=bool(set(groups).intersection(policy.document.incidents.privileged_groups)),
+        )  # fmt: skip
+        actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)} if identity else {}
+        destination = {"provider": exchange.provider, "model": exchange.model, "endpoint": exchange.endpoint}
+        candidate = self._candidate(
+            violation, facts, actor, destination=destination, request_id=exchange.request_id,
+            entity_types=dict(entity_types), detectors=tuple(sorted({d.finding.detector for d in decisions})),
+            policy_version=exchange.policy_version, policy=policy,
+        )  # fmt: skip
+        self._enqueue(candidate)
+
+    def _candidate(
+        self, violation: Violation, facts: Facts, actor: dict[str, Any], *, policy: Policy | None = None,
+        count: int | None = None, **fields: Any,
+    ) -> Candidate:  # fmt: skip
+        policy = policy or self._policy()
+        spec = self.compliance.violations[violation]
+        overrides = policy.document.incidents.severity_overrides
+        judged = assess(violation, spec.severity, facts, overrides)
+        fields.setdefault("policy_version", policy.version)
+        return Candidate(
+            violation=violation, severity=judged.severity, severity_reasons=judged.reasons,
+            controls=self.compliance.refs(violation), catalogue_version=self.compliance.catalogue_version,
+            at_us=now_us(), actor=actor, count=count or facts.count, enforced=facts.enforced,
+            let_through=facts.let_through, policy_id=policy.id, facts=facts, **fields,
+        )  # fmt: skip
+
+    def _enqueue(self, candidate: Candidate) -> None:
+        try:
+            self._queue.put_nowait(candidate)
+            self._idle.clear()
+        except asyncio.QueueFull:
+            self.dropped += 1
+            log.error("incident_dropped", type=candidate.violation.value, violation="LOGGING_OR_RETENTION_FAILURE")
+
+    # --- storing
+    async def _run(self) -> None:
+        while True:
+            candidate = await self._queue.get()
+            await self._store(candidate)
+            if self._queue.empty():
+                self._idle.set()
+
+    async def _store(self, candidate: Candidate) -> None:
+        policy = self._policy()
+        window = policy.document.incidents.aggregation_window_s
+        spec = self.compliance.violations[candidate.violation]
+
+        def reassess(occurrences: int) -> tuple[Severity, tuple[str, ...]]:
+            facts = candidate.facts.with_repeats(occurrences)
+            judged = assess(candidate.violation, spec.severity, facts, policy.document.incidents.severity_overrides)
+            return judged.severity, judged.reasons
+
+        for attempt in range(10_000):
+            try:
+                recorded = await self.store.record(candidate, window, reassess)
+            except StoreUnavailable as exc:
+                log.error("incident_store_unavailable", error=str(exc), attempt=attempt + 1)
+                await asyncio.sleep(RETRY_S[min(attempt, len(RETRY_S) - 1)])
+                continue
+            state = recorded.state
+            event = "incident_opened" if recorded.opened else "incident_repeated"
+            log.warning(event, incident_id=state["id"], type=state["type"], severity=state["severity"],
+                        count=state["count"])  # fmt: skip
+            if self.publish is not None:
+                self.publish(state)
+            return

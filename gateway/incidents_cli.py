@@ -1,0 +1,158 @@
+"""``aigw incidents list|show|ack|resolve|false-positive|verify|export``.
+
+They work on the database the settings name (the prompt store), so the security team
+runs them where the gateway runs. Status changes are appended to the hash chain with
+who made them; ``verify`` exits 1 when the chain shows tampering.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
+from gateway.logs_cli import parse_time, with_store
+from gateway.settings import Settings
+from gateway.violations import Severity, Violation
+
+STATUSES = ("open", "acknowledged", "resolved", "false_positive")
+CSV_FIELDS = (
+    "id", "type", "severity", "status", "opened", "last_seen", "count", "occurrences", "user", "source",
+    "provider", "model", "entity_types", "policy_version", "controls", "request_ids",
+)  # fmt: skip
+
+
+def add_parsers(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    incidents = sub.add_parser("incidents", help="work the incident log").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    listing = incidents.add_parser("list", parents=parents, help="incidents, newest first")
+    _filters(listing)
+    listing.add_argument("--json", action="store_true", help="one JSON incident per line")
+    listing.set_defaults(run=_on_store(_list))
+    show = incidents.add_parser("show", parents=parents, help="one incident with its controls and workflow")
+    show.add_argument("incident_id")
+    show.set_defaults(run=_on_store(_show))
+    for name, status, what in (
+        ("ack", "acknowledged", "acknowledge: someone is on it"),
+        ("resolve", "resolved", "resolve, with a note on what was done"),
+        ("false-positive", "false_positive", "close as a false positive"),
+    ):
+        change = incidents.add_parser(name, parents=parents, help=what)
+        change.add_argument("incident_id")
+        change.add_argument("--note", default="")
+        change.add_argument("--by", default=None, help="who (default: the login name)")
+        change.set_defaults(run=_on_store(_transition), status=status)
+    verify = incidents.add_parser("verify", parents=parents, help="check the hash chain; exit 1 on tampering")
+    verify.set_defaults(run=_on_store(_verify))
+    export = incidents.add_parser("export", parents=parents, help="incidents as JSONL or CSV on stdout")
+    _filters(export)
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.set_defaults(run=_on_store(_export))
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--status", choices=STATUSES)
+    parser.add_argument("--type", choices=[v.value for v in Violation])
+    parser.add_argument("--severity", choices=[s.value for s in Severity])
+    parser.add_argument("--user", help="the actor (user, or source address)")
+    parser.add_argument("--since", type=parse_time, help="ISO time, or 30m, 24h, 7d ago")
+    parser.add_argument("--until", type=parse_time, help="ISO time, or 30m, 24h, 7d ago")
+    parser.add_argument("--limit", type=int, default=1000)
+
+
+def _on_store(work: Any) -> Any:
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        return with_store(settings, lambda store: work(IncidentStore(store), args))
+
+    return run
+
+
+def _query(args: argparse.Namespace) -> IncidentQuery:
+    return IncidentQuery(
+        status=args.status, type=args.type, severity=args.severity, actor=args.user,
+        since_us=args.since, until_us=args.until, limit=args.limit,
+    )  # fmt: skip
+
+
+def _time(us: int) -> str:
+    return datetime.fromtimestamp(us / 1_000_000, UTC).isoformat(timespec="seconds")
+
+
+async def _list(incidents: IncidentStore, args: argparse.Namespace) -> int:
+    found = await incidents.search(_query(args))
+    if args.json:
+        for incident in found:
+            print(json.dumps(incident))
+        return 0
+    print(f"{'OPENED':<26} {'ID':<21} {'SEVERITY':<9} {'STATUS':<15} {'COUNT':>5}  {'TYPE':<32} ACTOR")
+    for i in found:
+        actor = i["actor"].get("user") or i["actor"].get("source") or "-"
+        opened = _time(i["opened_us"])
+        print(
+            f"{opened:<26} {i['id']:<21} {i['severity']:<9} {i['status']:<15} {i['count']:>5}  {i['type']:<32} {actor}"
+        )
+    return 0
+
+
+async def _show(incidents: IncidentStore, args: argparse.Namespace) -> int:
+    incident = await incidents.get(args.incident_id)
+    if incident is None:
+        print(f"aigw: no incident {args.incident_id}", file=sys.stderr)
+        return 1
+    print(json.dumps(incident, indent=2))
+    return 0
+
+
+async def _transition(incidents: IncidentStore, args: argparse.Namespace) -> int:
+    try:
+        state = await incidents.transition(args.incident_id, args.status, args.by or getpass.getuser(), args.note)
+    except WorkflowError as exc:
+        print(f"aigw: {exc}", file=sys.stderr)
+        return 1
+    print(f"{state['id']} is {state['status']}")
+    return 0
+
+
+async def _verify(incidents: IncidentStore, args: argparse.Namespace) -> int:
+    result = await incidents.verify()
+    for problem in result.problems:
+        print(f"TAMPERED: {problem}")
+    verdict = "intact" if result.ok else f"{len(result.problems)} problem(s)"
+    print(f"hash chain: {result.events} events, {result.incidents} incidents: {verdict}")
+    return 0 if result.ok else 1
+
+
+async def _export(incidents: IncidentStore, args: argparse.Namespace) -> int:
+    found = await incidents.search(_query(args))
+    if args.format == "jsonl":
+        for incident in found:
+            print(json.dumps(incident))
+        return 0
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for i in found:
+        writer.writerow(_csv_row(i))
+    return 0
+
+
+def _csv_row(i: dict[str, Any]) -> dict[str, Any]:
+    dest = i.get("destination") or {}
+    return {
+        "id": i["id"], "type": i["type"], "severity": i["severity"], "status": i["status"],
+        "opened": _time(i["opened_us"]), "last_seen": _time(i["last_seen_us"]), "count": i["count"],
+        "occurrences": i["occurrences"], "user": i["actor"].get("user"), "source": i["actor"].get("source"),
+        "provider": dest.get("provider"), "model": dest.get("model"),
+        "entity_types": ";".join(f"{k}={v}" for k, v in i["entity_types"].items()),
+        "policy_version": i["policy_version"],
+        "controls": ";".join(f"{c['framework']}:{c['id']}" for c in i["controls"] if c["primary"]),
+        "request_ids": ";".join(i["request_ids"]),
+    }  # fmt: skip
+
+
+__all__ = ["add_parsers"]
