@@ -43,6 +43,7 @@ class GatewayMetrics:
             "aigw_requests_in_flight", "Requests the API listener has begun and not finished.", registry=self.registry
         )
         self._prompt_log_metrics()
+        self._siem_metrics()
 
     def _prompt_log_metrics(self) -> None:
         registry = self.registry
@@ -80,6 +81,19 @@ class GatewayMetrics:
         self.prompt_log_purged = Counter(
             "aigw_prompt_log_purged_records", "Records deleted by retention purges.", registry=registry
         )
+
+    def _siem_metrics(self) -> None:
+        self.siem_sent = Counter(
+            "aigw_siem_sent", "Incidents delivered to a SIEM sink.", ["sink"], registry=self.registry
+        )
+        self.siem_failures = Counter(
+            "aigw_siem_failures", "Failed SIEM delivery attempts by sink and reason.", ["sink", "reason"],
+            registry=self.registry,
+        )  # fmt: skip
+        self.siem_dead_lettered = Counter(
+            "aigw_siem_dead_lettered", "Incidents written to a sink's dead-letter file instead, by cause.",
+            ["sink", "cause"], registry=self.registry,
+        )  # fmt: skip
 
     def policy_in_force(self, policy_id: str, version: str) -> None:
         if self._in_force is not None:

@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator, model_validator
 
 from gateway.errors import ConfigError, ConfigProblem
+from gateway.incidents.sink_settings import SinkSettings
 from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 ENV_PREFIX = "AIGW_"
@@ -207,6 +208,8 @@ class Settings(_Strict):
     detection: DetectionSettings = DetectionSettings()
     log: LogSettings = LogSettings()
     prompt_log: PromptLogSettings = PromptLogSettings()
+    # SIEM export of incidents: jsonl files, RFC 5424 syslog (udp/tcp), HMAC-signed webhooks.
+    siem: list[SinkSettings] = []
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     routes: tuple[RouteSettings, ...] = Field(default_factory=_default_routes)
 

@@ -17,6 +17,8 @@ from gateway.detection_pool import DetectionPool, default_workers
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
 from gateway.incidents.recorder import IncidentLog
+from gateway.incidents.sink_settings import SinkConfigError
+from gateway.incidents.sinks import SinkDispatcher
 from gateway.incidents.store import IncidentStore
 from gateway.inflight import InFlight
 from gateway.inline_scan import InlineScanner
@@ -97,6 +99,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     pool = detection_pool(settings, policy)
     prompt_log: PromptLog | None = None
     incidents: IncidentLog | None = None
+    siem: SinkDispatcher | None = None
     compliance = load_compliance()  # the shipped mapping, checked against the catalogue: refuse to start if broken
 
     def policy_now() -> Policy:
@@ -107,6 +110,9 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         prompt_log = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
         incidents = IncidentLog(IncidentStore(prompt_log.store), compliance, policy_now)
         prompt_log.writer.on_failure_event = incidents.observe_logging_failure
+        siem = siem_dispatcher(settings, app[METRICS])
+        await siem.start()
+        incidents.publish = siem.publish
         await incidents.start()
         if pool is not None:
             await pool.start()  # every worker has built its detectors before we listen
@@ -129,6 +135,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     finally:
         if incidents is not None:
             await incidents.close(settings.limits.shutdown_grace_s)
+        if siem is not None:  # after the incident log: what it stored last is still exported
+            await siem.close(settings.limits.shutdown_grace_s)
         if prompt_log is not None:  # requests have drained: flush what they left in the queue
             await prompt_log.close(settings.limits.shutdown_grace_s)
         if pool is not None:
@@ -137,6 +145,18 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         for provider in providers.values():
             await provider.close()
         store.close()
+
+
+def siem_dispatcher(settings: Settings, metrics: GatewayMetrics) -> SinkDispatcher:
+    try:
+        return SinkDispatcher(
+            settings.siem, os.environ,
+            on_sent=lambda sink: metrics.siem_sent.labels(sink).inc(),
+            on_failure=lambda sink, reason: metrics.siem_failures.labels(sink, reason).inc(),
+            on_dead_letter=lambda sink, cause: metrics.siem_dead_lettered.labels(sink, cause).inc(),
+        )  # fmt: skip
+    except SinkConfigError as exc:
+        raise ConfigError([ConfigProblem("settings", "siem", str(exc))]) from None
 
 
 def detection_pool(settings: Settings, policy: Policy) -> DetectionPool | None:

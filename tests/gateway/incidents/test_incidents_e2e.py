@@ -5,6 +5,7 @@ monitored violation is more severe than an enforced one; no planted value is sto
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,25 @@ def test_repeated_failed_logins_from_one_source_are_one_incident(
     )
     assert incident["severity"] == "medium"
     assert "A.8.5" in primary(incident, "iso27001_2022")
+
+
+def test_incidents_are_exported_to_the_configured_siem_sink(
+    start_gateway: StartGateway, tmp_path: Path, closing: list[Any]
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    siem = tmp_path / "siem.jsonl"
+    gateway = start_gateway(
+        policy_path=str(policy), detection={"workers": 1}, siem=[{"type": "jsonl", "path": str(siem)}]
+    )
+    with pytest.raises(openai.PermissionDeniedError):
+        ask(client(gateway, closing, "alice"), f"why does {AWS_KEY} fail?")
+    gateway.run(gateway.server.app[STATE].incidents.flush())
+    deadline = time.monotonic() + 10
+    while not (siem.exists() and siem.read_text().strip()):
+        assert time.monotonic() < deadline, "the incident did not reach the SIEM file"
+        time.sleep(0.02)
+    (exported,) = [json.loads(line) for line in siem.read_text().splitlines()]
+    assert (exported["type"], exported["severity"], exported["seq"]) == ("SECRET_OR_CREDENTIAL_IN_PROMPT", "high", 1)
+    assert len(exported["hash"]) == 64  # the chain head travels with it, as an anchor outside the database
+    assert AWS_KEY not in siem.read_text()
