@@ -16,9 +16,9 @@ from gateway.compliance.catalog import load_compliance
 from gateway.detection_pool import DetectionPool, default_workers
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
+from gateway.incidents.dispatcher import SinkDispatcher
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.sink_settings import SinkConfigError
-from gateway.incidents.sinks import SinkDispatcher
 from gateway.incidents.store import IncidentStore
 from gateway.inflight import InFlight
 from gateway.inline_scan import InlineScanner

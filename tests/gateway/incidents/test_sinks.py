@@ -19,6 +19,7 @@ import structlog
 from aiohttp import web
 from pydantic import TypeAdapter, ValidationError
 
+from gateway.incidents.dispatcher import SinkDispatcher
 from gateway.incidents.sink_settings import (
     AnySinkSettings,
     JsonlSinkSettings,
@@ -29,7 +30,7 @@ from gateway.incidents.sink_settings import (
     WebhookSinkSettings,
     verify_sinks,
 )
-from gateway.incidents.sinks import UDP_MAX_BYTES, Item, SinkDispatcher, syslog_message
+from gateway.incidents.sinks import UDP_MAX_BYTES, Item, syslog_message
 
 SECRET = "s3cret-for-tests"
 ENV = {"SIEM_SECRET": SECRET}
