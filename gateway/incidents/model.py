@@ -27,7 +27,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "resolved": frozenset(),
     "false_positive": frozenset(),
 }
-ACTIVE = ("open", "acknowledged")
 
 
 def new_incident_id() -> str:

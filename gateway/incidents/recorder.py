@@ -22,7 +22,7 @@ import structlog
 from detectors.base import Category
 from gateway.compliance.catalog import Compliance
 from gateway.data_rules import RuledDecision
-from gateway.exchange import Exchange
+from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, Exchange
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
 from gateway.incidents.store import IncidentStore
@@ -39,6 +39,7 @@ PROMPT_VIOLATIONS = {
     Category.INJECTION: Violation.PROMPT_INJECTION_ATTEMPT,
 }
 RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+MAX_TRACKED_SOURCES = 10_000  # failed-login counters kept at once: a spray of addresses cannot grow memory
 Publish = Callable[[Mapping[str, Any]], None]
 
 
@@ -97,13 +98,15 @@ class IncidentLog:
         """Count a failed authentication; at the policy's threshold within its window, an incident."""
         rule = self._policy().document.incidents.auth_failures
         now = time.monotonic() if at is None else at
+        if source not in self._auth_failures and len(self._auth_failures) >= MAX_TRACKED_SOURCES:
+            del self._auth_failures[next(iter(self._auth_failures))]  # forget the longest-tracked source
         recent = self._auth_failures[source]
         recent.append(now)
         while recent and recent[0] < now - rule.window_s:
             recent.popleft()
         if len(recent) >= rule.threshold:
             count = len(recent)
-            recent.clear()  # the next incident needs a fresh run of failures (repeats aggregate into this one)
+            del self._auth_failures[source]  # the next incident needs a fresh run of failures
             facts = Facts(count=count)
             self._enqueue(self._candidate(Violation.UNAUTHENTICATED_ACCESS, facts, {"source": source}, count=count))
 
@@ -148,7 +151,8 @@ class IncidentLog:
             privileged=bool(set(groups).intersection(policy.document.incidents.privileged_groups)),
         )  # fmt: skip
         actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)} if identity else {}
-        destination = {"provider": exchange.provider, "model": exchange.model, "endpoint": exchange.endpoint}
+        model = exchange.model[:MAX_LOGGED_MODEL_LENGTH] if exchange.model else None  # caller-supplied: clipped
+        destination = {"provider": exchange.provider, "model": model, "endpoint": exchange.endpoint}
         candidate = self._candidate(
             violation, facts, actor, destination=destination, request_id=exchange.request_id,
             entity_types=dict(entity_types), detectors=tuple(sorted({d.finding.detector for d in decisions})),
@@ -198,12 +202,14 @@ class IncidentLog:
             judged = assess(candidate.violation, spec.severity, facts, policy.document.incidents.severity_overrides)
             return judged.severity, judged.reasons
 
-        for attempt in range(10_000):
+        attempt = 0
+        while True:  # the store comes back, or shutdown cancels us (and reports what is left)
             try:
                 recorded = await self.store.record(candidate, window, reassess)
             except StoreUnavailable as exc:
-                log.error("incident_store_unavailable", error=str(exc), attempt=attempt + 1)
-                await asyncio.sleep(RETRY_S[min(attempt, len(RETRY_S) - 1)])
+                attempt += 1
+                log.error("incident_store_unavailable", error=str(exc), attempt=attempt)
+                await asyncio.sleep(RETRY_S[min(attempt - 1, len(RETRY_S) - 1)])
                 continue
             state = recorded.state
             event = "incident_opened" if recorded.opened else "incident_repeated"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.incidents.model import ACTIVE, TRANSITIONS, Candidate, canonical, new_incident_id, repeated_state
+from gateway.incidents.model import TRANSITIONS, Candidate, canonical, new_incident_id, repeated_state
 from gateway.promptlog.store import PromptStore, Transaction, now_us
 from gateway.violations import Severity
 
@@ -206,4 +206,4 @@ def _actor(state: dict[str, Any]) -> str | None:
     return str(value) if value is not None else None
 
 
-__all__ = ["ACTIVE", "IncidentQuery", "IncidentStore", "Recorded", "Verification", "WorkflowError"]
+__all__ = ["IncidentQuery", "IncidentStore", "Recorded", "Verification", "WorkflowError"]
