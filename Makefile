@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml requirements-model.txt
 install: $(STAMP)
 
 # Start the gateway on its embedded defaults (offline echo provider, SQLite in ./var,
-# policies/default.yaml). A demo key for user "demo" is created once in var/demo-key.
+# policies/default.yaml). A demo key for user "demo" is created once in var/demo-key, and
+# the prompt log's key (which also keys incidents' evidence hashes) in var/log-keys.json.
 run: $(STAMP)
 	@mkdir -p var
 	@test -s var/demo-key || (umask 077 && $(BIN)/aigw keys create --user demo --group everyone > var/demo-key)
+	@test -s var/log-keys.json || $(BIN)/aigw keys rotate-log-key >/dev/null  # seals logged text, keys incident hashes
 	@echo "Gateway: http://127.0.0.1:8080/v1   admin: http://127.0.0.1:8081   demo key: var/demo-key"
 	$(BIN)/aigw serve
 

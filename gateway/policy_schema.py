@@ -161,6 +161,9 @@ class IncidentPolicy(_Strict):
     # last one aggregate into one open incident with a count; also the repeat-offender window.
     aggregation_window_s: int = Field(default=300, gt=0, le=86_400)
     auth_failures: AuthFailures = AuthFailures()
+    # Characters of context either side of a finding in an incident's redacted excerpt (every
+    # detected value in it is replaced by its type); 0 keeps no excerpt at all.
+    excerpt_chars: int = Field(default=60, ge=0, le=500)
 
 
 class PolicyDocument(_Strict):

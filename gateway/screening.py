@@ -30,6 +30,9 @@ class Screening:
     changed: bool = False
     skipped: str | None = None  # why nothing was scanned, when detection failed open
     refused_classes: tuple[str, tuple[str, ...]] | None = None  # (rule, data classes) a tool may not receive
+    # The texts that had findings, with their decisions: the incident log's redacted excerpts
+    # and keyed hashes are made from them. Held in memory for the exchange only, never logged.
+    scanned: list[tuple[str, list[RuledDecision]]] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         counts = Counter(d.label for d in self.decisions)
@@ -96,6 +99,7 @@ async def decide_texts(
         return []
     decided = [policy.data_rules.decide(resolve_overlaps(found), direction) for found in per_text]
     screening.decisions.extend(d for text_decisions in decided for d in text_decisions)
+    screening.scanned.extend((text, ds) for text, ds in zip(texts, decided, strict=True) if ds)
     return decided
 
 

@@ -107,8 +107,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         return state.policy if state is not None else policy
 
     try:
-        prompt_log = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
-        incidents = IncidentLog(IncidentStore(prompt_log.store), compliance, policy_now)
+        prompt_log = log_service = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
+        incidents = IncidentLog(IncidentStore(log_service.store), compliance, policy_now, lambda: log_service.keyring)
         prompt_log.writer.on_failure_event = incidents.observe_logging_failure
         siem = siem_dispatcher(settings, app[METRICS])
         await siem.start()

@@ -23,12 +23,15 @@ from detectors.base import Category
 from gateway.compliance.catalog import Compliance
 from gateway.data_rules import RuledDecision
 from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, Exchange
+from gateway.incidents.evidence import ScannedText, gather
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
 from gateway.incidents.store import IncidentStore
 from gateway.policy import Policy
+from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import StoreUnavailable, now_us
 from gateway.redaction import Action
+from gateway.screening import Screening
 from gateway.violations import Severity, Violation
 
 log = structlog.get_logger("aigw")
@@ -40,14 +43,16 @@ PROMPT_VIOLATIONS = {
 }
 RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
 MAX_TRACKED_SOURCES = 10_000  # failed-login counters kept at once: a spray of addresses cannot grow memory
+CARRIED_CLASSES = frozenset({Category.PII, Category.CONFIDENTIAL, Category.SECRET})
 Publish = Callable[[Mapping[str, Any]], None]
 
 
 class IncidentLog:
     def __init__(
-        self, store: IncidentStore, compliance: Compliance, policy: Callable[[], Policy], queue_size: int = 10_000
-    ) -> None:
-        self.store, self.compliance, self._policy = store, compliance, policy
+        self, store: IncidentStore, compliance: Compliance, policy: Callable[[], Policy],
+        keyring: Callable[[], LogKeyring | None] = lambda: None, queue_size: int = 10_000,
+    ) -> None:  # fmt: skip
+        self.store, self.compliance, self._policy, self._keyring = store, compliance, policy, keyring
         self._queue: asyncio.Queue[Candidate] = asyncio.Queue(maxsize=queue_size)
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
@@ -77,22 +82,21 @@ class IncidentLog:
 
     # --- what the gateway reports
     def observe_exchange(self, exchange: Exchange, policy: Policy) -> None:
-        if exchange.decision in ("deny", "monitor_deny"):
-            let_through = exchange.decision == "monitor_deny"
-            self._submit(Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL, exchange, policy, [], let_through, not let_through)
         screening, answer = exchange.screening, exchange.response_screening
+        if exchange.decision in ("deny", "monitor_deny"):
+            self._submit_unapproved(exchange, policy)
         by_category: defaultdict[Category, list[RuledDecision]] = defaultdict(list)
         for decision in screening.decisions if screening else ():
             if decision.action is not Action.ALLOW or decision.monitored is not None:
                 by_category[decision.finding.category].append(decision)
         for category, decisions in by_category.items():
-            self._submit_findings(PROMPT_VIOLATIONS[category], exchange, policy, decisions)
+            self._submit_findings(PROMPT_VIOLATIONS[category], exchange, policy, decisions, screening)
         output = [
             d for d in (answer.decisions if answer else ())
             if d.finding.category is Category.PII and (d.action is not Action.ALLOW or d.monitored is not None)
         ]  # fmt: skip
         if output:
-            self._submit_findings(Violation.PII_IN_OUTPUT, exchange, policy, output)
+            self._submit_findings(Violation.PII_IN_OUTPUT, exchange, policy, output, answer)
 
     def observe_auth_failure(self, source: str, at: float | None = None) -> None:
         """Count a failed authentication; at the policy's threshold within its window, an incident."""
@@ -130,16 +134,29 @@ class IncidentLog:
         )
 
     # --- building candidates
+    def _submit_unapproved(self, exchange: Exchange, policy: Policy) -> None:
+        """Blocked, or (monitor mode) let through -- then with whatever sensitive data went along unchanged."""
+        let_through = exchange.decision == "monitor_deny"
+        carried: list[RuledDecision] = []
+        if let_through and exchange.screening is not None:
+            carried = [
+                d for d in exchange.screening.decisions
+                if d.finding.category in CARRIED_CLASSES and d.action in (Action.ALLOW, Action.AUDIT)
+            ]  # fmt: skip
+        violation = Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL
+        self._submit(violation, exchange, policy, carried, let_through, not let_through, exchange.screening)
+
     def _submit_findings(
-        self, violation: Violation, exchange: Exchange, policy: Policy, decisions: Sequence[RuledDecision]
-    ) -> None:
+        self, violation: Violation, exchange: Exchange, policy: Policy, decisions: Sequence[RuledDecision],
+        screening: Screening | None,
+    ) -> None:  # fmt: skip
         let_through = any(d.action is Action.AUDIT for d in decisions)
         enforced = all(d.monitored is None for d in decisions)
-        self._submit(violation, exchange, policy, decisions, let_through, enforced)
+        self._submit(violation, exchange, policy, decisions, let_through, enforced, screening)
 
     def _submit(
         self, violation: Violation, exchange: Exchange, policy: Policy,
-        decisions: Sequence[RuledDecision], let_through: bool, enforced: bool,
+        decisions: Sequence[RuledDecision], let_through: bool, enforced: bool, screening: Screening | None,
     ) -> None:  # fmt: skip
         identity = exchange.identity
         groups = identity.groups if identity else ()
@@ -153,10 +170,13 @@ class IncidentLog:
         actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)} if identity else {}
         model = exchange.model[:MAX_LOGGED_MODEL_LENGTH] if exchange.model else None  # caller-supplied: clipped
         destination = {"provider": exchange.provider, "model": model, "endpoint": exchange.endpoint}
+        texts: Sequence[ScannedText] = screening.scanned if screening is not None else ()
+        evidence = gather(texts, decisions, self._keyring(), policy.document.incidents.excerpt_chars)
         candidate = self._candidate(
             violation, facts, actor, destination=destination, request_id=exchange.request_id,
             entity_types=dict(entity_types), detectors=tuple(sorted({d.finding.detector for d in decisions})),
-            policy_version=exchange.policy_version, policy=policy,
+            policy_version=exchange.policy_version, policy=policy, excerpt=evidence.excerpt,
+            evidence=evidence.to_json(),
         )  # fmt: skip
         self._enqueue(candidate)
 

@@ -44,7 +44,7 @@ class LogKeyring:
         self.current = current
         self._ciphers = {kid: AESGCM(key) for kid, key in self._keys.items()}
         # A separate key for hashes: the encryption key is never used for two purposes.
-        self._hash_key = _derive(self._keys[current])
+        self._hash_keys = {kid: _derive(key) for kid, key in self._keys.items()}
 
     @property
     def key_ids(self) -> tuple[str, ...]:
@@ -68,7 +68,11 @@ class LogKeyring:
     def keyed_hash(self, text: str) -> str:
         """HMAC-SHA256 of the text: proves what was sent without keeping it (and, unlike a
         plain hash, cannot be tested against guesses without the key)."""
-        return hmac.new(self._hash_key, text.encode(), hashlib.sha256).hexdigest()
+        return self.keyed_hash_under(self.current, text)
+
+    def keyed_hash_under(self, key_id: str, text: str) -> str:
+        """The keyed hash a value had when ``key_id`` was current (to search older evidence)."""
+        return hmac.new(self._hash_keys[key_id], text.encode(), hashlib.sha256).hexdigest()
 
 
 def _derive(key: bytes) -> bytes:

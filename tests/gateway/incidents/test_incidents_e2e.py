@@ -14,6 +14,7 @@ import openai
 import pytest
 
 from gateway.incidents.store import IncidentQuery
+from gateway.promptlog.crypto import rotate_key_file
 from gateway.state import STATE
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway
@@ -36,6 +37,7 @@ Incidents = Callable[[], list[dict[str, Any]]]
 def gateway(start_gateway: StartGateway, tmp_path: Path) -> RunningGateway:
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY)
+    rotate_key_file(tmp_path / "log-keys.json")  # the settings' log key: incidents' evidence hashes use it
     return start_gateway(policy_path=str(policy), detection={"workers": 1})
 
 
@@ -116,6 +118,14 @@ def test_each_violation_is_one_incident_with_its_controls_and_severity(
         assert incident["catalogue_version"] == "2026-11-22"
         assert incident["policy_version"].startswith("7+")
         assert incident["request_ids"][0].startswith("req_")
+    assert pii["sam"]["excerpt"] == "my SSN is <US_SSN>"
+    assert pii["erin"]["excerpt"] == "write to <EMAIL_ADDRESS>"
+    assert secret["excerpt"] == "why does <AWS_ACCESS_KEY_ID> fail?"
+    keyring = gateway.server.app[STATE].prompt_log.keyring
+    assert keyring is not None
+    assert pii["sam"]["evidence"] == {
+        "scheme": "hmac-sha256", "key_id": keyring.current, "value_hashes": {"US_SSN": [keyring.keyed_hash(SSN)]},
+    }  # fmt: skip
     everything = json.dumps(incidents())
     assert not any(value in everything for value in (AWS_KEY, SSN, EMAIL, "maria"))
     assert gateway.run(gateway.server.app[STATE].incidents.store.verify()).ok
