@@ -80,11 +80,16 @@ class IncidentStore:
                 state = _state(rows[0])
                 severity, reasons = reassess(state["occurrences"] + 1)
                 repeated_state(state, seen, severity, reasons)
-                await _append(tx, state, "repeated", key)
-                return Recorded(state, opened=False)
-            state = seen.opened_state(new_incident_id())
-            await _append(tx, state, "opened", key)
-            return Recorded(state, opened=True)
+                recorded = Recorded(state, opened=False)
+            else:
+                recorded = Recorded(seen.opened_state(new_incident_id()), opened=True)
+            await _append(tx, recorded.state, "opened" if recorded.opened else "repeated", key)
+            if seen.request_id is not None:  # its prompt-log record is evidence: held while the incident is worked
+                await tx.execute(
+                    "INSERT INTO incident_requests (incident_id, request_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [recorded.state["id"], seen.request_id],
+                )
+            return recorded
 
         return await self.store.transact(work)
 
@@ -126,10 +131,13 @@ class IncidentStore:
         rows = await self.store.fetch(self.store.dialect.sql(sql), [*params, max(1, min(query.limit, 100_000))])
         return [_state(r) for r in rows]
 
-    async def active_request_ids(self) -> set[str]:
-        """Prompt-log records an open or acknowledged incident points to: on legal hold."""
-        rows = await self.store.fetch("SELECT state FROM incidents WHERE status IN ('open', 'acknowledged')")
-        return {rid for r in rows for rid in json.loads(r["state"])["request_ids"]}
+    async def held_request_ids(self) -> set[str]:
+        """Prompt-log records an open or acknowledged incident refers to: the purge keeps them."""
+        rows = await self.store.fetch(
+            "SELECT r.request_id FROM incident_requests r JOIN incidents i ON i.id = r.incident_id "
+            "WHERE i.status IN ('open', 'acknowledged')"
+        )
+        return {str(r["request_id"]) for r in rows}
 
     async def verify(self) -> Verification:
         result = Verification()

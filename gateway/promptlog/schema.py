@@ -95,6 +95,18 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        5,
+        "prompt-log records an incident refers to",
+        (
+            # Every request an incident aggregated (its state keeps only the first 50 ids): while the
+            # incident is open or acknowledged, the purge keeps these records as evidence.
+            """CREATE TABLE incident_requests (
+                incident_id TEXT NOT NULL, request_id TEXT NOT NULL, PRIMARY KEY (incident_id, request_id)
+            )""",
+            "CREATE INDEX incident_requests_request ON incident_requests (request_id)",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -21,7 +21,13 @@ MAX_SEARCH = 1000
 _INSERT = f"INSERT INTO exchanges ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "  # noqa: S608
 _INSERT += "ON CONFLICT (request_id) DO NOTHING"  # a replayed spool never duplicates
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM exchanges"  # noqa: S608 - constant
-_HELD = "EXISTS (SELECT 1 FROM legal_holds h WHERE h.request_id = exchanges.request_id AND h.released_us IS NULL)"
+# Held: a legal hold placed by hand, or an incident still being worked (open or acknowledged)
+# that refers to the record -- its evidence outlives the retention period until it is closed.
+_HELD = (
+    "(EXISTS (SELECT 1 FROM legal_holds h WHERE h.request_id = exchanges.request_id AND h.released_us IS NULL)"
+    " OR EXISTS (SELECT 1 FROM incident_requests r JOIN incidents i ON i.id = r.incident_id"
+    " WHERE r.request_id = exchanges.request_id AND i.status IN ('open', 'acknowledged')))"
+)
 
 
 T = TypeVar("T")

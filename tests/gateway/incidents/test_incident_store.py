@@ -10,8 +10,10 @@ import pytest
 from gateway.compliance.catalog import load_compliance
 from gateway.incidents.model import Candidate
 from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
-from gateway.promptlog.store import PromptStore, now_us
+from gateway.policy_schema import LogLevel
+from gateway.promptlog.store import PromptStore, SearchQuery, now_us
 from gateway.violations import Severity, Violation
+from tests.gateway.promptlog.test_store import record
 
 COMPLIANCE = load_compliance()
 SECOND_US = 1_000_000
@@ -126,3 +128,29 @@ async def test_reordered_chain_events_are_detected(store: PromptStore) -> None:
     await store.execute("UPDATE incident_chain SET seq = 3 WHERE seq = 99")
     problems = (await IncidentStore(store).verify()).problems
     assert any("does not follow the event before it" in p for p in problems)
+
+
+async def test_records_an_open_incident_refers_to_outlive_their_retention_until_it_is_closed(
+    store: PromptStore,
+) -> None:
+    incidents = IncidentStore(store)
+    t = now_us()
+    first = seen(at_us=t)  # its request id: req_alice_<t>
+    again = seen(at_us=t + SECOND_US)  # aggregated into the same incident: its record is held too
+    other = seen(user="bob", at_us=t + 2 * SECOND_US)
+    ids = [c.request_id or "" for c in (first, again, other)]
+    expired = [record(rid, level=LogLevel.METADATA, expires_us=t - 1).seal(None) for rid in [*ids, "req_unrelated"]]
+    await store.write(expired)
+    opened = await incidents.record(first, 300, same)
+    await incidents.record(again, 300, same)
+    bobs = await incidents.record(other, 300, same)
+    await incidents.transition(bobs.state["id"], "acknowledged", "carol")  # still being worked: still held
+    assert await incidents.held_request_ids() == set(ids)
+    result = await store.purge(t, "1+abc")
+    assert (result.deleted, result.held) == (1, 3)
+    assert sorted(r["request_id"] for r in await store.search(SearchQuery())) == sorted(ids)
+    await incidents.transition(opened.state["id"], "resolved", "carol", "user retrained")
+    await incidents.transition(bobs.state["id"], "false_positive", "carol", "test data")
+    assert await incidents.held_request_ids() == set()
+    assert (await store.purge(t, "1+abc")).deleted == 3
+    assert await store.count() == 0
