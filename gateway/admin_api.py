@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
-from gateway.admin_tokens import AdminToken, AdminTokenStore
+from gateway.admin_tokens import ROLES, AdminToken, AdminTokenStore, Role
 from gateway.errors import ApiFormat, AuthenticationFailed, GatewayError, InvalidRequest, NotFound, PolicyDenied
 from gateway.errors import render_error as render
 from gateway.exchange import new_request_id
@@ -21,7 +21,7 @@ from gateway.promptlog.access import read_record, view
 from gateway.promptlog.service import PromptLog
 from gateway.promptlog.store import MAX_SEARCH, SearchQuery
 from gateway.settings import Settings
-from gateway.state import SETTINGS, STATE
+from gateway.state import SETTINGS, STATE, GatewayState
 
 GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)  # the API app, from the admin app
 TOKENS: web.AppKey[AdminTokenStore] = web.AppKey("admin_tokens", AdminTokenStore)
@@ -39,13 +39,13 @@ def add_routes(admin: web.Application, gateway: web.Application) -> None:
         store.close()
 
     admin.cleanup_ctx.append(tokens)
-    admin.router.add_get("/admin/logs", _guarded(search))
-    admin.router.add_get("/admin/logs/{request_id}", _guarded(show))
-    admin.router.add_get("/admin/purge-runs", _guarded(purge_runs))
+    admin.router.add_get("/admin/logs", guarded(search))
+    admin.router.add_get("/admin/logs/{request_id}", guarded(show))
+    admin.router.add_get("/admin/purge-runs", guarded(purge_runs))
 
 
-def _guarded(handler: Handler) -> Handler:
-    """Authenticate the admin token; render every error in one place."""
+def guarded(handler: Handler, roles: tuple[Role, ...] = ROLES) -> Handler:
+    """Authenticate the admin token and check its role; render every error in one place."""
 
     async def guarded(request: web.Request) -> web.StreamResponse:
         try:
@@ -53,6 +53,9 @@ def _guarded(handler: Handler) -> Handler:
             token = request.app[TOKENS].verify(presented.strip()) if scheme.lower() == "bearer" else None
             if token is None:
                 raise AuthenticationFailed("A valid admin token is required: 'Authorization: Bearer aigwadm_...'.")
+            if token.role not in roles:
+                needed = " or ".join(roles)
+                raise PolicyDenied(f"This call needs the {needed} role; this token has the {token.role} role.")
             request[TOKEN] = token
             return await handler(request)
         except GatewayError as err:
@@ -61,11 +64,15 @@ def _guarded(handler: Handler) -> Handler:
     return guarded
 
 
-def _prompt_log(request: web.Request) -> PromptLog:
+def running(request: web.Request) -> GatewayState:
     state = request.app[GATEWAY].get(STATE)
     if state is None:
         raise NotFound("The gateway is not running.")
-    return state.prompt_log
+    return state
+
+
+def _prompt_log(request: web.Request) -> PromptLog:
+    return running(request).prompt_log
 
 
 async def search(request: web.Request) -> web.Response:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 Role = Literal["auditor", "secops"]
-ROLES: tuple[str, ...] = get_args(Role)
+ROLES: tuple[Role, ...] = get_args(Role)
 PREFIX = "aigwadm"
 
 _SCHEMA = """

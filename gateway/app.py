@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from gateway.admin_api import GATEWAY, add_routes
+from gateway.admin_incidents import add_incident_routes
 from gateway.endpoints import ENDPOINTS
 from gateway.handlers import endpoint_handler, get_model, list_models
 from gateway.inflight import InFlight
@@ -35,6 +36,7 @@ def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.
 def build_admin_app(gateway: web.Application) -> web.Application:
     admin = web.Application()
     add_routes(admin, gateway)
+    add_incident_routes(admin)
     admin.router.add_get("/healthz", healthz)
     admin.router.add_get("/readyz", readyz)
     admin.router.add_get("/metrics", metrics)

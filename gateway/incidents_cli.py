@@ -8,23 +8,18 @@ who made them; ``verify`` exits 1 when the chain shows tampering.
 from __future__ import annotations
 
 import argparse
-import csv
 import getpass
 import json
 import sys
-from datetime import UTC, datetime
 from typing import Any
 
+from gateway.incidents.export import FORMATS, iso_time, render
 from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
 from gateway.logs_cli import parse_time, with_store
 from gateway.settings import Settings
 from gateway.violations import Severity, Violation
 
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")
-CSV_FIELDS = (
-    "id", "type", "severity", "status", "opened", "last_seen", "count", "occurrences", "user", "source",
-    "provider", "model", "entity_types", "policy_version", "controls", "request_ids",
-)  # fmt: skip
 
 
 def add_parsers(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -52,7 +47,7 @@ def add_parsers(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     verify.set_defaults(run=_on_store(_verify))
     export = incidents.add_parser("export", parents=parents, help="incidents as JSONL or CSV on stdout")
     _filters(export)
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--format", choices=FORMATS, default="jsonl")
     export.set_defaults(run=_on_store(_export))
 
 
@@ -80,10 +75,6 @@ def _query(args: argparse.Namespace) -> IncidentQuery:
     )  # fmt: skip
 
 
-def _time(us: int) -> str:
-    return datetime.fromtimestamp(us / 1_000_000, UTC).isoformat(timespec="seconds")
-
-
 async def _list(incidents: IncidentStore, args: argparse.Namespace) -> int:
     found = await incidents.search(_query(args))
     if args.json:
@@ -93,7 +84,7 @@ async def _list(incidents: IncidentStore, args: argparse.Namespace) -> int:
     print(f"{'OPENED':<26} {'ID':<21} {'SEVERITY':<9} {'STATUS':<15} {'COUNT':>5}  {'TYPE':<32} ACTOR")
     for i in found:
         actor = i["actor"].get("user") or i["actor"].get("source") or "-"
-        opened = _time(i["opened_us"])
+        opened = iso_time(i["opened_us"])
         print(
             f"{opened:<26} {i['id']:<21} {i['severity']:<9} {i['status']:<15} {i['count']:>5}  {i['type']:<32} {actor}"
         )
@@ -129,30 +120,8 @@ async def _verify(incidents: IncidentStore, args: argparse.Namespace) -> int:
 
 
 async def _export(incidents: IncidentStore, args: argparse.Namespace) -> int:
-    found = await incidents.search(_query(args))
-    if args.format == "jsonl":
-        for incident in found:
-            print(json.dumps(incident))
-        return 0
-    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS)
-    writer.writeheader()
-    for i in found:
-        writer.writerow(_csv_row(i))
+    sys.stdout.write(render(await incidents.search(_query(args)), args.format))
     return 0
 
 
-def _csv_row(i: dict[str, Any]) -> dict[str, Any]:
-    dest = i.get("destination") or {}
-    return {
-        "id": i["id"], "type": i["type"], "severity": i["severity"], "status": i["status"],
-        "opened": _time(i["opened_us"]), "last_seen": _time(i["last_seen_us"]), "count": i["count"],
-        "occurrences": i["occurrences"], "user": i["actor"].get("user"), "source": i["actor"].get("source"),
-        "provider": dest.get("provider"), "model": dest.get("model"),
-        "entity_types": ";".join(f"{k}={v}" for k, v in i["entity_types"].items()),
-        "policy_version": i["policy_version"],
-        "controls": ";".join(f"{c['framework']}:{c['id']}" for c in i["controls"] if c["primary"]),
-        "request_ids": ";".join(i["request_ids"]),
-    }  # fmt: skip
-
-
-__all__ = ["add_parsers"]
+__all__ = ["STATUSES", "add_parsers"]

@@ -30,6 +30,10 @@ class WorkflowError(ValueError):
     """A status change the workflow does not allow, or an unknown incident."""
 
 
+class UnknownIncident(WorkflowError):
+    """No incident has that id."""
+
+
 @dataclass(frozen=True)
 class Recorded:
     state: dict[str, Any]
@@ -97,7 +101,7 @@ class IncidentStore:
         async def work(tx: Transaction) -> dict[str, Any]:
             rows = await tx.fetch("SELECT state, agg_key FROM incidents WHERE id = ?", [incident_id])
             if not rows:
-                raise WorkflowError(f"no incident {incident_id}")
+                raise UnknownIncident(f"no incident {incident_id}")
             state = _state(rows[0])
             if status not in TRANSITIONS.get(state["status"], frozenset()):
                 raise WorkflowError(f"{incident_id} is {state['status']}: it cannot become {status}")
@@ -214,4 +218,4 @@ def _actor(state: dict[str, Any]) -> str | None:
     return str(value) if value is not None else None
 
 
-__all__ = ["IncidentQuery", "IncidentStore", "Recorded", "Verification", "WorkflowError"]
+__all__ = ["IncidentQuery", "IncidentStore", "Recorded", "UnknownIncident", "Verification", "WorkflowError"]
