@@ -32,9 +32,9 @@ def test_csv_rows_carry_the_primary_controls_and_times() -> None:
 
 
 def test_a_cell_starting_a_formula_is_defused() -> None:
-    text = render([incident("=HYPERLINK(\"http://evil\")", "@SUM(1)")], "csv")
+    text = render([incident('=HYPERLINK("http://evil")', "@SUM(1)")], "csv")
     [row] = list(csv.DictReader(io.StringIO(text)))
-    assert row["model"] == "'=HYPERLINK(\"http://evil\")"
+    assert row["model"] == '\'=HYPERLINK("http://evil")'
     assert row["excerpt"] == "'@SUM(1)"
 
 
