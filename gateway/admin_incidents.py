@@ -18,6 +18,9 @@ from gateway.errors import Conflict, InvalidRequest, NotFound
 from gateway.incidents.export import FORMATS, render
 from gateway.incidents.store import IncidentQuery, IncidentStore, UnknownIncident, WorkflowError
 from gateway.logs_cli import parse_time
+from gateway.report.gather import gather
+from gateway.report_cli import period
+from gateway.report_cli import render as render_report
 from gateway.violations import Severity, Violation
 
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")
@@ -25,6 +28,7 @@ CHANGES = {"ack": "acknowledged", "resolve": "resolved", "false-positive": "fals
 MAX_NOTE = 2000
 MAX_LIMIT = 100_000
 CONTENT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
+REPORT_TYPES = {"html": "text/html", "json": "application/json", "md": "text/markdown"}
 
 
 def add_incident_routes(admin: web.Application) -> None:
@@ -33,6 +37,7 @@ def add_incident_routes(admin: web.Application) -> None:
     admin.router.add_get("/admin/incidents/export", guarded(export))
     admin.router.add_get("/admin/incidents/{incident_id}", guarded(show))
     admin.router.add_post("/admin/incidents/{incident_id}/{change}", guarded(change, roles=("secops",)))
+    admin.router.add_get("/admin/report", guarded(report))
 
 
 def _incidents(request: web.Request) -> IncidentStore:
@@ -79,6 +84,23 @@ async def export(request: web.Request) -> web.Response:
         raise InvalidRequest(f"Bad format {fmt!r}: one of {', '.join(FORMATS)}.", param="format")
     found = await _incidents(request).search(_query(request.query))
     return web.Response(text=render(found, fmt), content_type=CONTENT_TYPES[fmt], charset="utf-8")
+
+
+async def report(request: web.Request) -> web.Response:
+    """The evidence report (``aigw report``), as HTML (default), JSON or Markdown."""
+    q = request.query
+    fmt = q.get("format", "html")
+    if fmt not in REPORT_TYPES:
+        raise InvalidRequest(f"Bad format {fmt!r}: one of {', '.join(REPORT_TYPES)}.", param="format")
+    try:
+        since, until = period(
+            parse_time(q["since"]) if "since" in q else None, parse_time(q["until"]) if "until" in q else None
+        )
+    except (ValueError, argparse.ArgumentTypeError) as exc:
+        raise InvalidRequest(f"Bad report period: {exc}") from None
+    state = running(request)
+    data = await gather(state.prompt_log.store, state.incidents.compliance, since, until)
+    return web.Response(text=render_report(data, fmt), content_type=REPORT_TYPES[fmt], charset="utf-8")
 
 
 async def change(request: web.Request) -> web.Response:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from gateway import incidents_cli, logs_cli, policy_cli, scan_cli
+from gateway import incidents_cli, logs_cli, policy_cli, report_cli, scan_cli
 from gateway.errors import ConfigError
 from gateway.keystore import KeyStore
 from gateway.logs import configure_logging
@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke.set_defaults(run=_keys_revoke)
     logs_cli.add_parsers(sub, keys, [config])
     incidents_cli.add_parsers(sub, [config])
+    report_cli.add_parser(sub, [config])
     return parser
 
 

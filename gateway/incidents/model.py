@@ -59,9 +59,10 @@ class Candidate:
     facts: Facts = field(default_factory=Facts, compare=False)  # what the severity was judged on
 
     def aggregation_key(self) -> str:
-        """Identical violations: same type, actor, destination and entity types (values play no part)."""
+        """Identical violations: same type, actor, destination, entity types (values play no part) and
+        details -- two different policy changes stay two incidents, the same failed reload repeats."""
         parts = [self.violation.value, _canonical(self.actor), _canonical(self.destination)]
-        parts.append(",".join(sorted(self.entity_types)))
+        parts += [",".join(sorted(self.entity_types)), _canonical(self.details)]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
     def opened_state(self, incident_id: str) -> dict[str, Any]:

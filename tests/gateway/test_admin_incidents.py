@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -127,3 +128,22 @@ def test_export_as_jsonl_and_csv_without_the_values(gateway: RunningGateway) -> 
     assert "iso27001_2022:A.5.34" in row["controls"].split(";")
     assert get(f"{url}?format=xml", auditor)[0] == 400
     assert not any(value in jsonl + text for value in (SSN, AWS_KEY))
+
+
+def test_the_evidence_report_on_the_admin_api(gateway: RunningGateway) -> None:
+    url = f"{gateway.admin_url}/admin/report"
+    auditor = token(gateway, "aud", "auditor")
+    content_type, page = raw(url, auditor)
+    assert content_type.startswith("text/html")
+    sections = re.findall(r'<section id="([a-z]+)"', page)
+    assert sections == ["summary", "controls", "severity", "types", "groups", "policy", "retention", "chain", "samples"]
+    assert "my SSN is &lt;US_SSN&gt;" in page  # the sample's redacted excerpt, escaped
+    _, data = raw(f"{url}?format=json&since=1h", auditor)
+    report = json.loads(data)
+    assert (report["summary"]["incidents"], report["chain"]["ok"]) == (2, True)
+    assert report["by_group"] == {"engineering": 2}
+    _, markdown = raw(f"{url}?format=md", auditor)
+    assert "## Incidents per control" in markdown
+    assert not any(value in page + data + markdown for value in (SSN, AWS_KEY))
+    assert get(f"{url}?format=pdf", auditor)[0] == 400
+    assert get(f"{url}?since=1h&until=2h", auditor)[0] == 400

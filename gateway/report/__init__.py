@@ -1,0 +1,1 @@
+"""The audit evidence report: renderers for the data the report gatherer collects."""
