@@ -123,8 +123,15 @@ class PromptLogSettings(_Strict):
     batch_wait_ms: float = Field(default=20.0, ge=0, le=1000)
     # Where records go when the store cannot take them (policy on_failure: spool, and at shutdown).
     spool_path: Path = Path("var/prompt-log.spool")
+    # Incidents that could not be stored by shutdown (the store was down); replayed at the next
+    # start. Default: next to spool_path, named "<spool_path>.incidents".
+    incident_spool_path: Path | None = None
     # How often the gateway purges records past their retention; 0: only `aigw logs purge`.
     purge_interval_s: float = Field(default=3600.0, ge=0)
+
+    @property
+    def incident_spool(self) -> Path:
+        return self.incident_spool_path or self.spool_path.with_name(self.spool_path.name + ".incidents")
 
     @model_validator(mode="after")
     def _one_dsn(self) -> PromptLogSettings:

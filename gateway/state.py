@@ -108,7 +108,10 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
 
     try:
         prompt_log = log_service = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
-        incidents = IncidentLog(IncidentStore(log_service.store), compliance, policy_now, lambda: log_service.keyring)
+        incidents = IncidentLog(
+            IncidentStore(log_service.store), compliance, policy_now, lambda: log_service.keyring,
+            spool_path=settings.prompt_log.incident_spool,
+        )  # fmt: skip
         prompt_log.writer.on_failure_event = incidents.observe_logging_failure
         siem = siem_dispatcher(settings, app[METRICS])
         await siem.start()

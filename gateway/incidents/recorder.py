@@ -15,6 +15,7 @@ import contextlib
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -23,6 +24,7 @@ from detectors.base import Category
 from gateway.compliance.catalog import Compliance
 from gateway.data_rules import RuledDecision
 from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, Exchange
+from gateway.incidents import spool
 from gateway.incidents.evidence import ScannedText, gather
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
@@ -51,8 +53,11 @@ class IncidentLog:
     def __init__(
         self, store: IncidentStore, compliance: Compliance, policy: Callable[[], Policy],
         keyring: Callable[[], LogKeyring | None] = lambda: None, queue_size: int = 10_000,
+        spool_path: Path | None = None,
     ) -> None:  # fmt: skip
         self.store, self.compliance, self._policy, self._keyring = store, compliance, policy, keyring
+        self._spool_path = spool_path
+        self._current: Candidate | None = None  # being stored: spooled if shutdown interrupts it
         self._queue: asyncio.Queue[Candidate] = asyncio.Queue(maxsize=queue_size)
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
@@ -62,6 +67,12 @@ class IncidentLog:
         self.dropped = 0
 
     async def start(self) -> None:
+        if self._spool_path is not None:
+            left = spool.take(self._spool_path)  # the last run's shutdown could not store these
+            for candidate in left:
+                self._enqueue(candidate)
+            if left:
+                log.warning("incident_spool_replayed", incidents=len(left))
         self._task = asyncio.create_task(self._run(), name="incident-log")
 
     async def close(self, grace_s: float) -> None:
@@ -72,10 +83,17 @@ class IncidentLog:
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        if not self._queue.empty():
-            log.error(
-                "incidents_lost_at_shutdown", incidents=self._queue.qsize(), violation="LOGGING_OR_RETENTION_FAILURE"
-            )
+        left = [self._current] if self._current is not None else []
+        while not self._queue.empty():
+            left.append(self._queue.get_nowait())
+        if not left:
+            return
+        if self._spool_path is None:
+            log.error("incidents_lost_at_shutdown", incidents=len(left), violation="LOGGING_OR_RETENTION_FAILURE")
+            return
+        spool.spool(self._spool_path, left)
+        log.error("incidents_spooled_at_shutdown", incidents=len(left), spool=str(self._spool_path),
+                  violation="LOGGING_OR_RETENTION_FAILURE")  # fmt: skip
 
     async def flush(self) -> None:
         await self._idle.wait()
@@ -207,8 +225,9 @@ class IncidentLog:
     # --- storing
     async def _run(self) -> None:
         while True:
-            candidate = await self._queue.get()
+            self._current = candidate = await self._queue.get()
             await self._store(candidate)
+            self._current = None
             if self._queue.empty():
                 self._idle.set()
 

@@ -1,0 +1,85 @@
+"""Incidents the store could not take by shutdown, kept in a file until the next start.
+
+A spooled incident is a candidate -- violation, facts, controls, redacted excerpt, keyed
+hashes -- never a raw value, so the file holds nothing the incident log would not. It is
+written 0600 and appended to; the next start takes it (and deletes it) and stores what it
+holds, aggregating as usual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from gateway.compliance.catalog import ControlRef
+from gateway.incidents.model import Candidate
+from gateway.incidents.severity import Facts
+from gateway.violations import Severity, Violation
+
+log = structlog.get_logger("aigw")
+
+
+def to_json(candidate: Candidate) -> dict[str, Any]:
+    out = {f.name: getattr(candidate, f.name) for f in dataclasses.fields(candidate)}
+    out["violation"], out["severity"] = candidate.violation.value, candidate.severity.value
+    out["controls"] = [c.to_json() for c in candidate.controls]
+    facts = dataclasses.asdict(candidate.facts)
+    out["facts"] = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in facts.items()}
+    return out
+
+
+def from_json(data: dict[str, Any]) -> Candidate:
+    facts = dict(data["facts"])
+    for name in ("data_classes", "entity_types", "flags"):
+        facts[name] = frozenset(facts[name])
+    facts["groups"] = tuple(facts["groups"])
+    controls = tuple(
+        ControlRef(c["framework"], c["id"], c["title"], c["primary"], c.get("condition")) for c in data["controls"]
+    )
+    return Candidate(**{
+        **data, "violation": Violation(data["violation"]), "severity": Severity(data["severity"]),
+        "severity_reasons": tuple(data["severity_reasons"]), "controls": controls,
+        "detectors": tuple(data["detectors"]), "facts": Facts(**facts),
+    })  # fmt: skip
+
+
+def spool(path: Path, candidates: Iterable[Candidate]) -> int:
+    lines = [json.dumps(to_json(c), ensure_ascii=False) + "\n" for c in candidates]
+    if not lines:
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as out:
+        out.writelines(lines)
+        out.flush()
+        os.fsync(out.fileno())
+    return len(lines)
+
+
+def take(path: Path) -> list[Candidate]:
+    """What the spool holds; the file is removed (what cannot be read is kept aside, not lost)."""
+    if not path.exists():
+        return []
+    taken, bad = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            taken.append(from_json(json.loads(line)))
+        except (ValueError, KeyError, TypeError):
+            bad.append(line + "\n")
+    if bad:
+        rejected = path.with_name(path.name + ".rejected")
+        fd = os.open(rejected, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
+            out.writelines(bad)
+        log.error("incident_spool_unreadable", lines=len(bad), kept_in=str(rejected))
+    path.unlink()
+    return taken
+
+
+__all__ = ["from_json", "spool", "take", "to_json"]
