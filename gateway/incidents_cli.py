@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from typing import Any
 
 from gateway.incidents.export import FORMATS, iso_time, render
 from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
 from gateway.logs_cli import parse_time, with_store
+from gateway.promptlog.crypto import load_keyring
 from gateway.settings import Settings
 from gateway.violations import Severity, Violation
 
@@ -49,6 +51,12 @@ def add_parsers(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     _filters(export)
     export.add_argument("--format", choices=FORMATS, default="jsonl")
     export.set_defaults(run=_on_store(_export))
+    find = incidents.add_parser(
+        "find-value", parents=parents,
+        help="incidents whose evidence hashes match a value read from stdin (needs the log key)",
+    )  # fmt: skip
+    _filters(find)
+    find.set_defaults(run=_find_value)
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:
@@ -122,6 +130,37 @@ async def _verify(incidents: IncidentStore, args: argparse.Namespace) -> int:
 async def _export(incidents: IncidentStore, args: argparse.Namespace) -> int:
     sys.stdout.write(render(await incidents.search(_query(args)), args.format))
     return 0
+
+
+def _find_value(args: argparse.Namespace, settings: Settings) -> int:
+    """The value comes on stdin, never as an argument: arguments end up in shell history and ``ps``."""
+    conf = settings.prompt_log
+    keyring = load_keyring(conf.key_file, conf.key_env, os.environ)
+    if keyring is None:
+        print(f"aigw: no log key ({conf.key_file} or {conf.key_env}): cannot check evidence hashes", file=sys.stderr)
+        return 2
+    value = sys.stdin.read().strip()
+    if not value:
+        print('aigw: give the value on stdin: read -s V; printf %s "$V" | aigw incidents find-value', file=sys.stderr)
+        return 2
+    hashes = {kid: keyring.keyed_hash_under(kid, value) for kid in keyring.key_ids}
+
+    async def find(incidents: IncidentStore) -> int:
+        matches = [(i, _matching_types(i, hashes)) for i in await incidents.search(_query(args))]
+        found = [(i, types) for i, types in matches if types]
+        for incident, types in found:
+            print(f"{incident['id']}  {incident['type']}  {iso_time(incident['opened_us'])}  {','.join(types)}")
+        print(f"{len(found)} incident(s) hold this value's hash", file=sys.stderr)
+        return 0 if found else 1
+
+    return with_store(settings, lambda store: find(IncidentStore(store)))
+
+
+def _matching_types(incident: dict[str, Any], hashes: dict[str, str]) -> list[str]:
+    """The entity types under which the incident's evidence holds the value's hash (under its key)."""
+    evidence = incident.get("evidence") or {}
+    digest = hashes.get(evidence.get("key_id") or "")
+    return [t for t, hs in (evidence.get("value_hashes") or {}).items() if digest in hs]
 
 
 __all__ = ["STATUSES", "add_parsers"]

@@ -15,6 +15,7 @@ from gateway.cli import main
 from gateway.compliance.catalog import load_compliance
 from gateway.incidents.model import Candidate
 from gateway.incidents.store import IncidentStore
+from gateway.promptlog.crypto import load_keyring, rotate_key_file
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import now_us
 from gateway.violations import Severity, Violation
@@ -95,3 +96,39 @@ def test_verify_exits_1_on_tampering(config: Path, tmp_path: Path, capsys: pytes
     code, out = run(capsys, "incidents", "verify", "--config", str(config))
     assert code == 1
     assert f"TAMPERED: incident {alice}: in the chain but not in the table (deleted)" in out
+
+
+def test_find_value_matches_evidence_hashes_across_key_rotation(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_file = tmp_path / "log-keys.json"
+    rotate_key_file(key_file)
+    keyring = load_keyring(key_file, "UNSET_ENV", {})
+    assert keyring is not None
+
+    async def write() -> str:
+        store = SqlitePromptStore(tmp_path / "prompt-log.db")
+        await store.open()
+        ssn = Violation.PII_IN_PROMPT
+        seen = Candidate(
+            violation=ssn, severity=Severity.MEDIUM, severity_reasons=("default",), controls=COMPLIANCE.refs(ssn),
+            catalogue_version=COMPLIANCE.catalogue_version, at_us=now_us(), actor={"user": "sam"},
+            entity_types={"US_SSN": 1}, excerpt="ssn <US_SSN>",
+            evidence={"scheme": "hmac-sha256", "key_id": keyring.current,
+                      "value_hashes": {"US_SSN": [keyring.keyed_hash("536-22-8726")]}},
+        )  # fmt: skip
+        state = (await IncidentStore(store).record(seen, 300, lambda n: (Severity.MEDIUM, ("x",)))).state
+        await store.close()
+        return str(state["id"])
+
+    incident_id = asyncio.run(write())
+    rotate_key_file(key_file)  # a newer key is current: the incident's hash was made under the old one
+    monkeypatch.setattr("sys.stdin", io.StringIO("536-22-8726\n"))
+    code, out = run(capsys, "incidents", "find-value", "--config", str(config))
+    assert code == 0
+    assert out.split()[:2] == [incident_id, "PII_IN_PROMPT"]
+    assert out.split()[-1] == "US_SSN"
+    monkeypatch.setattr("sys.stdin", io.StringIO("078-05-1120"))
+    assert run(capsys, "incidents", "find-value", "--config", str(config)) == (1, "")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert run(capsys, "incidents", "find-value", "--config", str(config))[0] == 2
