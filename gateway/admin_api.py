@@ -52,6 +52,7 @@ def guarded(handler: Handler, roles: tuple[Role, ...] = ROLES) -> Handler:
             scheme, _, presented = request.headers.get("authorization", "").partition(" ")
             token = request.app[TOKENS].verify(presented.strip()) if scheme.lower() == "bearer" else None
             if token is None:
+                _observe_admin_auth_failure(request)
                 raise AuthenticationFailed("A valid admin token is required: 'Authorization: Bearer aigwadm_...'.")
             if token.role not in roles:
                 needed = " or ".join(roles)
@@ -62,6 +63,12 @@ def guarded(handler: Handler, roles: tuple[Role, ...] = ROLES) -> Handler:
             return render(err, ApiFormat.OPENAI, new_request_id())
 
     return guarded
+
+
+def _observe_admin_auth_failure(request: web.Request) -> None:
+    state = request.app[GATEWAY].get(STATE)
+    if state is not None:
+        state.incidents.observe_auth_failure(request.remote or "unknown", target="admin_api")
 
 
 def running(request: web.Request) -> GatewayState:

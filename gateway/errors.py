@@ -56,6 +56,15 @@ class AuthenticationFailed(GatewayError):
     code = "invalid_api_key"
 
 
+class RevokedKeyPresented(AuthenticationFailed):
+    """A revoked key, with its right secret: the caller sees the usual 401; the incident log
+    records who the key belonged to (a former employee's, or a leaked, key in use)."""
+
+    def __init__(self, message: str, *, owner: str) -> None:
+        super().__init__(message)
+        self.owner = owner
+
+
 class PolicyDenied(GatewayError):
     status = 403
     openai_type = "permission_error"

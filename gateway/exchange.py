@@ -37,6 +37,7 @@ class Exchange:
     upstream_ms: float | None = None
     outcome: str = "ok"
     error_code: str | None = None
+    revoked_key_owner: str | None = None  # a revoked key was presented (with its right secret): whose
     screening: Screening | None = None
     response_screening: Screening | None = None
     # For the prompt log.

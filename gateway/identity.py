@@ -16,7 +16,7 @@ from typing import Literal
 
 from aiohttp import web
 
-from gateway.errors import AuthenticationFailed
+from gateway.errors import AuthenticationFailed, RevokedKeyPresented
 from gateway.keystore import KeyRecord, KeyStore, parse_key
 from gateway.settings import IdentitySettings
 
@@ -34,6 +34,9 @@ class Identity:
     def group_source(self) -> Literal["key", "sso"]:
         """Which of a policy group's member lists the groups are matched against."""
         return "sso" if self.method == "trusted_header" else "key"
+
+
+INVALID_KEY = "Invalid or revoked gateway API key."
 
 
 class Authenticator:
@@ -100,8 +103,12 @@ class Authenticator:
                 "provider keys are held by the gateway and are not accepted here."
             )
         record = await self._lookup(parsed[0])
+        if record is None:
+            revoked = await asyncio.to_thread(self._store.revoked, parsed[0])
+            if revoked is not None and revoked.matches(parsed[1]):
+                raise RevokedKeyPresented(INVALID_KEY, owner=revoked.user)
         if record is None or not record.matches(parsed[1]):
-            raise AuthenticationFailed("Invalid or revoked gateway API key.")
+            raise AuthenticationFailed(INVALID_KEY)
         return Identity(record.user, record.groups, "key", record.key_id)
 
     async def _lookup(self, key_id: str) -> KeyRecord | None:

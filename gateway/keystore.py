@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 KEY_PREFIX = "aigw"
 KEY_ID_BYTES = 6
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS api_keys (
 
 _COLUMNS = "key_id, user_name, groups, salt, digest, created_at, revoked_at"
 _SELECT_ALL = f"SELECT {_COLUMNS} FROM api_keys ORDER BY created_at, key_id"  # noqa: S608 - constant
+_SELECT_BY_ID = f"SELECT {_COLUMNS} FROM api_keys WHERE key_id = ?"  # noqa: S608 - constant
 _SELECT_ACTIVE = f"SELECT {_COLUMNS} FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, key_id"  # noqa: S608
 
 
@@ -58,6 +60,10 @@ class KeyRecord:
 
 def _digest(salt: bytes, secret: str) -> bytes:
     return hmac.new(salt, secret.encode(), hashlib.sha256).digest()
+
+
+def _record(row: tuple[Any, ...]) -> KeyRecord:
+    return KeyRecord(row[0], row[1], tuple(json.loads(row[2])), row[5], row[6], row[3], row[4])
 
 
 def parse_key(presented: str) -> tuple[str, str] | None:
@@ -117,7 +123,17 @@ class KeyStore:
         query = _SELECT_ALL if include_revoked else _SELECT_ACTIVE
         with self._locked() as db:
             rows = db.execute(query).fetchall()
-        return [KeyRecord(r[0], r[1], tuple(json.loads(r[2])), r[5], r[6], r[3], r[4]) for r in rows]
+        return [_record(r) for r in rows]
+
+    def revoked(self, key_id: str) -> KeyRecord | None:
+        """The key with this id if it was revoked (to tell a revoked key's use from a wrong key)."""
+        with self._locked() as db:
+            row = db.execute(f"{_SELECT_BY_ID} AND revoked_at IS NOT NULL", (key_id,)).fetchone()
+        return (
+            None
+            if row is None
+            else KeyRecord(row[0], row[1], tuple(json.loads(row[2])), row[5], row[6], row[3], row[4])
+        )
 
     def active(self) -> dict[str, KeyRecord]:
         return {r.key_id: r for r in self.list(include_revoked=False)}

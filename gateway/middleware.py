@@ -17,6 +17,7 @@ from gateway.errors import (
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
+    RevokedKeyPresented,
     render_error,
 )
 from gateway.exchange import Exchange
@@ -81,13 +82,17 @@ def _record(request: web.Request, exchange: Exchange) -> None:
         policy = exchange.policy or state.policy
         state.prompt_log.record(exchange, policy)
         state.incidents.observe_exchange(exchange, policy)
-    if exchange.status == 401:  # a failed authentication: counted per source towards an incident
+    if exchange.revoked_key_owner is not None:  # an incident at once: whose key, from where
+        state.incidents.observe_revoked_key(request.remote or "unknown", exchange.revoked_key_owner)
+    elif exchange.status == 401:  # a failed authentication: counted per source towards an incident
         state.incidents.observe_auth_failure(request.remote or "unknown")
 
 
 def _error_response(exchange: Exchange, err: GatewayError) -> web.Response:
     exchange.status = err.status
     exchange.error_code = err.code
+    if isinstance(err, RevokedKeyPresented):
+        exchange.revoked_key_owner = err.owner
     if exchange.outcome == "ok":
         exchange.outcome = "rejected" if err.status < 500 else "error"
     return render_error(err, exchange.api, exchange.request_id)

@@ -116,21 +116,30 @@ class IncidentLog:
         if output:
             self._submit_findings(Violation.PII_IN_OUTPUT, exchange, policy, output, answer)
 
-    def observe_auth_failure(self, source: str, at: float | None = None) -> None:
-        """Count a failed authentication; at the policy's threshold within its window, an incident."""
+    def observe_auth_failure(self, source: str, at: float | None = None, target: str = "api") -> None:
+        """Count a failed authentication; at the policy's threshold within its window, an incident.
+        ``target`` "admin_api": failed admin tokens, counted apart and escalated by the mapping."""
         rule = self._policy().document.incidents.auth_failures
         now = time.monotonic() if at is None else at
-        if source not in self._auth_failures and len(self._auth_failures) >= MAX_TRACKED_SOURCES:
+        tracked = f"{target} {source}"
+        if tracked not in self._auth_failures and len(self._auth_failures) >= MAX_TRACKED_SOURCES:
             del self._auth_failures[next(iter(self._auth_failures))]  # forget the longest-tracked source
-        recent = self._auth_failures[source]
+        recent = self._auth_failures[tracked]
         recent.append(now)
         while recent and recent[0] < now - rule.window_s:
             recent.popleft()
         if len(recent) >= rule.threshold:
             count = len(recent)
-            del self._auth_failures[source]  # the next incident needs a fresh run of failures
-            facts = Facts(count=count)
-            self._enqueue(self._candidate(Violation.UNAUTHENTICATED_ACCESS, facts, {"source": source}, count=count))
+            del self._auth_failures[tracked]  # the next incident needs a fresh run of failures
+            facts = Facts(count=count, flags=frozenset({target}) if target != "api" else frozenset())
+            actor = {"source": source} if target == "api" else {"source": source, "target": target}
+            self._enqueue(self._candidate(Violation.UNAUTHENTICATED_ACCESS, facts, actor, count=count))
+
+    def observe_revoked_key(self, source: str, owner: str) -> None:
+        """A revoked key in use: no threshold (one use is a former employee's or a leaked key)."""
+        facts = Facts(flags=frozenset({"revoked_key"}))
+        actor = {"source": source, "user": owner}
+        self._enqueue(self._candidate(Violation.UNAUTHENTICATED_ACCESS, facts, actor, details={"key": "revoked"}))
 
     def observe_policy_change(self, old_version: str, new_version: str, loosened: int, tightened: int) -> None:
         flags = frozenset({"loosened"} if loosened else ())

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -185,3 +187,40 @@ def test_incidents_are_exported_to_the_configured_siem_sink(
     assert (exported["type"], exported["severity"], exported["seq"]) == ("SECRET_OR_CREDENTIAL_IN_PROMPT", "high", 1)
     assert len(exported["hash"]) == 64  # the chain head travels with it, as an anchor outside the database
     assert AWS_KEY not in siem.read_text()
+
+
+def test_a_revoked_key_in_use_is_an_incident_at_once_naming_its_owner(
+    gateway: RunningGateway, incidents: Incidents, closing: list[Any]
+) -> None:
+    key = gateway.create_key("former-employee", "engineering")
+    assert gateway.revoke_key(key)
+    gateway.run(gateway.server.app[STATE].authenticator.refresh())
+    revoked = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=key, max_retries=0)
+    closing.append(revoked)
+    with pytest.raises(openai.AuthenticationError) as rejected:
+        ask(revoked, "hello")
+    assert "Invalid or revoked" in str(rejected.value)  # the caller learns nothing more
+    (incident,) = incidents()
+    assert (incident["type"], incident["actor"], incident["severity"]) == (
+        "UNAUTHENTICATED_ACCESS", {"source": "127.0.0.1", "user": "former-employee"}, "high",
+    )  # fmt: skip
+    assert key not in json.dumps(incident)
+    wrong_secret = key[:-4] + ("0000" if not key.endswith("0000") else "1111")
+    with pytest.raises(openai.AuthenticationError):
+        ask(openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=wrong_secret, max_retries=0), "hello")
+    assert len(incidents()) == 1  # a guessed secret for a revoked id is an ordinary failed login
+
+
+def test_failed_admin_tokens_are_counted_apart_and_escalate(gateway: RunningGateway, incidents: Incidents) -> None:
+    for _ in range(5):
+        request = urllib.request.Request(
+            f"{gateway.admin_url}/admin/incidents", headers={"Authorization": "Bearer aigwadm_x_guess"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(request, timeout=10)
+        assert failed.value.code == 401
+        failed.value.close()
+    (incident,) = incidents()
+    assert (incident["actor"], incident["count"], incident["severity"]) == (
+        {"source": "127.0.0.1", "target": "admin_api"}, 5, "high",
+    )  # fmt: skip
