@@ -128,6 +128,9 @@ class PromptLogSettings(_Strict):
     incident_spool_path: Path | None = None
     # How often the gateway purges records past their retention; 0: only `aigw logs purge`.
     purge_interval_s: float = Field(default=3600.0, ge=0)
+    # How often the gateway verifies the incidents' hash chain (first at start-up); tampering
+    # found is a critical LOGGING_OR_RETENTION_FAILURE incident. 0: only `aigw incidents verify`.
+    incident_verify_interval_s: float = Field(default=3600.0, ge=0)
 
     @property
     def incident_spool(self) -> Path:

@@ -111,6 +111,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         incidents = IncidentLog(
             IncidentStore(log_service.store), compliance, policy_now, lambda: log_service.keyring,
             spool_path=settings.prompt_log.incident_spool,
+            verify_interval_s=settings.prompt_log.incident_verify_interval_s,
         )  # fmt: skip
         prompt_log.writer.on_failure_event = incidents.observe_logging_failure
         siem = siem_dispatcher(settings, app[METRICS])

@@ -53,10 +53,11 @@ class IncidentLog:
     def __init__(
         self, store: IncidentStore, compliance: Compliance, policy: Callable[[], Policy],
         keyring: Callable[[], LogKeyring | None] = lambda: None, queue_size: int = 10_000,
-        spool_path: Path | None = None,
+        spool_path: Path | None = None, verify_interval_s: float = 0,
     ) -> None:  # fmt: skip
         self.store, self.compliance, self._policy, self._keyring = store, compliance, policy, keyring
-        self._spool_path = spool_path
+        self._spool_path, self._verify_interval_s = spool_path, verify_interval_s
+        self._verifier: asyncio.Task[None] | None = None
         self._current: Candidate | None = None  # being stored: spooled if shutdown interrupts it
         self._queue: asyncio.Queue[Candidate] = asyncio.Queue(maxsize=queue_size)
         self._task: asyncio.Task[None] | None = None
@@ -74,8 +75,14 @@ class IncidentLog:
             if left:
                 log.warning("incident_spool_replayed", incidents=len(left))
         self._task = asyncio.create_task(self._run(), name="incident-log")
+        if self._verify_interval_s > 0:
+            self._verifier = asyncio.create_task(self._verify_forever(), name="incident-chain-verifier")
 
     async def close(self, grace_s: float) -> None:
+        if self._verifier is not None:
+            self._verifier.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._verifier
         if self._task is None:
             return
         with contextlib.suppress(TimeoutError):
@@ -159,6 +166,31 @@ class IncidentLog:
         self._enqueue(
             self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor, details={"reason": reason})
         )
+
+    def observe_tampering(self, problems: Sequence[str]) -> None:
+        """The hash chain shows an edited, deleted or reordered incident: evidence was tampered with."""
+        details = {"problems": len(problems), "first": problems[0][:200] if problems else ""}
+        facts = Facts(flags=frozenset({"tampering"}))
+        actor = {"source": "incident_chain"}
+        self._enqueue(self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, facts, actor, details=details))
+
+    async def _verify_forever(self) -> None:
+        """Verify the chain now and then every interval; report each new set of problems once."""
+        reported: frozenset[str] = frozenset()
+        while True:
+            try:
+                result = await self.store.verify()
+            except StoreUnavailable as exc:
+                log.error("incident_chain_unverified", error=str(exc))
+            else:
+                problems = frozenset(result.problems)
+                if problems and problems != reported:
+                    log.error(
+                        "incident_chain_tampered", problems=len(problems), violation="LOGGING_OR_RETENTION_FAILURE"
+                    )
+                    self.observe_tampering(result.problems)
+                reported = problems
+            await asyncio.sleep(self._verify_interval_s)
 
     # --- building candidates
     def _submit_unapproved(self, exchange: Exchange, policy: Policy) -> None:
@@ -260,6 +292,8 @@ class IncidentLog:
                 await asyncio.sleep(RETRY_S[min(attempt - 1, len(RETRY_S) - 1)])
                 continue
             state = recorded.state
+            if recorded.row_edited:
+                self.observe_tampering([f"incident {state['id']}: differs from its last chain event (edited)"])
             event = "incident_opened" if recorded.opened else "incident_repeated"
             log.warning(event, incident_id=state["id"], type=state["type"], severity=state["severity"],
                         count=state["count"])  # fmt: skip

@@ -17,10 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
+
 from gateway.incidents.model import TRANSITIONS, Candidate, canonical, new_incident_id, repeated_state
 from gateway.promptlog.store import PromptStore, Transaction, now_us
 from gateway.violations import Severity
 
+log = structlog.get_logger("aigw")
 GENESIS = "0" * 64
 _COLUMNS = "id, type, severity, status, opened_us, last_seen_us, actor, agg_key, state, seq"
 Reassess = Callable[[int], tuple[Severity, tuple[str, ...]]]  # severity after this many occurrences
@@ -38,6 +41,7 @@ class UnknownIncident(WorkflowError):
 class Recorded:
     state: dict[str, Any]
     opened: bool  # False: aggregated into an incident already open
+    row_edited: bool = False  # its table row differed from its last chain event: the chain's state was used
 
 
 @dataclass
@@ -76,15 +80,15 @@ class IncidentStore:
         async def work(tx: Transaction) -> Recorded:
             key = seen.aggregation_key()
             rows = await tx.fetch(
-                "SELECT state FROM incidents WHERE agg_key = ? AND status IN ('open', 'acknowledged') "
+                "SELECT id, state FROM incidents WHERE agg_key = ? AND status IN ('open', 'acknowledged') "
                 "AND last_seen_us >= ? ORDER BY last_seen_us DESC LIMIT 1",
                 [key, seen.at_us - window_s * 1_000_000],
             )
             if rows:
-                state = _state(rows[0])
+                state, edited = await _trusted_state(tx, rows[0])
                 severity, reasons = reassess(state["occurrences"] + 1)
                 repeated_state(state, seen, severity, reasons)
-                recorded = Recorded(state, opened=False)
+                recorded = Recorded(state, opened=False, row_edited=edited)
             else:
                 recorded = Recorded(seen.opened_state(new_incident_id()), opened=True)
             await _append(tx, recorded.state, "opened" if recorded.opened else "repeated", key)
@@ -99,10 +103,10 @@ class IncidentStore:
 
     async def transition(self, incident_id: str, status: str, by: str, note: str = "") -> dict[str, Any]:
         async def work(tx: Transaction) -> dict[str, Any]:
-            rows = await tx.fetch("SELECT state, agg_key FROM incidents WHERE id = ?", [incident_id])
+            rows = await tx.fetch("SELECT id, state, agg_key FROM incidents WHERE id = ?", [incident_id])
             if not rows:
                 raise UnknownIncident(f"no incident {incident_id}")
-            state = _state(rows[0])
+            state, _edited = await _trusted_state(tx, rows[0])  # the verifier reports an edited row
             if status not in TRANSITIONS.get(state["status"], frozenset()):
                 raise WorkflowError(f"{incident_id} is {state['status']}: it cannot become {status}")
             state["status"] = status
@@ -144,8 +148,13 @@ class IncidentStore:
         return {str(r["request_id"]) for r in rows}
 
     async def verify(self) -> Verification:
+        """Walk the chain, in a transaction that holds off appends: the chain and the table are
+        read as one consistent state (a running gateway keeps adding incidents)."""
+        return await self.store.transact(self._verify)
+
+    async def _verify(self, tx: Transaction) -> Verification:
         result = Verification()
-        events = await self.store.fetch(
+        events = await tx.fetch(
             "SELECT seq, incident_id, event, body, prev_hash, hash FROM incident_chain ORDER BY seq"
         )
         last: dict[str, str] = {}
@@ -161,27 +170,28 @@ class IncidentStore:
                 result.problems.append(f"event {seq}: its content does not match its hash (edited)")
             last[e["incident_id"]] = e["body"]
             prev_hash, expected_seq = e["hash"], seq + 1
-        await self._compare_rows(last, result)
+        await _compare_rows(tx, last, result)
         return result
 
-    async def _compare_rows(self, last: dict[str, str], result: Verification) -> None:
-        rows = await self.store.fetch(f"SELECT {_COLUMNS} FROM incidents")  # noqa: S608 - constant
-        seen = set()
-        for row in rows:
-            result.incidents += 1
-            seen.add(row["id"])
-            body = last.get(row["id"])
-            if body is None:
-                result.problems.append(f"incident {row['id']}: not in the chain (inserted outside the gateway)")
-                continue
-            state = json.loads(body)
-            columns = (state["type"], state["severity"], state["status"], state["last_seen_us"])
-            if canonical(json.loads(row["state"])) != body or columns != (
-                row["type"], row["severity"], row["status"], int(row["last_seen_us"]),
-            ):  # fmt: skip
-                result.problems.append(f"incident {row['id']}: differs from its last chain event (edited)")
-        for missing in sorted(set(last) - seen):
-            result.problems.append(f"incident {missing}: in the chain but not in the table (deleted)")
+
+async def _compare_rows(tx: Transaction, last: dict[str, str], result: Verification) -> None:
+    rows = await tx.fetch(f"SELECT {_COLUMNS} FROM incidents")  # noqa: S608 - constant
+    seen = set()
+    for row in rows:
+        result.incidents += 1
+        seen.add(row["id"])
+        body = last.get(row["id"])
+        if body is None:
+            result.problems.append(f"incident {row['id']}: not in the chain (inserted outside the gateway)")
+            continue
+        state = json.loads(body)
+        columns = (state["type"], state["severity"], state["status"], state["last_seen_us"])
+        if canonical(json.loads(row["state"])) != body or columns != (
+            row["type"], row["severity"], row["status"], int(row["last_seen_us"]),
+        ):  # fmt: skip
+            result.problems.append(f"incident {row['id']}: differs from its last chain event (edited)")
+    for missing in sorted(set(last) - seen):
+        result.problems.append(f"incident {missing}: in the chain but not in the table (deleted)")
 
 
 async def _append(tx: Transaction, state: dict[str, Any], event: str, key: str) -> None:
@@ -205,6 +215,24 @@ async def _append(tx: Transaction, state: dict[str, Any], event: str, key: str) 
         "last_seen_us = excluded.last_seen_us, state = excluded.state, seq = excluded.seq",
         [state["id"], *values],
     )
+
+
+async def _trusted_state(tx: Transaction, row: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The incident's state from its last chain event, and whether its row said otherwise.
+
+    Building on the row would write an edit made to the table into the chain as if the
+    gateway had made it: the chain is the record; the row is only its searchable copy."""
+    events = await tx.fetch(
+        "SELECT body FROM incident_chain WHERE incident_id = ? ORDER BY seq DESC LIMIT 1", [row["id"]]
+    )
+    if not events:  # a row the gateway never wrote: keep it as it is, and say so
+        return _state(row), True
+    body = str(events[0]["body"])
+    state: dict[str, Any] = json.loads(body)
+    edited = canonical(_state(row)) != body
+    if edited:
+        log.error("incident_row_edited", incident_id=row["id"], violation="LOGGING_OR_RETENTION_FAILURE")
+    return state, edited
 
 
 def _state(row: dict[str, Any]) -> dict[str, Any]:

@@ -107,6 +107,13 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX incident_requests_request ON incident_requests (request_id)",
         ),
     ),
+    (
+        6,
+        "incident chain events by incident",
+        # An incident's current state is read from its last chain event, not from the table row
+        # (which anyone with database access could edit): this finds that event.
+        ("CREATE INDEX incident_chain_incident ON incident_chain (incident_id, seq)",),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 
