@@ -28,7 +28,7 @@ from gateway.incidents import spool
 from gateway.incidents.evidence import ScannedText, gather
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
-from gateway.incidents.store import IncidentStore
+from gateway.incidents.store import IncidentStore, Recorded
 from gateway.policy import Policy
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import StoreUnavailable, now_us
@@ -44,6 +44,7 @@ PROMPT_VIOLATIONS = {
     Category.INJECTION: Violation.PROMPT_INJECTION_ATTEMPT,
 }
 RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+MAX_BATCH = 200  # incidents stored in one transaction when a burst has queued them
 MAX_TRACKED_SOURCES = 10_000  # failed-login counters kept at once: a spray of addresses cannot grow memory
 CARRIED_CLASSES = frozenset({Category.PII, Category.CONFIDENTIAL, Category.SECRET})
 Publish = Callable[[Mapping[str, Any]], None]
@@ -58,7 +59,7 @@ class IncidentLog:
         self.store, self.compliance, self._policy, self._keyring = store, compliance, policy, keyring
         self._spool_path, self._verify_interval_s = spool_path, verify_interval_s
         self._verifier: asyncio.Task[None] | None = None
-        self._current: Candidate | None = None  # being stored: spooled if shutdown interrupts it
+        self._current: list[Candidate] = []  # being stored: spooled if shutdown interrupts it
         self._queue: asyncio.Queue[Candidate] = asyncio.Queue(maxsize=queue_size)
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
@@ -90,7 +91,7 @@ class IncidentLog:
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        left = [self._current] if self._current is not None else []
+        left = list(self._current)
         while not self._queue.empty():
             left.append(self._queue.get_nowait())
         if not left:
@@ -266,37 +267,48 @@ class IncidentLog:
     # --- storing
     async def _run(self) -> None:
         while True:
-            self._current = candidate = await self._queue.get()
-            await self._store(candidate)
-            self._current = None
+            self._current = [await self._queue.get()]
+            while len(self._current) < MAX_BATCH and not self._queue.empty():  # a burst: one transaction
+                self._current.append(self._queue.get_nowait())
+            await self._store(self._current)
+            self._current = []
             if self._queue.empty():
                 self._idle.set()
 
-    async def _store(self, candidate: Candidate) -> None:
+    async def _store(self, batch: Sequence[Candidate]) -> None:
         policy = self._policy()
         window = policy.document.incidents.aggregation_window_s
-        spec = self.compliance.violations[candidate.violation]
 
-        def reassess(occurrences: int) -> tuple[Severity, tuple[str, ...]]:
-            facts = candidate.facts.with_repeats(occurrences)
-            judged = assess(candidate.violation, spec.severity, facts, policy.document.incidents.severity_overrides)
-            return judged.severity, judged.reasons
+        def reassess_for(candidate: Candidate) -> Callable[[int], tuple[Severity, tuple[str, ...]]]:
+            spec = self.compliance.violations[candidate.violation]
+
+            def reassess(occurrences: int) -> tuple[Severity, tuple[str, ...]]:
+                facts = candidate.facts.with_repeats(occurrences)
+                overrides = policy.document.incidents.severity_overrides
+                judged = assess(candidate.violation, spec.severity, facts, overrides)
+                return judged.severity, judged.reasons
+
+            return reassess
 
         attempt = 0
-        while True:  # the store comes back, or shutdown cancels us (and reports what is left)
+        while True:  # the store comes back, or shutdown cancels us (and spools what is left)
             try:
-                recorded = await self.store.record(candidate, window, reassess)
+                stored = await self.store.record_all(batch, window, reassess_for)
             except StoreUnavailable as exc:
                 attempt += 1
                 log.error("incident_store_unavailable", error=str(exc), attempt=attempt)
                 await asyncio.sleep(RETRY_S[min(attempt - 1, len(RETRY_S) - 1)])
                 continue
-            state = recorded.state
-            if recorded.row_edited:
-                self.observe_tampering([f"incident {state['id']}: differs from its last chain event (edited)"])
-            event = "incident_opened" if recorded.opened else "incident_repeated"
-            log.warning(event, incident_id=state["id"], type=state["type"], severity=state["severity"],
-                        count=state["count"])  # fmt: skip
-            if self.publish is not None:
-                self.publish(state)
+            for recorded in stored:
+                self._stored(recorded)
             return
+
+    def _stored(self, recorded: Recorded) -> None:
+        state = recorded.state
+        if recorded.row_edited:
+            self.observe_tampering([f"incident {state['id']}: differs from its last chain event (edited)"])
+        event = "incident_opened" if recorded.opened else "incident_repeated"
+        log.warning(event, incident_id=state["id"], type=state["type"], severity=state["severity"],
+                    count=state["count"])  # fmt: skip
+        if self.publish is not None:
+            self.publish(state)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,28 +76,17 @@ class IncidentStore:
 
     async def record(self, seen: Candidate, window_s: int, reassess: Reassess) -> Recorded:
         """Open an incident, or fold ``seen`` into the open one with the same key seen within the window."""
+        [recorded] = await self.record_all([seen], window_s, lambda _seen: reassess)
+        return recorded
 
-        async def work(tx: Transaction) -> Recorded:
-            key = seen.aggregation_key()
-            rows = await tx.fetch(
-                "SELECT id, state FROM incidents WHERE agg_key = ? AND status IN ('open', 'acknowledged') "
-                "AND last_seen_us >= ? ORDER BY last_seen_us DESC LIMIT 1",
-                [key, seen.at_us - window_s * 1_000_000],
-            )
-            if rows:
-                state, edited = await _trusted_state(tx, rows[0])
-                severity, reasons = reassess(state["occurrences"] + 1)
-                repeated_state(state, seen, severity, reasons)
-                recorded = Recorded(state, opened=False, row_edited=edited)
-            else:
-                recorded = Recorded(seen.opened_state(new_incident_id()), opened=True)
-            await _append(tx, recorded.state, "opened" if recorded.opened else "repeated", key)
-            if seen.request_id is not None:  # its prompt-log record is evidence: held while the incident is worked
-                await tx.execute(
-                    "INSERT INTO incident_requests (incident_id, request_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    [recorded.state["id"], seen.request_id],
-                )
-            return recorded
+    async def record_all(
+        self, batch: Sequence[Candidate], window_s: int, reassess_for: Callable[[Candidate], Reassess]
+    ) -> list[Recorded]:
+        """``record`` for each, in order, in one transaction: all are stored or none (a retry is safe),
+        and a burst of violations costs one commit instead of one each."""
+
+        async def work(tx: Transaction) -> list[Recorded]:
+            return [await _record(tx, seen, window_s, reassess_for(seen)) for seen in batch]
 
         return await self.store.transact(work)
 
@@ -215,6 +204,29 @@ async def _append(tx: Transaction, state: dict[str, Any], event: str, key: str) 
         "last_seen_us = excluded.last_seen_us, state = excluded.state, seq = excluded.seq",
         [state["id"], *values],
     )
+
+
+async def _record(tx: Transaction, seen: Candidate, window_s: int, reassess: Reassess) -> Recorded:
+    key = seen.aggregation_key()
+    rows = await tx.fetch(
+        "SELECT id, state FROM incidents WHERE agg_key = ? AND status IN ('open', 'acknowledged') "
+        "AND last_seen_us >= ? ORDER BY last_seen_us DESC LIMIT 1",
+        [key, seen.at_us - window_s * 1_000_000],
+    )
+    if rows:
+        state, edited = await _trusted_state(tx, rows[0])
+        severity, reasons = reassess(state["occurrences"] + 1)
+        repeated_state(state, seen, severity, reasons)
+        recorded = Recorded(state, opened=False, row_edited=edited)
+    else:
+        recorded = Recorded(seen.opened_state(new_incident_id()), opened=True)
+    await _append(tx, recorded.state, "opened" if recorded.opened else "repeated", key)
+    if seen.request_id is not None:  # its prompt-log record is evidence: held while the incident is worked
+        await tx.execute(
+            "INSERT INTO incident_requests (incident_id, request_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [recorded.state["id"], seen.request_id],
+        )
+    return recorded
 
 
 async def _trusted_state(tx: Transaction, row: dict[str, Any]) -> tuple[dict[str, Any], bool]:
