@@ -78,7 +78,8 @@ class ScanningStream:
         slots = [slot for slot, _ in whole_texts(self._endpoint, obj) if slot.text]
         if not slots:
             return False
-        per_slot = await self._scan([s.text for s in slots])
+        # The summary repeats text whose deltas were scanned and counted: act on it, count nothing.
+        per_slot = await self._scan([s.text for s in slots], [len(s.text) for s in slots])
         changed = False
         for slot, decisions in zip(slots, per_slot, strict=True):
             if any(d.action is Action.REDACT for d in decisions):
@@ -94,7 +95,7 @@ class ScanningStream:
             if cut <= 0:
                 continue
             context = self._context.get(key, "")
-            (decisions,) = await self._scan([context + held[:cut]])
+            (decisions,) = await self._scan([context + held[:cut]], [len(context)])
             released = _rewrite_after(context, held[:cut], decisions)
             self._held[key] = held[cut:]
             self._context[key] = (context + held[:cut])[-TAIL:]
@@ -102,10 +103,11 @@ class ScanningStream:
                 out += self._numbering.stamp(delta_event(self._endpoint, key, released, template))
         return out
 
-    async def _scan(self, texts: list[str]) -> list[list[RuledDecision]]:
+    async def _scan(self, texts: list[str], counted_upto: list[int]) -> list[list[RuledDecision]]:
         decided = await decide_texts(
-            self._pool, self._policy, texts, Direction.RESPONSE, self._screening, self._policy.answer_entities
-        )
+            self._pool, self._policy, texts, Direction.RESPONSE, self._screening, self._policy.answer_entities,
+            counted_upto,
+        )  # fmt: skip
         refuse_blocked(
             [d for decisions in decided for d in decisions],
             "The rest of the provider's answer was withheld by the AI policy because it contains",

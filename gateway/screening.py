@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,9 +82,12 @@ async def decide_texts(
     direction: Direction,
     screening: Screening,
     entities: frozenset[str] | None = None,
+    counted_upto: Sequence[int] | None = None,
 ) -> list[list[RuledDecision]]:
     """Per text, the findings and what the rules do about them ([] when nothing ran).
-    Detection failing follows the policy's on_failure; decisions are added to ``screening``."""
+    Detection failing follows the policy's on_failure; decisions are added to ``screening``,
+    except those ending within ``counted_upto[i]`` characters of text i: a stream window is
+    scanned with the text released before it as context, whose findings are counted already."""
     if pool is None or policy.detection is None or not texts:
         return []
     try:
@@ -98,8 +102,11 @@ async def decide_texts(
         screening.skipped = failure.reason
         return []
     decided = [policy.data_rules.decide(resolve_overlaps(found), direction) for found in per_text]
-    screening.decisions.extend(d for text_decisions in decided for d in text_decisions)
-    screening.scanned.extend((text, ds) for text, ds in zip(texts, decided, strict=True) if ds)
+    for n, (text, decisions) in enumerate(zip(texts, decided, strict=True)):
+        new = decisions if counted_upto is None else [d for d in decisions if d.finding.end > counted_upto[n]]
+        screening.decisions.extend(new)
+        if new:
+            screening.scanned.append((text, decisions))  # all of them: the excerpt hides every finding
     return decided
 
 

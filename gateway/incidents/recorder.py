@@ -219,7 +219,8 @@ class IncidentLog:
         decisions: Sequence[RuledDecision], let_through: bool, enforced: bool, screening: Screening | None,
     ) -> None:  # fmt: skip
         identity = exchange.identity
-        groups = identity.groups if identity else ()
+        # The policy's groups (what privileged_groups and overrides name), not the key's or SSO's own.
+        groups = policy.effective_groups(identity.groups, identity.group_source) if identity else ()
         entity_types = Counter(d.finding.entity_type for d in decisions)
         facts = Facts(
             let_through=let_through, enforced=enforced, groups=tuple(groups),
