@@ -7,10 +7,21 @@ never users, prompts or raw model strings.
 
 from __future__ import annotations
 
+import importlib.metadata
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 RELOAD_RESULTS = ("accepted", "rejected", "unchanged")
+REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
+FAST_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("aigw")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 class GatewayMetrics:
@@ -44,6 +55,11 @@ class GatewayMetrics:
         )
         self._prompt_log_metrics()
         self._siem_metrics()
+        self._request_metrics()
+        self._detection_metrics()
+        self._incident_metrics()
+        self.build_info = Gauge("aigw_build_info", "The gateway's version: 1.", ["version"], registry=self.registry)
+        self.build_info.labels(_version()).set(1)
 
     def _prompt_log_metrics(self) -> None:
         registry = self.registry
@@ -94,6 +110,70 @@ class GatewayMetrics:
             "aigw_siem_dead_lettered", "Incidents written to a sink's dead-letter file instead, by cause.",
             ["sink", "cause"], registry=self.registry,
         )  # fmt: skip
+
+    def _request_metrics(self) -> None:
+        registry = self.registry
+        self.requests = Counter(
+            "aigw_requests", "Requests to the API endpoints by provider, model (catalogue name or route pattern), "
+            "endpoint, policy decision and HTTP status.",
+            ["provider", "model", "endpoint", "decision", "status"], registry=registry,
+        )  # fmt: skip
+        self.request_seconds = Histogram(
+            "aigw_request_duration_seconds", "Whole requests as the caller saw them.", ["provider", "endpoint"],
+            buckets=REQUEST_BUCKETS, registry=registry,
+        )  # fmt: skip
+        self.upstream_seconds = Histogram(
+            "aigw_upstream_duration_seconds", "Provider calls, until the provider's answer began.",
+            ["provider", "endpoint"], buckets=REQUEST_BUCKETS, registry=registry,
+        )  # fmt: skip
+        self.overhead_seconds = Histogram(
+            "aigw_gateway_overhead_seconds", "Time spent in the gateway itself (before the provider call, and "
+            "between its answer and the relay).", ["endpoint"], buckets=FAST_BUCKETS, registry=registry,
+        )  # fmt: skip
+        self.ttft_seconds = Histogram(
+            "aigw_time_to_first_token_seconds", "Streams: from the request's arrival until its first byte of answer "
+            "went back to the caller.", ["provider", "endpoint"], buckets=REQUEST_BUCKETS, registry=registry,
+        )  # fmt: skip
+        self.tokens = Counter(
+            "aigw_tokens", "Tokens by provider, model and direction (prompt, completion), from the provider's usage.",
+            ["provider", "model", "direction"], registry=registry,
+        )  # fmt: skip
+        self.auth_failures = Counter(
+            "aigw_auth_failures", "Failed authentications by target: api (gateway keys), admin_api (admin tokens).",
+            ["target"], registry=registry,
+        )  # fmt: skip
+        for target in ("api", "admin_api"):
+            self.auth_failures.labels(target)
+
+    def _detection_metrics(self) -> None:
+        self.detections = Counter(
+            "aigw_detections", "Findings by detector, data class, entity type, action, mode (monitor: the action was "
+            "only recorded) and direction.",
+            ["detector", "category", "entity_type", "action", "mode", "direction"], registry=self.registry,
+        )  # fmt: skip
+        self.detection_seconds = Histogram(
+            "aigw_detection_duration_seconds", "Screening of one request or answer (every detector, every text).",
+            ["direction"], buckets=FAST_BUCKETS, registry=self.registry,
+        )  # fmt: skip
+
+    def _incident_metrics(self) -> None:
+        registry = self.registry
+        self.violations = Counter(
+            "aigw_violations", "Violations seen, by type and severity (before repeats fold into one incident).",
+            ["type", "severity"], registry=registry,
+        )  # fmt: skip
+        self.incidents_opened = Counter(
+            "aigw_incidents_opened", "Incidents opened, by type and severity.", ["type", "severity"], registry=registry
+        )
+        self.incidents_dropped = Counter(
+            "aigw_incidents_dropped", "Incidents lost because the incident queue was full.", registry=registry
+        )
+        self.incident_queue = Gauge("aigw_incident_queue_depth", "Incidents waiting to be stored.", registry=registry)
+        self.incident_chain_intact = Gauge(
+            "aigw_incident_chain_intact", "1 when the last verification of the incidents' hash chain found nothing "
+            "wrong, 0 when it found tampering.", registry=registry,
+        )  # fmt: skip
+        self.incident_chain_intact.set(1)
 
     def policy_in_force(self, policy_id: str, version: str) -> None:
         if self._in_force is not None:

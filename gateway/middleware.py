@@ -21,6 +21,7 @@ from gateway.errors import (
     render_error,
 )
 from gateway.exchange import Exchange
+from gateway.request_metrics import observe_exchange
 from gateway.state import IN_FLIGHT, STATE
 
 EXCHANGE: web.RequestKey[Exchange] = web.RequestKey("exchange", Exchange)
@@ -82,6 +83,9 @@ def _record(request: web.Request, exchange: Exchange) -> None:
         policy = exchange.policy or state.policy
         state.prompt_log.record(exchange, policy)
         state.incidents.observe_exchange(exchange, policy)
+        observe_exchange(state.metrics, exchange, state.model_labels)
+    if exchange.status == 401:
+        state.metrics.auth_failures.labels("api").inc()
     if exchange.revoked_key_owner is not None:  # an incident at once: whose key, from where
         state.incidents.observe_revoked_key(request.remote or "unknown", exchange.revoked_key_owner)
     elif exchange.status == 401:  # a failed authentication: counted per source towards an incident

@@ -4,6 +4,7 @@ pseudonymize it as the policy's data rules say, before anything goes upstream.""
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class Screening:
     # The texts that had findings, with their decisions: the incident log's redacted excerpts
     # and keyed hashes are made from them. Held in memory for the exchange only, never logged.
     scanned: list[tuple[str, list[RuledDecision]]] = field(default_factory=list)
+    scanned_s: float | None = None  # time spent scanning (None: nothing was scanned), for the metrics
 
     def summary(self) -> dict[str, int]:
         counts = Counter(d.label for d in self.decisions)
@@ -90,6 +92,7 @@ async def decide_texts(
     scanned with the text released before it as context, whose findings are counted already."""
     if pool is None or policy.detection is None or not texts:
         return []
+    started = time.perf_counter()
     try:
         per_text = await pool.scan(texts, entities)
     except DetectionUnavailable as failure:
@@ -101,6 +104,7 @@ async def decide_texts(
             ) from None
         screening.skipped = failure.reason
         return []
+    screening.scanned_s = (screening.scanned_s or 0.0) + time.perf_counter() - started
     decided = [policy.data_rules.decide(resolve_overlaps(found), direction) for found in per_text]
     for n, (text, decisions) in enumerate(zip(texts, decided, strict=True)):
         new = decisions if counted_upto is None else [d for d in decisions if d.finding.end > counted_upto[n]]

@@ -28,6 +28,7 @@ from gateway.policy import Policy, load_policy
 from gateway.policy_reload import PolicyReloader
 from gateway.promptlog.service import PromptLog
 from gateway.providers import Credential, Provider, build_providers
+from gateway.request_metrics import ModelLabels
 from gateway.routing import Router
 from gateway.runtime import PolicyRuntime
 from gateway.settings import Settings
@@ -45,6 +46,7 @@ class GatewayState:
     metrics: GatewayMetrics
     prompt_log: PromptLog
     incidents: IncidentLog
+    model_labels: ModelLabels
     draining: bool = False
     closing: set[asyncio.Task[None]] = field(default_factory=set)  # retired pools shutting down
 
@@ -111,7 +113,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         incidents = IncidentLog(
             IncidentStore(log_service.store), compliance, policy_now, lambda: log_service.keyring,
             spool_path=settings.prompt_log.incident_spool,
-            verify_interval_s=settings.prompt_log.incident_verify_interval_s,
+            verify_interval_s=settings.prompt_log.incident_verify_interval_s, metrics=app[METRICS],
         )  # fmt: skip
         prompt_log.writer.on_failure_event = incidents.observe_logging_failure
         siem = siem_dispatcher(settings, app[METRICS])
@@ -128,8 +130,9 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         await authenticator.start()
         runtime = PolicyRuntime(policy, pool)
         app[STATE] = state = GatewayState(
-            settings, runtime, router, providers, authenticator, app[METRICS], prompt_log, incidents
-        )
+            settings, runtime, router, providers, authenticator, app[METRICS], prompt_log, incidents,
+            ModelLabels(settings),
+        )  # fmt: skip
         state.metrics.policy_in_force(policy.id, policy.version)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
         async with PolicyReloader(state, detection_pool).running():

@@ -29,6 +29,7 @@ from gateway.incidents.evidence import ScannedText, gather
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
 from gateway.incidents.store import IncidentStore, Recorded
+from gateway.metrics import GatewayMetrics
 from gateway.policy import Policy
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import StoreUnavailable, now_us
@@ -54,10 +55,11 @@ class IncidentLog:
     def __init__(
         self, store: IncidentStore, compliance: Compliance, policy: Callable[[], Policy],
         keyring: Callable[[], LogKeyring | None] = lambda: None, queue_size: int = 10_000,
-        spool_path: Path | None = None, verify_interval_s: float = 0,
+        spool_path: Path | None = None, verify_interval_s: float = 0, metrics: GatewayMetrics | None = None,
     ) -> None:  # fmt: skip
         self.store, self.compliance, self._policy, self._keyring = store, compliance, policy, keyring
         self._spool_path, self._verify_interval_s = spool_path, verify_interval_s
+        self._metrics = metrics or GatewayMetrics()  # a private registry when nobody scrapes it (tests, tools)
         self._verifier: asyncio.Task[None] | None = None
         self._current: list[Candidate] = []  # being stored: spooled if shutdown interrupts it
         self._queue: asyncio.Queue[Candidate] = asyncio.Queue(maxsize=queue_size)
@@ -185,6 +187,7 @@ class IncidentLog:
                 log.error("incident_chain_unverified", error=str(exc))
             else:
                 problems = frozenset(result.problems)
+                self._metrics.incident_chain_intact.set(0 if problems else 1)
                 if problems and problems != reported:
                     log.error(
                         "incident_chain_tampered", problems=len(problems), violation="LOGGING_OR_RETENTION_FAILURE"
@@ -258,11 +261,14 @@ class IncidentLog:
         )  # fmt: skip
 
     def _enqueue(self, candidate: Candidate) -> None:
+        self._metrics.violations.labels(candidate.violation.value, candidate.severity.value).inc()
         try:
             self._queue.put_nowait(candidate)
             self._idle.clear()
+            self._metrics.incident_queue.set(self._queue.qsize())
         except asyncio.QueueFull:
             self.dropped += 1
+            self._metrics.incidents_dropped.inc()
             log.error("incident_dropped", type=candidate.violation.value, violation="LOGGING_OR_RETENTION_FAILURE")
 
     # --- storing
@@ -271,6 +277,7 @@ class IncidentLog:
             self._current = [await self._queue.get()]
             while len(self._current) < MAX_BATCH and not self._queue.empty():  # a burst: one transaction
                 self._current.append(self._queue.get_nowait())
+            self._metrics.incident_queue.set(self._queue.qsize())
             await self._store(self._current)
             self._current = []
             if self._queue.empty():
@@ -306,6 +313,8 @@ class IncidentLog:
 
     def _stored(self, recorded: Recorded) -> None:
         state = recorded.state
+        if recorded.opened:
+            self._metrics.incidents_opened.labels(state["type"], state["severity"]).inc()
         if recorded.row_edited:
             self.observe_tampering([f"incident {state['id']}: differs from its last chain event (edited)"])
         event = "incident_opened" if recorded.opened else "incident_repeated"

@@ -1,0 +1,76 @@
+"""What one finished exchange adds to the metrics: counts, timings, findings, tokens.
+
+Labels stay bounded whatever callers send: ``model`` is a name from a provider's
+configured catalogue (``providers.*.models``) or else the route pattern that matched
+(``gpt-*``), never the raw string; entity types and detectors come from the policy.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import Counter
+
+from gateway.data_rules import Direction
+from gateway.exchange import Exchange
+from gateway.metrics import GatewayMetrics
+from gateway.screening import Screening
+from gateway.settings import Settings
+
+UNROUTED = "unrouted"
+
+
+class ModelLabels:
+    """The ``model`` label for a caller-supplied model name."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._catalogue = frozenset(m for p in settings.providers.values() for m in p.models)
+        self._providers = frozenset(settings.providers)
+        self._routes = [(re.compile(fnmatch.translate(r.match)), r.match) for r in settings.routes]
+
+    def __call__(self, model: str | None) -> str:
+        if not model:
+            return UNROUTED
+        if model in self._catalogue:
+            return model
+        prefix, sep, rest = model.partition("/")
+        if sep and prefix in self._providers:
+            return rest if rest in self._catalogue else f"{prefix}/*"
+        return next((match for pattern, match in self._routes if pattern.match(model)), UNROUTED)
+
+
+def observe_exchange(metrics: GatewayMetrics, exchange: Exchange, model_label: ModelLabels) -> None:
+    provider, endpoint = exchange.provider or "", exchange.endpoint or ""
+    model = model_label(exchange.model)
+    metrics.requests.labels(provider, model, endpoint, exchange.decision or "none", str(exchange.status)).inc()
+    metrics.request_seconds.labels(provider, endpoint).observe(exchange.duration_ms() / 1000)
+    if exchange.upstream_ms is not None:
+        metrics.upstream_seconds.labels(provider, endpoint).observe(exchange.upstream_ms / 1000)
+    overhead = exchange.overhead_ms()
+    if overhead is not None:
+        metrics.overhead_seconds.labels(endpoint).observe(overhead / 1000)
+    if exchange.stream and exchange.relayed_at is not None:
+        metrics.ttft_seconds.labels(provider, endpoint).observe(exchange.relayed_at - exchange.started)
+    _observe_screening(metrics, exchange.screening, Direction.PROMPT)
+    _observe_screening(metrics, exchange.response_screening, Direction.RESPONSE)
+    capture = exchange.capture
+    if capture is not None:
+        for direction, tokens in (("prompt", capture.prompt_tokens), ("completion", capture.completion_tokens)):
+            if tokens:
+                metrics.tokens.labels(provider, model, direction).inc(tokens)
+
+
+def _observe_screening(metrics: GatewayMetrics, screening: Screening | None, direction: Direction) -> None:
+    if screening is None or screening.scanned_s is None:
+        return
+    metrics.detection_seconds.labels(direction.value).observe(screening.scanned_s)
+    found = Counter(
+        (d.finding.detector, d.finding.category.value, d.finding.entity_type, (d.monitored or d.action).value,
+         "monitor" if d.monitored is not None else "enforce")
+        for d in screening.decisions
+    )  # fmt: skip
+    for (detector, category, entity_type, action, mode), n in found.items():
+        metrics.detections.labels(detector, category, entity_type, action, mode, direction.value).inc(n)
+
+
+__all__ = ["ModelLabels", "observe_exchange"]
