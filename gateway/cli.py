@@ -14,12 +14,14 @@ from typing import Any
 import yaml
 
 from gateway import incidents_cli, logs_cli, policy_cli, report_cli, scan_cli
+from gateway.detection_pool import default_workers
 from gateway.errors import ConfigError
 from gateway.keystore import KeyStore
 from gateway.logs import configure_logging
 from gateway.providers import resolve_credentials
 from gateway.server import serve
 from gateway.settings import Settings, load_settings
+from gateway.workers import Supervisor
 
 EXIT_CONFIG = 2
 
@@ -49,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     p = sub.add_parser("serve", parents=[config], help="run the gateway")
+    p.add_argument(
+        "--workers", type=int, default=1, metavar="N",
+        help="gateway processes sharing the listeners (SO_REUSEPORT); 0: one per core (default 1)",
+    )  # fmt: skip
     p.set_defaults(run=_serve)
 
     config_actions = sub.add_parser("config", help="inspect settings").add_subparsers(required=True, metavar="ACTION")
@@ -81,12 +87,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings.log)
+    workers = default_workers() if args.workers == 0 else args.workers
+    if workers < 0:
+        print("aigw: --workers must be 0 (one per core) or more", file=sys.stderr)
+        return EXIT_CONFIG
+    if workers > 1:
+        return Supervisor(settings, workers).run()
     credentials = resolve_credentials(settings, os.environ)
-    _run(serve(settings, credentials))
+    run_loop(serve(settings, credentials))
     return 0
 
 
-def _run(coro: Coroutine[Any, Any, None]) -> None:
+def run_loop(coro: Coroutine[Any, Any, None]) -> None:
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvloop is a dependency on every supported platform

@@ -49,6 +49,7 @@ def configure_logging(
     else:
         renderer = structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)
     processors: list[structlog.typing.Processor] = [
+        structlog.contextvars.merge_contextvars,  # e.g. the worker index under `aigw serve --workers N`
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]

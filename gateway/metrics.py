@@ -8,13 +8,21 @@ never users, prompts or raw model strings.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.multiprocess import MultiProcessCollector
 
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 RELOAD_RESULTS = ("accepted", "rejected", "unchanged")
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 FAST_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
+
+
+def multiprocess() -> bool:
+    """Workers of `aigw serve --workers N` keep their values in files in this folder (set before start)."""
+    return bool(os.environ.get(MULTIPROC_ENV))
 
 
 def _version() -> str:
@@ -43,29 +51,36 @@ class GatewayMetrics:
             "The policy in force: 1 for its id and version (content hash included).",
             ["policy", "version"],
             registry=self.registry,
+            multiprocess_mode="livemax",
         )
         self.policy_loaded = Gauge(
             "aigw_policy_loaded_timestamp_seconds",
             "When the policy in force was loaded (Unix time).",
             registry=self.registry,
+            multiprocess_mode="livemax",
         )
         self._in_force: tuple[str, str] | None = None
         self.requests_in_flight = Gauge(
-            "aigw_requests_in_flight", "Requests the API listener has begun and not finished.", registry=self.registry
-        )
+            "aigw_requests_in_flight", "Requests the API listener has begun and not finished.", registry=self.registry,
+            multiprocess_mode="livesum",
+        )  # fmt: skip
         self._prompt_log_metrics()
         self._siem_metrics()
         self._request_metrics()
         self._detection_metrics()
         self._incident_metrics()
-        self.build_info = Gauge("aigw_build_info", "The gateway's version: 1.", ["version"], registry=self.registry)
+        self.build_info = Gauge(
+            "aigw_build_info", "The gateway's version: 1.", ["version"], registry=self.registry,
+            multiprocess_mode="livemax",
+        )  # fmt: skip
         self.build_info.labels(_version()).set(1)
 
     def _prompt_log_metrics(self) -> None:
         registry = self.registry
         self.prompt_log_queue = Gauge(
-            "aigw_prompt_log_queue_depth", "Records waiting to be written to the prompt log.", registry=registry
-        )
+            "aigw_prompt_log_queue_depth", "Records waiting to be written to the prompt log.", registry=registry,
+            multiprocess_mode="livesum",
+        )  # fmt: skip
         self.prompt_log_records = Counter(
             "aigw_prompt_log_records_written", "Records written to the prompt store.", registry=registry
         )
@@ -168,19 +183,29 @@ class GatewayMetrics:
         self.incidents_dropped = Counter(
             "aigw_incidents_dropped", "Incidents lost because the incident queue was full.", registry=registry
         )
-        self.incident_queue = Gauge("aigw_incident_queue_depth", "Incidents waiting to be stored.", registry=registry)
+        self.incident_queue = Gauge(
+            "aigw_incident_queue_depth", "Incidents waiting to be stored.", registry=registry,
+            multiprocess_mode="livesum",
+        )  # fmt: skip
         self.incident_chain_intact = Gauge(
             "aigw_incident_chain_intact", "1 when the last verification of the incidents' hash chain found nothing "
-            "wrong, 0 when it found tampering.", registry=registry,
+            "wrong, 0 when it found tampering.", registry=registry, multiprocess_mode="livemin",
         )  # fmt: skip
         self.incident_chain_intact.set(1)
 
     def policy_in_force(self, policy_id: str, version: str) -> None:
         if self._in_force is not None:
-            self.policy_info.remove(*self._in_force)
+            if multiprocess():  # a series cannot be removed from the shared files: it shows 0
+                self.policy_info.labels(*self._in_force).set(0)
+            else:
+                self.policy_info.remove(*self._in_force)
         self._in_force = (policy_id, version)
         self.policy_info.labels(policy_id, version).set(1)
         self.policy_loaded.set_to_current_time()
 
     def exposition(self) -> bytes:
+        if multiprocess():  # `aigw serve --workers N`: every worker's values, from the shared folder
+            merged = CollectorRegistry()
+            MultiProcessCollector(merged)  # type: ignore[no-untyped-call]
+            return generate_latest(merged)
         return generate_latest(self.registry)

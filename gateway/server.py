@@ -18,10 +18,12 @@ from gateway.state import IN_FLIGHT, STATE
 log = structlog.get_logger("aigw")
 
 
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:  # several worker processes on one port: the kernel spreads connections over them
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(1024)
     sock.setblocking(False)
@@ -31,8 +33,8 @@ def bind(host: str, port: int) -> socket.socket:
 class GatewayServer:
     """Both listeners of one gateway. Port 0 picks a free port (tests use that)."""
 
-    def __init__(self, settings: Settings, credentials: Mapping[str, Credential]) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings, credentials: Mapping[str, Credential], reuse_port: bool = False) -> None:
+        self.settings, self._reuse_port = settings, reuse_port
         self.app = build_app(settings, credentials)
         self._runners: list[web.AppRunner] = []
         self.api_url = ""
@@ -48,8 +50,8 @@ class GatewayServer:
         admin = web.AppRunner(build_admin_app(self.app), access_log=None, shutdown_timeout=1.0)
         await admin.setup()
         self._runners.append(admin)
-        self.api_url = await _serve_on(api, self.settings.listen.host, self.settings.listen.port)
-        self.admin_url = await _serve_on(admin, self.settings.admin.host, self.settings.admin.port)
+        self.api_url = await _serve_on(api, self.settings.listen.host, self.settings.listen.port, self._reuse_port)
+        self.admin_url = await _serve_on(admin, self.settings.admin.host, self.settings.admin.port, self._reuse_port)
         log.info("listening", api=self.api_url, admin=self.admin_url)
 
     async def stop(self) -> None:
@@ -77,8 +79,8 @@ class GatewayServer:
         log.info("stopped")
 
 
-async def _serve_on(runner: web.AppRunner, host: str, port: int) -> str:
-    sock = bind(host, port)
+async def _serve_on(runner: web.AppRunner, host: str, port: int, reuse_port: bool) -> str:
+    sock = bind(host, port, reuse_port)
     site = web.SockSite(runner, sock)
     await site.start()
     bound_host, bound_port = sock.getsockname()[:2]
@@ -86,8 +88,8 @@ async def _serve_on(runner: web.AppRunner, host: str, port: int) -> str:
     return f"http://{shown}:{bound_port}"
 
 
-async def serve(settings: Settings, credentials: Mapping[str, Credential]) -> None:
-    server = GatewayServer(settings, credentials)
+async def serve(settings: Settings, credentials: Mapping[str, Credential], reuse_port: bool = False) -> None:
+    server = GatewayServer(settings, credentials, reuse_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

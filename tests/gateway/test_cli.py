@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -140,6 +141,23 @@ def test_serve_answers_then_drains_on_sigterm_and_logs_no_prompt_text(config: Pa
     assert "marker-7f3a9c" not in output
     assert "078-05-1120" not in output
     assert key not in output
+
+
+def drain(proc: subprocess.Popen[str]) -> tuple[list[str], threading.Thread]:
+    """Read the gateway's output as it comes (a pipe nobody reads fills up and stalls the gateway's
+    logging, and so its requests): the lines, growing until the process exits, and the reader
+    (join it after the process has exited to have them all)."""
+    assert proc.stdout is not None
+    lines: list[str] = []
+    stdout = proc.stdout
+
+    def read() -> None:
+        with stdout:
+            lines.extend(iter(stdout.readline, ""))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return lines, reader
 
 
 def wait_for_listening(proc: subprocess.Popen[str]) -> str:

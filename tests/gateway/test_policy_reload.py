@@ -20,7 +20,7 @@ import structlog
 from gateway.state import STATE
 from gateway.testing import BackgroundLoop, RunningGateway
 from tests.conftest import TEST_POLICY, UPSTREAM_ENV, gateway_settings, stores_yaml
-from tests.gateway.test_cli import AIGW, aigw, wait_for_listening
+from tests.gateway.test_cli import AIGW, aigw, drain, wait_for_listening
 
 T = TypeVar("T")
 BASE = TEST_POLICY.read_text()
@@ -166,6 +166,7 @@ def test_sighup_reloads_a_running_process(tmp_path: Path, policy_file: Path):
     )
     try:
         api = wait_for_listening(proc)
+        lines, reader = drain(proc)
         assert chat(api, key) == 403
         policy_file.write_text(WIDER)
         time.sleep(0.5)
@@ -173,13 +174,14 @@ def test_sighup_reloads_a_running_process(tmp_path: Path, policy_file: Path):
         proc.send_signal(signal.SIGHUP)
         wait_for(lambda: chat(api, key) == 200)
         proc.send_signal(signal.SIGTERM)
-        output, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.communicate()
+            proc.wait()
     assert proc.returncode == 0
-    events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    reader.join(timeout=10)
+    events = [json.loads(line) for line in lines if line.startswith("{")]
     (changed,) = [e for e in events if e["event"] == "policy_changed"]
     assert changed["reason"] == "SIGHUP"
 
