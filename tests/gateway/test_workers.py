@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -21,7 +20,7 @@ import openai
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import TEST_POLICY, stores_yaml
+from tests.conftest import TEST_POLICY, free_port, stores_yaml
 from tests.gateway.test_cli import AIGW, aigw
 
 DEADLINE_S = 60.0
@@ -47,12 +46,6 @@ class Fleet:
             s.value for f in text_string_to_metric_families(text) for s in f.samples
             if s.name == name and labels.items() <= s.labels.items()
         )  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:
