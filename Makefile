@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck unit bench clean policies
+.PHONY: install run test lint typecheck unit bench clean policies promtool
 
 $(STAMP): pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+# promtool and prometheus (Debian's package) for the tests of deploy/prometheus; needs root.
+# On a host with systemd the package starts a service on :9090: the tests need only the binaries.
+promtool:
+	@command -v promtool >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends prometheus >/dev/null && (systemctl disable --now prometheus 2>/dev/null || true))
+
+unit: $(STAMP) promtool
 	$(BIN)/pytest
 
 policies: $(STAMP)

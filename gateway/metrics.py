@@ -14,6 +14,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from gateway.violations import Severity, Violation
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 RELOAD_RESULTS = ("accepted", "rejected", "unchanged")
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
@@ -180,6 +182,10 @@ class GatewayMetrics:
         self.incidents_opened = Counter(
             "aigw_incidents_opened", "Incidents opened, by type and severity.", ["type", "severity"], registry=registry
         )
+        for violation in Violation:  # present at 0, so that increase() sees the first one (50 series)
+            for severity in Severity:
+                self.violations.labels(violation.value, severity.value)
+                self.incidents_opened.labels(violation.value, severity.value)
         self.incidents_dropped = Counter(
             "aigw_incidents_dropped", "Incidents lost because the incident queue was full.", registry=registry
         )
