@@ -8,6 +8,8 @@ recorded before the text is returned. Errors use the OpenAI error shape.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
@@ -34,7 +36,7 @@ def add_routes(admin: web.Application, gateway: web.Application) -> None:
 
     async def tokens(app: web.Application) -> AsyncIterator[None]:
         settings: Settings = gateway[SETTINGS]
-        app[TOKENS] = store = AdminTokenStore(settings.store.sqlite_path)
+        app[TOKENS] = store = AdminTokenStore.open(settings.store, os.environ)
         yield
         store.close()
 
@@ -50,7 +52,9 @@ def guarded(handler: Handler, roles: tuple[Role, ...] = ROLES) -> Handler:
     async def guarded(request: web.Request) -> web.StreamResponse:
         try:
             scheme, _, presented = request.headers.get("authorization", "").partition(" ")
-            token = request.app[TOKENS].verify(presented.strip()) if scheme.lower() == "bearer" else None
+            token = None
+            if scheme.lower() == "bearer":  # a database read (PostgreSQL for a fleet): off the event loop
+                token = await asyncio.to_thread(request.app[TOKENS].verify, presented.strip())
             if token is None:
                 _observe_admin_auth_failure(request)
                 raise AuthenticationFailed("A valid admin token is required: 'Authorization: Bearer aigwadm_...'.")

@@ -2,7 +2,7 @@
 prompt log, ``secops`` sees metadata only.
 
 Kept like gateway keys: a public token id and a random secret shown once, stored as a
-salted HMAC-SHA256, in the same SQLite file as the keys (``store.sqlite_path``).
+salted HMAC-SHA256, in the same database as the keys (``store``: SQLite, or PostgreSQL).
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
-import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, get_args
+
+from gateway.credential_db import BLOB, CredentialDb, SqliteDb, open_credential_db
+from gateway.settings import StoreSettings
 
 Role = Literal["auditor", "secops"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -26,8 +28,8 @@ CREATE TABLE IF NOT EXISTS admin_tokens (
     token_id   TEXT PRIMARY KEY,
     name       TEXT NOT NULL,
     role       TEXT NOT NULL,
-    salt       BLOB NOT NULL,
-    digest     BLOB NOT NULL,
+    salt       {blob} NOT NULL,
+    digest     {blob} NOT NULL,
     created_at TEXT NOT NULL,
     revoked_at TEXT
 )
@@ -48,26 +50,26 @@ def _digest(salt: bytes, secret: str) -> bytes:
 
 
 class AdminTokenStore:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        with self._lock:
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._db.execute(_SCHEMA)
+    """Admin tokens, beside the gateway keys (SQLite, or the fleet's PostgreSQL)."""
+
+    def __init__(self, where: Path | CredentialDb) -> None:
+        self._db = SqliteDb(where) if isinstance(where, Path) else where
+        self._db.execute(_SCHEMA.format(blob=BLOB[self._db.dialect]))
+
+    @classmethod
+    def open(cls, settings: StoreSettings, environ: Mapping[str, str]) -> AdminTokenStore:
+        return cls(open_credential_db(settings, environ))
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self._db.close()
 
     def create(self, name: str, role: Role) -> tuple[AdminToken, str]:
         token_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_bytes(16)
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO admin_tokens VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                (token_id, name, role, salt, _digest(salt, secret), now),
-            )
+        self._db.execute(
+            "INSERT INTO admin_tokens VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            (token_id, name, role, salt, _digest(salt, secret), now),
+        )
         return AdminToken(token_id, name, role, now, None), f"{PREFIX}_{token_id}_{secret}"
 
     def verify(self, presented: str) -> AdminToken | None:
@@ -75,27 +77,24 @@ class AdminTokenStore:
         token_id, _, secret = rest.partition("_")
         if prefix != PREFIX or not token_id or not secret:
             return None
-        with self._lock:
-            row = self._db.execute(
-                "SELECT name, role, salt, digest, created_at FROM admin_tokens "
-                "WHERE token_id = ? AND revoked_at IS NULL",
-                (token_id,),
-            ).fetchone()
-        if row is None or not hmac.compare_digest(row[3], _digest(row[2], secret)) or row[1] not in ROLES:
+        rows = self._db.fetchall(
+            "SELECT name, role, salt, digest, created_at FROM admin_tokens WHERE token_id = ? AND revoked_at IS NULL",
+            (token_id,),
+        )
+        row = rows[0] if rows else None
+        if row is None or not hmac.compare_digest(bytes(row[3]), _digest(bytes(row[2]), secret)) or row[1] not in ROLES:
             return None
         return AdminToken(token_id, row[0], row[1], row[4], None)
 
     def list(self) -> list[AdminToken]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT token_id, name, role, created_at, revoked_at FROM admin_tokens ORDER BY created_at, token_id"
-            ).fetchall()
+        rows = self._db.fetchall(
+            "SELECT token_id, name, role, created_at, revoked_at FROM admin_tokens ORDER BY created_at, token_id"
+        )
         return [AdminToken(*row) for row in rows]
 
     def revoke(self, token_id: str) -> bool:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._lock:
-            cur = self._db.execute(
-                "UPDATE admin_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL", (now, token_id)
-            )
-        return cur.rowcount == 1
+        changed = self._db.execute(
+            "UPDATE admin_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL", (now, token_id)
+        )
+        return bool(changed == 1)

@@ -116,7 +116,7 @@ def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
     if not args.user.strip():
         print("aigw: --user must not be empty", file=sys.stderr)
         return EXIT_CONFIG
-    store = KeyStore(settings.store.sqlite_path)
+    store = KeyStore.open(settings.store, os.environ)
     try:
         record, key = store.create(args.user.strip(), tuple(dict.fromkeys(g.strip() for g in args.group if g.strip())))
     finally:
@@ -130,7 +130,7 @@ def _keys_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
-    store = KeyStore(settings.store.sqlite_path)
+    store = KeyStore.open(settings.store, os.environ)
     try:
         records = store.list()
     finally:
@@ -151,7 +151,7 @@ def _keys_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    store = KeyStore(settings.store.sqlite_path)
+    store = KeyStore.open(settings.store, os.environ)
     try:
         revoked = store.revoke(args.key_id)
     finally:

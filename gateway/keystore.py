@@ -1,4 +1,4 @@
-"""Per-employee gateway keys, kept in SQLite as salted hashes only.
+"""Per-employee gateway keys, kept as salted hashes only (SQLite, or PostgreSQL for a fleet).
 
 A key looks like ``aigw_<key id>_<secret>``. The key id is public (it is how a key
 is listed and revoked); the secret is 256 random bits, shown once at creation and
@@ -12,14 +12,14 @@ import hashlib
 import hmac
 import json
 import secrets
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from gateway.credential_db import BLOB, CredentialDb, SqliteDb, open_credential_db
+from gateway.settings import StoreSettings
 
 KEY_PREFIX = "aigw"
 KEY_ID_BYTES = 6
@@ -30,12 +30,15 @@ CREATE TABLE IF NOT EXISTS api_keys (
     key_id     TEXT PRIMARY KEY,
     user_name  TEXT NOT NULL,
     groups     TEXT NOT NULL,
-    salt       BLOB NOT NULL,
-    digest     BLOB NOT NULL,
+    salt       {blob} NOT NULL,
+    digest     {blob} NOT NULL,
     created_at TEXT NOT NULL,
     revoked_at TEXT
 )
 """
+# Keys are only ever added and revoked (never deleted or un-revoked), so the two counts
+# change with every change: PostgreSQL's stand-in for SQLite's PRAGMA data_version.
+_PG_VERSION = "SELECT COUNT(*), COUNT(revoked_at) FROM api_keys"
 
 
 _COLUMNS = "key_id, user_name, groups, salt, digest, created_at, revoked_at"
@@ -63,7 +66,7 @@ def _digest(salt: bytes, secret: str) -> bytes:
 
 
 def _record(row: tuple[Any, ...]) -> KeyRecord:
-    return KeyRecord(row[0], row[1], tuple(json.loads(row[2])), row[5], row[6], row[3], row[4])
+    return KeyRecord(row[0], row[1], tuple(json.loads(row[2])), row[5], row[6], bytes(row[3]), bytes(row[4]))
 
 
 def parse_key(presented: str) -> tuple[str, str] | None:
@@ -78,23 +81,16 @@ def parse_key(presented: str) -> tuple[str, str] | None:
 class KeyStore:
     """Thread-safe access to the key table (the gateway calls it from a worker thread)."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        with self._locked() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=5000")
-            db.execute(_SCHEMA)
+    def __init__(self, where: Path | CredentialDb) -> None:
+        self._db = SqliteDb(where) if isinstance(where, Path) else where
+        self._db.execute(_SCHEMA.format(blob=BLOB[self._db.dialect]))
 
-    @contextmanager
-    def _locked(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            yield self._db
+    @classmethod
+    def open(cls, settings: StoreSettings, environ: Mapping[str, str]) -> KeyStore:
+        return cls(open_credential_db(settings, environ))
 
     def close(self) -> None:
-        with self._locked() as db:
-            db.close()
+        self._db.close()
 
     def create(self, user: str, groups: tuple[str, ...]) -> tuple[KeyRecord, str]:
         """Create a key; returns the record and the plaintext key (never stored)."""
@@ -103,43 +99,35 @@ class KeyStore:
         salt = secrets.token_bytes(16)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         record = KeyRecord(key_id, user, groups, now, None, salt, _digest(salt, secret))
-        with self._locked() as db:
-            db.execute(
-                "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                (key_id, user, json.dumps(list(groups)), salt, record.digest, now),
-            )
+        self._db.execute(
+            "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
+            (key_id, user, json.dumps(list(groups)), salt, record.digest, now),
+        )
         return record, f"{KEY_PREFIX}_{key_id}_{secret}"
 
     def revoke(self, key_id: str) -> bool:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._locked() as db:
-            cur = db.execute(
-                "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (now, key_id)
-            )
-        return cur.rowcount == 1
+        changed = self._db.execute(
+            "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL", (now, key_id)
+        )
+        return changed == 1
 
     def list(self, include_revoked: bool = True) -> list[KeyRecord]:
         # Two fixed statements; nothing from a caller is ever spliced into SQL here.
         query = _SELECT_ALL if include_revoked else _SELECT_ACTIVE
-        with self._locked() as db:
-            rows = db.execute(query).fetchall()
-        return [_record(r) for r in rows]
+        return [_record(r) for r in self._db.fetchall(query)]
 
     def revoked(self, key_id: str) -> KeyRecord | None:
         """The key with this id if it was revoked (to tell a revoked key's use from a wrong key)."""
-        with self._locked() as db:
-            row = db.execute(f"{_SELECT_BY_ID} AND revoked_at IS NOT NULL", (key_id,)).fetchone()
-        return (
-            None
-            if row is None
-            else KeyRecord(row[0], row[1], tuple(json.loads(row[2])), row[5], row[6], row[3], row[4])
-        )
+        rows = self._db.fetchall(f"{_SELECT_BY_ID} AND revoked_at IS NOT NULL", (key_id,))
+        return _record(rows[0]) if rows else None
 
     def active(self) -> dict[str, KeyRecord]:
         return {r.key_id: r for r in self.list(include_revoked=False)}
 
     def data_version(self) -> int:
-        """Changes whenever another connection (e.g. ``aigw keys revoke``) commits."""
-        with self._locked() as db:
-            row = db.execute("PRAGMA data_version").fetchone()
-        return int(row[0])
+        """Changes whenever another connection (e.g. ``aigw keys revoke``, another replica) commits."""
+        if self._db.dialect == "sqlite":
+            return int(self._db.fetchall("PRAGMA data_version")[0][0])
+        total, revoked = self._db.fetchall(_PG_VERSION)[0]
+        return int(total) << 32 | int(revoked)

@@ -169,7 +169,7 @@ def _rotate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token_create(args: argparse.Namespace, settings: Settings) -> int:
-    with closing(AdminTokenStore(settings.store.sqlite_path)) as store:
+    with closing(AdminTokenStore.open(settings.store, os.environ)) as store:
         token, secret = store.create(args.name, args.role)
     print(secret)
     print(f"created admin token {token.token_id} for {token.name} ({token.role}); shown once", file=sys.stderr)
@@ -177,7 +177,7 @@ def _token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token_list(args: argparse.Namespace, settings: Settings) -> int:
-    with closing(AdminTokenStore(settings.store.sqlite_path)) as store:
+    with closing(AdminTokenStore.open(settings.store, os.environ)) as store:
         tokens = store.list()
     for t in tokens:
         print(f"{t.token_id:<14} {t.name:<24} {t.role:<8} {t.created_at:<26} {t.revoked_at or 'active'}")
@@ -185,7 +185,7 @@ def _token_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    with closing(AdminTokenStore(settings.store.sqlite_path)) as store:
+    with closing(AdminTokenStore.open(settings.store, os.environ)) as store:
         done = store.revoke(args.token_id)
     if not done:
         print(f"aigw: no active admin token {args.token_id}", file=sys.stderr)

@@ -45,7 +45,22 @@ class AdminListener(_Strict):
 
 
 class StoreSettings(_Strict):
+    """Gateway keys and admin tokens. A fleet shares them in PostgreSQL (postgres_dsn, or
+    postgres_dsn_env naming a variable that holds the DSN): a key revoked on one replica
+    stops working on all of them within identity.key_refresh_interval_s."""
+
     sqlite_path: Path = Path("var/aigw.db")
+    postgres_dsn: str | None = None
+    postgres_dsn_env: str | None = None
+    postgres_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]*$")
+
+    @model_validator(mode="after")
+    def _one_dsn(self) -> StoreSettings:
+        if self.postgres_dsn and self.postgres_dsn_env:
+            raise LocatedError("set postgres_dsn or postgres_dsn_env, not both", "postgres_dsn_env")
+        if self.postgres_dsn and not self.postgres_dsn.startswith(("postgresql://", "postgres://")):
+            raise LocatedError("postgres_dsn must be a postgresql:// URL", "postgres_dsn")
+        return self
 
 
 class LimitSettings(_Strict):

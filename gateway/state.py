@@ -95,7 +95,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     policy = load_policy(settings.policy_path)
     for unknown in sorted(policy.providers_used() - set(settings.providers)):
         log.warning("policy_names_unknown_provider", provider=unknown, policy=policy.id)
-    store = KeyStore(settings.store.sqlite_path)
+    store = KeyStore.open(settings.store, os.environ)
     authenticator = Authenticator(settings.identity, store)
     providers: dict[str, Provider] = {}
     pool = detection_pool(settings, policy)

@@ -9,6 +9,7 @@ and policies the same way.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Coroutine, Mapping
 from concurrent.futures import Future
@@ -58,14 +59,14 @@ class RunningGateway:
         return cls(loop, settings, resolve_credentials(settings, environ))
 
     def create_key(self, user: str, *groups: str) -> str:
-        store = KeyStore(self.settings.store.sqlite_path)
+        store = KeyStore.open(self.settings.store, os.environ)
         try:
             return store.create(user, groups)[1]
         finally:
             store.close()
 
     def revoke_key(self, key: str) -> bool:
-        store = KeyStore(self.settings.store.sqlite_path)
+        store = KeyStore.open(self.settings.store, os.environ)
         try:
             return store.revoke(key.split("_")[1])
         finally:
