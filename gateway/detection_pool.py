@@ -20,7 +20,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -31,11 +31,12 @@ from threadpoolctl import threadpool_limits
 
 from detectors.base import Detector, Finding
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.inline_scan import InlineScanner
+from gateway.inline_scan import InlineScanner, Scanned, scan_timed
 
 DetectorFactory = Callable[[Any], Sequence[Detector]]
 Request = tuple[list[str], frozenset[str] | None]
-Reply = tuple[str, Any]  # ("ok", findings per text) | ("error", exception type name)
+Reply = tuple[str, Any]  # ("ok", (findings per text, seconds per detector)) | ("error", exception type name)
+ObserveTimings = Callable[[Mapping[str, float]], None]
 STOP_GRACE_S = 5.0
 log = structlog.get_logger("aigw")
 
@@ -72,7 +73,7 @@ def _worker_main(conn: Connection, factory: DetectorFactory, spec: Any) -> None:
             return
         texts, entities = request
         try:
-            reply: Reply = ("ok", [[f for d in detectors for f in d.detect(text, entities)] for text in texts])
+            reply: Reply = ("ok", scan_timed(detectors, texts, entities))
         except Exception as exc:
             reply = ("error", type(exc).__name__)
         conn.send(reply)
@@ -107,12 +108,14 @@ class DetectionPool:
         max_pending: int,
         time_limit_s: float,
         inline: InlineScanner | None = None,
+        observe_timings: ObserveTimings | None = None,
     ) -> None:
         self._factory, self._spec = factory, spec
         self._size = workers
         self._max_pending = max_pending
         self._time_limit_s = time_limit_s
         self._inline = inline  # short scans that need no model skip the hop (see inline_scan)
+        self.observe_timings = observe_timings  # seconds per detector of each scan, for the metrics
         self._workers: list[_Worker] = []
         # LIFO: at low load the worker that just finished takes the next scan while its caches
         # are warm and its CPU awake; under load every worker is busy either way.
@@ -200,7 +203,7 @@ class DetectionPool:
         """Findings for each text, or DetectionUnavailable."""
         if self._inline is not None and self._inline.serves(texts, entities):
             try:
-                return self._inline.scan(texts, entities)
+                return self._observed(self._inline.scan(texts, entities))
             except Exception as exc:
                 raise DetectionUnavailable(f"error: {type(exc).__name__}") from None
         if self._pending >= self._max_pending:
@@ -219,8 +222,13 @@ class DetectionPool:
             self._pending -= 1
         if status != "ok":
             raise DetectionUnavailable(f"error: {payload}")
-        result: list[list[Finding]] = payload
-        return result
+        return self._observed(payload)
+
+    def _observed(self, scanned: Scanned) -> list[list[Finding]]:
+        found, seconds = scanned
+        if self.observe_timings is not None:
+            self.observe_timings(seconds)
+        return found
 
     async def _run(self, job: _Job) -> Reply:
         while True:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+from collections.abc import Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -168,6 +169,10 @@ class GatewayMetrics:
             "only recorded) and direction.",
             ["detector", "category", "entity_type", "action", "mode", "direction"], registry=self.registry,
         )  # fmt: skip
+        self.detector_seconds = Histogram(
+            "aigw_detector_duration_seconds", "One detector's work on one scan (all its texts).", ["detector"],
+            buckets=FAST_BUCKETS, registry=self.registry,
+        )  # fmt: skip
         self.detection_seconds = Histogram(
             "aigw_detection_duration_seconds", "Screening of one request or answer (every detector, every text).",
             ["direction"], buckets=FAST_BUCKETS, registry=self.registry,
@@ -198,6 +203,10 @@ class GatewayMetrics:
             "wrong, 0 when it found tampering.", registry=registry, multiprocess_mode="livemin",
         )  # fmt: skip
         self.incident_chain_intact.set(1)
+
+    def observe_detectors(self, seconds: Mapping[str, float]) -> None:
+        for detector, spent in seconds.items():
+            self.detector_seconds.labels(detector).observe(spent)
 
     def policy_in_force(self, policy_id: str, version: str) -> None:
         if self._in_force is not None:

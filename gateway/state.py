@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from aiohttp import web
 
 from detectors.registry import build_detectors
 from gateway.compliance.catalog import load_compliance
-from gateway.detection_pool import DetectionPool, default_workers
+from gateway.detection_pool import DetectionPool, ObserveTimings, default_workers
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
 from gateway.incidents.dispatcher import SinkDispatcher
@@ -98,7 +99,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     store = KeyStore.open(settings.store, os.environ)
     authenticator = Authenticator(settings.identity, store)
     providers: dict[str, Provider] = {}
-    pool = detection_pool(settings, policy)
+    observe = app[METRICS].observe_detectors
+    pool = detection_pool(settings, policy, observe)
     prompt_log: PromptLog | None = None
     incidents: IncidentLog | None = None
     siem: SinkDispatcher | None = None
@@ -135,7 +137,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         )  # fmt: skip
         state.metrics.policy_in_force(policy.id, policy.version)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
-        async with PolicyReloader(state, detection_pool).running():
+        async with PolicyReloader(state, functools.partial(detection_pool, observe_timings=observe)).running():
             yield
         pool = state.runtime.pool
         await asyncio.gather(*state.closing)
@@ -166,7 +168,9 @@ def siem_dispatcher(settings: Settings, metrics: GatewayMetrics) -> SinkDispatch
         raise ConfigError([ConfigProblem("settings", "siem", str(exc))]) from None
 
 
-def detection_pool(settings: Settings, policy: Policy) -> DetectionPool | None:
+def detection_pool(
+    settings: Settings, policy: Policy, observe_timings: ObserveTimings | None = None
+) -> DetectionPool | None:
     if policy.detection is None:
         return None
     try:
@@ -181,4 +185,5 @@ def detection_pool(settings: Settings, policy: Policy) -> DetectionPool | None:
         max_pending=settings.detection.max_pending,
         time_limit_s=policy.detection.time_limit_ms / 1000,
         inline=inline,
+        observe_timings=observe_timings,
     )

@@ -65,7 +65,7 @@ REQUIRED_PANELS = {
         "Upstream duration p95 by provider",
         "Gateway overhead p95 vs 50 ms budget",
         "Time to first token p50 / p95 (streams)",
-        "Detection duration p50 / p95 by direction",
+        "Detection duration p50 / p95 by direction, p95 by detector",
     ],
     "store health": [
         "Prompt log queue depth",

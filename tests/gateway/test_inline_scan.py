@@ -40,7 +40,8 @@ def test_possible_names_and_long_texts_go_to_the_workers(inline: InlineScanner):
 def test_same_findings_as_the_full_detectors(inline: InlineScanner, text: str, entities: frozenset[str] | None):
     full = build_detectors(CONFIG)  # what a worker builds, spaCy included
     expected = sorted((f.entity_type, f.start, f.end) for d in full for f in d.detect(text, entities))
-    (found,) = inline.scan([text], entities)
+    (found,), seconds = inline.scan([text], entities)
+    assert set(seconds) == {d.name for d in inline.detectors}
     assert sorted((f.entity_type, f.start, f.end) for f in found) == expected
     assert {"US_SSN", "AWS_ACCESS_KEY_ID"} <= {t for t, *_ in expected}
 

@@ -96,6 +96,7 @@ def test_traffic_moves_the_counters_and_histograms(gateway: RunningGateway, clos
     assert moved("aigw_detections_total", **detections, entity_type="US_SSN", action="redact", category="pii") == 1
     assert moved("aigw_detections_total", **detections, category="secret", action="block") == 1
     assert moved("aigw_detection_duration_seconds_count", direction="prompt") >= 4
+    assert moved("aigw_detector_duration_seconds_count", detector="secrets") >= 4
     assert moved("aigw_tokens_total", provider="openai", model="gpt-4o", direction="prompt") > 0
     assert moved("aigw_tokens_total", provider="anthropic", direction="completion") > 0
     assert moved("aigw_violations_total", type="SECRET_OR_CREDENTIAL_IN_PROMPT", severity="high") == 1
