@@ -10,14 +10,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Literal, get_args
 
-from gateway.credential_db import BLOB, CredentialDb, SqliteDb, open_credential_db
-from gateway.settings import StoreSettings
+from gateway.credential_db import CredentialTable
 
 Role = Literal["auditor", "secops"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -49,19 +46,10 @@ def _digest(salt: bytes, secret: str) -> bytes:
     return hmac.new(salt, secret.encode(), hashlib.sha256).digest()
 
 
-class AdminTokenStore:
+class AdminTokenStore(CredentialTable):
     """Admin tokens, beside the gateway keys (SQLite, or the fleet's PostgreSQL)."""
 
-    def __init__(self, where: Path | CredentialDb) -> None:
-        self._db = SqliteDb(where) if isinstance(where, Path) else where
-        self._db.execute(_SCHEMA.format(blob=BLOB[self._db.dialect]))
-
-    @classmethod
-    def open(cls, settings: StoreSettings, environ: Mapping[str, str]) -> AdminTokenStore:
-        return cls(open_credential_db(settings, environ))
-
-    def close(self) -> None:
-        self._db.close()
+    SCHEMA = _SCHEMA
 
     def create(self, name: str, role: Role) -> tuple[AdminToken, str]:
         token_id, secret, salt = secrets.token_hex(6), secrets.token_urlsafe(32), secrets.token_bytes(16)

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol, Self
 
 import psycopg
 
@@ -98,13 +98,25 @@ class PostgresDb:
             self._conn.close()
 
 
+class CredentialTable:
+    """Base of the key and admin-token stores: one table, created if missing, on either backend."""
+
+    SCHEMA: ClassVar[str]  # CREATE TABLE IF NOT EXISTS ..., with {blob} for the bytes columns
+
+    def __init__(self, where: Path | CredentialDb) -> None:
+        self._db = SqliteDb(where) if isinstance(where, Path) else where
+        self._db.execute(self.SCHEMA.format(blob=BLOB[self._db.dialect]))
+
+    @classmethod
+    def open(cls, settings: StoreSettings, environ: Mapping[str, str]) -> Self:
+        return cls(open_credential_db(settings, environ))
+
+    def close(self) -> None:
+        self._db.close()
+
+
 def open_credential_db(settings: StoreSettings, environ: Mapping[str, str]) -> CredentialDb:
-    dsn = settings.postgres_dsn
-    if settings.postgres_dsn_env:
-        dsn = environ.get(settings.postgres_dsn_env)
-        if not dsn:
-            problem = ConfigProblem(f"environment variable {settings.postgres_dsn_env}", "", "is not set")
-            raise ConfigError([problem])
+    dsn = settings.dsn(environ)
     if not dsn:
         return SqliteDb(settings.sqlite_path)
     try:
@@ -114,4 +126,4 @@ def open_credential_db(settings: StoreSettings, environ: Mapping[str, str]) -> C
         raise ConfigError([ConfigProblem("store", "postgres_dsn", f"cannot connect: {exc}".strip())]) from None
 
 
-__all__ = ["CredentialDb", "PostgresDb", "SqliteDb", "open_credential_db"]
+__all__ = ["CredentialDb", "CredentialTable", "PostgresDb", "SqliteDb", "open_credential_db"]

@@ -12,14 +12,11 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from gateway.credential_db import BLOB, CredentialDb, SqliteDb, open_credential_db
-from gateway.settings import StoreSettings
+from gateway.credential_db import CredentialTable
 
 KEY_PREFIX = "aigw"
 KEY_ID_BYTES = 6
@@ -78,19 +75,10 @@ def parse_key(presented: str) -> tuple[str, str] | None:
     return key_id, secret
 
 
-class KeyStore:
+class KeyStore(CredentialTable):
     """Thread-safe access to the key table (the gateway calls it from a worker thread)."""
 
-    def __init__(self, where: Path | CredentialDb) -> None:
-        self._db = SqliteDb(where) if isinstance(where, Path) else where
-        self._db.execute(_SCHEMA.format(blob=BLOB[self._db.dialect]))
-
-    @classmethod
-    def open(cls, settings: StoreSettings, environ: Mapping[str, str]) -> KeyStore:
-        return cls(open_credential_db(settings, environ))
-
-    def close(self) -> None:
-        self._db.close()
+    SCHEMA = _SCHEMA
 
     def create(self, user: str, groups: tuple[str, ...]) -> tuple[KeyRecord, str]:
         """Create a key; returns the record and the plaintext key (never stored)."""

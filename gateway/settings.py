@@ -44,23 +44,37 @@ class AdminListener(_Strict):
     port: int = Field(default=8081, ge=0, le=65535)
 
 
-class StoreSettings(_Strict):
-    """Gateway keys and admin tokens. A fleet shares them in PostgreSQL (postgres_dsn, or
-    postgres_dsn_env naming a variable that holds the DSN): a key revoked on one replica
-    stops working on all of them within identity.key_refresh_interval_s."""
+class _Database(_Strict):
+    """SQLite at sqlite_path for one gateway, or PostgreSQL for a fleet (postgresql://user@host/db);
+    postgres_dsn_env names a variable holding the DSN instead (when it carries a password)."""
 
-    sqlite_path: Path = Path("var/aigw.db")
     postgres_dsn: str | None = None
     postgres_dsn_env: str | None = None
-    postgres_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]*$")
+    postgres_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]*$")  # None: the server's search_path
 
     @model_validator(mode="after")
-    def _one_dsn(self) -> StoreSettings:
+    def _one_dsn(self) -> _Database:
         if self.postgres_dsn and self.postgres_dsn_env:
             raise LocatedError("set postgres_dsn or postgres_dsn_env, not both", "postgres_dsn_env")
         if self.postgres_dsn and not self.postgres_dsn.startswith(("postgresql://", "postgres://")):
             raise LocatedError("postgres_dsn must be a postgresql:// URL", "postgres_dsn")
         return self
+
+    def dsn(self, environ: Mapping[str, str]) -> str | None:
+        """The PostgreSQL DSN, or None for SQLite; a named variable that is unset stops start-up."""
+        if not self.postgres_dsn_env:
+            return self.postgres_dsn
+        dsn = environ.get(self.postgres_dsn_env)
+        if not dsn:
+            raise ConfigError([ConfigProblem(f"environment variable {self.postgres_dsn_env}", "", "is not set")])
+        return dsn
+
+
+class StoreSettings(_Database):
+    """Gateway keys and admin tokens. A fleet shares them in PostgreSQL: a key revoked on one
+    replica stops working on all of them within identity.key_refresh_interval_s."""
+
+    sqlite_path: Path = Path("var/aigw.db")
 
 
 class LimitSettings(_Strict):
@@ -119,14 +133,10 @@ class PolicyReloadSettings(_Strict):
     watch_interval_s: float = Field(default=2.0, ge=0, le=3600)
 
 
-class PromptLogSettings(_Strict):
-    """Where the prompt log is kept and how it is written; what it keeps is the policy's."""
+class PromptLogSettings(_Database):
+    """Where the prompt log (and the incident log) is kept and how it is written; what it keeps
+    is the policy's."""
 
-    # PostgreSQL for a fleet (postgresql://user@host/db); unset: SQLite at sqlite_path.
-    # postgres_dsn_env names a variable holding the DSN instead (when it carries a password).
-    postgres_dsn: str | None = None
-    postgres_dsn_env: str | None = None
-    postgres_schema: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]*$")  # None: the server's search_path
     sqlite_path: Path = Path("var/prompt-log.db")
     # The log keys (`aigw keys rotate-log-key` writes this file), or key_env's JSON when set.
     key_file: Path = Path("var/log-keys.json")
@@ -150,14 +160,6 @@ class PromptLogSettings(_Strict):
     @property
     def incident_spool(self) -> Path:
         return self.incident_spool_path or self.spool_path.with_name(self.spool_path.name + ".incidents")
-
-    @model_validator(mode="after")
-    def _one_dsn(self) -> PromptLogSettings:
-        if self.postgres_dsn and self.postgres_dsn_env:
-            raise LocatedError("set postgres_dsn or postgres_dsn_env, not both", "postgres_dsn_env")
-        if self.postgres_dsn and not self.postgres_dsn.startswith(("postgresql://", "postgres://")):
-            raise LocatedError("postgres_dsn must be a postgresql:// URL", "postgres_dsn")
-        return self
 
 
 class LogSettings(_Strict):

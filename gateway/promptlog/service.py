@@ -31,12 +31,7 @@ US_PER_DAY = 86_400 * 1_000_000
 
 
 def build_store(settings: PromptLogSettings, environ: Mapping[str, str]) -> PromptStore:
-    dsn = settings.postgres_dsn
-    if settings.postgres_dsn_env:
-        dsn = environ.get(settings.postgres_dsn_env)
-        if not dsn:
-            problem = ConfigProblem(f"environment variable {settings.postgres_dsn_env}", "", "is not set")
-            raise ConfigError([problem])
+    dsn = settings.dsn(environ)
     return PostgresPromptStore(dsn, settings.postgres_schema) if dsn else SqlitePromptStore(settings.sqlite_path)
 
 
