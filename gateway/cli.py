@@ -36,6 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"aigw: configuration error\n{exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except BrokenPipeError:  # `aigw incidents list | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import now_us
 from gateway.violations import Severity, Violation
 from tests.conftest import TEST_POLICY, stores_yaml
+from tests.gateway.test_cli import AIGW
 
 COMPLIANCE = load_compliance()
 
@@ -132,3 +134,30 @@ def test_find_value_matches_evidence_hashes_across_key_rotation(
     assert run(capsys, "incidents", "find-value", "--config", str(config)) == (1, "")
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert run(capsys, "incidents", "find-value", "--config", str(config))[0] == 2
+
+
+def test_a_reader_that_stops_early_is_no_error(config: Path, tmp_path: Path) -> None:
+    async def many() -> None:  # more lines than a pipe holds, so the writer meets the closed end
+        store = SqlitePromptStore(tmp_path / "prompt-log.db")
+        await store.open()
+        pii = Violation.PII_IN_PROMPT
+        batch = [
+            Candidate(
+                violation=pii, severity=Severity.HIGH, severity_reasons=("default",), controls=COMPLIANCE.refs(pii),
+                catalogue_version=COMPLIANCE.catalogue_version, at_us=now_us(), actor={"user": f"user{n}"},
+            )
+            for n in range(1500)
+        ]  # fmt: skip
+        await IncidentStore(store).record_all(batch, 300, lambda _c: lambda _n: (Severity.HIGH, ("x",)))
+        await store.close()
+
+    asyncio.run(many())
+    listing = subprocess.Popen(
+        [*AIGW, "incidents", "list", "--config", str(config)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert listing.stdout is not None
+    listing.stdout.readline()  # like `| head -1`
+    listing.stdout.close()
+    _, err = listing.communicate(timeout=60)
+    assert listing.returncode == 0
+    assert b"Traceback" not in err
