@@ -42,35 +42,36 @@ class ModelLabels:
 def observe_exchange(metrics: GatewayMetrics, exchange: Exchange, model_label: ModelLabels) -> None:
     provider, endpoint = exchange.provider or "", exchange.endpoint or ""
     model = model_label(exchange.model)
-    metrics.requests.labels(provider, model, endpoint, exchange.decision or "none", str(exchange.status)).inc()
-    metrics.request_seconds.labels(provider, endpoint).observe(exchange.duration_ms() / 1000)
+    child = metrics.child
+    child(metrics.requests, provider, model, endpoint, exchange.decision or "none", str(exchange.status)).inc()
+    child(metrics.request_seconds, provider, endpoint).observe(exchange.duration_ms() / 1000)
     if exchange.upstream_ms is not None:
-        metrics.upstream_seconds.labels(provider, endpoint).observe(exchange.upstream_ms / 1000)
+        child(metrics.upstream_seconds, provider, endpoint).observe(exchange.upstream_ms / 1000)
     overhead = exchange.overhead_ms()
     if overhead is not None:
-        metrics.overhead_seconds.labels(endpoint).observe(overhead / 1000)
+        child(metrics.overhead_seconds, endpoint).observe(overhead / 1000)
     if exchange.stream and exchange.relayed_at is not None:
-        metrics.ttft_seconds.labels(provider, endpoint).observe(exchange.relayed_at - exchange.started)
+        child(metrics.ttft_seconds, provider, endpoint).observe(exchange.relayed_at - exchange.started)
     _observe_screening(metrics, exchange.screening, Direction.PROMPT)
     _observe_screening(metrics, exchange.response_screening, Direction.RESPONSE)
     capture = exchange.capture
     if capture is not None:
         for direction, tokens in (("prompt", capture.prompt_tokens), ("completion", capture.completion_tokens)):
             if tokens:
-                metrics.tokens.labels(provider, model, direction).inc(tokens)
+                child(metrics.tokens, provider, model, direction).inc(tokens)
 
 
 def _observe_screening(metrics: GatewayMetrics, screening: Screening | None, direction: Direction) -> None:
     if screening is None or screening.scanned_s is None:
         return
-    metrics.detection_seconds.labels(direction.value).observe(screening.scanned_s)
+    metrics.child(metrics.detection_seconds, direction.value).observe(screening.scanned_s)
     found = Counter(
         (d.finding.detector, d.finding.category.value, d.finding.entity_type, (d.monitored or d.action).value,
          "monitor" if d.monitored is not None else "enforce")
         for d in screening.decisions
     )  # fmt: skip
     for (detector, category, entity_type, action, mode), n in found.items():
-        metrics.detections.labels(detector, category, entity_type, action, mode, direction.value).inc(n)
+        metrics.child(metrics.detections, detector, category, entity_type, action, mode, direction.value).inc(n)
 
 
 __all__ = ["ModelLabels", "observe_exchange"]
