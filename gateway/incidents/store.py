@@ -11,20 +11,19 @@ is caught only against a copy of the chain head held elsewhere: the SIEM export 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
 
 from gateway.incidents.model import TRANSITIONS, Candidate, canonical, new_incident_id, repeated_state
+from gateway.incidents.verify import GENESIS, Verification, link, verify_chain
 from gateway.promptlog.store import PromptStore, Transaction, now_us
 from gateway.violations import Severity
 
 log = structlog.get_logger("aigw")
-GENESIS = "0" * 64
 _COLUMNS = "id, type, severity, status, opened_us, last_seen_us, actor, agg_key, state, seq"
 Reassess = Callable[[int], tuple[Severity, tuple[str, ...]]]  # severity after this many occurrences
 
@@ -44,17 +43,6 @@ class Recorded:
     row_edited: bool = False  # its table row differed from its last chain event: the chain's state was used
 
 
-@dataclass
-class Verification:
-    events: int = 0
-    incidents: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
 @dataclass(frozen=True)
 class IncidentQuery:
     status: str | None = None
@@ -64,10 +52,6 @@ class IncidentQuery:
     since_us: int | None = None
     until_us: int | None = None
     limit: int = 100
-
-
-def link(prev_hash: str, seq: int, event: str, body: str) -> str:
-    return hashlib.sha256(f"{prev_hash}|{seq}|{event}|{body}".encode()).hexdigest()
 
 
 class IncidentStore:
@@ -137,50 +121,8 @@ class IncidentStore:
         return {str(r["request_id"]) for r in rows}
 
     async def verify(self) -> Verification:
-        """Walk the chain, in a transaction that holds off appends: the chain and the table are
-        read as one consistent state (a running gateway keeps adding incidents)."""
-        return await self.store.transact(self._verify)
-
-    async def _verify(self, tx: Transaction) -> Verification:
-        result = Verification()
-        events = await tx.fetch(
-            "SELECT seq, incident_id, event, body, prev_hash, hash FROM incident_chain ORDER BY seq"
-        )
-        last: dict[str, str] = {}
-        prev_hash, expected_seq = GENESIS, 1
-        for e in events:
-            result.events += 1
-            seq = int(e["seq"])
-            if seq != expected_seq:
-                result.problems.append(f"event {expected_seq}: missing (the chain jumps to {seq})")
-            if e["prev_hash"] != prev_hash:
-                result.problems.append(f"event {seq}: does not follow the event before it (deleted or reordered)")
-            if link(e["prev_hash"], seq, e["event"], e["body"]) != e["hash"]:
-                result.problems.append(f"event {seq}: its content does not match its hash (edited)")
-            last[e["incident_id"]] = e["body"]
-            prev_hash, expected_seq = e["hash"], seq + 1
-        await _compare_rows(tx, last, result)
-        return result
-
-
-async def _compare_rows(tx: Transaction, last: dict[str, str], result: Verification) -> None:
-    rows = await tx.fetch(f"SELECT {_COLUMNS} FROM incidents")  # noqa: S608 - constant
-    seen = set()
-    for row in rows:
-        result.incidents += 1
-        seen.add(row["id"])
-        body = last.get(row["id"])
-        if body is None:
-            result.problems.append(f"incident {row['id']}: not in the chain (inserted outside the gateway)")
-            continue
-        state = json.loads(body)
-        columns = (state["type"], state["severity"], state["status"], state["last_seen_us"])
-        if canonical(json.loads(row["state"])) != body or columns != (
-            row["type"], row["severity"], row["status"], int(row["last_seen_us"]),
-        ):  # fmt: skip
-            result.problems.append(f"incident {row['id']}: differs from its last chain event (edited)")
-    for missing in sorted(set(last) - seen):
-        result.problems.append(f"incident {missing}: in the chain but not in the table (deleted)")
+        """Check the hash chain and every row against it (see ``verify``); no lock is held."""
+        return await verify_chain(self.store)
 
 
 async def _append(tx: Transaction, state: dict[str, Any], event: str, key: str) -> None:

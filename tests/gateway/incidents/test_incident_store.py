@@ -3,13 +3,16 @@ status workflow, and a hash chain that shows any edited, deleted or reordered re
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
 from gateway.compliance.catalog import load_compliance
+from gateway.incidents import verify as verify_module
 from gateway.incidents.model import Candidate
 from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
+from gateway.incidents.verify import Verification
 from gateway.policy_schema import LogLevel
 from gateway.promptlog.store import PromptStore, SearchQuery, now_us
 from gateway.violations import Severity, Violation
@@ -154,3 +157,38 @@ async def test_records_an_open_incident_refers_to_outlive_their_retention_until_
     assert await incidents.held_request_ids() == set()
     assert (await store.purge(t, "1+abc")).deleted == 3
     assert await store.count() == 0
+
+
+async def test_verification_reads_the_chain_in_pages(store: PromptStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify_module, "PAGE", 3)  # 20 events: seven pages
+    incidents = IncidentStore(store)
+    t0 = now_us()
+    for n in range(20):
+        await incidents.record(seen(user=f"u{n}", at_us=t0 + n), 300, same)
+    result = await incidents.verify()
+    assert (result.ok, result.events, result.incidents) == (True, 20, 20)
+    await store.execute(store.dialect.sql("DELETE FROM incident_chain WHERE seq = ?"), [11])
+    problems = (await incidents.verify()).problems
+    assert "event 11: missing (the chain jumps to 12)" in problems
+    assert any("event 12: does not follow" in p for p in problems)
+
+
+async def test_verifying_while_incidents_are_recorded_raises_no_false_alarm(store: PromptStore) -> None:
+    incidents = IncidentStore(store)
+    t0 = now_us()
+
+    async def record() -> None:
+        for n in range(150):  # new incidents and repeats of earlier ones, as a busy gateway makes them
+            await incidents.record(seen(user=f"u{n % 40}", at_us=t0 + n * SECOND_US), 3600, same)
+
+    async def check() -> list[Verification]:
+        results = []
+        for _ in range(15):
+            results.append(await incidents.verify())
+            await asyncio.sleep(0)
+        return results
+
+    _, results = await asyncio.gather(record(), check())
+    assert [r.problems for r in results if not r.ok] == []
+    final = await incidents.verify()
+    assert (final.ok, final.incidents, final.events) == (True, 40, 150)

@@ -49,7 +49,7 @@ async def test_the_running_verifier_reports_an_edited_incident_once(store: Promp
         await watcher.close(grace_s=1)
     assert (report["severity"], report["actor"]) == ("critical", {"source": "incident_chain"})
     assert report["details"] == {
-        "problems": 1, "first": f"incident {victim['id']}: differs from its last chain event (edited)",
+        "problems": 1, "first": f"incident {victim['id']}: its columns differ from its state (edited)",
     }  # fmt: skip
     assert any("tampering" in reason for reason in report["severity_reasons"])
 
