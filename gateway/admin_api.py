@@ -72,7 +72,6 @@ def guarded(handler: Handler, roles: tuple[Role, ...] = ROLES) -> Handler:
 def _observe_admin_auth_failure(request: web.Request) -> None:
     state = request.app[GATEWAY].get(STATE)
     if state is not None:
-        state.metrics.auth_failures.labels("admin_api").inc()
         state.incidents.observe_auth_failure(request.remote or "unknown", target="admin_api")
 
 

@@ -84,12 +84,8 @@ def _record(request: web.Request, exchange: Exchange) -> None:
         state.prompt_log.record(exchange, policy)
         state.incidents.observe_exchange(exchange, policy)
         observe_exchange(state.metrics, exchange, state.model_labels)
-    if exchange.status == 401:
-        state.metrics.auth_failures.labels("api").inc()
-    if exchange.revoked_key_owner is not None:  # an incident at once: whose key, from where
-        state.incidents.observe_revoked_key(request.remote or "unknown", exchange.revoked_key_owner)
-    elif exchange.status == 401:  # a failed authentication: counted per source towards an incident
-        state.incidents.observe_auth_failure(request.remote or "unknown")
+    if exchange.status == 401:  # a failed authentication: counted per source towards an incident
+        state.incidents.observe_auth_failure(request.remote or "unknown", revoked_key_owner=exchange.revoked_key_owner)
 
 
 def _error_response(exchange: Exchange, err: GatewayError) -> web.Response:

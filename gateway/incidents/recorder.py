@@ -115,20 +115,24 @@ class IncidentLog:
             self._submit_unapproved(exchange, policy)
         by_category: defaultdict[Category, list[RuledDecision]] = defaultdict(list)
         for decision in screening.decisions if screening else ():
-            if decision.action is not Action.ALLOW or decision.monitored is not None:
+            if _flagged(decision):
                 by_category[decision.finding.category].append(decision)
         for category, decisions in by_category.items():
             self._submit_findings(PROMPT_VIOLATIONS[category], exchange, policy, decisions, screening)
-        output = [
-            d for d in (answer.decisions if answer else ())
-            if d.finding.category is Category.PII and (d.action is not Action.ALLOW or d.monitored is not None)
-        ]  # fmt: skip
+        output = [d for d in (answer.decisions if answer else ()) if d.finding.category is Category.PII and _flagged(d)]
         if output:
             self._submit_findings(Violation.PII_IN_OUTPUT, exchange, policy, output, answer)
 
-    def observe_auth_failure(self, source: str, at: float | None = None, target: str = "api") -> None:
+    def observe_auth_failure(
+        self, source: str, at: float | None = None, target: str = "api", revoked_key_owner: str | None = None
+    ) -> None:
         """Count a failed authentication; at the policy's threshold within its window, an incident.
-        ``target`` "admin_api": failed admin tokens, counted apart and escalated by the mapping."""
+        ``target`` "admin_api": failed admin tokens, counted apart and escalated by the mapping. A
+        revoked key presented with its right secret is an incident at once (``revoked_key_owner``)."""
+        self._metrics.auth_failures.labels(target).inc()
+        if revoked_key_owner is not None:
+            self._observe_revoked_key(source, revoked_key_owner)
+            return
         rule = self._policy().document.incidents.auth_failures
         now = time.monotonic() if at is None else at
         tracked = f"{target} {source}"
@@ -145,7 +149,7 @@ class IncidentLog:
             actor = {"source": source} if target == "api" else {"source": source, "target": target}
             self._enqueue(self._candidate(Violation.UNAUTHENTICATED_ACCESS, facts, actor, count=count))
 
-    def observe_revoked_key(self, source: str, owner: str) -> None:
+    def _observe_revoked_key(self, source: str, owner: str) -> None:
         """A revoked key in use: no threshold (one use is a former employee's or a leaked key)."""
         facts = Facts(flags=frozenset({"revoked_key"}))
         actor = {"source": source, "user": owner}
@@ -322,3 +326,8 @@ class IncidentLog:
                     count=state["count"])  # fmt: skip
         if self.publish is not None:
             self.publish(state)
+
+
+def _flagged(decision: RuledDecision) -> bool:
+    """A finding the policy acted on (or would have, in monitor mode): allowed ones are no violation."""
+    return decision.action is not Action.ALLOW or decision.monitored is not None
