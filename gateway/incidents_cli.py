@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Any
 
-from gateway.incidents.export import FORMATS, iso_time, render
+from gateway.incidents.export import FORMATS, iso_time, render, to_jsonl
 from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
 from gateway.logs_cli import parse_time, with_store
 from gateway.promptlog.crypto import load_keyring
@@ -85,9 +85,8 @@ def _query(args: argparse.Namespace) -> IncidentQuery:
 
 async def _list(incidents: IncidentStore, args: argparse.Namespace) -> int:
     found = await incidents.search(_query(args))
-    if args.json:
-        for incident in found:
-            print(json.dumps(incident))
+    if args.json:  # the export's JSONL
+        sys.stdout.write(to_jsonl(found))
         return 0
     print(f"{'OPENED':<26} {'ID':<21} {'SEVERITY':<9} {'STATUS':<15} {'COUNT':>5}  {'TYPE':<32} ACTOR")
     for i in found:
