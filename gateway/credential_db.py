@@ -122,8 +122,10 @@ def open_credential_db(settings: StoreSettings, environ: Mapping[str, str]) -> C
     try:
         return PostgresDb(dsn, settings.postgres_schema)
     except psycopg.OperationalError as exc:
-        # The message names host and port, never the password (libpq leaves it out).
+        # libpq's message names host, port and user, never the password.
         raise ConfigError([ConfigProblem("store", "postgres_dsn", f"cannot connect: {exc}".strip())]) from None
+    except psycopg.Error as exc:  # a malformed DSN: its message could quote the DSN, password and all
+        raise ConfigError([ConfigProblem("store", "postgres_dsn", f"not usable ({type(exc).__name__})")]) from None
 
 
 __all__ = ["CredentialDb", "CredentialTable", "PostgresDb", "SqliteDb", "open_credential_db"]

@@ -16,8 +16,10 @@ import psycopg
 import pytest
 
 from gateway.admin_tokens import AdminTokenStore
-from gateway.credential_db import PostgresDb
+from gateway.credential_db import PostgresDb, open_credential_db
+from gateway.errors import ConfigError
 from gateway.keystore import KeyStore, parse_key
+from gateway.settings import StoreSettings
 from gateway.testing import RunningGateway
 from tests.conftest import StartGateway
 from tests.gateway.promptlog.conftest import pg_dsn, pg_schema
@@ -119,3 +121,17 @@ def test_two_gateways_share_keys_and_revocations(
                 break
             assert time.monotonic() < deadline, "a revoked key still works on a replica"
             time.sleep(0.1)
+
+
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        "postgresql://aigw:S3cretPw@127.0.0.1:5432/test?bogus=1",  # malformed: the driver may quote it
+        "postgresql://aigw:S3cretPw@127.0.0.1:1/test",  # nothing listens there
+    ],
+)
+def test_a_bad_store_dsn_stops_start_up_without_showing_its_password(dsn: str) -> None:
+    with pytest.raises(ConfigError) as failed:
+        open_credential_db(StoreSettings(postgres_dsn=dsn), {})
+    assert "S3cretPw" not in str(failed.value)
+    assert "postgres_dsn" in str(failed.value)
