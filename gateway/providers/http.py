@@ -113,9 +113,19 @@ class HttpProvider:
             headers.setdefault("anthropic-version", DEFAULT_ANTHROPIC_VERSION)
         data = call.raw_body if call.raw_body is not None else _encode(call.body)
         try:
-            response = await self._session.post(self.url_for(call.endpoint.path), data=data, headers=headers)
+            # Never follow a redirect: it would re-send the prompt, and the provider key in any header
+            # but Authorization (x-api-key, api-key), to whatever origin the Location names.
+            response = await self._session.post(
+                self.url_for(call.endpoint.path), data=data, headers=headers, allow_redirects=False
+            )
         except Exception as exc:
             raise self._translate(exc) from None
+        if 300 <= response.status < 400:
+            response.close()
+            raise UpstreamUnavailable(
+                f"Provider '{self.name}' answered with a redirect (HTTP {response.status}), "
+                "which the gateway does not follow."
+            )
         reply = UpstreamReply(response.status, passable_headers(response.headers))
         if response.status == 200 and response.content_type == "text/event-stream":
             reply.stream = self._relay(response)
