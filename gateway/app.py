@@ -14,6 +14,7 @@ from gateway.inflight import InFlight
 from gateway.metrics import GatewayMetrics
 from gateway.middleware import exchange_middleware
 from gateway.providers import Credential
+from gateway.readiness import readiness
 from gateway.settings import Settings
 from gateway.state import CREDENTIALS, IN_FLIGHT, METRICS, SETTINGS, STATE, gateway_context
 
@@ -53,14 +54,15 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Ready when the policy is loaded, keys are fresh and we are not draining."""
+    """200 when every check in ``gateway.readiness`` passes; 503 naming the failing ones otherwise."""
     state = request.app[GATEWAY].get(STATE)
-    checks = {
-        "started": state is not None,
-        "key_store": state is not None and state.authenticator.healthy,
-        "accepting": state is not None and not state.draining,
-    }
-    body: dict[str, object] = {"status": "ready" if all(checks.values()) else "not_ready", "checks": checks}
+    checks = readiness(state)
+    ready = all(checks.values())
+    body: dict[str, object] = {"status": "ready" if ready else "not_ready", "checks": checks}
+    if not ready:
+        body["failing"] = sorted(name for name, passed in checks.items() if not passed)
     if state is not None:
         body["policy_version"] = state.policy.version
-    return web.json_response(body, status=200 if all(checks.values()) else 503)
+        # "rejected" or "retrying" while the files on disk are not that policy (even when ready)
+        body["policy_file"] = "current" if state.policy_file_current else state.policy_reload_failure
+    return web.json_response(body, status=200 if ready else 503)

@@ -101,6 +101,22 @@ class Conflict(GatewayError):
     code = "conflict"
 
 
+class RequestTimeout(GatewayError):
+    """The caller was too slow sending its request (a stalled or trickling body)."""
+
+    status = 408
+    openai_type = "invalid_request_error"
+    anthropic_type = "invalid_request_error"
+    code = "request_timeout"
+
+
+class UnsupportedMediaType(GatewayError):
+    status = 415
+    openai_type = "invalid_request_error"
+    anthropic_type = "invalid_request_error"
+    code = "unsupported_media_type"
+
+
 class PayloadTooLarge(GatewayError):
     status = 413
     openai_type = "invalid_request_error"
@@ -116,6 +132,12 @@ class InternalError(GatewayError):
 class UpstreamUnavailable(GatewayError):
     status = 502
     code = "upstream_unavailable"
+
+
+class UpstreamInvalid(UpstreamUnavailable):
+    """The provider answered with something the gateway cannot read or screen: withheld, never relayed unscreened."""
+
+    code = "upstream_invalid_response"
 
 
 class ServiceUnavailable(GatewayError):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import asyncio
 import time
-from collections.abc import Awaitable, Callable
+import traceback
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -18,21 +19,25 @@ from gateway.errors import (
     NotFound,
     PayloadTooLarge,
     PolicyDenied,
+    UpstreamInvalid,
     render_stream_error,
 )
 from gateway.exchange import Exchange
 from gateway.identity import Identity
+from gateway.json_input import parse_request
 from gateway.middleware import EXCHANGE
 from gateway.policy import Policy, ToolDecision, denial_message
 from gateway.promptlog.capture import AnswerCapture, capturing
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
+from gateway.request_body import read_body, require_json
 from gateway.restoring_stream import restore_reply
 from gateway.routing import Route
 from gateway.runtime import PolicyRuntime
 from gateway.scanning_stream import ScanningStream, scanning
 from gateway.screening import Screening, refuse_data_classes, screen_request, screen_response
 from gateway.state import STATE, GatewayState
+from gateway.text_safety import scrub
 from gateway.wire.text import request_texts
 
 log = structlog.get_logger("aigw")
@@ -60,9 +65,11 @@ async def _proxy(
 ) -> web.StreamResponse:
     policy = exchange.policy = runtime.policy
     exchange.endpoint, exchange.policy_version = endpoint.name, policy.version
-    exchange.client = request.headers.get("user-agent", "")[:MAX_CLIENT_LENGTH] or None
+    exchange.client = scrub(request.headers.get("user-agent", "")[:MAX_CLIENT_LENGTH]) or None
     exchange.identity = identity = await state.authenticator.authenticate(request)
-    body, raw_bytes = await _read_json(request, state.settings.limits.max_body_bytes)
+    require_json(request, identity)  # before the body is read: a cross-site form post goes no further
+    limits = state.settings.limits
+    body, raw_bytes = await _read_json(request, limits.max_body_bytes, limits.max_json_depth)
     raw: bytes | None = raw_bytes
     route, provider = _route(state, exchange, endpoint, body)
     tool = _authorize(policy, exchange, identity, route.provider, route.model)
@@ -84,13 +91,31 @@ async def _proxy(
     reply = await provider.send(call)
     exchange.answered_at = time.perf_counter()
     exchange.upstream_ms = round((exchange.answered_at - exchange.sent_at) * 1000, 3)
-    reply = await _protect_answer(runtime, exchange, endpoint, reply)
-    _capture(exchange, endpoint, reply, keep_text)
-    if screening.pseudonyms and not provider.mirrors_request:
-        reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
-        exchange.restored = True
+    try:
+        reply = await _process_answer(runtime, exchange, endpoint, reply, provider, keep_text)
+    except BaseException as exc:
+        if reply.stream is not None:
+            await _close_quietly(reply.stream, exchange)
+        if isinstance(exc, GatewayError | asyncio.CancelledError) or not isinstance(exc, Exception):
+            raise
+        _log_internal(exchange, exc)  # an answer we cannot read is withheld, never relayed unscreened
+        raise UpstreamInvalid("The provider's answer could not be screened; it was withheld.") from None
     exchange.relayed_at = time.perf_counter()
     return await _relay(request, reply, exchange)
+
+
+async def _process_answer(
+    runtime: PolicyRuntime, exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, provider: Provider,
+    keep_text: bool,
+) -> UpstreamReply:  # fmt: skip
+    """Screen the answer, capture what the log keeps, and give the caller back their own data."""
+    reply = await _protect_answer(runtime, exchange, endpoint, reply)
+    _capture(exchange, endpoint, reply, keep_text)
+    screening = exchange.screening
+    if screening is not None and screening.pseudonyms and not provider.mirrors_request:
+        reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
+        exchange.restored = True
+    return reply
 
 
 def _capture(exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, keep_text: bool) -> None:
@@ -167,18 +192,11 @@ def _authorize(policy: Policy, exchange: Exchange, identity: Identity, provider:
     return decision
 
 
-async def _read_json(request: web.Request, limit: int) -> tuple[dict[str, Any], bytes]:
+async def _read_json(request: web.Request, limit: int, max_depth: int) -> tuple[dict[str, Any], bytes]:
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"Request body is {request.content_length} bytes; this gateway accepts at most {limit}.")
-    raw = await request.read()  # aiohttp enforces client_max_size for chunked bodies
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise InvalidRequest(f"Request body is not valid JSON{where}.", code="invalid_json") from None
-    if not isinstance(body, dict):
-        raise InvalidRequest("Request body must be a JSON object.", code="invalid_json")
-    return body, raw
+    raw = await read_body(request, request.app[STATE].settings.limits)  # with deadlines and the size limit
+    return parse_request(raw, max_depth), raw
 
 
 async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange) -> web.StreamResponse:
@@ -193,15 +211,39 @@ async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange)
         async for chunk in reply.stream:
             await response.write(chunk)
     except GatewayError as err:
-        exchange.outcome, exchange.error_code = "stream_error", err.code
-        await _write_quietly(response, render_stream_error(err, exchange.api, exchange.request_id))
+        await _end_stream(response, exchange, err)
     except (ClientConnectionResetError, ConnectionResetError):
         exchange.outcome = "client_disconnected"
+    except Exception as exc:  # the headers are out: a 500 now would land inside the chunked body
+        _log_internal(exchange, exc)
+        cut = UpstreamInvalid("The provider's stream could not be read; it was cut here.")
+        await _end_stream(response, exchange, cut)
     finally:
-        await reply.stream.aclose()
+        await _close_quietly(reply.stream, exchange)
     if exchange.outcome != "client_disconnected":
         await _write_quietly(response, None)
     return response
+
+
+async def _end_stream(response: web.StreamResponse, exchange: Exchange, err: GatewayError) -> None:
+    """An error event both SDKs raise, then the end of the body; the connection is not reused."""
+    exchange.outcome, exchange.error_code = "stream_error", err.code
+    response.force_close()
+    await _write_quietly(response, render_stream_error(err, exchange.api, exchange.request_id))
+
+
+async def _close_quietly(stream: AsyncGenerator[bytes, None], exchange: Exchange) -> None:
+    try:
+        await stream.aclose()
+    except Exception as exc:  # a wrapper's cleanup failing must not turn a relayed answer into a 500
+        _log_internal(exchange, exc)
+
+
+def _log_internal(exchange: Exchange, exc: BaseException) -> None:
+    """Where it happened, never what it said: an exception message may quote request or answer data."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f"{frame.filename}:{frame.lineno}" if frame else "unknown"
+    log.error("internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=where)
 
 
 async def _write_quietly(response: web.StreamResponse, data: bytes | None) -> None:

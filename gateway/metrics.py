@@ -22,7 +22,7 @@ from gateway.violations import Severity, Violation
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 MAX_CACHED_CHILDREN = 10_000
 M = TypeVar("M", bound=MetricWrapperBase)
-RELOAD_RESULTS = ("accepted", "rejected", "unchanged")
+RELOAD_RESULTS = ("accepted", "rejected", "unchanged", "failed")
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 FAST_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
 
@@ -48,7 +48,7 @@ class GatewayMetrics:
         self.policy_reloads = Counter(
             "aigw_policy_reloads",
             "Policy reloads (file change or SIGHUP) by result: accepted, rejected (invalid; old policy kept), "
-            "unchanged (same content).",
+            "unchanged (same content), failed (not the content's fault, e.g. a detection worker exited; retried).",
             ["result"],
             registry=self.registry,
         )
@@ -68,6 +68,13 @@ class GatewayMetrics:
             multiprocess_mode="livemax",
         )
         self._in_force: tuple[str, str] | None = None
+        self.policy_file_current = Gauge(
+            "aigw_policy_file_current",
+            "1 when the policy files on disk are the policy in force; 0 after a rejected or failed reload.",
+            registry=self.registry,
+            multiprocess_mode="livemin",  # any worker still on an older policy shows 0
+        )
+        self.policy_file_current.set(1)
         self.requests_in_flight = Gauge(
             "aigw_requests_in_flight", "Requests the API listener has begun and not finished.", registry=self.registry,
             multiprocess_mode="livesum",
@@ -77,6 +84,8 @@ class GatewayMetrics:
         self._request_metrics()
         self._detection_metrics()
         self._incident_metrics()
+        self._fault_metrics()
+        self._connection_metrics()
         self.build_info = Gauge(
             "aigw_build_info", "The gateway's version: 1.", ["version"], registry=self.registry,
             multiprocess_mode="livemax",
@@ -208,6 +217,41 @@ class GatewayMetrics:
             "wrong, 0 when it found tampering.", registry=registry, multiprocess_mode="livemin",
         )  # fmt: skip
         self.incident_chain_intact.set(1)
+
+    def _fault_metrics(self) -> None:
+        registry = self.registry
+        self.background_task_up = Gauge(
+            "aigw_background_task_up", "1 while a background task (prompt-log writer, incident recorder, ...) "
+            "runs; 0 while it is dead and waiting to be restarted.", ["task"], registry=registry,
+            multiprocess_mode="livemin",
+        )  # fmt: skip
+        self.background_task_restarts = Counter(
+            "aigw_background_task_restarts", "Background tasks restarted after they died or stalled.", ["task"],
+            registry=registry,
+        )  # fmt: skip
+        self.record_errors = Counter(
+            "aigw_record_errors", "Records (prompt log, incidents) a store could not take as they were, by log and "
+            "outcome: repaired (invalid text or numbers replaced, then stored) or quarantined (kept in a file).",
+            ["log", "outcome"], registry=registry,
+        )  # fmt: skip
+        for name in ("prompt_log", "incidents"):
+            for outcome in ("repaired", "quarantined"):
+                self.record_errors.labels(name, outcome)
+
+    def _connection_metrics(self) -> None:
+        self.connections_open = Gauge(
+            "aigw_connections_open", "Open client connections by listener (api, admin).", ["listener"],
+            registry=self.registry, multiprocess_mode="livesum",
+        )  # fmt: skip
+        self.connections_rejected = Counter(
+            "aigw_connections_rejected", "Client connections closed by the gateway, by listener and reason: "
+            "over_limit (limits.max_connections reached), header_timeout (headers too slow).",
+            ["listener", "reason"], registry=self.registry,
+        )  # fmt: skip
+        for listener in ("api", "admin"):
+            self.connections_open.labels(listener)
+            for reason in ("over_limit", "header_timeout"):
+                self.connections_rejected.labels(listener, reason)
 
     def child(self, metric: M, *labels: str) -> M:
         """``metric.labels(*labels)``, remembered: prometheus_client's lookup (argument checks, a

@@ -52,10 +52,7 @@ async def _exchange(request: web.Request, handler: Handler) -> web.StreamRespons
     except web.HTTPException as exc:
         response = _error_response(exchange, _from_http_exception(request, exc))
     except Exception as exc:
-        # Log where it happened, not what it said: an exception message may quote request data.
-        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        where = f"{frame.filename}:{frame.lineno}" if frame else "unknown"
-        log.error("internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=where)
+        log.error("internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=_where(exc))
         response = _error_response(
             exchange, InternalError("The gateway hit an internal error; the request was not completed.")
         )
@@ -81,11 +78,29 @@ def _record(request: web.Request, exchange: Exchange) -> None:
         return
     if exchange.endpoint is not None:
         policy = exchange.policy or state.policy
-        state.prompt_log.record(exchange, policy)
-        state.incidents.observe_exchange(exchange, policy)
-        observe_exchange(state.metrics, exchange, state.model_labels)
+        # Each observer on its own: a failure in one (a bug, a value it cannot take) must neither
+        # turn an answered request into a 500 nor keep the others from seeing the exchange.
+        _observe(exchange, "prompt_log", lambda: state.prompt_log.record(exchange, policy))
+        _observe(exchange, "incidents", lambda: state.incidents.observe_exchange(exchange, policy))
+        _observe(exchange, "metrics", lambda: observe_exchange(state.metrics, exchange, state.model_labels))
     if exchange.status == 401:  # a failed authentication: counted per source towards an incident
         state.incidents.observe_auth_failure(request.remote or "unknown", revoked_key_owner=exchange.revoked_key_owner)
+
+
+def _observe(exchange: Exchange, observer: str, observe: Callable[[], None]) -> None:
+    try:
+        observe()
+    except Exception as exc:
+        log.error(
+            "observer_failed", observer=observer, request_id=exchange.request_id, error_type=type(exc).__name__,
+            where=_where(exc), violation="LOGGING_OR_RETENTION_FAILURE" if observer != "metrics" else None,
+        )  # fmt: skip
+
+
+def _where(exc: BaseException) -> str:
+    """Where an exception happened, never what it said: its message may quote request data."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    return f"{frame.filename}:{frame.lineno}" if frame else "unknown"
 
 
 def _error_response(exchange: Exchange, err: GatewayError) -> web.Response:

@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
+from gateway.json_input import parse_upstream
 from gateway.providers.base import UpstreamReply
 from gateway.redaction import Pseudonyms, StreamRestorer
 from gateway.wire import sse
@@ -16,10 +17,7 @@ from gateway.wire.stream_text import ALL, Numbering, StreamKey, closed_streams, 
 
 def restore_body(endpoint: str, body: bytes, pseudonyms: Pseudonyms) -> bytes:
     """A whole JSON answer with its placeholders restored (unchanged if it is not JSON)."""
-    try:
-        obj = json.loads(body)
-    except ValueError:
-        return body
+    obj = parse_upstream(body)
     if not isinstance(obj, dict):
         return body
     for slot in response_slots(endpoint, obj):

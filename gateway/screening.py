@@ -16,6 +16,7 @@ from detectors.base import resolve_overlaps
 from gateway.data_rules import Direction, RuledDecision
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.errors import SensitiveDataBlocked, ServiceUnavailable
+from gateway.json_input import parse_upstream
 from gateway.policy import Policy, ToolDecision
 from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.wire.slots import Slot, request_slots, response_slots
@@ -62,10 +63,7 @@ async def screen_response(
     pool: DetectionPool | None, policy: Policy, endpoint: str, body: bytes, screening: Screening
 ) -> bytes:
     """Scan a whole (non-streamed) answer; block it or redact it as the rules say."""
-    try:
-        obj = json.loads(body)
-    except ValueError:
-        return body
+    obj = parse_upstream(body)  # not JSON: relayed as it is; too deep to screen: withheld
     slots = [s for s in response_slots(endpoint, obj) if s.text] if isinstance(obj, dict) else []
     texts = [s.text for s in slots]
     decided = await decide_texts(pool, policy, texts, Direction.RESPONSE, screening, policy.answer_entities)

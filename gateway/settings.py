@@ -80,12 +80,25 @@ class StoreSettings(_Database):
 class LimitSettings(_Strict):
     max_body_bytes: int = Field(default=10 * MiB, gt=0)
     max_response_bytes: int = Field(default=64 * MiB, gt=0)
+    # Deepest nesting of objects and arrays accepted in a request body (and screened in an answer).
+    max_json_depth: int = Field(default=128, ge=8, le=512)
     upstream_connect_timeout_s: float = Field(default=10.0, gt=0)
     # Longest silence allowed between two bytes from the provider (streams included).
     upstream_read_timeout_s: float = Field(default=300.0, gt=0)
     upstream_total_timeout_s: float = Field(default=900.0, gt=0)
     max_upstream_connections: int = Field(default=256, gt=0)
     shutdown_grace_s: float = Field(default=30.0, ge=0)
+    # Slow or idle callers, on both listeners (none of these cuts a long streamed answer):
+    # a request's headers must be complete within header_timeout_s of its first byte (of the
+    # connection's opening, for the first request); its body may pause at most body_idle_timeout_s
+    # and must be complete within body_timeout_s (then 408); an idle keep-alive connection is
+    # closed after keepalive_timeout_s.
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    body_idle_timeout_s: float = Field(default=30.0, gt=0)
+    body_timeout_s: float = Field(default=300.0, gt=0)
+    keepalive_timeout_s: float = Field(default=75.0, gt=0)
+    # Open connections per listener (API and admin each, per worker process); more are closed at once.
+    max_connections: int = Field(default=1024, gt=0)
 
 
 class TrustedHeaderSettings(_Strict):
@@ -131,6 +144,14 @@ class DetectionSettings(_Strict):
 class PolicyReloadSettings(_Strict):
     # How often the policy file is checked for changes (SIGHUP reloads at once); 0: only on SIGHUP.
     watch_interval_s: float = Field(default=2.0, ge=0, le=3600)
+    # A reload that failed for a reason other than the files' content (a detection worker exited
+    # while starting, a file could not be read) is retried after this long, doubling up to the cap.
+    retry_initial_s: float = Field(default=1.0, gt=0, le=3600)
+    retry_max_s: float = Field(default=60.0, gt=0, le=86400)
+    # An invalid (rejected) file keeps /readyz at 200 (still reported there and in
+    # aigw_policy_file_current): a fleet sharing one ConfigMap is not all taken out of the load
+    # balancer by one typo. A failed reload being retried always makes the replica not ready.
+    ready_while_rejected: bool = False
 
 
 class PromptLogSettings(_Database):

@@ -49,6 +49,10 @@ class GatewayState:
     incidents: IncidentLog
     model_labels: ModelLabels
     draining: bool = False
+    # False while the policy file on disk is not the policy in force (a rejected or failed reload)
+    policy_file_current: bool = True
+    # Why not, meanwhile: "rejected" (invalid files) or "retrying" (a failure not caused by the files)
+    policy_reload_failure: str | None = None
     closing: set[asyncio.Task[None]] = field(default_factory=set)  # retired pools shutting down
 
     @property

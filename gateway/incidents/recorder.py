@@ -28,13 +28,16 @@ from gateway.incidents import spool
 from gateway.incidents.evidence import ScannedText, gather
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
-from gateway.incidents.store import IncidentStore, Recorded
+from gateway.incidents.store import IncidentStore, Reassess, Recorded
 from gateway.metrics import GatewayMetrics
 from gateway.policy import Policy
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import StoreUnavailable, now_us
+from gateway.quarantine import quarantine
 from gateway.redaction import Action
 from gateway.screening import Screening
+from gateway.supervise import BackgroundTask
+from gateway.text_safety import scrub_dataclass
 from gateway.violations import Severity, Violation
 
 log = structlog.get_logger("aigw")
@@ -63,12 +66,21 @@ class IncidentLog:
         self._verifier: asyncio.Task[None] | None = None
         self._current: list[Candidate] = []  # being stored: spooled if shutdown interrupts it
         self._queue: asyncio.Queue[Candidate] = asyncio.Queue(maxsize=queue_size)
-        self._task: asyncio.Task[None] | None = None
+        self._task: BackgroundTask | None = None
         self._idle = asyncio.Event()
         self._idle.set()
         self._auth_failures: defaultdict[str, deque[float]] = defaultdict(deque)
         self.publish: Publish | None = None
         self.dropped = 0
+
+    @property
+    def ready(self) -> bool:
+        """The task that stores incidents is running."""
+        return self._task is not None and self._task.alive
+
+    @property
+    def quarantine_path(self) -> Path | None:
+        return self._spool_path.with_name(self._spool_path.name + ".quarantine") if self._spool_path else None
 
     async def start(self) -> None:
         if self._spool_path is not None:
@@ -77,7 +89,8 @@ class IncidentLog:
                 self._enqueue(candidate)
             if left:
                 log.warning("incident_spool_replayed", incidents=len(left))
-        self._task = asyncio.create_task(self._run(), name="incident-log")
+        self._task = BackgroundTask("incident_recorder", self._run, self._metrics, on_death=self._died)
+        self._task.start()
         if self._verify_interval_s > 0:
             self._verifier = asyncio.create_task(self._verify_forever(), name="incident-chain-verifier")
 
@@ -90,9 +103,7 @@ class IncidentLog:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), grace_s)
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await self._task.stop()
         left = list(self._current)
         while not self._queue.empty():
             left.append(self._queue.get_nowait())
@@ -265,6 +276,7 @@ class IncidentLog:
         )  # fmt: skip
 
     def _enqueue(self, candidate: Candidate) -> None:
+        candidate = scrub_dataclass(candidate)  # a lone surrogate from a header cannot reach a hash or column
         self._metrics.violations.labels(candidate.violation.value, candidate.severity.value).inc()
         try:
             self._queue.put_nowait(candidate)
@@ -276,7 +288,15 @@ class IncidentLog:
             log.error("incident_dropped", type=candidate.violation.value, violation="LOGGING_OR_RETENTION_FAILURE")
 
     # --- storing
+    def _died(self, reason: str) -> None:
+        actor = {"source": "incident_recorder"}
+        details = {"reason": "recorder_died", "cause": reason}
+        self._enqueue(self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor, details=details))
+
     async def _run(self) -> None:
+        if self._current:  # a restarted recorder first stores what its predecessor held
+            await self._store(self._current)
+            self._current = []
         while True:
             self._current = [await self._queue.get()]
             while len(self._current) < MAX_BATCH and not self._queue.empty():  # a burst: one transaction
@@ -305,7 +325,7 @@ class IncidentLog:
         attempt = 0
         while True:  # the store comes back, or shutdown cancels us (and spools what is left)
             try:
-                stored = await self.store.record_all(batch, window, reassess_for)
+                stored = await self._record_each_if_needed(batch, window, reassess_for)
             except StoreUnavailable as exc:
                 attempt += 1
                 log.error("incident_store_unavailable", error=str(exc), attempt=attempt)
@@ -314,6 +334,42 @@ class IncidentLog:
             for recorded in stored:
                 self._stored(recorded)
             return
+
+    async def _record_each_if_needed(
+        self, batch: Sequence[Candidate], window: int, reassess_for: Callable[[Candidate], Reassess]
+    ) -> list[Recorded]:
+        """The batch in one transaction; if one candidate breaks it (not the store), each alone,
+        and the one that still fails is quarantined instead of stopping the recorder."""
+        try:
+            return await self.store.record_all(batch, window, reassess_for)
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            cause = type(exc).__name__
+        stored: list[Recorded] = []
+        for candidate in batch:
+            try:
+                stored += await self.store.record_all([candidate], window, reassess_for)
+            except StoreUnavailable:
+                raise
+            except Exception as exc:
+                self._quarantine(candidate, f"{cause}/{type(exc).__name__}")
+        return stored
+
+    def _quarantine(self, candidate: Candidate, cause: str) -> None:
+        self._metrics.record_errors.labels("incidents", "quarantined").inc()
+        log.error("incident_quarantined", type=candidate.violation.value, cause=cause,
+                  violation="LOGGING_OR_RETENTION_FAILURE")  # fmt: skip
+        path = self.quarantine_path
+        if path is not None:
+            try:
+                quarantine(path, [{"cause": cause, "candidate": spool.to_json(candidate)}])
+            except OSError as exc:
+                log.error("incident_quarantine_failed", error_type=type(exc).__name__)
+        if candidate.violation is not Violation.LOGGING_OR_RETENTION_FAILURE:  # no loop of failures about failures
+            actor = {"source": "incident_recorder"}
+            self._enqueue(self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor,
+                                          details={"reason": "incident_quarantined"}))  # fmt: skip
 
     def _stored(self, recorded: Recorded) -> None:
         state = recorded.state

@@ -50,7 +50,7 @@ def from_json(data: dict[str, Any]) -> Candidate:
 
 
 def spool(path: Path, candidates: Iterable[Candidate]) -> int:
-    lines = [json.dumps(to_json(c), ensure_ascii=False) + "\n" for c in candidates]
+    lines = [json.dumps(to_json(c)) + "\n" for c in candidates]  # ASCII-escaped: no value can break a line
     if not lines:
         return 0
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,15 +67,16 @@ def take(path: Path) -> list[Candidate]:
     if not path.exists():
         return []
     taken, bad = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for raw in path.read_bytes().splitlines():
+        line = raw.decode("utf-8", errors="replace")  # a garbled line is kept aside, not a failed start
         try:
             taken.append(from_json(json.loads(line)))
-        except (ValueError, KeyError, TypeError):
+        except Exception:  # whatever is wrong with one line, the others are stored
             bad.append(line + "\n")
     if bad:
         rejected = path.with_name(path.name + ".rejected")
         fd = os.open(rejected, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as out:
+        with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as out:
             out.writelines(bad)
         log.error("incident_spool_unreadable", lines=len(bad), kept_in=str(rejected))
     path.unlink()

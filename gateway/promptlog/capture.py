@@ -5,11 +5,12 @@ passes, chunks untouched, so capturing costs the client nothing it can see.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.json_input import parse_upstream
+from gateway.text_safety import bounded_count, scrub
 from gateway.wire.slots import response_slots
 from gateway.wire.sse_parse import SseParser
 from gateway.wire.stream_text import deltas
@@ -36,14 +37,11 @@ class AnswerCapture:
 
     def add_text(self, text: str) -> None:
         if self.keep_text and self._chars <= MAX_CAPTURED_CHARS:
-            self.parts.append(text)
+            self.parts.append(scrub(text))  # a provider's lone surrogate: U+FFFD in the log copy only
             self._chars += len(text)
 
     def read_body(self, endpoint: str, body: bytes) -> None:
-        try:
-            obj = json.loads(body)
-        except ValueError:
-            return
+        obj = parse_upstream(body)
         if not isinstance(obj, dict):
             return
         self._read_usage(obj.get("usage"))
@@ -73,8 +71,8 @@ class AnswerCapture:
             ("completion_tokens", ("completion_tokens", "output_tokens")),
         ):
             for name in names:
-                value = usage.get(name)
-                if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                value = bounded_count(usage.get(name))  # 2**63 from a provider is no count (nor a column)
+                if value is not None:
                     setattr(self, target, value)
 
 

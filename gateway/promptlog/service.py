@@ -93,6 +93,10 @@ class PromptLog:
         self.keyring = self.writer.keyring = keyring
         log.warning("prompt_log_key_loaded", key_id=keyring.current)
 
+    @property
+    def ready(self) -> bool:
+        return self.writer.ready
+
     def admit(self) -> None:
         self.writer.admit()
 

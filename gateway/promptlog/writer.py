@@ -26,12 +26,16 @@ from gateway.metrics import GatewayMetrics
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.record import LogRecord, Row, row_from_json, row_to_json
 from gateway.promptlog.store import PromptStore, StoreUnavailable
+from gateway.quarantine import quarantine
+from gateway.supervise import BackgroundTask
+from gateway.text_safety import json_safe, scrub_dataclass, scrub_json
 
 log = structlog.get_logger("aigw")
 OnFailure = Literal["block", "spool"]
 RETRY_DELAYS_S = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 REPLAY_BATCH = 500
 PROBE_INTERVAL_S = 2.0
+STALL_S = 60.0  # records waiting and no write finished (or failed) for this long: the writer is stuck
 
 
 class PromptLogWriter:
@@ -53,13 +57,26 @@ class PromptLogWriter:
         self._batch_size = batch_size
         self._batch_wait_s = batch_wait_s
         self.healthy = True
-        self._task: asyncio.Task[None] | None = None
+        self._task: BackgroundTask | None = None
+        self._progress_at = time.monotonic()  # the last write that finished or failed
+        self.quarantine_path = spool_path.with_name(spool_path.name + ".quarantine")
         self._in_flight: list[Row] = []  # the batch being written: not lost if shutdown cancels the write
         self._gathering: list[LogRecord] = []  # the batch being gathered: likewise
         self._idle = asyncio.Event()
         self._idle.set()
         self.on_failure_event: Callable[[str], None] | None = None  # the incident log, once it is up
         metrics.prompt_log_queue.set_function(self._queue.qsize)
+
+    @property
+    def ready(self) -> bool:
+        """The writer runs, and records reach the store (or, in spool mode, the spool file)."""
+        running = self._task is not None and self._task.alive
+        return running and (self.healthy or self._on_failure() == "spool") and not self.stalled()
+
+    def stalled(self) -> bool:
+        """Work waiting and no write finished or failed for STALL_S (a hung store call)."""
+        waiting = bool(self._in_flight) or not self._queue.empty()
+        return waiting and time.monotonic() - self._progress_at > STALL_S
 
     # --- the request side
     def admit(self) -> None:
@@ -74,14 +91,22 @@ class PromptLogWriter:
             self._idle.clear()
         except asyncio.QueueFull:  # admitted earlier, full now: the record still must not be lost
             self._failure("queue_full")
-            self._spool_now([record.seal(self.keyring)])
+            self._spool_now([row for row in [self._seal(record)] if row is not None])
 
     # --- the writing side
     async def start(self) -> None:
         await self._replay()
-        self._task = asyncio.create_task(self._run(), name="prompt-log-writer")
+        self._task = BackgroundTask(
+            "prompt_log_writer", self._run, self._metrics, stalled=self.stalled, on_death=self._died
+        )
+        self._task.start()
+
+    def _died(self, reason: str) -> None:
+        self._progress_at = time.monotonic()  # the restarted writer gets its own STALL_S
+        self._failure("writer_died", cause=reason)
 
     async def _run(self) -> None:
+        await self._write_leftovers()  # a restarted writer first finishes what its predecessor held
         while True:
             try:
                 batch = [await asyncio.wait_for(self._queue.get(), PROBE_INTERVAL_S)]
@@ -94,7 +119,7 @@ class PromptLogWriter:
                 await asyncio.sleep(self._batch_wait_s)  # let a batch gather: far less work per record
             while len(batch) < self._batch_size and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
-            self._in_flight = [record.seal(self.keyring) for record in batch]
+            self._in_flight = self._seal_all(batch)
             self._gathering = []
             await self._write(self._in_flight, persistent=True)
             self._in_flight = []
@@ -108,8 +133,9 @@ class PromptLogWriter:
         while True:
             started = time.perf_counter()
             try:
-                await self.store.write(rows)
+                await self._write_batch(rows)
             except StoreUnavailable as exc:
+                self._progress_at = time.monotonic()
                 self._failure("store_unavailable", error=str(exc))
                 if self._on_failure() == "spool" or not persistent:
                     await asyncio.to_thread(self._append_spool, rows)
@@ -117,6 +143,7 @@ class PromptLogWriter:
                 await asyncio.sleep(RETRY_DELAYS_S[min(attempt, len(RETRY_DELAYS_S) - 1)])
                 attempt += 1
                 continue
+            self._progress_at = time.monotonic()
             self._metrics.prompt_log_write_seconds.observe(time.perf_counter() - started)
             self._metrics.prompt_log_records.inc(len(rows))
             if not self.healthy:
@@ -124,6 +151,78 @@ class PromptLogWriter:
                 log.warning("prompt_log_recovered")
                 await self._replay()
             return True
+
+    async def _write_batch(self, rows: list[Row]) -> None:
+        """Write rows; a row the store refuses as data (not as an outage) is repaired or quarantined
+        alone, so one bad record can neither stop the writer nor take a batch down with it."""
+        try:
+            await self.store.write(rows)
+            return
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            cause = type(exc).__name__
+        for row in rows:  # idempotent: rows of the batch already in are skipped by the store
+            try:
+                await self.store.write([row])
+                continue
+            except StoreUnavailable:
+                raise
+            except Exception:
+                fixed = scrub_json(row)
+            try:
+                await self.store.write([fixed])
+            except StoreUnavailable:
+                raise
+            except Exception as exc:
+                self._quarantine([fixed], f"write: {type(exc).__name__}")
+                continue
+            self._record_error("repaired", "write", cause)
+
+    def _seal_all(self, records: list[LogRecord]) -> list[Row]:
+        return [row for row in map(self._seal, records) if row is not None]
+
+    def _seal(self, record: LogRecord) -> Row | None:
+        """The sealed row; a record that cannot be sealed as it is (a lone surrogate in its text, an
+        int no column takes) is sealed with those values replaced, or else quarantined."""
+        try:
+            row = record.seal(self.keyring)
+            if json_safe(row):
+                return row
+            cause = "unsafe values"
+        except Exception as exc:
+            cause = type(exc).__name__
+        try:
+            row = scrub_dataclass(record).seal(self.keyring)
+        except Exception as exc:
+            facts = {"request_id": record.request_id, "ts_us": record.ts_us, "status": record.status}
+            self._quarantine([scrub_json(facts)], f"seal: {type(exc).__name__}")  # metadata only: no text
+            return None
+        self._record_error("repaired", "seal", cause)
+        return row
+
+    async def _write_leftovers(self) -> None:
+        rows = [*self._in_flight, *self._seal_all(self._gathering)]
+        self._gathering = []
+        if rows:
+            self._in_flight = rows
+            await self._write(rows, persistent=True)
+            self._in_flight = []
+
+    def _record_error(self, outcome: str, stage: str, cause: str) -> None:
+        self._metrics.record_errors.labels("prompt_log", outcome).inc()
+        log.error("prompt_log_record_" + outcome, stage=stage, cause=cause)
+
+    def _quarantine(self, rows: list[Row], cause: str) -> None:
+        """Kept aside, never retried into a loop: counted, logged, and an incident."""
+        entries = [{"cause": cause, "row": row_to_json(row) if "key_id" in row else row} for row in rows]
+        try:
+            quarantine(self.quarantine_path, entries)
+        except OSError as exc:
+            log.error("prompt_log_quarantine_failed", error_type=type(exc).__name__, records=len(rows))
+        self._record_error("quarantined", cause.split(":")[0], cause)
+        if self.on_failure_event is not None:
+            self.on_failure_event("record_quarantined")
 
     async def flush(self) -> None:
         """Wait until every submitted record is in the store or the spool file (tests, shutdown)."""
@@ -134,14 +233,12 @@ class PromptLogWriter:
         if self._task is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.flush(), grace_s)
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        if self._task is not None:
+            await self._task.stop()
         rows, self._in_flight = self._in_flight, []
-        rows += [record.seal(self.keyring) for record in self._gathering]
+        leftover = [*self._gathering, *(self._queue.get_nowait() for _ in range(self._queue.qsize()))]
         self._gathering = []
-        while not self._queue.empty():
-            rows.append(self._queue.get_nowait().seal(self.keyring))
+        rows += self._seal_all(leftover)
         if rows and not await self._write(rows, persistent=False):
             log.error("prompt_log_spooled_at_shutdown", records=len(rows), spool=str(self._spool))
 
@@ -160,11 +257,19 @@ class PromptLogWriter:
         """Move spooled records into the store (idempotent: a record already there is skipped)."""
         if not self._spool.exists() or self._spool.stat().st_size == 0:
             return
-        lines = (await asyncio.to_thread(self._spool.read_text, encoding="utf-8")).splitlines()
-        rows = [row_from_json(line) for line in lines if line.strip()]
+        data = await asyncio.to_thread(self._spool.read_bytes)
+        lines = data.splitlines(keepends=True)  # bytes: a torn or garbled line is no reason to stop
+        rows: list[Row] = []
+        for raw in lines:
+            line = raw.decode("utf-8", errors="replace")
+            try:
+                if line.strip():
+                    rows.append(row_from_json(line))
+            except Exception as exc:  # unreadable: kept aside, the rest is replayed
+                self._quarantine([{"spool_line": line}], f"replay: {type(exc).__name__}")
         try:
             for start in range(0, len(rows), REPLAY_BATCH):
-                await self.store.write(rows[start : start + REPLAY_BATCH])
+                await self._write_batch(rows[start : start + REPLAY_BATCH])
         except StoreUnavailable:
             self.healthy = False
             return
@@ -186,16 +291,16 @@ class PromptLogWriter:
 
     def _truncate_spool(self, replayed_lines: int) -> None:
         """Drop the replayed lines, keeping any appended meanwhile (only this task appends, but be exact)."""
-        lines = self._spool.read_text(encoding="utf-8").splitlines(keepends=True)
-        rest = "".join(lines[replayed_lines:])
+        lines = self._spool.read_bytes().splitlines(keepends=True)
+        rest = b"".join(lines[replayed_lines:])
         temporary = self._spool.with_name(self._spool.name + ".tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             handle.write(rest)
         os.replace(temporary, self._spool)
 
     def _failure(self, reason: str, **fields: object) -> None:
-        if self.healthy or reason == "queue_full":
+        if self.healthy or reason in ("queue_full", "writer_died"):
             log.error("prompt_log_failure", reason=reason, violation="LOGGING_OR_RETENTION_FAILURE", **fields)
             if self.on_failure_event is not None:
                 self.on_failure_event(reason)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from gateway.json_input import parse_upstream
 
 
 @dataclass
@@ -15,10 +16,7 @@ class SseEvent:
     raw: bytes  # exactly as received, re-sent untouched when nothing changed
 
     def json(self) -> Any:
-        try:
-            return json.loads(self.data)
-        except ValueError:
-            return None
+        return parse_upstream(self.data)  # None when not JSON; too deep to screen: UpstreamInvalid
 
 
 class SseParser:

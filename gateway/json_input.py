@@ -1,0 +1,133 @@
+"""JSON from outside the gateway, parsed so that nothing in it can hurt the code after it.
+
+A request body is refused (400 ``invalid_json``, in the caller's API shape) when it
+- is not UTF-8 (RFC 8259 JSON between systems is UTF-8; UTF-8-encoded surrogates included),
+- holds a lone UTF-16 surrogate escape (``"\\ud800"``: no UTF-8 encoder, database or hash
+  takes it, and the gateway would scan one string while the provider reads another),
+- nests deeper than the limit (a recursive reader would overflow: no API needs 128 levels),
+- repeats a key in an object (the gateway would scan one copy and forward bytes a
+  provider may read differently),
+- or holds NaN, Infinity or a number that overflows to it (not JSON; re-encoded it would
+  make the body invalid for the provider).
+
+A provider's answer is read leniently (not JSON: None, the caller relays it as it is) but
+one that nests beyond the limit cannot be screened, so it is withheld (502).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from gateway.errors import InvalidRequest, UpstreamInvalid
+from gateway.text_safety import is_utf8_safe
+
+DEFAULT_MAX_DEPTH = 128
+# A lone surrogate can only come from a \uD800-\uDFFF escape once the bytes are strict UTF-8;
+# a body without one skips the walk. (A match may be an escaped backslash: the walk decides.)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+class _Refused(Exception):
+    """Raised inside the parser's hooks; becomes one clear 400."""
+
+
+def _pairs_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Refused("an object in the request body repeats a key")
+    return obj
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused("a number in the request body is too large")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(f"the request body holds {name}, which is not JSON")
+
+
+def parse_request(raw: bytes, max_depth: int = DEFAULT_MAX_DEPTH) -> dict[str, Any]:
+    """The request body as a JSON object, or InvalidRequest saying why not (never quoting it)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest("Request body is not valid UTF-8.", code="invalid_json") from None
+    try:
+        body = json.loads(
+            text, object_pairs_hook=_pairs_without_repeats, parse_float=_finite_float, parse_constant=_no_constant
+        )
+    except _Refused as exc:
+        raise InvalidRequest(f"Request body refused: {exc}.", code="invalid_json") from None
+    except RecursionError:
+        raise InvalidRequest(_too_deep(max_depth), code="invalid_json") from None
+    except ValueError as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise InvalidRequest(f"Request body is not valid JSON{where}.", code="invalid_json") from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("Request body must be a JSON object.", code="invalid_json")
+    surrogates = _SURROGATE_ESCAPE.search(raw) is not None
+    if surrogates or _may_nest_beyond(raw, max_depth):
+        problem = _walk(body, max_depth, surrogates)
+        if problem == "depth":
+            raise InvalidRequest(_too_deep(max_depth), code="invalid_json")
+        if problem == "surrogate":
+            raise InvalidRequest(
+                "Request body holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair, "
+                "as left by text cut in the middle of a character); send valid Unicode.",
+                code="invalid_json",
+            )
+    return body
+
+
+def parse_upstream(data: bytes | str, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """A provider's JSON, None when it is not JSON; UpstreamInvalid when it nests too deep to screen."""
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise UpstreamInvalid("The provider's answer nests too deeply for the gateway to screen it.") from None
+    except ValueError:
+        return None
+    if isinstance(value, dict | list) and _may_nest_beyond(data, max_depth) and _walk(value, max_depth, False):
+        raise UpstreamInvalid("The provider's answer nests too deeply for the gateway to screen it.")
+    return value
+
+
+def _may_nest_beyond(raw: bytes | str, limit: int) -> bool:
+    """Cheap and exact enough: fewer opening brackets than the limit cannot nest that deep."""
+    if isinstance(raw, str):
+        return raw.count("[") + raw.count("{") > limit
+    return raw.count(b"[") + raw.count(b"{") > limit
+
+
+def _walk(value: Any, max_depth: int, surrogates: bool) -> str | None:
+    """Iteratively (a recursive walk is what deep JSON breaks): "depth", "surrogate" or None."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            if depth > max_depth:
+                return "depth"
+            for key, item in node.items():
+                if surrogates and not is_utf8_safe(key):
+                    return "surrogate"
+                stack.append((item, depth + 1))
+        elif isinstance(node, list):
+            if depth > max_depth:
+                return "depth"
+            stack.extend((item, depth + 1) for item in node)
+        elif surrogates and isinstance(node, str) and not is_utf8_safe(node):
+            return "surrogate"
+    return None
+
+
+def _too_deep(limit: int) -> str:
+    return f"Request body nests objects and arrays deeper than {limit} levels."
+
+
+__all__ = ["DEFAULT_MAX_DEPTH", "parse_request", "parse_upstream"]
