@@ -4,7 +4,8 @@ It stands in for the one thing that cannot run here, the remote provider. It
 checks the provider key like the real APIs do, records what arrived (so tests can
 assert what left the gateway), streams SSE with a configurable time to first token
 and inter-chunk delay, and injects failures: an HTTP status (429 with retry-after,
-500, ...), a slow answer, or a connection reset in the middle of a stream.
+500, ...), a slow answer, or a connection reset in the middle of a stream. A model name
+``<model>-fault-<mode>`` picks a misbehaving answer (``loadtests.mock_faults``).
 
     python -m loadtests.mock_provider --port 9100 --ttft-ms 50 --chunk-delay-ms 5
 
@@ -25,6 +26,7 @@ from aiohttp import web
 
 from gateway.wire import replies
 from gateway.wire.text import approx_tokens, request_texts
+from loadtests import mock_faults
 
 OPENAI_KEY = "sk-mock-openai-upstream-key"
 ANTHROPIC_KEY = "sk-ant-mock-upstream-key"
@@ -89,6 +91,7 @@ class MockProvider:
             app.router.add_post(path, self._handle)
         app.router.add_get("/v1/models", self._models)
         app.router.add_post("/_mock/behaviour", self._set_behaviour)
+        app.router.add_post(mock_faults.REDIRECT_TARGET, self._redirected)
         app.router.add_get("/_mock/requests", self._get_requests)
         app.router.add_delete("/_mock/requests", self._clear_requests)
         return app
@@ -113,7 +116,13 @@ class MockProvider:
         b = self.behaviour
         if b.slow_ms:
             await asyncio.sleep(b.slow_ms / 1000)
-        body = await request.json()
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            # What a real API does with a body it cannot read: a 400, never a 500 the gateway would relay.
+            return _error(400, "invalid_request_error", "mock provider could not parse the body", anthropic)
         if b.record:
             self.requests.append(RecordedRequest(request.path, dict(request.headers), body))
         if not self._authorized(request, anthropic):
@@ -127,25 +136,60 @@ class MockProvider:
             headers = {"retry-after": b.retry_after} if b.error_status == 429 else {}
             kind = {429: "rate_limit_error", 400: "invalid_request_error"}.get(b.error_status, "api_error")
             return _error(b.error_status, kind, f"mock provider injected status {b.error_status}", anthropic, headers)
-        text = "\n".join(request_texts(endpoint, body))
-        reply = replies.Reply(model=str(body.get("model", "mock")), text=b.reply_text, input_tokens=approx_tokens(text))
+        try:
+            text = "\n".join(request_texts(endpoint, body))
+        except Exception:  # odd types the gateway let through: refused as a provider would, with a 400
+            return _error(400, "invalid_request_error", "mock provider could not read the request", anthropic)
+        mode = mock_faults.fault_mode(body)
+        reply_text = (
+            b.reply_text if mode not in ("surrogate", "deep") else f"{b.reply_text} {mock_faults.SURROGATE_MARKER}"
+        )
+        reply = replies.Reply(model=str(body.get("model", "mock")), text=reply_text, input_tokens=approx_tokens(text))
         headers = {"x-request-id": "mock-upstream-id", "x-ratelimit-remaining-requests": "999"}
-        if body.get("stream") is True and endpoint in ("chat.completions", "completions", "responses", "messages"):
-            return await self._stream(request, endpoint, reply, body, headers)
+        streams = endpoint in ("chat.completions", "completions", "responses", "messages")
+        if body.get("stream") is True and streams and mode not in mock_faults.WHOLE_MODES:
+            return await self._stream(request, endpoint, reply, body, headers, mode)
         if b.ttft_ms:
             await asyncio.sleep(b.ttft_ms / 1000)
-        return web.json_response(replies.render(endpoint, reply, body), headers=headers)
+        try:
+            answer = replies.render(endpoint, reply, body)
+        except Exception:  # e.g. an embeddings input nested too deep to render
+            return _error(400, "invalid_request_error", "mock provider could not read the request", anthropic)
+        whole = None if mode is None else mock_faults.whole_fault(mode, answer, request.path, anthropic)
+        if whole is not None:
+            return web.Response(
+                body=whole.body,
+                status=whole.status,
+                headers={**headers, **whole.headers, "content-type": whole.content_type},
+            )
+        return web.json_response(answer, headers=headers)
 
     async def _stream(
-        self, request: web.Request, endpoint: str, reply: replies.Reply, body: dict[str, Any], headers: dict[str, str]
+        self,
+        request: web.Request,
+        endpoint: str,
+        reply: replies.Reply,
+        body: dict[str, Any],
+        headers: dict[str, str],
+        mode: str | None = None,
     ) -> web.StreamResponse:
         b = self.behaviour
         response = web.StreamResponse(
             headers={**headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
         )
+        try:
+            events = list(replies.render_stream(endpoint, reply, body))
+        except Exception:
+            return _error(
+                400, "invalid_request_error", "mock provider could not read the request", endpoint == "messages"
+            )
         await response.prepare(request)
-        for index, event in enumerate(replies.render_stream(endpoint, reply, body)):
-            if index == b.reset_after_chunks and request.transport is not None:
+        cut_after = b.reset_after_chunks
+        if mode is not None:
+            fault = mock_faults.stream_fault(mode, events, endpoint == "messages")
+            events, cut_after = fault.events, fault.cut_after
+        for index, event in enumerate(events):
+            if index == cut_after and request.transport is not None:
                 request.transport.abort()  # what a dropped upstream connection looks like
                 return response
             if index == b.hold_after_chunks:
@@ -176,6 +220,10 @@ class MockProvider:
             return web.json_response({"error": f"unknown behaviour fields: {sorted(unknown)}"}, status=400)
         self.configure(**changes)
         return web.json_response(asdict(self.behaviour))
+
+    async def _redirected(self, request: web.Request) -> web.Response:
+        # Where the "redirect" fault points: a gateway that follows it lands here, and this answer says so.
+        return web.json_response({"redirected": True, "got_auth": "authorization" in request.headers})
 
     async def _get_requests(self, request: web.Request) -> web.Response:
         return web.json_response([asdict(r) for r in self.requests])
