@@ -139,7 +139,7 @@ class Report:
             f"gateway 500s: {totals['gateway-500']}; prompt-log 503s: {totals['prompt-log-503']}; "
             f"missing prompt-log records: {totals['missing-record']} (spooled {self.spooled}); "
             f"no answer / broken body: {totals['no-response'] + totals['broken-body']}; "
-            f"internal errors after the headers: {totals['internal-error-mid-stream']}",
+            f"internal errors answered with no 500: {totals['internal-error-not-500']}",
             f"/readyz failures (dead background tasks): {len(self.readiness_failures)} "
             f"{self.readiness_failures[:3]}; gateway exit code: {self.gateway_exit}",
             "5xx answers that are no failure: "

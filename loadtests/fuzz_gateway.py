@@ -210,9 +210,9 @@ def read_logs(tmp: Path, report: Report) -> None:
         if outcome is not None and "error_type" in event:
             outcome.info = f"{event['error_type']} at {event.get('where', '?')}"
             if what.startswith("internal_error") and "gateway-500" not in outcome.problems:
-                # The handler died after the answer's headers went out (a stream): no 500 reached
-                # the caller, but the request failed inside the gateway all the same.
-                outcome.problems.append("internal-error-mid-stream")
+                # The handler raised where it should not, but the caller saw no 500 (the stream's
+                # headers had gone out, or a later stage turned it into another status).
+                outcome.problems.append("internal-error-not-500")
     stderr = (tmp / "gateway.err").read_text(errors="replace")
     report.stderr_problems.update(Counter(sign for sign in STDERR_SIGNS for _ in range(stderr.count(sign))))
 
