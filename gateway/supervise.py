@@ -52,9 +52,11 @@ class BackgroundTask:
     @property
     def alive(self) -> bool:
         """Running now (not dead, not waiting to be restarted)."""
-        return self._running and self._inner is not None and not self._inner.done()
+        return self._running and self._guard is not None and not self._guard.done()
 
     def start(self) -> None:
+        self._running = True  # from now on: the guard runs the task at once
+        self._up.set(1)
         self._guard = asyncio.get_running_loop().create_task(self._supervise(), name=f"supervise-{self.name}")
 
     async def stop(self) -> None:

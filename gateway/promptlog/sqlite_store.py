@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gateway.promptlog.schema import SQLITE
-from gateway.promptlog.store import PromptStore, StoreUnavailable, Transaction, now_us
+from gateway.promptlog.store import PromptStore, RecordRejected, StoreUnavailable, Transaction, now_us
 
 T = TypeVar("T")
+# What SQLite says about a value it cannot bind or store (a closed database is caught before).
+_DATA_ERRORS = (sqlite3.DataError, sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError,
+                OverflowError, UnicodeEncodeError)  # fmt: skip
 
 
 class SqlitePromptStore(PromptStore):
@@ -87,6 +90,8 @@ class SqlitePromptStore(PromptStore):
                 return result
             finally:
                 await asyncio.to_thread(db.close)
+        except _DATA_ERRORS as exc:
+            raise RecordRejected(f"SQLite: {type(exc).__name__}") from None
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"SQLite: {type(exc).__name__}: {exc}") from None
 
@@ -96,6 +101,8 @@ class SqlitePromptStore(PromptStore):
             raise StoreUnavailable("the prompt store is closed")
         try:
             return await asyncio.to_thread(self._locked, lambda: work(db))
+        except _DATA_ERRORS as exc:  # the values, not the database: the caller sets the record aside
+            raise RecordRejected(f"SQLite: {type(exc).__name__}") from None
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"SQLite: {type(exc).__name__}: {exc}") from None
 

@@ -45,6 +45,10 @@ class StoreUnavailable(Exception):
     """The database cannot be reached or refused the write; the caller decides what then."""
 
 
+class RecordRejected(Exception):
+    """The store refused the data (a value no column takes), not the connection: retrying is futile."""
+
+
 class SchemaTooNew(Exception):
     """The database was migrated by a newer gateway: this one must not write to it."""
 

@@ -1,0 +1,45 @@
+"""Values from outside made safe to encode and store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gateway.text_safety import bounded_count, json_safe, scrub, scrub_dataclass, scrub_json
+
+
+def test_scrub_replaces_only_lone_surrogates() -> None:
+    assert scrub("ok \U0001f600") == "ok \U0001f600"
+    assert scrub("a\ud800b\udfff") == "a\ufffdb\ufffd"
+    assert scrub("a\ud800b").encode() == "a\ufffdb".encode()
+
+
+def test_bounded_count() -> None:
+    assert [bounded_count(v) for v in (5, 0, -1, 2**63, True, "12", 1.0)] == [5, 0, None, None, None, None, None]
+
+
+def test_scrub_json_fixes_strings_keys_and_64_bit_overflow() -> None:
+    value = {"k\udc80": ["\ud800", 2**64, -(2**63), 1.5, None, (True, "x")]}
+    assert not json_safe(value)
+    fixed = scrub_json(value)
+    assert fixed == {"k\ufffd": ["\ufffd", None, -(2**63), 1.5, None, (True, "x")]}
+    assert json_safe(fixed)
+
+
+@dataclass
+class Inner:
+    names: tuple[str, ...] = ()
+
+
+@dataclass
+class Outer:
+    user: str
+    count: int = 0
+    inner: Inner = field(default_factory=Inner)
+
+
+def test_scrub_dataclass_copies_only_when_needed() -> None:
+    clean = Outer("ann", 3, Inner(("a",)))
+    assert scrub_dataclass(clean) is clean
+    dirty = Outer("a\ud800", 2**70, Inner(("\udfff",)))
+    assert scrub_dataclass(dirty) == Outer("a\ufffd", None, Inner(("\ufffd",)))  # type: ignore[arg-type]
+    assert dirty.user == "a\ud800"  # the original is left alone
