@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import faulthandler
 import json
 import os
 import sys
@@ -102,6 +103,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_loop(coro: Coroutine[Any, Any, None]) -> None:
+    # A fatal signal (SIGBUS from a truncated or unwritable memory-mapped SQLite -shm file,
+    # SIGSEGV in an extension) leaves a traceback on stderr instead of dying without a word.
+    faulthandler.enable()
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvloop is a dependency on every supported platform

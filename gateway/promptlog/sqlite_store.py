@@ -30,6 +30,7 @@ class SqlitePromptStore(PromptStore):
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self._file: tuple[int, int] | None = None  # (device, inode) of the file the connection writes to
 
     async def connect(self) -> None:
         await asyncio.to_thread(self._connect)
@@ -44,6 +45,18 @@ class SqlitePromptStore(PromptStore):
         db.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; WAL survives a process crash
         db.execute("PRAGMA busy_timeout=5000")
         self._db = db
+        self._file = _identity(self.path)
+
+    async def _reopen(self) -> None:
+        """The file was deleted or replaced under us: SQLite would go on writing to the unlinked
+        inode and every record would vanish with it. Start a new file (migrated), and say so: the
+        caller sees an outage (an incident, a metric, not ready) until the next write succeeds."""
+        await self.close()
+        try:
+            await self.open()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreUnavailable(f"SQLite: the database file was removed and cannot be recreated: {exc}") from None
+        raise StoreUnavailable("SQLite: the database file was removed or replaced; a new one was created")
 
     async def close(self) -> None:
         db, self._db = self._db, None
@@ -54,6 +67,9 @@ class SqlitePromptStore(PromptStore):
         return await self._run(lambda db: db.execute(sql, params).rowcount)
 
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if self._db is not None and _identity(self.path) != self._file:
+            await self._reopen()
+
         def write(db: sqlite3.Connection) -> None:
             with _transaction(db):
                 db.executemany(sql, rows)
@@ -109,6 +125,14 @@ class SqlitePromptStore(PromptStore):
     def _locked(self, work: Callable[[], T]) -> T:
         with self._lock:
             return work()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _open_connection(path: Path) -> sqlite3.Connection:

@@ -147,3 +147,34 @@ async def test_records_queued_at_shutdown_are_kept_even_with_bad_values(tmp_path
     await h.writer.close(grace_s=0.5)
     lines = h.spool.read_text(encoding="ascii").splitlines()
     assert len(lines) == 2
+
+
+async def test_a_database_deleted_while_running_is_noticed_and_recreated(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    await h.start()
+    h.writer.submit(rec(0))
+    await h.writer.flush()
+    (tmp_path / "log.db").unlink()  # SQLite would go on writing into the unlinked file, silently
+    for i in range(1, 4):
+        h.writer.submit(rec(i))
+    await wait_until(lambda: "store_unavailable" in h.events)  # reported: an incident, a metric
+    await asyncio.wait_for(h.writer.flush(), 10)
+    await wait_until(lambda: h.writer.healthy)
+    assert (tmp_path / "log.db").exists()
+    assert await h.store.count() == 3  # every record after the deletion is in the new file
+    assert h.metrics.prompt_log_failures.labels("store_unavailable")._value.get() >= 1
+    await h.writer.close()
+
+
+async def test_a_store_that_refuses_writes_makes_the_writer_not_ready(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    await h.start()
+    assert h.writer.ready
+    await h.store.close()  # every write raises StoreUnavailable, as a read-only or full disk does
+    h.writer.submit(rec(1))
+    await wait_until(lambda: not h.writer.ready)  # /readyz answers 503 ("prompt_log")
+    await h.store.connect()
+    await wait_until(lambda: h.writer.ready)
+    await asyncio.wait_for(h.writer.flush(), 10)
+    assert await h.store.count() == 1
+    await h.writer.close()
