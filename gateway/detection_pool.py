@@ -49,8 +49,17 @@ class DetectionUnavailable(Exception):
         self.reason = reason
 
 
+class DetectionStartInterrupted(ConfigError):
+    """A worker exited while building its detectors (killed, out of memory): unlike detectors
+    that cannot be built, this says nothing about the policy, so a policy reload retries it."""
+
+
 class _WorkerDied(Exception):
     pass
+
+
+class _WorkerExited(_WorkerDied):
+    """The process went away, as opposed to reporting that its detectors could not be built."""
 
 
 def _worker_main(conn: Connection, factory: DetectorFactory, spec: Any) -> None:
@@ -132,7 +141,7 @@ class DetectionPool:
         except _WorkerDied as exc:
             await self.close()
             problem = ConfigProblem("policy", "detection", f"the detectors could not be built: {exc}")
-            raise ConfigError([problem]) from None
+            raise (DetectionStartInterrupted if isinstance(exc, _WorkerExited) else ConfigError)([problem]) from None
 
     async def _spawn(self) -> None:
         # spawn, not fork: the gateway process has threads and an event loop not to copy.
@@ -173,7 +182,7 @@ class DetectionPool:
         was_starting = worker.ready is not None
         for waiting in (worker.ready, worker.in_flight):
             if waiting is not None and not waiting.done():
-                waiting.set_exception(_WorkerDied("the worker exited"))
+                waiting.set_exception(_WorkerExited("the worker exited"))
         worker.ready = worker.in_flight = None
         self._retire(worker)
         if not self._closed and not was_starting:  # a start-up failure is reported by start()

@@ -2,9 +2,22 @@
 
 A new policy is loaded, validated and given its detection pool (a new one only when
 its detection settings differ) before anything changes; then the runtime is swapped in
-one step. An invalid file is rejected: the policy in force stays, and the rejection is
-logged with the errors (file, line, column) and counted. Every accepted change is logged
-as a ``policy_changed`` event with what changed and whether it loosens a control.
+one step. Every accepted change is logged as a ``policy_changed`` event with what changed
+and whether it loosens a control.
+
+A file caught mid-write may parse (everything before ``detection:``, say) and would
+loosen the policy, so only files that hold still are loaded: the watcher acts on a
+change once two consecutive polls see the same size, mtime and SHA-256 of every file,
+SIGHUP reads them twice a moment apart, and after loading the files are hashed again (a
+file that changed while it was read is not swapped in). An atomically renamed file
+holds still at once.
+
+An invalid file is *rejected*: logged with its errors (file, line, column), counted, and
+not retried until the files change. A failure the content did not cause (a detection
+worker exited while starting, a file could not be read, a file still changing on SIGHUP)
+*failed*: retried with capped exponential backoff until it succeeds or the files change.
+Either way the policy in force stays, and ``state.policy_file_current`` (``/readyz``,
+``aigw_policy_file_current``) says that the files on disk are not it.
 """
 
 from __future__ import annotations
@@ -14,13 +27,13 @@ import contextlib
 import hashlib
 import os
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import structlog
 
-from gateway.detection_pool import DetectionPool
+from gateway.detection_pool import DetectionPool, DetectionStartInterrupted
 from gateway.errors import ConfigError
 from gateway.policy import Policy, load_policy
 from gateway.policy_diff import Effect, diff
@@ -33,23 +46,37 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("aigw")
 PoolFactory = Callable[[Settings, Policy], DetectionPool | None]
+Observation = tuple[tuple[str, int, int], ...]  # per file: SHA-256, size, mtime (ns)
+SETTLE_S = 0.2  # SIGHUP and retries: the two reads that must agree are this far apart
+UNREADABLE = ("unreadable", -1, -1)
+
+
+class _Failed(Exception):
+    """A reload that did not work for a reason other than the files' content: retried."""
 
 
 class PolicyReloader:
     def __init__(self, state: GatewayState, build_pool: PoolFactory) -> None:
         self._state, self._build_pool = state, build_pool
+        self._settings = state.settings.policy_reload
         self._path = state.settings.policy_path
-        self._lock = asyncio.Lock()  # one reload at a time (SIGHUP during a file-change reload)
+        # One reload (or watcher look) at a time: SIGHUP during a file-change reload, a retry.
+        self._lock = asyncio.Lock()
         self._pending: set[asyncio.Task[None]] = set()
+        self._previous: Observation | None = None  # what the watcher saw last time
         self._rejected: tuple[str, ...] | None = None  # what the files held when last rejected
+        self._failing: tuple[str, ...] | None = None  # what they held when a reload last failed
+        self._backoff = 0.0
+        self._retry: asyncio.Task[None] | None = None
         self.accepted = 0
         self.rejected = 0
+        self.failed = 0
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[PolicyReloader]:
         """Watch the file and listen for SIGHUP while the gateway runs."""
         loop = asyncio.get_running_loop()
-        watcher = loop.create_task(self._watch()) if self._state.settings.policy_reload.watch_interval_s else None
+        watcher = loop.create_task(self._watch()) if self._settings.watch_interval_s else None
         with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals off the main thread (tests)
             loop.add_signal_handler(signal.SIGHUP, self._sighup)
         try:
@@ -57,10 +84,11 @@ class PolicyReloader:
         finally:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signal.SIGHUP)
-            if watcher is not None:
-                watcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watcher
+            for task in (watcher, self._retry):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
     def _sighup(self) -> None:
         task = asyncio.get_running_loop().create_task(self.on_sighup())
@@ -76,51 +104,130 @@ class PolicyReloader:
         await self.reload("SIGHUP")
 
     async def _watch(self) -> None:
-        interval = self._state.settings.policy_reload.watch_interval_s
         while True:
-            await asyncio.sleep(interval)
-            now = self._on_disk()
-            if now != self._in_force() and now != self._rejected:
-                await self.reload("file changed")
+            await asyncio.sleep(self._settings.watch_interval_s)
+            await self.poll()
+
+    async def poll(self) -> None:
+        """One look by the watcher: reload files that changed and have held still since the last look."""
+        async with self._lock:
+            seen = _observe(path for path, _ in self._state.runtime.policy.files)
+            stable, self._previous = seen == self._previous, seen
+            digests = _digests(seen)
+            if digests == self._in_force():
+                self._settled()  # e.g. a rejected file put back as it was: nothing to reload
+            elif stable and digests not in (self._rejected, self._failing):  # a retry owns a failing one
+                await self._reload("file changed", seen)
 
     def _in_force(self) -> tuple[str, ...]:
         return tuple(digest for _, digest in self._state.runtime.policy.files)
 
-    def _on_disk(self) -> tuple[str, ...]:
-        """The policy file and the files the policy in force names (a changed term list reloads too)."""
-        return tuple(_fingerprint(path) for path, _ in self._state.runtime.policy.files)
-
     async def reload(self, reason: str) -> bool:
-        """Load, validate and swap in the policy file; False (old policy kept) when invalid."""
+        """Load, validate and swap in the policy file; False (old policy kept) when rejected or failed."""
         async with self._lock:
-            seen = self._on_disk()
-            old = self._state.runtime
-            try:
-                policy = await asyncio.to_thread(load_policy, self._path)
-                require_key_for(policy, self._state.prompt_log.keyring, self._state.settings.prompt_log)
-                pool = await self._pool_for(old, policy)
-            except (ConfigError, OSError) as exc:
-                self.rejected += 1
-                self._state.metrics.policy_reloads.labels("rejected").inc()
-                self._rejected = seen  # not retried until the files change again
-                problems = str(exc).splitlines() if isinstance(exc, ConfigError) else [f"cannot read: {exc}"]
-                log.error(
-                    "policy_reload_rejected", reason=reason, path=str(self._path), problems=problems,
-                    policy_version=old.policy.version,
-                )  # fmt: skip
-                self._state.incidents.observe_policy_rejected(old.policy.version, len(problems))
+            return await self._reload(reason, None)
+
+    async def _reload(self, reason: str, seen: Observation | None) -> bool:
+        old = self._state.runtime
+        paths = [path for path, _ in old.policy.files]
+        if seen is None:  # SIGHUP or a retry: nobody has seen these files hold still yet
+            first = _observe(paths)
+            await asyncio.sleep(SETTLE_S)
+            seen = _observe(paths)
+            if seen != first:
+                self._failed(reason, _digests(seen), "the policy files are still being written")
                 return False
-            if policy.version == old.policy.version:  # saved without a change
-                self._state.metrics.policy_reloads.labels("unchanged").inc()
-                if pool is not None and pool is not old.pool:
-                    await pool.close()
-                return True
-            self._state.replace_runtime(PolicyRuntime(policy, pool))
-            self.accepted += 1
-            self._state.metrics.policy_reloads.labels("accepted").inc()
-            loosened, tightened = _log_change(reason, old.policy, policy)
-            self._state.incidents.observe_policy_change(old.policy.version, policy.version, loosened, tightened)
+        digests = _digests(seen)
+        try:
+            policy = await asyncio.to_thread(_load_held_still, self._path)
+            require_key_for(policy, self._state.prompt_log.keyring, self._state.settings.prompt_log)
+            pool = await self._pool_for(old, policy)
+        except DetectionStartInterrupted as exc:  # before ConfigError: it is one, but not the policy's fault
+            self._failed(reason, digests, *str(exc).splitlines())
+            return False
+        except _Failed as exc:
+            self._failed(reason, digests, str(exc))
+            return False
+        except OSError as exc:  # the files' content is unknown: nothing to judge, so try again
+            self._failed(reason, digests, f"cannot read: {exc}")
+            return False
+        except ConfigError as exc:
+            self._reject(reason, digests, exc)
+            return False
+        self._settled()
+        if policy.version == old.policy.version:  # saved without a change
+            self._state.metrics.policy_reloads.labels("unchanged").inc()
+            if pool is not None and pool is not old.pool:
+                await pool.close()
             return True
+        self._state.replace_runtime(PolicyRuntime(policy, pool))
+        self.accepted += 1
+        self._state.metrics.policy_reloads.labels("accepted").inc()
+        loosened, tightened = _log_change(reason, old.policy, policy)
+        self._state.incidents.observe_policy_change(old.policy.version, policy.version, loosened, tightened)
+        return True
+
+    def _reject(self, reason: str, digests: tuple[str, ...], exc: ConfigError) -> None:
+        self.rejected += 1
+        self._state.metrics.policy_reloads.labels("rejected").inc()
+        self._stop_retrying()
+        self._rejected = digests  # not retried until the files change again
+        problems = str(exc).splitlines()
+        version = self._state.runtime.policy.version
+        log.error(
+            "policy_reload_rejected", reason=reason, path=str(self._path), problems=problems, policy_version=version
+        )
+        self._state.incidents.observe_policy_rejected(version, len(problems))
+        self._mark_current(digests == self._in_force(), "rejected")
+
+    def _failed(self, reason: str, digests: tuple[str, ...], *problems: str) -> None:
+        self.failed += 1
+        self._state.metrics.policy_reloads.labels("failed").inc()
+        self._rejected = None
+        if digests == self._in_force():  # SIGHUP with nothing changed: the policy in force is the file
+            self._stop_retrying()
+            retry_in: float | None = None
+        else:  # the same files failing again wait longer; changed files start over
+            first = min(self._settings.retry_initial_s, self._settings.retry_max_s)
+            again = digests == self._failing and self._backoff > 0
+            self._backoff = min(self._backoff * 2, self._settings.retry_max_s) if again else first
+            self._failing, retry_in = digests, self._backoff
+            self._retry_after(self._backoff)
+        log.error(
+            "policy_reload_failed", reason=reason, path=str(self._path), problems=list(problems),
+            retry_in_s=retry_in, policy_version=self._state.runtime.policy.version,
+        )  # fmt: skip
+        self._mark_current(retry_in is None, "retrying")
+
+    def _settled(self) -> None:
+        """The files on disk are the policy in force (again)."""
+        self._stop_retrying()
+        self._rejected = None
+        self._mark_current(True, None)
+
+    def _mark_current(self, current: bool, failure: str | None) -> None:
+        self._state.policy_file_current = current
+        self._state.policy_reload_failure = None if current else failure
+        self._state.metrics.policy_file_current.set(1 if current else 0)
+
+    def _retry_after(self, delay: float) -> None:
+        self._cancel_retry()
+        self._retry = asyncio.get_running_loop().create_task(self._retry_later(delay))
+
+    async def _retry_later(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await self.reload("retry")
+
+    def _stop_retrying(self) -> None:
+        self._failing, self._backoff = None, 0.0
+        self._cancel_retry()
+
+    def _cancel_retry(self) -> None:
+        retry, self._retry = self._retry, None
+        # Every caller holds the lock, so a pending retry is asleep or waiting for it, never
+        # half-way through a reload; a retry that ends or renews its own series runs on.
+        if retry is not None and retry is not asyncio.current_task():
+            retry.cancel()
 
     async def _pool_for(self, old: PolicyRuntime, policy: Policy) -> DetectionPool | None:
         """The running pool when detection is unchanged (and reads no files); else a new, started one."""
@@ -133,7 +240,9 @@ class PolicyReloader:
             return old.pool
         pool = self._build_pool(self._state.settings, policy)
         if pool is not None:
-            await pool.start()  # a ConfigError here rejects the reload
+            # ConfigError (detectors that cannot be built) rejects the reload; a worker that
+            # exited while starting (DetectionStartInterrupted) fails it, to be retried.
+            await pool.start()
         return pool
 
 
@@ -155,8 +264,25 @@ def _log_change(reason: str, old: Policy, new: Policy) -> tuple[int, int]:
     return loosened, tightened
 
 
-def _fingerprint(path: Path) -> str:
+def _load_held_still(path: Path) -> Policy:
+    """Load the policy; _Failed if a file it read is no longer what it read (written meanwhile)."""
+    policy = load_policy(path)
+    if any(_fingerprint(file)[0] != digest for file, digest in policy.files):
+        raise _Failed("a policy file changed while it was being read")
+    return policy
+
+
+def _observe(paths: Iterable[Path]) -> Observation:
+    return tuple(_fingerprint(path) for path in paths)
+
+
+def _digests(seen: Observation) -> tuple[str, ...]:
+    return tuple(digest for digest, _, _ in seen)
+
+
+def _fingerprint(path: Path) -> tuple[str, int, int]:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        stat = path.stat()
+        return hashlib.sha256(path.read_bytes()).hexdigest(), stat.st_size, stat.st_mtime_ns
     except OSError:
-        return "unreadable"
+        return UNREADABLE

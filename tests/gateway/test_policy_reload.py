@@ -80,8 +80,17 @@ def swap_under_traffic(
 
 
 def version(gateway: RunningGateway) -> str:
-    with urllib.request.urlopen(f"{gateway.admin_url}/readyz", timeout=10) as resp:
-        return str(json.load(resp)["policy_version"])
+    """The policy version in force, ready or not (not ready while a file is rejected)."""
+    return str(readyz(gateway)[1]["policy_version"])
+
+
+def readyz(gateway: RunningGateway) -> tuple[int, dict[str, Any]]:
+    try:
+        with urllib.request.urlopen(f"{gateway.admin_url}/readyz", timeout=10) as resp:
+            return resp.status, json.load(resp)
+    except urllib.error.HTTPError as failed:
+        with failed:
+            return failed.code, json.load(failed)
 
 
 def wait_for(condition: Any, seconds: float = 30) -> None:
