@@ -25,6 +25,7 @@ def test_gateway_yaml_loads_with_the_settings_loader(tmp_path: Path) -> None:
     assert (settings.admin.host, settings.admin.port) == ("0.0.0.0", 8081)
     assert settings.policy_path == Path("/etc/aigw/policies/default.yaml")
     assert settings.policy_reload.watch_interval_s > 0, "hot reload of the mounted policy needs the watcher"
+    assert settings.policy_reload.ready_while_rejected, "one invalid shared ConfigMap must not unready every replica"
     assert settings.identity.modes == ("keys",)
     assert settings.detection.workers > 0, "0 means one per host core, which ignores a container's CPU limit"
     assert settings.log.format == "json"
