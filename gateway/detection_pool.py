@@ -10,7 +10,14 @@ whose queue and management threads add four thread hand-offs per call).
 The pool bounds how many scans may wait, gives each scan a time limit, and drops a scan
 whose request went away. A worker that dies fails the scan it was running and is
 replaced; one that overruns the time limit is killed and replaced, so a runaway scan
-cannot hold a core. Errors are typed so that the caller can fail closed.
+cannot hold a core. A replacement that cannot start is retried with backoff for as long
+as the pool is open (``ready`` is False while no worker can take scans). Errors are
+typed so that the caller can fail closed.
+
+Long scans are cut into jobs of bounded work (``scan_chunks``), each with its own time
+limit, and one scan runs at most ``max_workers_per_scan`` jobs at a time (half the
+workers by default): its next job queues behind other requests' scans, so a caller's
+2 MiB prompt slows that caller, not everyone.
 """
 
 from __future__ import annotations
@@ -20,11 +27,11 @@ import contextlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from threadpoolctl import threadpool_limits
@@ -32,13 +39,27 @@ from threadpoolctl import threadpool_limits
 from detectors.base import Detector, Finding
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.inline_scan import InlineScanner, Scanned, scan_timed
+from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, Job, is_whole, merge, plan
 
 DetectorFactory = Callable[[Any], Sequence[Detector]]
 Request = tuple[list[str], frozenset[str] | None]
 Reply = tuple[str, Any]  # ("ok", (findings per text, seconds per detector)) | ("error", exception type name)
-ObserveTimings = Callable[[Mapping[str, float]], None]
 STOP_GRACE_S = 5.0
+# A replacement that cannot start (the model fails to load, the host is out of memory) is
+# retried after 0.5 s, then 1, 2 ... 30 s: soon enough to recover from a blip, slowly enough
+# not to spend the cores on model loads. Back to 0.5 s once a worker has started.
+RESPAWN_BACKOFF_S = (0.5, 30.0)
 log = structlog.get_logger("aigw")
+
+
+class PoolObserver(Protocol):
+    """What the pool reports to the metrics (``GatewayMetrics`` is one)."""
+
+    def observe_detectors(self, seconds: Mapping[str, float]) -> None: ...
+
+    def detection_workers_changed(self, delta: int) -> None: ...
+
+    def detection_worker_restarted(self, reason: str) -> None: ...
 
 
 class DetectionUnavailable(Exception):
@@ -101,6 +122,8 @@ class _Worker:
     in_flight: asyncio.Future[Reply] | None = None
     dead: bool = False
     ready: asyncio.Future[Reply] | None = field(default=None)
+    live: bool = False  # built its detectors, not yet retired: counted in live_workers
+    overran: bool = False  # killed at the time limit (for the restart metric)
 
 
 def default_workers() -> int:
@@ -117,14 +140,21 @@ class DetectionPool:
         max_pending: int,
         time_limit_s: float,
         inline: InlineScanner | None = None,
-        observe_timings: ObserveTimings | None = None,
+        observer: PoolObserver | None = None,
+        chunk_chars: int = DEFAULT_CHUNK_CHARS,
+        max_workers_per_scan: int | None = None,
+        respawn_backoff_s: tuple[float, float] = RESPAWN_BACKOFF_S,
     ) -> None:
         self._factory, self._spec = factory, spec
         self._size = workers
         self._max_pending = max_pending
-        self._time_limit_s = time_limit_s
+        self._time_limit_s = time_limit_s  # per job: a long scan is several jobs (scan_chunks)
         self._inline = inline  # short scans that need no model skip the hop (see inline_scan)
-        self.observe_timings = observe_timings  # seconds per detector of each scan, for the metrics
+        self.observer = observer  # the metrics: timings per detector, live workers, restarts
+        self._chunk_chars = chunk_chars
+        self._per_scan = max_workers_per_scan or max(1, workers // 2)
+        self._backoff_s = self._backoff_min_s = respawn_backoff_s[0]
+        self._backoff_max_s = respawn_backoff_s[1]
         self._workers: list[_Worker] = []
         # LIFO: at low load the worker that just finished takes the next scan while its caches
         # are warm and its CPU awake; under load every worker is busy either way.
@@ -132,7 +162,23 @@ class DetectionPool:
         self._pending = 0
         self._closed = False
         self._replacing: set[asyncio.Task[None]] = set()
-        self.restarts = 0
+        self.restarts = 0  # workers that died or were killed
+        self.failed_starts = 0  # replacements that could not build their detectors (each retried)
+
+    @property
+    def live_workers(self) -> int:
+        """Workers that have built their detectors and not died (starting ones do not count)."""
+        return sum(1 for worker in self._workers if worker.live)
+
+    @property
+    def ready(self) -> bool:
+        """At least one worker can take scans."""
+        return not self._closed and self.live_workers > 0
+
+    @property
+    def respawn_delay_s(self) -> float:
+        """How long the next failed replacement waits before it is tried again."""
+        return self._backoff_s
 
     async def start(self) -> None:
         """Start every worker and wait until each has built its detectors."""
@@ -160,6 +206,9 @@ class DetectionPool:
         if status != "ok":
             self._retire(worker)
             raise _WorkerDied(str(detail))
+        worker.live = True
+        if self.observer is not None:
+            self.observer.detection_workers_changed(1)
         self._idle.put_nowait(worker)
 
     def _on_readable(self, worker: _Worker) -> None:
@@ -185,22 +234,41 @@ class DetectionPool:
                 waiting.set_exception(_WorkerExited("the worker exited"))
         worker.ready = worker.in_flight = None
         self._retire(worker)
-        if not self._closed and not was_starting:  # a start-up failure is reported by start()
+        if not self._closed and not was_starting:  # a start-up failure is reported by start() or _replace()
             self.restarts += 1
+            if self.observer is not None:
+                self.observer.detection_worker_restarted("overrun" if worker.overran else "exited")
             task = asyncio.get_running_loop().create_task(self._replace())
             self._replacing.add(task)
             task.add_done_callback(self._replacing.discard)
 
     async def _replace(self) -> None:
-        try:
-            await self._spawn()
-        except _WorkerDied as exc:  # scans wait for a worker, time out, and fail closed
-            log.error("detection_worker_start_failed", reason=str(exc))
+        """Start a worker in place of one that died; retry with backoff until one starts or the
+        pool closes. Meanwhile scans wait for a worker, time out and follow on_failure."""
+        while not self._closed:
+            try:
+                await self._spawn()
+            except _WorkerDied as exc:
+                self.failed_starts += 1
+                if self.observer is not None:
+                    self.observer.detection_worker_restarted("start_failed")
+                delay, self._backoff_s = self._backoff_s, min(self._backoff_s * 2, self._backoff_max_s)
+                log.error(
+                    "detection_worker_start_failed", reason=str(exc), retry_in_s=delay, live_workers=self.live_workers
+                )
+                await asyncio.sleep(delay)
+            else:
+                self._backoff_s = self._backoff_min_s
+                return
 
     def _retire(self, worker: _Worker) -> None:
         if worker.dead:
             return
         worker.dead = True
+        if worker.live:
+            worker.live = False
+            if self.observer is not None:
+                self.observer.detection_workers_changed(-1)
         asyncio.get_running_loop().remove_reader(worker.conn.fileno())
         worker.conn.close()
         if worker.process.is_alive():
@@ -212,32 +280,69 @@ class DetectionPool:
         """Findings for each text, or DetectionUnavailable."""
         if self._inline is not None and self._inline.serves(texts, entities):
             try:
-                return self._observed(self._inline.scan(texts, entities))
+                scanned = self._inline.scan(texts, entities)
             except Exception as exc:
                 raise DetectionUnavailable(f"error: {type(exc).__name__}") from None
+            self._observe([scanned])
+            return scanned[0]
         if self._pending >= self._max_pending:
             raise DetectionUnavailable("overloaded")
         self._pending += 1
-        job = _Job((list(texts), entities))
+        try:
+            try:
+                jobs = plan(texts, self._chunk_chars)
+            except TypeError:  # not text: the detectors would raise the same in a worker
+                raise DetectionUnavailable("error: TypeError") from None
+            whole = is_whole(jobs)  # the common case: one job, the texts as they are
+            replies = (
+                [await self._scan_job(list(texts), entities)] if whole else await self._scan_jobs(texts, jobs, entities)
+            )
+        finally:
+            self._pending -= 1
+        self._observe(replies)
+        return replies[0][0] if whole else merge(len(texts), jobs, [found for found, _ in replies])
+
+    async def _scan_jobs(self, texts: Sequence[str], jobs: list[Job], entities: frozenset[str] | None) -> list[Scanned]:
+        """Every job, at most ``max_workers_per_scan`` at a time; the first failure fails the scan."""
+        replies: list[Scanned | None] = [None] * len(jobs)
+        todo: Iterator[tuple[int, Job]] = enumerate(jobs)
+
+        async def runner() -> None:
+            for n, job in todo:  # shared: each runner takes the next job when its last one is done
+                replies[n] = await self._scan_job([texts[p.text][p.start : p.end] for p in job], entities)
+
+        runners = [asyncio.ensure_future(runner()) for _ in range(min(self._per_scan, len(jobs)))]
+        try:
+            await asyncio.gather(*runners)
+        finally:
+            for task in runners:
+                task.cancel()
+        return [reply for reply in replies if reply is not None]
+
+    async def _scan_job(self, texts: list[str], entities: frozenset[str] | None) -> Scanned:
+        job = _Job((texts, entities))
         try:
             status, payload = await asyncio.wait_for(self._run(job), self._time_limit_s)
         except TimeoutError:
             if job.worker is not None and not job.worker.dead and not self._closed:
+                job.worker.overran = True
                 job.worker.process.kill()  # still on it: replace it (on EOF) rather than let it run on
             raise DetectionUnavailable("timeout") from None
         except _WorkerDied:
             raise DetectionUnavailable("worker crashed") from None
-        finally:
-            self._pending -= 1
         if status != "ok":
             raise DetectionUnavailable(f"error: {payload}")
-        return self._observed(payload)
+        scanned: Scanned = payload
+        return scanned
 
-    def _observed(self, scanned: Scanned) -> list[list[Finding]]:
-        found, seconds = scanned
-        if self.observe_timings is not None:
-            self.observe_timings(seconds)
-        return found
+    def _observe(self, replies: Sequence[Scanned]) -> None:
+        if self.observer is None:
+            return
+        seconds: dict[str, float] = {}
+        for _, spent in replies:
+            for detector, spent_s in spent.items():
+                seconds[detector] = seconds.get(detector, 0.0) + spent_s
+        self.observer.observe_detectors(seconds)
 
     async def _run(self, job: _Job) -> Reply:
         while True:

@@ -25,6 +25,8 @@ M = TypeVar("M", bound=MetricWrapperBase)
 RELOAD_RESULTS = ("accepted", "rejected", "unchanged", "failed")
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
 FAST_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
+LAG_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+WORKER_RESTART_REASONS = ("exited", "overrun", "start_failed")
 
 
 def multiprocess() -> bool:
@@ -191,6 +193,22 @@ class GatewayMetrics:
             "aigw_detection_duration_seconds", "Screening of one request or answer (every detector, every text).",
             ["direction"], buckets=FAST_BUCKETS, registry=self.registry,
         )  # fmt: skip
+        self.detection_workers = Gauge(
+            "aigw_detection_workers", "Detection worker processes that have built their detectors and take scans "
+            "(0: every scan that needs a worker fails, and /readyz says so).", registry=self.registry,
+            multiprocess_mode="livesum",
+        )  # fmt: skip
+        self.detection_worker_restarts = Counter(
+            "aigw_detection_worker_restarts", "Detection workers replaced, by reason: exited (crashed or was killed), "
+            "overrun (killed at the time limit), start_failed (a replacement could not start; retried with backoff).",
+            ["reason"], registry=self.registry,
+        )  # fmt: skip
+        for reason in WORKER_RESTART_REASONS:
+            self.detection_worker_restarts.labels(reason)
+        self.event_loop_lag = Histogram(
+            "aigw_event_loop_lag_seconds", "How late the event loop ran a timer (work that held the loop: every "
+            "request on it waited that long).", buckets=LAG_BUCKETS, registry=self.registry,
+        )  # fmt: skip
 
     def _incident_metrics(self) -> None:
         registry = self.registry
@@ -267,6 +285,13 @@ class GatewayMetrics:
     def observe_detectors(self, seconds: Mapping[str, float]) -> None:
         for detector, spent in seconds.items():
             self.child(self.detector_seconds, detector).observe(spent)
+
+    def detection_workers_changed(self, delta: int) -> None:
+        # inc/dec, not set: a pool being retired and its replacement overlap during a reload
+        self.detection_workers.inc(delta)
+
+    def detection_worker_restarted(self, reason: str) -> None:
+        self.child(self.detection_worker_restarts, reason).inc()
 
     def policy_in_force(self, policy_id: str, version: str) -> None:
         if self._in_force is not None:

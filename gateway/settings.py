@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validato
 
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.incidents.sink_settings import SinkSettings
+from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, OVERLAP_CHARS
 from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 ENV_PREFIX = "AIGW_"
@@ -139,6 +140,9 @@ class DetectionSettings(_Strict):
     # injection, pattern PII: answers under the default policy) are scanned in the
     # gateway process instead of paying a hop to a worker; 0 sends every scan to the workers.
     inline_max_chars: int = Field(default=1000, ge=0, le=4000)
+    # Longer texts are scanned in overlapping pieces of this many characters, each a job with the
+    # policy's time limit; one request runs at most half the workers' jobs at a time (scan_chunks).
+    chunk_chars: int = Field(default=DEFAULT_CHUNK_CHARS, ge=4 * OVERLAP_CHARS, le=1_048_576)
 
 
 class PolicyReloadSettings(_Strict):

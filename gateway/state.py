@@ -14,7 +14,7 @@ from aiohttp import web
 
 from detectors.registry import build_detectors
 from gateway.compliance.catalog import load_compliance
-from gateway.detection_pool import DetectionPool, ObserveTimings, default_workers
+from gateway.detection_pool import DetectionPool, PoolObserver, default_workers
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
 from gateway.incidents.dispatcher import SinkDispatcher
@@ -24,6 +24,7 @@ from gateway.incidents.store import IncidentStore
 from gateway.inflight import InFlight
 from gateway.inline_scan import InlineScanner
 from gateway.keystore import KeyStore
+from gateway.loop_lag import LoopLagMonitor
 from gateway.metrics import GatewayMetrics
 from gateway.policy import Policy, load_policy
 from gateway.policy_reload import PolicyReloader
@@ -103,8 +104,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     store = KeyStore.open(settings.store, os.environ)
     authenticator = Authenticator(settings.identity, store)
     providers: dict[str, Provider] = {}
-    observe = app[METRICS].observe_detectors
-    pool = detection_pool(settings, policy, observe)
+    observer: PoolObserver = app[METRICS]
+    pool = detection_pool(settings, policy, observer)
     prompt_log: PromptLog | None = None
     incidents: IncidentLog | None = None
     siem: SinkDispatcher | None = None
@@ -114,6 +115,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         state = app.get(STATE)
         return state.policy if state is not None else policy
 
+    lag = LoopLagMonitor(app[METRICS].event_loop_lag).start()  # aigw_event_loop_lag_seconds
     try:
         prompt_log = log_service = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
         incidents = IncidentLog(
@@ -141,11 +143,12 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         )  # fmt: skip
         state.metrics.policy_in_force(policy.id, policy.version)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
-        async with PolicyReloader(state, functools.partial(detection_pool, observe_timings=observe)).running():
+        async with PolicyReloader(state, functools.partial(detection_pool, observer=observer)).running():
             yield
         pool = state.runtime.pool
         await asyncio.gather(*state.closing)
     finally:
+        await lag.stop()
         if incidents is not None:
             await incidents.close(settings.limits.shutdown_grace_s)
         if siem is not None:  # after the incident log: what it stored last is still exported
@@ -172,9 +175,7 @@ def siem_dispatcher(settings: Settings, metrics: GatewayMetrics) -> SinkDispatch
         raise ConfigError([ConfigProblem("settings", "siem", str(exc))]) from None
 
 
-def detection_pool(
-    settings: Settings, policy: Policy, observe_timings: ObserveTimings | None = None
-) -> DetectionPool | None:
+def detection_pool(settings: Settings, policy: Policy, observer: PoolObserver | None = None) -> DetectionPool | None:
     if policy.detection is None:
         return None
     try:
@@ -189,5 +190,6 @@ def detection_pool(
         max_pending=settings.detection.max_pending,
         time_limit_s=policy.detection.time_limit_ms / 1000,
         inline=inline,
-        observe_timings=observe_timings,
+        observer=observer,
+        chunk_chars=settings.detection.chunk_chars,
     )
