@@ -7,6 +7,7 @@ import pytest
 from detectors.registry import DetectorsConfig, build_detectors
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.inline_scan import InlineScanner
+from gateway.scan_chunks import TEXT_COST_CHARS
 
 CONFIG = DetectorsConfig.model_validate(
     {"secrets": {}, "pii": {}, "confidential": {"markers": True, "terms": ["Project Nightingale"]}, "injection": {}}
@@ -32,8 +33,22 @@ def test_serves_short_texts_that_need_no_model(inline: InlineScanner):
 def test_possible_names_and_long_texts_go_to_the_workers(inline: InlineScanner):
     assert not inline.serves([TEXT], None)  # "Maria Gonzalez" needs spaCy
     assert not inline.serves([NO_NAMES, TEXT], ANSWER_TYPES | {"PERSON"})
-    assert not inline.serves(["x" * 600, "y" * 401], ANSWER_TYPES)
-    assert inline.serves(["x" * 600, "y" * 400], ANSWER_TYPES)
+    assert not inline.serves(["x" * 1001], ANSWER_TYPES)
+    assert inline.serves(["x" * 1000], ANSWER_TYPES)
+
+
+def test_each_text_counts_its_fixed_cost(inline: InlineScanner):
+    """A thousand one-character texts cost 65-95 ms on the event loop: they go to the workers."""
+    assert TEXT_COST_CHARS == 100
+    assert inline.max_texts == 11
+    assert inline.serves(["x" * 500, "y" * 400], ANSWER_TYPES)  # 900 characters and one more text: 1000
+    assert not inline.serves(["x" * 500, "y" * 401], ANSWER_TYPES)
+    assert inline.serves(["x"] * 10, ANSWER_TYPES)  # 10 characters and nine more texts: 910
+    assert not inline.serves(["x"] * 11, ANSWER_TYPES)
+    assert inline.serves([""] * 11, ANSWER_TYPES)
+    assert not inline.serves([""] * 12, ANSWER_TYPES)
+    assert not inline.serves(["x"] * 1000, ANSWER_TYPES)
+    assert not inline.serves([""] * 1_000_000, ANSWER_TYPES)  # refused by count, before any summing
 
 
 @pytest.mark.parametrize(("text", "entities"), [(TEXT, ANSWER_TYPES), (NO_NAMES, None)])
