@@ -18,9 +18,10 @@ from gateway.promptlog.schema import SQLITE
 from gateway.promptlog.store import PromptStore, RecordRejected, StoreUnavailable, Transaction, now_us
 
 T = TypeVar("T")
-# What SQLite says about a value it cannot bind or store (a closed database is caught before).
-_DATA_ERRORS = (sqlite3.DataError, sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.ProgrammingError,
-                OverflowError, UnicodeEncodeError)  # fmt: skip
+# What SQLite says about a value it cannot bind (a closed database is caught before). A
+# constraint or trigger that aborts (IntegrityError) is the database refusing writes: an outage.
+_DATA_ERRORS = (sqlite3.DataError, sqlite3.InterfaceError, sqlite3.ProgrammingError, OverflowError,
+                UnicodeEncodeError)  # fmt: skip
 
 
 class SqlitePromptStore(PromptStore):
