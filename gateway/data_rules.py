@@ -26,8 +26,14 @@ class DetectionPolicy(DetectorsConfig):
     """The policy's ``detection`` section: which detectors run, and what happens
     when detection cannot answer (fail closed unless the policy says otherwise)."""
 
+    # Per job of a scan: a long text is scanned in pieces, each a job (settings: detection.chunk_chars).
     time_limit_ms: int = Field(default=2000, gt=0, le=60_000)
     on_failure: Literal["block", "allow"] = "block"
+    # The most text one request or answer may hold for scanning (every text field together).
+    # A prompt over it is refused (413, in enforce and monitor mode alike: its size is the
+    # caller's to fix, and scanning it would take the workers from everyone else); an answer
+    # over it follows on_failure. A million characters is about 250,000 tokens.
+    max_scan_chars: int = Field(default=1_000_000, gt=0, le=100_000_000)
     # Streamed answers are scanned in windows of about this many characters per
     # stream: text is held back until a window fills (or the stream ends). Larger
     # windows cost fewer scans; smaller ones deliver text sooner.

@@ -12,10 +12,10 @@ from typing import Any
 
 import structlog
 
-from detectors.base import resolve_overlaps
+from detectors.base import Finding, resolve_overlaps
 from gateway.data_rules import Direction, RuledDecision
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
-from gateway.errors import SensitiveDataBlocked, ServiceUnavailable
+from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavailable
 from gateway.json_input import parse_upstream
 from gateway.policy import Policy, ToolDecision
 from gateway.redaction import Action, Pseudonyms, rewrite
@@ -92,7 +92,7 @@ async def decide_texts(
         return []
     started = time.perf_counter()
     try:
-        per_text = await pool.scan(texts, entities)
+        per_text = await _scan(pool, policy.detection.max_scan_chars, texts, direction, entities)
     except DetectionUnavailable as failure:
         if policy.detection.on_failure == "block":
             raise ServiceUnavailable(
@@ -110,6 +110,24 @@ async def decide_texts(
         if new:
             screening.scanned.append((text, decisions))  # all of them: the excerpt hides every finding
     return decided
+
+
+async def _scan(
+    pool: DetectionPool, limit: int, texts: list[str], direction: Direction, entities: frozenset[str] | None
+) -> list[list[Finding]]:
+    """``pool.scan`` within the policy's ``max_scan_chars``: a prompt over it is refused (the
+    caller can shorten it; failing open would make the limit a way round scanning), an answer
+    over it cannot be scanned and follows on_failure. The refusal names sizes, never content."""
+    chars = sum(len(text) for text in texts)
+    if chars <= limit:
+        return await pool.scan(texts, entities)
+    if direction is Direction.PROMPT:
+        raise PayloadTooLarge(
+            f"The request holds {chars} characters of text to check; the AI policy checks at most {limit} "
+            "per request (detection.max_scan_chars). Send less text.",
+            code="too_much_text_to_scan",
+        )
+    raise DetectionUnavailable("too much text to scan")
 
 
 def _rewrite(slots: list[Slot], decided: list[list[RuledDecision]], pseudonyms: Pseudonyms) -> bool:

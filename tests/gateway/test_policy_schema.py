@@ -111,6 +111,22 @@ CASES = {
         "less than or equal to 1",
     ),
     "time-limit-zero": ("time_limit_ms: 2000", "time_limit_ms: 0", "detection.time_limit_ms", 18, 3, "greater than 0"),
+    "max-scan-chars-zero": (
+        "time_limit_ms: 2000\n",
+        "time_limit_ms: 2000\n  max_scan_chars: 0\n",
+        "detection.max_scan_chars",
+        19,
+        3,
+        "greater than 0",
+    ),
+    "max-scan-chars-not-a-number": (
+        "time_limit_ms: 2000\n",
+        "time_limit_ms: 2000\n  max_scan_chars: 1MB\n",
+        "detection.max_scan_chars",
+        19,
+        3,
+        "valid integer",
+    ),
     # --- values outside a closed set
     "bad-mode": ("  mode: enforce\n", "  mode: shadow\n", "policy.mode", 4, 3, "'enforce' or 'monitor'"),
     "bad-action": ("action: redact", "action: delete", "data_rules[1].action", 31, 5, "'pseudonymize' or 'block'"),
