@@ -8,12 +8,13 @@ able to change it. Each change is appended to the hash chain with the token's na
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
-from gateway.admin_api import TOKEN, guarded, running
+from gateway.admin_api import GATEWAY, TOKEN, guarded, running
 from gateway.errors import Conflict, InvalidRequest, NotFound
 from gateway.incidents.export import FORMATS, render
 from gateway.incidents.store import IncidentQuery, IncidentStore, UnknownIncident, WorkflowError
@@ -21,11 +22,14 @@ from gateway.logs_cli import parse_time
 from gateway.report.gather import gather
 from gateway.report_cli import period
 from gateway.report_cli import render as render_report
+from gateway.request_body import read_body
+from gateway.state import SETTINGS
 from gateway.violations import Severity, Violation
 
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")
 CHANGES = {"ack": "acknowledged", "resolve": "resolved", "false-positive": "false_positive"}
 MAX_NOTE = 2000
+MAX_NOTE_BYTES = 64 * 1024  # a note of MAX_NOTE characters, JSON-escaped, with room to spare
 MAX_LIMIT = 100_000
 CONTENT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
 REPORT_TYPES = {"html": "text/html", "json": "application/json", "md": "text/markdown"}
@@ -122,8 +126,10 @@ async def change(request: web.Request) -> web.Response:
 async def _note(request: web.Request) -> str:
     if not request.can_read_body:
         return ""
+    limits = request.app[GATEWAY][SETTINGS].limits
+    raw = await read_body(request, limits, max_bytes=MAX_NOTE_BYTES)  # with deadlines: a stalled body is a 408
     try:
-        body: Any = await request.json()
+        body: Any = json.loads(raw)
     except ValueError:
         raise InvalidRequest('The body must be JSON: {"note": "..."}.') from None
     note = body.get("note", "") if isinstance(body, dict) else None

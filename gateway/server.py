@@ -11,9 +11,10 @@ import structlog
 from aiohttp import web
 
 from gateway.app import build_admin_app, build_app
+from gateway.connections import GuardedSite, ListenerGuard, bare_server_header
 from gateway.providers import Credential
 from gateway.settings import Settings
-from gateway.state import IN_FLIGHT, STATE
+from gateway.state import IN_FLIGHT, METRICS, STATE
 
 log = structlog.get_logger("aigw")
 
@@ -37,21 +38,28 @@ class GatewayServer:
         self.settings, self._reuse_port = settings, reuse_port
         self.app = build_app(settings, credentials)
         self._runners: list[web.AppRunner] = []
+        metrics = self.app[METRICS]
+        open_gauge, rejected = metrics.connections_open, metrics.connections_rejected
+        self.guards = {name: ListenerGuard(name, settings.limits, open_gauge, rejected) for name in ("api", "admin")}
         self.api_url = ""
         self.admin_url = ""
 
     async def start(self) -> None:
         grace = self.settings.limits.shutdown_grace_s
+        admin_app = build_admin_app(self.app)
+        for app in (self.app, admin_app):
+            app.on_response_prepare.append(bare_server_header)
         # handler_cancellation: when a caller hangs up, stop its work (the pending
         # detection scan, the upstream request and the stream the provider is generating).
         api = web.AppRunner(self.app, access_log=None, shutdown_timeout=grace, handler_cancellation=True)
         await api.setup()  # runs cleanup_ctx start-up: policy, key store, providers
         self._runners.append(api)
-        admin = web.AppRunner(build_admin_app(self.app), access_log=None, shutdown_timeout=1.0)
+        admin = web.AppRunner(admin_app, access_log=None, shutdown_timeout=1.0)
         await admin.setup()
         self._runners.append(admin)
-        self.api_url = await _serve_on(api, self.settings.listen.host, self.settings.listen.port, self._reuse_port)
-        self.admin_url = await _serve_on(admin, self.settings.admin.host, self.settings.admin.port, self._reuse_port)
+        listen, admin_listen, reuse = self.settings.listen, self.settings.admin, self._reuse_port
+        self.api_url = await _serve_on(api, listen.host, listen.port, reuse, self.guards["api"])
+        self.admin_url = await _serve_on(admin, admin_listen.host, admin_listen.port, reuse, self.guards["admin"])
         log.info("listening", api=self.api_url, admin=self.admin_url)
 
     async def stop(self) -> None:
@@ -79,9 +87,9 @@ class GatewayServer:
         log.info("stopped")
 
 
-async def _serve_on(runner: web.AppRunner, host: str, port: int, reuse_port: bool) -> str:
+async def _serve_on(runner: web.AppRunner, host: str, port: int, reuse_port: bool, guard: ListenerGuard) -> str:
     sock = bind(host, port, reuse_port)
-    site = web.SockSite(runner, sock)
+    site = GuardedSite(runner, sock, guard)
     await site.start()
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
