@@ -131,14 +131,26 @@ class Authenticator:
         if not any(peer in net for net in self._trusted):
             return None
         conf = self._settings.trusted_header
-        user = request.headers.get(conf.user_header, "").strip()
+        user = _single(request, conf.user_header).strip()
         if not user or len(user) > MAX_USER_LENGTH:
             return None
-        raw_groups = request.headers.get(conf.groups_header, "")
+        raw_groups = _single(request, conf.groups_header)
         for separator in conf.groups_separators[1:]:
             raw_groups = raw_groups.replace(separator, conf.groups_separators[0])
         groups = tuple(g for g in (p.strip() for p in raw_groups.split(conf.groups_separators[0])) if g)
         return Identity(user, groups, "trusted_header")
+
+
+def _single(request: web.Request, header: str) -> str:
+    """An identity header's value; sent more than once, it is refused. Taking the first (or merging)
+    would let a client whose copy the proxy appended to, instead of replacing, pick its own groups."""
+    values = request.headers.getall(header, [])
+    if len(values) > 1:
+        raise AuthenticationFailed(
+            f"The SSO proxy sent the identity header {header!r} more than once; the request is refused.",
+            code="ambiguous_identity",
+        )
+    return values[0] if values else ""
 
 
 def _presented_key(request: web.Request) -> str | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import aiohttp
 import openai
 import pytest
+from multidict import CIMultiDict
 
 from loadtests.mock_provider import MockProvider
 from tests.conftest import StartGateway
@@ -120,3 +122,24 @@ def test_sso_groups_map_to_policy_groups(start_gateway: StartGateway, closing: l
     key = gateway.create_key("ivy", "engineering")  # key_groups: [] -- no key puts anyone in engineering
     with pytest.raises(openai.PermissionDeniedError):
         sdk(gateway.url, key, closing).chat.completions.create(model="gpt-4o", messages=MESSAGES)
+
+
+@pytest.mark.parametrize("header", ["x-forwarded-groups", "x-forwarded-user"])
+async def test_an_identity_header_sent_twice_is_refused(start_gateway: StartGateway, header: str) -> None:
+    """Never "first wins": a proxy that appends its header to the client's would otherwise let the
+    client choose its own groups (or user)."""
+    gateway = start_gateway(
+        identity={"modes": ["trusted_header"], "trusted_header": {"trusted_proxies": ["127.0.0.0/8"]}}
+    )
+    headers = CIMultiDict(SSO)
+    headers.add(header, "finance" if header.endswith("groups") else "mallory@example.com")
+    body = {"model": "gpt-4o", "messages": MESSAGES}
+    async with aiohttp.ClientSession() as http:
+        resp = await http.post(f"{gateway.url}/v1/chat/completions", json=body, headers=headers)
+        error = await resp.json()
+        assert resp.status == 401
+        assert error["error"]["code"] == "ambiguous_identity"
+        assert "finance" not in error["error"]["message"]
+        assert "mallory" not in error["error"]["message"]
+        once = await http.post(f"{gateway.url}/v1/chat/completions", json=body, headers=SSO)
+        assert once.status == 200
