@@ -9,7 +9,10 @@ placeholders on both backends (psycopg's sync API for PostgreSQL).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -41,6 +44,7 @@ class SqliteDb:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(path)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.execute("PRAGMA journal_mode=WAL")
@@ -57,6 +61,17 @@ class SqliteDb:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _owner_only(path: Path) -> None:
+    """Key digests and admin tokens: owner-only (0600) from the first byte, whatever the umask.
+    SQLite gives the -wal and -shm files the database file's mode; a file an older gateway left
+    readable to others (and its -wal/-shm) is narrowed."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_IMODE(file.stat().st_mode) & 0o077:
+                file.chmod(0o600)
 
 
 class PostgresDb:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -227,3 +229,26 @@ def test_keys_survive_reopening(db_path: Path) -> None:
         assert second.active()[record.key_id].matches(split(key)[1])
     finally:
         second.close()
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o000], ids=["umask-022", "umask-000"])
+def test_the_key_store_is_owner_only_whatever_the_umask(db_path: Path, umask: int) -> None:
+    previous = os.umask(umask)
+    try:
+        ks = KeyStore(db_path)
+    finally:
+        os.umask(previous)
+    try:
+        ks.create("alice", ("engineering",))  # a write: the -wal and -shm files exist while it is open
+        files = sorted(db_path.parent.glob(db_path.name + "*"))
+        assert {p.name for p in files} >= {db_path.name, db_path.name + "-wal", db_path.name + "-shm"}
+        assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {p.name: "0o600" for p in files}
+    finally:
+        ks.close()
+
+
+def test_a_key_store_left_readable_by_others_is_narrowed(db_path: Path) -> None:
+    KeyStore(db_path).close()
+    db_path.chmod(0o644)
+    KeyStore(db_path).close()
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
