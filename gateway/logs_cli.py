@@ -31,6 +31,9 @@ from gateway.settings import Settings
 
 RELATIVE = re.compile(r"^(\d+)([mhd])$")
 UNIT_S = {"m": 60, "h": 3600, "d": 86_400}
+# Times a query may name: the Unix epoch to the end of year 9999 (microseconds). Outside it,
+# "99999999999d" or a year-1 date would overflow the stores' 64-bit integers and the report's dates.
+LATEST_US = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()) * 1_000_000
 
 
 def add_parsers(sub: Any, keys: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -80,14 +83,19 @@ def parse_time(text: str) -> int:
     """Microseconds since the epoch, from an ISO time (UTC unless it says otherwise) or "24h" ago."""
     relative = RELATIVE.match(text.strip())
     if relative:
-        return int((time.time() - int(relative[1]) * UNIT_S[relative[2]]) * 1_000_000)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is neither an ISO time nor like 30m, 24h, 7d") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1_000_000)
+        now_us = time.time_ns() // 1000
+        moment_us = now_us - int(relative[1]) * UNIT_S[relative[2]] * 1_000_000  # integers: no float overflow
+    else:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is neither an ISO time nor like 30m, 24h, 7d") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment_us = int(moment.timestamp() * 1_000_000)
+    if not 0 <= moment_us <= LATEST_US:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is outside 1970-01-01 to 9999-12-31")
+    return moment_us
 
 
 def with_store(settings: Settings, work: Callable[[PromptStore], Awaitable[int]]) -> int:
