@@ -53,7 +53,7 @@ class RunDetector:
 def filler(chars: int, seed: int) -> str:
     rng = random.Random(seed)
     words: list[str] = []
-    while sum(len(w) + 1 for w in words) < chars:
+    while sum(len(w) + 1 for w in words) <= chars:  # joined, at least ``chars`` long
         words.append(rng.choice(FILLER))
     return " ".join(words)[:chars]
 
