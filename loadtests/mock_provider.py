@@ -197,7 +197,10 @@ class MockProvider:
             delay = b.ttft_ms if index == 0 else b.chunk_delay_ms
             if delay:
                 await asyncio.sleep(delay / 1000)
-            await response.write(event)
+            try:
+                await response.write(event)
+            except ConnectionResetError:  # the gateway stopped reading (e.g. it refused an event): no more to send
+                return response
         await response.write_eof()
         return response
 
