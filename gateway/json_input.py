@@ -98,6 +98,13 @@ def parse_upstream(data: bytes | str, max_depth: int = DEFAULT_MAX_DEPTH) -> Any
     return value
 
 
+def encode_json(value: Any, separators: tuple[str, str] | None = None) -> str:
+    """JSON text for a rewritten answer: characters as they are, unless the provider sent a lone
+    surrogate (``"\\ud800"``), which goes back out as the escape it came in as (no UTF-8 has it)."""
+    text = json.dumps(value, separators=separators, ensure_ascii=False)
+    return text if is_utf8_safe(text) else json.dumps(value, separators=separators)
+
+
 def _may_nest_beyond(raw: bytes | str, limit: int) -> bool:
     """Cheap and exact enough: fewer opening brackets than the limit cannot nest that deep."""
     if isinstance(raw, str):
@@ -130,4 +137,4 @@ def _too_deep(limit: int) -> str:
     return f"Request body nests objects and arrays deeper than {limit} levels."
 
 
-__all__ = ["DEFAULT_MAX_DEPTH", "parse_request", "parse_upstream"]
+__all__ = ["DEFAULT_MAX_DEPTH", "encode_json", "parse_request", "parse_upstream"]

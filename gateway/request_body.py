@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 
-from gateway.errors import PayloadTooLarge, RequestTimeout, UnsupportedMediaType
+from gateway.errors import InvalidRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
 from gateway.identity import Identity
 from gateway.settings import LimitSettings
 
@@ -34,6 +35,11 @@ async def read_body(request: web.Request, limits: LimitSettings, max_bytes: int 
                 raise TimeoutError
             async with asyncio.timeout(wait):
                 chunk = await request.content.readany()
+        except RequestPayloadError:  # e.g. Content-Encoding: gzip over bytes that are not gzip
+            raise InvalidRequest(
+                "The request body could not be read as sent (its Content-Encoding does not match it).",
+                code="invalid_body",
+            ) from None
         except TimeoutError:
             raise RequestTimeout(
                 "The request body did not arrive in time "

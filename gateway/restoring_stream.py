@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from gateway.json_input import parse_upstream
+from gateway.json_input import encode_json, parse_upstream
 from gateway.providers.base import UpstreamReply
 from gateway.redaction import Pseudonyms, StreamRestorer
 from gateway.wire import sse
@@ -22,7 +21,7 @@ def restore_body(endpoint: str, body: bytes, pseudonyms: Pseudonyms) -> bytes:
         return body
     for slot in response_slots(endpoint, obj):
         slot.replace(pseudonyms.restore(slot.text, json_escaped=slot.key == "arguments"))
-    return json.dumps(obj, ensure_ascii=False).encode()
+    return encode_json(obj).encode()
 
 
 class RestoringStream:

@@ -3,7 +3,6 @@ pseudonymize it as the policy's data rules say, before anything goes upstream.""
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -16,7 +15,7 @@ from detectors.base import Finding, resolve_overlaps
 from gateway.data_rules import Direction, RuledDecision
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavailable
-from gateway.json_input import parse_upstream
+from gateway.json_input import encode_json, parse_upstream
 from gateway.policy import Policy, ToolDecision
 from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.wire.slots import Slot, request_slots, response_slots
@@ -71,7 +70,7 @@ async def screen_response(
         return body
     refuse_blocked(screening.decisions, "The provider's answer was withheld by the AI policy because it contains")
     if _rewrite(slots, decided, screening.pseudonyms):
-        return json.dumps(obj, ensure_ascii=False).encode()
+        return encode_json(obj).encode()
     return body
 
 

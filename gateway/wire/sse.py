@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+
+from gateway.json_input import encode_json
 
 DONE = b"data: [DONE]\n\n"
 
 
 def dumps(obj: object) -> str:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    return encode_json(obj, separators=(",", ":"))
 
 
 def data_event(obj: Mapping[str, object]) -> bytes:

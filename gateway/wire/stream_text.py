@@ -124,7 +124,8 @@ def _choice_deltas(obj: dict[str, Any]) -> list[Delta]:
             continue
         if isinstance(delta.get("content"), str):
             out.append(Delta(("c", index), Slot(delta, "content")))
-        for call in delta.get("tool_calls") or []:
+        calls = delta.get("tool_calls")
+        for call in calls if isinstance(calls, list) else ():  # a provider's wrong type is no crash
             function = call.get("function") if isinstance(call, dict) else None
             if isinstance(function, dict) and isinstance(function.get("arguments"), str):
                 key = ("t", index, call.get("index", 0))

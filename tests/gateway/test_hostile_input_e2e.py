@@ -85,14 +85,14 @@ def test_a_broken_stream_ends_in_an_error_event_both_sdks_raise(
     client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=eng_key, max_retries=0, timeout=30)
     closing.append(client)
     stream = client.chat.completions.create(
-        model="gpt-4o-fault-tool-calls-5", messages=[{"role": "user", "content": "hi"}], stream=True
+        model="gpt-4o-fault-deep", messages=[{"role": "user", "content": "hi"}], stream=True
     )
     with pytest.raises(openai.APIError):
         list(stream)
     raw = httpx.post(
         f"{gateway.url}/v1/chat/completions", timeout=30,
         headers={"authorization": f"Bearer {eng_key}", "content-type": "application/json"},
-        json={"model": "gpt-4o-fault-tool-calls-5", "stream": True, "messages": [{"role": "user", "content": "x"}]},
+        json={"model": "gpt-4o-fault-deep", "stream": True, "messages": [{"role": "user", "content": "x"}]},
     )  # fmt: skip
     assert raw.status_code == 200
     assert b"HTTP/1.1" not in raw.content  # the old code wrote a 500 response into the chunked body
@@ -134,3 +134,29 @@ def test_an_unreadable_whole_answer_is_withheld_not_a_500(gateway: RunningGatewa
     answer = post(gateway, eng_key, json.dumps(body).encode())
     assert answer.status_code == 502
     assert answer.json()["error"]["code"] == "upstream_invalid_response"
+
+
+@pytest.mark.parametrize("mode", ["tool-calls-5", "surrogate"])
+@pytest.mark.parametrize("model", ["gpt-4o", "claude-sonnet-5-5"])
+def test_odd_streams_are_screened_and_relayed_whole(
+    start_gateway: StartGateway, tmp_path: Path, mode: str, model: str
+) -> None:
+    """Wrong types and lone surrogate escapes in a screened stream: relayed, not cut (the fuzzer's finds)."""
+    policy = tmp_path / "scanning.yaml"
+    policy.write_text(SCANNING)
+    gateway = start_gateway(policy_path=str(policy), detection={"workers": 1})
+    key = gateway.create_key("alice", "engineering")
+    path = "/v1/messages" if model.startswith("claude") else "/v1/chat/completions"
+    body = {"model": f"{model}-fault-{mode}", "stream": True, "max_tokens": 50,
+            "messages": [{"role": "user", "content": "hi"}]}  # fmt: skip
+    answer = post(gateway, key, json.dumps(body).encode(), path)
+    assert answer.status_code == 200
+    assert b'"error"' not in answer.content
+
+
+def test_a_body_that_does_not_match_its_content_encoding_is_a_400(gateway: RunningGateway, eng_key: str) -> None:
+    headers = {"authorization": f"Bearer {eng_key}", "content-type": "application/json", "content-encoding": "gzip"}
+    body = b'{"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}'
+    answer = httpx.post(gateway.url + "/v1/chat/completions", content=body, headers=headers, timeout=30)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid_body"
