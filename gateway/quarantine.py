@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 
-def quarantine(path: Path, entries: Iterable[Mapping[str, Any]]) -> int:
+def append_jsonl(path: Path, entries: Iterable[Mapping[str, Any]]) -> int:
+    """Append one JSON line per entry to an owner-only file, synced to disk; how many."""
     lines = [json.dumps(entry, ensure_ascii=True, default=repr, separators=(",", ":")) + "\n" for entry in entries]
     if not lines:
         return 0
@@ -27,4 +28,6 @@ def quarantine(path: Path, entries: Iterable[Mapping[str, Any]]) -> int:
     return len(lines)
 
 
-__all__ = ["quarantine"]
+quarantine = append_jsonl  # what callers set aside: the same durable, owner-only append
+
+__all__ = ["append_jsonl", "quarantine"]

@@ -20,6 +20,7 @@ import structlog
 from gateway.compliance.catalog import ControlRef
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts
+from gateway.quarantine import append_jsonl
 from gateway.violations import Severity, Violation
 
 log = structlog.get_logger("aigw")
@@ -50,16 +51,7 @@ def from_json(data: dict[str, Any]) -> Candidate:
 
 
 def spool(path: Path, candidates: Iterable[Candidate]) -> int:
-    lines = [json.dumps(to_json(c)) + "\n" for c in candidates]  # ASCII-escaped: no value can break a line
-    if not lines:
-        return 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as out:
-        out.writelines(lines)
-        out.flush()
-        os.fsync(out.fileno())
-    return len(lines)
+    return append_jsonl(path, [to_json(c) for c in candidates])  # 0600, fsynced, ASCII-escaped
 
 
 def take(path: Path) -> list[Candidate]:
