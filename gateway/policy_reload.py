@@ -40,6 +40,7 @@ from gateway.policy_diff import Effect, diff
 from gateway.promptlog.service import require_key_for
 from gateway.runtime import PolicyRuntime
 from gateway.settings import Settings
+from gateway.supervise import BackgroundTask
 
 if TYPE_CHECKING:
     from gateway.state import GatewayState
@@ -76,7 +77,10 @@ class PolicyReloader:
     async def running(self) -> AsyncIterator[PolicyReloader]:
         """Watch the file and listen for SIGHUP while the gateway runs."""
         loop = asyncio.get_running_loop()
-        watcher = loop.create_task(self._watch()) if self._settings.watch_interval_s else None
+        watcher = None
+        if self._settings.watch_interval_s:  # supervised: a watcher that died would stop hot reload unnoticed
+            watcher = BackgroundTask("policy_watcher", self._watch, self._state.metrics)
+            watcher.start()
         with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals off the main thread (tests)
             loop.add_signal_handler(signal.SIGHUP, self._sighup)
         try:
@@ -84,7 +88,9 @@ class PolicyReloader:
         finally:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signal.SIGHUP)
-            for task in (watcher, self._retry):
+            if watcher is not None:
+                await watcher.stop()
+            for task in (self._retry,):
                 if task is not None:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):

@@ -63,7 +63,7 @@ class IncidentLog:
         self.store, self.compliance, self._policy, self._keyring = store, compliance, policy, keyring
         self._spool_path, self._verify_interval_s = spool_path, verify_interval_s
         self._metrics = metrics or GatewayMetrics()  # a private registry when nobody scrapes it (tests, tools)
-        self._verifier: asyncio.Task[None] | None = None
+        self._verifier: BackgroundTask | None = None
         self._current: list[Candidate] = []  # being stored: spooled if shutdown interrupts it
         self._queue: asyncio.Queue[Candidate] = asyncio.Queue(maxsize=queue_size)
         self._task: BackgroundTask | None = None
@@ -92,13 +92,15 @@ class IncidentLog:
         self._task = BackgroundTask("incident_recorder", self._run, self._metrics, on_death=self._died)
         self._task.start()
         if self._verify_interval_s > 0:
-            self._verifier = asyncio.create_task(self._verify_forever(), name="incident-chain-verifier")
+            self._verifier = BackgroundTask(
+                "incident_chain_verifier", self._verify_forever, self._metrics,
+                on_death=lambda reason: self._died(reason, "verifier_died"),
+            )  # fmt: skip
+            self._verifier.start()
 
     async def close(self, grace_s: float) -> None:
         if self._verifier is not None:
-            self._verifier.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._verifier
+            await self._verifier.stop()
         if self._task is None:
             return
         with contextlib.suppress(TimeoutError):
@@ -288,9 +290,9 @@ class IncidentLog:
             log.error("incident_dropped", type=candidate.violation.value, violation="LOGGING_OR_RETENTION_FAILURE")
 
     # --- storing
-    def _died(self, reason: str) -> None:
+    def _died(self, reason: str, what: str = "recorder_died") -> None:
         actor = {"source": "incident_recorder"}
-        details = {"reason": "recorder_died", "cause": reason}
+        details = {"reason": what, "cause": reason}
         self._enqueue(self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor, details=details))
 
     async def _run(self) -> None:

@@ -9,7 +9,6 @@ exchange ends; both are cheap (a check, a queue put).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Mapping
 
 import structlog
@@ -25,6 +24,7 @@ from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import PromptStore, PurgeResult, StoreUnavailable, now_us
 from gateway.promptlog.writer import OnFailure, PromptLogWriter
 from gateway.settings import PromptLogSettings, Settings
+from gateway.supervise import BackgroundTask
 
 log = structlog.get_logger("aigw")
 US_PER_DAY = 86_400 * 1_000_000
@@ -49,7 +49,7 @@ def require_key_for(policy: Policy, keyring: LogKeyring | None, settings: Prompt
 class PromptLog:
     def __init__(self, store: PromptStore, keyring: LogKeyring | None, writer: PromptLogWriter) -> None:
         self.store, self.keyring, self.writer = store, keyring, writer
-        self._purger: asyncio.Task[None] | None = None
+        self._purger: BackgroundTask | None = None
 
     @classmethod
     async def open(
@@ -74,14 +74,15 @@ class PromptLog:
         await writer.start()
         service = cls(store, keyring, writer)
         if conf.purge_interval_s:
-            service._purger = asyncio.create_task(service._purge_forever(conf.purge_interval_s, policy, metrics))
+            service._purger = BackgroundTask(
+                "prompt_log_purger", lambda: service._purge_forever(conf.purge_interval_s, policy, metrics), metrics
+            )  # supervised: a purge that died would let retention lapse unnoticed
+            service._purger.start()
         return service
 
     async def close(self, grace_s: float) -> None:
         if self._purger is not None:
-            self._purger.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._purger
+            await self._purger.stop()
         await self.writer.close(grace_s)
         await self.store.close()
 
