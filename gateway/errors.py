@@ -26,6 +26,7 @@ class GatewayError(Exception):
     openai_type: str = "api_error"
     anthropic_type: str = "api_error"
     code: str | None = None
+    close_connection = False  # the connection cannot carry another request (its body is unreadable)
 
     def __init__(
         self,
@@ -132,6 +133,13 @@ class InternalError(GatewayError):
 class UpstreamUnavailable(GatewayError):
     status = 502
     code = "upstream_unavailable"
+
+
+class UnreadableBody(InvalidRequest):
+    """The body cannot be decoded as sent (a Content-Encoding that does not match it)."""
+
+    code = "invalid_body"
+    close_connection = True
 
 
 class UpstreamInvalid(UpstreamUnavailable):

@@ -43,6 +43,8 @@ async def _exchange(request: web.Request, handler: Handler) -> web.StreamRespons
         response = await handler(request)
     except GatewayError as err:
         response = _error_response(exchange, err)
+        if err.close_connection:  # aiohttp would otherwise read on after it, and fail loudly
+            response.force_close()
     except asyncio.CancelledError:
         exchange.outcome = "client_disconnected"
         exchange.status = exchange.status or 499  # nginx's code for "client closed request"

@@ -16,7 +16,7 @@ import asyncio
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 
-from gateway.errors import InvalidRequest, PayloadTooLarge, RequestTimeout, UnsupportedMediaType
+from gateway.errors import PayloadTooLarge, RequestTimeout, UnreadableBody, UnsupportedMediaType
 from gateway.identity import Identity
 from gateway.settings import LimitSettings
 
@@ -36,9 +36,8 @@ async def read_body(request: web.Request, limits: LimitSettings, max_bytes: int 
             async with asyncio.timeout(wait):
                 chunk = await request.content.readany()
         except RequestPayloadError:  # e.g. Content-Encoding: gzip over bytes that are not gzip
-            raise InvalidRequest(
-                "The request body could not be read as sent (its Content-Encoding does not match it).",
-                code="invalid_body",
+            raise UnreadableBody(
+                "The request body could not be read as sent (its Content-Encoding does not match it)."
             ) from None
         except TimeoutError:
             raise RequestTimeout(

@@ -160,3 +160,4 @@ def test_a_body_that_does_not_match_its_content_encoding_is_a_400(gateway: Runni
     answer = httpx.post(gateway.url + "/v1/chat/completions", content=body, headers=headers, timeout=30)
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "invalid_body"
+    assert answer.headers["connection"] == "close"  # not read on (aiohttp would log a traceback)
