@@ -34,11 +34,56 @@ class _Refused(Exception):
     """Raised inside the parser's hooks; becomes one clear 400."""
 
 
-def _pairs_without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        raise _Refused("an object in the request body repeats a key")
-    return obj
+class _Objects:
+    """The parser's object hook for one body: refuses a repeated key, and tracks each object's
+    height as the parser builds it (inside out), so nesting is bounded without a second walk."""
+
+    def __init__(self, max_depth: int, track_heights: bool) -> None:
+        self.max_depth, self._track = max_depth, track_heights
+        self._heights: dict[int, int] = {}  # id of each object built so far (all alive: they are the body)
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            raise _Refused("an object in the request body repeats a key")
+        if not self._track:
+            return obj
+        height = 1
+        for _, value in pairs:
+            kind = type(value)
+            if kind is dict:
+                below = self._heights[id(value)]
+            elif kind is list:
+                below = self._list_height(value, 1)
+            else:
+                continue
+            if below >= height:
+                height = below + 1
+        if height > self.max_depth:
+            raise _TooDeep
+        self._heights[id(obj)] = height
+        return obj
+
+    def _list_height(self, items: list[Any], depth: int) -> int:
+        """Objects inside are known already; nested lists are walked (never beyond the limit)."""
+        if depth > self.max_depth:
+            raise _TooDeep
+        height = 1
+        for item in items:
+            kind = type(item)
+            if kind is dict:
+                below = self._heights[id(item)]
+            elif kind is list:
+                below = self._list_height(item, depth + 1)
+            else:
+                continue
+            if below >= height:
+                height = below + 1
+        return height
+
+
+class _TooDeep(Exception):
+    pass
 
 
 def _finite_float(text: str) -> float:
@@ -60,28 +105,27 @@ def parse_request(raw: bytes, max_depth: int = DEFAULT_MAX_DEPTH) -> dict[str, A
         raise InvalidRequest("Request body is not valid UTF-8.", code="invalid_json") from None
     try:
         body = json.loads(
-            text, object_pairs_hook=_pairs_without_repeats, parse_float=_finite_float, parse_constant=_no_constant
+            text,
+            object_pairs_hook=_Objects(max_depth, track_heights=_may_nest_beyond(raw, max_depth)),
+            parse_float=_finite_float,
+            parse_constant=_no_constant,
         )
     except _Refused as exc:
         raise InvalidRequest(f"Request body refused: {exc}.", code="invalid_json") from None
-    except RecursionError:
+    except (RecursionError, _TooDeep):
         raise InvalidRequest(_too_deep(max_depth), code="invalid_json") from None
     except ValueError as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise InvalidRequest(f"Request body is not valid JSON{where}.", code="invalid_json") from None
     if not isinstance(body, dict):
         raise InvalidRequest("Request body must be a JSON object.", code="invalid_json")
-    surrogates = _SURROGATE_ESCAPE.search(raw) is not None
-    if surrogates or _may_nest_beyond(raw, max_depth):
-        problem = _walk(body, max_depth, surrogates)
-        if problem == "depth":
-            raise InvalidRequest(_too_deep(max_depth), code="invalid_json")
-        if problem == "surrogate":
-            raise InvalidRequest(
-                "Request body holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair, "
-                "as left by text cut in the middle of a character); send valid Unicode.",
-                code="invalid_json",
-            )
+    # rare: a walk decides (the depth is bounded by now)
+    if _SURROGATE_ESCAPE.search(raw) is not None and _walk(body, max_depth, True) == "surrogate":
+        raise InvalidRequest(
+            "Request body holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair, "
+            "as left by text cut in the middle of a character); send valid Unicode.",
+            code="invalid_json",
+        )
     return body
 
 

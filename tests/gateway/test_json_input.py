@@ -3,6 +3,8 @@ a provider's answer too deep to screen is withheld."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from gateway.errors import InvalidRequest, UpstreamInvalid
@@ -79,3 +81,12 @@ def test_upstream_answers_are_read_leniently_but_never_too_deep() -> None:
         parse_upstream(b"[" * 5_000 + b"]" * 5_000)
     with pytest.raises(UpstreamInvalid):
         parse_upstream(b"[" * 200 + b"]" * 200)
+
+
+def test_wide_shallow_bodies_with_many_brackets_are_accepted() -> None:
+    """More brackets than the limit (tool schemas) is not depth: the height is what counts."""
+    tools = [{"function": {"parameters": {"properties": {f"f{n}": {"enum": [[1], [2]]}}}}} for n in range(300)]
+    raw = json.dumps({"model": "gpt-4o", "tools": tools}).encode()
+    # body > tools > item > function > parameters > properties > f0 > enum > [1]: 9 levels
+    assert len(parse_request(raw, max_depth=9)["tools"]) == 300
+    assert "deeper than 8" in refused(raw, max_depth=8)
