@@ -114,6 +114,33 @@ def parse_list(stored: str | None) -> list[str]:
     return [v for v in (stored or "").split(",") if v]
 
 
+_REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "request_id": str,
+    "ts_us": int,
+    "groups": str,
+    "stream": (bool, int),
+    "findings": str,
+    "response_findings": str,
+    "entity_types": str,
+    "data_classes": str,
+    "status": int,
+    "outcome": str,
+    "log_level": str,
+    "expires_us": int,
+}  # fmt: skip  -- the NOT NULL columns, with the type each must have
+
+
+def checked_row(row: Row) -> Row:
+    """``row`` if every column the store requires is there with its type; else ValueError (a spool
+    line that lost fields must be set aside, not sent to a store that would refuse its whole batch)."""
+    for name, kind in _REQUIRED.items():
+        if not isinstance(row.get(name), kind) or (kind is int and isinstance(row.get(name), bool)):
+            raise ValueError(f"spooled row without a valid {name}")
+    if not row["request_id"]:
+        raise ValueError("spooled row without a request id")
+    return row
+
+
 def row_to_json(row: Row) -> str:
     """A row as one JSON line (the spool file): bytes as base64."""
     out = {k: base64.b64encode(bytes(v)).decode() if k in SEALED and v is not None else v for k, v in row.items()}

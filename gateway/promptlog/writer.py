@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ import structlog
 from gateway.errors import PromptLogUnavailable
 from gateway.metrics import GatewayMetrics
 from gateway.promptlog.crypto import LogKeyring
-from gateway.promptlog.record import LogRecord, Row, row_from_json, row_to_json
+from gateway.promptlog.record import LogRecord, Row, checked_row, row_from_json, row_to_json
 from gateway.promptlog.store import PromptStore, StoreUnavailable
 from gateway.quarantine import quarantine
 from gateway.supervise import BackgroundTask
@@ -60,6 +61,7 @@ class PromptLogWriter:
         self._task: BackgroundTask | None = None
         self._progress_at = time.monotonic()  # the last write that finished or failed
         self.quarantine_path = spool_path.with_name(spool_path.name + ".quarantine")
+        self._spool_lock = threading.Lock()  # appends (loop or thread) against rewrites (a thread)
         self._in_flight: list[Row] = []  # the batch being written: not lost if shutdown cancels the write
         self._gathering: list[LogRecord] = []  # the batch being gathered: likewise
         self._idle = asyncio.Event()
@@ -248,36 +250,47 @@ class PromptLogWriter:
             await self.store.fetch("SELECT 1 AS ok")
         except StoreUnavailable:
             return
-        self.healthy = True
-        log.warning("prompt_log_recovered")
-        await self._replay()
+        self.healthy = True  # for the replay's failure, if any, to be reported again
+        if await self._replay():
+            log.warning("prompt_log_recovered")
 
     # --- the spool file
-    async def _replay(self) -> None:
-        """Move spooled records into the store (idempotent: a record already there is skipped)."""
+    async def _replay(self) -> bool:
+        """Move spooled records into the store (idempotent: a record already there is skipped);
+        False when the store failed (the spool stays for the next try)."""
         if not self._spool.exists() or self._spool.stat().st_size == 0:
-            return
+            return True
         data = await asyncio.to_thread(self._spool.read_bytes)
         lines = data.splitlines(keepends=True)  # bytes: a torn or garbled line is no reason to stop
         rows: list[Row] = []
-        for raw in lines:
+        bad: list[int] = []
+        for number, raw in enumerate(lines):
             line = raw.decode("utf-8", errors="replace")
             try:
                 if line.strip():
-                    rows.append(row_from_json(line))
-            except Exception as exc:  # unreadable: kept aside, the rest is replayed
+                    rows.append(checked_row(row_from_json(line)))
+            except Exception as exc:  # unreadable or incomplete: kept aside once, the rest is replayed
                 self._quarantine([{"spool_line": line}], f"replay: {type(exc).__name__}")
+                bad.append(number)
+        if bad:  # out of the spool now, so a failed replay cannot quarantine them again
+            await asyncio.to_thread(self._rewrite_spool, lambda kept: _without(kept, bad, len(lines)))
         try:
             for start in range(0, len(rows), REPLAY_BATCH):
                 await self._write_batch(rows[start : start + REPLAY_BATCH])
-        except StoreUnavailable:
-            self.healthy = False
-            return
-        await asyncio.to_thread(self._truncate_spool, len(lines))
+        except StoreUnavailable as exc:
+            self._failure("store_unavailable", error=str(exc), during="spool_replay")
+            return False
+        replayed = len(lines) - len(bad)
+        await asyncio.to_thread(self._rewrite_spool, lambda kept: kept[replayed:])
         self._metrics.prompt_log_replayed.inc(len(rows))
         log.warning("prompt_log_spool_replayed", records=len(rows), spool=str(self._spool))
+        return True
 
     def _append_spool(self, rows: list[Row]) -> None:
+        with self._spool_lock:
+            self._append_spool_locked(rows)
+
+    def _append_spool_locked(self, rows: list[Row]) -> None:
         self._spool.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self._spool, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as spool:
@@ -289,15 +302,18 @@ class PromptLogWriter:
     def _spool_now(self, rows: list[Row]) -> None:
         self._append_spool(rows)  # rare (queue overflow): a small synchronous append beats losing a record
 
-    def _truncate_spool(self, replayed_lines: int) -> None:
-        """Drop the replayed lines, keeping any appended meanwhile (only this task appends, but be exact)."""
-        lines = self._spool.read_bytes().splitlines(keepends=True)
-        rest = b"".join(lines[replayed_lines:])
-        temporary = self._spool.with_name(self._spool.name + ".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(rest)
-        os.replace(temporary, self._spool)
+    def _rewrite_spool(self, keep: Callable[[list[bytes]], list[bytes]]) -> None:
+        """Replace the spool with the lines ``keep`` returns, atomically and under the spool lock,
+        so a record appended meanwhile (queue overflow, on the event loop) is never dropped."""
+        with self._spool_lock:
+            lines = self._spool.read_bytes().splitlines(keepends=True)
+            temporary = self._spool.with_name(self._spool.name + ".tmp")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(b"".join(keep(lines)))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self._spool)
 
     def _failure(self, reason: str, **fields: object) -> None:
         if self.healthy or reason in ("queue_full", "writer_died"):
@@ -306,3 +322,9 @@ class PromptLogWriter:
                 self.on_failure_event(reason)
         self.healthy = False
         self._metrics.prompt_log_failures.labels(reason).inc()
+
+
+def _without(lines: list[bytes], dropped: list[int], counted: int) -> list[bytes]:
+    """``lines`` less the ``dropped`` indices among the first ``counted`` (later ones were appended since)."""
+    skip = set(dropped)
+    return [line for n, line in enumerate(lines) if n >= counted or n not in skip]

@@ -178,3 +178,33 @@ async def test_a_store_that_refuses_writes_makes_the_writer_not_ready(tmp_path: 
     await asyncio.wait_for(h.writer.flush(), 10)
     assert await h.store.count() == 1
     await h.writer.close()
+
+
+async def test_a_spooled_row_missing_required_fields_is_set_aside_once(tmp_path: Path) -> None:
+    """The reviewer's repro: one such line used to leave the gateway refusing every request."""
+    h = Harness(tmp_path)
+    h.spool.write_text('{"request_id":"req_only_this"}\n' + row_to_json(rec(1).seal(None)) + "\n")
+    await h.start()
+    assert h.writer.ready
+    assert await h.store.count() == 1
+    assert h.spool.stat().st_size == 0
+    assert len(h.writer.quarantine_path.read_text().splitlines()) == 1
+    h.writer.submit(rec(2))  # and the gateway goes on recording
+    await asyncio.wait_for(h.writer.flush(), 10)
+    assert await h.store.count() == 2
+    await h.writer.close()
+
+
+async def test_a_replay_that_fails_is_reported_and_keeps_the_spool(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.spool.write_text("\n".join(row_to_json(rec(i).seal(None)) for i in range(3)) + "\n")
+    await h.store.open()
+    await h.store.close()  # down: the replay at start cannot write
+    await h.writer.start()
+    assert not h.writer.healthy
+    assert h.events == ["store_unavailable"]  # said, not silent
+    assert len(h.spool.read_text().splitlines()) == 3
+    await h.store.connect()
+    await wait_until(lambda: h.spool.stat().st_size == 0 and h.writer.healthy)  # the probe replays it
+    assert await h.store.count() == 3
+    await h.writer.close()
