@@ -32,6 +32,8 @@ class SqlitePromptStore(PromptStore):
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self._file: tuple[int, int] | None = None  # (device, inode) of the file the connection writes to
+        self._shm = Path(f"{path}-shm")
+        self._shm_size = 0  # the largest size seen: SQLite only ever grows its shared-memory file
 
     async def connect(self) -> None:
         await asyncio.to_thread(self._connect)
@@ -47,6 +49,7 @@ class SqlitePromptStore(PromptStore):
         db.execute("PRAGMA busy_timeout=5000")
         self._db = db
         self._file = _identity(self.path)
+        self._shm_size = 0
 
     async def _reopen(self) -> None:
         """The file was deleted or replaced under us: SQLite would go on writing to the unlinked
@@ -94,6 +97,7 @@ class SqlitePromptStore(PromptStore):
         while this transaction awaits; BEGIN IMMEDIATE serialises it against other processes."""
         if self._db is None:
             raise StoreUnavailable("the prompt store is closed")
+        self._guard_shm()
         try:
             db = await asyncio.to_thread(_open_connection, self.path)
             try:
@@ -112,10 +116,26 @@ class SqlitePromptStore(PromptStore):
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"SQLite: {type(exc).__name__}: {exc}") from None
 
+    def _guard_shm(self) -> None:
+        """SQLite maps ``-shm`` into memory: truncated under us, the next access is a SIGBUS that
+        kills the process with every queued record. Restore its size first (zero pages: SQLite sees
+        an invalid WAL index and rebuilds it from the WAL) and report the fault as an outage."""
+        try:
+            size = os.stat(self._shm).st_size
+        except OSError:
+            return
+        if size >= self._shm_size:
+            self._shm_size = size
+            return
+        with open(self._shm, "r+b") as shm:
+            os.ftruncate(shm.fileno(), self._shm_size)
+        raise StoreUnavailable("SQLite: the -shm file was truncated under the gateway; its size was restored")
+
     async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         db = self._db
         if db is None:
             raise StoreUnavailable("the prompt store is closed")
+        self._guard_shm()
         try:
             return await asyncio.to_thread(self._locked, lambda: work(db))
         except _DATA_ERRORS as exc:  # the values, not the database: the caller sets the record aside

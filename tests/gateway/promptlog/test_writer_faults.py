@@ -208,3 +208,43 @@ async def test_a_replay_that_fails_is_reported_and_keeps_the_spool(tmp_path: Pat
     await wait_until(lambda: h.spool.stat().st_size == 0 and h.writer.healthy)  # the probe replays it
     assert await h.store.count() == 3
     await h.writer.close()
+
+
+SHM_SCENARIO = """
+import asyncio, os, sys
+from pathlib import Path
+from gateway.metrics import GatewayMetrics
+from gateway.promptlog.sqlite_store import SqlitePromptStore
+from gateway.promptlog.writer import PromptLogWriter
+from tests.gateway.promptlog.test_writer import rec
+
+async def main(folder: Path) -> None:
+    store = SqlitePromptStore(folder / "log.db")
+    await store.open()
+    events: list[str] = []
+    writer = PromptLogWriter(store, None, GatewayMetrics(), lambda: "block", folder / "spool", 100, 10)
+    writer.on_failure_event = events.append
+    await writer.start()
+    writer.submit(rec(0))
+    await writer.flush()
+    os.truncate(folder / "log.db-shm", 0)  # what a full disk, a stray `truncate` or a bad backup tool does
+    for i in range(1, 4):
+        writer.submit(rec(i))
+    await writer.flush()
+    await writer.close()
+    print(await store.count(), events)
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
+
+def test_a_truncated_shm_file_is_repaired_not_a_sigbus(tmp_path: Path) -> None:
+    """In a child process: before the fix this killed the process (SIGBUS) with the queued records."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", SHM_SCENARIO, str(tmp_path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "4 ['store_unavailable']"  # all kept; reported once
