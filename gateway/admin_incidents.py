@@ -8,7 +8,6 @@ able to change it. Each change is appended to the hash chain with the token's na
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ from gateway.admin_api import GATEWAY, TOKEN, guarded, running
 from gateway.errors import Conflict, InvalidRequest, NotFound
 from gateway.incidents.export import FORMATS, render
 from gateway.incidents.store import IncidentQuery, IncidentStore, UnknownIncident, WorkflowError
+from gateway.json_input import parse_request
 from gateway.logs_cli import parse_time
 from gateway.report.gather import gather
 from gateway.report_cli import period
@@ -129,10 +129,10 @@ async def _note(request: web.Request) -> str:
     limits = request.app[GATEWAY][SETTINGS].limits
     raw = await read_body(request, limits, max_bytes=MAX_NOTE_BYTES)  # with deadlines: a stalled body is a 408
     try:
-        body: Any = json.loads(raw)
-    except ValueError:
+        body: Any = parse_request(raw)  # the same guards as the API: depth, surrogates, repeated keys
+    except InvalidRequest:
         raise InvalidRequest('The body must be JSON: {"note": "..."}.') from None
-    note = body.get("note", "") if isinstance(body, dict) else None
+    note = body.get("note", "")
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         raise InvalidRequest(f"'note' must be a string of at most {MAX_NOTE} characters.", param="note")
     return note

@@ -226,9 +226,9 @@ async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange)
 
 
 async def _end_stream(response: web.StreamResponse, exchange: Exchange, err: GatewayError) -> None:
-    """An error event both SDKs raise, then the end of the body; the connection is not reused."""
+    """An error event both SDKs raise; the chunked body then ends properly, so the connection stays
+    usable (closing it raced with keep-alive clients sending their next request)."""
     exchange.outcome, exchange.error_code = "stream_error", err.code
-    response.force_close()
     await _write_quietly(response, render_stream_error(err, exchange.api, exchange.request_id))
 
 

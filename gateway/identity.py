@@ -19,6 +19,7 @@ from aiohttp import web
 from gateway.errors import AuthenticationFailed, RevokedKeyPresented
 from gateway.keystore import KeyRecord, KeyStore, parse_key
 from gateway.settings import IdentitySettings
+from gateway.text_safety import is_utf8_safe
 
 MAX_USER_LENGTH = 256
 
@@ -150,16 +151,25 @@ def _single(request: web.Request, header: str) -> str:
             f"The SSO proxy sent the identity header {header!r} more than once; the request is refused.",
             code="ambiguous_identity",
         )
-    return values[0] if values else ""
+    value = values[0] if values else ""
+    if not is_utf8_safe(value):  # bytes that are not UTF-8 (decoded with surrogateescape): no exact identity
+        raise AuthenticationFailed(
+            f"The SSO proxy sent the identity header {header!r} in an encoding other than UTF-8; refused.",
+            code="invalid_identity",
+        )
+    return value
 
 
 def _presented_key(request: web.Request) -> str | None:
-    auth = request.headers.get("authorization", "")
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
+    """The gateway key, from ``Authorization: Bearer``, ``x-api-key`` or ``api-key``. Two different
+    keys (a header repeated, or two of them) are refused: "first wins" would be a silent choice."""
+    presented: set[str] = set()
+    for auth in request.headers.getall("authorization", []):
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            presented.add(token.strip())
     for header in ("x-api-key", "api-key"):
-        value = request.headers.get(header, "").strip()
-        if value:
-            return value
-    return None
+        presented.update(v.strip() for v in request.headers.getall(header, []) if v.strip())
+    if len(presented) > 1:
+        raise AuthenticationFailed("The request carries more than one gateway key; send one.", code="ambiguous_key")
+    return presented.pop() if presented else None

@@ -105,6 +105,8 @@ def test_only_secops_works_incidents_and_each_change_is_on_the_chain(gateway: Ru
     assert call(f"{url}/inc_0000000000000000/ack", secops)[0] == 404
     assert call(f"{url}/{incident['id']}/ack", secops, b"not json")[0] == 400
     assert call(f"{url}/{incident['id']}/ack", secops, json.dumps({"note": 7}).encode())[0] == 400
+    for hostile in (b"[" * 5_000 + b"]" * 5_000, b'{"note": "x \\ud800 y"}', b'{"note": "a", "note": "b"}'):
+        assert call(f"{url}/{incident['id']}/ack", secops, hostile)[0] == 400  # were 500s
     status, chain = get(f"{url}/verify", auditor)
     assert (status, chain["ok"], chain["incidents"]) == (200, True, 2)
     assert chain["events"] == 4  # two opened, one acknowledged, one resolved

@@ -161,3 +161,20 @@ def test_a_body_that_does_not_match_its_content_encoding_is_a_400(gateway: Runni
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "invalid_body"
     assert answer.headers["connection"] == "close"  # not read on (aiohttp would log a traceback)
+
+
+def test_a_keep_alive_client_goes_on_after_a_stream_ended_by_an_error(
+    start_gateway: StartGateway, tmp_path: Path
+) -> None:
+    """The connection stays usable: closing it after the error event raced with the next request."""
+    policy = tmp_path / "scanning.yaml"
+    policy.write_text(SCANNING)
+    gateway = start_gateway(policy_path=str(policy), detection={"workers": 1})
+    key = gateway.create_key("alice", "engineering")
+    headers = {"authorization": f"Bearer {key}", "content-type": "application/json"}
+    broken = {"model": "gpt-4o-fault-deep", "stream": True, "messages": [{"role": "user", "content": "x"}]}
+    fine = {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}
+    with httpx.Client(base_url=gateway.url, headers=headers, timeout=30) as client:
+        for _ in range(10):
+            assert b'"error"' in client.post("/v1/chat/completions", json=broken).content
+            assert client.post("/v1/chat/completions", json=fine).status_code == 200

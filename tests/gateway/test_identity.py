@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from typing import Any
 
@@ -143,3 +145,38 @@ async def test_an_identity_header_sent_twice_is_refused(start_gateway: StartGate
         assert "mallory" not in error["error"]["message"]
         once = await http.post(f"{gateway.url}/v1/chat/completions", json=body, headers=SSO)
         assert once.status == 200
+
+
+async def test_two_different_gateway_keys_are_refused(start_gateway: StartGateway) -> None:
+    gateway = start_gateway()
+    alice, bob = gateway.create_key("alice", "engineering"), gateway.create_key("bob", "engineering")
+    body = {"model": "gpt-4o", "messages": MESSAGES}
+    async with aiohttp.ClientSession() as http:
+        for headers in (
+            CIMultiDict([("authorization", f"Bearer {alice}"), ("authorization", f"Bearer {bob}")]),
+            CIMultiDict([("authorization", f"Bearer {alice}"), ("x-api-key", bob)]),
+        ):
+            resp = await http.post(f"{gateway.url}/v1/chat/completions", json=body, headers=headers)
+            assert resp.status == 401
+            assert (await resp.json())["error"]["code"] == "ambiguous_key"
+        same = CIMultiDict([("authorization", f"Bearer {alice}"), ("x-api-key", alice)])  # one key, twice: fine
+        resp = await http.post(f"{gateway.url}/v1/chat/completions", json=body, headers=same)
+        assert resp.status == 200
+
+
+async def test_an_identity_header_that_is_not_utf8_is_refused(start_gateway: StartGateway) -> None:
+    gateway = start_gateway(
+        identity={"modes": ["trusted_header"], "trusted_header": {"trusted_proxies": ["127.0.0.0/8"]}}
+    )
+    body = json.dumps({"model": "gpt-4o", "messages": MESSAGES}).encode()
+    reader, writer = await asyncio.open_connection(*gateway.url.removeprefix("http://").split(":"))
+    writer.write(
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"X-Forwarded-User: bob\xff\xfe\r\nX-Forwarded-Groups: engineering\r\n"
+        + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+        + body
+    )
+    answer = await reader.read()
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 401")
+    assert b"invalid_identity" in answer
