@@ -3,9 +3,10 @@
 Presidio's ``analyze()`` holds the GIL (threads do not help), so scans run in worker
 processes, one per core by default, each building its detectors once from a picklable
 factory and spec. Each worker owns one duplex pipe that the event loop watches
-directly: a scan is one pickled message each way (about 0.07 ms on the 2-CPU machine of
-loadtests/RESULTS.md, against 0.3 ms through ``concurrent.futures.ProcessPoolExecutor``,
-whose queue and management threads add four thread hand-offs per call).
+directly (non-blocking on this end, see worker_pipe): a scan is one pickled message each
+way (about 0.07 ms on the 2-CPU machine of loadtests/RESULTS.md, against 0.3 ms through
+``concurrent.futures.ProcessPoolExecutor``, whose queue and management threads add four
+thread hand-offs per call).
 
 The pool bounds how many scans may wait, gives each scan a time limit, and drops a scan
 whose request went away. A worker that dies fails the scan it was running and is
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import multiprocessing
 import os
 import signal
@@ -40,6 +42,7 @@ from detectors.base import Detector, Finding
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.inline_scan import InlineScanner, Scanned, scan_timed
 from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, Job, is_whole, merge, plan
+from gateway.worker_pipe import WorkerPipe
 
 DetectorFactory = Callable[[Any], Sequence[Detector]]
 Request = tuple[list[str], frozenset[str] | None]
@@ -118,7 +121,7 @@ class _Job:
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
-    conn: Connection
+    pipe: WorkerPipe
     in_flight: asyncio.Future[Reply] | None = None
     dead: bool = False
     ready: asyncio.Future[Reply] | None = field(default=None)
@@ -184,8 +187,10 @@ class DetectionPool:
         """Start every worker and wait until each has built its detectors."""
         try:
             await asyncio.gather(*(self._spawn() for _ in range(self._size)))
-        except _WorkerDied as exc:
-            await self.close()
+        except Exception as exc:
+            await self.close()  # no worker left behind, whatever failed
+            if not isinstance(exc, _WorkerDied):
+                raise  # not about the policy (out of file descriptors, of memory)
             problem = ConfigProblem("policy", "detection", f"the detectors could not be built: {exc}")
             raise (DetectionStartInterrupted if isinstance(exc, _WorkerExited) else ConfigError)([problem]) from None
 
@@ -193,16 +198,26 @@ class DetectionPool:
         # spawn, not fork: the gateway process has threads and an event loop not to copy.
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe(duplex=True)
-        process = context.Process(
-            target=_worker_main, args=(theirs, self._factory, self._spec), name="aigw-detector", daemon=True
-        )
-        process.start()
+        try:
+            process = context.Process(
+                target=_worker_main, args=(theirs, self._factory, self._spec), name="aigw-detector", daemon=True
+            )
+            process.start()
+        except BaseException:
+            ours.close()  # out of file descriptors or memory: do not leak the pipe too
+            theirs.close()
+            raise
         theirs.close()  # only the child holds its end now: its death reads as EOF here
-        worker = _Worker(process, ours, ready=asyncio.get_running_loop().create_future())
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[Reply] = loop.create_future()
+        worker = _Worker(process, WorkerPipe(ours, loop), ready=ready)
         self._workers.append(worker)
-        asyncio.get_running_loop().add_reader(ours.fileno(), self._on_readable, worker)
-        assert worker.ready is not None
-        status, detail = await worker.ready
+        worker.pipe.start(functools.partial(self._on_message, worker), functools.partial(self._on_death, worker))
+        try:
+            status, detail = await ready
+        except BaseException:
+            self._retire(worker)  # died starting, or the pool is closing: nothing to keep
+            raise
         if status != "ok":
             self._retire(worker)
             raise _WorkerDied(str(detail))
@@ -211,12 +226,7 @@ class DetectionPool:
             self.observer.detection_workers_changed(1)
         self._idle.put_nowait(worker)
 
-    def _on_readable(self, worker: _Worker) -> None:
-        try:
-            reply: Reply = worker.conn.recv()
-        except (EOFError, OSError):
-            self._on_death(worker)
-            return
+    def _on_message(self, worker: _Worker, reply: Reply) -> None:
         if worker.ready is not None:  # the start-up message
             ready, worker.ready = worker.ready, None
             if not ready.done():  # not cancelled by a failed start()
@@ -248,13 +258,16 @@ class DetectionPool:
         while not self._closed:
             try:
                 await self._spawn()
-            except _WorkerDied as exc:
+            except Exception as exc:  # any failed attempt is retried: a give-up would leave the pool short for good
                 self.failed_starts += 1
                 if self.observer is not None:
                     self.observer.detection_worker_restarted("start_failed")
                 delay, self._backoff_s = self._backoff_s, min(self._backoff_s * 2, self._backoff_max_s)
+                # The detectors' own error is the worker's report, written for the log; any other
+                # (OSError from spawning, ...) is logged by type only: its text may carry paths.
+                reason = str(exc) if isinstance(exc, _WorkerDied) else type(exc).__name__
                 log.error(
-                    "detection_worker_start_failed", reason=str(exc), retry_in_s=delay, live_workers=self.live_workers
+                    "detection_worker_start_failed", reason=reason, retry_in_s=delay, live_workers=self.live_workers
                 )
                 await asyncio.sleep(delay)
             else:
@@ -269,8 +282,7 @@ class DetectionPool:
             worker.live = False
             if self.observer is not None:
                 self.observer.detection_workers_changed(-1)
-        asyncio.get_running_loop().remove_reader(worker.conn.fileno())
-        worker.conn.close()
+        worker.pipe.close()
         if worker.process.is_alive():
             worker.process.kill()
         if worker in self._workers:
@@ -352,7 +364,7 @@ class DetectionPool:
             future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
             worker.in_flight, job.worker = future, worker
             try:
-                worker.conn.send(job.request)
+                worker.pipe.send(job.request)  # queued behind add_writer if larger than the buffer
                 break
             except (OSError, ValueError):  # died and not yet noticed: nothing ran, try the next
                 worker.in_flight = job.worker = None
@@ -372,7 +384,7 @@ class DetectionPool:
         workers = list(self._workers)
         for worker in workers:
             with contextlib.suppress(OSError, ValueError):
-                worker.conn.send(None)
+                worker.pipe.send(None)  # written as the pipe drains while close() waits below
         await asyncio.gather(*(asyncio.to_thread(w.process.join, STOP_GRACE_S) for w in workers))
         for worker in workers:
             self._retire(worker)

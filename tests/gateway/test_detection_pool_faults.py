@@ -5,14 +5,17 @@ when no worker can take scans, and one caller's huge prompt does not starve the 
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal
 import time
 from collections.abc import Sequence
+from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 
 from detectors.base import Category, Detector, Finding
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
@@ -114,6 +117,40 @@ async def test_a_pool_whose_replacements_keep_failing_keeps_trying_and_is_not_re
     finally:
         await pool.close()
     await until(lambda: not pool._replacing)  # close() ends the retrying
+
+
+async def test_a_replacement_whose_spawn_raises_is_retried(monkeypatch: pytest.MonkeyPatch):
+    """Out of file descriptors or memory while spawning (OSError, not a worker's report) is a
+    failed start like any other: retried with backoff, logged by type (its text may hold paths)."""
+    metrics = GatewayMetrics()
+    pool = DetectionPool(
+        sleepy_factory, None, workers=1, max_pending=8, time_limit_s=30, observer=metrics,
+        respawn_backoff_s=(0.02, 0.08),
+    )  # fmt: skip
+    await pool.start()
+    spawn, failures = SpawnProcess.start, 0
+
+    def failing_spawn(process: SpawnProcess) -> None:
+        nonlocal failures
+        if failures < 3:
+            failures += 1
+            raise OSError(errno.EMFILE, "Too many open files: /srv/secret")
+        spawn(process)
+
+    monkeypatch.setattr(SpawnProcess, "start", failing_spawn)
+    try:
+        with structlog.testing.capture_logs() as logs:
+            os.kill(worker_pids(pool)[0], signal.SIGKILL)
+            await until(lambda: pool.failed_starts == 3)
+            await until(lambda: pool.ready)
+        assert gauge(metrics, "aigw_detection_worker_restarts_total", reason="start_failed") == 3
+        failed = [e for e in logs if e["event"] == "detection_worker_start_failed"]
+        assert [e["reason"] for e in failed] == ["OSError"] * 3
+        assert "secret" not in repr(logs)
+        (found,) = await pool.scan(["slow"])
+        assert [f.entity_type for f in found] == ["SLOW"]
+    finally:
+        await pool.close()
 
 
 async def test_huge_prompts_do_not_starve_small_ones():
