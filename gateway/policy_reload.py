@@ -27,7 +27,8 @@ import contextlib
 import hashlib
 import os
 import signal
-from collections.abc import AsyncIterator, Callable, Iterable
+import traceback
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,7 +98,7 @@ class PolicyReloader:
                         await task
 
     def _sighup(self) -> None:
-        task = asyncio.get_running_loop().create_task(self.on_sighup())
+        task = asyncio.get_running_loop().create_task(self._guarded("SIGHUP", self.on_sighup))
         self._pending.add(task)  # the loop keeps only a weak reference to a task
         task.add_done_callback(self._pending.discard)
 
@@ -222,7 +223,23 @@ class PolicyReloader:
 
     async def _retry_later(self, delay: float) -> None:
         await asyncio.sleep(delay)
-        await self.reload("retry")
+        await self._guarded("retry", lambda: self.reload("retry"))
+
+    async def _guarded(self, reason: str, attempt: Callable[[], Awaitable[object]]) -> None:
+        """Run a SIGHUP or retry task's reload: nobody awaits those tasks, so an exception the
+        reload does not expect (a bug, a library's surprise) would go unseen and, in a retry,
+        end the retrying for good with the files on disk not in force. It is logged (type and
+        where, never its message: it may quote the files) and the reload counts as failed, to
+        be retried with the usual backoff."""
+        try:
+            await attempt()
+        except Exception as exc:
+            frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+            where = f"{frame.filename}:{frame.lineno}" if frame else "unknown"
+            log.error("policy_reload_crashed", reason=reason, error_type=type(exc).__name__, where=where)
+            async with self._lock:
+                seen = _observe(path for path, _ in self._state.runtime.policy.files)
+                self._failed(reason, _digests(seen), f"unexpected {type(exc).__name__} at {where}")
 
     def _stop_retrying(self) -> None:
         self._failing, self._backoff = None, 0.0

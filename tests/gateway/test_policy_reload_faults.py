@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import structlog
 
 from detectors.base import Detector
 from detectors.registry import build_detectors
 from gateway.policy import load_policy
 from gateway.policy_reload import PolicyReloader
+from gateway.promptlog.service import require_key_for
 from gateway.state import STATE, detection_pool
 from gateway.testing import BackgroundLoop, RunningGateway
 from tests.conftest import UPSTREAM_ENV, gateway_settings
@@ -150,3 +152,38 @@ def test_ready_while_rejected_keeps_the_replica_ready_and_still_says_so(start: A
     wait_for(lambda: version(gateway).startswith("8+"))
     assert file_current(gateway) == 1
     assert readyz(gateway)[1]["policy_file"] == "current"
+
+
+def test_a_sighup_or_retry_that_raises_unexpectedly_is_logged_and_retried(
+    start: Any, policy_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SIGHUP task and the retry tasks are awaited by nobody: an exception no reload
+    expects is logged (type and where, not its text) and the reload retried with backoff."""
+    gateway = start(watch_interval_s=0, retry_initial_s=0.05, retry_max_s=0.2)  # no watcher to step in
+    reloader = PolicyReloader(gateway.server.app[STATE], detection_pool)
+    calls = 0
+
+    def surprised(*args: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls <= 3:  # the SIGHUP reload and two retries
+            raise RuntimeError("secret-looking text")
+        require_key_for(*args)
+
+    monkeypatch.setattr("gateway.policy_reload.require_key_for", surprised)
+    policy_file.write_text(WIDER)
+
+    async def sighup() -> None:
+        reloader._sighup()
+
+    with structlog.testing.capture_logs() as logs:
+        gateway.run(sighup())
+        wait_for(lambda: version(gateway).startswith("8+"))
+    crashed = [e for e in logs if e["event"] == "policy_reload_crashed"]
+    assert [(e["reason"], e["error_type"]) for e in crashed] == [("SIGHUP", "RuntimeError")] + [
+        ("retry", "RuntimeError")
+    ] * 2
+    assert all(e["where"].endswith(f"{Path(__file__).name}:{surprised.__code__.co_firstlineno + 4}") for e in crashed)
+    assert "secret-looking" not in repr(logs)
+    assert reloads(gateway, "failed") == 3
+    assert file_current(gateway) == 1
