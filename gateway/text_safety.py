@@ -7,6 +7,10 @@ database driver, an encoder or a hash, raises far from where it came in. Request
 them are refused at parse time (``gateway.json_input``); what still reaches the logs from
 elsewhere (a provider's answer, a header) is repaired here: a lone surrogate becomes
 U+FFFD, an out-of-range int becomes None.
+
+NUL (U+0000) is a third case, for the stores only: PostgreSQL text cannot hold it, SQLite
+can. It is replaced only when a store has refused a row (``scrub_json``), so a record
+that some store takes as it is, is stored unchanged there.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -42,25 +47,36 @@ def bounded_count(value: object) -> int | None:
 
 
 def scrub_json(value: Any) -> Any:
-    """A JSON-like value (dicts, lists, tuples, strings, numbers) with strings scrubbed and ints
-    outside 64 bits replaced by None; for small structures (incident facts, log rows)."""
+    """A JSON-like value (dicts, lists, tuples, strings, numbers) with strings scrubbed, NUL
+    included, and ints outside 64 bits replaced by None; the repair for a row a store refused
+    (small structures: incident facts, log rows)."""
+    return _fixed(value, scrub_stored)
+
+
+def scrub_stored(text: str) -> str:
+    """``scrub`` and every NUL replaced by U+FFFD too: text any database column takes."""
+    return scrub(text).replace("\x00", "\ufffd")
+
+
+def _fixed(value: Any, fix: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return scrub(value)
+        return fix(value)
     if isinstance(value, bool) or value is None or isinstance(value, float | bytes):
         return value
     if isinstance(value, int):
         return value if INT64_MIN <= value <= INT64_MAX else None
     if isinstance(value, dict):
-        return {scrub_json(k): scrub_json(v) for k, v in value.items()}
+        return {_fixed(k, fix): _fixed(v, fix) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(scrub_json(v) for v in value)
+        return type(value)(_fixed(v, fix) for v in value)
     if isinstance(value, frozenset | set):
-        return type(value)(scrub_json(v) for v in value)
+        return type(value)(_fixed(v, fix) for v in value)
     return value
 
 
 def json_safe(value: Any) -> bool:
-    """True when ``scrub_json`` would change nothing."""
+    """True when no string holds a lone surrogate and no int exceeds 64 bits: ``scrub_dataclass``
+    would change nothing (NUL is no concern here: only a store refuses it, see ``scrub_json``)."""
     if isinstance(value, str):
         return is_utf8_safe(value)
     if isinstance(value, bool) or value is None or isinstance(value, float | bytes):
@@ -75,20 +91,38 @@ def json_safe(value: Any) -> bool:
 
 
 def scrub_dataclass(obj: D) -> D:
-    """A copy of a dataclass instance (nested ones included) whose fields ``scrub_json`` made
-    safe; ``obj`` itself when every field already is."""
+    """A copy of a dataclass instance (nested ones included) with lone surrogates replaced and
+    ints outside 64 bits set to None; ``obj`` itself when every field already is safe."""
+    return _fixed_dataclass(obj, scrub, json_safe)
+
+
+def scrub_stored_dataclass(obj: D) -> D:
+    """``scrub_dataclass``, NUL replaced too: the repair for a dataclass a store refused."""
+    return _fixed_dataclass(obj, scrub_stored, lambda value: _fixed(value, scrub_stored) == value)
+
+
+def _fixed_dataclass(obj: D, fix: Callable[[str], str], safe: Callable[[Any], bool]) -> D:
     changes: dict[str, Any] = {}
     for spec in dataclasses.fields(obj):  # type: ignore[arg-type]
         value = getattr(obj, spec.name)
         if not spec.init or isinstance(value, enum.Enum):
             continue
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            fixed = scrub_dataclass(value)
+            fixed = _fixed_dataclass(value, fix, safe)
             if fixed is not value:
                 changes[spec.name] = fixed
-        elif not json_safe(value):
-            changes[spec.name] = scrub_json(value)
+        elif not safe(value):
+            changes[spec.name] = _fixed(value, fix)
     return dataclasses.replace(obj, **changes) if changes else obj  # type: ignore[type-var]
 
 
-__all__ = ["bounded_count", "is_utf8_safe", "json_safe", "scrub", "scrub_dataclass", "scrub_json"]
+__all__ = [
+    "bounded_count",
+    "is_utf8_safe",
+    "json_safe",
+    "scrub",
+    "scrub_dataclass",
+    "scrub_json",
+    "scrub_stored",
+    "scrub_stored_dataclass",
+]

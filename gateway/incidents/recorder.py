@@ -4,8 +4,8 @@ The request path calls ``observe_exchange`` (and the authenticator's failures, t
 reloader and the prompt-log writer call their own ``observe_*``): each builds candidate
 incidents -- violation type, severity from the mapping and the policy, controls -- and
 puts them on a bounded queue. One task stores them (aggregating repeats) and hands each
-stored incident to the SIEM export. A store outage is retried; nothing here can fail a
-request.
+stored incident to the SIEM export. A store outage is retried, and a store call that hangs
+makes the recorder not ready (and restarted); nothing here can fail a request.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +28,12 @@ from gateway.incidents import spool
 from gateway.incidents.evidence import ScannedText, gather
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
-from gateway.incidents.store import IncidentStore, Reassess, Recorded
+from gateway.incidents.store import IncidentStore, Recorded
+from gateway.incidents.storing import quarantine_candidate, record_each_if_needed, replay_spool
 from gateway.metrics import GatewayMetrics
 from gateway.policy import Policy
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import StoreUnavailable, now_us
-from gateway.quarantine import quarantine
 from gateway.redaction import Action
 from gateway.screening import Screening
 from gateway.supervise import BackgroundTask
@@ -48,6 +48,7 @@ PROMPT_VIOLATIONS = {
     Category.INJECTION: Violation.PROMPT_INJECTION_ATTEMPT,
 }
 RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+STALL_S = 60.0  # one store call running this long: the recorder is stuck (a hung database call)
 MAX_BATCH = 200  # incidents stored in one transaction when a burst has queued them
 MAX_TRACKED_SOURCES = 10_000  # failed-login counters kept at once: a spray of addresses cannot grow memory
 CARRIED_CLASSES = frozenset({Category.PII, Category.CONFIDENTIAL, Category.SECRET})
@@ -65,6 +66,7 @@ class IncidentLog:
         self._metrics = metrics or GatewayMetrics()  # a private registry when nobody scrapes it (tests, tools)
         self._verifier: BackgroundTask | None = None
         self._current: list[Candidate] = []  # being stored: spooled if shutdown interrupts it
+        self._call_started: float | None = None  # when the store call under way began
         self._queue: asyncio.Queue[Candidate] = asyncio.Queue(maxsize=queue_size)
         self._task: BackgroundTask | None = None
         self._idle = asyncio.Event()
@@ -75,21 +77,30 @@ class IncidentLog:
 
     @property
     def ready(self) -> bool:
-        """The task that stores incidents is running."""
-        return self._task is not None and self._task.alive
+        """The task that stores incidents is running, and not stuck in a store call."""
+        return self._task is not None and self._task.alive and not self.stalled()
+
+    def stalled(self) -> bool:
+        """A store call has run for over STALL_S (hung: a retried outage fails, it does not hang)."""
+        started = self._call_started
+        return started is not None and time.monotonic() - started > STALL_S
 
     @property
     def quarantine_path(self) -> Path | None:
         return self._spool_path.with_name(self._spool_path.name + ".quarantine") if self._spool_path else None
 
     async def start(self) -> None:
-        if self._spool_path is not None:
-            left = spool.take(self._spool_path)  # the last run's shutdown could not store these
-            for candidate in left:
-                self._enqueue(candidate)
-            if left:
-                log.warning("incident_spool_replayed", incidents=len(left))
-        self._task = BackgroundTask("incident_recorder", self._run, self._metrics, on_death=self._died)
+        if self._spool_path is not None:  # what the last run's shutdown could not store
+            # Stored here, before the recorder runs, not queued: the queue's bound would drop the
+            # excess, and the file must stay until its incidents are in the store.
+            # A hung call must not hang the start: after STALL_S the rest waits for the next one.
+            def store(batch: list[Candidate]) -> Awaitable[None]:
+                return asyncio.wait_for(self._store(batch, retry=False), STALL_S)
+
+            await replay_spool(self._spool_path, store, MAX_BATCH)
+        self._task = BackgroundTask(
+            "incident_recorder", self._run, self._metrics, stalled=self.stalled, on_death=self._died
+        )
         self._task.start()
         if self._verify_interval_s > 0:
             self._verifier = BackgroundTask(
@@ -309,7 +320,9 @@ class IncidentLog:
             if self._queue.empty():
                 self._idle.set()
 
-    async def _store(self, batch: Sequence[Candidate]) -> None:
+    async def _store(self, batch: Sequence[Candidate], retry: bool = True) -> None:
+        """Store the batch; on an outage retry with backoff until it works (or shutdown cancels
+        us, and what is left is spooled), or with ``retry`` False raise StoreUnavailable."""
         policy = self._policy()
         window = policy.document.incidents.aggregation_window_s
 
@@ -326,48 +339,26 @@ class IncidentLog:
 
         attempt = 0
         while True:  # the store comes back, or shutdown cancels us (and spools what is left)
+            self._call_started = time.monotonic()
             try:
-                stored = await self._record_each_if_needed(batch, window, reassess_for)
+                stored = await record_each_if_needed(
+                    self.store, batch, window, reassess_for, self._metrics, self._quarantine
+                )
             except StoreUnavailable as exc:
+                if not retry:
+                    raise
                 attempt += 1
                 log.error("incident_store_unavailable", error=str(exc), attempt=attempt)
                 await asyncio.sleep(RETRY_S[min(attempt - 1, len(RETRY_S) - 1)])
                 continue
+            finally:
+                self._call_started = None
             for recorded in stored:
                 self._stored(recorded)
             return
 
-    async def _record_each_if_needed(
-        self, batch: Sequence[Candidate], window: int, reassess_for: Callable[[Candidate], Reassess]
-    ) -> list[Recorded]:
-        """The batch in one transaction; if one candidate breaks it (not the store), each alone,
-        and the one that still fails is quarantined instead of stopping the recorder."""
-        try:
-            return await self.store.record_all(batch, window, reassess_for)
-        except StoreUnavailable:
-            raise
-        except Exception as exc:
-            cause = type(exc).__name__
-        stored: list[Recorded] = []
-        for candidate in batch:
-            try:
-                stored += await self.store.record_all([candidate], window, reassess_for)
-            except StoreUnavailable:
-                raise
-            except Exception as exc:
-                self._quarantine(candidate, f"{cause}/{type(exc).__name__}")
-        return stored
-
     def _quarantine(self, candidate: Candidate, cause: str) -> None:
-        self._metrics.record_errors.labels("incidents", "quarantined").inc()
-        log.error("incident_quarantined", type=candidate.violation.value, cause=cause,
-                  violation="LOGGING_OR_RETENTION_FAILURE")  # fmt: skip
-        path = self.quarantine_path
-        if path is not None:
-            try:
-                quarantine(path, [{"cause": cause, "candidate": spool.to_json(candidate)}])
-            except OSError as exc:
-                log.error("incident_quarantine_failed", error_type=type(exc).__name__)
+        quarantine_candidate(self.quarantine_path, self._metrics, candidate, cause)
         if candidate.violation is not Violation.LOGGING_OR_RETENTION_FAILURE:  # no loop of failures about failures
             actor = {"source": "incident_recorder"}
             self._enqueue(self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor,

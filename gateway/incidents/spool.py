@@ -2,8 +2,9 @@
 
 A spooled incident is a candidate -- violation, facts, controls, redacted excerpt, keyed
 hashes -- never a raw value, so the file holds nothing the incident log would not. It is
-written 0600 and appended to; the next start takes it (and deletes it) and stores what it
-holds, aggregating as usual.
+written 0600 and appended to; the next start stores what it holds, aggregating as usual,
+and removes each part only once it is stored: a crash or a store failure meanwhile leaves
+the rest for the start after (``gateway.incidents.storing.replay_spool``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,9 @@ def spool(path: Path, candidates: Iterable[Candidate]) -> int:
     return append_jsonl(path, [to_json(c) for c in candidates])  # 0600, fsynced, ASCII-escaped
 
 
-def take(path: Path) -> list[Candidate]:
-    """What the spool holds; the file is removed (what cannot be read is kept aside, not lost)."""
+def read(path: Path) -> list[Candidate]:
+    """What the spool holds; what cannot be read is moved aside (``.rejected``), not lost, and the
+    spool left holding the rest. The spool itself stays until ``rewrite`` empties it."""
     if not path.exists():
         return []
     taken, bad = [], []
@@ -71,8 +73,20 @@ def take(path: Path) -> list[Candidate]:
         with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as out:
             out.writelines(bad)
         log.error("incident_spool_unreadable", lines=len(bad), kept_in=str(rejected))
-    path.unlink()
+        rewrite(path, taken)  # set aside once: a later start must not set them aside again
     return taken
 
 
-__all__ = ["from_json", "spool", "take", "to_json"]
+def rewrite(path: Path, left: Sequence[Candidate]) -> None:
+    """Make the spool hold just ``left`` (removed when empty), atomically: a crash midway
+    leaves either the old spool or the new one, never half of either."""
+    if not left:
+        path.unlink(missing_ok=True)
+        return
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.unlink(missing_ok=True)  # a crashed rewrite's leftover: appending to it would duplicate
+    spool(temporary, left)
+    os.replace(temporary, path)
+
+
+__all__ = ["from_json", "read", "rewrite", "spool", "to_json"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gateway.text_safety import bounded_count, json_safe, scrub, scrub_dataclass, scrub_json
+from gateway.text_safety import (
+    bounded_count,
+    json_safe,
+    scrub,
+    scrub_dataclass,
+    scrub_json,
+    scrub_stored,
+    scrub_stored_dataclass,
+)
 
 
 def test_scrub_replaces_only_lone_surrogates() -> None:
@@ -43,3 +51,14 @@ def test_scrub_dataclass_copies_only_when_needed() -> None:
     dirty = Outer("a\ud800", 2**70, Inner(("\udfff",)))
     assert scrub_dataclass(dirty) == Outer("a\ufffd", None, Inner(("\ufffd",)))  # type: ignore[arg-type]
     assert dirty.user == "a\ud800"  # the original is left alone
+
+
+def test_nul_is_replaced_only_by_the_store_repair() -> None:
+    assert scrub("a\x00b") == "a\x00b"  # the request parser's scrub: surrogates only
+    assert json_safe({"model": "gpt-6\x00x"})  # and no reason to repair at seal time (SQLite takes it)
+    assert scrub_stored("a\x00b\ud800") == "a\ufffdb\ufffd"
+    assert scrub_json({"k\x00": ["\x00", 2**64]}) == {"k\ufffd": ["\ufffd", None]}
+    assert scrub_dataclass(Outer("a\x00")) == Outer("a\x00")
+    clean = Outer("ann")
+    assert scrub_stored_dataclass(clean) is clean
+    assert scrub_stored_dataclass(Outer("a\x00", 1, Inner(("\x00",)))) == Outer("a\ufffd", 1, Inner(("\ufffd",)))

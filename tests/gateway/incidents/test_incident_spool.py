@@ -63,10 +63,16 @@ def test_a_candidate_round_trips_through_the_spool(tmp_path: Path) -> None:
     path = tmp_path / "s"
     other = seen(user="bob")
     assert spool.spool(path, [candidate, other]) == 2
-    taken = spool.take(path)
+    taken = spool.read(path)
     assert taken == [candidate, other]
     assert taken[0].facts == facts  # not part of equality: compared on its own
-    assert spool.take(path) == []
+    assert spool.read(path) == taken  # reading removes nothing: only what is stored leaves
+    spool.rewrite(path, taken[1:])
+    assert spool.read(path) == [other]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    spool.rewrite(path, [])
+    assert not path.exists()
+    assert spool.read(path) == []
 
 
 def test_an_unreadable_spool_line_is_kept_aside_not_lost(tmp_path: Path) -> None:
@@ -74,6 +80,8 @@ def test_an_unreadable_spool_line_is_kept_aside_not_lost(tmp_path: Path) -> None
     spool.spool(path, [seen()])
     with path.open("a") as out:
         out.write('{"violation": "NOT_A_TYPE"}\n')
-    assert len(spool.take(path)) == 1
+    assert len(spool.read(path)) == 1
     [kept] = (tmp_path / "s.rejected").read_text().splitlines()
     assert json.loads(kept) == {"violation": "NOT_A_TYPE"}
+    assert len(spool.read(path)) == 1  # set aside once, not again at every read
+    assert len((tmp_path / "s.rejected").read_text().splitlines()) == 1
