@@ -88,6 +88,8 @@ class PromptLogWriter:
             raise PromptLogUnavailable
 
     def submit(self, record: LogRecord) -> None:
+        if not self._in_flight and self._queue.empty():  # waiting starts now, not at the last write
+            self._progress_at = time.monotonic()
         try:
             self._queue.put_nowait(record)
             self._idle.clear()
@@ -250,8 +252,8 @@ class PromptLogWriter:
             await self.store.fetch("SELECT 1 AS ok")
         except StoreUnavailable:
             return
-        self.healthy = True  # for the replay's failure, if any, to be reported again
-        if await self._replay():
+        if await self._replay():  # reads alone prove little (a read-only database answers them)
+            self.healthy = True
             log.warning("prompt_log_recovered")
 
     # --- the spool file
