@@ -26,6 +26,7 @@ from gateway.exchange import Exchange
 from gateway.identity import Identity
 from gateway.json_input import parse_request
 from gateway.middleware import EXCHANGE
+from gateway.model_names import check_model_name
 from gateway.policy import Policy, ToolDecision, denial_message
 from gateway.promptlog.capture import AnswerCapture, capturing
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
@@ -133,6 +134,7 @@ def _route(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: di
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise InvalidRequest("Missing required parameter: 'model'.", param="model", code="missing_model")
+    check_model_name(model)
     exchange.model, exchange.stream = model, body.get("stream") is True
     route = state.router.resolve(model)
     if route is None:

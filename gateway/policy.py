@@ -8,7 +8,6 @@ line and column to fix.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import hashlib
 import re
@@ -21,6 +20,7 @@ from detectors.base import Category
 from detectors.registry import entity_categories
 from gateway.data_rules import DataRules, Direction, Mode
 from gateway.errors import ConfigError, ConfigProblem
+from gateway.model_names import glob_regex
 from gateway.policy_schema import PolicyDocument
 from gateway.yamlconfig import Loc, YamlDocument, validate
 
@@ -66,7 +66,7 @@ class Policy:
                     group,
                     index,
                     tool.provider,
-                    re.compile(fnmatch.translate(glob)),
+                    glob_regex(glob),
                     f"{tool.provider}/{glob}",
                     None if tool.data_classes is None else frozenset(tool.data_classes),
                 )

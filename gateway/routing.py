@@ -8,11 +8,10 @@ to the globs.
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from gateway.model_names import glob_regex
 from gateway.settings import RouteSettings
 
 
@@ -26,7 +25,7 @@ class Route:
 class Router:
     def __init__(self, routes: Sequence[RouteSettings], providers: Collection[str]) -> None:
         self._providers = frozenset(providers)
-        self._table = [(re.compile(fnmatch.translate(r.match)), r.provider) for r in routes]
+        self._table = [(glob_regex(r.match), r.provider) for r in routes]
 
     def resolve(self, model: str) -> Route | None:
         prefix, sep, rest = model.partition("/")
