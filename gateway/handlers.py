@@ -29,6 +29,7 @@ from gateway.middleware import EXCHANGE
 from gateway.model_names import check_model_name
 from gateway.policy import Policy, ToolDecision, denial_message
 from gateway.promptlog.capture import AnswerCapture, capturing
+from gateway.provider_features import check_features
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.request_body import read_body, require_json
@@ -74,6 +75,7 @@ async def _proxy(
     raw: bytes | None = raw_bytes
     route, provider = _route(state, exchange, endpoint, body)
     tool = _authorize(policy, exchange, identity, route.provider, route.model)
+    check_features(policy, exchange, identity, body, request.headers)
     if route.explicit:  # the provider knows the model without our provider/ prefix
         body, raw = {**body, "model": route.model}, None
     keep_text = policy.log_keeps_text

@@ -41,7 +41,7 @@ def diff(old: PolicyDocument, new: PolicyDocument) -> list[Change]:
     return [
         *_mode(old, new), *_tools(old, new), *_data_classes(old, new),
         *_detection(old.detection, new.detection), *_rules(old, new),
-        *_members(old, new), *_prompt_log(old, new), *_severities(old, new),
+        *_members(old, new), *_features(old, new), *_prompt_log(old, new), *_severities(old, new),
     ]  # fmt: skip
 
 
@@ -175,6 +175,27 @@ def _members(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
             yield Change(Effect.LOOSENED, where, f"{name} now a member")
         for name in sorted(before[group] - after[group]):
             yield Change(Effect.TIGHTENED, where, f"{name} no longer a member")
+
+
+def _features(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
+    """A provider feature allowed where it was denied (or more beta values) loosens; the reverse tightens."""
+    for group in sorted(old.groups.keys() & new.groups.keys()):
+        was, now = old.groups[group].provider_features, new.groups[group].provider_features
+        for name in type(was).model_fields:
+            before, after = getattr(was, name), getattr(now, name)
+            if before != after:
+                where = f"groups.{group}.provider_features.{name}"
+                yield Change(_permission_effect(before, after), where, f"{before} -> {after}")
+
+
+def _permission_effect(before: object, after: object) -> Effect:
+    """deny < a list of values < allow; two lists compare by inclusion."""
+    if isinstance(before, tuple) and isinstance(after, tuple):
+        if set(after) > set(before):
+            return Effect.LOOSENED
+        return Effect.TIGHTENED if set(after) < set(before) else Effect.CHANGED
+    rank = {"deny": 0, "allow": 2}
+    return Effect.LOOSENED if rank.get(str(after), 1) > rank.get(str(before), 1) else Effect.TIGHTENED
 
 
 def _prompt_log(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:

@@ -81,10 +81,25 @@ def glob_problem(glob: str) -> str | None:
     return None
 
 
+Permission = Literal["allow", "deny"]
+
+
+class ProviderFeatures(_Strict):
+    """Provider-side features with side effects this group may ask for (gateway.provider_features)."""
+
+    remote_mcp: Permission = "deny"  # the provider connects to an MCP server, with credentials from the caller
+    web_search: Permission = "allow"
+    web_fetch: Permission = "allow"
+    code_execution: Permission = "allow"
+    # anthropic-beta / openai-beta header values: allow or deny all, or the list of values allowed
+    beta_headers: Permission | tuple[str, ...] = "allow"
+
+
 class GroupRules(_Strict):
     description: str = ""
     members: GroupMembers = GroupMembers()
     approved_tools: tuple[ApprovedTool, ...] = ()
+    provider_features: ProviderFeatures = ProviderFeatures()
 
 
 class LogLevel(enum.StrEnum):
