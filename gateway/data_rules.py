@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from detectors.base import Category, Finding
 from detectors.registry import DetectorsConfig
 from gateway.redaction import Action, Decision
+from gateway.unscreenable import UnscreenablePolicy
 from gateway.yamlconfig import LocatedError
 
 DEFAULT_RULE = "data_rules.default_audit"
@@ -38,6 +39,9 @@ class DetectionPolicy(DetectorsConfig):
     # stream: text is held back until a window fills (or the stream ends). Larger
     # windows cost fewer scans; smaller ones deliver text sooner.
     stream_window_chars: int = Field(default=256, ge=32, le=65_536)
+    # What cannot be screened as text (base64 images, audio, files, token ids, remote tool
+    # credentials): allow or block per kind; see gateway.unscreenable for the defaults.
+    unscreenable: UnscreenablePolicy = UnscreenablePolicy()
 
 
 class Direction(enum.StrEnum):

@@ -18,7 +18,9 @@ from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavail
 from gateway.json_input import encode_json, parse_upstream
 from gateway.policy import Policy, ToolDecision
 from gateway.redaction import Action, Pseudonyms, rewrite
-from gateway.wire.slots import Slot, request_slots, response_slots
+from gateway.unscreenable import refuse_unscreenable
+from gateway.wire.request_slots import walk_request
+from gateway.wire.slots import Slot, response_slots
 
 log = structlog.get_logger("aigw")
 
@@ -49,7 +51,10 @@ async def screen_request(
     records what was found (filled before a block is raised, so it gets logged)."""
     if pool is None or policy.detection is None:
         return  # no detection configured: do not even walk the body
-    slots = [s for s in request_slots(endpoint, body) if s.text]
+    walk = walk_request(endpoint, body)  # every string the provider reads, and what cannot be read
+    if refuse_unscreenable(policy.detection.unscreenable, walk.unscreenable, monitor=policy.monitor):
+        log.info("unscreenable_data_monitored", kinds=sorted(walk.unscreenable))  # kinds only, never values
+    slots = [s for s in walk.slots if s.text]
     decided = await decide_texts(pool, policy, [s.text for s in slots], Direction.PROMPT, screening)
     if not decided:
         return

@@ -1,5 +1,8 @@
 """Every text field of a request or a response, as a writable slot.
 
+Requests are walked whole: ``request_slots`` lives in gateway.wire.request_slots and is
+re-exported here; this module finds the text fields of answers.
+
 Detection reads the slots; redaction and pseudonymization write them back in
 place, so what goes upstream (or back to the caller) keeps the API's exact shape.
 Covered: every message role, multimodal text parts, Anthropic content blocks and
@@ -10,39 +13,11 @@ prompts, embeddings inputs and Responses API input and output.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-Container = dict[str, Any] | list[Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    container: Container
-    key: str | int
-
-    @property
-    def text(self) -> str:
-        value = self.container[self.key]  # type: ignore[index]
-        return value if isinstance(value, str) else ""
-
-    def replace(self, new: str) -> None:
-        self.container[self.key] = new  # type: ignore[index]
-
-
-def request_slots(endpoint: str, body: dict[str, Any]) -> list[Slot]:
-    if endpoint == "chat.completions":
-        return [*_messages(body.get("messages")), *_tools(body.get("tools"))]
-    if endpoint in ("messages", "messages.count_tokens"):
-        return [*_content(body, "system"), *_messages(body.get("messages")), *_tools(body.get("tools"))]
-    if endpoint == "completions":
-        return list(_strings(body, "prompt"))
-    if endpoint == "embeddings":
-        return list(_strings(body, "input"))
-    if endpoint == "responses":
-        slots = [*_strings(body, "instructions"), *_strings(body, "input")]
-        return [*slots, *_items(body.get("input")), *_tools(body.get("tools"))]
-    return []
+from gateway.wire.request_slots import request_slots as request_slots
+from gateway.wire.slot import Container as Container
+from gateway.wire.slot import Slot as Slot
 
 
 def response_slots(endpoint: str, body: dict[str, Any]) -> list[Slot]:
@@ -112,23 +87,3 @@ def _items(items: object) -> Iterator[Slot]:
             yield from _content(item, "content")
         yield from _strings(item, "arguments") if "arguments" in item else ()
         yield from _strings(item, "output") if isinstance(item.get("output"), str) else ()
-
-
-def _tools(tools: object) -> Iterator[Slot]:
-    """Tool definitions: descriptions (and parameter descriptions) are text sent upstream."""
-    for tool in _dicts(tools):
-        spec = tool["function"] if isinstance(tool.get("function"), dict) else tool
-        yield from _strings(spec, "description") if isinstance(spec.get("description"), str) else ()
-        for schema_key in ("parameters", "input_schema"):
-            yield from _schema_descriptions(spec.get(schema_key))
-
-
-def _schema_descriptions(schema: object) -> Iterator[Slot]:
-    if isinstance(schema, dict):
-        if isinstance(schema.get("description"), str):
-            yield Slot(schema, "description")
-        for value in schema.values():
-            yield from _schema_descriptions(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            yield from _schema_descriptions(value)

@@ -1,4 +1,4 @@
-"""Where the human-written text sits in each endpoint's request body."""
+"""The text of a request body (every string the provider reads), and echo helpers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ _PIECES = re.compile(r"\s*\S+\s*|\s+")
 
 
 def request_texts(endpoint: str, body: Mapping[str, Any]) -> list[str]:
-    """The text fields of a request, in the order a model reads them (see ``slots``)."""
+    """Every string of a request the provider reads, in reading order (gateway.wire.request_slots):
+    what is screened, what the prompt log keeps and what the echo providers replay."""
     return [slot.text for slot in request_slots(endpoint, dict(body))]
 
 

@@ -56,10 +56,10 @@ RESPONSES = {
 @pytest.mark.parametrize(
     ("endpoint", "body", "texts"),
     [
-        ("chat.completions", CHAT, ["S", "U", '{"q":"A"}', "T", "D", "P"]),
-        ("messages", ANTHROPIC, ["S", "U", "A", "B", "T", "D", "P"]),
+        ("chat.completions", CHAT, ["S", "U", "x", "f", '{"q":"A"}', "T", "f", "D", "P", "q"]),
+        ("messages", ANTHROPIC, ["S", "U", "f", "A", "q", "B", "n", "T", "f", "D", "P", "q"]),
         ("messages.count_tokens", {"system": "S", "messages": []}, ["S"]),
-        ("responses", RESPONSES, ["I", "U", '{"q":"A"}', "T", "D"]),
+        ("responses", RESPONSES, ["I", "U", "f", '{"q":"A"}', "T", "f", "D"]),
         ("responses", {"input": "plain"}, ["plain"]),
         ("completions", {"prompt": ["a", "b"]}, ["a", "b"]),
         ("embeddings", {"input": "e"}, ["e"]),

@@ -18,7 +18,7 @@ from gateway.wire.text import approx_tokens, request_texts, stream_pieces
             {"messages": [{"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "image_url"}]}]},
             ["a"],
         ),
-        ("chat.completions", {"messages": "not a list"}, []),
+        ("chat.completions", {"messages": "not a list"}, ["not a list"]),  # every string is read
         ("messages", {"system": [{"type": "text", "text": "sys"}], "messages": [{"content": "u"}]}, ["sys", "u"]),
         (
             "messages",
@@ -35,7 +35,7 @@ from gateway.wire.text import approx_tokens, request_texts, stream_pieces
             {"input": [{"role": "user", "content": [{"type": "input_text", "text": "t"}]}, {"output": "tool"}]},
             ["t", "tool"],
         ),
-        ("unknown", {"prompt": "x"}, []),
+        ("unknown", {"prompt": "x"}, ["x"]),  # a route added later is walked too
     ],
 )
 def test_request_texts(endpoint: str, body: dict[str, Any], texts: list[str]):

@@ -1,0 +1,215 @@
+"""The whole request body is walked: every string the provider reads is a slot (issue 14).
+
+Each case plants a canary in one field the known-field list used to miss and checks that
+a slot holds it and that rewriting the slots removes it from what would be sent."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from gateway.errors import SensitiveDataBlocked
+from gateway.wire.request_slots import Kind, walk_request
+from gateway.wire.slots import request_slots
+
+C = "CANARY-7Q"
+B64 = base64.b64encode(f"notes: {C}".encode()).decode()
+
+
+def user(*blocks: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"role": "user", "content": list(blocks)}]
+
+
+def doc(**fields: Any) -> dict[str, Any]:
+    return {"messages": user({"type": "document", **fields}), "max_tokens": 5, "model": "claude-x"}
+
+
+TEXT_SOURCE = {"type": "text", "media_type": "text/plain", "data": C}
+SCHEMA = {"type": "object", "properties": {C: {"type": "string"}}, "required": [C]}
+
+FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
+    "document text source": ("messages", doc(source=TEXT_SOURCE)),
+    "document base64 text/plain": ("messages", doc(source={"type": "base64", "media_type": "text/plain", "data": B64})),
+    "document content source": (
+        "messages", doc(source={"type": "content", "content": [{"type": "text", "text": C}]})),
+    "document title": ("messages", doc(source=TEXT_SOURCE | {"data": "x"}, title=C)),
+    "document context": ("messages", doc(source=TEXT_SOURCE | {"data": "x"}, context=C)),
+    "count_tokens document": ("messages.count_tokens", doc(source=TEXT_SOURCE)),
+    "thinking block": ("messages", {"messages": user({"type": "thinking", "thinking": C, "signature": "s"})}),
+    "search_result title": (
+        "messages", {"messages": user({"type": "search_result", "source": "u", "title": C, "content": []})}),
+    "tool_use name": ("messages", {"messages": user({"type": "tool_use", "id": "t", "name": C, "input": {}})}),
+    "stop_sequences": ("messages", {"stop_sequences": [C]}),
+    "anthropic metadata": ("messages", {"metadata": {"user_id": C}}),
+    "anthropic schema property name": ("messages", {"tools": [{"name": "f", "input_schema": SCHEMA}]}),
+    "schema enum": (
+        "messages",
+        {"tools": [{"name": "f", "input_schema": {"properties": {"a": {"enum": ["x", C]}}}}]},
+    ),
+    "schema default": ("messages", {"tools": [{"name": "f", "input_schema": {"properties": {"a": {"default": C}}}}]}),
+    "schema examples": ("messages", {"tools": [{"name": "f", "input_schema": {"examples": [{"type": C}]}}]}),
+    "schema title": ("messages", {"tools": [{"name": "f", "input_schema": {"title": C}}]}),
+    "file filename": ("chat.completions", {"messages": user({"type": "file", "file": {"filename": C}})}),
+    "file file_data text": (
+        "chat.completions",
+        {"messages": user({"type": "file", "file": {"file_data": f"data:text/plain;base64,{B64}"}})},
+    ),
+    "image_url query string": (
+        "chat.completions", {"messages": user({"type": "image_url", "image_url": {"url": f"https://h/i?k={C}"}})}),
+    "prediction.content": ("chat.completions", {"prediction": {"type": "content", "content": C}}),
+    "message name": ("chat.completions", {"messages": [{"role": "user", "name": C, "content": "hi"}]}),
+    "assistant refusal": ("chat.completions", {"messages": [{"role": "assistant", "refusal": C}]}),
+    "function_call.arguments": (
+        "chat.completions", {"messages": [{"role": "assistant", "function_call": {"name": "f", "arguments": C}}]}),
+    "functions[].description": ("chat.completions", {"functions": [{"name": "f", "description": C}]}),
+    "tool function name": ("chat.completions", {"tools": [{"type": "function", "function": {"name": C}}]}),
+    "response_format schema": (
+        "chat.completions",
+        {"response_format": {"type": "json_schema", "json_schema": {"name": "n", "schema": SCHEMA}}},
+    ),
+    "user": ("chat.completions", {"user": C}),
+    "safety_identifier": ("chat.completions", {"safety_identifier": C}),
+    "metadata key": ("chat.completions", {"metadata": {C: "v"}}),
+    "stop": ("chat.completions", {"stop": C}),
+    "web_search_options": (
+        "chat.completions", {"web_search_options": {"user_location": {"approximate": {"city": C}}}}),
+    "completions suffix": ("completions", {"prompt": "p", "suffix": C}),
+    "responses input_file.file_data": (
+        "responses",
+        {"input": user({"type": "input_file", "filename": "a.txt", "file_data": f"data:text/plain;base64,{B64}"})},
+    ),
+    "responses reasoning.summary": (
+        "responses",
+        {"input": [{"type": "reasoning", "id": "r", "summary": [{"type": "summary_text", "text": C}]}]},
+    ),
+    "responses custom_tool_call.input": (
+        "responses", {"input": [{"type": "custom_tool_call", "call_id": "c", "name": "n", "input": C}]}),
+    "responses function_call_output list": (
+        "responses",
+        {"input": [{"type": "function_call_output", "call_id": "c", "output": [{"type": "input_text", "text": C}]}]},
+    ),
+    "responses prompt.variables": ("responses", {"prompt": {"id": "p", "variables": {"v": C}}}),
+    "responses text.format": (
+        "responses", {"text": {"format": {"type": "json_schema", "name": "n", "schema": SCHEMA}}}),
+    "unknown future field": ("chat.completions", {"x_new_field": {"deep": [{"note": C}]}}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("where", sorted(FIELDS))
+def test_a_canary_in_any_field_is_a_slot_and_rewriting_removes_it(where: str):
+    endpoint, body = FIELDS[where]
+    body = copy.deepcopy(body)
+    walk = walk_request(endpoint, body)
+    assert any(C in s.text for s in walk.slots), where
+    assert not walk.unscreenable
+    for slot in walk.slots:  # key slots after their value: every rewrite lands
+        slot.replace(slot.text.replace(C, "[X]"))
+    sent = json.dumps(body)
+    assert C not in sent
+    assert not any(C in s.text for s in request_slots(endpoint, body))  # decoded documents too
+
+
+def test_base64_text_documents_are_decoded_and_rewritten_re_encoded():
+    body = copy.deepcopy(FIELDS["document base64 text/plain"][1])
+    (slot,) = [s for s in request_slots("messages", body) if C in s.text]
+    assert slot.text == f"notes: {C}"
+    slot.replace("notes: [X]")
+    assert base64.b64decode(body["messages"][0]["content"][0]["source"]["data"]) == b"notes: [X]"
+    uri = copy.deepcopy(FIELDS["file file_data text"][1])
+    (slot,) = request_slots("chat.completions", uri)
+    slot.replace("ok")
+    assert uri["messages"][0]["content"][0]["file"]["file_data"] == "data:text/plain;base64," + "b2s="
+
+
+def test_property_names_are_renamed_in_place_keeping_their_order():
+    schema = {"type": "object", "properties": {"a": {}, C: {"type": "string"}, "z": {}}, "required": [C]}
+    body = {"tools": [{"name": "f", "input_schema": schema}]}
+    for slot in request_slots("messages", body):
+        slot.replace(slot.text.replace(C, "NAME_1"))
+    assert list(schema["properties"]) == ["a", "NAME_1", "z"]
+    assert schema["required"] == ["NAME_1"]
+
+
+def test_a_rename_onto_an_existing_key_blocks_rather_than_merging_fields():
+    body = {"metadata": {C: "1", "[X]": "2"}}
+    slots = [s for s in request_slots("chat.completions", body) if s.text == C]
+    with pytest.raises(SensitiveDataBlocked):
+        slots[0].replace("[X]")
+    assert body["metadata"] == {C: "1", "[X]": "2"}
+
+
+def test_api_vocabulary_and_ids_are_not_text():
+    body = {
+        "model": "gpt-4o",
+        "messages": [
+            {"role": "assistant", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "f"}}]},
+            {"role": "tool", "tool_call_id": "call_1", "content": "out"},
+            {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://h/i", "detail": "low"}}]},
+        ],
+        "tool_choice": "auto",
+        "reasoning_effort": "low",
+        "temperature": 0.2,
+    }
+    texts = [s.text for s in request_slots("chat.completions", body)]
+    assert texts == ["f", "out", "https://h/i"]
+
+
+def test_caller_data_is_never_exempt_even_under_api_key_names():
+    body = {"metadata": {"model": C, "role": C}, "messages": user({"type": "tool_use", "input": {"id": C}})}
+    assert [s.text for s in request_slots("messages", body)].count(C) == 3
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "kind"),
+    [
+        ("messages", doc(source={"type": "base64", "media_type": "application/pdf", "data": "JVBERi0="}), Kind.FILES),
+        ("messages", doc(source={"type": "base64", "media_type": "text/plain", "data": "//79"}), Kind.FILES),
+        (
+            "messages",
+            {
+                "messages": user(
+                    {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iV"}}
+                )
+            },
+            Kind.IMAGES,
+        ),
+        (
+            "chat.completions",
+            {"messages": user({"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBOR"}})},
+            Kind.IMAGES,
+        ),
+        (
+            "chat.completions",
+            {"messages": user({"type": "file", "file": {"file_data": "data:application/pdf;base64,JVBERi0="}})},
+            Kind.FILES,
+        ),
+        ("chat.completions", {"messages": user({"type": "file", "file": {"file_data": "JVBERi0="}})}, Kind.FILES),
+        (
+            "chat.completions",
+            {"messages": user({"type": "input_audio", "input_audio": {"data": "UklGR", "format": "wav"}})},
+            Kind.AUDIO,
+        ),
+        ("embeddings", {"input": [1, 2, 3]}, Kind.TOKEN_IDS),
+        ("embeddings", {"input": [[1, 2], [3]]}, Kind.TOKEN_IDS),
+        ("completions", {"prompt": [[1, 2]]}, Kind.TOKEN_IDS),
+        (
+            "messages",
+            {"mcp_servers": [{"type": "url", "url": "https://m", "name": "m", "authorization_token": C}]},
+            Kind.TOOL_CREDENTIALS,
+        ),
+        (
+            "responses",
+            {"tools": [{"type": "mcp", "server_url": "https://m", "headers": {"X": C}}]},
+            Kind.TOOL_CREDENTIALS,
+        ),
+        ("responses", {"tools": [{"type": "mcp", "authorization": C}]}, Kind.TOOL_CREDENTIALS),
+    ],
+)
+def test_what_cannot_be_screened_is_reported_by_kind_and_is_no_slot(endpoint: str, body: dict[str, Any], kind: Kind):
+    walk = walk_request(endpoint, copy.deepcopy(body))
+    assert walk.unscreenable == {kind}
+    assert not any(C in s.text for s in walk.slots)  # a credential is the policy's, never scanned and rewritten
