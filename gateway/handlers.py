@@ -160,13 +160,14 @@ async def _protect_answer(
 ) -> UpstreamReply:
     """Apply the response-direction data rules: to the whole answer now, or to a stream as it passes."""
     pool, policy = runtime.pool, runtime.policy
-    if pool is None or reply.status >= 400 or not policy.scans_answers:
+    if pool is None or not policy.scans_answers:
         return reply
     exchange.response_screening = answer = Screening()
     if reply.stream is not None:
         reply.stream = scanning(reply.stream, ScanningStream(endpoint.name, pool, policy, answer))
-    else:
-        reply.body = await screen_response(pool, policy, endpoint.name, reply.body, answer)
+    else:  # an error body is relayed to the caller too: its message is screened like an answer
+        error = reply.status >= 400
+        reply.body = await screen_response(pool, policy, endpoint.name, reply.body, answer, error=error)
     return reply
 
 

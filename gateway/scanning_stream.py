@@ -4,8 +4,11 @@ Each text stream of an answer (a choice, a content block, an output item) is hel
 back in a window: deltas keep flowing as events but with their text taken out, and
 once a window fills (cut at whitespace, keeping a short tail so an entity is not
 split) or the stream ends, the held text is scanned, redacted as the rules say,
-and released in a delta event of our own. A block ends the stream with an error
-event, which both SDKs raise.
+and released in a delta event of our own. Every other string of an event (a tool's
+name, a thinking block's start, an error message) is scanned whole as it passes. A
+block ends the stream with an error event, which both SDKs raise. An event that
+cannot be read (not UTF-8, not JSON) cannot be screened: the policy's
+``detection.on_failure`` decides, and by default the stream ends there.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from gateway.data_rules import Direction, RuledDecision
 from gateway.detection_pool import DetectionPool
 from gateway.policy import Policy
 from gateway.redaction import Action, Pseudonyms, rewrite
-from gateway.screening import Screening, decide_texts, refuse_blocked
+from gateway.screening import Screening, decide_texts, refuse_blocked, unscreenable
 from gateway.wire import sse
+from gateway.wire.response_slots import answer_strings
 from gateway.wire.sse_parse import SseEvent, SseParser
 from gateway.wire.stream_text import ALL, Numbering, StreamKey, closed_streams, delta_event, deltas, whole_texts
 
@@ -45,17 +49,23 @@ class ScanningStream:
         return b"".join([await self._rewrite(event) for event in self._parser.feed(chunk)])
 
     async def finish(self) -> bytes:
-        return await self._release(ALL, self._last_chunk, final=True) + self._parser.rest()
+        # An unfinished last event is screened like any other: not every client drops it.
+        rest = self._parser.rest_event()
+        last = await self._rewrite(rest) if rest is not None else b""
+        return await self._release(ALL, self._last_chunk, final=True) + last
 
     async def _rewrite(self, event: SseEvent) -> bytes:
         obj = event.json()
         if not isinstance(obj, dict):
-            ending = event.data.strip() == "[DONE]"
-            return (await self._release(ALL, self._last_chunk, final=True) if ending else b"") + event.raw
+            if event.data.strip() == "[DONE]" and not event.undecodable:
+                return await self._release(ALL, self._last_chunk, final=True) + event.raw
+            if event.data_lines:  # a client would dispatch it, and it cannot be screened
+                unscreenable(self._policy, self._screening, "an answer event that is not UTF-8 JSON")
+            return event.raw
         before = b""
         for prefix in closed_streams(self._endpoint, event.event, obj):
             before += await self._release(prefix, obj, final=True)
-        changed = await self._hold_deltas(event, obj) | await self._screen_whole(obj) | self._numbering.renumber(obj)
+        changed = await self._hold_deltas(event, obj) | await self._screen_rest(obj) | self._numbering.renumber(obj)
         if "choices" in obj:
             self._last_chunk = obj
         own = (sse.named_event(event.event, obj) if event.event else sse.data_event(obj)) if changed else event.raw
@@ -73,13 +83,17 @@ class ScanningStream:
                 changed = True
         return changed
 
-    async def _screen_whole(self, obj: dict[str, Any]) -> bool:
-        """Summary events repeat the whole text (Responses API ``.done``/``completed``)."""
-        slots = [slot for slot, _ in whole_texts(self._endpoint, obj) if slot.text]
+    async def _screen_rest(self, obj: dict[str, Any]) -> bool:
+        """Every string of the event but its (already emptied) deltas, scanned whole. Summary
+        events (Responses ``.done``/``completed``) repeat text whose deltas were scanned and
+        counted: acted on, not counted again."""
+        slots = list(answer_strings(obj))
         if not slots:
             return False
-        # The summary repeats text whose deltas were scanned and counted: act on it, count nothing.
-        per_slot = await self._scan([s.text for s in slots], [len(s.text) for s in slots])
+        repeats = {(id(s.container), s.key) for s, _ in whole_texts(self._endpoint, obj)}
+        texts = [s.text for s in slots]
+        counted = [len(t) if (id(s.container), s.key) in repeats else 0 for s, t in zip(slots, texts, strict=True)]
+        per_slot = await self._scan(texts, counted)
         changed = False
         for slot, decisions in zip(slots, per_slot, strict=True):
             if any(d.action is Action.REDACT for d in decisions):

@@ -14,13 +14,14 @@ import structlog
 from detectors.base import Finding, resolve_overlaps
 from gateway.data_rules import Direction, RuledDecision
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
-from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavailable
+from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavailable, UpstreamInvalid
 from gateway.json_input import encode_json, parse_upstream
 from gateway.policy import Policy, ToolDecision
 from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.unscreenable import refuse_unscreenable
 from gateway.wire.request_slots import walk_request
-from gateway.wire.slots import Slot, response_slots
+from gateway.wire.response_slots import answer_strings
+from gateway.wire.slots import Slot
 
 log = structlog.get_logger("aigw")
 
@@ -64,19 +65,53 @@ async def screen_request(
 
 
 async def screen_response(
-    pool: DetectionPool | None, policy: Policy, endpoint: str, body: bytes, screening: Screening
+    pool: DetectionPool | None, policy: Policy, endpoint: str, body: bytes, screening: Screening, *, error: bool = False
 ) -> bytes:
-    """Scan a whole (non-streamed) answer; block it or redact it as the rules say."""
-    obj = parse_upstream(body)  # not JSON: relayed as it is; too deep to screen: withheld
-    slots = [s for s in response_slots(endpoint, obj) if s.text] if isinstance(obj, dict) else []
+    """Scan a whole (non-streamed) answer, every string of it but the API's ids and enums (an
+    error body's message too); block it or redact it as the rules say. An error body that is
+    not JSON is scanned as text; an answer that is neither JSON nor (for errors) UTF-8 text
+    cannot be screened and follows the policy's on_failure."""
+    obj = parse_upstream(body)  # too deep to screen: withheld
+    holder: list[Any] = []
+    if isinstance(obj, dict | list):
+        slots = list(answer_strings(obj))
+    elif not body.strip():
+        return body  # nothing to read, nothing to leak
+    elif error and (text := _utf8(body)) is not None:
+        holder, obj = [text], None
+        slots = [Slot(holder, 0)]
+    else:
+        unscreenable(policy, screening, "an answer that is not JSON" if not error else "an error body not UTF-8")
+        return body
     texts = [s.text for s in slots]
     decided = await decide_texts(pool, policy, texts, Direction.RESPONSE, screening, policy.answer_entities)
     if not decided:
         return body
     refuse_blocked(screening.decisions, "The provider's answer was withheld by the AI policy because it contains")
     if _rewrite(slots, decided, screening.pseudonyms):
-        return encode_json(obj).encode()
+        return holder[0].encode() if holder else encode_json(obj).encode()
     return body
+
+
+def unscreenable(policy: Policy, screening: Screening, what: str) -> None:
+    """An answer (or a part of one) the gateway cannot read is withheld under on_failure: block,
+    relayed as it is (and recorded as skipped) under on_failure: allow. ``what`` names the shape
+    of the problem, never the content."""
+    if policy.detection is None:
+        return
+    if policy.detection.on_failure == "block":
+        raise UpstreamInvalid(
+            f"The provider's answer could not be screened ({what}) and the AI policy says to fail closed; "
+            "it was withheld."
+        )
+    screening.skipped = f"unscreenable: {what}"
+
+
+def _utf8(body: bytes) -> str | None:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 async def decide_texts(

@@ -118,6 +118,9 @@ WHOLE_MODES = (
     "sse-for-whole",
 )
 MODES = (*JSON_CHANGES, "surrogate", "deep", *STREAM_MODES, *WHOLE_MODES)
+# Valid SSE framings other than LF (answer-scanning tests pick them; the fuzzer's MODES stay as they are):
+# CR-only line ends, and CRLF with every CR and its LF written (and so likely read) apart.
+FRAMING_MODES = ("cr", "crlf-split")
 
 
 def _encode(obj: Any) -> bytes:
@@ -200,12 +203,22 @@ def stream_fault(mode: str, events: list[bytes], anthropic: bool) -> Stream:
         return Stream([*events[:middle], _long_event(anthropic), *events[middle:]])
     if mode == "crlf":
         return Stream([e.replace(b"\n", b"\r\n") for e in events])
+    if mode == "cr":
+        return Stream([e.replace(b"\n", b"\r") for e in events])
+    if mode == "crlf-split":
+        return Stream([piece for e in events for piece in _split_crlf(e.replace(b"\n", b"\r\n"))])
     if mode == "stream-error":
         error = _error_body("overloaded_error", "mock provider overloaded mid-stream", anthropic)
         return Stream([*events[:middle], b"event: error\ndata: " + error + b"\n\n"])
     if mode == "tool-calls-5":
         return Stream([*events[:middle], _tool_calls_event(anthropic), *events[middle:]])
     return Stream(events)
+
+
+def _split_crlf(event: bytes) -> list[bytes]:
+    """The event in writes that each end on a CR, the LF starting the next."""
+    cuts = [i for i in range(1, len(event)) if event[i - 1 : i + 1] == b"\r\n"]
+    return [event[a:b] for a, b in zip([0, *cuts], [*cuts, len(event)], strict=True)]
 
 
 def _change_event(event: bytes, mode: str) -> bytes:

@@ -5,7 +5,8 @@ checks the provider key like the real APIs do, records what arrived (so tests ca
 assert what left the gateway), streams SSE with a configurable time to first token
 and inter-chunk delay, and injects failures: an HTTP status (429 with retry-after,
 500, ...), a slow answer, or a connection reset in the middle of a stream. A model name
-``<model>-fault-<mode>`` picks a misbehaving answer (``loadtests.mock_faults``).
+``<model>-fault-<mode>`` picks a misbehaving answer (``loadtests.mock_faults``), and
+``<model>-answer-<field>`` puts the reply text in another field (``loadtests.mock_answers``).
 
     python -m loadtests.mock_provider --port 9100 --ttft-ms 50 --chunk-delay-ms 5
 
@@ -26,7 +27,7 @@ from aiohttp import web
 
 from gateway.wire import replies
 from gateway.wire.text import approx_tokens, request_texts
-from loadtests import mock_faults
+from loadtests import mock_answers, mock_faults
 
 OPENAI_KEY = "sk-mock-openai-upstream-key"
 ANTHROPIC_KEY = "sk-ant-mock-upstream-key"
@@ -149,12 +150,22 @@ class MockProvider:
         streams = endpoint in ("chat.completions", "completions", "responses", "messages")
         if body.get("stream") is True and streams and mode not in mock_faults.WHOLE_MODES:
             return await self._stream(request, endpoint, reply, body, headers, mode)
+        field = mock_answers.answer_field(body)
+        if field == "error":
+            return web.Response(
+                body=mock_answers.error_body(reply_text, anthropic),
+                status=400,
+                content_type="application/json",
+                headers=headers,
+            )
         if b.ttft_ms:
             await asyncio.sleep(b.ttft_ms / 1000)
         try:
             answer = replies.render(endpoint, reply, body)
         except Exception:  # e.g. an embeddings input nested too deep to render
             return _error(400, "invalid_request_error", "mock provider could not read the request", anthropic)
+        if field is not None:
+            answer = mock_answers.whole(endpoint, field, answer, reply_text)
         whole = None if mode is None else mock_faults.whole_fault(mode, answer, request.path, anthropic)
         if whole is not None:
             return web.Response(
@@ -185,6 +196,9 @@ class MockProvider:
             )
         await response.prepare(request)
         cut_after = b.reset_after_chunks
+        field = mock_answers.answer_field(body)
+        if field is not None:
+            events = mock_answers.stream(endpoint, field, events, reply.text, endpoint == "messages")
         if mode is not None:
             fault = mock_faults.stream_fault(mode, events, endpoint == "messages")
             events, cut_after = fault.events, fault.cut_after

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from gateway.wire.slots import Slot
+from gateway.wire.slot import Slot
 
 # Keys whose string values are the API's ids, enums and opaque tokens, never model or caller
 # text. Reviewed: anything else is screened. Opaque binaries (audio ``data``, encrypted reasoning,
