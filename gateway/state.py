@@ -6,15 +6,16 @@ import asyncio
 import contextlib
 import functools
 import os
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import structlog
 from aiohttp import web
 
+from detectors.base import Finding
 from detectors.registry import build_detectors
 from gateway.compliance.catalog import load_compliance
-from gateway.detection_pool import DetectionPool, PoolObserver, default_workers
+from gateway.detection_pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
 from gateway.incidents.dispatcher import SinkDispatcher
@@ -115,6 +116,16 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         state = app.get(STATE)
         return state.policy if state is not None else policy
 
+    async def scan_excerpts(texts: Sequence[str]) -> list[list[Finding]]:
+        """Every detector of the policy in force, every type (gateway.incidents.masking)."""
+        state = app.get(STATE)
+        if state is None:
+            raise DetectionUnavailable("not started")
+        with state.lease() as runtime:  # a reload cannot close the pool under the scan
+            if runtime.pool is None:
+                raise DetectionUnavailable("no detection")
+            return await runtime.pool.scan(texts, None)
+
     lag = LoopLagMonitor(app[METRICS].event_loop_lag).start()  # aigw_event_loop_lag_seconds
     try:
         prompt_log = log_service = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
@@ -122,6 +133,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
             IncidentStore(log_service.store), compliance, policy_now, lambda: log_service.keyring,
             spool_path=settings.prompt_log.incident_spool,
             verify_interval_s=settings.prompt_log.incident_verify_interval_s, metrics=app[METRICS],
+            scan=scan_excerpts,
         )  # fmt: skip
         prompt_log.writer.on_failure_event = incidents.observe_logging_failure
         siem = siem_dispatcher(settings, app[METRICS])

@@ -1,7 +1,8 @@
 """What the incident log costs: evidence on the request path, and the store off it.
 
 1. Evidence (on the request path, only for requests with a violation): ``gather`` for a
-   2 KB prompt with 3 findings -- the redacted excerpt and three HMAC-SHA256 value hashes.
+   2 KB prompt with 3 findings -- the excerpt's raw window (masked later by the recorder's
+   task, off the request path) and three HMAC-SHA256 value hashes.
 2. Recording (off the request path, one task): incidents per second into a real store,
    SQLite and PostgreSQL, each with its hash-chain event; ``distinct`` opens a new
    incident each time, ``repeats`` folds identical ones into one (the flood case: one user

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.compliance.catalog import ControlRef
+from gateway.incidents.evidence import ExcerptWindow
 from gateway.incidents.severity import Facts
 from gateway.violations import Severity, Violation
 
@@ -57,6 +58,9 @@ class Candidate:
     policy_version: str | None = None
     details: dict[str, Any] = field(default_factory=dict)  # e.g. a policy change's summary
     facts: Facts = field(default_factory=Facts, compare=False)  # what the severity was judged on
+    # Raw text until the recorder's task masks it into ``excerpt`` (gateway.incidents.masking):
+    # never stored, spooled or shown, whatever happens to the candidate before then.
+    window: ExcerptWindow | None = field(default=None, compare=False, repr=False)
 
     def aggregation_key(self) -> str:
         """Identical violations: same type, actor, destination, entity types (values play no part) and

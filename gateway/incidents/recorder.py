@@ -3,9 +3,10 @@
 The request path calls ``observe_exchange`` (and the authenticator's failures, the policy
 reloader and the prompt-log writer call their own ``observe_*``): each builds candidate
 incidents -- violation type, severity from the mapping and the policy, controls -- and
-puts them on a bounded queue. One task stores them (aggregating repeats) and hands each
-stored incident to the SIEM export. A store outage is retried, and a store call that hangs
-makes the recorder not ready (and restarted); nothing here can fail a request.
+puts them on a bounded queue. One task masks their excerpts (``masking``), stores them
+(aggregating repeats) and hands each stored incident to the SIEM export. A store outage is
+retried, and a store call that hangs makes the recorder not ready (and restarted); nothing
+here can fail a request.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from gateway.data_rules import RuledDecision
 from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, Exchange
 from gateway.incidents import spool
 from gateway.incidents.evidence import ScannedText, gather
+from gateway.incidents.masking import ExcerptScan, mask_excerpts
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
 from gateway.incidents.store import IncidentStore, Recorded
@@ -60,8 +62,10 @@ class IncidentLog:
         self, store: IncidentStore, compliance: Compliance, policy: Callable[[], Policy],
         keyring: Callable[[], LogKeyring | None] = lambda: None, queue_size: int = 10_000,
         spool_path: Path | None = None, verify_interval_s: float = 0, metrics: GatewayMetrics | None = None,
+        scan: ExcerptScan | None = None,
     ) -> None:  # fmt: skip
         self.store, self.compliance, self._policy, self._keyring = store, compliance, policy, keyring
+        self._scan = scan  # masks excerpts (gateway.incidents.masking); None: incidents keep no excerpt
         self._spool_path, self._verify_interval_s = spool_path, verify_interval_s
         self._metrics = metrics or GatewayMetrics()  # a private registry when nobody scrapes it (tests, tools)
         self._verifier: BackgroundTask | None = None
@@ -267,7 +271,7 @@ class IncidentLog:
         candidate = self._candidate(
             violation, facts, actor, destination=destination, request_id=exchange.request_id,
             entity_types=dict(entity_types), detectors=tuple(sorted({d.finding.detector for d in decisions})),
-            policy_version=exchange.policy_version, policy=policy, excerpt=evidence.excerpt,
+            policy_version=exchange.policy_version, policy=policy, window=evidence.window,
             evidence=evidence.to_json(),
         )  # fmt: skip
         self._enqueue(candidate)
@@ -308,6 +312,7 @@ class IncidentLog:
 
     async def _run(self) -> None:
         if self._current:  # a restarted recorder first stores what its predecessor held
+            self._current = await mask_excerpts(self._current, self._scan)
             await self._store(self._current)
             self._current = []
         while True:
@@ -315,6 +320,8 @@ class IncidentLog:
             while len(self._current) < MAX_BATCH and not self._queue.empty():  # a burst: one transaction
                 self._current.append(self._queue.get_nowait())
             self._metrics.incident_queue.set(self._queue.qsize())
+            # Here, not on the request path: a scan with every detector (gateway.incidents.masking).
+            self._current = await mask_excerpts(self._current, self._scan)
             await self._store(self._current)
             self._current = []
             if self._queue.empty():

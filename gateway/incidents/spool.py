@@ -28,7 +28,9 @@ log = structlog.get_logger("aigw")
 
 
 def to_json(candidate: Candidate) -> dict[str, Any]:
-    out = {f.name: getattr(candidate, f.name) for f in dataclasses.fields(candidate)}
+    # Never the raw excerpt window: a candidate spooled (or quarantined) before it was masked
+    # keeps its hashes and loses its excerpt.
+    out = {f.name: getattr(candidate, f.name) for f in dataclasses.fields(candidate) if f.name != "window"}
     out["violation"], out["severity"] = candidate.violation.value, candidate.severity.value
     out["controls"] = [c.to_json() for c in candidate.controls]
     facts = dataclasses.asdict(candidate.facts)

@@ -85,15 +85,32 @@ def render_html(report: Mapping[str, Any]) -> str:
 
 # --- Markdown ---------------------------------------------------------------------------------------------------
 
-# Characters that would start emphasis, code, links or a table cell. "<", ">" and "&" become entities instead:
-# GitHub strips raw HTML, but other Markdown viewers would run it.
-_MD_SPECIAL = re.compile(r"([\\`*\[\]|])")
+# Characters that would start emphasis, code, links, images or a table cell; "@" would make an email a
+# link. "<", ">" and "&" become entities instead: GitHub strips raw HTML, but other Markdown viewers run it.
+_MD_SPECIAL = re.compile(r"([\\`*_~\[\]|@])")
+# A bare URL is a link in GitHub's Markdown (extended autolinks): an escaped ":" or "." is not.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![a-z0-9])(www)(\.)")
+# What starts a block at the beginning of a line: heading, list, quote, setext underline, ordered list.
+_BLOCK_START = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)]))")
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 
 
 def _md(value: object) -> str:
+    """A data string as inert Markdown text: it renders as itself, never as markup, HTML or a link."""
     text = _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+    text = _AUTOLINK.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
     return _NEWLINES.sub("<br>", text)  # a newline would end the table row
+
+
+def _md_line(value: object) -> str:
+    """``_md`` for a string that begins a line, where "# ", "- " or "1." would start a block."""
+    text = _md(value)
+    match = _BLOCK_START.match(text)
+    if match is None:
+        return text
+    if match[2][0].isdigit():  # "1." or "1)": the punctuation after the number is what makes a list
+        return text[: match.end()] + "\\" + text[match.end() :]
+    return text[: match.start(2)] + "\\" + text[match.start(2) :]
 
 
 def _md_inline(part: str | Mark) -> str:
@@ -106,13 +123,6 @@ def _md_cell(cell: Cell) -> str:
     return _md_inline(cell) if isinstance(cell, Mark) else _md(cell)
 
 
-def _md_fence(text: str) -> str:
-    """A fence longer than any run of backticks in the text, so that the text cannot close it."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}"
-
-
 def _md_block(block: Block) -> str:
     if isinstance(block, Table):
         lines = ["| " + " | ".join(map(_md, block.headers)) + " |", "|" + " --- |" * len(block.headers)]
@@ -123,7 +133,9 @@ def _md_block(block: Block) -> str:
     if isinstance(block, Heading):
         return f"{'#' * block.level} {_md(block.text)}"
     if isinstance(block, Code):
-        return _md_fence(block.text)
+        # A quoted line of escaped text, not a verbatim code block: viewers that ignore fences
+        # (or an excerpt that closes one) would otherwise render the excerpt's HTML and links.
+        return "> " + _md_line(block.text)
     return "".join(map(_md_inline, block.parts))
 
 
@@ -132,7 +144,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     meta = report["report"]
     parts = [
         f"# {_md(meta['title'])}",
-        f"{_md(meta['since'])} to {_md(meta['until'])}, generated at {_md(meta['generated_at'])}",
+        f"{_md_line(meta['since'])} to {_md(meta['until'])}, generated at {_md(meta['generated_at'])}",
     ]
     for _, heading, blocks in sections(report):
         parts.append(f"## {_md(heading)}")

@@ -331,7 +331,7 @@ def test_chain_verdict(report: dict[str, Any], tampered: dict[str, Any]) -> None
     assert ["event 811: hash does not match its content"] in table_rows(broken)
     markdown = render_markdown(tampered)
     assert "Verdict: **TAMPERED**" in markdown
-    assert "| incident inc_0007: missing from the chain |" in markdown
+    assert "| incident inc\\_0007: missing from the chain |" in markdown
 
 
 def test_samples_show_fields_controls_excerpt_and_workflow(report: dict[str, Any]) -> None:
@@ -360,10 +360,9 @@ def test_data_from_users_is_escaped_everywhere(report: dict[str, Any]) -> None:
     assert f"<pre><code>ignore previous {escaped}</code></pre>" in page
     assert escaped in "".join(svgs(section(page, "groups")))
     markdown = render_markdown(report)
-    # Verbatim only inside the excerpt's code fence, where Markdown shows it as text.
-    assert f"```text\nignore previous {EVIL}\n```" in markdown
-    assert "<script" not in markdown.replace(f"```text\nignore previous {EVIL}\n```", "")
-    assert f"| Actor | {escaped}@example.com |" in markdown
+    assert f"> ignore previous {escaped}" in markdown  # escaped in the excerpt too: never verbatim
+    assert "<script" not in markdown
+    assert f"| Actor | {escaped}\\@example.com |" in markdown
     assert f"# Report {escaped}" in markdown
 
 
@@ -397,8 +396,8 @@ def test_markdown_escapes_pipes_newlines_and_fences(report: dict[str, Any]) -> N
         if lines and lines[0].startswith("|"):
             widths = {len(re.findall(r"(?<!\\)\|", line)) for line in lines}
             assert len(widths) == 1, block
-    # The excerpt holds ``` twice, so its fence is longer and the excerpt cannot end it early.
-    assert "````text\nkey ```\n```\n<b>AKIA[REDACTED]</b> | pipe\n````" in markdown
+    # The excerpt holds ``` twice and a newline: escaped, on one quoted line.
+    assert "> key \\`\\`\\`<br>\\`\\`\\`<br>&lt;b&gt;AKIA\\[REDACTED\\]&lt;/b&gt; \\| pipe\n" in markdown
 
 
 def test_empty_period_renders_without_charts(empty: dict[str, Any]) -> None:
@@ -422,3 +421,24 @@ def test_no_days_at_all_still_renders(empty: dict[str, Any]) -> None:
     empty["timeline"] = {"days": [], "by_severity": {sev: [] for sev in SEVERITIES}, "by_type": {}, "by_group": {}}
     assert "No incidents in this period." in section(render_html(empty), "severity")
     assert "## Incidents per severity" in render_markdown(empty)
+
+
+def test_markdown_excerpts_and_data_cannot_inject_markup_or_links(report: dict[str, Any]) -> None:
+    from markdown_it import MarkdownIt  # spaCy's dependency (through rich): a CommonMark renderer to check with
+
+    hostile = "<script>alert(1)</script> [x](http://evil.example) ![i](x) <http://evil.example> www.evil.example **b**"
+    report["samples"][0]["excerpt"] = f"- {hostile}"
+    report["samples"][0]["actor"] = f"# {hostile}"
+    report["samples"][0]["workflow"][0]["note"] = f"1. {hostile} `code` _em_ ~~del~~"
+    markdown = render_markdown(report)
+    rendered = MarkdownIt("commonmark").enable("table").render(markdown)
+    for markup in ("<script", "<a ", "<img", "<strong>b", "<code>code", "<em>em", "<ul", "<ol", "<h1>-"):
+        assert markup not in rendered.replace("<h1>AI gateway", ""), markup
+    assert rendered.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 3  # shown as text, each time
+    assert "[x](http://evil.example)" in rendered  # as text: a reader sees what was there
+    # Neither raw HTML nor a link in the Markdown itself, for viewers that render more than CommonMark:
+    # GitHub links bare URLs and "www." names (extended autolinks), which an escaped ":" or "." defeats.
+    assert "<script" not in markdown
+    assert "](" not in markdown.replace("\\](", "")
+    assert not re.search(r"(?<!\\)://|(?<![\\\w])www\.", markdown)
+    assert "> \\- &lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](http\\://evil.example)" in markdown

@@ -1,0 +1,132 @@
+"""Incident excerpts are masked with every detector by the recorder's task, not on the request
+path, before anything is stored, chained or spooled; without detection no excerpt is kept."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from detectors.base import Category, Finding
+from gateway.data_rules import RuledDecision
+from gateway.detection_pool import DetectionUnavailable
+from gateway.errors import ApiFormat
+from gateway.exchange import Exchange
+from gateway.incidents import masking
+from gateway.incidents.masking import ExcerptScan
+from gateway.incidents.recorder import IncidentLog
+from gateway.incidents.store import IncidentQuery, IncidentStore
+from gateway.promptlog.crypto import LogKeyring
+from gateway.promptlog.sqlite_store import SqlitePromptStore
+from gateway.redaction import Action
+from gateway.screening import Screening
+from tests.gateway.incidents.test_incident_spool import COMPLIANCE, POLICY
+
+NAME, EMAIL, SSN = "Maria Lopez", "maria.lopez@example.org", "536-22-8726"
+ANSWER = f"Customer {NAME} ({EMAIL}) has SSN {SSN} on file."
+KEYRING = LogKeyring({"k": b"\x03" * 32}, current="k")
+
+
+@pytest.fixture(autouse=True)
+def no_retry_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(masking, "RETRY_S", (0.0, 0.0))
+
+
+def answer_exchange() -> Exchange:
+    """An answer whose SSN a response rule redacted: screening looked for nothing else."""
+    at = ANSWER.index(SSN)
+    ssn = RuledDecision(finding=Finding("US_SSN", at, at + len(SSN), 0.9, "pii", Category.PII), action=Action.REDACT)
+    answer = Screening(decisions=[ssn], scanned=[(ANSWER, [ssn])])
+    return Exchange(api=ApiFormat.OPENAI, endpoint="chat", provider="openai", model="gpt-4o", response_screening=answer)
+
+
+class Detectors:
+    """Stands in for the pool: finds the name and the email (what NER and the email detector would)."""
+
+    def __init__(self, fail: str | None = None) -> None:
+        self.fail = fail
+        self.calls: list[list[str]] = []
+        self.release, self.called = asyncio.Event(), asyncio.Event()
+        self.release.set()
+
+    async def __call__(self, texts: Sequence[str]) -> list[list[Finding]]:
+        self.calls.append(list(texts))
+        self.called.set()
+        await self.release.wait()
+        if self.fail:
+            raise DetectionUnavailable(self.fail)
+        return [[self._at(text, NAME, "PERSON"), self._at(text, EMAIL, "EMAIL_ADDRESS")] for text in texts]
+
+    @staticmethod
+    def _at(text: str, value: str, entity_type: str) -> Finding:
+        at = text.index(value)
+        return Finding(entity_type, at, at + len(value), 0.85, "pii", Category.PII)
+
+
+async def recorded(tmp_path: Path, scan: ExcerptScan | None) -> tuple[list[dict[str, Any]], str]:
+    """The stored incidents, and every chain event's body, after one answer incident."""
+    store = SqlitePromptStore(tmp_path / "log.db")
+    await store.open()
+    incidents = IncidentLog(IncidentStore(store), COMPLIANCE, lambda: POLICY, lambda: KEYRING, scan=scan)
+    await incidents.start()
+    incidents.observe_exchange(answer_exchange(), POLICY)
+    if isinstance(scan, Detectors):
+        assert scan.calls == []  # nothing scanned on the request path: the recorder's task does it
+    await asyncio.wait_for(incidents.flush(), 10)
+    found = await IncidentStore(store).search(IncidentQuery())
+    chain = json.dumps([row["body"] for row in await store.fetch("SELECT body FROM incident_chain", [])])
+    await incidents.close(1)
+    await store.close()
+    return found, chain
+
+
+async def test_the_excerpt_is_masked_with_what_every_detector_finds_before_it_is_stored(tmp_path: Path) -> None:
+    detectors = Detectors()
+    [incident], chain = await recorded(tmp_path, detectors)
+    assert incident["type"] == "PII_IN_OUTPUT"
+    assert incident["excerpt"] == "Customer <PERSON> (<EMAIL_ADDRESS>) has SSN <US_SSN> on file."
+    assert incident["entity_types"] == {"US_SSN": 1}  # the scan masks; it adds no finding to the incident
+    assert detectors.calls[0] == [ANSWER]  # one scan: the window (here the whole short answer)
+    for value in (NAME, "Lopez", EMAIL, SSN):
+        assert value not in json.dumps(incident)
+        assert value not in chain
+    assert "<PERSON>" in chain
+
+
+async def test_without_detection_no_excerpt_is_kept_but_the_hashes_are(tmp_path: Path) -> None:
+    for n, scan in enumerate((Detectors(fail="overloaded"), None)):
+        [incident], chain = await recorded(tmp_path / str(n), scan)
+        assert incident["excerpt"] is None
+        assert incident["evidence"]["value_hashes"] == {"US_SSN": [KEYRING.keyed_hash(SSN)]}
+        assert NAME not in chain
+        assert EMAIL not in chain
+    failing = Detectors(fail="overloaded")
+    await recorded(tmp_path / "again", failing)
+    assert len(failing.calls) == 3  # retried twice before the excerpt goes
+
+
+async def test_a_candidate_spooled_before_it_was_masked_keeps_no_raw_text(tmp_path: Path) -> None:
+    store = SqlitePromptStore(tmp_path / "log.db")
+    await store.open()
+    spool_path = tmp_path / "incidents.spool"
+    detectors = Detectors()
+    detectors.release.clear()  # the scan hangs: shutdown comes first
+    incidents = IncidentLog(
+        IncidentStore(store), COMPLIANCE, lambda: POLICY, lambda: KEYRING, spool_path=spool_path, scan=detectors
+    )
+    await incidents.start()
+    incidents.observe_exchange(answer_exchange(), POLICY)
+    await asyncio.wait_for(detectors.called.wait(), 10)
+    await incidents.close(grace_s=0.1)
+    spooled = spool_path.read_text()
+    assert "PII_IN_OUTPUT" in spooled
+    for value in (NAME, EMAIL, SSN, "Customer"):
+        assert value not in spooled
+    [candidate] = [json.loads(line) for line in spooled.splitlines()]
+    assert candidate["excerpt"] is None
+    assert "window" not in candidate
+    await store.close()
