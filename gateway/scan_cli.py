@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from detectors.base import Detector, resolve_overlaps
 from detectors.registry import build_detectors
+from detectors.views import TextViews, detect
 from gateway.data_rules import Direction, RuledDecision
 from gateway.policy import Policy, ToolDecision, load_policy
 from gateway.redaction import Action, Pseudonyms, rewrite
@@ -109,7 +110,8 @@ def _caller(args: argparse.Namespace, tool: ToolDecision) -> dict[str, Any]:
 def scan(
     text: str, detectors: Sequence[Detector], policy: Policy, direction: Direction, show_values: bool
 ) -> dict[str, Any]:
-    findings = resolve_overlaps(f for d in detectors for f in d.detect(text))
+    views = TextViews.of(text)  # what the gateway scans: the text and its normalised/decoded views
+    findings = resolve_overlaps(f for d in detectors for f in detect(d, text, views, None))
     decisions = policy.data_rules.decide(findings, direction)
     decision = max((d.action for d in decisions), key=STRENGTH.index, default=Action.ALLOW)
     deciding = next((d.rule for d in decisions if d.action is decision), None)

@@ -1,0 +1,147 @@
+"""Bounded decoding of base64, hex and URL-encoded segments, for the secrets and PII detectors.
+
+A key pasted as ``QUtJQTRRV0VSVFpVSU9QQVNERkc=`` or an SSN as ``%35%33%36...`` reaches
+the provider, which can decode it as well as we can. Each segment that looks encoded is
+decoded once (depth 1: what it decodes to is not decoded again) when it decodes to
+printable UTF-8 text (ordinary words, paths and hashes that merely look like base64 or
+hex decode to binary and are left alone). The decoded texts are joined, with a blank
+line between them, into one text that the detectors scan in one pass (their cost is per
+text, so a prompt of many small segments costs no more than one of their total length),
+and a finding there maps to the whole encoded segment in the original text: redacting
+it replaces the encoded segment.
+
+Bounds: a segment is decoded in pieces of at most ``MAX_SEGMENT_CHARS`` encoded
+characters (overlapping by ``PIECE_OVERLAP_CHARS``, so a value across a cut is still
+whole in one piece), and a finding in a piece maps to that piece's span; what is decoded
+is never longer than the text itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from detectors.base import Finding
+
+MAX_SEGMENT_CHARS = 4_096
+PIECE_OVERLAP_CHARS = 256  # a multiple of 4: pieces of base64 start on a quantum
+MIN_ENCODED_CHARS = 12  # 9 bytes of base64, 6 of hex: shorter holds no SSN with context
+_JOIN = "\n\n"
+
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{" + str(MIN_ENCODED_CHARS) + r",}={0,2}")
+# Simple character runs (an odd length loses its last digit): cheaper than pair-counting.
+_HEX = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{" + str(MIN_ENCODED_CHARS) + r",}(?![0-9A-Fa-f])")
+_TOKEN = re.compile(r"[^\s\"'<>]+")
+_URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_URLSAFE = str.maketrans("-_", "+/")
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """The decoded segments joined; ``parts`` maps each one back to its encoded span."""
+
+    text: str
+    parts: tuple[tuple[int, int, int, int], ...]  # (decoded start, decoded end, original start, original end)
+
+    def to_original(self, finding: Finding) -> Finding | None:
+        """The finding on the encoded segment(s) it came from, or None if it is in no part."""
+        spans = [(s, e) for ds, de, s, e in self.parts if ds < finding.end and finding.start < de]
+        if not spans:
+            return None
+        start, end = min(s for s, _ in spans), max(e for _, e in spans)
+        return Finding(finding.entity_type, start, end, finding.score, finding.detector, finding.category)
+
+
+def decoded_segments(text: str) -> Decoded | None:
+    """The printable decodings of ``text``'s encoded-looking segments, or None if none."""
+    if len(text) < MIN_ENCODED_CHARS:
+        return None
+    pieces: list[str] = []
+    parts: list[tuple[int, int, int, int]] = []
+    at = 0
+    seen: set[tuple[int, int]] = set()
+    for start, end, plain in _candidates(text):
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        parts.append((at, at + len(plain), start, end))
+        pieces.append(plain)
+        at += len(plain) + len(_JOIN)
+    if not pieces:
+        return None
+    return Decoded(_JOIN.join(pieces), tuple(parts))
+
+
+def _candidates(text: str) -> Iterator[tuple[int, int, str]]:
+    # Hex before base64: a hex run also matches base64, and decodes to garbage as that.
+    for match in _HEX.finditer(text):
+        for start, end in _pieces(match.start(), match.end(), 2):
+            plain = _printable(_unhex(text[start:end]))
+            if plain is not None:
+                yield start, end, plain
+    for match in _BASE64.finditer(text):
+        for start, end in _pieces(match.start(), match.end(), 4):
+            plain = _printable(_unbase64(text[start:end]))
+            if plain is not None:
+                yield start, end, plain
+    if "%" in text:
+        for match in _TOKEN.finditer(text):
+            if _URL_ESCAPE.search(match.group()) is None:
+                continue
+            for start, end in _pieces(match.start(), match.end(), 3):
+                segment = text[start:end]
+                plain = unquote(segment, errors="strict") if _decodes(segment) else None
+                if plain is not None and plain != segment and plain.isprintable():
+                    yield start, end, plain
+
+
+def _pieces(start: int, end: int, quantum: int) -> Iterator[tuple[int, int]]:
+    step = MAX_SEGMENT_CHARS - PIECE_OVERLAP_CHARS
+    step -= step % quantum
+    at = start
+    while True:
+        yield at, min(end, at + MAX_SEGMENT_CHARS)
+        if at + MAX_SEGMENT_CHARS >= end:
+            return
+        at += step
+
+
+def _unhex(segment: str) -> bytes | None:
+    try:
+        return bytes.fromhex(segment[: len(segment) - len(segment) % 2])
+    except ValueError:
+        return None
+
+
+def _unbase64(segment: str) -> bytes | None:
+    body = segment.rstrip("=").translate(_URLSAFE)
+    body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
+    try:
+        return base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _decodes(segment: str) -> bool:
+    try:
+        unquote(segment, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _printable(raw: bytes | None) -> str | None:
+    """Text when ``raw`` is UTF-8 made of printable characters and line breaks."""
+    if raw is None or len(raw) < MIN_ENCODED_CHARS // 2:
+        return None
+    try:
+        plain = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not plain.replace("\n", " ").replace("\t", " ").replace("\r", " ").isprintable():
+        return None
+    return plain

@@ -1,0 +1,162 @@
+"""A normalised view of a text for the detectors, with a map back to the original.
+
+A value planted with one invisible character, full-width or Arabic-Indic digits,
+Cyrillic look-alike letters or spaced-out digits reads the same to a model but not to
+a regular expression. The detectors therefore also run on a *view* of each text:
+
+- every character through NFKC (full-width forms, ligatures, mathematical letters and
+  digits, compatibility spaces become their plain forms);
+- format and control characters dropped (category Cf: zero-width characters, word
+  joiner, soft hyphen, bidi controls; Cc: NUL and the other C0/C1 controls), except
+  ``\\n``, ``\\t`` and ``\\r``, which separate words; combining marks (overlays,
+  accents, variation selectors) on an ASCII letter or digit dropped (``5\\u0336`` reads 5);
+- every Unicode decimal digit to its ASCII digit;
+- Cyrillic and Greek letters that look Latin folded to the Latin letter, but only in a
+  token (between whitespace) that also holds an ASCII letter or digit: a homoglyph
+  attack mixes scripts, while folding a wholly Russian or Greek word would only make
+  up words a detector could misread;
+- a run of at least nine single digits each separated by one space, dot or dash
+  (``5 3 6 2 2 8 7 4 1``) collapsed to its digits: no ordinary number is written so,
+  and every digit-based detector wants at least nine.
+
+Each view character remembers the original character it came from, so a finding in
+the view maps back to the span of original characters that produced it (including any
+dropped character inside it): redaction replaces what was actually sent. The view is
+only built when it can differ: pure-ASCII text without controls or spaced digits (most
+prompts) costs one ``isascii`` and one regular-expression search, other text a few
+checks in C (``_unchanged``) before any per-character work.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from detectors.base import Finding
+
+# Reviewed by eye against Unicode's confusables.txt: only letters whose usual glyph is
+# indistinguishable from the Latin one in common fonts (not e.g. Cyrillic "в" or "п").
+_CONFUSABLES = {
+    # Cyrillic
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x",
+    "ѕ": "s", "і": "i", "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "һ": "h", "ӏ": "l",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+    "С": "C", "Т": "T", "Х": "X", "У": "Y", "Ү": "Y", "Ѕ": "S", "І": "I", "Ј": "J",
+    "Ԛ": "Q", "Ԝ": "W", "Ӏ": "I",
+    # Greek
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v", "ι": "i",
+    "κ": "k", "α": "a", "ρ": "p", "υ": "u",
+}  # fmt: skip
+_FOLD = str.maketrans(_CONFUSABLES)
+_CONFUSABLE_CHARS = frozenset(_CONFUSABLES)
+
+_KEEP_CONTROLS = frozenset("\n\t\r")
+_DROP_CATEGORIES = frozenset({"Cf", "Cc"})
+# A run of single digits, each after one separator: at least nine digits in all.
+_SPACED_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-]\d){8,}(?!\d)")
+_SEPARATORS = frozenset(" .-")
+# What can make the view of an ASCII text differ from the text.
+_ASCII_TRIGGER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|(?<!\d)\d(?:[ .\-]\d){8}")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_NON_ASCII_DIGIT = re.compile(r"[^\D0-9]")
+# Combining marks that strike through, underline or decorate a letter or digit (and the
+# variation selectors): dropped after an ASCII letter or digit.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f"
+_COMBINING = re.compile(f"[{_MARKS}]")
+_COMBINING_AFTER_ASCII = re.compile(f"[A-Za-z0-9][{_MARKS}]")
+_TOKEN = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The normalised text, and for each of its characters the original's index."""
+
+    text: str
+    source: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original characters behind view characters ``start:end`` (end exclusive)."""
+        if end <= start:
+            at = self.source[start] if start < len(self.source) else (self.source[-1] + 1 if self.source else 0)
+            return at, at
+        return self.source[start], self.source[end - 1] + 1
+
+    def to_original(self, finding: Finding) -> Finding:
+        start, end = self.span(finding.start, finding.end)
+        return Finding(finding.entity_type, start, end, finding.score, finding.detector, finding.category)
+
+
+def normalized_view(text: str) -> View | None:
+    """The detectors' view of ``text``, or None when it would be ``text`` itself."""
+    if text.isascii():
+        if _ASCII_TRIGGER.search(text) is None:
+            return None
+    elif _unchanged(text):
+        return None
+    return build_view(text)
+
+
+def build_view(text: str) -> View | None:
+    """The view, character by character (``normalized_view`` without its shortcuts)."""
+    chars: list[str] = []
+    source: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            if ch.isprintable() or ch in _KEEP_CONTROLS:
+                chars.append(ch)
+                source.append(i)
+            continue
+        category = unicodedata.category(ch)
+        if category in _DROP_CATEGORIES:
+            continue
+        if _COMBINING.match(ch) and chars and chars[-1].isascii() and chars[-1].isalnum():
+            continue
+        for out in unicodedata.normalize("NFKC", ch):
+            digit = unicodedata.decimal(out, None)
+            chars.append(str(digit) if digit is not None else out)
+            source.append(i)
+    view = "".join(chars)
+    if _CONFUSABLE_CHARS.intersection(view):
+        view = _TOKEN.sub(_fold_mixed, view)  # one character for one: the map holds
+    if _SPACED_DIGITS.search(view) is not None:
+        view, source = _collapse_spaced_digits(view, source)
+    if view == text:
+        return None
+    return View(view, tuple(source))
+
+
+def _unchanged(text: str) -> bool:
+    """True when the view of a non-ASCII ``text`` is ``text``: each test below, all in C,
+    rules out one step of the per-character loop (most non-English prompts: accents, CJK,
+    emoji). Printable means no Cf or Cc character; an NFKC-normalised text holds no
+    character that NFKC would change on its own."""
+    printable = text.replace("\n", " ").replace("\t", " ").replace("\r", " ").isprintable()
+    return (
+        printable
+        and unicodedata.is_normalized("NFKC", text)
+        and _NON_ASCII_DIGIT.search(text) is None
+        and not _CONFUSABLE_CHARS.intersection(text)
+        and _COMBINING_AFTER_ASCII.search(text) is None
+        and _SPACED_DIGITS.search(text) is None
+    )
+
+
+def _fold_mixed(token: re.Match[str]) -> str:
+    word = token.group()
+    if not _CONFUSABLE_CHARS.intersection(word) or _ASCII_ALNUM.search(word) is None:
+        return word
+    return word.translate(_FOLD)
+
+
+def _collapse_spaced_digits(view: str, source: list[int]) -> tuple[str, list[int]]:
+    keep = [True] * len(view)
+    for run in _SPACED_DIGITS.finditer(view):
+        for i in range(run.start(), run.end()):
+            if view[i] in _SEPARATORS:
+                keep[i] = False
+    return (
+        "".join(c for c, k in zip(view, keep, strict=True) if k),
+        [s for s, k in zip(source, keep, strict=True) if k],
+    )
