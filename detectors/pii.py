@@ -18,7 +18,7 @@ the tagger and lemmatizer. ``WindowContextEnhancer`` searches a recognizer's con
 words in the characters just before a value, up to the previous number, so the nearest
 label ("passport", "DOB", "MRN") decides which of several ID shapes a value is.
 
-Nothing here touches the network: the e-mail recognizer uses tldextract's bundled
+Nothing here touches the network: the e-mail recognizer (``pii_email``) uses tldextract's bundled
 public-suffix snapshot, and the spaCy package is loaded by name, never downloaded.
 Findings carry offsets and scores, never values, and nothing is logged.
 """
@@ -29,16 +29,15 @@ import bisect
 import re
 from collections.abc import Mapping
 
-import tldextract
 from presidio_analyzer import AnalyzerEngine, ContextAwareEnhancer, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine, NoOpNlpEngine
-from presidio_analyzer.predefined_recognizers import EmailRecognizer
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from spacy.vocab import Vocab
 
 from detectors.base import Category, Finding, resolve_overlaps, wanted
 from detectors.pii_cues import PersonCueRecognizer
+from detectors.pii_email import OfflineEmailRecognizer, SpelledEmailRecognizer, maybe_spelled
 from detectors.pii_ner import (
     NER_ENTITIES,
     NerArtifacts,
@@ -72,7 +71,8 @@ ID_KEY, BOOSTED_KEY = Result.RECOGNIZER_IDENTIFIER_KEY, Result.IS_SCORE_ENHANCED
 
 VALUE_BEFORE = re.compile(r"\d{2,}(?!.*\d{2})", re.DOTALL)
 # Every pattern type has a digit or an "@" in its values (numbers, dates, addresses, e-mails),
-# except IPv6 written in hex letters only ("fe:ab::cd"), which has "::" or a colon between letters.
+# except IPv6 written in hex letters only ("fe:ab::cd"), which has "::" or a colon between letters,
+# and spelled-out e-mails ("ana [at] acme [dot] com": ``maybe_spelled``).
 PATTERN_VALUE_CHAR = re.compile(r"[\d@]|::|[a-fA-F]:[a-fA-F]")
 
 
@@ -110,40 +110,11 @@ class WindowContextEnhancer(ContextAwareEnhancer):
         return raw_results
 
 
-class OfflineEmailRecognizer(EmailRecognizer):
-    """Presidio's e-mail regex, with the domain checked against tldextract's *bundled* suffix list.
-
-    Presidio's ``validate_result`` calls the module-level ``tldextract.extract``, whose
-    default extractor downloads the public-suffix list on first use (no timeout: it hangs
-    offline). This instance owns an extractor that never fetches and never writes a cache.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._tld = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
-        self._tld("warm.example.com")  # read the snapshot now, not on the first request
-
-    def analyze(
-        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None, regex_flags: int | None = None
-    ) -> list[Result]:
-        if "@" not in text:
-            return []
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        for result in results:
-            # RFC 5322 allows "=" and "/" in a local part, but "user=ana@x.org" in a log line is a key.
-            local = text[result.start : text.index("@", result.start)]
-            result.start += max(local.rfind("="), local.rfind("/")) + 1
-        return results
-
-    def validate_result(self, pattern_text: str) -> bool:
-        return self._tld(pattern_text).fqdn != ""
-
-
 def structured_recognizers() -> list[EntityRecognizer]:
     return [
-        OfflineEmailRecognizer(), PhoneNumberRecognizer(), CardLuhnRecognizer(), IbanChecksumRecognizer(),
-        SsnRecognizer(), NinoRecognizer(), IpAddressRecognizer(), DobRecognizer(), PassportNumberRecognizer(),
-        DriverLicenseRecognizer(), MrnRecognizer(), AddressRecognizer(),
+        OfflineEmailRecognizer(), SpelledEmailRecognizer(), PhoneNumberRecognizer(), CardLuhnRecognizer(),
+        IbanChecksumRecognizer(), SsnRecognizer(), NinoRecognizer(), IpAddressRecognizer(), DobRecognizer(),
+        PassportNumberRecognizer(), DriverLicenseRecognizer(), MrnRecognizer(), AddressRecognizer(),
     ]  # fmt: skip
 
 
@@ -229,7 +200,7 @@ class PiiDetector:
         if not types or not text:
             return []
         ner_types = types & NER_ENTITIES
-        if not ner_types and not PATTERN_VALUE_CHAR.search(text):
+        if not ner_types and not PATTERN_VALUE_CHAR.search(text) and not maybe_spelled(text):
             return []  # cheap exit: Presidio's own per-call overhead is ~0.1 ms even on a word
         artifacts = self._ner.artifacts(text, ner_types) if self._ner and ner_types else self._no_ner
         results = self._analyzer.analyze(text, LANGUAGE, entities=sorted(types), nlp_artifacts=artifacts)

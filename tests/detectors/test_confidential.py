@@ -64,7 +64,9 @@ def test_implements_the_detector_protocol(detector: ConfidentialDetector) -> Non
         ("Project\u00a0Nightingale", ["Project\u00a0Nightingale"]),
         # Whole words only.
         ("We moved to Acmeville.", []),
-        ("NotAcme and Acme_corp and acme2", []),
+        ("NotAcme and acme2", []),
+        # An underscore joins words ("acme_corp" is the term "Acme Corp" in an identifier).
+        ("NotAcme and Acme_corp and acme2", ["Acme_corp"]),
         ("Acme's results; (acme) and ACME.", ["Acme", "acme", "ACME"]),
         # Overlapping and nested terms: leftmost, then longest.
         ("Nightingale alone", ["Nightingale"]),
