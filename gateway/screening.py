@@ -159,7 +159,13 @@ async def _scan(
     over it cannot be scanned and follows on_failure. The refusal names sizes, never content."""
     chars = sum(len(text) for text in texts)
     if chars <= limit:
-        return await pool.scan(texts, entities)
+        # Each distinct text once: a body repeats itself (tool schemas, enums, a system prompt per
+        # turn), and every text scanned has a cost of its own. The findings are the same either way.
+        unique = list(dict.fromkeys(texts))
+        if len(unique) == len(texts):
+            return await pool.scan(texts, entities)
+        found = dict(zip(unique, await pool.scan(unique, entities), strict=True))
+        return [list(found[text]) for text in texts]
     if direction is Direction.PROMPT:
         raise PayloadTooLarge(
             f"The request holds {chars} characters of text to check; the AI policy checks at most {limit} "
