@@ -18,6 +18,7 @@ from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavail
 from gateway.json_input import encode_json, parse_upstream
 from gateway.policy import Policy, ToolDecision
 from gateway.redaction import Action, Pseudonyms, rewrite
+from gateway.split_values import pattern_entities, seam_windows, split_findings
 from gateway.unscreenable import refuse_unscreenable
 from gateway.wire.request_slots import walk_request
 from gateway.wire.response_slots import answer_strings
@@ -130,8 +131,15 @@ async def decide_texts(
     if pool is None or policy.detection is None or not texts:
         return []
     started = time.perf_counter()
+    # A prompt's parts are also scanned across their seams (a value cut in two by its sender);
+    # a stream window is one text already, and an answer's parts are the provider's.
+    seams = seam_windows(texts) if direction is Direction.PROMPT and counted_upto is None else []
     try:
         per_text = await _scan(pool, policy.detection.max_scan_chars, texts, direction, entities)
+        if seams:  # without NER: windows cut from two sentences are where a model guesses wrong
+            found = await pool.scan([w.text for w in seams], pattern_entities(policy.detection, entities))
+            for mine, pieces in zip(per_text, split_findings(texts, seams, found), strict=True):
+                mine.extend(pieces)
     except DetectionUnavailable as failure:
         if policy.detection.on_failure == "block":
             raise ServiceUnavailable(

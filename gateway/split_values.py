@@ -1,0 +1,75 @@
+"""Values split across the parts of a request: an SSN across two messages, a key across the
+system prompt and the user turn, an Anthropic ``system`` given as a list.
+
+Each part is scanned on its own, so a value cut in two is found in neither. Scanning the
+whole body again as one text would double the cost; instead, a small window around each
+place where one part ends and the next begins (the parts in reading order, joined with
+nothing between them, as a value cut by its sender would be) is scanned with the parts.
+A finding that crosses a seam is split into the piece each part holds, so each piece is
+redacted where it is. Names and places (NER) are not taken from the windows: a window cut
+from two sentences is where a model guesses wrong, and names are not what is cut in two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import accumulate
+
+from detectors.base import Finding
+from detectors.pii_ner import NER_ENTITIES
+from detectors.registry import DetectorsConfig, entity_categories
+
+REACH = 64  # characters each side of a seam: longer than any value the detectors find in pieces
+
+
+@dataclass(frozen=True)
+class Window:
+    text: str
+    start: int  # where it begins in the joined parts
+
+
+def seam_windows(parts: Sequence[str]) -> list[Window]:
+    """Windows around every seam between consecutive parts, merged where they overlap."""
+    if len(parts) < 2:
+        return []
+    joined = "".join(parts)
+    ends = list(accumulate(len(part) for part in parts))
+    spans: list[list[int]] = []
+    for seam in ends[:-1]:
+        low, high = max(0, seam - REACH), min(len(joined), seam + REACH)
+        if spans and low <= spans[-1][1]:
+            spans[-1][1] = high
+        else:
+            spans.append([low, high])
+    return [Window(joined[low:high], low) for low, high in spans]
+
+
+def pattern_entities(detection: DetectorsConfig, entities: frozenset[str] | None) -> frozenset[str]:
+    """What the seam windows are scanned for: the scan's types without NER's (so the windows run
+    on the cheap inline path)."""
+    wanted = frozenset(entity_categories(detection)) if entities is None else entities
+    return wanted - NER_ENTITIES
+
+
+def split_findings(
+    parts: Sequence[str], windows: Sequence[Window], found: Sequence[list[Finding]]
+) -> list[list[Finding]]:
+    """Per part, the pieces of the window findings that cross a seam (none for the others)."""
+    starts = [0, *accumulate(len(part) for part in parts)]
+    pieces: list[list[Finding]] = [[] for _ in parts]
+    for window, findings in zip(windows, found, strict=True):
+        for finding in findings:
+            if finding.entity_type in NER_ENTITIES:
+                continue
+            low, high = window.start + finding.start, window.start + finding.end
+            touched = [n for n in range(len(parts)) if starts[n] < high and low < starts[n + 1]]
+            if len(touched) < 2:  # inside one part: that part's own scan has it
+                continue
+            for n in touched:
+                begin, end = max(low, starts[n]) - starts[n], min(high, starts[n + 1]) - starts[n]
+                pieces[n].append(replace(finding, start=begin, end=end))
+    return pieces
+
+
+__all__ = ["Window", "pattern_entities", "seam_windows", "split_findings"]

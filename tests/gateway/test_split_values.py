@@ -1,0 +1,109 @@
+"""A value cut in two across the parts of a request is found, and each piece is redacted
+where it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anthropic
+import openai
+import pytest
+
+from detectors.base import Category, Finding
+from gateway.split_values import REACH, seam_windows, split_findings
+from gateway.testing import RunningGateway
+from loadtests.mock_provider import MockProvider
+from tests.conftest import TEST_POLICY, StartGateway
+
+SSN = "536-22-8726"
+AWS_KEY = "AKIA" + "QWERTYUIOPASDFGH"
+POLICY = TEST_POLICY.read_text() + (
+    "detection:\n  secrets: {}\n  pii: {entities: [US_SSN]}\n"
+    "data_rules:\n"
+    "  - {id: secrets-block, match: {categories: [secret]}, action: block}\n"
+    "  - {id: ssn-redact, match: {entity_types: [US_SSN]}, action: redact}\n"
+)
+
+
+def test_windows_cover_every_seam_and_merge_when_parts_are_short() -> None:
+    parts = ["a" * 200, "b" * 10, "c" * 200]
+    [window] = seam_windows(parts)  # the two seams are 10 apart: one window
+    assert (window.start, len(window.text)) == (200 - REACH, REACH + 10 + REACH)
+    assert seam_windows(["only one"]) == []
+
+
+def test_a_finding_across_a_seam_is_split_into_its_pieces() -> None:
+    parts = ["my SSN is 536-22", "-8726 thanks"]
+    [window] = seam_windows(parts)
+    start = window.text.index(SSN)
+    crossing = Finding("US_SSN", start, start + len(SSN), 0.9, "pii", Category.PII)
+    inside = Finding("US_SSN", 0, 3, 0.9, "pii", Category.PII)  # within part 0 only: its own scan has it
+    first, second = split_findings(parts, [window], [[crossing, inside]])
+    assert [(f.start, f.end) for f in first] == [(10, 16)]
+    assert [(f.start, f.end) for f in second] == [(0, 5)]
+
+
+@pytest.fixture
+def split_gateway(start_gateway: StartGateway, tmp_path: Path) -> RunningGateway:
+    policy = tmp_path / "split.yaml"
+    policy.write_text(POLICY)
+    return start_gateway(policy_path=str(policy), detection={"workers": 1})
+
+
+def received_texts(mock: MockProvider) -> str:
+    return str(mock.requests[-1].body)
+
+
+def test_an_ssn_across_two_messages_is_redacted_in_both(
+    split_gateway: RunningGateway, mock: MockProvider, closing: list[Any]
+) -> None:
+    key = split_gateway.create_key("alice", "engineering")
+    client = openai.OpenAI(base_url=f"{split_gateway.url}/v1", api_key=key, max_retries=0, timeout=30)
+    closing.append(client)
+    mock.requests.clear()
+    client.chat.completions.create(
+        model="gpt-4o",
+        messages=[
+            {"role": "user", "content": "my number is 536-22"},
+            {"role": "user", "content": "-8726, thanks"},
+        ],
+    )
+    sent = received_texts(mock)
+    assert "536-22" not in sent
+    assert "8726" not in sent
+
+
+def test_a_key_across_system_blocks_and_user_is_blocked(
+    split_gateway: RunningGateway, mock: MockProvider, closing: list[Any]
+) -> None:
+    key = split_gateway.create_key("alice", "engineering")
+    client = anthropic.Anthropic(base_url=split_gateway.url, api_key=key, max_retries=0, timeout=30)
+    closing.append(client)
+    mock.requests.clear()
+    with pytest.raises(anthropic.PermissionDeniedError):
+        client.messages.create(
+            model="claude-sonnet-5-5",
+            max_tokens=10,
+            system=[{"type": "text", "text": "deploy with " + AWS_KEY[:9]}, {"type": "text", "text": AWS_KEY[9:14]}],
+            messages=[{"role": "user", "content": AWS_KEY[14:] + " please"}],
+        )
+    assert not mock.requests
+
+
+def test_ordinary_multi_part_prompts_are_untouched(
+    split_gateway: RunningGateway, mock: MockProvider, closing: list[Any]
+) -> None:
+    key = split_gateway.create_key("alice", "engineering")
+    client = openai.OpenAI(base_url=f"{split_gateway.url}/v1", api_key=key, max_retries=0, timeout=30)
+    closing.append(client)
+    mock.requests.clear()
+    messages: Any = [
+        {"role": "system", "content": "You answer in 3 sentences."},
+        {"role": "user", "content": "Room 536"},
+        {"role": "user", "content": "22 people, 8726 euros budget"},
+    ]
+    client.chat.completions.create(model="gpt-4o", messages=messages)
+    sent = received_texts(mock)
+    assert "Room 536" in sent
+    assert "8726 euros" in sent
