@@ -1,4 +1,5 @@
-"""Bounded decoding of base64, hex and URL-encoded segments, for the secrets and PII detectors.
+"""Bounded decoding of base64, hex, URL-encoded and quoted-printable segments, for the
+secrets and PII detectors.
 
 A key pasted as ``QUtJQTRRV0VSVFpVSU9QQVNERkc=`` or an SSN as ``%35%33%36...`` reaches
 the provider, which can decode it as well as we can. Each segment that looks encoded is
@@ -38,6 +39,11 @@ _HEX = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{" + str(MIN_ENCODED_CHARS) + r",
 _TOKEN = re.compile(r"[^\s\"'<>]+")
 _URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _URLSAFE = str.maketrans("-_", "+/")
+# Quoted-printable: a run of non-space characters and soft line breaks ("=" at a line's
+# end) holding "=XX" escapes; spaces stay literal in QP, so each word is its own segment.
+_QP_ESCAPE = re.compile(r"=[0-9A-Fa-f]{2}")
+_QP_TOKEN = re.compile(r"(?:=\r?\n|[^\s\"'<>])+")
+_QP_SOFT_BREAK = re.compile(r"=\r?\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,14 @@ def _candidates(text: str) -> Iterator[tuple[int, int, str]]:
                 plain = unquote(segment, errors="strict") if _decodes(segment) else None
                 if plain is not None and plain != segment and plain.isprintable():
                     yield start, end, plain
+    if "=" in text and _QP_ESCAPE.search(text) is not None:
+        for match in _QP_TOKEN.finditer(text):
+            if _QP_ESCAPE.search(match.group()) is None:
+                continue
+            for start, end in _pieces(match.start(), match.end(), 3):
+                plain = _printable(_unquote_printable(text[start:end]))
+                if plain is not None and plain != text[start:end]:
+                    yield start, end, plain
 
 
 def _pieces(start: int, end: int, quantum: int) -> Iterator[tuple[int, int]]:
@@ -124,6 +138,15 @@ def _unbase64(segment: str) -> bytes | None:
         return base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
     except (binascii.Error, ValueError):
         return None
+
+
+def _unquote_printable(segment: str) -> bytes | None:
+    """The bytes of a quoted-printable segment; None when it holds non-ASCII characters
+    (not QP) or an "=" that starts no escape (a "key=value" or an equation)."""
+    body = _QP_SOFT_BREAK.sub("", segment)
+    if not body.isascii() or body.count("=") != len(_QP_ESCAPE.findall(body)):
+        return None
+    return _QP_ESCAPE.sub(lambda m: chr(int(m.group()[1:], 16)), body).encode("latin-1")
 
 
 def _decodes(segment: str) -> bool:

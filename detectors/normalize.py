@@ -17,7 +17,9 @@ a regular expression. The detectors therefore also run on a *view* of each text:
   up words a detector could misread;
 - a run of at least nine single digits each separated by one space, dot or dash
   (``5 3 6 2 2 8 7 4 1``) collapsed to its digits: no ordinary number is written so,
-  and every digit-based detector wants at least nine.
+  and every digit-based detector wants at least nine;
+- digit groups of an SSN's or a card's shape joined by dots (``536.22.8741``) read with
+  dashes.
 
 Each view character remembers the original character it came from, so a finding in
 the view maps back to the span of original characters that produced it (including any
@@ -57,7 +59,13 @@ _DROP_CATEGORIES = frozenset({"Cf", "Cc"})
 # A run of single digits, each after one separator: at least nine digits in all.
 _SPACED_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-]\d){8,}(?!\d)")
 _SEPARATORS = frozenset(" .-")
-# What can make the view of an ASCII text differ from the text.
+# Digit groups of an SSN's or a card's shape joined by dots (536.22.8741,
+# 4111.1111.1111.1111): the detectors know them with dashes or spaces only. IP addresses
+# (groups of 1-3 digits) and versions never have these shapes.
+_DOTTED_GROUPS = r"(?<![\d.])(?:\d{3}\.\d{2}\.\d{4}|\d{4}\.\d{4}\.\d{4}\.\d{4}|\d{4}\.\d{6}\.\d{5})(?!\d|\.\d)"
+_DOTTED = re.compile(_DOTTED_GROUPS)
+_DOT_FOUR_DIGITS = re.compile(r"\.\d{4}")  # in every dotted shape; ten times cheaper to look for
+# What can make the view of an ASCII text differ from the text (besides dotted groups).
 _ASCII_TRIGGER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|(?<!\d)\d(?:[ .\-]\d){8}")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _NON_ASCII_DIGIT = re.compile(r"[^\D0-9]")
@@ -71,17 +79,29 @@ _TOKEN = re.compile(r"\S+")
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """The normalised text, and for each of its characters the original's index."""
+    """The normalised text, and for each of its characters the original's index (and,
+    when one view character stands for several original ones, as a digit for its word,
+    the end of what it stands for)."""
 
     text: str
     source: tuple[int, ...]
+    ends: tuple[int, ...] | None = None
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original characters behind view characters ``start:end`` (end exclusive)."""
         if end <= start:
             at = self.source[start] if start < len(self.source) else (self.source[-1] + 1 if self.source else 0)
             return at, at
-        return self.source[start], self.source[end - 1] + 1
+        return self.source[start], (self.ends[end - 1] if self.ends is not None else self.source[end - 1] + 1)
+
+    def then(self, inner: View) -> View:
+        """``inner``, a view of this view's text, as a view of the original text."""
+        ends = inner.ends if inner.ends is not None else tuple(s + 1 for s in inner.source)
+        return View(
+            inner.text,
+            tuple(self.span(s, s + 1)[0] for s in inner.source),
+            tuple(self.span(e - 1, e)[1] for e in ends),
+        )
 
     def to_original(self, finding: Finding) -> Finding:
         start, end = self.span(finding.start, finding.end)
@@ -91,7 +111,7 @@ class View:
 def normalized_view(text: str) -> View | None:
     """The detectors' view of ``text``, or None when it would be ``text`` itself."""
     if text.isascii():
-        if _ASCII_TRIGGER.search(text) is None:
+        if _ASCII_TRIGGER.search(text) is None and not _dotted(text):
             return None
     elif _unchanged(text):
         return None
@@ -122,6 +142,8 @@ def build_view(text: str) -> View | None:
         view = _TOKEN.sub(_fold_mixed, view)  # one character for one: the map holds
     if _SPACED_DIGITS.search(view) is not None:
         view, source = _collapse_spaced_digits(view, source)
+    if _DOTTED.search(view) is not None:
+        view = _DOTTED.sub(lambda m: m.group().replace(".", "-"), view)  # one for one
     if view == text:
         return None
     return View(view, tuple(source))
@@ -140,7 +162,12 @@ def _unchanged(text: str) -> bool:
         and not _CONFUSABLE_CHARS.intersection(text)
         and _COMBINING_AFTER_ASCII.search(text) is None
         and _SPACED_DIGITS.search(text) is None
+        and not _dotted(text)
     )
+
+
+def _dotted(text: str) -> bool:
+    return _DOT_FOUR_DIGITS.search(text) is not None and _DOTTED.search(text) is not None
 
 
 def _fold_mixed(token: re.Match[str]) -> str:

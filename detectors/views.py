@@ -1,5 +1,6 @@
-"""Run a detector on a text and on its views: normalised (detectors.normalize) and decoded
-(detectors.decoding), with every finding in the original text's offsets.
+"""Run a detector on a text and on its views: normalised (detectors.normalize), decoded
+(detectors.decoding), digits spelled as words and value-like tokens reversed
+(detectors.spelled), with every finding in the original text's offsets.
 
 The original text is always scanned, so a view can only add findings, never lose one
 the plain scan makes. A finding a view repeats (same type, same original span) is
@@ -14,27 +15,46 @@ from detectors.base import Category, Detector, Finding, wanted
 from detectors.decoding import Decoded, decoded_segments
 from detectors.normalize import View, normalized_view
 from detectors.pii_ner import NER_ENTITIES
+from detectors.spelled import reversed_segments, spelled_digits
 
-# Encoded segments carry values, not prose: only these detectors read their decodings
-# (an injection rule or a confidential marker in a decoded blob is the injection
-# detector's own "encoded payload" business).
+# Encoded, spelled and reversed values are values, not prose: only these detectors read
+# those views (an injection rule or a confidential marker in a decoded blob is the
+# injection detector's own "encoded payload" business).
 DECODED_CATEGORIES = frozenset({Category.SECRET, Category.PII})
+# Read backwards, the digits of an SSN, a phone or an invoice number often make another
+# phone number, and one in ten digit strings passes a card's Luhn check: on the PII
+# corpus, the card numbers given as invalid ("Is 4542506344103064 a valid card?") read
+# as valid cards backwards. In reversed tokens only the SSN (a 4-2-3 grouping or nine
+# digits with context) and the e-mail are looked for, and every secret (whose prefixes
+# never arise backwards); a card written backwards is not found.
+REVERSED_PII = frozenset({"US_SSN", "EMAIL_ADDRESS"})
 
 
 @dataclass(frozen=True, slots=True)
 class TextViews:
     normalized: View | None
     decoded: Decoded | None
+    spelled: View | None = None  # digits as words, read after normalisation
+    reversed: Decoded | None = None
 
     @classmethod
     def of(cls, text: str) -> TextViews:
-        return cls(normalized_view(text), decoded_segments(text))
+        normalized = normalized_view(text)
+        spelled = spelled_digits(normalized.text if normalized is not None else text)
+        if spelled is not None and normalized is not None:
+            spelled = normalized.then(spelled)
+        decoded = decoded_segments(text)
+        return cls(normalized, decoded, spelled, reversed_segments(text, decoded))
+
+    @property
+    def empty(self) -> bool:
+        return self.normalized is None and self.decoded is None and self.spelled is None and self.reversed is None
 
 
 def detect(detector: Detector, text: str, views: TextViews, entities: frozenset[str] | None) -> list[Finding]:
     """``detector``'s findings in ``text`` and in its views, in ``text``'s offsets."""
     found = list(detector.detect(text, entities))
-    if views.normalized is None and views.decoded is None:
+    if views.empty:
         return found
     # Names and places are left to the scan of the text itself: spaCy's NER reads the
     # original as well as a view (NFKC and folding change no word it knows), and would
@@ -45,11 +65,16 @@ def detect(detector: Detector, text: str, views: TextViews, entities: frozenset[
     extra: list[Finding] = []
     if views.normalized is not None:
         extra.extend(views.normalized.to_original(f) for f in detector.detect(views.normalized.text, view_entities))
-    if views.decoded is not None and detector.category in DECODED_CATEGORIES:
-        for f in detector.detect(views.decoded.text, view_entities):
-            mapped = views.decoded.to_original(f)
-            if mapped is not None:
-                extra.append(mapped)
+    if detector.category in DECODED_CATEGORIES:
+        if views.spelled is not None:
+            extra.extend(views.spelled.to_original(f) for f in detector.detect(views.spelled.text, view_entities))
+        if views.decoded is not None:
+            for f in detector.detect(views.decoded.text, view_entities):
+                mapped = views.decoded.to_original(f)
+                if mapped is not None:
+                    extra.append(mapped)
+        if views.reversed is not None:
+            extra.extend(_reversed(detector, views.reversed, view_entities, found))
     if not extra:
         return found
     seen = {(f.entity_type, f.start, f.end) for f in found}
@@ -59,3 +84,19 @@ def detect(detector: Detector, text: str, views: TextViews, entities: frozenset[
             seen.add(key)
             found.append(f)
     return found
+
+
+def _reversed(detector: Detector, reversed_: Decoded, entities: frozenset[str], found: list[Finding]) -> list[Finding]:
+    """Findings in the reversed tokens, but none on a token where the detector already
+    found something read forwards: a card read backwards that happens to pass Luhn would
+    only relabel a value already found."""
+    if detector.category is Category.PII:
+        entities = entities & REVERSED_PII
+    if not entities:
+        return []
+    out: list[Finding] = []
+    for f in detector.detect(reversed_.text, entities):
+        mapped = reversed_.to_original(f)
+        if mapped is not None and not any(g.start < mapped.end and mapped.start < g.end for g in found):
+            out.append(mapped)
+    return out

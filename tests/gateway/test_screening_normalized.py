@@ -1,5 +1,5 @@
 """End to end: values hidden by invisible characters, look-alike letters, other digit
-forms, spacing or encoding are redacted where they were sent, whole; the provider never
+forms, spacing, encoding, digit words or reversal are redacted where they were sent, whole; the provider never
 sees any of their characters."""
 
 from __future__ import annotations
@@ -53,6 +53,13 @@ CASES = [
     (BASE64_KEY, "[AWS_ACCESS_KEY_ID]"),
     ("Nightin\u2060gal\u0435", "<CONFIDENTIAL_TERM_1>"),
     ("\uff23\uff2f\uff2e\uff26\uff29\uff24\uff25\uff2e\uff34\uff29\uff21\uff2c", "[CLASSIFICATION_MARKER]"),
+    # Digits as words, backwards, quoted-printable, dotted groups (detectors.spelled, .decoding).
+    ("five three six, two two, eight seven four one", "[US_SSN]"),
+    (AWS_KEY[::-1], "[AWS_ACCESS_KEY_ID]"),
+    ("moc.elpmaxe@ecila", "[EMAIL_ADDRESS]"),
+    ("".join(f"={ord(c):02X}" for c in "bob@example.org"), "[EMAIL_ADDRESS]"),
+    ("536.22.8741", "[US_SSN]"),
+    ("4111.1111.1111.1111", "[CREDIT_CARD]"),
 ]
 
 
