@@ -57,6 +57,7 @@ async def screen_request(
     if refuse_unscreenable(policy.detection.unscreenable, walk.unscreenable, monitor=policy.monitor):
         log.info("unscreenable_data_monitored", kinds=sorted(walk.unscreenable))  # kinds only, never values
     slots = [s for s in walk.slots if s.text]
+    await _check_model_name(pool, policy, body.get("model"), screening)
     decided = await decide_texts(pool, policy, [s.text for s in slots], Direction.PROMPT, screening)
     if not decided:
         return
@@ -190,6 +191,25 @@ def _rewrite(slots: list[Slot], decided: list[list[RuledDecision]], pseudonyms: 
             slot.replace(rewrite(slot.text, decisions, pseudonyms))
             changed = True
     return changed
+
+
+async def _check_model_name(pool: DetectionPool, policy: Policy, model: object, screening: Screening) -> None:
+    """The model name is read by the provider (and logged) but cannot be rewritten: anything the
+    rules would act on in it refuses the request. Pattern detectors only: "Llama", "Mistral" or
+    "Qwen" are model names, not people."""
+    if not isinstance(model, str) or not model or policy.detection is None:
+        return
+    entities = pattern_entities(policy.detection, None)
+    own = Screening()
+    [decisions] = await decide_texts(pool, policy, [model], Direction.PROMPT, own, entities) or [[]]
+    acted = [d for d in decisions if d.action not in (Action.ALLOW, Action.AUDIT) and d.monitored is None]
+    if acted:
+        screening.decisions.extend(acted)  # recorded (types, never values) with the refusal
+        types = ", ".join(sorted({d.finding.entity_type for d in acted}))
+        raise SensitiveDataBlocked(
+            f"The model name holds data the AI policy protects ({types}); it cannot be redacted there. "
+            "Send the model's own name."
+        )
 
 
 def refuse_blocked(decisions: list[RuledDecision], what: str) -> None:

@@ -3,8 +3,8 @@ system prompt and the user turn, an Anthropic ``system`` given as a list.
 
 Each part is scanned on its own, so a value cut in two is found in neither. Scanning the
 whole body again as one text would double the cost; instead, a small window around each
-place where one part ends and the next begins (the parts in reading order, joined with
-nothing between them, as a value cut by its sender would be) is scanned with the parts.
+place where one part ends and the next begins (the two parts joined with nothing between
+them, as a value cut by its sender would be) is scanned as well.
 A finding that crosses a seam is split into the piece each part holds, so each piece is
 redacted where it is. Names and places (NER) are not taken from the windows: a window cut
 from two sentences is where a model guesses wrong, and names are not what is cut in two.
@@ -30,18 +30,23 @@ class Window:
 
 
 def seam_windows(parts: Sequence[str]) -> list[Window]:
-    """Windows around every seam between consecutive parts, merged where they overlap."""
+    """Two kinds of window: one per seam, from the end of one part to the start of the next
+    and no further (a third part glued on would end a value without a word boundary: "8726" +
+    "hi"); and, where parts are short, one across a run of seams (a value cut in three)."""
     if len(parts) < 2:
         return []
     joined = "".join(parts)
     ends = list(accumulate(len(part) for part in parts))
-    spans: list[list[int]] = []
-    for seam in ends[:-1]:
+    pairs: list[tuple[int, int]] = []
+    runs: list[tuple[int, int]] = []
+    for n, seam in enumerate(ends[:-1]):
+        pairs.append((max(seam - REACH, ends[n - 1] if n else 0), min(seam + REACH, ends[n + 1])))
         low, high = max(0, seam - REACH), min(len(joined), seam + REACH)
-        if spans and low <= spans[-1][1]:
-            spans[-1][1] = high
+        if runs and low <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], high)
         else:
-            spans.append([low, high])
+            runs.append((low, high))
+    spans = dict.fromkeys([*pairs, *(run for run in runs if run not in pairs)])
     return [Window(joined[low:high], low) for low, high in spans]
 
 

@@ -31,6 +31,6 @@ async def test_repeated_texts_are_scanned_once_and_all_decided() -> None:
     decided = await decide_texts(pool, policy, texts, Direction.PROMPT, Screening())
     parts, seams = scanned  # each distinct text once (in the order first seen); then the seam windows
     assert parts == [secret, "plain"]
-    assert len(seams) == 1  # the five parts are short: one window spans all four seams
+    assert len(seams) == 4 + 1  # a window per seam, and one across the run of short parts
     assert [bool(d) for d in decided] == [True, False, True, False, True]
     assert decided[0][0].finding.entity_type == decided[4][0].finding.entity_type

@@ -26,10 +26,12 @@ POLICY = TEST_POLICY.read_text() + (
 )
 
 
-def test_windows_cover_every_seam_and_merge_when_parts_are_short() -> None:
+def test_one_window_per_seam_reaching_no_further_than_the_two_parts() -> None:
     parts = ["a" * 200, "b" * 10, "c" * 200]
-    [window] = seam_windows(parts)  # the two seams are 10 apart: one window
-    assert (window.start, len(window.text)) == (200 - REACH, REACH + 10 + REACH)
+    first, second, run = seam_windows(parts)
+    assert (first.start, first.text) == (200 - REACH, "a" * REACH + "b" * 10)
+    assert (second.start, second.text) == (200, "b" * 10 + "c" * REACH)
+    assert (run.start, run.text) == (200 - REACH, "a" * REACH + "b" * 10 + "c" * REACH)  # a value cut in three
     assert seam_windows(["only one"]) == []
 
 
@@ -107,3 +109,23 @@ def test_ordinary_multi_part_prompts_are_untouched(
     sent = received_texts(mock)
     assert "Room 536" in sent
     assert "8726 euros" in sent
+
+
+def test_a_split_followed_by_another_part_is_found(
+    split_gateway: RunningGateway, mock: MockProvider, closing: list[Any]
+) -> None:
+    """The red team's case: an Anthropic system list cut inside an SSN, then a user turn ("8726" + "hi"
+    joined had no word boundary after the number)."""
+    key = split_gateway.create_key("alice", "engineering")
+    client = anthropic.Anthropic(base_url=split_gateway.url, api_key=key, max_retries=0, timeout=30)
+    closing.append(client)
+    mock.requests.clear()
+    client.messages.create(
+        model="claude-sonnet-5-5",
+        max_tokens=10,
+        system=[{"type": "text", "text": "ssn 536-22-"}, {"type": "text", "text": "8726"}],
+        messages=[{"role": "user", "content": "hi"}],
+    )
+    sent = received_texts(mock)
+    assert "536-22-" not in sent
+    assert "8726" not in sent
