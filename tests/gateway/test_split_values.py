@@ -129,3 +129,26 @@ def test_a_split_followed_by_another_part_is_found(
     sent = received_texts(mock)
     assert "536-22-" not in sent
     assert "8726" not in sent
+
+
+def test_a_key_across_a_tool_result_and_a_text_block_is_blocked(
+    split_gateway: RunningGateway, mock: MockProvider, closing: list[Any]
+) -> None:
+    key = split_gateway.create_key("alice", "engineering")
+    client = anthropic.Anthropic(base_url=split_gateway.url, api_key=key, max_retries=0, timeout=30)
+    closing.append(client)
+    mock.requests.clear()
+    messages: Any = [
+        {"role": "user", "content": "look it up"},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "lookup", "input": {}}]},
+        {
+            "role": "user",
+            "content": [
+                {"type": "tool_result", "tool_use_id": "t1", "content": AWS_KEY[:10]},
+                {"type": "text", "text": AWS_KEY[10:]},
+            ],
+        },
+    ]
+    with pytest.raises(anthropic.PermissionDeniedError):
+        client.messages.create(model="claude-sonnet-5-5", max_tokens=10, messages=messages)
+    assert not mock.requests
