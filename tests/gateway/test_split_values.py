@@ -53,6 +53,23 @@ def split_gateway(start_gateway: StartGateway, tmp_path: Path) -> RunningGateway
     return start_gateway(policy_path=str(policy), detection={"workers": 1})
 
 
+def openai_client(gateway: RunningGateway, mock: MockProvider, closing: list[Any]) -> openai.OpenAI:
+    """A client with a fresh engineering key, the mock's record cleared."""
+    key = gateway.create_key("alice", "engineering")
+    client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=key, max_retries=0, timeout=30)
+    closing.append(client)
+    mock.requests.clear()
+    return client
+
+
+def anthropic_client(gateway: RunningGateway, mock: MockProvider, closing: list[Any]) -> anthropic.Anthropic:
+    key = gateway.create_key("alice", "engineering")
+    client = anthropic.Anthropic(base_url=gateway.url, api_key=key, max_retries=0, timeout=30)
+    closing.append(client)
+    mock.requests.clear()
+    return client
+
+
 def received_texts(mock: MockProvider) -> str:
     return str(mock.requests[-1].body)
 
@@ -60,10 +77,7 @@ def received_texts(mock: MockProvider) -> str:
 def test_an_ssn_across_two_messages_is_redacted_in_both(
     split_gateway: RunningGateway, mock: MockProvider, closing: list[Any]
 ) -> None:
-    key = split_gateway.create_key("alice", "engineering")
-    client = openai.OpenAI(base_url=f"{split_gateway.url}/v1", api_key=key, max_retries=0, timeout=30)
-    closing.append(client)
-    mock.requests.clear()
+    client = openai_client(split_gateway, mock, closing)
     client.chat.completions.create(
         model="gpt-4o",
         messages=[
@@ -79,10 +93,7 @@ def test_an_ssn_across_two_messages_is_redacted_in_both(
 def test_a_key_across_system_blocks_and_user_is_blocked(
     split_gateway: RunningGateway, mock: MockProvider, closing: list[Any]
 ) -> None:
-    key = split_gateway.create_key("alice", "engineering")
-    client = anthropic.Anthropic(base_url=split_gateway.url, api_key=key, max_retries=0, timeout=30)
-    closing.append(client)
-    mock.requests.clear()
+    client = anthropic_client(split_gateway, mock, closing)
     with pytest.raises(anthropic.PermissionDeniedError):
         client.messages.create(
             model="claude-sonnet-5-5",
@@ -96,10 +107,7 @@ def test_a_key_across_system_blocks_and_user_is_blocked(
 def test_ordinary_multi_part_prompts_are_untouched(
     split_gateway: RunningGateway, mock: MockProvider, closing: list[Any]
 ) -> None:
-    key = split_gateway.create_key("alice", "engineering")
-    client = openai.OpenAI(base_url=f"{split_gateway.url}/v1", api_key=key, max_retries=0, timeout=30)
-    closing.append(client)
-    mock.requests.clear()
+    client = openai_client(split_gateway, mock, closing)
     messages: Any = [
         {"role": "system", "content": "You answer in 3 sentences."},
         {"role": "user", "content": "Room 536"},
@@ -116,10 +124,7 @@ def test_a_split_followed_by_another_part_is_found(
 ) -> None:
     """The red team's case: an Anthropic system list cut inside an SSN, then a user turn ("8726" + "hi"
     joined had no word boundary after the number)."""
-    key = split_gateway.create_key("alice", "engineering")
-    client = anthropic.Anthropic(base_url=split_gateway.url, api_key=key, max_retries=0, timeout=30)
-    closing.append(client)
-    mock.requests.clear()
+    client = anthropic_client(split_gateway, mock, closing)
     client.messages.create(
         model="claude-sonnet-5-5",
         max_tokens=10,
@@ -134,10 +139,7 @@ def test_a_split_followed_by_another_part_is_found(
 def test_a_key_across_a_tool_result_and_a_text_block_is_blocked(
     split_gateway: RunningGateway, mock: MockProvider, closing: list[Any]
 ) -> None:
-    key = split_gateway.create_key("alice", "engineering")
-    client = anthropic.Anthropic(base_url=split_gateway.url, api_key=key, max_retries=0, timeout=30)
-    closing.append(client)
-    mock.requests.clear()
+    client = anthropic_client(split_gateway, mock, closing)
     messages: Any = [
         {"role": "user", "content": "look it up"},
         {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "lookup", "input": {}}]},
