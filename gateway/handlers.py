@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import traceback
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
@@ -25,6 +24,7 @@ from gateway.errors import (
 from gateway.exchange import Exchange
 from gateway.identity import Identity
 from gateway.json_input import parse_request
+from gateway.logs import code_location
 from gateway.middleware import EXCHANGE
 from gateway.model_names import check_model_name
 from gateway.policy import Policy, ToolDecision, denial_message
@@ -246,9 +246,7 @@ async def _close_quietly(stream: AsyncGenerator[bytes, None], exchange: Exchange
 
 def _log_internal(exchange: Exchange, exc: BaseException) -> None:
     """Where it happened, never what it said: an exception message may quote request or answer data."""
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f"{frame.filename}:{frame.lineno}" if frame else "unknown"
-    log.error("internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=where)
+    log.error("internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=code_location(exc))
 
 
 async def _write_quietly(response: web.StreamResponse, data: bytes | None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from typing import Literal, TextIO
 
 import structlog
@@ -62,3 +63,10 @@ def configure_logging(
         logger_factory=structlog.PrintLoggerFactory(out),  # type: ignore[arg-type]
         cache_logger_on_first_use=cache_loggers,
     )
+
+
+def code_location(exc: BaseException) -> str:
+    """Where an exception was raised ("file:line"), for logs that must not carry what it said:
+    an exception's message may quote request data, answers, keys or policy files."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    return f"{frame.filename}:{frame.lineno}" if frame else "unknown"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import traceback
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -21,6 +20,7 @@ from gateway.errors import (
     render_error,
 )
 from gateway.exchange import Exchange
+from gateway.logs import code_location
 from gateway.request_metrics import observe_exchange
 from gateway.state import IN_FLIGHT, STATE
 
@@ -54,7 +54,9 @@ async def _exchange(request: web.Request, handler: Handler) -> web.StreamRespons
     except web.HTTPException as exc:
         response = _error_response(exchange, _from_http_exception(request, exc))
     except Exception as exc:
-        log.error("internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=_where(exc))
+        log.error(
+            "internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=code_location(exc)
+        )
         response = _error_response(
             exchange, InternalError("The gateway hit an internal error; the request was not completed.")
         )
@@ -95,14 +97,8 @@ def _observe(exchange: Exchange, observer: str, observe: Callable[[], None]) -> 
     except Exception as exc:
         log.error(
             "observer_failed", observer=observer, request_id=exchange.request_id, error_type=type(exc).__name__,
-            where=_where(exc), violation="LOGGING_OR_RETENTION_FAILURE" if observer != "metrics" else None,
+            where=code_location(exc), violation="LOGGING_OR_RETENTION_FAILURE" if observer != "metrics" else None,
         )  # fmt: skip
-
-
-def _where(exc: BaseException) -> str:
-    """Where an exception happened, never what it said: its message may quote request data."""
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    return f"{frame.filename}:{frame.lineno}" if frame else "unknown"
 
 
 def _error_response(exchange: Exchange, err: GatewayError) -> web.Response:

@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import os
 import signal
-import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +35,7 @@ import structlog
 
 from gateway.detection_pool import DetectionPool, DetectionStartInterrupted
 from gateway.errors import ConfigError
+from gateway.logs import code_location
 from gateway.policy import Policy, load_policy
 from gateway.policy_diff import Effect, diff
 from gateway.promptlog.service import require_key_for
@@ -234,8 +234,7 @@ class PolicyReloader:
         try:
             await attempt()
         except Exception as exc:
-            frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-            where = f"{frame.filename}:{frame.lineno}" if frame else "unknown"
+            where = code_location(exc)
             log.error("policy_reload_crashed", reason=reason, error_type=type(exc).__name__, where=where)
             async with self._lock:
                 seen = _observe(path for path, _ in self._state.runtime.policy.files)

@@ -14,12 +14,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 import structlog
 
+from gateway.logs import code_location
 from gateway.metrics import GatewayMetrics
 
 log = structlog.get_logger("aigw")
@@ -103,8 +103,7 @@ class BackgroundTask:
             log.error("background_task_stalled", task=self.name)
             return "stalled"
         except Exception as exc:
-            frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-            where = f"{frame.filename}:{frame.lineno}" if frame else "unknown"
+            where = code_location(exc)
             log.error("background_task_died", task=self.name, error_type=type(exc).__name__, where=where)
             return f"died: {type(exc).__name__}"
         finally:
