@@ -45,6 +45,7 @@ from gateway.wire.text import request_texts
 log = structlog.get_logger("aigw")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_CLIENT_LENGTH = 200
+REFUSED_MODEL_NAME = "[model name refused: protected data]"
 
 
 def endpoint_handler(endpoint: Endpoint) -> Handler:
@@ -82,7 +83,11 @@ async def _proxy(
     if keep_text:
         exchange.prompt_texts = request_texts(endpoint.name, body)
     exchange.screening = screening = Screening()
-    await screen_request(runtime.pool, policy, endpoint.name, body, screening)
+    try:
+        await screen_request(runtime.pool, policy, endpoint.name, body, screening)
+    finally:
+        if screening.model_refused:  # the log line, the prompt log and the incident name no protected value
+            exchange.model = REFUSED_MODEL_NAME
     refuse_data_classes(policy, tool, route.provider, screening)
     if screening.changed:
         raw = None

@@ -40,6 +40,7 @@ class Screening:
     # and keyed hashes are made from them. Held in memory for the exchange only, never logged.
     scanned: list[tuple[str, list[RuledDecision]]] = field(default_factory=list)
     scanned_s: float | None = None  # time spent scanning (None: nothing was scanned), for the metrics
+    model_refused: bool = False  # the model name held protected data: it must not be logged as sent
 
     def summary(self) -> dict[str, int]:
         counts = Counter(d.label for d in self.decisions)
@@ -205,6 +206,7 @@ async def _check_model_name(pool: DetectionPool, policy: Policy, model: object, 
     acted = [d for d in decisions if d.action not in (Action.ALLOW, Action.AUDIT) and d.monitored is None]
     if acted:
         screening.decisions.extend(acted)  # recorded (types, never values) with the refusal
+        screening.model_refused = True
         types = ", ".join(sorted({d.finding.entity_type for d in acted}))
         raise SensitiveDataBlocked(
             f"The model name holds data the AI policy protects ({types}); it cannot be redacted there. "

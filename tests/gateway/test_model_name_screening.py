@@ -49,3 +49,15 @@ def test_a_model_name_carrying_protected_data_is_refused(
 def test_real_model_names_pass(gateway: RunningGateway, model: str) -> None:
     key = gateway.create_key("alice", "engineering")
     assert ask(gateway, key, model).status_code == 200
+
+
+def test_a_refused_model_name_is_not_logged_as_sent(
+    gateway: RunningGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = gateway.create_key("alice", "engineering")
+    secret = "AKIA" + "QWERTYUIOPASDFGH"
+    answer = ask(gateway, key, f"gpt-4o-{secret}")
+    assert answer.status_code == 403
+    record = gateway.log_record(answer.headers["x-request-id"])
+    assert record["model"] == "[model name refused: protected data]"
+    assert secret not in capsys.readouterr().out
