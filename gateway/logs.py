@@ -60,7 +60,10 @@ def configure_logging(
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, settings.level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(out),  # type: ignore[arg-type]
+        # One write() per event, line and newline together: with `--workers N` several processes
+        # share one stdout, and print()'s two writes (text, then "\n") interleave when the stream is
+        # unbuffered (PYTHONUNBUFFERED), gluing two events onto one line a log shipper cannot parse.
+        logger_factory=structlog.WriteLoggerFactory(out),  # type: ignore[arg-type]
         cache_logger_on_first_use=cache_loggers,
     )
 
