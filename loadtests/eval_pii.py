@@ -105,10 +105,16 @@ def score(rows: Iterable[dict[str, Any]], predict: Predict) -> dict[str, Counter
     return counts
 
 
-def prf(c: Counter[str]) -> tuple[float, float, float, float]:
-    p = c["right"] / c["pred"] if c["pred"] else float("nan")
-    r = c["found"] / c["gold"] if c["gold"] else float("nan")
+def ratios(right: int, pred: int, found: int, gold: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from hit counts; nan where there is nothing to divide by."""
+    p = right / pred if pred else float("nan")
+    r = found / gold if gold else float("nan")
     f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def prf(c: Counter[str]) -> tuple[float, float, float, float]:
+    p, r, f = ratios(c["right"], c["pred"], c["found"], c["gold"])
     return p, r, f, c["exact"] / c["gold"] if c["gold"] else float("nan")
 
 
