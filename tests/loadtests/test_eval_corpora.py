@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from loadtests.eval_corpora import (
-    OURS_TYPES,
     Corpus,
     chars_outside,
     corpus_table,
@@ -58,7 +57,7 @@ def test_chars_outside_counts_every_type_and_respects_other_spans() -> None:
 def test_evaluate_and_table() -> None:
     corpus = Corpus("tiny", TEXTS, GOLD, frozenset({"PERSON", "LOCATION", "OTHER"}), "hand-written")
     predictions = dict(zip(TEXTS, PRED, strict=True))
-    types = scored_types(corpus, OURS_TYPES)
+    types = scored_types(corpus)
     assert types == ["PERSON", "LOCATION"]
     mine = evaluate(corpus, lambda text: predictions[text], types)
     nothing = evaluate(corpus, lambda text: [], types)
@@ -69,10 +68,9 @@ def test_evaluate_and_table() -> None:
     assert "aigw 23.68% (9 of 38), Presidio 0.00% (0)" in table
 
 
-def test_scored_types_need_an_annotation_and_a_system_that_reports_them() -> None:
-    corpus = Corpus("c", [], [], frozenset({"ORGANIZATION", "OTHER", "PERSON", "STREET_ADDRESS"}))
-    assert scored_types(corpus, {"PERSON", "LOCATION", "NRP"}) == ["PERSON"]
-    assert scored_types(corpus, {"PERSON", "STREET_ADDRESS"}) == ["PERSON", "STREET_ADDRESS"]
+def test_scored_types_are_the_annotated_ones_but_organization_and_other() -> None:
+    corpus = Corpus("c", [], [], frozenset({"ORGANIZATION", "OTHER", "STREET_ADDRESS", "PHONE_NUMBER", "PERSON"}))
+    assert scored_types(corpus) == ["PERSON", "PHONE_NUMBER", "STREET_ADDRESS"]
 
 
 def test_read_corpus_parses_the_documented_format(tmp_path: Path) -> None:
