@@ -7,7 +7,8 @@ caller text. Dict keys are text too where the caller chooses them (schema proper
 metadata keys, tool inputs, any key outside the APIs' vocabulary): they become ``KeySlot``s.
 Data that cannot be screened as text (base64 images, audio, binary files, token-id arrays,
 credentials for the provider's remote tools) is reported by kind; the policy decides
-(``detection.unscreenable``). Base64 text documents are decoded and screened.
+(``detection.unscreenable``). Base64 text documents are decoded and screened, and so is a
+payload labelled as an image, audio or a file whose bytes are really text (gateway.wire.media_sniff).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.wire.media_sniff import Family, Verdict, family_of, sniff
 from gateway.wire.slot import Base64Slot, Container, KeySlot, Slot, decode_text
 
 
@@ -185,16 +187,29 @@ def _string(container: Container, key: str | int, value: str, walk: RequestWalk)
 def _encoded(
     container: Container, key: str | int, payload: str, media_type: str, prefix: str, walk: RequestWalk
 ) -> None:
-    """A base64 payload: text documents are decoded and scanned; anything else is a kind."""
+    """A base64 payload: text documents are decoded and scanned; media is checked against what it
+    declares (gateway.wire.media_sniff), and whatever is really text is screened as text."""
     media_type = media_type.lower()
     if media_type.startswith(TEXT_MEDIA):
-        if len(payload) <= MAX_DECODE_CHARS and decode_text(payload) is not None:
-            walk.slots.append(Base64Slot(container, key, prefix))
-            return
-        walk.unscreenable.add(Kind.FILES)  # says text but is not (or is too big to decode): a file
-    elif media_type.startswith("image/"):
-        walk.unscreenable.add(Kind.IMAGES)
-    elif media_type.startswith("audio/"):
-        walk.unscreenable.add(Kind.AUDIO)
-    elif payload:
+        _decoded_text(container, key, payload, prefix, walk)
+        return
+    declared = family_of(media_type)
+    verdict = sniff(payload, declared) if payload else Verdict.MEDIA  # empty: nothing to read
+    if verdict is Verdict.MEDIA:
+        if declared is not Family.OTHER:
+            walk.unscreenable.add(Kind.IMAGES if declared is Family.IMAGE else Kind.AUDIO)
+    elif verdict is Verdict.TEXT:
+        _decoded_text(container, key, payload, prefix, walk)  # text under a media label: screened
+    elif verdict is Verdict.NOT_BASE64:
+        walk.slots.append(Slot(container, key))  # not base64: the string itself is what is sent
+    else:
+        walk.unscreenable.add(Kind.FILES)
+
+
+def _decoded_text(container: Container, key: str | int, payload: str, prefix: str, walk: RequestWalk) -> None:
+    """Screened as decoded text, re-encoded in place when rewritten; a payload that is not
+    wholly base64 UTF-8 text (or too big to decode) is a file the gateway cannot read."""
+    if len(payload) <= MAX_DECODE_CHARS and decode_text(payload) is not None:
+        walk.slots.append(Base64Slot(container, key, prefix))
+    else:
         walk.unscreenable.add(Kind.FILES)

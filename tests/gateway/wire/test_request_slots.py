@@ -18,6 +18,8 @@ from gateway.wire.slots import request_slots
 
 C = "CANARY-7Q"
 B64 = base64.b64encode(f"notes: {C}".encode()).decode()
+PNG = "iVBORw0KGgoAAAANSUhEUgAAABA="  # a PNG's first bytes (signature, IHDR): media, not text
+WAV = "UklGRiQIAABXQVZFZm10IBAAAAABAAEA"  # a WAV's first bytes (RIFF, WAVE, fmt)
 
 
 def user(*blocks: dict[str, Any]) -> list[dict[str, Any]]:
@@ -26,6 +28,14 @@ def user(*blocks: dict[str, Any]) -> list[dict[str, Any]]:
 
 def doc(**fields: Any) -> dict[str, Any]:
     return {"messages": user({"type": "document", **fields}), "max_tokens": 5, "model": "claude-x"}
+
+
+def image_url(url: str) -> dict[str, Any]:
+    return {"messages": user({"type": "image_url", "image_url": {"url": url}})}
+
+
+def base64_source(media_type: str, data: str) -> dict[str, Any]:
+    return {"type": "base64", "media_type": media_type, "data": data}
 
 
 TEXT_SOURCE = {"type": "text", "media_type": "text/plain", "data": C}
@@ -96,6 +106,27 @@ FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "responses text.format": (
         "responses", {"text": {"format": {"type": "json_schema", "name": "n", "schema": SCHEMA}}}),
     "unknown future field": ("chat.completions", {"x_new_field": {"deep": [{"note": C}]}}),
+    # Payloads labelled as media whose bytes are text (gateway.wire.media_sniff), and URL parts.
+    "image_url data URI holding text": ("chat.completions", image_url(f"data:image/png;base64,{B64}")),
+    "anthropic image block holding text": (
+        "messages", {"messages": user({"type": "image", "source": base64_source("image/png", B64)})}),
+    "anthropic pdf document holding text": ("messages", doc(source=base64_source("application/pdf", B64))),
+    "input_audio holding text": (
+        "chat.completions", {"messages": user({"type": "input_audio", "input_audio": {"data": B64, "format": "wav"}})}),
+    "file bare file_data holding text": (
+        "chat.completions", {"messages": user({"type": "file", "file": {"file_data": B64}})}),
+    "responses input_image holding text": (
+        "responses", {"input": user({"type": "input_image", "image_url": f"data:image/jpeg;base64,{B64}"})}),
+    "responses input_file pdf holding text": (
+        "responses", {"input": user({"type": "input_file", "file_data": f"data:application/pdf;base64,{B64}"})}),
+    "image_url not base64 after all": ("chat.completions", image_url(f"data:image/png;base64,note: {C}")),
+    "image_url path": ("chat.completions", image_url(f"https://h/{C}.png")),
+    "image_url fragment": ("chat.completions", image_url(f"https://h/i.png#{C}")),
+    "responses input_image url path": (
+        "responses", {"input": user({"type": "input_image", "image_url": f"https://h/u/{C}/a.png"})}),
+    "responses input_file url": ("responses", {"input": user({"type": "input_file", "file_url": f"https://h/{C}.pdf"})}),
+    "anthropic image url source": (
+        "messages", {"messages": user({"type": "image", "source": {"type": "url", "url": f"https://{C}.h.example/a"}})}),
 }  # fmt: skip
 
 
@@ -170,16 +201,12 @@ def test_caller_data_is_never_exempt_even_under_api_key_names():
         ("messages", doc(source={"type": "base64", "media_type": "text/plain", "data": "//79"}), Kind.FILES),
         (
             "messages",
-            {
-                "messages": user(
-                    {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iV"}}
-                )
-            },
+            {"messages": user({"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}})},
             Kind.IMAGES,
         ),
         (
             "chat.completions",
-            {"messages": user({"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBOR"}})},
+            {"messages": user({"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG}"}})},
             Kind.IMAGES,
         ),
         (
@@ -190,7 +217,7 @@ def test_caller_data_is_never_exempt_even_under_api_key_names():
         ("chat.completions", {"messages": user({"type": "file", "file": {"file_data": "JVBERi0="}})}, Kind.FILES),
         (
             "chat.completions",
-            {"messages": user({"type": "input_audio", "input_audio": {"data": "UklGR", "format": "wav"}})},
+            {"messages": user({"type": "input_audio", "input_audio": {"data": WAV, "format": "wav"}})},
             Kind.AUDIO,
         ),
         ("embeddings", {"input": [1, 2, 3]}, Kind.TOKEN_IDS),

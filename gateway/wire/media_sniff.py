@@ -1,0 +1,114 @@
+"""What a base64 payload really holds, from its first bytes: media of the kind it declares,
+text, or some other binary.
+
+A declared media type is the caller's word. Images and audio pass unscreened by default
+(``detection.unscreenable``), so a payload that says ``image/png`` but holds plain text
+would carry that text past every detector. Only a short prefix is decoded (a few dozen
+bytes: cheap even for a megabyte image on the event loop). The head's verdict comes first:
+
+* text (mostly printable UTF-8) is screened as text whatever it declares (an SVG, a "PNG"
+  that is a note, a real signature followed by text); if the whole payload is not UTF-8
+  text after all, it is a file;
+* otherwise the magic number must be one of the declared family's formats;
+* anything else is a binary the gateway cannot read: a file.
+
+A PDF signature is checked before the text test: a PDF may legitimately start with ASCII,
+and it must count as a file (never slip through as screened text that the detectors could
+only partly read).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+
+# Base64 characters decoded for sniffing: 48 bytes, enough for every signature below
+# (the longest reads bytes 8-16) and for a meaningful text test.
+HEAD_CHARS = 64
+# Share of printable characters (whitespace counts) for a head to be text.
+TEXT_SHARE = 0.9
+_WHITESPACE = frozenset("\t\n\r\f\v")
+_B64_SPACE = str.maketrans("", "", " \t\r\n")
+
+
+class Family(enum.StrEnum):
+    """What a media type declares (or what the bytes turn out to be)."""
+
+    IMAGE = "image"
+    AUDIO = "audio"
+    OTHER = "other"
+
+
+class Verdict(enum.Enum):
+    MEDIA = "media"  # a known format of the declared family
+    TEXT = "text"  # the head is text: decode the whole payload and screen it
+    BINARY = "binary"  # some other binary: a file the gateway cannot screen
+    NOT_BASE64 = "not_base64"  # not base64 at all: the string itself is the text
+
+
+def family_of(media_type: str) -> Family:
+    if media_type.startswith("image/"):
+        return Family.IMAGE
+    if media_type.startswith("audio/"):
+        return Family.AUDIO
+    return Family.OTHER
+
+
+def sniff(payload: str, declared: Family) -> Verdict:
+    """The verdict on a base64 payload declared as ``declared``, from its first bytes only."""
+    head = head_bytes(payload)
+    if head is None:
+        return Verdict.NOT_BASE64
+    if head.startswith(b"%PDF-"):
+        return Verdict.BINARY
+    if looks_like_text(head):
+        return Verdict.TEXT
+    if declared is not Family.OTHER and format_family(head) is declared:
+        return Verdict.MEDIA
+    return Verdict.BINARY
+
+
+def head_bytes(payload: str) -> bytes | None:
+    """The first bytes a base64 payload decodes to (line breaks ignored), or None when the
+    prefix is not base64. Only ``HEAD_CHARS`` characters are decoded."""
+    chunk = payload[: HEAD_CHARS * 2].translate(_B64_SPACE)[:HEAD_CHARS]
+    if len(payload) > HEAD_CHARS * 2:
+        chunk = chunk[: len(chunk) - len(chunk) % 4]  # whole quanta only: more follows
+    else:
+        chunk += "=" * (-len(chunk) % 4)  # the whole payload: its padding may be missing
+    try:
+        return base64.b64decode(chunk, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Mostly printable once decoded as UTF-8. An invalid byte counts against it rather than
+    ruling text out, so a real signature followed by text (a forged header) is still text;
+    a real binary header is dense with NULs, lengths and invalid UTF-8 well below the share."""
+    text = head.decode("utf-8", errors="replace")
+    printable = sum(1 for ch in text if (ch.isprintable() and ch != "\ufffd") or ch in _WHITESPACE)
+    return bool(text) and printable >= TEXT_SHARE * len(text)
+
+
+def format_family(head: bytes) -> Family | None:
+    """The family of the image or audio format whose magic number starts ``head``."""
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")):
+        return Family.IMAGE
+    if head.startswith(b"BM") and head[6:10] == b"\x00\x00\x00\x00":  # BMP: reserved bytes are zero
+        return Family.IMAGE
+    if head.startswith(b"RIFF") and head[8:12] in (b"WEBP", b"WAVE"):
+        return Family.IMAGE if head[8:12] == b"WEBP" else Family.AUDIO
+    if head[4:8] == b"ftyp":  # ISO base media: HEIC/AVIF images, M4A/MP4 audio
+        return Family.IMAGE if head[8:12] in _IMAGE_BRANDS else Family.AUDIO
+    if head.startswith((b"ID3", b"fLaC", b"OggS", b"\x1a\x45\xdf\xa3", b"FORM")):
+        return Family.AUDIO  # MP3 with a tag, FLAC, Ogg, WebM/Matroska, AIFF
+    if len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return Family.AUDIO  # an MPEG audio frame (MP3, AAC in ADTS) without a tag
+    return None
+
+
+_IMAGE_BRANDS = frozenset(
+    {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1", b"avif", b"avis"}
+)
