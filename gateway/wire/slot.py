@@ -75,8 +75,19 @@ class Base64Slot(Slot):
 
 
 def decode_text(encoded: str) -> str | None:
-    """The UTF-8 text a base64 string holds, or None when it is not base64 of UTF-8 text."""
+    """The UTF-8 text a base64 string holds, or None when it is not base64 of UTF-8 text.
+    Line breaks (MIME wraps at 76) are allowed; any other stray character is not."""
     try:
         return base64.b64decode(encoded, validate=True).decode("utf-8")
     except (binascii.Error, ValueError):
+        pass
+    unwrapped = encoded.translate(_LINE_SPACE)
+    if len(unwrapped) == len(encoded):
         return None
+    try:
+        return base64.b64decode(unwrapped, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+
+
+_LINE_SPACE = str.maketrans("", "", " \t\r\n")

@@ -240,3 +240,26 @@ def test_what_cannot_be_screened_is_reported_by_kind_and_is_no_slot(endpoint: st
     walk = walk_request(endpoint, copy.deepcopy(body))
     assert walk.unscreenable == {kind}
     assert not any(C in s.text for s in walk.slots)  # a credential is the policy's, never scanned and rewritten
+
+
+def test_line_wrapped_base64_text_is_decoded_and_rewritten_unwrapped():
+    encoded = base64.b64encode(f"<svg><text>{'word ' * 30}{C}</text></svg>".encode()).decode()
+    wrapped = "\n".join(encoded[i : i + 76] for i in range(0, len(encoded), 76))
+    body = image_url(f"data:image/svg+xml;base64,{wrapped}")
+    walk = walk_request("chat.completions", body)
+    assert not walk.unscreenable
+    (slot,) = [s for s in walk.slots if C in s.text]
+    slot.replace(slot.text.replace(C, "[X]"))
+    url = body["messages"][0]["content"][0]["image_url"]["url"]
+    assert base64.b64decode(url.removeprefix("data:image/svg+xml;base64,")).endswith(b"[X]</text></svg>")
+
+
+def test_media_that_is_what_it_declares_is_its_kind_and_no_slot():
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(500)).decode()
+    walk = walk_request("chat.completions", image_url(f"data:image/png;base64,{png}"))
+    assert walk.unscreenable == {Kind.IMAGES}
+    assert walk.slots == []
+    walk = walk_request("chat.completions", image_url(f"data:image/gif;base64,{png}"))  # a PNG, but still an image
+    assert walk.unscreenable == {Kind.IMAGES}
+    walk = walk_request("chat.completions", image_url("data:image/png;base64,"))
+    assert walk.unscreenable == {Kind.IMAGES}
