@@ -29,7 +29,10 @@ HEAD_CHARS = 64
 # Share of printable characters (whitespace counts) for a head to be text.
 TEXT_SHARE = 0.9
 _WHITESPACE = frozenset("\t\n\r\f\v")
-_B64_SPACE = str.maketrans("", "", " \t\r\n")
+_SPACES = (" ", "\n", "\r", "\t")
+_B64_SPACE = str.maketrans("", "", "".join(_SPACES))
+# Every byte but the C0 controls other than whitespace, and DEL: deleting these counts controls.
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and chr(b) not in _WHITESPACE) and b != 0x7F)
 
 
 class Family(enum.StrEnum):
@@ -55,9 +58,10 @@ def family_of(media_type: str) -> Family:
     return Family.OTHER
 
 
-def sniff(payload: str, declared: Family) -> Verdict:
-    """The verdict on a base64 payload declared as ``declared``, from its first bytes only."""
-    head = head_bytes(payload)
+def sniff(payload: str, declared: Family, start: int = 0) -> Verdict:
+    """The verdict on the base64 payload ``payload[start:]`` declared as ``declared``, from its
+    first bytes only (``start`` skips a data URI's header without copying megabytes)."""
+    head = head_bytes(payload, start)
     if head is None:
         return Verdict.NOT_BASE64
     if head.startswith(b"%PDF-"):
@@ -69,11 +73,14 @@ def sniff(payload: str, declared: Family) -> Verdict:
     return Verdict.BINARY
 
 
-def head_bytes(payload: str) -> bytes | None:
-    """The first bytes a base64 payload decodes to (line breaks ignored), or None when the
-    prefix is not base64. Only ``HEAD_CHARS`` characters are decoded."""
-    chunk = payload[: HEAD_CHARS * 2].translate(_B64_SPACE)[:HEAD_CHARS]
-    if len(payload) > HEAD_CHARS * 2:
+def head_bytes(payload: str, start: int = 0) -> bytes | None:
+    """The first bytes the base64 payload ``payload[start:]`` decodes to (line breaks ignored),
+    or None when its prefix is not base64. Only ``HEAD_CHARS`` characters are decoded."""
+    chunk = payload[start : start + HEAD_CHARS * 2]
+    if any(space in chunk for space in _SPACES):  # rare: translate costs more than the rest together
+        chunk = chunk.translate(_B64_SPACE)
+    chunk = chunk[:HEAD_CHARS]
+    if len(payload) - start > HEAD_CHARS * 2:
         chunk = chunk[: len(chunk) - len(chunk) % 4]  # whole quanta only: more follows
     else:
         chunk += "=" * (-len(chunk) % 4)  # the whole payload: its padding may be missing
@@ -87,6 +94,9 @@ def looks_like_text(head: bytes) -> bool:
     """Mostly printable once decoded as UTF-8. An invalid byte counts against it rather than
     ruling text out, so a real signature followed by text (a forged header) is still text;
     a real binary header is dense with NULs, lengths and invalid UTF-8 well below the share."""
+    controls = len(head.translate(None, _NOT_CONTROL))  # each one a character that is not printable
+    if controls > (1 - TEXT_SHARE) * len(head) or head.isascii():
+        return bool(head) and controls <= (1 - TEXT_SHARE) * len(head)  # decided without decoding
     text = head.decode("utf-8", errors="replace")
     printable = sum(1 for ch in text if (ch.isprintable() and ch != "\ufffd") or ch in _WHITESPACE)
     return bool(text) and printable >= TEXT_SHARE * len(text)

@@ -167,49 +167,48 @@ def _value(
     elif mode == _API and key == "data" and (binary_source or parent == "input_audio"):
         media = node.get("media_type")
         media_type = media if isinstance(media, str) else ("audio/" if parent == "input_audio" else "")
-        _encoded(node, key, value, media_type, "", walk)
-    elif mode == _API and key == "file_data" and not value.lower().startswith("data:"):
-        _encoded(node, key, value, "", "", walk)  # bare base64 of unknown type: a file
+        _encoded(node, key, value, 0, media_type, walk)
+    elif mode == _API and key == "file_data" and value[:5].lower() != "data:":
+        _encoded(node, key, value, 0, "", walk)  # bare base64 of unknown type: a file
     else:
         _string(node, key, value, walk)
 
 
 def _string(container: Container, key: str | int, value: str, walk: RequestWalk) -> None:
     if value[:5].lower() == "data:":
-        header, comma, payload = value.partition(",")
-        if comma and header.lower().endswith(";base64"):  # a data URI: its media type says what it is
-            media_type = header[5:].split(";", 1)[0].strip().lower()
-            _encoded(container, key, payload, media_type, header + comma, walk)
+        comma = value.find(",")  # the payload is not copied: a media check reads only its head
+        if comma > 0 and value[:comma].lower().endswith(";base64"):  # a data URI: its media type says what it is
+            media_type = value[5:comma].split(";", 1)[0].strip().lower()
+            _encoded(container, key, value, comma + 1, media_type, walk)
             return
     walk.slots.append(Slot(container, key))
 
 
-def _encoded(
-    container: Container, key: str | int, payload: str, media_type: str, prefix: str, walk: RequestWalk
-) -> None:
+def _encoded(container: Container, key: str | int, value: str, start: int, media_type: str, walk: RequestWalk) -> None:
     """A base64 payload: text documents are decoded and scanned; media is checked against what it
-    declares (gateway.wire.media_sniff), and whatever is really text is screened as text."""
+    declares (gateway.wire.media_sniff), and whatever is really text is screened as text.
+    The payload is ``value[start:]`` (after a data URI's header)."""
     media_type = media_type.lower()
     if media_type.startswith(TEXT_MEDIA):
-        _decoded_text(container, key, payload, prefix, walk)
+        _decoded_text(container, key, value, start, walk)
         return
     declared = family_of(media_type)
-    verdict = sniff(payload, declared) if payload else Verdict.MEDIA  # empty: nothing to read
+    verdict = sniff(value, declared, start) if len(value) > start else Verdict.MEDIA  # empty: nothing to read
     if verdict is Verdict.MEDIA:
         if declared is not Family.OTHER:
             walk.unscreenable.add(Kind.IMAGES if declared is Family.IMAGE else Kind.AUDIO)
     elif verdict is Verdict.TEXT:
-        _decoded_text(container, key, payload, prefix, walk)  # text under a media label: screened
+        _decoded_text(container, key, value, start, walk)  # text under a media label: screened
     elif verdict is Verdict.NOT_BASE64:
         walk.slots.append(Slot(container, key))  # not base64: the string itself is what is sent
     else:
         walk.unscreenable.add(Kind.FILES)
 
 
-def _decoded_text(container: Container, key: str | int, payload: str, prefix: str, walk: RequestWalk) -> None:
+def _decoded_text(container: Container, key: str | int, value: str, start: int, walk: RequestWalk) -> None:
     """Screened as decoded text, re-encoded in place when rewritten; a payload that is not
     wholly base64 UTF-8 text (or too big to decode) is a file the gateway cannot read."""
-    if len(payload) <= MAX_DECODE_CHARS and decode_text(payload) is not None:
-        walk.slots.append(Base64Slot(container, key, prefix))
+    if len(value) - start <= MAX_DECODE_CHARS and decode_text(value[start:]) is not None:
+        walk.slots.append(Base64Slot(container, key, value[:start]))
     else:
         walk.unscreenable.add(Kind.FILES)

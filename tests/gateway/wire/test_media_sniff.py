@@ -95,6 +95,10 @@ def test_only_the_head_is_decoded_and_line_breaks_are_ignored():
     wrapped = "\n".join(big[i : i + 76] for i in range(0, 400, 76))
     assert head_bytes(wrapped) == head_bytes(big)
     assert sniff(wrapped, Family.IMAGE) is Verdict.MEDIA
+    uri = "data:image/png;base64," + big  # read in place after the header, not copied
+    assert head_bytes(uri, 22) == head_bytes(big)
+    assert sniff(uri, Family.IMAGE, 22) is Verdict.MEDIA
+    assert head_bytes("data:image/png;base64,iVBORw0KGgo", 22) == b"\x89PNG\r\n\x1a\n"
 
 
 def test_short_and_unpadded_payloads_decode():
@@ -120,3 +124,19 @@ def test_family_of_a_media_type():
     assert family_of("image/svg+xml") is Family.IMAGE
     assert family_of("audio/") is Family.AUDIO
     assert family_of("application/pdf") is family_of("") is family_of("video/mp4") is Family.OTHER
+
+
+def _printable_share(head: bytes) -> float:
+    """The definition the fast path must agree with: decode, count printable characters."""
+    text = head.decode("utf-8", errors="replace")
+    ok = sum(1 for ch in text if (ch.isprintable() and ch != "\ufffd") or ch in "\t\n\r\f\v")
+    return ok / len(text)
+
+
+def test_the_control_byte_shortcut_agrees_with_decoding():
+    samples = [*IMAGES.values(), *AUDIO.values(), PDF, ZIP, SSN_NOTE, AWS_NOTE, SVG, bytes(range(256))]
+    samples += [("é" * 30).encode(), b"a\x01b\x02c" * 10, b"\x7f" * 3 + SSN_NOTE, b"\t\n" * 30]
+    samples += [bytes([(i * 37 + k) % 256 for i in range(48)]) for k in range(64)]
+    for sample in samples:
+        head = sample[:48]
+        assert looks_like_text(head) is (_printable_share(head) >= 0.9), head
