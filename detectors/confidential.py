@@ -8,7 +8,8 @@
 - ``CONFIDENTIAL_PATTERN``: a configured regex (``DOC-\\d{6}``). One type for all patterns,
   not one per name, so the entity types (the policy's vocabulary) do not vary with config.
 - ``CLASSIFICATION_MARKER``: ``CONFIDENTIAL``, ``*** Internal Only ***``, ``VERTRAULICH``,
-  ``C0NFIDENTIAL``, ``【社外秘】``...; prose is not a marking, see
+  ``КОНФИДЕНЦИАЛЬНО``, ``C0NFIDENTIAL``, ``C-O-N-F-I-D-E-N-T-I-A-L``, ``【社外秘】``,
+  ``此文件为机密``...; prose is not a marking, see
   :func:`detectors.confidential_markers.find_markers`.
 """
 

@@ -3,12 +3,14 @@
 see :func:`find_markers`.
 
 Markings in English and the main European languages (German, French, Spanish, Portuguese,
-Italian, Dutch, the Nordic languages, Polish, Czech) follow the same rules as English ones;
-letters written as digits (0 for O, 1 for I or L, 3 for E, 4 for A, 5 for S, 7 for T) match too,
-and a strong marking with such a digit counts in any case ("c0nfidential" is written to dodge a
-filter, not in passing). CJK markings have no case and no spaces: those that are only ever
-markings (社外秘, 部外秘, 関係者外秘, 대외비) count anywhere, the ones that are also everyday
-words (機密 in 機密情報, 机密, 極秘, 绝密, 기밀) only as a banner (own line, brackets, after a label).
+Italian, Dutch, the Nordic languages, Finnish, Polish, Czech, Slovak, Hungarian, Romanian,
+Turkish, Greek, Russian, Ukrainian) follow the same rules as English ones: a strong marking
+(CONFIDENTIAL, КОНФИДЕНЦИАЛЬНО, ΕΜΠΙΣΤΕΥΤΙΚΟ) counts in upper case anywhere, a weak one, the
+plain word for "secret" or "internal" in each language (SECRET, GEHEIM, GİZLİ, SALAINEN), only
+as a banner. Letters written as digits (0 for O, 1 for I or L, 3 for E, 4 for A, 5 for S, 7 for
+T) match too, and a strong marking with such a digit counts in any case ("c0nfidential" is
+written to dodge a filter, not in passing); so does one spelled letter by letter
+(:mod:`detectors.confidential_letters`). CJK markings: :mod:`detectors.confidential_cjk`.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from detectors.confidential_cjk import cjk_markers
+from detectors.confidential_letters import spelled_markers
+
 _SEP = r"[ \t_-]+"
 # Letters written as digits: "C0NFIDENTIAL", "R3STR1CTED", "5ECRET".
 _LEET = {"o": "0", "i": "1", "l": "1", "e": "3", "a": "4", "s": "5", "t": "7"}
-_FOLD_LEET = str.maketrans("013457", "oieast")
+_DIGITS_READ = tuple(zip("013457", "oieast", strict=True))
 
 
 def _word(word: str) -> str:
@@ -58,11 +63,25 @@ _STRONG = _alternatives(
     *("streng vertrouwelijk", "vertrouwelijk", "alleen voor intern gebruik"),
     *("intern gebruik", "konfidentiellt", "konfidentiell", "konfidensielt", "fortroligt", "fortrolig"),
     *("luottamuksellinen", "ściśle tajne", "poufne", "zastrzeżone", "přísně tajné", "důvěrné"),
+    # Italian and Portuguese feminine forms, Nordic, Polish, Czech/Slovak phrases.
+    *("riservata", "riservatissima", "strettamente riservata", "sigilosa", "estritamente confidencial"),
+    *("endast för internt bruk", "erittäin salainen", "vain sisäiseen käyttöön", "ściśle poufne"),
+    *("tajemnica przedsiębiorstwa", "do użytku wewnętrznego", "přísně důvěrné", "dôverné", "prísne tajné"),
+    # Russian and Ukrainian stamps ("секретно" is the stamp; the adjective is "секретный").
+    *("строго конфиденциально", "конфиденциально", "для служебного пользования", "совершенно секретно"),
+    *("секретно", "коммерческая тайна", "строго конфіденційно", "конфіденційно", "цілком таємно", "таємно"),
+    *("для службового користування", "комерційна таємниця"),
+    # Greek (with and without the accent, which upper case drops), Hungarian, Romanian, Turkish.
+    *("εμπιστευτικό", "εμπιστευτικο", "εμπιστευτική", "εμπιστευτικη", "αυστηρώς εμπιστευτικό"),
+    *("άκρως απόρρητο", "ακρως απορρητο", "szigorúan bizalmas", "bizalmas", "szigorúan titkos"),
+    *("belső használatra", "strict confidențial", "confidențial", "strict confidenţial", "confidenţial"),
+    *("strict secret", "secret de serviciu", "çok gizli", "hizmete özel"),
 )
 # Weak in every language: everyday words, so only their banner form counts.
 _WEAK = _alternatives(
     *("internal", "secret", "sensitive", "proprietary", "geheim", "intern", "interne", "interno"),
-    *("secreto", "segreto", "restreint", "hemlig", "tajne"),
+    *("secreto", "segreto", "restreint", "hemlig", "tajne", "tajné", "salainen", "sisäinen", "titkos"),
+    *("gizli", "απόρρητο", "απορρητο", "дсп"),
 )
 # US-style banners: SECRET//NOFORN, TOP SECRET//SCI//NOFORN, CONFIDENTIAL//REL TO USA, FVEY.
 _CAVEATS = r"(?-i://[A-Z][A-Z0-9-]*(?:[ ,]+[A-Z][A-Z0-9-]*)*)*"
@@ -76,25 +95,23 @@ _DISTRIBUTION = re.compile(
 _LABEL = re.compile(
     r"(?:classification|classified|sensitivity|security\s+(?:level|label)|marking|label"
     r"|klassifizierung|einstufung|vertraulichkeit|sensibilité|clasificación|sensibilidad|classificazione"
-    r"|classificatie|vertrouwelijkheid"
+    r"|classificatie|vertrouwelijkheid|гриф|klauzula|klasyfikacja|gizlilik\s+derecesi|luokitus|klassificering"
     r"|分類|分类|密级|機密区分|秘密区分|등급|보안등급)\s*[:=：]\s*$",
     re.I,
 )
-# CJK markings: no case, no spaces between words. Only-markings count anywhere; the
-# others (also everyday words: 機密情報 "confidential information", 商业机密 "trade
-# secret") only as a banner.
-_CJK_ANYWHERE = ("関係者外秘", "社外秘", "部外秘", "대외비", "사외비")
-_CJK_BANNER: tuple[str, ...] = (
-    *("取扱注意", "内部资料", "内部資料", "仅限内部", "僅限內部", "機密", "机密", "極秘", "极秘", "極密", "极密"),
-    *("绝密", "絕密", "秘密", "기밀", "극비"),
-)
-_SCORE_CJK_ANYWHERE = 0.85
+# "Confidential: Q3 plan" or "Confidential - draft" opening a line: a label, not prose. Title or
+# upper case only: "confidential: false" is a YAML key.
+_LINE_LABEL = re.compile(r"[ \t]*(?::|[ \t]+[-–—|])[ \t]")
 # Every marker holds one of these (lower case, digits read as letters); none has an "l",
-# which a digit "1" may stand for.
+# which a digit "1" may stand for. The non-ASCII ones are looked for in non-ASCII text only.
 _HINTS = (
-    *("confiden", "konfiden", "intern", "restr", "secret", "distribut", "proprietary", "sensitive", "officia"),
-    *("vertrau", "geheim", "gebrauch", "riserv", "reserv", "segret", "sigi", "vertrouw", "fortro"),
-    *("uottamuk", "poufn", "tajn", "zastrze", "důvěrn", "hemlig"),
+    *("onfiden", "intern", "restr", "secret", "distribut", "proprietary", "sensitive", "officia", "vertr"),
+    *("geheim", "gebrauch", "riserv", "reserv", "segret", "sigi", "fortro", "uottamuk", "poufn", "taj"),
+    *("zastrze", "hemlig", "ainen", "titkos", "giz", "hizmete", "biza"),
+)
+_HINTS_NON_ASCII = (
+    *("důvěrn", "dôvern", "sisäi", "wewnętrzn", "haszn", "конфиден", "конфіден", "секретн", "служебн"),
+    *("службов", "таємн", "тайна", "дсп", "εμπιστευτ", "απόρρητ", "απορρητ"),
 )
 _HINT_REACH = 48  # the farthest a hint sits from either end of a marker (caveats aside)
 _SPACE = re.compile(r"\s")
@@ -118,6 +135,10 @@ def _banner(text: str, start: int, end: int) -> bool:
     return _LABEL.search(before) is not None
 
 
+def _opens_line(text: str, start: int) -> bool:
+    return not text[text.rfind("\n", 0, start) + 1 : start].strip(_DECOR)
+
+
 def _titled(marker: str) -> bool:
     # "Internal Use Only", "Proprietary and Confidential": small words may stay lower.
     return all(w[:1].isupper() for w in re.split(_SEP, marker) if len(w) > 3)
@@ -134,6 +155,8 @@ def _marker_score(text: str, m: re.Match[str]) -> tuple[float, int]:
         return (_SCORE_BANNER if m.group("strong") or not marker.islower() else 0.0), end
     if m.group("weak"):
         return 0.0, end
+    if not marker.islower() and _opens_line(text, m.start()) and _LINE_LABEL.match(text, end):
+        return _SCORE_UPPER_PHRASE, end
     phrase = re.search(_SEP, marker) is not None
     if marker.isupper() or any(c.isdigit() for c in marker):  # "c0nfidential": written to dodge a filter
         return (_SCORE_UPPER_PHRASE if phrase else _SCORE_UPPER_WORD), end
@@ -145,50 +168,44 @@ def find_markers(text: str) -> list[tuple[int, int, float]]:
 
     A marking is written as one: upper case (``CONFIDENTIAL``), a title-case phrase
     (``Internal Use Only``), a banner (``[Confidential]``, ``*** internal only ***``, a
-    line of its own, ``Classification: Restricted``), or followed by a distribution
-    notice (``Confidential - do not distribute``). The same words in running prose
-    ("keep this confidential", "Confidential information must...") are not reported at
-    all, not even with a low score: the policy acts on findings, and prose mentions
-    would drown real markings."""
+    line of its own, ``Classification: Restricted``), a title-case label opening a line
+    (``Confidential: Q3 plan``), followed by a distribution notice (``Confidential - do not
+    distribute``), or spelled letter by letter (``C-O-N-F-I-D-E-N-T-I-A-L``). The same words
+    in running prose ("keep this confidential", "Confidential information must...") are not
+    reported at all, not even with a low score: the policy acts on findings, and prose
+    mentions would drown real markings. CJK: :mod:`detectors.confidential_cjk`."""
+    low = text.lower()  # keeps offsets but for U+0130 (İ)
+    low = _fold_leet(low if len(low) == len(text) else text.replace("\u0130", "i").lower())
     found: list[tuple[int, int, float]] = []
     pos = 0
-    for lo, hi in _hint_windows(text):
+    for lo, hi in _hint_windows(text, low):
         pos = max(pos, lo)
         while m := _MARKER.search(text, pos, hi):
             score, pos = _marker_score(text, m)
             if score:
                 found.append((m.start(), pos, score))
+    found.extend(spelled_markers(text, low, _banner))
     if not text.isascii():
-        found.extend(_cjk_markers(text))
-        found.sort()
+        found.extend(cjk_markers(text, _banner))
+    found.sort()
     return found
 
 
-def _cjk_markers(text: str) -> Iterator[tuple[int, int, float]]:
-    # Longest first: a shorter word inside a longer one already found is not reported again.
-    taken: list[tuple[int, int]] = []
-    for word in sorted((*_CJK_ANYWHERE, *_CJK_BANNER), key=len, reverse=True):
-        for at in _occurrences(text, word):
-            end = at + len(word)
-            if any(s < end and at < e for s, e in taken):
-                continue
-            if word in _CJK_ANYWHERE:
-                score = _SCORE_BANNER if _banner(text, at, end) else _SCORE_CJK_ANYWHERE
-            else:
-                score = _SCORE_BANNER if _banner(text, at, end) else 0.0
-            if score:
-                taken.append((at, end))
-                yield at, end, score
+def _fold_leet(low: str) -> str:
+    """Digits read as letters. Six str.replace calls: str.translate takes ~0.2 µs a character
+    on non-ASCII text (a dict look-up each), replace a few ns."""
+    for digit, letter in _DIGITS_READ:
+        if digit in low:
+            low = low.replace(digit, letter)
+    return low
 
 
-def _hint_windows(text: str) -> list[tuple[int, int]]:
+def _hint_windows(text: str, low: str) -> list[tuple[int, int]]:
     """Where markers can be: around the hint words, which every marker contains. The
     regex costs ~45 ns a character; the hints, a few substring searches (usually no hit)."""
-    low = text.lower().translate(_FOLD_LEET)  # str.lower keeps offsets but for U+0130 (İ)
-    if len(low) != len(text):
-        low = text.replace("\u0130", "i").lower().translate(_FOLD_LEET)
+    hints = _HINTS if text.isascii() else (*_HINTS, *_HINTS_NON_ASCII)
     windows: list[tuple[int, int]] = []
-    for at in sorted(i for hint in _HINTS for i in _occurrences(low, hint)):
+    for at in sorted(i for hint in hints for i in _occurrences(low, hint)):
         lo, hi = max(0, at - _HINT_REACH), at + _HINT_REACH
         if windows and lo <= windows[-1][1]:
             lo = windows.pop()[0]

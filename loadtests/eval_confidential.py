@@ -16,6 +16,7 @@ paragraph of the repository's Markdown files (README, RESULTS, docs), which talk
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import statistics
 import time
@@ -83,6 +84,38 @@ PLANTED: list[tuple[str, str, str]] = [
             "社外秘",
         )
     ),
+    # Issue 14 item 3, second round: CJK prose with a cue, Cyrillic, Greek and other European
+    # stamps in running text, markings spelled letter by letter, lower-case labels.
+    *(
+        (text, value, "CLASSIFICATION_MARKER")
+        for text, value in (
+            ("这份报告是机密，请勿外传。", "机密"),
+            ("此文件为机密", "机密"),
+            ("本文件属于绝密级别", "绝密"),
+            ("这是机密文件，帮我总结", "机密"),
+            ("本报告包含商业机密", "机密"),
+            ("机密★5年", "机密"),
+            ("この資料は極秘です", "極秘"),
+            ("本資料は機密扱いです", "機密"),
+            ("이 문서는 기밀입니다", "기밀"),
+            ("Документ КОНФИДЕНЦИАЛЬНО для отдела", "КОНФИДЕНЦИАЛЬНО"),
+            ("Отчёт СЕКРЕТНО, не пересылать", "СЕКРЕТНО"),
+            ("Пометка ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ внизу", "ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ"),
+            ("Звіт КОНФІДЕНЦІЙНО для ради", "КОНФІДЕНЦІЙНО"),
+            ("Έγγραφο ΕΜΠΙΣΤΕΥΤΙΚΟ για τη διοίκηση", "ΕΜΠΙΣΤΕΥΤΙΚΟ"),
+            ("Dokumentum BIZALMAS a vezetésnek", "BIZALMAS"),
+            ("Raport CONFIDENȚIAL pentru board", "CONFIDENȚIAL"),
+            ("Documento RISERVATA per il CdA", "RISERVATA"),
+            ("Belge ÇOK GİZLİ olarak işaretli", "ÇOK GİZLİ"),
+            ("Muistio ERITTÄIN SALAINEN hallitukselle", "ERITTÄIN SALAINEN"),
+            ("memo C O N F I D E N T I A L here", "C O N F I D E N T I A L"),
+            ("memo C-O-N-F-I-D-E-N-T-I-A-L here", "C-O-N-F-I-D-E-N-T-I-A-L"),
+            ("memo C.O.N.F.I.D.E.N.T.I.A.L here", "C.O.N.F.I.D.E.N.T.I.A.L"),
+            ("notes I N T E R N A L  O N L Y here", "I N T E R N A L  O N L Y"),
+            ("plan S-E-C-R-E-T here", "S-E-C-R-E-T"),
+            ("Confidential: Q3 plan attached", "Confidential"),
+        )
+    ),
     *(
         (f"Write to {v} today", v, "EMAIL_ADDRESS")
         for v in (
@@ -124,9 +157,20 @@ def recall() -> tuple[int, int, list[str]]:
 
 def prose_texts() -> dict[str, list[str]]:
     rows = [json.loads(line) for line in (ROOT / "tests/data/pii_corpus.jsonl").read_text("utf-8").splitlines()]
-    markdown = [ROOT / "README.md", *sorted(ROOT.glob("docs/**/*.md")), *sorted(ROOT.glob("loadtests/*.md"))]
+    markdown = sorted(p for p in ROOT.rglob("*.md") if not any(d.startswith(".") for d in p.relative_to(ROOT).parts))
     paragraphs = [p for path in markdown if path.exists() for p in path.read_text("utf-8").split("\n\n") if p.strip()]
-    return {"pii_corpus": [r["text"] for r in rows], "markdown": paragraphs}
+    return {"pii_corpus": [r["text"] for r in rows], "markdown": paragraphs, "spacy_examples": _spacy_examples()}
+
+
+def _spacy_examples() -> list[str]:
+    """spaCy's example sentences in the languages the markers cover: ordinary prose in Chinese,
+    Japanese, Korean, Russian, Ukrainian, Greek... (none holds a marking)."""
+    codes = "zh ja ko ru uk el hu ro tr fi sv da nb nl it pt pl cs sk de fr es"
+    sentences: list[str] = []
+    for code in codes.split():
+        module = importlib.import_module(f"spacy.lang.{code}.examples")
+        sentences.extend(str(s) for s in module.sentences)
+    return sentences
 
 
 def prose_findings() -> dict[str, dict[str, int]]:
