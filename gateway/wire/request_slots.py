@@ -196,13 +196,20 @@ def _encoded(container: Container, key: str | int, value: str, start: int, media
     verdict = sniff(value, declared, start) if len(value) > start else Verdict.MEDIA  # empty: nothing to read
     if verdict is Verdict.MEDIA:
         if declared is not Family.OTHER:
-            walk.unscreenable.add(Kind.IMAGES if declared is Family.IMAGE else Kind.AUDIO)
+            walk.unscreenable.add(_kind(declared))
     elif verdict is Verdict.TEXT:
         _decoded_text(container, key, value, start, walk)  # text under a media label: screened
     elif verdict is Verdict.NOT_BASE64:
-        walk.slots.append(Slot(container, key))  # not base64: the string itself is what is sent
+        # Screened as the string it is, and still the kind it claims: a lenient decoder upstream
+        # may skip the stray characters and find the media after all.
+        walk.slots.append(Slot(container, key))
+        walk.unscreenable.add(_kind(declared))
     else:
         walk.unscreenable.add(Kind.FILES)
+
+
+def _kind(declared: Family) -> Kind:
+    return {Family.IMAGE: Kind.IMAGES, Family.AUDIO: Kind.AUDIO}.get(declared, Kind.FILES)
 
 
 def _decoded_text(container: Container, key: str | int, value: str, start: int, walk: RequestWalk) -> None:

@@ -90,4 +90,4 @@ def decode_text(encoded: str) -> str | None:
         return None
 
 
-_LINE_SPACE = str.maketrans("", "", " \t\r\n")
+_LINE_SPACE = str.maketrans("", "", "\r\n")

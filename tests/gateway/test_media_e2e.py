@@ -133,6 +133,7 @@ def test_an_svg_is_screened_as_the_text_it_is(oai: openai.OpenAI, mock: MockProv
         image_url(f"data:image/png;base64,{b64(IMAGES['png'][:8] + b'notes: ' + AWS_KEY.encode())}"),
         {"type": "input_audio", "input_audio": {"data": b64(f"aws key {AWS_KEY}".encode()), "format": "wav"}},
         {"type": "file", "file": {"file_data": f"data:application/pdf;base64,{b64(f'key={AWS_KEY}'.encode())}"}},
+        image_url(f"data:image/png;base64,notes: {AWS_KEY}"),  # not base64: screened as it is
         image_url(f"https://x.example/u/{AWS_KEY}/a.png"),
         image_url(f"https://x.example/a.png#k={AWS_KEY}"),
     ],

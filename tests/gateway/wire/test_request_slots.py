@@ -119,7 +119,6 @@ FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
         "responses", {"input": user({"type": "input_image", "image_url": f"data:image/jpeg;base64,{B64}"})}),
     "responses input_file pdf holding text": (
         "responses", {"input": user({"type": "input_file", "file_data": f"data:application/pdf;base64,{B64}"})}),
-    "image_url not base64 after all": ("chat.completions", image_url(f"data:image/png;base64,note: {C}")),
     "image_url path": ("chat.completions", image_url(f"https://h/{C}.png")),
     "image_url fragment": ("chat.completions", image_url(f"https://h/i.png#{C}")),
     "responses input_image url path": (
@@ -263,3 +262,19 @@ def test_media_that_is_what_it_declares_is_its_kind_and_no_slot():
     assert walk.unscreenable == {Kind.IMAGES}
     walk = walk_request("chat.completions", image_url("data:image/png;base64,"))
     assert walk.unscreenable == {Kind.IMAGES}
+
+
+def test_a_payload_that_is_not_base64_is_screened_as_it_is_and_keeps_its_kind():
+    # A lenient decoder upstream may skip the stray characters: the policy on images still applies.
+    for media_type, kind in (("image/png", Kind.IMAGES), ("audio/wav", Kind.AUDIO), ("application/pdf", Kind.FILES)):
+        walk = walk_request("chat.completions", image_url(f"data:{media_type};base64,note: {C}"))
+        assert walk.unscreenable == {kind}
+        assert [s.text for s in walk.slots] == [f"data:{media_type};base64,note: {C}"]
+
+
+def test_url_safe_base64_is_screened_as_it_is_and_keeps_its_kind():
+    png = base64.urlsafe_b64encode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xfb\xff" + bytes(range(256))).decode()
+    assert "-" in png[:64] or "_" in png[:64]
+    walk = walk_request("chat.completions", image_url(f"data:image/png;base64,{png}"))
+    assert walk.unscreenable == {Kind.IMAGES}
+    assert [s.text for s in walk.slots] == [f"data:image/png;base64,{png}"]  # the URL as it is
