@@ -15,11 +15,13 @@ a regular expression. The detectors therefore also run on a *view* of each text:
   token (between whitespace) that also holds an ASCII letter or digit: a homoglyph
   attack mixes scripts, while folding a wholly Russian or Greek word would only make
   up words a detector could misread;
-- a run of at least nine single digits each separated by one space, dot or dash
-  (``5 3 6 2 2 8 7 4 1``) collapsed to its digits: no ordinary number is written so,
-  and every digit-based detector wants at least nine;
-- digit groups of an SSN's or a card's shape joined by dots (``536.22.8741``) read with
-  dashes.
+- a run of at least nine single digits each separated by one space, dot or dash, or by a
+  comma with at most one space (``5 3 6 2 2 8 7 4 1``, ``[5,3,6,2,2,8,7,4,1]``) collapsed
+  to its digits: no ordinary number is written so, and every digit-based detector wants
+  at least nine;
+- digit groups of an SSN's or a card's shape joined by one and the same dot, slash,
+  underscore, Unicode dash or minus sign (``536.22.8741``, ``536/22/8741``,
+  ``4111_1111_1111_1111``, ``536\u201322\u20138741``) read with dashes.
 
 Each view character remembers the original character it came from, so a finding in
 the view maps back to the span of original characters that produced it (including any
@@ -56,17 +58,29 @@ _CONFUSABLE_CHARS = frozenset(_CONFUSABLES)
 
 _KEEP_CONTROLS = frozenset("\n\t\r")
 _DROP_CATEGORIES = frozenset({"Cf", "Cc"})
-# A run of single digits, each after one separator: at least nine digits in all.
-_SPACED_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-]\d){8,}(?!\d)")
-_SEPARATORS = frozenset(" .-")
-# Digit groups of an SSN's or a card's shape joined by dots (536.22.8741,
-# 4111.1111.1111.1111): the detectors know them with dashes or spaces only. IP addresses
-# (groups of 1-3 digits) and versions never have these shapes.
-_DOTTED_GROUPS = r"(?<![\d.])(?:\d{3}\.\d{2}\.\d{4}|\d{4}\.\d{4}\.\d{4}\.\d{4}|\d{4}\.\d{6}\.\d{5})(?!\d|\.\d)"
+# A run of single digits, each after one separator: at least nine digits in all. A comma
+# may take one space after it: a digit array ("[5, 3, 6, ...]") is a value written out.
+_SPACED_SEP = r"(?:[ .\-]|, ?)"
+_SPACED_DIGITS = re.compile(rf"(?<!\d)\d(?:{_SPACED_SEP}\d){{8,}}(?!\d)")
+_SEPARATORS = frozenset(" .-,")
+# Digit groups of an SSN's or a card's shape joined by one and the same dot, slash,
+# underscore, Unicode hyphen or dash (U+2010..U+2015) or minus sign (536.22.8741,
+# 536/22/8741, 4111_1111_1111_1111, an en dash): the detectors know them with
+# ASCII dashes or spaces only. IP addresses (groups of 1-3 digits), versions and dates
+# (2024/05/17) never have these shapes.
+_GROUP_SEP = "./_\u2010-\u2015\u2212"
+_DOTTED_GROUPS = (
+    rf"(?<![\d{_GROUP_SEP}])(?:\d{{3}}(?P<s>[{_GROUP_SEP}])\d{{2}}(?P=s)\d{{4}}"
+    r"|\d{4}(?P<c>[" + _GROUP_SEP + r"])\d{4}(?P=c)\d{4}(?P=c)\d{4}"
+    r"|\d{4}(?P<x>[" + _GROUP_SEP + r"])\d{6}(?P=x)\d{5})"
+    rf"(?!\d|[{_GROUP_SEP}]\d)"
+)
 _DOTTED = re.compile(_DOTTED_GROUPS)
-_DOT_FOUR_DIGITS = re.compile(r"\.\d{4}")  # in every dotted shape; ten times cheaper to look for
-# What can make the view of an ASCII text differ from the text (besides dotted groups).
-_ASCII_TRIGGER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|(?<!\d)\d(?:[ .\-]\d){8}")
+_GROUP_SEPARATOR = re.compile(f"[{_GROUP_SEP}]")
+# In every grouped shape; ten times cheaper to look for.
+_SEP_FOUR_DIGITS = re.compile(rf"[{_GROUP_SEP}]\d{{4}}")
+# What can make the view of an ASCII text differ from the text (besides grouped digits).
+_ASCII_TRIGGER = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|(?<!\d)\d(?:{_SPACED_SEP}\d){{8}}")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _NON_ASCII_DIGIT = re.compile(r"[^\D0-9]")
 # Combining marks that strike through, underline or decorate a letter or digit (and the
@@ -143,7 +157,7 @@ def build_view(text: str) -> View | None:
     if _SPACED_DIGITS.search(view) is not None:
         view, source = _collapse_spaced_digits(view, source)
     if _DOTTED.search(view) is not None:
-        view = _DOTTED.sub(lambda m: m.group().replace(".", "-"), view)  # one for one
+        view = _DOTTED.sub(lambda m: _GROUP_SEPARATOR.sub("-", m.group()), view)  # one for one
     if view == text:
         return None
     return View(view, tuple(source))
@@ -167,7 +181,7 @@ def _unchanged(text: str) -> bool:
 
 
 def _dotted(text: str) -> bool:
-    return _DOT_FOUR_DIGITS.search(text) is not None and _DOTTED.search(text) is not None
+    return _SEP_FOUR_DIGITS.search(text) is not None and _DOTTED.search(text) is not None
 
 
 def _fold_mixed(token: re.Match[str]) -> str:

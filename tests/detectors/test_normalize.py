@@ -58,6 +58,22 @@ PLANTED = [
     ("dashed digits", interleave(SSN.replace("-", ""), "-"), "US_SSN"),
     ("Cyrillic homoglyphs", cyrillic(AWS_KEY), "AWS_ACCESS_KEY_ID"),
     ("Greek homoglyphs", AWS_KEY.replace("A", "\u0391").replace("K", "\u039a"), "AWS_ACCESS_KEY_ID"),
+    # Digit groups joined by other separators than the dash and space the detectors know.
+    ("slashed SSN", SSN.replace("-", "/"), "US_SSN"),
+    ("underscored SSN", SSN.replace("-", "_"), "US_SSN"),
+    ("en-dashed SSN", SSN.replace("-", "\u2013"), "US_SSN"),
+    ("em-dashed SSN", SSN.replace("-", "\u2014"), "US_SSN"),
+    ("non-breaking-hyphen SSN", SSN.replace("-", "\u2011"), "US_SSN"),
+    ("hyphen SSN", SSN.replace("-", "\u2010"), "US_SSN"),
+    ("horizontal-bar SSN", SSN.replace("-", "\u2015"), "US_SSN"),
+    ("minus-sign SSN", SSN.replace("-", "\u2212"), "US_SSN"),
+    ("slashed card", CARD.replace(" ", "/"), "CREDIT_CARD"),
+    ("underscored card", CARD.replace(" ", "_"), "CREDIT_CARD"),
+    ("en-dashed card", CARD.replace(" ", "\u2013"), "CREDIT_CARD"),
+    # Digit arrays.
+    ("digit array", ",".join(SSN.replace("-", "")), "US_SSN"),
+    ("digit list", ", ".join(SSN.replace("-", "")), "US_SSN"),
+    ("card digit array", ",".join(CARD.replace(" ", "")), "CREDIT_CARD"),
     ("homoglyph in a term", "Nightingal\u0435", "CONFIDENTIAL_TERM"),
     ("zero-width in a marker", "CONFI\u200dDENTIAL", "CLASSIFICATION_MARKER"),
 ]
@@ -69,6 +85,10 @@ ENCODED = [
     ("url-safe base64", base64.urlsafe_b64encode(f"key={AWS_KEY}\n".encode()).decode(), "AWS_ACCESS_KEY_ID"),
     ("hex", f"card {CARD}".encode().hex(), "CREDIT_CARD"),
     ("URL encoding", "".join(f"%{ord(c):02X}" for c in EMAIL), "EMAIL_ADDRESS"),
+    ("base32", base64.b32encode(f"my ssn is {SSN}".encode()).decode(), "US_SSN"),
+    ("base32 key", base64.b32encode(f"key={AWS_KEY}".encode()).decode(), "AWS_ACCESS_KEY_ID"),
+    ("base64 of base64", base64.b64encode(base64.b64encode(f"key={AWS_KEY}".encode())).decode(), "AWS_ACCESS_KEY_ID"),
+    ("base64 of base64 SSN", base64.b64encode(base64.b64encode(f"ssn {SSN}".encode())).decode(), "US_SSN"),
 ]
 
 
@@ -137,7 +157,29 @@ def test_the_view_maps_each_character_back():
 
 def test_plain_ascii_needs_no_view():
     assert normalized_view("What is the capital of France? Call 555-0100 at 10.30.") is None
+    assert normalized_view("Dates 2024/05/17, paths a/b/c_d, a list 1, 2, 3.") is None
     assert normalized_view("") is None
+
+
+def test_separated_groups_read_with_ascii_dashes_one_for_one():
+    view = normalized_view("ssn 536\u201322\u20138741 and card 4111/1111/1111/1111")
+    assert view is not None
+    assert view.text == "ssn 536-22-8741 and card 4111-1111-1111-1111"
+    assert view.span(4, 15) == (4, 15)
+
+
+def test_a_bracketed_digit_array_is_replaced_inside_its_brackets(detectors: list[Detector]):
+    digits = ",".join(SSN.replace("-", ""))
+    text = f'{{"ssn": [{digits}]}}'
+    start = text.index(digits)
+    assert not covered(plain_scan(detectors, text), "US_SSN", start, start + len(digits))
+    assert (start, start + len(digits)) in [
+        (f.start, f.end) for f in scan(detectors, text) if f.entity_type == "US_SSN"
+    ]
+
+
+def test_mixed_separators_are_no_group():
+    assert normalized_view("536/22-8741 and 4111_1111/1111_1111") is None
 
 
 ORDINARY = [
@@ -157,6 +199,9 @@ ORDINARY = [
     "Use the Кафе Пушкин in Moscow or the ΑΛΦΑ bank branch in Athens.",
     "Run `git log --oneline | head` then open https://example.org/docs/guide/installation",
     "The invoice total is €1 234,56 and the order number is 2024-05-17-0042.",
+    "Pages 100–120 (2019–2021), score 3–2, temperature −5 °C, 2024/05/17 and 17/05/2024 10:30.",
+    "Pick 1, 2, 3, 4 or 5; arrays [1,2,3] and [0, 0, 1]; path src/app/v2/api_v1_2/file_01.py.",
+    "Ticket 123/45/678, build 2024_05_17_1200, call 555–0100 or ext. 42—43.",
 ]
 
 
