@@ -1,10 +1,11 @@
-"""Bounded decoding of base64, hex, URL-encoded and quoted-printable segments, for the
-secrets and PII detectors.
+"""Bounded decoding of base64, base32, hex, URL-encoded and quoted-printable segments,
+for the secrets and PII detectors.
 
 A key pasted as ``QUtJQTRRV0VSVFpVSU9QQVNERkc=`` or an SSN as ``%35%33%36...`` reaches
 the provider, which can decode it as well as we can. Each segment that looks encoded is
-decoded once (depth 1: what it decodes to is not decoded again) when it decodes to
-printable UTF-8 text (ordinary words, paths and hashes that merely look like base64 or
+decoded when it decodes to printable UTF-8 text, and the base64, base32 and hex segments
+of what it decodes to are decoded once more (depth 2: base64 of base64; deeper is not
+looked at) (ordinary words, paths and hashes that merely look like base64 or
 hex decode to binary and are left alone). The decoded texts are joined, with a blank
 line between them, into one text that the detectors scan in one pass (their cost is per
 text, so a prompt of many small segments costs no more than one of their total length),
@@ -34,6 +35,8 @@ MIN_ENCODED_CHARS = 12  # 9 bytes of base64, 6 of hex: shorter holds no SSN with
 _JOIN = "\n\n"
 
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{" + str(MIN_ENCODED_CHARS) + r",}={0,2}")
+# RFC 4648 base32: capitals and 2-7, padded to a multiple of eight with "=".
+_BASE32 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9+/=_-])")
 # Simple character runs (an odd length loses its last digit): cheaper than pair-counting.
 _HEX = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{" + str(MIN_ENCODED_CHARS) + r",}(?![0-9A-Fa-f])")
 _TOKEN = re.compile(r"[^\s\"'<>]+")
@@ -83,10 +86,24 @@ def decoded_segments(text: str) -> Decoded | None:
 
 
 def _candidates(text: str) -> Iterator[tuple[int, int, str]]:
-    # Hex before base64: a hex run also matches base64, and decodes to garbage as that.
+    for start, end, plain in _binary_candidates(text):
+        inner = [nested for _, _, nested in _binary_candidates(plain)]
+        yield start, end, _JOIN.join([plain, *inner])
+    yield from _text_candidates(text)
+
+
+def _binary_candidates(text: str) -> Iterator[tuple[int, int, str]]:
+    """Segments in hex, base32 or base64, decoded. Hex before base32 before base64: a
+    hex run also matches both, a base32 run base64, and each decodes to garbage as the
+    wider alphabet (a span decoded once is not tried again, see decoded_segments)."""
     for match in _HEX.finditer(text):
         for start, end in _pieces(match.start(), match.end(), 2):
             plain = _printable(_unhex(text[start:end]))
+            if plain is not None:
+                yield start, end, plain
+    for match in _BASE32.finditer(text):
+        for start, end in _pieces(match.start(), match.end(), 8):
+            plain = _printable(_unbase32(text[start:end]))
             if plain is not None:
                 yield start, end, plain
     for match in _BASE64.finditer(text):
@@ -94,6 +111,10 @@ def _candidates(text: str) -> Iterator[tuple[int, int, str]]:
             plain = _printable(_unbase64(text[start:end]))
             if plain is not None:
                 yield start, end, plain
+
+
+def _text_candidates(text: str) -> Iterator[tuple[int, int, str]]:
+    """Segments URL-encoded or quoted-printable, decoded."""
     if "%" in text:
         for match in _TOKEN.finditer(text):
             if _URL_ESCAPE.search(match.group()) is None:
@@ -136,6 +157,15 @@ def _unbase64(segment: str) -> bytes | None:
     body = body[: len(body) - len(body) % 4] if len(body) % 4 == 1 else body
     try:
         return base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _unbase32(segment: str) -> bytes | None:
+    body = segment.rstrip("=")
+    body = body[: len(body) - len(body) % 8] if len(body) % 8 in (1, 3, 6) else body  # no such lengths
+    try:
+        return base64.b32decode(body + "=" * (-len(body) % 8))
     except (binascii.Error, ValueError):
         return None
 
