@@ -8,14 +8,18 @@ value itself.
 - ``spelled_digits``: a run of at least ``MIN_SPELLED_DIGITS`` digits written as English
   words (zero to nine; "oh" for 0 inside a run; "double"/"triple" before a digit word),
   separated by spaces, commas or hyphens, becomes its digits; each digit maps back to
-  its word(s), the rest of the text is kept as is. Seven digits is the shortest value
+  its word(s), the rest of the text is kept as is. Digit words mixed with numbers of up
+  to four digits count too ("five 3 six-22-8741" reads 536-22-8741: the separator next
+  to a number of two or more digits is kept, so the grouping the detectors know stays).
+  A run of numbers alone is left to the other views. Seven digits is the shortest value
   worth finding (a local phone number); prose counts things one or two words at a time
   ("two cats and three dogs"), never seven digit words in a row.
 - ``reversed_segments``: each token of ``[A-Za-z0-9@._+-]`` (no spaces, slashes or
   colons: not a path or URL) of ``MIN_REVERSED_CHARS`` to ``MAX_REVERSED_CHARS``
   characters that could hold a value -- at least nine digits (SSN, card), an "@" with no
   dot after it (a reversed e-mail), or letters and digits over at least 16 characters (a
-  key), and not only hex digits with at least one letter (UUIDs, hashes) -- reversed. The reversed
+  key; or letters alone ending in an AWS key id's prefix reversed, "...AIKA"), and not
+  only hex digits with at least one letter (UUIDs, hashes) -- reversed. The reversed
   tokens are joined into one text (as for decoded segments) and a finding maps to the
   whole token. Ordinary words, dates, versions and short numbers never qualify.
 """
@@ -41,26 +45,30 @@ _REPEAT = {"double": 2, "triple": 3}
 # regular-expression engine tries alternatives one by one at every position.
 _WORD = r"(?:o(?:ne|h)|t(?:wo|hree|riple)|f(?:our|ive)|s(?:ix|even)|eight|nine|zero|double)"
 _SEP = r"(?:\s*[,\-]\s*|\s+)"
+_UNIT = rf"(?:{_WORD}|\d{{1,4}})"
 # Five words at least: "triple five triple six one" is the shortest seven-digit run.
-_RUN_PATTERN = rf"\b{_WORD}(?:{_SEP}{_WORD}){{4,}}\b"
+_RUN_PATTERN = rf"\b{_UNIT}(?:{_SEP}{_UNIT}){{4,}}\b"
 _RUN = re.compile(_RUN_PATTERN)  # on the lower-cased text: twice as fast as IGNORECASE
 _RUN_ANY_CASE = re.compile(_RUN_PATTERN, re.IGNORECASE)  # when lower() changes lengths
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_RUN_WORD = re.compile(r"[A-Za-z]+")
+_RUN_WORD = re.compile(r"[A-Za-z]+|\d+")
 
+_NUMBER = re.compile(r"\d")
 _REVERSIBLE = re.compile(r"(?<![A-Za-z0-9@._+\-])[A-Za-z0-9@._+\-]{10,}(?![A-Za-z0-9@._+\-])")
 _EDGE = "._+-"
 _DIGIT = re.compile(r"\d")
 _LETTER = re.compile(r"[A-Za-z]")
+_AWS_REVERSED = ("AIKA", "AISA", "AIBA", "ACCA")
 _HEX_ID = re.compile(r"(?=[0-9.\-]*[A-Fa-f])[0-9A-Fa-f.\-]+")
 
 
 def spelled_digits(text: str) -> View | None:
     """``text`` with each run of spelled digits as its digits, or None if it has none."""
     lower = text.lower()
-    # A run holds at least three digit words (a substring count, in C, rules out most
-    # texts for a microsecond or two: the run expression costs several).
-    if sum(map(lower.count, _DIGIT_WORDS)) < 3:
+    # A run holds at least three digit words, or one among numbers (a substring count,
+    # in C, rules out most texts for a microsecond or two: the run expression costs several).
+    words = sum(map(lower.count, _DIGIT_WORDS))
+    if words < 3 and (words == 0 or _NUMBER.search(text) is None):
         return None
     matches = _RUN.finditer(lower) if len(lower) == len(text) else _RUN_ANY_CASE.finditer(text)
     # From the first digit word to the last: an "oh" at either edge stays a word.
@@ -87,9 +95,11 @@ def spelled_digits(text: str) -> View | None:
 
 
 def _run_digits(run: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
-    """The digits of a run and the span of the word(s) each came from; [] when the run
-    holds fewer than ``MIN_SPELLED_DIGITS``."""
+    """The digits of a run (and the separators kept beside numbers) with the span of the
+    word(s) or characters each came from; [] when the run holds fewer than
+    ``MIN_SPELLED_DIGITS`` digits or no digit word."""
     base = run.start()
+    text = run.string
     words = [(w.group().lower(), base + w.start(), base + w.end()) for w in _RUN_WORD.finditer(run.group())]
     # "oh" is a digit only between digits (not "oh, one more thing"); a repeat word only
     # before a digit word.
@@ -97,16 +107,34 @@ def _run_digits(run: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
         words.pop(0)
     while words and words[-1][0] in ("oh", "double", "triple"):
         words.pop()
+    if all(word.isdigit() for word, _, _ in words):
+        return []
     out: list[tuple[str, tuple[int, int]]] = []
-    times, times_start = 1, -1
+    times, times_start, previous, previous_end, group = 1, -1, "", -1, 0
     for word, start, end in words:
-        if word in _REPEAT:
+        # "six-22": keep the dash; but "four 111 1111" is one group of four digits.
+        if group > 1 and (_is_number(previous) or _is_number(word)):
+            out.extend((text[i], (i, i + 1)) for i in range(previous_end, start))
+            group = 0
+        elif group == 1 and _is_number(word) and len(word) > 3:
+            return []  # "one, 2024-05-17": a count and a date, no group of a value
+        previous, previous_end, before = word, end, len(out)
+        if word.isdigit():
+            out.extend((digit, (start + i, start + i + 1)) for i, digit in enumerate(word))
+            times = 1
+        elif word in _REPEAT:
             times, times_start = _REPEAT[word], start
-            continue
-        span = (times_start if times > 1 else start, end)
-        out.extend((_DIGITS[word], span) for _ in range(times))
-        times = 1
-    return out if len(out) >= MIN_SPELLED_DIGITS else []
+        else:
+            span = (times_start if times > 1 else start, end)
+            out.extend((_DIGITS[word], span) for _ in range(times))
+            times = 1
+        group += len(out) - before
+    return out if sum(c.isdigit() for c, _ in out) >= MIN_SPELLED_DIGITS else []
+
+
+def _is_number(word: str) -> bool:
+    """Two digits or more: a group of the value, whose separators are part of its shape."""
+    return len(word) > 1 and word.isdigit()
 
 
 def reversed_segments(text: str, decoded: Decoded | None = None) -> Decoded | None:
@@ -145,4 +173,7 @@ def _worth_reversing(token: str) -> bool:
     if _HEX_ID.fullmatch(token) is not None:
         return False
     digits = len(_DIGIT.findall(token))
-    return digits >= 9 or (digits > 0 and len(token) >= 16 and _LETTER.search(token) is not None)
+    if digits >= 9:
+        return True
+    # An AWS key id of capitals alone (AKIAQWERTYUIOPASDFGH) holds no digit.
+    return len(token) >= 16 and _LETTER.search(token) is not None and (digits > 0 or token.endswith(_AWS_REVERSED))

@@ -1,6 +1,7 @@
 """Run a detector on a text and on its views: normalised (detectors.normalize), decoded
-(detectors.decoding), digits spelled as words and value-like tokens reversed
-(detectors.spelled), with every finding in the original text's offsets.
+(detectors.decoding), unescaped (detectors.escapes), digits spelled as words and
+value-like tokens reversed (detectors.spelled), keys in other shapes (detectors.keyshapes,
+for the secrets detector only), with every finding in the original text's offsets.
 
 The original text is always scanned, so a view can only add findings, never lose one
 the plain scan makes. A finding a view repeats (same type, same original span) is
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 
 from detectors.base import Category, Detector, Finding, wanted
 from detectors.decoding import Decoded, decoded_segments
+from detectors.escapes import unescaped_view
+from detectors.keyshapes import key_view
 from detectors.normalize import View, normalized_view
 from detectors.pii_ner import NER_ENTITIES
 from detectors.spelled import reversed_segments, spelled_digits
@@ -36,19 +39,33 @@ class TextViews:
     decoded: Decoded | None
     spelled: View | None = None  # digits as words, read after normalisation
     reversed: Decoded | None = None
+    unescaped: View | None = None  # JSON, HTML and Markdown escapes resolved, then normalised
+    keys: View | None = None  # key-shaped tokens in their plain form, after normalisation
 
     @classmethod
     def of(cls, text: str) -> TextViews:
         normalized = normalized_view(text)
-        spelled = spelled_digits(normalized.text if normalized is not None else text)
-        if spelled is not None and normalized is not None:
-            spelled = normalized.then(spelled)
+        spelled = _after(normalized, spelled_digits(normalized.text if normalized is not None else text))
+        keys = _after(normalized, key_view(normalized.text if normalized is not None else text))
+        unescaped = unescaped_view(text)
+        if unescaped is not None:
+            unescaped = _after(unescaped, normalized_view(unescaped.text)) or unescaped
         decoded = decoded_segments(text)
-        return cls(normalized, decoded, spelled, reversed_segments(text, decoded))
+        return cls(normalized, decoded, spelled, reversed_segments(text, decoded), unescaped, keys)
 
     @property
     def empty(self) -> bool:
-        return self.normalized is None and self.decoded is None and self.spelled is None and self.reversed is None
+        return all(
+            v is None for v in (self.normalized, self.decoded, self.spelled, self.reversed, self.unescaped, self.keys)
+        )
+
+
+def _after(outer: View | None, inner: View | None) -> View | None:
+    """``inner``, a view of ``outer``'s text (or of the text itself when ``outer`` is
+    None), in the original text's offsets."""
+    if inner is None or outer is None:
+        return inner
+    return outer.then(inner)
 
 
 def detect(detector: Detector, text: str, views: TextViews, entities: frozenset[str] | None) -> list[Finding]:
@@ -66,8 +83,11 @@ def detect(detector: Detector, text: str, views: TextViews, entities: frozenset[
     if views.normalized is not None:
         extra.extend(views.normalized.to_original(f) for f in detector.detect(views.normalized.text, view_entities))
     if detector.category in DECODED_CATEGORIES:
-        if views.spelled is not None:
-            extra.extend(views.spelled.to_original(f) for f in detector.detect(views.spelled.text, view_entities))
+        for view in (views.spelled, views.unescaped):
+            if view is not None:
+                extra.extend(view.to_original(f) for f in detector.detect(view.text, view_entities))
+        if views.keys is not None and detector.category is Category.SECRET:
+            extra.extend(views.keys.to_original(f) for f in detector.detect(views.keys.text, view_entities))
         if views.decoded is not None:
             for f in detector.detect(views.decoded.text, view_entities):
                 mapped = views.decoded.to_original(f)

@@ -48,6 +48,10 @@ PLANTED = [
     ("reversed AWS key", AWS_KEY[::-1], "AWS_ACCESS_KEY_ID"),
     ("reversed GitHub token", GITHUB_TOKEN[::-1], "GITHUB_TOKEN"),
     ("reversed e-mail", EMAIL[::-1], "EMAIL_ADDRESS"),
+    ("reversed key id without digits", ("AKIA" + "QWERTYUIOPASDFGH")[::-1], "AWS_ACCESS_KEY_ID"),
+    ("digit words and digits", "five 3 six-22-8741", "US_SSN"),
+    ("digits and digit words", "5 three 6 2 two 8 7 four 1", "US_SSN"),
+    ("card in digits and words", "four 111 1111 one111 1111".replace("one111", "1111"), "CREDIT_CARD"),
     ("dotted SSN", "536.22.8741", "US_SSN"),
     ("dotted card", "4111.1111.1111.1111", "CREDIT_CARD"),
     ("quoted-printable SSN", qp("536-22-8741"), "US_SSN"),
@@ -87,6 +91,18 @@ def test_any_case_even_where_lower_case_changes_lengths():
     assert view.span(17, 26) == (17, len(text))
 
 
+def test_separators_beside_numbers_are_kept():
+    view = spelled_digits("ssn five 3 six-22-8741, ok")
+    assert view is not None
+    assert view.text == "ssn 536-22-8741, ok"
+    assert view.span(4, 7) == (4, 14)  # "five 3 six"
+    assert view.span(7, 8) == (14, 15)  # the dash itself
+
+
+def test_numbers_alone_are_no_run():
+    assert spelled_digits("one of 2024-05-17 10 30 12 and 1 2 3 4 5 6 7 8") is None
+
+
 def test_a_run_too_short_or_edged_by_oh_is_not_digits():
     assert spelled_digits("one two three four five six") is None
     view = spelled_digits("oh one two three four five six seven oh")
@@ -106,6 +122,8 @@ ORDINARY = [
     "a=1 b=2 x=3D y=20 equation E=mc2 and color=#FF0000, key=value; total=42.00",
     "Is 4542506344103064 a valid card number? Explain the Luhn check step by step.",
     "Contact support@example.com or visit example.com/path; order ORD-2024-000123456.",
+    "Chapter one, 2024-05-17 10:30, room 12 three 45: one 2 three, then 10 20 30 40 five.",
+    "Top five 2023 films: one 8.5, two 8.1, three 7.9 out of 10; section 4 six 12 one.",
 ]
 
 

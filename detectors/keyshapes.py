@@ -1,0 +1,77 @@
+"""A view for the secrets detector alone: keys written in shapes a model undoes at once.
+
+- an AWS access key id lower-cased or mixed-case (``akiaqwertyuiopasdfgh``) reads
+  upper-cased;
+- an AWS access key id grouped by fours or written one character at a time, with one
+  and the same space, dot, dash or underscore between groups (``AKIA QWER TYUI OPAS
+  DFGH``, ``AKIA-QWER-...``, ``A.K.I.A.Q.W.E...``) reads without the separators;
+- a token that ROT13 turns into a known key prefix (``NXVN...`` for ``AKIA...``,
+  ``tuc_...`` for ``ghp_...``, ``fx-...`` for ``sk-...``) reads ROT13-decoded.
+
+Only those tokens change (one character for one, or separators dropped), so a finding
+maps back through the view to the characters sent. Prose never takes these shapes: a
+lower-case or grouped id must hold a digit or be all capitals ("Asia tour plan with
+many" is not a key), and the ROT13 prefixes are not English word beginnings followed
+by a dozen or more token characters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from detectors.normalize import View
+
+_AWS_PREFIX = r"(?:akia|asia|abia|acca)"
+_AWS_FLAT = re.compile(rf"(?<![A-Za-z0-9]){_AWS_PREFIX}[a-z0-9]{{16}}(?![A-Za-z0-9])", re.IGNORECASE)
+_AWS_GROUPED = re.compile(
+    rf"(?<![A-Za-z0-9]){_AWS_PREFIX}(?P<s>[ .\-_])[a-z0-9]{{4}}(?:(?P=s)[a-z0-9]{{4}}){{3}}(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9])a(?P<t>[ .\-_])(?:k(?P=t)i|s(?P=t)i|b(?P=t)i|c(?P=t)c)(?P=t)a"
+    r"(?:(?P=t)[a-z0-9]){16}(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_AWS_GATE = re.compile(r"a[ .\-_]?[ksbc]", re.IGNORECASE)
+# ROT13 of the key prefixes in data/secret_rules.yaml: AKIA ASIA ABIA ACCA, sk- sk_ rk_,
+# gh[pousr]_, github_pat_, glpat- (and GitLab's other token kinds), xox?-, xapp-, whsec_, AIza.
+_ROT13_KEY = re.compile(
+    r"(?<![\w-])(?:N(?:XVN|FVN|OVN|PPN)|fx[-_]|ex_|tu[cbhfe]_|tvguho_cng_|ty(?:cng|qg|eg|cgg|sg|fbng|pog|vzg)-"
+    r"|kbk[nocbfer]-|knc-|jufrp_|NVmn)[A-Za-z0-9_\-]{12,250}(?![\w-])"
+)
+_SEPARATOR = re.compile(r"[ .\-_]")
+_DIGIT = re.compile(r"\d")
+
+
+def key_view(text: str) -> View | None:
+    """``text`` with each key-shaped token in its plain form, or None if it holds none."""
+    edits: list[tuple[int, int, str, list[int]]] = []  # (start, end, new text, its sources)
+    if _AWS_GATE.search(text) is not None:
+        for match in _AWS_FLAT.finditer(text):
+            token = match.group()
+            # All capitals is the plain scan's; mixed case needs a digit to be no word.
+            if token != token.upper() and (token.islower() or _DIGIT.search(token) is not None):
+                edits.append((match.start(), match.end(), token.upper(), list(range(match.start(), match.end()))))
+        for match in _AWS_GROUPED.finditer(text):
+            token = match.group()
+            if token == token.upper() or _DIGIT.search(token) is not None:
+                kept = [match.start() + i for i, c in enumerate(token) if _SEPARATOR.fullmatch(c) is None]
+                edits.append((match.start(), match.end(), "".join(text[i] for i in kept).upper(), kept))
+    for match in _ROT13_KEY.finditer(text):
+        edits.append((match.start(), match.end(), codecs.encode(match.group(), "rot13"), list(range(*match.span()))))
+    return _apply(text, edits) if edits else None
+
+
+def _apply(text: str, edits: list[tuple[int, int, str, list[int]]]) -> View:
+    chars: list[str] = []
+    source: list[int] = []
+    at = 0
+    for start, end, new, sources in sorted(edits):
+        if start < at:  # overlaps an earlier edit: keep that one
+            continue
+        chars.append(text[at:start])
+        source.extend(range(at, start))
+        chars.append(new)
+        source.extend(sources)
+        at = end
+    chars.append(text[at:])
+    source.extend(range(at, len(text)))
+    return View("".join(chars), tuple(source))

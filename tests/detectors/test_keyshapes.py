@@ -1,0 +1,79 @@
+"""AWS key ids lower-cased or grouped, and keys in ROT13, are found on the characters
+sent; prose that starts like a key prefix gains no finding."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Sequence
+
+import pytest
+
+from detectors.base import Detector, Finding
+from detectors.keyshapes import key_view
+from detectors.registry import build_detectors
+from gateway.inline_scan import scan_timed
+from tests.detectors.test_normalize import AWS_KEY, CONFIG, covered, plain_scan
+
+NO_DIGIT_KEY = "AKIA" + "QWERTYUIOPASDFGH"
+GITHUB_TOKEN = "ghp_" + "Zx9Kq2Lm4Np6Rs8Tu0Vw1Xy3Za5Bc7De9Fg1"
+
+
+def grouped(value: str, size: int, sep: str) -> str:
+    return sep.join(value[i : i + size] for i in range(0, len(value), size))
+
+
+@pytest.fixture(scope="module")
+def detectors() -> list[Detector]:
+    return build_detectors(CONFIG, with_ner=False)
+
+
+def scan(detectors: Sequence[Detector], text: str) -> list[Finding]:
+    (found,), _ = scan_timed(detectors, [text], None)
+    return found
+
+
+# (name, planted form, entity type): each is missed by a scan of the text alone.
+PLANTED = [
+    ("lower-case key id", AWS_KEY.lower(), "AWS_ACCESS_KEY_ID"),
+    ("lower-case key id without digits", NO_DIGIT_KEY.lower(), "AWS_ACCESS_KEY_ID"),
+    ("mixed-case key id", AWS_KEY[:10].lower() + AWS_KEY[10:], "AWS_ACCESS_KEY_ID"),
+    ("key id in fours with spaces", grouped(NO_DIGIT_KEY, 4, " "), "AWS_ACCESS_KEY_ID"),
+    ("key id in fours with dashes", grouped(AWS_KEY, 4, "-"), "AWS_ACCESS_KEY_ID"),
+    ("key id in fours with dots, lower-case", grouped(AWS_KEY, 4, ".").lower(), "AWS_ACCESS_KEY_ID"),
+    ("key id letter by letter", grouped(NO_DIGIT_KEY, 1, "."), "AWS_ACCESS_KEY_ID"),
+    ("key id letter by letter with spaces", grouped(AWS_KEY, 1, " "), "AWS_ACCESS_KEY_ID"),
+    ("ROT13 key id", codecs.encode(AWS_KEY, "rot13"), "AWS_ACCESS_KEY_ID"),
+    ("ROT13 GitHub token", codecs.encode(GITHUB_TOKEN, "rot13"), "GITHUB_TOKEN"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "entity_type"), PLANTED, ids=[p[0] for p in PLANTED])
+def test_keys_in_other_shapes_are_found_on_the_characters_sent(
+    detectors: list[Detector], name: str, value: str, entity_type: str
+):
+    text = f"deploy it with this key: {value} and thanks."
+    start = text.index(value)
+    assert not covered(plain_scan(detectors, text), entity_type, start, start + len(value)), name  # the defect
+    spans = [(f.start, f.end) for f in scan(detectors, text) if f.entity_type == entity_type]
+    assert (start, start + len(value)) in spans
+
+
+def test_separators_are_dropped_and_each_character_maps_back():
+    text = f"id {grouped(AWS_KEY, 4, ' ')}."
+    view = key_view(text)
+    assert view is not None
+    assert view.text == f"id {AWS_KEY}."
+    assert view.span(3, 23) == (3, 27)
+
+
+ORDINARY = [
+    "Asia Tour Plan With Many stops: akia is not a word, asia-pacific region 2024.",
+    "asia tour plan with many friends; Acca Cola; a.k.i.a. was a typo",
+    "The ASIA-PACIFIC office and the ACCA exam board; Nxvn and fxy are nothing.",
+    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRST accaccaccaccaccaccac",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_prose_gains_no_finding(detectors: list[Detector], text: str):
+    assert {(f.entity_type, f.start, f.end) for f in scan(detectors, text)} == plain_scan(detectors, text)
