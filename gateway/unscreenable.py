@@ -5,7 +5,10 @@ credentials a caller hands the provider for remote tools (``mcp_servers[].author
 Responses ``tools[].headers`` / ``authorization``) cannot be read by the detectors. Each kind
 is allowed or blocked (``detection.unscreenable``); credentials fail closed by default, as do
 files and token ids, while images and audio pass by default (screening them needs OCR and
-speech recognition the gateway does not have). A block names the kind, never the value.
+speech recognition the gateway does not have). A payload is the kind its bytes say, not the
+one it declares (gateway.wire.media_sniff): text under an image, audio or file label is
+screened as text, and a binary that is not the declared media is a file. A block names the
+kind, never the value.
 """
 
 from __future__ import annotations
