@@ -229,6 +229,11 @@ def test_prose_in_cyrillic_greek_and_other_languages_is_not_a_marker(text: str) 
         ("C O N F I D E N T I A L", "C O N F I D E N T I A L", 0.9),
         ("memo C-O-N-F-I-D-E-N-T-I-A-L here", "C-O-N-F-I-D-E-N-T-I-A-L", 0.85),
         ("memo C.O.N.F.I.D.E.N.T.I.A.L here", "C.O.N.F.I.D.E.N.T.I.A.L", 0.85),
+        (
+            "memo C - O - N - F - I - D - E - N - T - I - A - L here",
+            "C - O - N - F - I - D - E - N - T - I - A - L",
+            0.85,
+        ),
         ("a c-0-n-f-1-d-e-n-t-1-a-l memo", "c-0-n-f-1-d-e-n-t-1-a-l", 0.85),
         ("notes I N T E R N A L  O N L Y here", "I N T E R N A L  O N L Y", 0.85),
         ("plan S-E-C-R-E-T here", "S-E-C-R-E-T", 0.85),
