@@ -36,6 +36,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from spacy.vocab import Vocab
 
 from detectors.base import Category, Finding, resolve_overlaps, wanted
+from detectors.pii_address import StreetAddressRecognizer
+from detectors.pii_card import CardLuhnRecognizer
 from detectors.pii_cues import PersonCueRecognizer
 from detectors.pii_email import OfflineEmailRecognizer, SpelledEmailRecognizer, maybe_spelled
 from detectors.pii_ner import (
@@ -44,9 +46,8 @@ from detectors.pii_ner import (
     NerRecognizer,
     WindowedNerEngine,
 )
+from detectors.pii_phone import PhoneNumberRecognizer
 from detectors.pii_recognizers import (
-    AddressRecognizer,
-    CardLuhnRecognizer,
     DobRecognizer,
     DriverLicenseRecognizer,
     IbanChecksumRecognizer,
@@ -54,7 +55,6 @@ from detectors.pii_recognizers import (
     MrnRecognizer,
     NinoRecognizer,
     PassportNumberRecognizer,
-    PhoneNumberRecognizer,
     SsnRecognizer,
 )
 from detectors.pii_structure import StructureRecognizer
@@ -63,6 +63,7 @@ PII_ENTITIES = frozenset(
     {
         "PERSON", "LOCATION", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS",
         "DATE_OF_BIRTH", "UK_NINO", "US_PASSPORT", "UK_PASSPORT", "US_DRIVER_LICENSE", "MEDICAL_RECORD_NUMBER",
+        "STREET_ADDRESS",
     }
 )  # fmt: skip
 LANGUAGE = "en"
@@ -114,7 +115,7 @@ def structured_recognizers() -> list[EntityRecognizer]:
     return [
         OfflineEmailRecognizer(), SpelledEmailRecognizer(), PhoneNumberRecognizer(), CardLuhnRecognizer(),
         IbanChecksumRecognizer(), SsnRecognizer(), NinoRecognizer(), IpAddressRecognizer(), DobRecognizer(),
-        PassportNumberRecognizer(), DriverLicenseRecognizer(), MrnRecognizer(), AddressRecognizer(),
+        PassportNumberRecognizer(), DriverLicenseRecognizer(), MrnRecognizer(), StreetAddressRecognizer(),
     ]  # fmt: skip
 
 
