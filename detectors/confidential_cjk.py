@@ -43,9 +43,11 @@ _BEFORE = re.compile(
     r"(?:商业|商業|公司|企业|企業|内部|內部)?$"
 )
 # "This document ... <word>" within one clause (no sentence or clause punctuation between).
+# 本 and 当 are also the end of other words (日本 Japan, 基本, 成本, 版本, 文本; 应当, 相当); Korean
+# 이 and 본 stand alone ("이 문서"), not as the subject particle or the end of a word (일본).
 _SUBJECT = re.compile(
-    rf"(?:(?:此|本|该|該|这份|這份|这个|這個|此份|当|當|この|その)\s?(?:{_NOUNS_ZH_JA})"
-    rf"|(?:이|본|해당)\s?(?:{_NOUNS_KO}))[^。．.！!？?\n，,；;、]{{0,16}}$"
+    rf"(?:(?:此|(?<![日基根成资資版样樣文])本|该|該|这份|這份|这个|這個|此份|(?<![应應相适適])(?:当|當)|この|その)"
+    rf"\s?(?:{_NOUNS_ZH_JA})|(?<!\S)(?:이|본|해당)\s?(?:{_NOUNS_KO}))[^。．.！!？?\n，,；;、]{{0,16}}$"
 )
 _REACH = 24  # how far back a subject may stand
 _SCORE_ANYWHERE, _SCORE_BANNER, _SCORE_CUE, _SCORE_NOUN = 0.85, 0.9, 0.85, 0.7

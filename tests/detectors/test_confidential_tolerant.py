@@ -171,6 +171,8 @@ def test_cjk_markers_in_running_prose_with_a_cue(text: str, marker: str, score: 
         "请把这份报告翻译成英文",
         "この資料は重要です",
         "이 문서는 회의록입니다",
+        "日本资料里有很多机密情报的故事",  # 日本 "Japan", not 本 "this"
+        "그 사건이 정보 유출과 관련된 기밀 사안이다",  # 이 as the subject particle
     ],
 )
 def test_cjk_everyday_words_without_a_cue_are_not_markers(text: str) -> None:
