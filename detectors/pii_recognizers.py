@@ -3,7 +3,8 @@
 Each recognizer finds candidates with one compiled regex and decides on each in Python
 (checksums, number plans, trimming trailing groups that are not part of the value), so
 spans are exact and checks Presidio's ``PatternRecognizer`` can't express (a Luhn-valid
-*prefix* of a digit run, an IBAN of its country's length) are possible. Scores are set
+*prefix* of a digit run, an IBAN of its country's length) are possible. Phone numbers and
+cards, which need number plans and issuer tables, live in ``pii_phone`` and ``pii_card``. Scores are set
 relative to the default threshold 0.5: values that are PII on their own (valid cards,
 IBANs, e-mails) score above it; ambiguous shapes (9 digits, a date) score below it and
 only pass when ``WindowContextEnhancer`` finds a context word just before them.
@@ -16,7 +17,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar
 
-import phonenumbers
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -89,36 +89,6 @@ IBAN_BEFORE = re.compile(r"\b[A-Z]{2}\d{2}(?: [A-Z0-9]{4})* $")
 def inside_iban(text: str, start: int) -> bool:
     """Digit groups continuing an IBAN-shaped run (one that failed its checksum) are no card or phone."""
     return IBAN_BEFORE.search(text, max(0, start - 40), start) is not None
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-class CardLuhnRecognizer(CandidateRecognizer):
-    ENTITY = "CREDIT_CARD"
-    CANDIDATE = re.compile(r"(?<![\w.+-])\d(?:[ -]?\d){11,22}(?![\w])")
-    CONTEXT = ("card", "credit", "debit", "visa", "mastercard", "amex", "american express", "discover", "cc", "payment")
-    # Issuer prefixes (IIN ranges) of the networks in use; a Luhn-valid number outside them is an ID, not a card.
-    ISSUER = re.compile(r"4|5[1-5]|2(?:2[2-9]|[3-6]\d|7[01]|720)|3[47]|3(?:0[0-5]|[5689])|6(?:011|4[4-9]|5|2)|5[06-9]")
-
-    def check(self, text: str, match: re.Match[str]) -> Hit | None:
-        return None if inside_iban(text, match.start()) else longest_valid(text, groups_of(match, " -"), self._score)
-
-    def _score(self, value: str) -> float | None:
-        digits = value.replace(" ", "").replace("-", "")
-        if not 13 <= len(digits) <= 19 or not luhn_ok(digits) or not self.ISSUER.match(digits):
-            return None
-        if digits == value:
-            return 0.7
-        sizes = [len(g) for g in re.split("[ -]", value)]
-        if len({c for c in value if not c.isdigit()}) == 1 and (set(sizes[:-1]) == {4} or sizes[:2] == [4, 6]):
-            return 0.9  # printed the way cards are: 4-4-4-4(-3), Amex/Diners 4-6-5 / 4-6-4
-        return None
 
 
 # Country code -> IBAN length (SWIFT IBAN registry).
@@ -305,66 +275,3 @@ class AddressRecognizer(CandidateRecognizer):
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         return match.start(), match.end(), 0.9  # above NER's 0.85: the whole address beats spaCy's "London"
-
-
-SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")  # grouped 3-2-4: an SSN, never a phone number
-
-
-class PhoneNumberRecognizer(CandidateRecognizer):
-    """Phone-shaped runs validated against libphonenumber's number plans (no regex can know them)."""
-
-    ENTITY = "PHONE_NUMBER"
-    CANDIDATE = re.compile(r"(?<![\w@#+/=.-])(?:\+|00)?\(?\d[\d ().\-/]{5,22}\d(?![\w@]|[.-]\d)")
-    CONTEXT = ("phone", "tel", "call", "mobile", "cell", "fax", "whatsapp", "landline", "ring", "text me", "reach",
-               "contact", "mob")  # fmt: skip
-    # Regions tried for a national number with a leading trunk 0 (international ones carry their own code).
-    TRUNK_REGIONS = ("GB", "DE", "FR", "IT", "NL", "ES", "IN", "AU")
-    # A run that starts with a date ("07/10/2026 09:14") or is an IPv4 address is not a phone number.
-    DATE_START = re.compile(r"(?:\d{4}([./-])\d{1,2}\1\d{1,2}|\d{1,2}([./-])\d{1,2}\2(?:\d{4}|\d{2}))(?![\d./-])")
-    IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
-
-    def check(self, text: str, match: re.Match[str]) -> Hit | None:
-        value = match.group()
-        if "  " in value or self.DATE_START.match(value) or self.IPV4.fullmatch(value) or SSN_SHAPE.fullmatch(value):
-            return None
-        if text[max(0, match.start() - 3) : match.start()].rstrip(" ").endswith(tuple(f"{d}:" for d in "0123456789")):
-            return None  # the seconds of a time and a year: "16:04:07 2025 -0500"
-        if inside_iban(text, match.start()):
-            return None
-        runs = groups_of(match, " .-/")
-        if value.startswith("(") and ")" not in value:  # "(069 4225 9920)": the closing one is outside
-            runs[0] = (runs[0][0] + 1, runs[0][1])
-        return longest_valid(text, runs, self._score)
-
-    def _score(self, value: str) -> float | None:
-        digits = sum(ch.isdigit() for ch in value)
-        if not 7 <= digits <= 15 or value.count("(") != value.count(")"):
-            return None
-        formatted = not value.isdigit()
-        if value.startswith(("+", "00")):
-            number = "+" + value[2:] if value.startswith("00") else value
-            if self._valid(number, None):
-                return 0.75
-            # A "+" and a country code are strong evidence even where the plan says "unallocated".
-            return 0.6 if formatted and self._possible(number, None) else None
-        regions = self.TRUNK_REGIONS if value.lstrip("(").startswith("0") else ("US",)
-        if any(self._valid(value, region) for region in regions):
-            return 0.65 if formatted else 0.35
-        if formatted and value.lstrip("(").startswith("0") and any(self._possible(value, r) for r in regions):
-            return 0.35  # a plausible national number: reported when a word like "call" is near
-        return None
-
-    @staticmethod
-    def _valid(value: str, region: str | None) -> bool:
-        try:
-            return bool(phonenumbers.is_valid_number(phonenumbers.parse(value, region)))
-        except phonenumbers.NumberParseException:
-            return False
-
-    @staticmethod
-    def _possible(value: str, region: str | None) -> bool:
-        try:
-            number = phonenumbers.parse(value, region)
-        except phonenumbers.NumberParseException:
-            return False
-        return phonenumbers.is_possible_number_with_reason(number) == phonenumbers.ValidationResult.IS_POSSIBLE

@@ -1,0 +1,256 @@
+"""Phone numbers: a phone-shaped run, then libphonenumber's number plans of many countries.
+
+How sure a run must be depends on what is around it, as in a DLP product:
+
+* with a "+" or "00" and a country code, a number valid in its plan is a phone on its
+  own, and a formatted one that is only *possible* (a plausible length) still is;
+* a national number without its country code ("0612 48 39 57", "071 234 56 78") is
+  tried against the plans of ``REGIONS``; a formatted one valid in any of them is a phone;
+* US-shaped numbers: valid ones as before, and "(375) 401-2288" too: its area code is
+  unassigned, but nothing else is written with a parenthesised three-digit group followed
+  by 3-4 digits, and a made-up or mistyped number in a prompt is still personal data;
+* near a phone cue ("Mobile:", "Tel.", "Fax", "Telefon", "portable", "τηλ") a number only
+  needs to be *possible* in one of the plans ("47 21 93 04" near "phone" is Danish);
+* extensions ("x42", "ext. 7") belong to the number's span.
+
+Numbers are never parsed from text twice: the national significant number is built from
+the digits and each region's trunk prefix, and ``is_possible_number`` (a length check)
+filters regions before the costly ``is_valid_number``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat
+
+from detectors.pii_recognizers import CandidateRecognizer, Hit, groups_of, inside_iban, longest_valid
+
+NATIONAL = PhoneNumberFormat.NATIONAL
+
+# Regions whose plans national numbers are tried against: the 30 largest economies by phone
+# use and Europe's plans, where prompts most often carry numbers written without "+".
+REGIONS = (
+    "US", "GB", "FR", "DE", "IT", "ES", "NL", "BE", "CH", "AT", "IE", "PT", "LU", "DK", "NO", "SE", "FI",
+    "IS", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR", "SI", "RS", "UA", "RU", "TR", "EE", "LV", "LT",
+    "IN", "AU", "NZ", "CA", "MX", "BR", "AR", "CL", "CO", "PE", "CN", "HK", "TW", "JP", "KR", "SG", "MY",
+    "TH", "VN", "PH", "ID", "PK", "BD", "IL", "AE", "SA", "EG", "ZA", "NG", "KE", "MA",
+)  # fmt: skip
+
+
+def _plans() -> tuple[tuple[str, int, str], ...]:
+    """(region, country code, trunk prefix) for each of ``REGIONS``; "" where there is no trunk prefix."""
+    plans = []
+    for region in REGIONS:
+        meta = PhoneMetadata.metadata_for_region(region)
+        if meta is not None and meta.country_code is not None:
+            plans.append((region, int(meta.country_code), meta.national_prefix or ""))
+    return tuple(plans)
+
+
+def national_numbers(
+    digits: str, plans: tuple[tuple[str, int, str], ...], with_trunk: bool
+) -> Iterator[tuple[str, PhoneNumber]]:  # (trunk prefix, number)
+    """The number each plan would read from national digits (its trunk prefix stripped).
+
+    ``with_trunk``: in plans with a trunk prefix, read only numbers written with it (Germans
+    write "030 1234567"; "92 27 79 46" is no German number, even if "092277946" would be)."""
+    for _region, code, trunk in plans:
+        if trunk == "1":
+            continue  # NANP numbers are handled by their own shape
+        has_trunk = bool(trunk) and digits.startswith(trunk)
+        if trunk and not has_trunk and (with_trunk or digits.startswith("0")):
+            continue  # a leading 0 in a plan with a trunk 0 must be the trunk prefix
+        nsn = digits[len(trunk) :] if has_trunk else digits
+        if not nsn.lstrip("0"):
+            continue
+        zeros = len(nsn) - len(nsn.lstrip("0"))
+        number = PhoneNumber(country_code=code, national_number=int(nsn))
+        if zeros:
+            number.italian_leading_zero = True
+            number.number_of_leading_zeros = zeros if zeros > 1 else None
+        yield trunk, number
+
+
+def group_sizes(value: str) -> list[int]:
+    return [len(g) for g in re.findall(r"\d+", value)]
+
+
+def national_grouping(number: PhoneNumber, trunk: str, digits: int) -> list[int]:
+    """Group sizes of the country's national format, less a trunk prefix the writer left out
+    (Turks write "532 123 45 67" for "0532 123 45 67")."""
+    sizes = group_sizes(phonenumbers.format_number(number, NATIONAL))
+    if trunk and sum(sizes) == digits + len(trunk) and sizes[0] > len(trunk):
+        sizes[0] -= len(trunk)
+    return sizes
+
+
+PHONE_CUE = (
+    r"phone|tel(?:e(?:phone|fon|fono|fone|foon))?(?:[.:]|\b)|tél(?:[.:]|\b)|téléphone|mob(?:ile?|il)?(?:[.:]|\b)"
+    r"|cell(?:ular|phone)?\b|fax|office\b|desk\b|direct(?: line| dial)?\b|landline|whats ?app|sms|text me"
+    r"|call me|call us|call him|call her|call them|ring me|reach me|contact\b|hotline|switchboard|helpline"
+    r"|handy|rufnummer|festnetz|durchwahl|portable|fixe|telefono|cellulare|cel\.|teléfono|móvil|movil|celular"
+    r"|telefone|telemóvel|puhelin|puh\.|gsm|mobiel|tlf|tfn|telefonnummer|mobilnummer|τηλ|κινητό|тел|моб"
+    r"|телефон|電話|携帯|手机|电话|전화|telp|number to call"
+)
+# Labels that make a number something else: an order, an account, a version.
+NOT_PHONE_CUE = (
+    r"order|invoice|inv|ref(?:erence)?|ticket|case|tracking|account|acct|iban|isbn|issn|sku|serial|batch|lot"
+    r"|version|build|release|model|part|po|receipt|transaction|txn|id|zip|postcode|postal code|debit|mandate"
+    r"|plz|amount|total|price|balance|coordinates|lat|lon|latitude|longitude|card|ssn|passport|licen[cs]e"
+    r"|mrn|medical record|record|chart|policy|patient id|claim|dob|date|born"
+)
+CUE_BEFORE = re.compile(rf"(?<![^\W_])(?:{PHONE_CUE})", re.IGNORECASE)
+# Such a label right before the number: "order 0612 48 39 57", "Ref. no.: 071 234 56 78".
+LABEL_BEFORE = re.compile(
+    rf"(?<![^\W_])(?:{NOT_PHONE_CUE})(?:[ \t]*(?:no\.?|nr\.?|number|num\.?|id|#|:|-|\.))*[ \t]*$", re.IGNORECASE
+)
+CUE_AFTER = re.compile(
+    r"[ \t]*[(\[]?[ \t]*(?:mobile|cell|home|work|office|fax|phone|tel|landline|whatsapp|direct|handy|portable"
+    r"|privat|büro|bureau|ufficio|oficina)\b",
+    re.IGNORECASE,
+)
+# A break the context of a value does not cross: a blank line or the end of a sentence.
+CONTEXT_BREAK = re.compile(r"\n[ \t]*\n|[!?](?:\s|$)|(?<=[^\W\d_]{4})\.\s+(?=[A-Z])")
+MONEY_OR_UNIT_AFTER = re.compile(r"[ \t]?(?:€|\$|£|¥|%|‰|eur\b|usd\b|gbp\b|chf\b|kr\b|zł|kg\b|km\b|mb\b|gb\b)", re.I)
+MONEY_BEFORE = re.compile(r"(?:[€$£¥]|\b(?:eur|usd|gbp|chf|rs|inr))[ \t]?$", re.IGNORECASE)
+SSN_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}")  # grouped 3-2-4: an SSN, never a phone number
+NANP = re.compile(r"(?:\+?1[ .-]?)?(\()?[2-9]\d{2}(?(1)\)[ ]?|([ .-]?))[2-9]\d{2}(?(1)[ .-]?|\2)\d{4}")
+DECIMAL = re.compile(r"(?:^|\s)-?\d{1,3}\.\d{4,}(?:\s|$)")  # 48.856613: a coordinate or a measure
+ISBN_13 = re.compile(r"97[89]")
+VERSION = re.compile(r"(?<!^1)\.\d(?:\.|$)|\d\.\d\.")  # 10.0.19045, 2.1.4: phones have no one-digit groups
+CARD_SHAPE = re.compile(r"\d{4}([ -])(?:\d{4}(?:\1\d{4})+(?:\1\d{1,4})?|\d{6}\1\d{4,5})")
+
+
+def _isbn13(digits: str) -> bool:
+    return (
+        len(digits) == 13
+        and ISBN_13.match(digits) is not None
+        and sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
+    )
+
+
+class PhoneNumberRecognizer(CandidateRecognizer):
+    """Phone-shaped runs validated against libphonenumber's number plans (no regex can know them)."""
+
+    ENTITY = "PHONE_NUMBER"
+    CANDIDATE = re.compile(
+        r"(?<![\w@#+/=.-])(?:\+|00)?\(?\d[\d ().\-/]{5,22}\d"
+        r"(?P<ext>[ \t]*,?[ \t]*(?:x|ext\.?|extn\.?|extension|poste|durchwahl)[ \t]*\d{1,6})?"
+        r"(?![\w@]|[.-]\d)",
+        re.IGNORECASE,
+    )
+    # Words the context enhancer looks for: they raise a valid but unformatted number over the threshold.
+    CONTEXT = ("phone", "tel", "call", "mobile", "cell", "fax", "whatsapp", "landline", "ring", "text me", "reach",
+               "contact", "mob")  # fmt: skip
+    CUE_WINDOW = 48
+    # Regions tried for an unformatted national number with a leading trunk 0 (the enhancer needs a context word).
+    BARE_TRUNK_REGIONS = ("GB", "DE", "FR", "IT", "NL", "ES", "IN", "AU")
+    # A run that starts with a date ("07/10/2026 09:14") or is an IPv4 address is not a phone number.
+    DATE_START = re.compile(r"(?:\d{4}([./-])\d{1,2}\1\d{1,2}|\d{1,2}([./-])\d{1,2}\2(?:\d{4}|\d{2}))(?![\d./-])")
+    IPV4 = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plans = _plans()
+        self.bare_plans = tuple(p for p in self.plans if p[0] in self.BARE_TRUNK_REGIONS)
+
+    def check(self, text: str, match: re.Match[str]) -> Hit | None:
+        ext_start = match.start("ext") if match.group("ext") else match.end()
+        value = text[match.start() : ext_start]
+        if self._not_a_phone(text, match.start(), ext_start, value):
+            return None
+        if LABEL_BEFORE.search(text, max(0, match.start() - 32), match.start()) and not value.startswith(("+", "00")):
+            return None
+        cued = self._cued(text, match.start(), match.end())
+        runs = groups_of(match, " .-/")
+        runs = [(s, min(e, ext_start)) for s, e in runs if s < ext_start]
+        if value.startswith("(") and ")" not in value:  # "(069 4225 9920)": the closing one is outside
+            runs[0] = (runs[0][0] + 1, runs[0][1])
+        width = runs[-1][1] - runs[0][0]
+        hit = longest_valid(text, runs, lambda v: self._score(v, cued, whole=len(v) == width))
+        if hit is not None and hit[1] == runs[-1][1] and match.group("ext"):
+            return hit[0], match.end(), hit[2]  # the extension belongs to the number
+        return hit
+
+    def _not_a_phone(self, text: str, start: int, end: int, value: str) -> bool:
+        """Dates, times, IPs, SSNs, decimals, money, ISBNs and IBAN groups have phone-like digits."""
+        value = value.lstrip("(")
+        if "  " in value or self.DATE_START.match(value) or self.IPV4.fullmatch(value) or SSN_SHAPE.fullmatch(value):
+            return True
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if DECIMAL.search(value) or VERSION.search(value) or _isbn13(digits):
+            return True
+        if len(digits) >= 14 and CARD_SHAPE.fullmatch(value):
+            return True  # 4-4-4-4(-3), 4-6-5: a card number (valid or not), not a phone and a count
+        if text[max(0, start - 3) : start].rstrip(" ").endswith(tuple(f"{d}:" for d in "0123456789")):
+            return True  # the seconds of a time and a year: "16:04:07 2025 -0500"
+        if MONEY_BEFORE.search(text, max(0, start - 6), start) or MONEY_OR_UNIT_AFTER.match(text, end):
+            return True
+        return inside_iban(text, start)
+
+    def _cued(self, text: str, start: int, end: int) -> bool:
+        """A phone word before the number (in its sentence) or a type label right after it."""
+        window_start = max(0, start - self.CUE_WINDOW)
+        for brk in CONTEXT_BREAK.finditer(text, window_start, start):
+            window_start = brk.end()
+        return CUE_BEFORE.search(text, window_start, start) is not None or CUE_AFTER.match(text, end) is not None
+
+    def _score(self, value: str, cued: bool, whole: bool) -> float | None:
+        """``whole``: the value is the entire run, not a prefix left after dropping a trailing group."""
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if not 7 <= len(digits) <= 15 or value.count("(") != value.count(")"):
+            return None
+        formatted = not value.isdigit()
+        if value.startswith(("+", "00")):
+            return self._international(value, formatted or cued)
+        if NANP.fullmatch(value):
+            return self._nanp(value, digits, formatted, cued)
+        if self._valid_national(value, digits, self.plans if formatted else self.bare_plans, whole):
+            return 0.65 if formatted else (0.55 if cued else 0.35)
+        if cued and self._possible_national(digits):
+            return 0.55
+        return None
+
+    def _international(self, value: str, lenient: bool) -> float | None:
+        try:
+            number = phonenumbers.parse("+" + value[2:] if value.startswith("00") else value, None)
+        except phonenumbers.NumberParseException:
+            return None
+        if phonenumbers.is_valid_number(number):
+            return 0.75
+        # A "+" and a country code are strong evidence even where the plan says "unallocated".
+        return 0.6 if lenient and phonenumbers.is_possible_number(number) else None
+
+    @staticmethod
+    def _nanp(value: str, digits: str, formatted: bool, cued: bool) -> float | None:
+        national = digits[1:] if len(digits) == 11 else digits
+        number = PhoneNumber(country_code=1, national_number=int(national))
+        if phonenumbers.is_valid_number(number):
+            return 0.65 if formatted else (0.55 if cued else 0.35)
+        if "(" in value or cued:
+            return 0.55  # "(375) 401-2288": possible, written as only phone numbers are
+        return 0.4 if formatted else None  # "375-401-2288": a context word makes it one
+
+    def _valid_national(self, value: str, digits: str, plans: tuple[tuple[str, int, str], ...], whole: bool) -> bool:
+        """Valid in a plan; without a trunk prefix the digits must also be grouped as that country
+        groups them ("92 27 79 46" in Denmark, not "92-277946", a record number), and be the whole
+        run ("2048 1024" of "2048 1024 512" is no number)."""
+        trunk_zero = digits.startswith("0")
+        if not trunk_zero and not whole:
+            return False
+        sizes = group_sizes(value)
+        for trunk, number in national_numbers(digits, plans, with_trunk=trunk_zero):
+            if not (phonenumbers.is_possible_number(number) and phonenumbers.is_valid_number(number)):
+                continue
+            if trunk_zero or sizes == national_grouping(number, trunk, len(digits)):
+                return True
+        return False
+
+    def _possible_national(self, digits: str) -> bool:
+        return any(
+            phonenumbers.is_possible_number(number)
+            for _, number in national_numbers(digits, self.plans, with_trunk=False)
+        )
