@@ -20,16 +20,27 @@ What is found (the span convention):
   cheap exit for texts without digits relies on it).
 * Post office boxes ("P.O. Box 123", "Postfach 10 20 30", "BP 45" when a postcode follows)
   and US military addresses ("PSC 1234, Box 5678, APO AE 09204").
-* The span starts at a unit written before the number on the same line ("Flat 2, 15 ...",
-  "Suite 200, 100 ..."), or at the number or the first street word, and runs on through what
-  follows the street line, separated by a comma or a line break: unit parts ("Apt 4B", "3º B",
-  "m. 12"), postcode and city in either order, state or province with its code, and a country
-  name. The name of the person on a letter's first line is not part of it (that is a PERSON).
+* One span per address. It starts at a unit written before the number ("Flat 2, 15 ...", "House
+  No. 221, Sector 15, ..."), at a postcode and city written first (Hungarian "1052 Budapest, Váci
+  utca 12"), or else at the number or the first street word; it runs on through what follows
+  the street line after a comma, a dash or a line break: unit parts ("Apt 4B", "3º B", "lgh 1102",
+  "/Top 9"), a district, postcode and city in either order, a state or province code ("IL 62704",
+  "NSW 2000", "(FI)"); a city alone when no postcode follows ("221B Baker Street, London"). It stops
+  before a country name (a LOCATION of its own) and never takes in the recipient's name or a
+  company line above the street. This is the convention of tests/data/eval15 (its README).
+
+An address is STREET_ADDRESS only, never also LOCATION: the PII detector drops NER places that
+overlap a structured finding, so "London" inside "221B Baker Street, London" is no second finding.
 
 Scores: a complete street line or an unambiguous box scores 0.6; with a postcode after it 0.85.
 Shapes that occur in prose ("via Slack 2", "Box 12", all-lowercase lines) score 0.35 and are
 reported only when an address cue ("address", "live at", "Adresse", "dirección"...) is just
-before them. The recognizer skips a text with no digit, and then one with no street word.
+before them.
+
+Speed: the recognizer skips a text with no digit (``REQUIRED_CHARS``). Otherwise street words
+are looked for only within 64 characters of a number, in the lower-cased text, with one regex
+whose alternation is a trie; the grammar runs only around the words found. About 0.1 ms on a
+200-character text with numbers and 1 ms on 2,000 characters dense with numbers (2 shared CPUs).
 """
 
 from __future__ import annotations
@@ -144,6 +155,7 @@ _KANJI = re.compile(
     r"(?:〒[ \t]?\d{3}-\d{4}[ \t\n]*)?[\u3040-\u30ff\u4e00-\u9fff]{2,}"
     r"(?:[0-9０-９]{1,4}(?:丁目|番地?|号|[-－−‐]))+[0-9０-９]{0,4}号?"
 )
+_CHOME = re.compile(r"ch[oōô]me", re.IGNORECASE)
 _JAPANESE_CUE = re.compile(r"ch[oōô]me|-ku\b|-shi\b|\b(?:Tokyo|Osaka|Kyoto|Yokohama|Nagoya|Japan|Ward)\b|〒")
 _CITY_WORD = r"(?:(?:St|Ste|Mt|Ft)\.|[^\W\d_a-z][\w'’-]*(?:/[^\W\d_a-z][\w'’-]*)?)"
 _CITY = rf"(?:{_CITY_WORD})(?:[ \t]+(?:(?:am|an|der|de|del|di|la|le|sur|upon|on|im|bei)[ \t]+)?(?:{_CITY_WORD})){{0,3}}"
@@ -188,7 +200,7 @@ _TAIL_PART = re.compile(
     rf"|(?P<country>(?:{COUNTRIES}))(?=[ \t]*(?:$|[,\n.;)]))"
     rf"|(?P<code>{POSTCODE}(?=[ \t]*(?:$|[,\n.;)]))|[A-Z]{{2,4}}(?![\w]))"
     rf"|(?P<district>(?:Col|Colonia|Bairro|Barrio)\.?[ \t]+{_CITY})"
-    rf"|(?P<city>{_CITY})(?=[ \t]*(?:$|[,\n.;)]|[-–][ \t]))"
+    rf"|(?P<city>{_CITY})(?=[ \t]*(?:$|[,\n.;)]|[-–][ \t])|[ \t]+[a-z])"
     r")",
     re.MULTILINE,
 )
@@ -282,7 +294,9 @@ def _boxes(text: str, anchors: list[Anchor]) -> list[Hit]:
 def _japanese(text: str, anchors: list[Anchor]) -> list[Hit]:
     """Japanese blocks in Latin letters near "chōme" or a dashed block number, and in Japanese script."""
     spans: list[Hit] = []
-    places = [a.start for a in anchors if a.key.startswith("ch")] + [m.start() for m in _DASHED_BLOCK.finditer(text)]
+    places = [m.start() for m in _DASHED_BLOCK.finditer(text)]
+    if "ch" in text and "me" in text:
+        places += [m.start() for m in _CHOME.finditer(text)]
     for place in places:
         for match in _JAPANESE.finditer(text, max(0, place - 32), place + 48):
             if _JAPANESE_CUE.search(text, match.start(), match.end() + 60):

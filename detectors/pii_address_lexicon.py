@@ -48,9 +48,9 @@ COMPOUND_SUFFIXES = words(
     "katu tie kuja polku tori väylä "
     "gata gate veien vegen vegur gata stræti"
 )
-# Anchors that start a box, a military address or a Japanese block rather than a street line.
+# Words that start a post office box or a military address rather than a street line.
 SPECIAL = frozenset({"apo", "fpo", "dpo", "box", "pob", "bp", "b.p", "postfach", "postbus", "postboks", "apartado",
-                     "apdo", "postilokero", "pl", "chome", "chōme", "chôme", "〒", "丁目", "番地"})  # fmt: skip
+                     "apdo", "postilokero", "pl", "caixa", "casella", "skrytka", "boîte", "boite"})  # fmt: skip
 NOT_COMPOUND = frozenset({"brigade", "renegade", "escapade", "barricade", "gate", "tie", "weg", "markt", "vej"})
 ORDINARY_WORDS = frozenset(
     words(
