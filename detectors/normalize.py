@@ -79,8 +79,11 @@ _DOTTED = re.compile(_DOTTED_GROUPS)
 _GROUP_SEPARATOR = re.compile(f"[{_GROUP_SEP}]")
 # In every grouped shape; ten times cheaper to look for.
 _SEP_FOUR_DIGITS = re.compile(rf"[{_GROUP_SEP}]\d{{4}}")
-# What can make the view of an ASCII text differ from the text (besides grouped digits).
-_ASCII_TRIGGER = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|(?<!\d)\d(?:{_SPACED_SEP}\d){{8}}")
+# What can make the view of an ASCII text differ from the text (besides grouped digits):
+# two expressions, each scanned fast from its first character class (one alternation
+# with a lookbehind costs six times as much); a false alarm only builds the view.
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACED_TRIGGER = re.compile(rf"\d(?:{_SPACED_SEP}\d){{8}}")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _NON_ASCII_DIGIT = re.compile(r"[^\D0-9]")
 # Combining marks that strike through, underline or decorate a letter or digit (and the
@@ -125,7 +128,7 @@ class View:
 def normalized_view(text: str) -> View | None:
     """The detectors' view of ``text``, or None when it would be ``text`` itself."""
     if text.isascii():
-        if _ASCII_TRIGGER.search(text) is None and not _dotted(text):
+        if _ASCII_CONTROL.search(text) is None and _SPACED_TRIGGER.search(text) is None and not _dotted(text):
             return None
     elif _unchanged(text):
         return None
@@ -181,7 +184,13 @@ def _unchanged(text: str) -> bool:
 
 
 def _dotted(text: str) -> bool:
-    return _SEP_FOUR_DIGITS.search(text) is not None and _DOTTED.search(text) is not None
+    """Whether ``text`` may hold grouped digits: the full expression is tried only around
+    a separator before four digits (dates such as 12/05/2024 have one), not along all
+    of a long text. A shape holding the hit lies within 15 characters of it."""
+    for hit in _SEP_FOUR_DIGITS.finditer(text):
+        if _DOTTED.search(text, max(0, hit.start() - 15), hit.end() + 20) is not None:
+            return True
+    return False
 
 
 def _fold_mixed(token: re.Match[str]) -> str:

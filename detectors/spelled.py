@@ -53,7 +53,6 @@ _RUN_ANY_CASE = re.compile(_RUN_PATTERN, re.IGNORECASE)  # when lower() changes 
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _RUN_WORD = re.compile(r"[A-Za-z]+|\d+")
 
-_NUMBER = re.compile(r"\d")
 _REVERSIBLE = re.compile(r"(?<![A-Za-z0-9@._+\-])[A-Za-z0-9@._+\-]{10,}(?![A-Za-z0-9@._+\-])")
 _EDGE = "._+-"
 _DIGIT = re.compile(r"\d")
@@ -68,7 +67,7 @@ def spelled_digits(text: str) -> View | None:
     # A run holds at least three digit words, or one among numbers (a substring count,
     # in C, rules out most texts for a microsecond or two: the run expression costs several).
     words = sum(map(lower.count, _DIGIT_WORDS))
-    if words < 3 and (words == 0 or _NUMBER.search(text) is None):
+    if words < 3 and (words == 0 or not _beside_a_digit(lower)):
         return None
     matches = _RUN.finditer(lower) if len(lower) == len(text) else _RUN_ANY_CASE.finditer(text)
     # From the first digit word to the last: an "oh" at either edge stays a word.
@@ -92,6 +91,21 @@ def spelled_digits(text: str) -> View | None:
     starts.extend(range(at, len(text)))
     ends.extend(range(at + 1, len(text) + 1))
     return View("".join(chars), tuple(starts), tuple(ends))
+
+
+def _beside_a_digit(lower: str) -> bool:
+    """Whether a digit word stands within three characters of a digit ("five 3"): the
+    only way a run with fewer than three digit words holds seven digits. A few substring
+    searches: the run expression would cost ten times as much on every text with a
+    "one" in it ("someone", "phone")."""
+    for word in _DIGIT_WORDS:
+        at = lower.find(word)
+        while at != -1:
+            end = at + len(word)
+            if any(c.isdigit() for c in lower[max(0, at - 3) : at] + lower[end : end + 3]):
+                return True
+            at = lower.find(word, end)
+    return False
 
 
 def _run_digits(run: re.Match[str]) -> list[tuple[str, tuple[int, int]]]:
