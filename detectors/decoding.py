@@ -35,8 +35,9 @@ MIN_ENCODED_CHARS = 12  # 9 bytes of base64, 6 of hex: shorter holds no SSN with
 _JOIN = "\n\n"
 
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{" + str(MIN_ENCODED_CHARS) + r",}={0,2}")
-# RFC 4648 base32: capitals and 2-7, padded to a multiple of eight with "=".
-_BASE32 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9+/=_-])")
+# RFC 4648 base32: capitals and 2-7 (padded to a multiple of eight with "="), found among
+# the base64 runs (a base32 run is one) rather than by a scan of its own.
+_BASE32 = re.compile(r"[A-Z2-7]{16,}=*")
 # Simple character runs (an odd length loses its last digit): cheaper than pair-counting.
 _HEX = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{" + str(MIN_ENCODED_CHARS) + r",}(?![0-9A-Fa-f])")
 _TOKEN = re.compile(r"[^\s\"'<>]+")
@@ -101,12 +102,16 @@ def _binary_candidates(text: str) -> Iterator[tuple[int, int, str]]:
             plain = _printable(_unhex(text[start:end]))
             if plain is not None:
                 yield start, end, plain
-    for match in _BASE32.finditer(text):
-        for start, end in _pieces(match.start(), match.end(), 8):
+    runs = list(_BASE64.finditer(text))
+    for match in runs:
+        if _BASE32.fullmatch(match.group()) is None:
+            continue
+        after = text[match.end() : match.end() + 4]  # base32 pads with up to six "=", base64 two
+        for start, end in _pieces(match.start(), match.end() + len(after) - len(after.lstrip("=")), 8):
             plain = _printable(_unbase32(text[start:end]))
             if plain is not None:
                 yield start, end, plain
-    for match in _BASE64.finditer(text):
+    for match in runs:
         for start, end in _pieces(match.start(), match.end(), 4):
             plain = _printable(_unbase64(text[start:end]))
             if plain is not None:
