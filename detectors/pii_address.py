@@ -45,6 +45,7 @@ whose alternation is a trie; the grammar runs only around the words found. About
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
@@ -209,7 +210,11 @@ _BARE_NUMBER = re.compile(  # starts with a digit, so the regex engine skips to 
     r"\d(?<![\w.,:$€£¥#+&/-]\d)\d{0,4}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?(?:-[IVX]{1,4})?"
     rf"(?:,[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)(?=(?P<postcode>{POSTCODE})[ \t]+[^\W\d_a-z])"
 )
+_NAME_BEFORE = re.compile(rf"(?:(?:{WORD})[ \t]+){{1,3}}\Z")
 _BARE_NAME = re.compile(rf"(?<![\w-])(?:(?:{WORD})[ \t]+){{1,4}}\Z")
+# Lower-case words inside a street name ("Unter den Linden", "Rua da Prata"), not "an", "in", "to".
+NAME_PARTICLES = frozenset({"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "van", "von",
+                            "der", "den"})  # fmt: skip
 YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -223,11 +228,13 @@ class StreetAddressRecognizer(CandidateRecognizer):
 
     def hits(self, text: str) -> Iterator[tuple[str, int, int, float]]:
         anchors = _anchors(text)
-        spans = [*_bare_streets(text), *_japanese(text, anchors)]
-        if not anchors and not spans:
+        bare, spans = list(_bare_streets(text)), _japanese(text, anchors)
+        if not anchors and not spans and not bare:
             return  # no street word near a number, no "N, postcode", no block: the cheap exit
         spans += [span for anchor in anchors for span in _lines_around(text, anchor)]
         spans += _boxes(text, [a for a in anchors if a.key in SPECIAL])
+        # A street word is better evidence of where an address starts than a run of capitalized words.
+        spans += [b for b in bare if not any(b[0] < s[1] and s[0] < b[1] for s in spans)]
         for start, end, score in _longest_first(spans):
             yield self.ENTITY, start, end, score
 
@@ -267,7 +274,7 @@ def _bare_streets(text: str) -> Iterator[Hit]:
         name = _BARE_NAME.search(text, max(0, number.start() - 48), number.start())
         words = list(re.finditer(r"\S+", name.group())) if name else []
         for i in range(len(words) - 1, -1, -1):
-            if not (words[i].group()[0].isupper() or words[i].group().lower() in CONNECTORS):
+            if not (words[i].group()[0].isupper() or words[i].group() in NAME_PARTICLES):
                 words = words[i + 1 :]
                 break
         while words and not words[0].group()[0].isupper():
@@ -383,13 +390,14 @@ def _name_type_number(text: str, anchor: Anchor, separate: bool) -> Iterator[Hit
     if number is None or not _AFTER_NUMBER_OK.match(text, number.end()):
         return
     start = anchor.start
-    if separate:
-        name = re.search(rf"(?:(?:{WORD})[ \t]+){{1,3}}\Z", text[max(0, start - 48) : start])
-        words = name.group().split() if name else []
-        capitalized = [w for w in words if w[0].isupper()]
-        if not capitalized:
+    if separate:  # the capitalized words right before the type: "Lieferung an Kärntner Straße 5" -> "Kärntner"
+        window = max(0, start - 48)
+        name = _NAME_BEFORE.search(text, window, start)
+        words = list(re.finditer(r"\S+", name.group())) if name else []
+        run = list(itertools.takewhile(lambda w: w.group()[0].isupper(), reversed(words)))
+        if name is None or not run:
             return
-        start -= len(" ".join(words[words.index(capitalized[0]) :])) + 1
+        start = name.start() + run[-1].start()
     elif not anchor.word[0].isupper():
         return
     yield start, number.end(), STRONG

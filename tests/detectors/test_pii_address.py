@@ -113,6 +113,18 @@ def test_prose_shapes_need_an_address_cue(detector: PiiDetector) -> None:
     assert addresses(detector, "Adresse: Box 12, 111 22 Stockholm") == ["Box 12, 111 22 Stockholm"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Übersetze: Lieferung an Hauptstraße 12, 10115 Berlin", "Hauptstraße 12, 10115 Berlin"),
+        ("Lieferung an Kärntner Straße 5, 1010 Wien", "Kärntner Straße 5, 1010 Wien"),
+        ("Lieferung an Údolní 129, 094 20 Brno", "Údolní 129, 094 20 Brno"),
+    ],
+)
+def test_capitalized_nouns_before_the_street_stay_outside(detector: PiiDetector, text: str, expected: str) -> None:
+    assert addresses(detector, text) == [expected]
+
+
 def test_every_address_of_a_text_is_its_own_span(detector: PiiDetector) -> None:
     text = "Old: 12 Baker Street, London. New: Hauptstraße 5, 10115 Berlin; invoices to P.O. Box 9, Leeds LS1 4AP."
     assert addresses(detector, text) == [
