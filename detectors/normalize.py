@@ -16,7 +16,8 @@ a regular expression. The detectors therefore also run on a *view* of each text:
   attack mixes scripts, while folding a wholly Russian or Greek word would only make
   up words a detector could misread;
 - a run of at least nine single digits each separated by one space, dot or dash, or by a
-  comma with at most one space (``5 3 6 2 2 8 7 4 1``, ``[5,3,6,2,2,8,7,4,1]``) collapsed
+  comma with at most one space and maybe quotes (``5 3 6 2 2 8 7 4 1``,
+  ``[5,3,6,2,2,8,7,4,1]``, ``["5", "3", ...]``) collapsed
   to its digits: no ordinary number is written so, and every digit-based detector wants
   at least nine;
 - digit groups of an SSN's or a card's shape joined by one and the same dot, slash,
@@ -59,10 +60,11 @@ _CONFUSABLE_CHARS = frozenset(_CONFUSABLES)
 _KEEP_CONTROLS = frozenset("\n\t\r")
 _DROP_CATEGORIES = frozenset({"Cf", "Cc"})
 # A run of single digits, each after one separator: at least nine digits in all. A comma
-# may take one space after it: a digit array ("[5, 3, 6, ...]") is a value written out.
-_SPACED_SEP = r"(?:[ .\-]|, ?)"
+# may take one space after it, and quotes around it: a digit array ("[5, 3, 6, ...]",
+# '["5","3","6",...]') is a value written out.
+_SPACED_SEP = r"""(?:[ .\-]|(?P<q>["']?), ?(?P=q))"""
 _SPACED_DIGITS = re.compile(rf"(?<!\d)\d(?:{_SPACED_SEP}\d){{8,}}(?!\d)")
-_SEPARATORS = frozenset(" .-,")
+_SEPARATORS = frozenset(" .-,\"'")
 # Digit groups of an SSN's or a card's shape joined by one and the same dot, slash,
 # underscore, Unicode hyphen or dash (U+2010..U+2015) or minus sign (536.22.8741,
 # 536/22/8741, 4111_1111_1111_1111, an en dash): the detectors know them with

@@ -168,9 +168,10 @@ def test_separated_groups_read_with_ascii_dashes_one_for_one():
     assert view.span(4, 15) == (4, 15)
 
 
-def test_a_bracketed_digit_array_is_replaced_inside_its_brackets(detectors: list[Detector]):
-    digits = ",".join(SSN.replace("-", ""))
-    text = f'{{"ssn": [{digits}]}}'
+@pytest.mark.parametrize(("sep", "quote"), [(",", ""), (", ", ""), (",", '"'), (", ", "'")])
+def test_a_digit_array_is_replaced_inside_its_brackets_and_quotes(detectors: list[Detector], sep: str, quote: str):
+    digits = f"{quote}{sep}{quote}".join(SSN.replace("-", ""))  # 5,3,6 or 5", "3", "6
+    text = f'{{"ssn": [{quote}{digits}{quote}]}}'
     start = text.index(digits)
     assert not covered(plain_scan(detectors, text), "US_SSN", start, start + len(digits))
     assert (start, start + len(digits)) in [
