@@ -63,11 +63,12 @@ def known_issuer(digits: str) -> bool:
 
 
 def printed_like_a_card(value: str) -> bool:
-    """One separator throughout and groups as issuers print them: 4-4-4-4(-3), 4-6-5, 4-6-4, 5-5-5-4..."""
+    """One separator throughout and groups as issuers print them: 4-4-4-4(-3), 4-6-5, 4-6-4, 5-5-5-4,
+    and 17-19 digits as 4-4-4-5/6/7 (Maestro, UnionPay)."""
     if len({c for c in value if not c.isdigit()}) != 1:
         return False
     sizes = tuple(len(g) for g in re.split("[ -]", value))
-    return (len(sizes) > 2 and set(sizes[:-1]) == {4} and 1 <= sizes[-1] <= 4) or sizes in GROUPINGS
+    return (len(sizes) > 2 and set(sizes[:-1]) == {4} and 1 <= sizes[-1] <= 7) or sizes in GROUPINGS
 
 
 class CardLuhnRecognizer(CandidateRecognizer):

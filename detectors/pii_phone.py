@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat
@@ -40,34 +41,42 @@ REGIONS = (
 )  # fmt: skip
 
 
-def _plans() -> tuple[tuple[str, int, str], ...]:
-    """(region, country code, trunk prefix) for each of ``REGIONS``; "" where there is no trunk prefix."""
+class Plan(NamedTuple):
+    region: str
+    code: int  # country calling code
+    trunk: str  # national (trunk) prefix, "" where there is none
+    lengths: frozenset[int]  # possible lengths of a national significant number
+
+
+def _plans() -> tuple[Plan, ...]:
     plans = []
     for region in REGIONS:
         meta = PhoneMetadata.metadata_for_region(region)
-        if meta is not None and meta.country_code is not None:
-            plans.append((region, int(meta.country_code), meta.national_prefix or ""))
+        if meta is not None and meta.country_code is not None and meta.general_desc is not None:
+            lengths = frozenset(meta.general_desc.possible_length or ())
+            plans.append(Plan(region, int(meta.country_code), meta.national_prefix or "", lengths))
     return tuple(plans)
 
 
-def national_numbers(
-    digits: str, plans: tuple[tuple[str, int, str], ...], with_trunk: bool
-) -> Iterator[tuple[str, PhoneNumber]]:  # (trunk prefix, number)
-    """The number each plan would read from national digits (its trunk prefix stripped).
+def national_numbers(digits: str, plans: tuple[Plan, ...], with_trunk: bool) -> Iterator[tuple[str, PhoneNumber]]:
+    """(trunk prefix, number) for each plan that could read the national digits (trunk prefix stripped).
 
     ``with_trunk``: in plans with a trunk prefix, read only numbers written with it (Germans
-    write "030 1234567"; "92 27 79 46" is no German number, even if "092277946" would be)."""
-    for _region, code, trunk in plans:
+    write "030 1234567"; "92 27 79 46" is no German number, even if "092277946" would be).
+    A plan's possible lengths are checked here, before a ``PhoneNumber`` is built: most
+    plans are ruled out by length alone, and libphonenumber's checks cost microseconds each."""
+    for plan in plans:
+        trunk = plan.trunk
         if trunk == "1":
             continue  # NANP numbers are handled by their own shape
         has_trunk = bool(trunk) and digits.startswith(trunk)
         if trunk and not has_trunk and (with_trunk or digits.startswith("0")):
             continue  # a leading 0 in a plan with a trunk 0 must be the trunk prefix
         nsn = digits[len(trunk) :] if has_trunk else digits
-        if not nsn.lstrip("0"):
+        if len(nsn) not in plan.lengths or not nsn.lstrip("0"):
             continue
         zeros = len(nsn) - len(nsn.lstrip("0"))
-        number = PhoneNumber(country_code=code, national_number=int(nsn))
+        number = PhoneNumber(country_code=plan.code, national_number=int(nsn))
         if zeros:
             number.italian_leading_zero = True
             number.number_of_leading_zeros = zeros if zeros > 1 else None
@@ -93,14 +102,15 @@ PHONE_CUE = (
     r"|call me|call us|call him|call her|call them|ring me|reach me|contact\b|hotline|switchboard|helpline"
     r"|handy|rufnummer|festnetz|durchwahl|portable|fixe|telefono|cellulare|cel\.|teléfono|móvil|movil|celular"
     r"|telefone|telemóvel|puhelin|puh\.|gsm|mobiel|tlf|tfn|telefonnummer|mobilnummer|τηλ|κινητό|тел|моб"
-    r"|телефон|電話|携帯|手机|电话|전화|telp|number to call"
+    r"|телефон|電話|携帯|手机|电话|전화|telp|number to call|voicemail|dial(?:-in| in)?\b|bridge|conference line"
+    r"|(?:support|help|service|sales|phone|hot|direct|land) ?line"
 )
 # Labels that make a number something else: an order, an account, a version.
 NOT_PHONE_CUE = (
     r"order|invoice|inv|ref(?:erence)?|ticket|case|tracking|account|acct|iban|isbn|issn|sku|serial|batch|lot"
     r"|version|build|release|model|part|po|receipt|transaction|txn|id|zip|postcode|postal code|debit|mandate"
     r"|plz|amount|total|price|balance|coordinates|lat|lon|latitude|longitude|card|ssn|passport|licen[cs]e"
-    r"|mrn|medical record|record|chart|policy|patient id|claim|dob|date|born"
+    r"|mrn|medical record|record|chart|policy|patient id|claim|dob|date|born|hospital|pin"
 )
 CUE_BEFORE = re.compile(rf"(?<![^\W_])(?:{PHONE_CUE})", re.IGNORECASE)
 # Such a label right before the number: "order 0612 48 39 57", "Ref. no.: 071 234 56 78".
@@ -117,9 +127,11 @@ CONTEXT_BREAK = re.compile(r"\n[ \t]*\n|[!?](?:\s|$)|(?<=[^\W\d_]{4})\.\s+(?=[A-
 MONEY_OR_UNIT_AFTER = re.compile(r"[ \t]?(?:€|\$|£|¥|%|‰|eur\b|usd\b|gbp\b|chf\b|kr\b|zł|kg\b|km\b|mb\b|gb\b)", re.I)
 MONEY_BEFORE = re.compile(r"(?:[€$£¥]|\b(?:eur|usd|gbp|chf|rs|inr))[ \t]?$", re.IGNORECASE)
 SSN_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}")  # grouped 3-2-4: an SSN, never a phone number
-NANP = re.compile(r"(?:\+?1[ .-]?)?(\()?[2-9]\d{2}(?(1)\)[ ]?|([ .-]?))[2-9]\d{2}(?(1)[ .-]?|\2)\d{4}")
+NANP = re.compile(r"(?:\+?1[ .-]?)?(\()?[2-9]\d{2}(?(1)\)[ ]?|[ .-]?)[2-9]\d{2}[ .-]?\d{4}")
 DECIMAL = re.compile(r"(?:^|\s)-?\d{1,3}\.\d{4,}(?:\s|$)")  # 48.856613: a coordinate or a measure
 ISBN_13 = re.compile(r"97[89]")
+# Without a phone cue: thousands ("164.689.383", "10 000 000"), ranges ("700-1000"), ZIP+4 ("01040-2841").
+NOT_PHONE_SHAPE = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,2}(?: \d{3})+|\d{1,4}-\d{1,4}|\d{5}-\d{4}")
 VERSION = re.compile(r"(?<!^1)\.\d(?:\.|$)|\d\.\d\.")  # 10.0.19045, 2.1.4: phones have no one-digit groups
 CARD_SHAPE = re.compile(r"\d{4}([ -])(?:\d{4}(?:\1\d{4})+(?:\1\d{1,4})?|\d{6}\1\d{4,5})")
 
@@ -137,8 +149,9 @@ class PhoneNumberRecognizer(CandidateRecognizer):
 
     ENTITY = "PHONE_NUMBER"
     CANDIDATE = re.compile(
-        r"(?<![\w@#+/=.-])(?:\+|00)?\(?\d[\d ().\-/]{5,22}\d"
-        r"(?P<ext>[ \t]*,?[ \t]*(?:x|ext\.?|extn\.?|extension|poste|durchwahl)[ \t]*\d{1,6})?"
+        r"(?<![\w@#+/=.-])(?:\+|00)?\(?\d[\d ().\-/]{5,28}\d"
+        r"(?P<ext>[ \t]*,?[ \t]*(\()?[ \t]*(?:x|ext\.?|extn\.?|extension|poste|durchwahl)[ \t]*[-:.]?[ \t]*\d{1,6}"
+        r"(?(2)\)))?"
         r"(?![\w@]|[.-]\d)",
         re.IGNORECASE,
     )
@@ -154,8 +167,12 @@ class PhoneNumberRecognizer(CandidateRecognizer):
 
     def __init__(self) -> None:
         super().__init__()
+        # libphonenumber compiles its metadata's patterns through ``re.compile``, whose cache holds 512:
+        # 65 regions' patterns thrash it and every check recompiles (10x slower). Its own cache keeps
+        # them; it is bounded by the metadata (about 1,000 patterns) and shared by the process.
+        phonenumbers.enable_pattern_cache()
         self.plans = _plans()
-        self.bare_plans = tuple(p for p in self.plans if p[0] in self.BARE_TRUNK_REGIONS)
+        self.bare_plans = tuple(p for p in self.plans if p.region in self.BARE_TRUNK_REGIONS)
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         ext_start = match.start("ext") if match.group("ext") else match.end()
@@ -169,11 +186,20 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         runs = [(s, min(e, ext_start)) for s, e in runs if s < ext_start]
         if value.startswith("(") and ")" not in value:  # "(069 4225 9920)": the closing one is outside
             runs[0] = (runs[0][0] + 1, runs[0][1])
-        width = runs[-1][1] - runs[0][0]
-        hit = longest_valid(text, runs, lambda v: self._score(v, cued, whole=len(v) == width))
+        hit = self._longest(text, runs, cued, runs[-1][1] - runs[0][0])
+        for i in range(1, len(runs)):
+            if hit is not None:
+                break
+            gap = text[runs[i - 1][1] : runs[i][0]]
+            if " " in gap and not gap.strip(" "):  # glued to a neighbour by a space: "MA 01040-2841 (413) 535-4000"
+                hit = self._longest(text, runs[i:], cued, 0)  # never whole: only valid numbers
         if hit is not None and hit[1] == runs[-1][1] and match.group("ext"):
             return hit[0], match.end(), hit[2]  # the extension belongs to the number
         return hit
+
+    def _longest(self, text: str, runs: list[tuple[int, int]], cued: bool, width: int) -> Hit | None:
+        """The longest valid prefix of the runs; ``width``: the length of the whole run (see ``_score``)."""
+        return longest_valid(text, runs, lambda v: self._score(v, cued, whole=len(v) == width))
 
     def _not_a_phone(self, text: str, start: int, end: int, value: str) -> bool:
         """Dates, times, IPs, SSNs, decimals, money, ISBNs and IBAN groups have phone-like digits."""
@@ -201,28 +227,39 @@ class PhoneNumberRecognizer(CandidateRecognizer):
     def _score(self, value: str, cued: bool, whole: bool) -> float | None:
         """``whole``: the value is the entire run, not a prefix left after dropping a trailing group."""
         digits = "".join(ch for ch in value if ch.isdigit())
-        if not 7 <= len(digits) <= 15 or value.count("(") != value.count(")"):
+        if not 7 <= len(digits) <= 15 or value.count("(") != value.count(")") or set(digits) <= {"0", "1"}:
+            return None  # "01110101 01101": bits
+        if not cued and (NOT_PHONE_SHAPE.fullmatch(value) or SSN_SHAPE.fullmatch(value)):
             return None
+        if value.endswith(")") and not value.startswith("("):
+            return None  # "01040-2841 (413)": the "(413)" opens the next number
         formatted = not value.isdigit()
         if value.startswith(("+", "00")):
-            return self._international(value, formatted or cued)
+            return self._international(value, formatted and whole, cued)
         if NANP.fullmatch(value):
             return self._nanp(value, digits, formatted, cued)
         if self._valid_national(value, digits, self.plans if formatted else self.bare_plans, whole):
             return 0.65 if formatted else (0.55 if cued else 0.35)
-        if cued and self._possible_national(digits):
+        if cued and whole and self._possible_national(digits):
             return 0.55
         return None
 
-    def _international(self, value: str, lenient: bool) -> float | None:
+    @staticmethod
+    def _international(value: str, lenient: bool, cued: bool) -> float | None:
+        """``lenient``: a formatted, whole run. A "+" and a country code are strong evidence even where
+        the plan says "unallocated" (possible is enough), and near a phone cue even where it says "too short"."""
         try:
             number = phonenumbers.parse("+" + value[2:] if value.startswith("00") else value, None)
         except phonenumbers.NumberParseException:
             return None
+        if number.country_code == 52 and str(number.national_number).startswith("1"):
+            number.national_number = int(str(number.national_number)[1:])  # Mexico's retired mobile "1"
         if phonenumbers.is_valid_number(number):
             return 0.75
-        # A "+" and a country code are strong evidence even where the plan says "unallocated".
-        return 0.6 if lenient and phonenumbers.is_possible_number(number) else None
+        if lenient and phonenumbers.is_possible_number(number):
+            return 0.6
+        known_code = phonenumbers.region_code_for_country_code(number.country_code or 0) != phonenumbers.UNKNOWN_REGION
+        return 0.55 if lenient and cued and known_code else None
 
     @staticmethod
     def _nanp(value: str, digits: str, formatted: bool, cued: bool) -> float | None:
@@ -232,9 +269,10 @@ class PhoneNumberRecognizer(CandidateRecognizer):
             return 0.65 if formatted else (0.55 if cued else 0.35)
         if "(" in value or cued:
             return 0.55  # "(375) 401-2288": possible, written as only phone numbers are
-        return 0.4 if formatted else None  # "375-401-2288": a context word makes it one
+        # "375-401-2288": in real text (EWT's e-mails, GUM, WNUT) every NXX-NXX-XXXX is a phone number.
+        return 0.55 if formatted else None
 
-    def _valid_national(self, value: str, digits: str, plans: tuple[tuple[str, int, str], ...], whole: bool) -> bool:
+    def _valid_national(self, value: str, digits: str, plans: tuple[Plan, ...], whole: bool) -> bool:
         """Valid in a plan; without a trunk prefix the digits must also be grouped as that country
         groups them ("92 27 79 46" in Denmark, not "92-277946", a record number), and be the whole
         run ("2048 1024" of "2048 1024 512" is no number)."""

@@ -61,6 +61,15 @@ PHONES = [
     ("numbers: 138 0013 8000 and more", "138 0013 8000"),  # grouped as China groups mobiles
     ("0532 123 45 67 (mobile)", "0532 123 45 67"),
     ("whatsapp 20 7946 0958", "20 7946 0958"),  # only possible without its trunk 0: a cue is near
+    # Every NXX-NXX-XXXX in the real e-mails of UNER English-EWT is a phone: no cue needed, unassigned or not.
+    ("count 375-401-2288", "375-401-2288"),
+    ("from 1-933-357-7767 about the order", "1-933-357-7767"),
+    ("Holyoke, MA 01040-2841 (413) 535-4000", "(413) 535-4000"),  # a ZIP+4 glued before it
+    ("Phone (work): 12 034 22 76 (ext. 4417)", "12 034 22 76 (ext. 4417)"),
+    ("Phone: 030 28536416 (Durchwahl -22)", "030 28536416 (Durchwahl -22)"),
+    ("Phone: +234 1 350 5519 x42", "+234 1 350 5519 x42"),  # too short for the plan, but "+234" and a cue
+    ("Reservations: +52 1 55 0722 8294", "+52 1 55 0722 8294"),  # Mexico's retired mobile "1"
+    ("Conference bridge: 499 14 547, PIN 830459#", "499 14 547"),
 ]
 
 
@@ -87,7 +96,11 @@ NOT_PHONES = [
     "UnionPay 6212 3456 7890 1234 560 declined",  # a card-shaped run is not a phone and a count
     "the job took 2048 1024 512 ms",
     "values 12 34 56 78 90 12 34",  # pairs of digits, no country's grouping
-    "count 375-401-2288",  # dashed with an unassigned area code and no cue
+    "01110101 01101000 01100101",  # bits
+    "Bangladesh 164.689.383, Pakistan 10.000.000",  # thousands separators
+    "roughly 700-1000 calories",  # a range
+    "Holyoke, MA 01040-2841",  # ZIP+4
+    "Conference bridge PIN 830459 12",
 ]
 
 
@@ -114,6 +127,8 @@ SCHEMES = [  # (scheme, prefix, length, grouping as printed)
     ("UnionPay 19", "62", 19, (6, 13)),
     ("Maestro 12", "50", 12, (4, 4, 4)),
     ("Maestro 19", "6759", 19, (4, 4, 4, 4, 3)),
+    ("Maestro 17", "5020", 17, (4, 4, 4, 5)),
+    ("UnionPay 18", "6250", 18, (4, 4, 4, 6)),
     ("Mir", "2201", 16, (4, 4, 4, 4)),
 ]
 
@@ -166,7 +181,7 @@ def test_card_next_to_an_expiry_date_keeps_its_span(detector: PiiDetector) -> No
 
 
 def test_phone_regions_are_loaded_from_the_metadata() -> None:
-    plans = PhoneNumberRecognizer().plans
+    plans = {plan.region: plan for plan in PhoneNumberRecognizer().plans}
     assert len(plans) >= 60
-    assert ("FR", 33, "0") in plans
-    assert ("DK", 45, "") in plans
+    assert (plans["FR"].code, plans["FR"].trunk, plans["FR"].lengths) == (33, "0", frozenset({9}))
+    assert (plans["DK"].code, plans["DK"].trunk) == (45, "")
