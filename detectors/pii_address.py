@@ -466,6 +466,8 @@ def _extend(text: str, start: int, end: int, score: float) -> Hit:
         end = part.end()
         if part["pc_city"] or part["city_pc"] or part["state_pc"]:
             score = max(score, WITH_POSTCODE)
+    while end > start and text[end - 1] in "'’\"":
+        end -= 1  # a closing quote after the name: "'12 rue de la Paix'"
     return start, end, score
 
 

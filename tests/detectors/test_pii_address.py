@@ -33,6 +33,7 @@ POSITIVES = [
     ("Austria", "Kärntner Straße 5, 1010 Wien, Österreich", "Kärntner Straße 5, 1010 Wien"),
     ("Switzerland", "Bahnhofstrasse 1, CH-8001 Zürich", "Bahnhofstrasse 1, CH-8001 Zürich"),
     ("France", "Livraison au 12 rue de la Paix, 75002 Paris svp", "12 rue de la Paix, 75002 Paris"),
+    ("France, quoted", "the label says '12 rue de la Paix' in bold", "12 rue de la Paix"),
     ("Belgium", "Avenue Louise 54, 1050 Bruxelles", "Avenue Louise 54, 1050 Bruxelles"),
     ("Italy", "Abito in Via Roma 15, 00184 Roma.", "Via Roma 15, 00184 Roma"),
     ("Italy province", "Corso Vittorio Emanuele II, 24 - 50194 Firenze (FI)", None),
