@@ -48,14 +48,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from detectors.pii_address_lexicon import (
     AFTER_NAME,
     BEFORE_NAME_NUMBER_FIRST,
     COMPOUND_SUFFIXES,
     CONNECTORS,
-    COUNTRIES,
     CUES,
     MONTHS_AND_DAYS,
     NOT_A_HOUSE_NUMBER,
@@ -66,15 +65,23 @@ from detectors.pii_address_lexicon import (
     TYPE_FIRST,
     WORD_AFTER_NAME,
 )
+from detectors.pii_address_parts import (
+    AFTER_NUMBER_OK,
+    KNOWN,
+    STRONG,
+    WEAK,
+    Anchor,
+    boxes,
+    extend,
+    japanese,
+)
 from detectors.pii_recognizers import CandidateRecognizer, Hit
 
 ENTITY = "STREET_ADDRESS"
-STRONG, WEAK, WITH_POSTCODE = 0.6, 0.35, 0.85
 
 NUM = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?"
 NUM_START = r"(?<![\w.,:$€£¥#+&/-])"
 WORD = r"[^\W\d_][\w'’.-]*|\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)"
-_KNOWN = frozenset({*AFTER_NAME, *BEFORE_NAME_NUMBER_FIRST, *TYPE_FIRST, *WORD_AFTER_NAME})
 
 
 def trie_regex(words: Iterable[str]) -> str:
@@ -101,26 +108,13 @@ def trie_regex(words: Iterable[str]) -> str:
 # are matched against the lower-cased text: case-insensitive matching is four times slower.
 _SUFFIXES = tuple(s.replace("\\.", "") for s in COMPOUND_SUFFIXES)
 STREET_WORD = re.compile(
-    r"(?<![\w@#-])(?P<word>" + trie_regex(_KNOWN | SPECIAL) + r")(?:\.|(?![\w'’]))"
+    r"(?<![\w@#-])(?P<word>" + trie_regex(KNOWN | SPECIAL) + r")(?:\.|(?![\w'’]))"
     r"|(?P<suffix>" + trie_regex(s.replace("\\.", ".") for s in COMPOUND_SUFFIXES) + r")(?![\w'’-])"
 )
 # Numbers, with what lies between them when that is short: where street words are looked for.
 NUMBER_CLUSTER = re.compile(r"\d(?:\D{0,128}\d)*")
-_DASHED_BLOCK = re.compile(r"\d{1,2}-\d{1,2}-\d{1,3}(?![\w-])")  # "3-1-1 Kasumigaseki"
+
 WINDOW_BEFORE, WINDOW_AFTER = 64, 64  # characters around a number where its street word can be
-
-
-class Anchor(NamedTuple):
-    """A street word (or a box or block word) found in the text."""
-
-    start: int
-    end: int
-    word: str
-
-    @property
-    def key(self) -> str:
-        raw = self.word.lower()
-        return raw if raw in _KNOWN else raw.rstrip(".")  # "u." is Hungarian for utca, "u" alone is not
 
 
 _NUMBER_BEFORE = re.compile(rf"{NUM_START}({NUM})(?:[ \t]+(?:bis|ter|quater)\b)?,?[ \t]+")
@@ -134,76 +128,6 @@ _NAME_AFTER = re.compile(rf"\.?[ \t]+((?:(?:{WORD})[ \t]+){{0,5}}(?:{WORD}))")
 _NUMBER_AFTER = re.compile(rf"\.?,?[ \t]+(?:(?:Nr\.?|No[.:]?|n[º°o]\.?)[ \t]*)?({NUM})(?![\w]|[.,:]\d)")
 _DIRECTION = re.compile(
     r"\.?(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Ouest|Est|Nord|Sud)\b\.?|,?[ \t]+[NS]\.[EW]\.)?"
-)
-_BOX = re.compile(
-    r"(?i:(?P<strong>p\.?\s?o\.?\s?box|post\soffice\sbox|gpo\sbox|locked\sbag|postfach|postbus|postboks"
-    r"|apartado(?:\sde\scorreos)?|caixa\spostal|casella\spostale|skrytka\spocztowa|bo[iî]te\spostale|postilokero)"
-    r"|(?P<weak>box|pob|bp|b\.p\.|apdo\.?|pl))[ \t]*(?:no\.?[ \t]*)?(\d{1,6}(?:[ \t]\d{2}){0,3})(?![\w]|[.,:]\d)"
-)
-_MILITARY = re.compile(
-    r"(?:(?:USS|USNS|USCGC)[ \t]+[A-Z][\w-]*(?:[ \t][A-Z][\w-]*){0,3},?[ \t]+)?"
-    r"(?:(?:PSC|CMR|UNIT|Unit)[ \t]+\d{1,5},?[ \t\n]+)?(?:(?:Box|BOX)[ \t]+\d{1,5},?[ \t\n]+)?"
-    r"(?:APO|FPO|DPO)[ \t]+(?:AE|AP|AA)[ \t]+\d{5}(?:-\d{4})?"
-)
-_JAPANESE = re.compile(
-    r"(?<![\w-])(?:\d{1,2}[-‐ ]?ch[oōô]me[-‐ ,]*\d{1,3}(?:[-‐]\d{1,3})?|\d{1,2}-\d{1,2}-\d{1,3})(?![\w-])"
-    r",?[ \t]+[A-Z][a-zōū]+(?:-(?:ku|shi|cho|chō|machi|gun))?"
-    r"|(?<![\w-])[A-Z][a-zōū]+,?[ \t]+\d{1,2}(?:[-‐ ]?ch[oōô]me)?[-‐ ]\d{1,3}(?:[-‐]\d{1,3})?(?![\w-])",
-    re.IGNORECASE,
-)
-# Japanese in its own script, largest unit first: "〒150-0001 東京都渋谷区神宮前4-5-29", "…丸の内1丁目9番1号".
-_KANJI = re.compile(
-    r"(?:〒[ \t]?\d{3}-\d{4}[ \t\n]*)?[\u3040-\u30ff\u4e00-\u9fff]{2,}"
-    r"(?:[0-9０-９]{1,4}(?:丁目|番地?|号|[-－−‐]))+[0-9０-９]{0,4}号?"
-)
-_CHOME = re.compile(r"ch[oōô]me", re.IGNORECASE)
-_JAPANESE_CUE = re.compile(r"ch[oōô]me|-ku\b|-shi\b|\b(?:Tokyo|Osaka|Kyoto|Yokohama|Nagoya|Japan|Ward)\b|〒")
-_CITY_WORD = r"(?:(?:St|Ste|Mt|Ft)\.|[^\W\d_a-z][\w'’-]*(?:/[^\W\d_a-z][\w'’-]*)?)"
-_CITY = rf"(?:{_CITY_WORD})(?:[ \t]+(?:(?:am|an|der|de|del|di|la|le|sur|upon|on|im|bei)[ \t]+)?(?:{_CITY_WORD})){{0,3}}"
-_STATE = r"[A-Z]{2,3}|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?"
-_SIDE = r"izq(?:da)?\.?|dcha?\.?|Esq\.?|Dto\.?|Dir\.?"  # the door's side in Spanish and Portuguese
-# Flat, floor, staircase, door: "Apt 4B", "Int. 4", "lgh 1102", "/Top 9", "bloco B", "ap. 71".
-_UNIT_WORD = (
-    r"(?i:apt|apartment|suite|ste|unit|flat|fl|floor|room|rm|bldg|building|wohnung|whg|app|appt|apto|ap|bte|bus|lok"
-    r"|m|piso|esc|puerta|pta|porta|int|interior|scala|sc|étage|etage|stiege|stg|tür|top|bloco|bl|sala|cj|dpto|depto"
-    r"|lgh|as|asunto|em|level|lvl|boîte|dept|department|mail stop|ms|c/o)"
-)
-_UNIT = (
-    rf"(?:{_UNIT_WORD}\.?[ \t]*(?:no\.?[ \t]*)?(?=[\w-]{{0,4}}\d|[A-Z]\b)[\w-]{{1,5}}|#[ \t]?[\w-]{{1,5}}"
-    rf"|\d{{1,2}}[ \t]*[º°ª]\.?(?:[ \t]*(?:[A-Z]|\d{{1,2}}[ \t]*[ºª]?|{_SIDE}))?)(?![\w])"
-)
-# After the number, only a break, punctuation or another address part may follow: "via Slack 2 days ago" stops.
-_AFTER_NUMBER_OK = re.compile(
-    r"\s*(?:$|\n|[,;:)!?»\"”’'\]]|\.(?!\d)|[-–][ \t]|(?:in|a|à|w|im|i|te|på|en|and|und|et|y|e|ve)\b|[A-ZÀ-ÖØ-ÞΑ-Ω])"
-    rf"|[ \t]*/?{_UNIT}"
-)
-# Units on the street line itself: "Hauptstr. 5/Top 9", "Kauppakatu 93 B 22", "Lange Voorhout 699-II".
-_SAME_LINE_UNIT = re.compile(
-    rf"(?:,?[ \t]*|/){_UNIT}|[ \t]+[A-Z][ \t]?\d{{1,3}}(?![\w])|-[IVX]{{1,4}}(?![\w])|\.(?=[ \t]*\d{{1,2}}\.[ \t]*em\.)"
-    r"|[ \t]*\d{1,2}\.[ \t]*em\.[ \t]*\d{1,3}\.?"
-)
-# What may stand before the street line: a unit on its line ("Flat 2, 15 ...", "Unit 5/12 ..."), or the
-# postcode and city first ("1052 Budapest, Váci utca 12"; "7647 Pécs" on the line above).
-_BEFORE_LINE = re.compile(
-    r"(?i:(?<![\w])(?:(?:Apt|Apartment|Flat|Unit|Suite|Ste|Room|Level|Floor|Shop|Office|Plot|House|H|Door|No|Sector"
-    r"|Block|Phase)\.?"
-    r"(?:(?:[ \t]*No\.?)?[ \t]*(?=[\w-]{0,4}\d|[A-Z]\b)[\w-]{1,5},?)?[ \t]+|\d[\w-]{0,3}/)\Z)"
-    rf"|(?<![\w-]){POSTCODE}[ \t]+{_CITY_WORD}(?:,[ \t]*|[ \t]*\n[ \t]*)\Z",
-)
-_NOT_COUNTRY = rf"(?!(?:{COUNTRIES})[ \t]*(?:$|[,\n.;)]))"
-_SEPARATOR = r"(?:,[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*|[ \t]+[-–][ \t]+)"
-_TAIL_PART = re.compile(
-    _SEPARATOR + r"(?:"
-    rf"(?P<unit>{_UNIT})"
-    rf"|(?P<pc_city>{POSTCODE}[ \t]+{_NOT_COUNTRY}{_CITY}(?:[ \t]+\([A-Z]{{2}}\))?)"
-    rf"|(?P<city_pc>{_NOT_COUNTRY}{_CITY},?[ \t]+(?:(?:{_STATE}),?[ \t]+)?{POSTCODE})"
-    rf"|(?P<state_pc>(?:{_STATE})[ \t]+{POSTCODE})"
-    rf"|(?P<country>(?:{COUNTRIES}))(?=[ \t]*(?:$|[,\n.;)]))"
-    rf"|(?P<code>{POSTCODE}(?=[ \t]*(?:$|[,\n.;)]))|[A-Z]{{2,4}}(?![\w]))"
-    rf"|(?P<district>(?:Col|Colonia|Bairro|Barrio)\.?[ \t]+{_CITY})"
-    rf"|(?P<city>{_CITY})(?=[ \t]*(?:$|[,\n.;)]|[-–][ \t])|[ \t]+[a-z])"
-    r")",
-    re.MULTILINE,
 )
 # A street name without a type word, then the number, a postcode and a city: "Údolní 129, 094 20 Brno".
 _BARE_NUMBER = re.compile(  # starts with a digit, so the regex engine skips to digits quickly
@@ -228,11 +152,11 @@ class StreetAddressRecognizer(CandidateRecognizer):
 
     def hits(self, text: str) -> Iterator[tuple[str, int, int, float]]:
         anchors = _anchors(text)
-        bare, spans = list(_bare_streets(text)), _japanese(text, anchors)
+        bare, spans = list(_bare_streets(text)), japanese(text, anchors)
         if not anchors and not spans and not bare:
             return  # no street word near a number, no "N, postcode", no block: the cheap exit
         spans += [span for anchor in anchors for span in _lines_around(text, anchor)]
-        spans += _boxes(text, [a for a in anchors if a.key in SPECIAL])
+        spans += boxes(text, [a for a in anchors if a.key in SPECIAL])
         # A street word is better evidence of where an address starts than a run of capitalized words.
         spans += [b for b in bare if not any(b[0] < s[1] and s[0] < b[1] for s in spans)]
         for start, end, score in _longest_first(spans):
@@ -282,43 +206,14 @@ def _bare_streets(text: str) -> Iterator[Hit]:
         names = [w.group() for w in words]
         if name and names and _street_name(names, after_number=False) and names[0].lower() not in ORDINARY_WORDS:
             end = number.start() + len(re.match(NUM, text[number.start() :]).group())  # type: ignore[union-attr]
-            start, end, score = _extend(text, name.start() + words[0].start(), end, WEAK)
+            start, end, score = extend(text, name.start() + words[0].start(), end, WEAK)
             yield start, end, min(score, STRONG)
-
-
-def _boxes(text: str, anchors: list[Anchor]) -> list[Hit]:
-    """Post office boxes and military addresses, looked for around their words only."""
-    spans: list[Hit] = []
-    for anchor in anchors:
-        if anchor.key in ("apo", "fpo", "dpo"):
-            around = _MILITARY.finditer(text, max(0, anchor.start - 80), anchor.end + 24)
-            spans += [(m.start(), m.end(), WITH_POSTCODE) for m in around]
-        for match in _BOX.finditer(text, max(0, anchor.start - 24), anchor.end + 40):
-            spans.append(_extend(text, match.start(), match.end(), STRONG if match["strong"] else WEAK))
-    return spans
-
-
-def _japanese(text: str, anchors: list[Anchor]) -> list[Hit]:
-    """Japanese blocks in Latin letters near "chōme" or a dashed block number, and in Japanese script."""
-    spans: list[Hit] = []
-    places = [m.start() for m in _DASHED_BLOCK.finditer(text)]
-    if "ch" in text and "me" in text:
-        places += [m.start() for m in _CHOME.finditer(text)]
-    for place in places:
-        for match in _JAPANESE.finditer(text, max(0, place - 32), place + 48):
-            if _JAPANESE_CUE.search(text, match.start(), match.end() + 60):
-                spans.append(_extend(text, match.start(), match.end(), STRONG))
-    if "〒" in text or "丁目" in text or "番" in text:
-        spans += [
-            (m.start(), m.end(), WITH_POSTCODE if m.group()[0] == "〒" else STRONG) for m in _KANJI.finditer(text)
-        ]
-    return spans
 
 
 def _lines_around(text: str, anchor: Anchor) -> Iterator[Hit]:
     """The street lines a street word can be part of, extended to the whole address."""
     for line in _street_lines(text, anchor, anchor.key):
-        yield _extend(text, *line)
+        yield extend(text, *line)
 
 
 def _street_lines(text: str, anchor: Anchor, key: str) -> Iterator[Hit]:
@@ -376,7 +271,7 @@ def _type_name_number(text: str, anchor: Anchor, capital: bool) -> Iterator[Hit]
         yield from [(anchor.start, sector.end(), WEAK)] if sector else []
         return
     found = _NAME_THEN_NUMBER.match(text, anchor.end)
-    if found is None or "\n" in found.group() or not _AFTER_NUMBER_OK.match(text, found.end()):
+    if found is None or "\n" in found.group() or not AFTER_NUMBER_OK.match(text, found.end()):
         return
     words = found.group(1).split()
     if not _street_name(words, after_number=False):
@@ -387,7 +282,7 @@ def _type_name_number(text: str, anchor: Anchor, capital: bool) -> Iterator[Hit]
 def _name_type_number(text: str, anchor: Anchor, separate: bool) -> Iterator[Hit]:
     """'Hauptstraße 12', 'Kärntner Straße 5', 'Váci utca 12': name (and type), then the number."""
     number = _NUMBER_AFTER.match(text, anchor.end)
-    if number is None or not _AFTER_NUMBER_OK.match(text, number.end()):
+    if number is None or not AFTER_NUMBER_OK.match(text, number.end()):
         return
     start = anchor.start
     if separate:  # the capitalized words right before the type: "Lieferung an Kärntner Straße 5" -> "Kärntner"
@@ -442,33 +337,6 @@ def _name_words(words: list[str]) -> list[str]:
 
 def _not_a_house_number(text: str, start: int) -> bool:
     return bool(NOT_A_HOUSE_NUMBER.search(text, max(0, start - 16), start))
-
-
-def _extend(text: str, start: int, end: int, score: float) -> Hit:
-    """The street line with a unit or a "postcode city," before it (Hungarian order) and units,
-    postcode, city and state after it; a country name ends the span before it (see the docstring)."""
-    for _ in range(3):
-        before = _BEFORE_LINE.search(text, max(0, start - 48), start)
-        if before is None:
-            break
-        start = before.start()
-    for _ in range(4):
-        unit = _SAME_LINE_UNIT.match(text, end)
-        if unit is None:
-            break
-        end = unit.end()
-    for _ in range(6):
-        part = _TAIL_PART.match(text, end)
-        if part is None or part["country"] or (part["city"] and part["city"].split()[0].lower() in ORDINARY_WORDS):
-            break
-        if part["code"] and part["code"].isalpha() and "\n" in part.group():
-            break  # a state code stands on the city's line, not alone on the next one
-        end = part.end()
-        if part["pc_city"] or part["city_pc"] or part["state_pc"]:
-            score = max(score, WITH_POSTCODE)
-    while end > start and text[end - 1] in "'’\"":
-        end -= 1  # a closing quote after the name: "'12 rue de la Paix'"
-    return start, end, score
 
 
 def _longest_first(spans: list[Hit]) -> list[Hit]:
