@@ -19,7 +19,7 @@ AFTER_NAME = words(
     "street st avenue ave av road rd lane ln drive dr way close boulevard blvd court ct place pl terrace tce "
     "crescent cres parkway pkwy square sq row gardens gdns highway hwy circle cir trail trl parade pde grove "
     "mews walk alley path plaza loop esplanade quay wharf rise broadway drv expressway expy freeway fwy pike "
-    "turnpike marg nagar chowk gali salai"
+    "turnpike marg nagar chowk gali salai colony enclave vihar layout bagh"
 )
 # Types written before the name, the number before them: "12 rue de la Paix", "5 bis, avenue Foch".
 BEFORE_NAME_NUMBER_FIRST = words(
@@ -31,19 +31,21 @@ TYPE_FIRST = words(
     "via viale piazza piazzale p.zza corso c.so largo vicolo strada lungomare calle c/ avenida avda av "
     "plaza pza paseo pº camino carrera ronda travesía travesia glorieta rambla rua travessa praça praca "
     "alameda estrada ul ulica al aleja pl plac os osiedle λεωφ λεωφόρος οδός οδος rue avenue boulevard bd "
-    "chaussée chaussee place quai chemin str strada bulevardul bd-ul calea sector jalan jl"
+    "chaussée chaussee place quai chemin str strada bulevardul bd-ul calea sector jalan jl "
+    "calzada privada cerrada blvd lungarno borgo salita contrada rodovia rod beco ladeira aleje leof leoforos "
+    "odos πλατεία πλ"
 )
 # Types written after the name as a word of their own, the number last: "Kärntner Straße 5", "Váci utca 12".
 WORD_AFTER_NAME = words(
     "straße strasse str gasse weg platz allee damm ufer chaussee utca u. út körút tér köz gate gata veien "
     "vegen vei straat laan gracht plein kade singel dijk caddesi cad cd sokak sokağı sk bulvarı iela gatvė "
-    "ulice třída náměstí nám"
+    "ulice třída náměstí nám krt sétány rakpart mahallesi mah"
 )
 # A street name compounded with its type, then the number: "Hauptstraße 12", "Kalverstraat 92".
 COMPOUND_SUFFIXES = words(
     "straße strasse str\\. gasse weg platz allee damm ufer chaussee steig pfad markt "
-    "straat laan gracht plein kade singel dijk steeg markt "
-    "gatan vägen gränd torget backen "
+    "straat laan gracht plein kade singel dijk steeg markt dreef "
+    "gatan vägen gränd torget backen stigen allén "
     "gade vej stræde torv plads allé "
     "katu tie kuja polku tori väylä "
     "gata gate veien vegen vegur gata stræti"
