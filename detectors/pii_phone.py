@@ -21,7 +21,7 @@ filters regions before the costly ``is_valid_number``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import phonenumbers
@@ -179,9 +179,13 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         value = text[match.start() : ext_start]
         if self._not_a_phone(text, match.start(), ext_start, value):
             return None
-        if LABEL_BEFORE.search(text, max(0, match.start() - 32), match.start()) and not value.startswith(("+", "00")):
-            return None
-        cued = self._cued(text, match.start(), match.end())
+        cue: list[bool] = []  # looked for once, and only when a number's score depends on it
+
+        def cued() -> bool:
+            if not cue:
+                cue.append(self._cued(text, match.start(), match.end()))
+            return cue[0]
+
         runs = groups_of(match, " .-/")
         runs = [(s, min(e, ext_start)) for s, e in runs if s < ext_start]
         if value.startswith("(") and ")" not in value:  # "(069 4225 9920)": the closing one is outside
@@ -193,11 +197,15 @@ class PhoneNumberRecognizer(CandidateRecognizer):
             gap = text[runs[i - 1][1] : runs[i][0]]
             if " " in gap and not gap.strip(" "):  # glued to a neighbour by a space: "MA 01040-2841 (413) 535-4000"
                 hit = self._longest(text, runs[i:], cued, 0)  # never whole: only valid numbers
-        if hit is not None and hit[1] == runs[-1][1] and match.group("ext"):
+        if hit is None or (
+            not value.startswith(("+", "00")) and LABEL_BEFORE.search(text, max(0, match.start() - 32), match.start())
+        ):
+            return None
+        if hit[1] == runs[-1][1] and match.group("ext"):
             return hit[0], match.end(), hit[2]  # the extension belongs to the number
         return hit
 
-    def _longest(self, text: str, runs: list[tuple[int, int]], cued: bool, width: int) -> Hit | None:
+    def _longest(self, text: str, runs: list[tuple[int, int]], cued: Callable[[], bool], width: int) -> Hit | None:
         """The longest valid prefix of the runs; ``width``: the length of the whole run (see ``_score``)."""
         return longest_valid(text, runs, lambda v: self._score(v, cued, whole=len(v) == width))
 
@@ -224,12 +232,12 @@ class PhoneNumberRecognizer(CandidateRecognizer):
             window_start = brk.end()
         return CUE_BEFORE.search(text, window_start, start) is not None or CUE_AFTER.match(text, end) is not None
 
-    def _score(self, value: str, cued: bool, whole: bool) -> float | None:
+    def _score(self, value: str, cued: Callable[[], bool], whole: bool) -> float | None:
         """``whole``: the value is the entire run, not a prefix left after dropping a trailing group."""
         digits = "".join(ch for ch in value if ch.isdigit())
         if not 7 <= len(digits) <= 15 or value.count("(") != value.count(")") or set(digits) <= {"0", "1"}:
             return None  # "01110101 01101": bits
-        if not cued and (NOT_PHONE_SHAPE.fullmatch(value) or SSN_SHAPE.fullmatch(value)):
+        if (NOT_PHONE_SHAPE.fullmatch(value) or SSN_SHAPE.fullmatch(value)) and not cued():
             return None
         if value.endswith(")") and not value.startswith("("):
             return None  # "01040-2841 (413)": the "(413)" opens the next number
@@ -239,13 +247,13 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         if NANP.fullmatch(value):
             return self._nanp(value, digits, formatted, cued)
         if self._valid_national(value, digits, self.plans if formatted else self.bare_plans, whole):
-            return 0.65 if formatted else (0.55 if cued else 0.35)
-        if cued and whole and self._possible_national(digits):
+            return 0.65 if formatted else (0.55 if cued() else 0.35)
+        if whole and cued() and self._possible_national(digits):
             return 0.55
         return None
 
     @staticmethod
-    def _international(value: str, lenient: bool, cued: bool) -> float | None:
+    def _international(value: str, lenient: bool, cued: Callable[[], bool]) -> float | None:
         """``lenient``: a formatted, whole run. A "+" and a country code are strong evidence even where
         the plan says "unallocated" (possible is enough), and near a phone cue even where it says "too short"."""
         try:
@@ -259,15 +267,15 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         if lenient and phonenumbers.is_possible_number(number):
             return 0.6
         known_code = phonenumbers.region_code_for_country_code(number.country_code or 0) != phonenumbers.UNKNOWN_REGION
-        return 0.55 if lenient and cued and known_code else None
+        return 0.55 if lenient and known_code and cued() else None
 
     @staticmethod
-    def _nanp(value: str, digits: str, formatted: bool, cued: bool) -> float | None:
+    def _nanp(value: str, digits: str, formatted: bool, cued: Callable[[], bool]) -> float | None:
         national = digits[1:] if len(digits) == 11 else digits
         number = PhoneNumber(country_code=1, national_number=int(national))
         if phonenumbers.is_valid_number(number):
-            return 0.65 if formatted else (0.55 if cued else 0.35)
-        if "(" in value or cued:
+            return 0.65 if formatted else (0.55 if cued() else 0.35)
+        if "(" in value or cued():
             return 0.55  # "(375) 401-2288": possible, written as only phone numbers are
         # "375-401-2288": in real text (EWT's e-mails, GUM, WNUT) every NXX-NXX-XXXX is a phone number.
         return 0.55 if formatted else None
