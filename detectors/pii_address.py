@@ -55,6 +55,7 @@ from detectors.pii_address_lexicon import (
     BEFORE_NAME_NUMBER_FIRST,
     COMPOUND_SUFFIXES,
     CONNECTORS,
+    COUNTED,
     CUES,
     MONTHS_AND_DAYS,
     NOT_A_HOUSE_NUMBER,
@@ -307,6 +308,8 @@ def _street_name(words: list[str], after_number: bool) -> bool:
         return False
     if any(w.lower().strip(".,") in ORDINARY_WORDS for w in names):
         return False
+    if after_number and words[0].lower() in COUNTED:
+        return False  # "5 Things Wall Street Got Wrong"
     if after_number and words[0].islower() and words[0] in CONNECTORS:
         return False  # "19, of Eclipse Avenue": an age, then where
     if after_number and len(names) == 1 and names[0].lower().strip(".") in MONTHS_AND_DAYS:

@@ -72,6 +72,15 @@ MONTHS_AND_DAYS = frozenset(
         "jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday"
     )
 )
+# "5 Things Wall Street Got Wrong": a count of something, not a house number, when one of these follows it.
+COUNTED = frozenset(
+    words(
+        "things ways reasons tips steps days years times ideas lessons questions facts signs rules people stocks "
+        "companies games books movies films songs players teams points minutes hours weeks months miles shares "
+        "trades banks firms deals jobs lines users items apps tools charts takeaways mistakes myths secrets tricks "
+        "habits rounds laps bars floors stores shops"
+    )
+)
 # A number after one of these is a chapter, a step, a version: "Chapter 12 Road to ...".
 NOT_A_HOUSE_NUMBER = re.compile(
     r"(?<![\w])(?:chapter|ch|section|sec|part|episode|ep|season|volume|vol|page|p|pp|step|level|phase|stage|act"

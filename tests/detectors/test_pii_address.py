@@ -101,6 +101,8 @@ def test_addresses_are_found_whole(detector: PiiDetector, form: str, text: str, 
         "Spring 2024 planning: 3 brigade 2 renegade",
         "Step 3 Drive the nail in; page 7 Street art",
         "the Sector 5 results were good",
+        "5 Things Wall Street Got Wrong About 2024",
+        "Terminal 2 Gate 14 closes at 10:40",
     ],
 )
 def test_near_misses_are_no_addresses(detector: PiiDetector, text: str) -> None:
