@@ -45,6 +45,7 @@ whose alternation is a trie; the grammar runs only around the words found. About
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -159,8 +160,7 @@ class StreetAddressRecognizer(CandidateRecognizer):
         spans += [span for anchor in anchors for span in _lines_around(text, anchor)]
         spans += boxes(text, [a for a in anchors if a.key in SPECIAL])
         # A street word is better evidence of where an address starts than a run of capitalized words.
-        spans += [b for b in bare if not any(b[0] < s[1] and s[0] < b[1] for s in spans)]
-        for start, end, score in _longest_first(spans):
+        for start, end, score in _longest_first(spans, bare):
             yield self.ENTITY, start, end, score
 
 
@@ -342,10 +342,18 @@ def _not_a_house_number(text: str, start: int) -> bool:
     return bool(NOT_A_HOUSE_NUMBER.search(text, max(0, start - 16), start))
 
 
-def _longest_first(spans: list[Hit]) -> list[Hit]:
-    """Overlapping candidates (two street words in one address) become the longest one."""
+def _longest_first(spans: list[Hit], fallback: list[Hit]) -> list[Hit]:
+    """Disjoint spans: of overlapping candidates (two street words in one address) the longest, and
+    ``fallback`` spans only where no span overlaps them. Kept spans are disjoint, so sorted by start
+    they are sorted by end too: a candidate is checked against its two neighbours only (a hostile
+    prompt can hold thousands of addresses)."""
+    starts: list[int] = []
     kept: list[Hit] = []
-    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), -s[2])):
-        if not any(span[0] < k[1] and k[0] < span[1] for k in kept):
-            kept.append(span)
-    return sorted(kept)
+    for group in (spans, fallback):
+        for span in sorted(group, key=lambda s: (-(s[1] - s[0]), -s[2])):
+            i = bisect.bisect_left(starts, span[0])
+            if (i < len(kept) and kept[i][0] < span[1]) or (i > 0 and kept[i - 1][1] > span[0]):
+                continue
+            starts.insert(i, span[0])
+            kept.insert(i, span)
+    return kept

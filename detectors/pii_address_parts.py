@@ -83,14 +83,14 @@ _SAME_LINE_UNIT = re.compile(
     rf"(?:,?[ \t]*|/){_UNIT}|[ \t]+[A-Z][ \t]?\d{{1,3}}(?![\w])|-[IVX]{{1,4}}(?![\w])|\.(?=[ \t]*\d{{1,2}}\.[ \t]*em\.)"
     r"|[ \t]*\d{1,2}\.[ \t]*em\.[ \t]*\d{1,3}\.?"
 )
-# What may stand before the street line: a unit on its line ("Flat 2, 15 ...", "Unit 5/12 ..."), or the
-# postcode and city first ("1052 Budapest, Váci utca 12"; "7647 Pécs" on the line above).
-_BEFORE_LINE = re.compile(
+# What may stand before the street line: a unit on its line ("Flat 2, 15 ...", "Unit 5/12 ...").
+_UNIT_BEFORE = re.compile(
     r"(?i:(?<![\w])(?:(?:Apt|Apartment|Flat|Unit|Suite|Ste|Room|Level|Floor|Shop|Office|Plot|House|H|Door|No|Sector"
     r"|Block|Phase)\.?"
     r"(?:(?:[ \t]*No\.?)?[ \t]*(?=[\w-]{0,4}\d|[A-Z]\b)[\w-]{1,5},?)?[ \t]+|\d[\w-]{0,3}/)\Z)"
-    rf"|(?<![\w-]){POSTCODE}[ \t]+{_CITY_WORD}(?:,[ \t]*|[ \t]*\n[ \t]*)\Z",
 )
+# Or postcode and city first, when none follows ("1052 Budapest, Váci utca 12"; "7647 Pécs" on the line above).
+_PLACE_BEFORE = re.compile(rf"(?<![\w-]){POSTCODE}[ \t]+{_CITY_WORD}(?:,[ \t]*|[ \t]*\n[ \t]*)\Z")
 _NOT_COUNTRY = rf"(?!(?:{COUNTRIES})[ \t]*(?:$|[,\n.;)]))"
 _SEPARATOR = r"(?:,[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*|[ \t]+[-–][ \t]+)"
 _TAIL_PART = re.compile(
@@ -138,10 +138,11 @@ def japanese(text: str, anchors: list[Anchor]) -> list[Hit]:
 
 
 def extend(text: str, start: int, end: int, score: float) -> Hit:
-    """The street line with a unit or a "postcode city," before it (Hungarian order) and units,
-    postcode, city and state after it; a country name ends the span before it (see the docstring)."""
+    """The street line with units before and after it, then postcode, city and state after it, or
+    a "postcode city," before it when none follows (Hungarian order); a country name ends the span
+    before it (see ``pii_address``)."""
     for _ in range(3):
-        before = _BEFORE_LINE.search(text, max(0, start - 48), start)
+        before = _UNIT_BEFORE.search(text, max(0, start - 48), start)
         if before is None:
             break
         start = before.start()
@@ -150,6 +151,19 @@ def extend(text: str, start: int, end: int, score: float) -> Hit:
         if unit is None:
             break
         end = unit.end()
+    end, postcode = _tail(text, end)
+    if postcode:
+        score = max(score, WITH_POSTCODE)
+    elif place := _PLACE_BEFORE.search(text, max(0, start - 48), start):
+        start, score = place.start(), max(score, WITH_POSTCODE)
+    while end > start and text[end - 1] in "'’\"":
+        end -= 1  # a closing quote after the name: "'12 rue de la Paix'"
+    return start, end, score
+
+
+def _tail(text: str, end: int) -> tuple[int, bool]:
+    """Where the parts after the street line end, and whether a postcode was among them."""
+    postcode = False
     for _ in range(6):
         part = _TAIL_PART.match(text, end)
         if part is None or part["country"] or (part["city"] and part["city"].split()[0].lower() in ORDINARY_WORDS):
@@ -157,8 +171,5 @@ def extend(text: str, start: int, end: int, score: float) -> Hit:
         if part["code"] and part["code"].isalpha() and "\n" in part.group():
             break  # a state code stands on the city's line, not alone on the next one
         end = part.end()
-        if part["pc_city"] or part["city_pc"] or part["state_pc"]:
-            score = max(score, WITH_POSTCODE)
-    while end > start and text[end - 1] in "'’\"":
-        end -= 1  # a closing quote after the name: "'12 rue de la Paix'"
-    return start, end, score
+        postcode = postcode or bool(part["pc_city"] or part["city_pc"] or part["state_pc"])
+    return end, postcode

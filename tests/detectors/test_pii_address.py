@@ -137,6 +137,15 @@ def test_every_address_of_a_text_is_its_own_span(detector: PiiDetector) -> None:
     ]
 
 
+def test_address_blocks_one_after_another_stay_apart(detector: PiiDetector) -> None:
+    text = "From:\nHauptstraße 12\n10115 Berlin\nTo:\nVáci utca 3\n1052 Budapest\n\nKirály utca 31\n7647 Pécs"
+    assert addresses(detector, text) == [
+        "Hauptstraße 12\n10115 Berlin",
+        "Váci utca 3\n1052 Budapest",
+        "Király utca 31\n7647 Pécs",
+    ]
+
+
 def test_an_address_is_no_location_too() -> None:
     detector = PiiDetector.from_config(PiiConfig(entities=["STREET_ADDRESS", "LOCATION"]))
     text = "Ship to 221B Baker Street, London and then to Paris"
