@@ -261,17 +261,3 @@ class MrnRecognizer(CandidateRecognizer):
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         return match.start(), match.end(), 0.2
-
-
-class AddressRecognizer(CandidateRecognizer):
-    """Street addresses ("221B Baker Street, London"): spaCy's small model rarely tags them."""
-
-    ENTITY = "LOCATION"
-    CANDIDATE = re.compile(
-        r"(?<![\w-])\d{1,5}[A-Za-z]?,? (?:[A-Z][\w'’-]+ ){1,3}"
-        r"(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Way|Close|Boulevard|Blvd|Court|Ct|Place|Pl|Terrace"
-        r"|Crescent|Parkway|Square|Row|Gardens)\b\.?(?:,? (?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+)?)?"
-    )
-
-    def check(self, text: str, match: re.Match[str]) -> Hit | None:
-        return match.start(), match.end(), 0.9  # above NER's 0.85: the whole address beats spaCy's "London"
