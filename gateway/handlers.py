@@ -40,6 +40,8 @@ from gateway.scanning_stream import ScanningStream, scanning
 from gateway.screening import Screening, refuse_data_classes, screen_request, screen_response
 from gateway.state import STATE, GatewayState
 from gateway.text_safety import scrub
+from gateway.wire.answer_headers import screen_header_values
+from gateway.wire.logprobs import without_logprobs
 from gateway.wire.text import request_texts
 
 log = structlog.get_logger("aigw")
@@ -168,8 +170,9 @@ async def _protect_answer(
     if pool is None or not policy.scans_answers:
         return reply
     exchange.response_screening = answer = Screening()
-    if reply.stream is not None:
-        reply.stream = scanning(reply.stream, ScanningStream(endpoint.name, pool, policy, answer))
+    await screen_header_values(pool, policy, reply.headers)  # ids and long numbers: scanned, dropped on a finding
+    if reply.stream is not None:  # a stream's logprobs would run ahead of its text's screening: not relayed
+        reply.stream = scanning(without_logprobs(reply.stream), ScanningStream(endpoint.name, pool, policy, answer))
     else:  # an error body is relayed to the caller too: its message is screened like an answer
         error = reply.status >= 400
         reply.body = await screen_response(pool, policy, endpoint.name, reply.body, answer, error=error)

@@ -12,11 +12,11 @@ import json
 from collections.abc import AsyncGenerator, Mapping
 
 import aiohttp
-from multidict import CIMultiDictProxy
 
 from gateway.errors import ApiFormat, GatewayError, ServiceUnavailable, UpstreamTimeout, UpstreamUnavailable
 from gateway.providers.base import UpstreamCall, UpstreamReply
 from gateway.settings import LimitSettings, ProviderSettings
+from gateway.wire.answer_headers import passable_headers
 
 DEFAULT_BASE_URLS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
 DEFAULT_AUTH_HEADERS = {"openai": "authorization", "anthropic": "x-api-key"}
@@ -32,25 +32,10 @@ FORWARDED_REQUEST_HEADERS = (
     "idempotency-key",
     "user-agent",
 )
-PASSED_RESPONSE_HEADERS = frozenset(
-    {"content-type", "retry-after", "retry-after-ms", "request-id", "openai-processing-ms"}
-)
-PASSED_RESPONSE_PREFIXES = ("x-ratelimit-", "anthropic-ratelimit-")
 
 
 def forwardable_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: headers[name] for name in FORWARDED_REQUEST_HEADERS if name in headers}
-
-
-def passable_headers(headers: CIMultiDictProxy[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, value in headers.items():
-        lower = name.lower()
-        if lower in PASSED_RESPONSE_HEADERS or lower.startswith(PASSED_RESPONSE_PREFIXES):
-            out[lower] = value
-        elif lower == "x-request-id":
-            out["x-upstream-request-id"] = value
-    return out
 
 
 def create_session(limits: LimitSettings) -> aiohttp.ClientSession:

@@ -3,20 +3,31 @@
 ``response_slots`` names the answer's own text fields (content, reasoning, thinking,
 refusals, tool names and arguments, transcripts, summaries): the pseudonym restorer
 and the prompt log read those. ``answer_strings`` is what screening reads: every
-string of the answer except those under keys that are the API's own identifiers and
-enums, so a field a provider adds tomorrow (or an error message) is screened too.
+string of the answer, so a field a provider adds tomorrow (or an error message) is
+screened too. Three parts are read their own way:
+
+- the API's ids and enums (``NON_TEXT_KEYS``) are screened as well -- a provider can put
+  anything in ``system_fingerprint`` -- except values of a reviewed closed set of enums
+  (``KNOWN_VALUES``: nothing to find in ``assistant``), and long opaque binaries;
+- a tool's input or arguments given as a JSON value (Anthropic ``tool_use.input``) is
+  model text throughout: every string whatever its key, every key name, every number
+  (as its JSON text: a card is a number too);
+- logprobs are read as the text they spell (``gateway.wire.logprobs``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from gateway.wire.slot import Slot
+from gateway.wire.logprobs import LOGPROBS_KEY, LogprobSlot
+from gateway.wire.slot import KeySlot, Slot
 
 # Keys whose string values are the API's ids, enums and opaque tokens, never model or caller
-# text. Reviewed: anything else is screened. Opaque binaries (audio ``data``, encrypted reasoning,
-# thinking signatures) cannot be screened and are relayed: the model's text about them is screened.
+# text. Reviewed: anything else is screened as text. Their values are screened too (see
+# ``_screened_id``), which finds what a pattern detector finds; on a real id or enum nothing.
 NON_TEXT_KEYS = frozenset(
     {
         "id", "object", "type", "model", "role", "created", "created_at", "completed_at", "expires_at",
@@ -26,18 +37,77 @@ NON_TEXT_KEYS = frozenset(
         "media_type", "format", "container_id",
     }
 )  # fmt: skip
+# Opaque binaries (audio ``data``, encrypted reasoning, thinking signatures) cannot be screened:
+# a long one is relayed (the model's text about it is screened); a short one is no binary.
+OPAQUE_KEYS = frozenset({"signature", "encrypted_content", "data"})
+OPAQUE_MIN_CHARS = 256
+# The enum values of the APIs' own vocabulary, relayed without a scan (a closed, reviewed set:
+# they cannot hold a value, and every event repeats them). Anything else under an id key is scanned.
+KNOWN_VALUES = frozenset(
+    {
+        "assistant", "user", "system", "developer", "tool", "chat.completion", "chat.completion.chunk",
+        "text_completion", "response", "message", "list", "embedding", "stop", "length", "tool_calls",
+        "content_filter", "function_call", "end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn",
+        "refusal", "completed", "in_progress", "incomplete", "failed", "queued", "cancelled", "text", "function",
+        "text_delta", "input_json_delta", "thinking_delta", "signature_delta", "citations_delta", "thinking",
+        "redacted_thinking", "server_tool_use", "tool_result", "output_text", "reasoning", "summary_text",
+        "reasoning_text", "function_call_output", "message_start", "message_delta", "message_stop",
+        "content_block_start", "content_block_delta", "content_block_stop", "ping", "error", "auto", "none",
+        "required", "default", "flex", "scale", "priority", "disabled", "low", "medium", "high", "minimal",
+        "json_object", "json_schema", "image", "audio", "document", "base64", "url", "server_error",
+        "invalid_request_error", "api_error", "rate_limit_error", "authentication_error", "permission_error",
+        "not_found_error", "overloaded_error", "request_too_large", "insufficient_quota",
+    }
+)  # fmt: skip
+# Keys under which a JSON value (not a string) is a tool's input, written by the model.
+TOOL_INPUT_KEYS = frozenset({"input", "arguments"})
 _ANSWER_TEXT_KEYS = ("content", "refusal", "reasoning_content", "reasoning")
 
 
+@dataclass(frozen=True, slots=True)
+class NumberSlot(Slot):
+    """A number in a tool's input, read as its JSON text; a rewrite makes it a string."""
+
+    @property
+    def text(self) -> str:
+        return json.dumps(self.container[self.key])  # type: ignore[index]
+
+
 def answer_strings(node: Any) -> Iterator[Slot]:
-    """Every non-empty string of a JSON answer outside ``NON_TEXT_KEYS``."""
+    """Every place of a JSON answer that can hold text, as above."""
     items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
     for key, value in items:
         if isinstance(value, str):
-            if value and key not in NON_TEXT_KEYS:
+            if value and (key not in NON_TEXT_KEYS or _screened_id(key, value)):
                 yield Slot(node, key)
+        elif key == LOGPROBS_KEY and value:
+            yield LogprobSlot(node, key)
+        elif key in TOOL_INPUT_KEYS and isinstance(value, dict | list):
+            yield from tool_input(value)
         elif isinstance(value, dict | list):
             yield from answer_strings(value)
+
+
+def _screened_id(key: str | int, value: str) -> bool:
+    if key in OPAQUE_KEYS:
+        return len(value) < OPAQUE_MIN_CHARS
+    return value not in KNOWN_VALUES
+
+
+def tool_input(node: dict[str, Any] | list[Any]) -> Iterator[Slot]:
+    """Every string, key name and number of a tool input; a key after its value (a rename
+    moves the value, so the value is rewritten under the old name first)."""
+    items: list[tuple[str | int, Any]] = list(node.items() if isinstance(node, dict) else enumerate(node))
+    for key, value in items:
+        if isinstance(value, str):
+            if value:
+                yield Slot(node, key)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            yield NumberSlot(node, key)
+        elif isinstance(value, dict | list):
+            yield from tool_input(value)
+        if isinstance(key, str) and key:
+            yield KeySlot(node, key)
 
 
 def response_slots(endpoint: str, body: dict[str, Any]) -> list[Slot]:

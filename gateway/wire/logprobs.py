@@ -1,0 +1,142 @@
+"""Log probabilities in an answer: the answer's text once more, token by token.
+
+A choice's ``logprobs`` (chat ``content``/``refusal`` entries, Responses ``output_text``
+parts, legacy completions ``tokens``/``top_logprobs``) spell out the very text the content
+holds, and the alternatives at each position can spell another one; ``bytes`` hold the same
+text again as integers. Screened token by token, a value cut into tokens is never found, and
+a value redacted in the content would still be read from them.
+
+The rule chosen here:
+
+- whole answers: the logprobs of one choice (or part) are one ``LogprobSlot`` whose text is
+  everything they spell -- the chosen tokens joined, their bytes joined and decoded, and the
+  k-th alternatives of every position joined, one line each. A finding in it (the card the
+  content also holds, since it is the same text) does not rewrite tokens -- a redaction
+  cannot be mapped back onto tokens and their probabilities -- it replaces that choice's
+  logprobs with null (``[]`` where the API has a list): the caller keeps the redacted content
+  and loses only the probabilities of that one choice.
+- streams: a chunk's logprobs describe text that the scanning stream still holds back in its
+  window, and going out with the chunk they would run ahead of the decision on that text
+  (the tokens of a secret delivered before the stream is cut for it). Holding them back with
+  the text would mean re-emitting them in our own delta events, whose token boundaries we do
+  not know; so a screened stream carries no logprobs (``without_logprobs``). The content is
+  unchanged; callers who need probabilities can ask for a whole answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncGenerator, Iterator
+from typing import Any
+
+from gateway.wire import sse
+from gateway.wire.slot import Slot
+from gateway.wire.sse_parse import SseEvent, SseParser
+
+LOGPROBS_KEY = "logprobs"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class LogprobSlot(Slot):
+    """One choice's (or part's) logprobs, read as the texts they spell; rewritten by removal."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(t for t in spelled(self.container[self.key]) if t)  # type: ignore[index]
+
+    def replace(self, new: str) -> None:
+        value = self.container[self.key]  # type: ignore[index]
+        self.container[self.key] = [] if isinstance(value, list) else None  # type: ignore[index]
+
+
+def spelled(value: Any) -> Iterator[str]:
+    """The texts a logprobs value spells: per list of token entries the chosen tokens joined,
+    their bytes joined, and each rank of alternatives joined; legacy ``tokens`` joined and
+    ``top_logprobs`` maps joined by rank; any other string on its own."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield str(key)
+            if key == "top_logprobs" and isinstance(inner, list) and all(isinstance(m, dict) for m in inner):
+                yield from _ranks([list(m) for m in inner])  # legacy completions: {token: logprob} per position
+            elif isinstance(inner, list) and all(isinstance(t, str) for t in inner):
+                yield "".join(inner)  # legacy completions ``tokens``
+            else:
+                yield from spelled(inner)
+    elif isinstance(value, list):
+        entries = [e for e in value if isinstance(e, dict)]
+        if entries:
+            yield "".join(e["token"] for e in entries if isinstance(e.get("token"), str))
+            yield _decoded(e.get("bytes") for e in entries)
+            alternatives: list[list[Any]] = [_list(e.get("top_logprobs")) for e in entries]
+            yield from _entry_ranks(alternatives)
+            for entry in entries:  # whatever else an entry holds, on its own
+                yield from spelled({k: v for k, v in entry.items() if k not in ("token", "bytes", "top_logprobs")})
+        yield from (item for item in value if isinstance(item, str))
+        for item in value:
+            if isinstance(item, list):
+                yield from spelled(item)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _ranks(positions: list[list[Any]]) -> Iterator[str]:
+    for rank in range(max((len(p) for p in positions), default=0)):
+        yield "".join(p[rank] for p in positions if rank < len(p) and isinstance(p[rank], str))
+
+
+def _entry_ranks(positions: list[list[Any]]) -> Iterator[str]:
+    for rank in range(max((len(p) for p in positions), default=0)):
+        alts = [p[rank] for p in positions if rank < len(p) and isinstance(p[rank], dict)]
+        yield "".join(a["token"] for a in alts if isinstance(a.get("token"), str))
+        yield _decoded(a.get("bytes") for a in alts)
+
+
+def _decoded(byte_lists: Iterator[Any]) -> str:
+    """Token bytes joined and read as UTF-8 (a character may span two tokens' bytes)."""
+    out = bytearray()
+    for values in byte_lists:
+        if isinstance(values, list):
+            out.extend(b for b in values if isinstance(b, int) and 0 <= b < 256)
+    return out.decode("utf-8", errors="replace")
+
+
+def drop_logprobs(node: Any) -> bool:
+    """Every non-empty ``logprobs`` value in a streamed event emptied (None, or [] for a list)."""
+    changed = False
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in list(items):
+        if key == LOGPROBS_KEY and isinstance(node, dict) and value not in (None, [], {}):
+            node[key] = [] if isinstance(value, list) else None
+            changed = True
+        elif isinstance(value, dict | list):
+            changed |= drop_logprobs(value)
+    return changed
+
+
+def _stripped(event: SseEvent) -> bytes:
+    # A JSON key can be written with \u escapes ("logprob\u0073"): such events are parsed too.
+    if LOGPROBS_KEY not in event.data and "\\u" not in event.data:
+        return event.raw
+    obj = event.json()
+    if not isinstance(obj, dict) or not drop_logprobs(obj):
+        return event.raw  # not an answer event (the scanner refuses those), or nothing to drop
+    return sse.named_event(event.event, obj) if event.event else sse.data_event(obj)
+
+
+async def without_logprobs(stream: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
+    """A streamed answer with every event's logprobs removed (see the module docstring)."""
+    parser = SseParser()
+    try:
+        async for chunk in stream:
+            out = b"".join(_stripped(event) for event in parser.feed(chunk))
+            if out:
+                yield out
+        rest = parser.rest_event()
+        if rest is not None:
+            yield _stripped(rest)
+    finally:
+        await stream.aclose()
