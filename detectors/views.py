@@ -41,6 +41,7 @@ class TextViews:
     reversed: Decoded | None = None
     unescaped: View | None = None  # JSON, HTML and Markdown escapes resolved, then normalised
     keys: View | None = None  # key-shaped tokens in their plain form, after normalisation
+    decoded_normalized: View | None = None  # a view of decoded.text (536/22/8741 in base64)
 
     @classmethod
     def of(cls, text: str) -> TextViews:
@@ -51,7 +52,9 @@ class TextViews:
         if unescaped is not None:
             unescaped = _after(unescaped, normalized_view(unescaped.text)) or unescaped
         decoded = decoded_segments(text)
-        return cls(normalized, decoded, spelled, reversed_segments(text, decoded), unescaped, keys)
+        decoded_normalized = normalized_view(decoded.text) if decoded is not None else None
+        reversed_ = reversed_segments(text, decoded)
+        return cls(normalized, decoded, spelled, reversed_, unescaped, keys, decoded_normalized)
 
     @property
     def empty(self) -> bool:
@@ -89,7 +92,11 @@ def detect(detector: Detector, text: str, views: TextViews, entities: frozenset[
         if views.keys is not None and detector.category is Category.SECRET:
             extra.extend(views.keys.to_original(f) for f in detector.detect(views.keys.text, view_entities))
         if views.decoded is not None:
-            for f in detector.detect(views.decoded.text, view_entities):
+            in_decoded = detector.detect(views.decoded.text, view_entities)
+            if views.decoded_normalized is not None:
+                view = views.decoded_normalized
+                in_decoded += [view.to_original(f) for f in detector.detect(view.text, view_entities)]
+            for f in in_decoded:
                 mapped = views.decoded.to_original(f)
                 if mapped is not None:
                     extra.append(mapped)

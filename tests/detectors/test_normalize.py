@@ -89,6 +89,8 @@ ENCODED = [
     ("base32 key", base64.b32encode(f"key={AWS_KEY}".encode()).decode(), "AWS_ACCESS_KEY_ID"),
     ("base64 of base64", base64.b64encode(base64.b64encode(f"key={AWS_KEY}".encode())).decode(), "AWS_ACCESS_KEY_ID"),
     ("base64 of base64 SSN", base64.b64encode(base64.b64encode(f"ssn {SSN}".encode())).decode(), "US_SSN"),
+    ("base64 of a slashed SSN", base64.b64encode(f"my ssn is {SSN.replace('-', '/')}".encode()).decode(), "US_SSN"),
+    ("hex of full-width digits", f"ssn {digits_as(SSN, 0xFF10)}".encode().hex(), "US_SSN"),
 ]
 
 
