@@ -31,13 +31,18 @@ from detectors.pii_recognizers import CandidateRecognizer, Hit, groups_of, insid
 
 NATIONAL = PhoneNumberFormat.NATIONAL
 
-# Regions whose plans national numbers are tried against: the 30 largest economies by phone
-# use and Europe's plans, where prompts most often carry numbers written without "+".
+# Regions whose plans national numbers are tried against (about 130: the Americas, Europe, the Middle
+# East, most of Asia and Africa; small territories are left out: their 5-6 digit numbers look like
+# anything). Most plans are ruled out by a number's length alone, before libphonenumber is asked.
 REGIONS = (
     "US", "GB", "FR", "DE", "IT", "ES", "NL", "BE", "CH", "AT", "IE", "PT", "LU", "DK", "NO", "SE", "FI",
     "IS", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR", "SI", "RS", "UA", "RU", "TR", "EE", "LV", "LT",
     "IN", "AU", "NZ", "CA", "MX", "BR", "AR", "CL", "CO", "PE", "CN", "HK", "TW", "JP", "KR", "SG", "MY",
-    "TH", "VN", "PH", "ID", "PK", "BD", "IL", "AE", "SA", "EG", "ZA", "NG", "KE", "MA",
+    "TH", "VN", "PH", "ID", "PK", "BD", "IL", "AE", "SA", "EG", "ZA", "NG", "KE", "MA", "MT", "CY", "AL",
+    "BA", "ME", "MK", "MD", "BY", "GE", "AM", "AZ", "KZ", "UZ", "KG", "TJ", "TM", "MN", "EC", "VE", "BO",
+    "PY", "UY", "CR", "PA", "GT", "HN", "SV", "NI", "DO", "CU", "JM", "TT", "LK", "NP", "MM", "KH", "LA",
+    "AF", "IR", "IQ", "JO", "LB", "SY", "KW", "QA", "BH", "OM", "YE", "DZ", "TN", "LY", "SD", "ET", "TZ",
+    "UG", "RW", "GH", "CI", "SN", "CM", "ZW", "ZM", "MZ", "AO", "NA", "BW", "MG", "MU",
 )  # fmt: skip
 
 
@@ -56,6 +61,16 @@ def _plans() -> tuple[Plan, ...]:
             lengths = frozenset(meta.general_desc.possible_length or ())
             plans.append(Plan(region, int(meta.country_code), meta.national_prefix or "", lengths))
     return tuple(plans)
+
+
+def by_length(plans: tuple[Plan, ...]) -> dict[int, tuple[Plan, ...]]:
+    """Plans by the number of national digits they can read (with or without their trunk prefix),
+    so a number is only tried against plans of its length."""
+    index: dict[int, list[Plan]] = {}
+    for plan in plans:
+        for size in sorted({n + extra for n in plan.lengths for extra in {0, len(plan.trunk)}}):
+            index.setdefault(size, []).append(plan)
+    return {size: tuple(group) for size, group in index.items()}
 
 
 def national_numbers(digits: str, plans: tuple[Plan, ...], with_trunk: bool) -> Iterator[tuple[str, PhoneNumber]]:
@@ -126,12 +141,14 @@ CUE_AFTER = re.compile(
 CONTEXT_BREAK = re.compile(r"\n[ \t]*\n|[!?](?:\s|$)|(?<=[^\W\d_]{4})\.\s+(?=[A-Z])")
 MONEY_OR_UNIT_AFTER = re.compile(r"[ \t]?(?:€|\$|£|¥|%|‰|eur\b|usd\b|gbp\b|chf\b|kr\b|zł|kg\b|km\b|mb\b|gb\b)", re.I)
 MONEY_BEFORE = re.compile(r"(?:[€$£¥]|\b(?:eur|usd|gbp|chf|rs|inr))[ \t]?$", re.IGNORECASE)
-SSN_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}")  # grouped 3-2-4: an SSN, never a phone number
+SSN_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}")  # grouped 3-2-4: an SSN (spaced: unless a phone cue is near)
+SSN_DASHED = re.compile(r"\d{3}-\d{2}-\d{4}")
 NANP = re.compile(r"(?:\+?1[ .-]?)?(\()?[2-9]\d{2}(?(1)\)[ ]?|[ .-]?)[2-9]\d{2}[ .-]?\d{4}")
 DECIMAL = re.compile(r"(?:^|\s)-?\d{1,3}\.\d{4,}(?:\s|$)")  # 48.856613: a coordinate or a measure
 ISBN_13 = re.compile(r"97[89]")
-# Without a phone cue: thousands ("164.689.383", "10 000 000"), ranges ("700-1000"), ZIP+4 ("01040-2841").
-NOT_PHONE_SHAPE = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,2}(?: \d{3})+|\d{1,4}-\d{1,4}|\d{5}-\d{4}")
+YEAR_RANGE = re.compile(r"(?:1[5-9]|20)\d\d ?[-–/] ?(?:1[5-9]|20)\d\d")  # "in office 2010 - 2012", even after a cue
+# Without a phone cue: thousands ("164.689.383", "10 000 000"), ranges ("700-1000", "2010 - 2012"), ZIP+4.
+NOT_PHONE_SHAPE = re.compile(r"\d{1,3}(?:\.\d{3})+|[1-9]\d?(?: \d{3})+|\d{1,4} ?-+ ?\d{1,4}|\d{5}-\d{4}")
 VERSION = re.compile(r"(?<!^1)\.\d(?:\.|$)|\d\.\d\.")  # 10.0.19045, 2.1.4: phones have no one-digit groups
 CARD_SHAPE = re.compile(r"\d{4}([ -])(?:\d{4}(?:\1\d{4})+(?:\1\d{1,4})?|\d{6}\1\d{4,5})")
 
@@ -172,7 +189,8 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         # them; it is bounded by the metadata (about 1,000 patterns) and shared by the process.
         phonenumbers.enable_pattern_cache()
         self.plans = _plans()
-        self.bare_plans = tuple(p for p in self.plans if p.region in self.BARE_TRUNK_REGIONS)
+        self.by_length = by_length(self.plans)
+        self.bare_by_length = by_length(tuple(p for p in self.plans if p.region in self.BARE_TRUNK_REGIONS))
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         ext_start = match.start("ext") if match.group("ext") else match.end()
@@ -212,10 +230,10 @@ class PhoneNumberRecognizer(CandidateRecognizer):
     def _not_a_phone(self, text: str, start: int, end: int, value: str) -> bool:
         """Dates, times, IPs, SSNs, decimals, money, ISBNs and IBAN groups have phone-like digits."""
         value = value.lstrip("(")
-        if "  " in value or self.DATE_START.match(value) or self.IPV4.fullmatch(value) or SSN_SHAPE.fullmatch(value):
+        if "  " in value or self.DATE_START.match(value) or self.IPV4.fullmatch(value) or SSN_DASHED.fullmatch(value):
             return True
         digits = "".join(ch for ch in value if ch.isdigit())
-        if DECIMAL.search(value) or VERSION.search(value) or _isbn13(digits):
+        if DECIMAL.search(value) or VERSION.search(value) or YEAR_RANGE.fullmatch(value) or _isbn13(digits):
             return True
         if len(digits) >= 14 and CARD_SHAPE.fullmatch(value):
             return True  # 4-4-4-4(-3), 4-6-5: a card number (valid or not), not a phone and a count
@@ -246,7 +264,8 @@ class PhoneNumberRecognizer(CandidateRecognizer):
             return self._international(value, formatted and whole, cued)
         if NANP.fullmatch(value):
             return self._nanp(value, digits, formatted, cued)
-        if self._valid_national(value, digits, self.plans if formatted else self.bare_plans, whole):
+        plans = (self.by_length if formatted else self.bare_by_length).get(len(digits), ())
+        if self._valid_national(value, digits, plans, whole):
             return 0.65 if formatted else (0.55 if cued() else 0.35)
         if whole and cued() and self._possible_national(digits):
             return 0.55
@@ -298,5 +317,5 @@ class PhoneNumberRecognizer(CandidateRecognizer):
     def _possible_national(self, digits: str) -> bool:
         return any(
             phonenumbers.is_possible_number(number)
-            for _, number in national_numbers(digits, self.plans, with_trunk=False)
+            for _, number in national_numbers(digits, self.by_length.get(len(digits), ()), with_trunk=False)
         )

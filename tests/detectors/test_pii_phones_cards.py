@@ -70,6 +70,9 @@ PHONES = [
     ("Phone: +234 1 350 5519 x42", "+234 1 350 5519 x42"),  # too short for the plan, but "+234" and a cue
     ("Reservations: +52 1 55 0722 8294", "+52 1 55 0722 8294"),  # Mexico's retired mobile "1"
     ("Conference bridge: 499 14 547, PIN 830459#", "499 14 547"),
+    ("numbers 02 123 456 and 3312 3456", "02 123 456"),  # Bulgaria's trunk 0; not thousands
+    ("numbers 02 123 456 and 3312 3456", "3312 3456"),  # Qatar, grouped as Qatar groups it
+    ("Mobile: 372 12 3456", "372 12 3456"),  # SSN-shaped, but a phone cue is nearer
 ]
 
 
@@ -99,6 +102,7 @@ NOT_PHONES = [
     "01110101 01101000 01100101",  # bits
     "Bangladesh 164.689.383, Pakistan 10.000.000",  # thousands separators
     "roughly 700-1000 calories",  # a range
+    "in office 2010 - 2012 and 1710 - 1774",  # year ranges
     "Holyoke, MA 01040-2841",  # ZIP+4
     "Conference bridge PIN 830459 12",
 ]
