@@ -3,19 +3,27 @@
 How sure a run must be depends on what is around it, as in a DLP product:
 
 * with a "+" or "00" and a country code, a number valid in its plan is a phone on its
-  own, and a formatted one that is only *possible* (a plausible length) still is;
-* a national number without its country code ("0612 48 39 57", "071 234 56 78") is
-  tried against the plans of ``REGIONS``; a formatted one valid in any of them is a phone;
-* US-shaped numbers: valid ones as before, and "(375) 401-2288" too: its area code is
-  unassigned, but nothing else is written with a parenthesised three-digit group followed
-  by 3-4 digits, and a made-up or mistyped number in a prompt is still personal data;
-* near a phone cue ("Mobile:", "Tel.", "Fax", "Telefon", "portable", "τηλ") a number only
-  needs to be *possible* in one of the plans ("47 21 93 04" near "phone" is Danish);
-* extensions ("x42", "ext. 7") belong to the number's span.
+  own, a formatted one that is only *possible* (a plausible length) still is, and near a
+  phone cue even one the plan calls too short is;
+* a national number without its country code is tried against the plans of ``REGIONS``
+  (about 130): with a trunk 0 ("0612 48 39 57", "071 234 56 78") a formatted one valid in
+  any of them is a phone; without one ("612 34 56 78", "138 0013 8000") it must also be
+  grouped as that country groups its numbers, and be the whole run;
+* US-shaped numbers: valid ones as before, and formatted ones with unassigned area codes
+  too ("(375) 401-2288", "375-401-2288"): in real text (the e-mails of UNER English-EWT,
+  GUM, WNUT) every NXX-NXX-XXXX is a phone number, and a made-up or mistyped number in a
+  prompt is still personal data;
+* near a phone cue ("Mobile:", "Tel.", "Fax", "Desk:", "Telefon", "portable", "τηλ") a
+  number only needs to be *possible* in one of the plans ("47-2193-04" near "phone");
+* extensions ("x42", "ext. 7", "(ext. 4417)") belong to the number's span.
+
+Not phones: a number right after a label (order, invoice, ref, MRN, PIN...), dates, times,
+IPs, SSN shapes, decimals and coordinates, versions, money, ISBN-13, card-shaped runs, year
+ranges, and without a cue thousands, ranges and ZIP+4 codes.
 
 Numbers are never parsed from text twice: the national significant number is built from
-the digits and each region's trunk prefix, and ``is_possible_number`` (a length check)
-filters regions before the costly ``is_valid_number``.
+the digits and each region's trunk prefix, only plans that have numbers of its length are
+tried, and ``is_possible_number`` filters them before the costly ``is_valid_number``.
 """
 
 from __future__ import annotations
@@ -185,7 +193,7 @@ class PhoneNumberRecognizer(CandidateRecognizer):
     def __init__(self) -> None:
         super().__init__()
         # libphonenumber compiles its metadata's patterns through ``re.compile``, whose cache holds 512:
-        # 65 regions' patterns thrash it and every check recompiles (10x slower). Its own cache keeps
+        # 130 regions' patterns thrash it and every check recompiles (10x slower). Its own cache keeps
         # them; it is bounded by the metadata (about 1,000 patterns) and shared by the process.
         phonenumbers.enable_pattern_cache()
         self.plans = _plans()
