@@ -119,7 +119,9 @@ NUMBER_CLUSTER = re.compile(r"\d(?:\D{0,128}\d)*")
 WINDOW_BEFORE, WINDOW_AFTER = 64, 64  # characters around a number where its street word can be
 
 
-_NUMBER_BEFORE = re.compile(rf"{NUM_START}({NUM})(?:[ \t]+(?:bis|ter|quater)\b)?,?[ \t]+")
+# A house number as NUM with NUM_START, written to start with a digit: the regex engine skips to digits quickly.
+HOUSE_NUMBER = r"\d(?<![\w.,:$€£¥#+&/-]\d)\d{0,4}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?"
+_NUMBER_BEFORE = re.compile(rf"({HOUSE_NUMBER})(?:[ \t]+(?:bis|ter|quater)\b)?,?[ \t]+")
 _NAME_THEN_NUMBER = re.compile(
     rf"\.?[ \t]*((?:(?:{WORD})[ \t]+){{0,5}}?(?:{WORD}))\.?,?[ \t]+"
     r"(?:(?:n[º°o]\.?|nr\.?|no\.?:?|núm\.?|num\.?|n\.|№|Nr\.?|No:)[ \t]*)?"
@@ -132,8 +134,8 @@ _DIRECTION = re.compile(
     r"\.?(?:[ \t]+(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Ouest|Est|Nord|Sud)\b\.?|,?[ \t]+[NS]\.[EW]\.)?"
 )
 # A street name without a type word, then the number, a postcode and a city: "Údolní 129, 094 20 Brno".
-_BARE_NUMBER = re.compile(  # starts with a digit, so the regex engine skips to digits quickly
-    r"\d(?<![\w.,:$€£¥#+&/-]\d)\d{0,4}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?(?:-[IVX]{1,4})?"
+_BARE_NUMBER = re.compile(
+    rf"{HOUSE_NUMBER}(?:-[IVX]{{1,4}})?"
     rf"(?:,[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)(?=(?P<postcode>{POSTCODE})[ \t]+[^\W\d_a-z])"
 )
 _NAME_BEFORE = re.compile(rf"(?:(?:{WORD})[ \t]+){{1,3}}\Z")

@@ -123,7 +123,7 @@ def boxes(text: str, anchors: list[Anchor]) -> list[Hit]:
 def japanese(text: str, anchors: list[Anchor]) -> list[Hit]:
     """Japanese blocks in Latin letters near "chōme" or a dashed block number, and in Japanese script."""
     spans: list[Hit] = []
-    places = [m.start() for m in DASHED_BLOCK.finditer(text)]
+    places = [m.start() for m in DASHED_BLOCK.finditer(text)] if "-" in text else []
     if "ch" in text and "me" in text:
         places += [m.start() for m in _CHOME.finditer(text)]
     for place in places:
