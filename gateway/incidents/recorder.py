@@ -147,7 +147,11 @@ class IncidentLog:
                 by_category[decision.finding.category].append(decision)
         for category, decisions in by_category.items():
             self._submit_findings(PROMPT_VIOLATIONS[category], exchange, policy, decisions, screening)
-        output = [d for d in (answer.decisions if answer else ()) if d.finding.category is Category.PII and _flagged(d)]
+        # PII_IN_OUTPUT is "model output contains PII (or data the requester may not see)": a response
+        # rule that acts on a credential or a marked document in an answer says the caller may not see it.
+        output = [
+            d for d in (answer.decisions if answer else ()) if d.finding.category in CARRIED_CLASSES and _flagged(d)
+        ]
         if output:
             self._submit_findings(Violation.PII_IN_OUTPUT, exchange, policy, output, answer)
 
