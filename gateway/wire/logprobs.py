@@ -26,6 +26,7 @@ The rule chosen here:
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import AsyncGenerator, Iterator
 from typing import Any
 
@@ -34,6 +35,7 @@ from gateway.wire.slot import Slot
 from gateway.wire.sse_parse import SseEvent, SseParser
 
 LOGPROBS_KEY = "logprobs"
+_FILLED = re.compile(r'"logprobs"\s*:\s*(?!null\b|\[\s*\])')  # a logprobs key with a value that is not empty
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -118,8 +120,9 @@ def drop_logprobs(node: Any) -> bool:
 
 
 def _stripped(event: SseEvent) -> bytes:
-    # A JSON key can be written with \u escapes ("logprob\u0073"): such events are parsed too.
-    if LOGPROBS_KEY not in event.data and "\\u" not in event.data:
+    # Most events carry none, or an empty one ("logprobs":null, "logprobs":[]): passed without
+    # parsing. A JSON key can be written with \u escapes ("logprob\u0073"): such events are parsed.
+    if "\\u" not in event.data and not _FILLED.search(event.data):
         return event.raw
     obj = event.json()
     if not isinstance(obj, dict) or not drop_logprobs(obj):

@@ -16,6 +16,7 @@ from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked
 from gateway.inline_scan import InlineScanner
 from gateway.policy import Policy, load_policy
+from gateway.scanning_stream import ScanningStream
 from gateway.screening import Screening, screen_response
 
 POLICY = Path(__file__).parents[2] / "policies" / "default.yaml"
@@ -142,3 +143,25 @@ async def test_real_provider_ids_pass_unchanged(pool: DetectionPool, policy: Pol
     assert await screened(pool, policy, "messages", tool_use({"id": value, "type": value})) == tool_use(
         {"id": value, "type": value}
     )
+
+
+@pytest.mark.parametrize("escaped", [1, 2, 16])
+async def test_escaped_tool_arguments_are_read_as_the_client_decodes_them(
+    pool: DetectionPool, policy: Policy, escaped: int
+) -> None:
+    """``"\\u0034111..."`` in tool arguments is the card once the client json-decodes them (leak 4)."""
+    value = "".join(f"\\u{ord(c):04x}" for c in CARD[:escaped]) + CARD[escaped:]
+    call = {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": '{"k": "' + value + '"}'}}
+    answer = await screened(pool, policy, "chat.completions", chat({"content": None, "tool_calls": [call]}))
+    arguments = json.loads(answer["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"])
+    assert arguments == {"k": "[CREDIT_CARD]"}
+
+
+async def test_a_streamed_tool_use_start_with_a_secret_in_its_input_ends_the_stream(
+    pool: DetectionPool, policy: Policy
+) -> None:
+    block = {"type": "tool_use", "id": "toolu_1", "name": "write_file", "input": {"data": AWS}}
+    start = {"type": "content_block_start", "index": 0, "content_block": block}
+    stream = ScanningStream("messages", pool, policy, Screening())
+    with pytest.raises(SensitiveDataBlocked, match="AWS_ACCESS_KEY_ID"):
+        await stream.feed(b"event: content_block_start\ndata: " + json.dumps(start).encode() + b"\n\n")

@@ -62,3 +62,8 @@ def test_a_logprob_slot_reads_tokens_bytes_and_alternatives_and_is_removed_whole
     part = {"logprobs": entries}
     LogprobSlot(part, "logprobs").replace("")
     assert part["logprobs"] == []
+
+
+def test_empty_logprobs_pass_unparsed_and_unchanged() -> None:
+    raw = b'data: {"choices": [{"delta": {"content": "hi"},   "logprobs": null}], "x": {"logprobs" : []}}\n\n'
+    assert relayed([raw]) == raw
