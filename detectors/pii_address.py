@@ -81,7 +81,7 @@ from detectors.pii_recognizers import CandidateRecognizer, Hit
 
 ENTITY = "STREET_ADDRESS"
 
-NUM = r"\d{1,5}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?"
+NUM = r"\d{1,5}[A-Za-z]?(?:[/-](?:\d{1,5}[A-Za-z]?|[A-Za-z](?!\w)))?"  # 12, 221B, 84/92, 12/B
 NUM_START = r"(?<![\w.,:$€£¥#+&/-])"
 WORD = r"[^\W\d_][\w'’.-]*|\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)"
 
@@ -120,7 +120,7 @@ WINDOW_BEFORE, WINDOW_AFTER = 64, 64  # characters around a number where its str
 
 
 # A house number as NUM with NUM_START, written to start with a digit: the regex engine skips to digits quickly.
-HOUSE_NUMBER = r"\d(?<![\w.,:$€£¥#+&/-]\d)\d{0,4}[A-Za-z]?(?:[/-]\d{1,5}[A-Za-z]?)?"
+HOUSE_NUMBER = r"\d(?<![\w.,:$€£¥#+&/-]\d)\d{0,4}[A-Za-z]?(?:[/-](?:\d{1,5}[A-Za-z]?|[A-Za-z](?!\w)))?"
 _NUMBER_BEFORE = re.compile(rf"({HOUSE_NUMBER})(?:[ \t]+(?:bis|ter|quater)\b)?,?[ \t]+")
 _NAME_THEN_NUMBER = re.compile(
     rf"\.?[ \t]*((?:(?:{WORD})[ \t]+){{0,5}}?(?:{WORD}))\.?,?[ \t]+"

@@ -48,7 +48,7 @@ _MILITARY = re.compile(
 )
 _JAPANESE = re.compile(
     r"(?<![\w-])(?:\d{1,2}[-‐ ]?ch[oōô]me[-‐ ,]*\d{1,3}(?:[-‐]\d{1,3})?|\d{1,2}-\d{1,2}-\d{1,3})(?![\w-])"
-    r",?[ \t]+[A-Z][a-zōū]+(?:-(?:ku|shi|cho|chō|machi|gun))?"
+    r",?[ \t]+[A-Z][a-zōū]+(?:-[a-zōū]+){0,2}"  # "Marunouchi", "Nishi-Shinjuku", "Chiyoda-ku"
     r"|(?<![\w-])[A-Z][a-zōū]+,?[ \t]+\d{1,2}(?:[-‐ ]?ch[oōô]me)?[-‐ ]\d{1,3}(?:[-‐]\d{1,3})?(?![\w-])",
     re.IGNORECASE,
 )
@@ -67,7 +67,7 @@ _SIDE = r"izq(?:da)?\.?|dcha?\.?|Esq\.?|Dto\.?|Dir\.?"  # the door's side in Spa
 _UNIT_WORD = (
     r"(?i:apt|apartment|suite|ste|unit|flat|fl|floor|room|rm|bldg|building|wohnung|whg|app|appt|apto|ap|bte|bus|lok"
     r"|m|piso|esc|puerta|pta|porta|int|interior|scala|sc|étage|etage|stiege|stg|tür|top|bloco|bl|sala|cj|dpto|depto"
-    r"|lgh|as|asunto|em|level|lvl|boîte|dept|department|mail stop|ms|c/o)"
+    r"|lgh|as|asunto|em|level|lvl|boîte|dept|department|mail stop|ms|c/o|conj|casa|sl)"
 )
 _UNIT = (
     rf"(?:{_UNIT_WORD}\.?[ \t]*(?:no\.?[ \t]*)?(?=[\w-]{{0,4}}\d|[A-Z]\b)[\w-]{{1,5}}|#[ \t]?[\w-]{{1,5}}"
