@@ -1,14 +1,26 @@
 """Scan streamed answers as they pass, per the policy's response-direction rules.
 
-Each text stream of an answer (a choice, a content block, an output item) is held
-back in a window: deltas keep flowing as events but with their text taken out, and
-once a window fills (cut at whitespace, keeping a short tail so an entity is not
-split) or the stream ends, the held text is scanned, redacted as the rules say,
-and released in a delta event of our own. Every other string of an event (a tool's
-name, a thinking block's start, an error message) is scanned whole as it passes. A
-block ends the stream with an error event, which both SDKs raise. An event that
-cannot be read (not UTF-8, not JSON) cannot be screened: the policy's
-``detection.on_failure`` decides, and by default the stream ends there.
+The text a client joins (a choice's content, every text block of an Anthropic message,
+every ``output_text`` part of a Responses answer, one tool call's arguments: see
+``wire/stream_text``) is held back in one window: deltas keep flowing as events but
+with their text taken out, and once the window fills (cut at whitespace, keeping a
+short tail so an entity is not split, never inside a value that could go on: see
+``stream_cut``) or the stream ends, the held text is scanned, redacted as the rules say,
+and released in a delta event of our own on the stream key the text last came on.
+A key that closes while its channel may go on (a block stops, a ``.done``, a
+``finish_reason``: a provider can close a key after every fragment and carry on) releases
+nothing early: the closing event, and every event after it, wait in order until the
+channel's window is released past the close, and the text held before the close goes
+out on its own key, before it. Text after the answer's end cannot be screened with what
+went before it: it follows ``detection.on_failure``.
+
+Every other string of an event (a tool's start, an error message) is scanned whole as
+it passes, with the strings of the same event joined at their seams; a ``.done``
+event's repeated text is replaced by what was released on its key when it goes out. An event name
+outside the API's charset, or with a finding in it, is refused. A block ends the stream
+with an error event, which both SDKs raise. An event that cannot be read (not UTF-8,
+not JSON) cannot be screened: ``detection.on_failure`` decides, and by default the
+stream ends there.
 """
 
 from __future__ import annotations
@@ -20,18 +32,93 @@ from typing import Any
 
 from gateway.data_rules import Direction, RuledDecision
 from gateway.detection_pool import DetectionPool
+from gateway.errors import SensitiveDataBlocked
 from gateway.policy import Policy
 from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.screening import Screening, decide_texts, refuse_blocked, unscreenable
+from gateway.stream_cut import TAIL, rewrite_piece, window_cut
 from gateway.wire import sse
 from gateway.wire.response_slots import answer_strings
+from gateway.wire.slots import Slot
 from gateway.wire.sse_parse import SseEvent, SseParser
-from gateway.wire.stream_text import ALL, Numbering, StreamKey, closed_streams, delta_event, deltas, whole_texts
+from gateway.wire.stream_text import (
+    ALL,
+    Numbering,
+    StreamKey,
+    closed_streams,
+    delta_event,
+    deltas,
+    done_key,
+    whole_texts,
+)
 
-# Text kept unreleased at a window's end, and re-scanned as context with the next
-# window, so an entity up to this long is never cut between two scans.
-TAIL = 64
-_LAST_SPACE = re.compile(r"\s(?=\S*$)")
+__all__ = ["TAIL", "ScanningStream", "scanning"]
+
+_EVENT_NAME = re.compile(r"[a-z][a-z0-9_.]{0,63}")  # the APIs' event names: anything else is no event of theirs
+
+
+@dataclasses.dataclass
+class _Channel:
+    """The held text of one channel, at ``base`` in all its text, and the keys it came on."""
+
+    held: str = ""
+    base: int = 0
+    context: str = ""  # the released text just before ``held``: scanned with it, not redacted again
+    segments: list[tuple[int, StreamKey]] = dataclasses.field(default_factory=list)  # (start, key)
+    split: bool = False  # a key closed: the next text starts a segment of its own
+
+    def add(self, key: StreamKey, text: str) -> None:
+        if self.split or not self.segments or self.segments[-1][1] != key:
+            self.segments.append((self.base + len(self.held), key))
+        self.split = False
+        self.held += text
+
+    def pieces(self, cut: int) -> list[tuple[int, int, StreamKey]]:
+        """(low, high, key) of held[:cut], one per segment."""
+        out = []
+        for n, (start, key) in enumerate(self.segments):
+            stop = self.segments[n + 1][0] if n + 1 < len(self.segments) else self.base + len(self.held)
+            low, high = max(start, self.base) - self.base, min(stop - self.base, cut)
+            if low < high:
+                out.append((low, high, key))
+        return out
+
+    def advance(self, cut: int) -> None:
+        self.context = (self.context + self.held[:cut])[-TAIL:]
+        self.held, self.base = self.held[cut:], self.base + cut
+        while len(self.segments) > 1 and self.segments[1][0] <= self.base:
+            self.segments.pop(0)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Mark:
+    """Where a key closed in its channel: what follows in the queue waits for the text before it."""
+
+    channel: StreamKey
+    at: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _Event:
+    """A provider's event waiting in the queue, written out when it goes: Responses sequence
+    numbers follow the order things go out in, and a ``.done`` event's text is what its key
+    released by then."""
+
+    name: str | None
+    obj: dict[str, Any]
+    raw: bytes
+    changed: bool
+    done: tuple[StreamKey, Slot] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Own:
+    """A delta event of ours, numbered when it goes out."""
+
+    event: bytes
+
+
+_Entry = bytes | _Mark | _Event | _Own
 
 
 class ScanningStream:
@@ -40,45 +127,96 @@ class ScanningStream:
         self._endpoint, self._pool, self._policy, self._screening = endpoint, pool, policy, screening
         self._window = policy.detection.stream_window_chars
         self._parser = SseParser()
-        self._held: dict[StreamKey, str] = {}
-        self._context: dict[StreamKey, str] = {}
+        self._channels: dict[StreamKey, _Channel] = {}
+        self._templates: dict[StreamKey, dict[str, Any]] = {}  # per key: its last delta event
+        self._released: dict[StreamKey, str] = {}  # per key: the text the client got (for .done events)
+        self._queue: list[_Entry] = []  # output in order; it goes out up to the first mark
+        self._ended = False
+        self._names: set[str] = set()
         self._last_chunk: dict[str, Any] = {}
         self._numbering = Numbering(endpoint)
 
     async def feed(self, chunk: bytes) -> bytes:
-        return b"".join([await self._rewrite(event) for event in self._parser.feed(chunk)])
+        for event in self._parser.feed(chunk):
+            await self._rewrite(event)
+        return self._flush()
 
     async def finish(self) -> bytes:
         # An unfinished last event is screened like any other: not every client drops it.
         rest = self._parser.rest_event()
-        last = await self._rewrite(rest) if rest is not None else b""
-        return await self._release(ALL, self._last_chunk, final=True) + last
+        if rest is not None:
+            await self._rewrite(rest)
+        await self._close(ALL, self._last_chunk)
+        return self._flush()
 
-    async def _rewrite(self, event: SseEvent) -> bytes:
+    async def _rewrite(self, event: SseEvent) -> None:
         obj = event.json()
         if not isinstance(obj, dict):
             if event.data.strip() == "[DONE]" and not event.undecodable:
-                return await self._release(ALL, self._last_chunk, final=True) + event.raw
-            if event.data_lines:  # a client would dispatch it, and it cannot be screened
+                await self._close(ALL, self._last_chunk)
+            elif event.data_lines:  # a client would dispatch it, and it cannot be screened
                 unscreenable(self._policy, self._screening, "an answer event that is not UTF-8 JSON")
-            return event.raw
-        before = b""
+            self._queue.append(event.raw)
+            return
+        await self._check_name(event.event)
         for prefix in closed_streams(self._endpoint, event.event, obj):
-            before += await self._release(prefix, obj, final=True)
-        changed = await self._hold_deltas(event, obj) | await self._screen_rest(obj) | self._numbering.renumber(obj)
+            await self._close(prefix, obj)
+        changed = self._hold_deltas(event, obj)
+        changed = await self._screen_rest(obj) | changed
         if "choices" in obj:
             self._last_chunk = obj
-        own = (sse.named_event(event.event, obj) if event.event else sse.data_event(obj)) if changed else event.raw
-        after = b""
-        for key in [k for k, text in self._held.items() if len(text) >= self._window + TAIL]:
-            after += await self._release(key, obj, final=False)
-        return before + own + after
+        done = done_key(self._endpoint, obj)
+        self._queue.append(
+            _Event(event.event, obj, event.raw, changed, done if done and done[0] in self._templates else None)
+        )
+        for name, channel in list(self._channels.items()):
+            if len(channel.held) >= self._window + TAIL:
+                await self._release(name, window_cut(channel.held))
 
-    async def _hold_deltas(self, event: SseEvent, obj: dict[str, Any]) -> bool:
+    def _flush(self) -> bytes:
+        out = []
+        while self._queue and not isinstance(self._queue[0], _Mark):
+            entry = self._queue.pop(0)
+            if isinstance(entry, _Own):
+                out.append(self._numbering.stamp(entry.event))
+            elif isinstance(entry, _Event):
+                out.append(self._written(entry))
+            elif isinstance(entry, bytes):
+                out.append(entry)
+        return b"".join(out)
+
+    def _written(self, entry: _Event) -> bytes:
+        changed = self._numbering.renumber(entry.obj) | entry.changed
+        if entry.done is not None:  # what the client got on that key, not what the provider sent
+            key, slot = entry.done
+            changed |= slot.text != self._released.get(key, "")
+            slot.replace(self._released.get(key, ""))
+        if not changed:
+            return entry.raw
+        return sse.named_event(entry.name, entry.obj) if entry.name else sse.data_event(entry.obj)
+
+    async def _check_name(self, name: str | None) -> None:
+        """An event name is relayed to the client: it must be one of the API's, and hold nothing."""
+        if name is None or name in self._names:
+            return
+        self._names.add(name)  # a stream repeats a few names: each is checked once
+        if not _EVENT_NAME.fullmatch(name):
+            unscreenable(self._policy, self._screening, "an answer event whose name is not an API event name")
+            return
+        (decisions,) = await self._scan([name], [0])
+        if any(d.action not in (Action.ALLOW, Action.AUDIT) for d in decisions):
+            raise SensitiveDataBlocked(
+                "The rest of the provider's answer was withheld by the AI policy: an event name holds protected data."
+            )
+
+    def _hold_deltas(self, event: SseEvent, obj: dict[str, Any]) -> bool:
         changed = False
         for delta in deltas(self._endpoint, event.event, obj):
             if delta.slot.text:
-                self._held[delta.key] = self._held.get(delta.key, "") + delta.slot.text
+                if self._ended:  # its window went out whole at the end: nothing left to scan it with
+                    unscreenable(self._policy, self._screening, "answer text after the answer's end")
+                self._channels.setdefault(delta.joined, _Channel()).add(delta.key, delta.slot.text)
+                self._templates[delta.key] = obj
                 delta.slot.replace("")
                 changed = True
         return changed
@@ -101,21 +239,43 @@ class ScanningStream:
                 changed = True
         return changed
 
-    async def _release(self, prefix: StreamKey, template: dict[str, Any], *, final: bool) -> bytes:
-        out = b""
-        for key in [k for k in self._held if prefix == ALL or k[: len(prefix)] == prefix]:
-            held = self._held[key]
-            cut = len(held) if final else _cut_point(held)
-            if cut <= 0:
-                continue
-            context = self._context.get(key, "")
-            (decisions,) = await self._scan([context + held[:cut]], [len(context)])
-            released = _rewrite_after(context, held[:cut], decisions)
-            self._held[key] = held[cut:]
-            self._context[key] = (context + held[:cut])[-TAIL:]
-            if released:
-                out += self._numbering.stamp(delta_event(self._endpoint, key, released, template))
-        return out
+    async def _close(self, prefix: StreamKey, template: dict[str, Any]) -> None:
+        """At the answer's end every channel goes out whole. A key closing before it marks its
+        channel's place: the events from here on wait until the text before the mark is released."""
+        final = prefix == ALL
+        self._ended = self._ended or final
+        for name, channel in list(self._channels.items()):
+            if final:
+                await self._release(name, len(channel.held), template)
+            elif channel.held and channel.segments[-1][1][: len(prefix)] == prefix:
+                self._queue.append(_Mark(name, channel.base + len(channel.held)))
+                channel.split = True
+
+    async def _release(self, name: StreamKey, cut: int, fallback: dict[str, Any] | None = None) -> None:
+        channel = self._channels[name]
+        if cut <= 0:
+            return
+        context = channel.context
+        scanned = context + channel.held[:cut]
+        (decisions,) = await self._scan([scanned], [len(context)])
+        for low, high, key in channel.pieces(cut):
+            text = rewrite_piece(scanned, len(context) + low, len(context) + high, decisions)
+            if text:
+                self._released[key] = self._released.get(key, "") + text
+                template = self._templates.get(key) or fallback or {}
+                self._place(name, channel.base + high, delta_event(self._endpoint, key, text, template))
+        channel.advance(cut)
+
+    def _place(self, name: StreamKey, end: int, event: bytes) -> None:
+        """Queue released text before the first mark of its channel at or after its end (the
+        close it precedes), taking that mark away when the text reaches it; else at the end."""
+        for n, entry in enumerate(self._queue):
+            if isinstance(entry, _Mark) and entry.channel == name and entry.at >= end:
+                self._queue.insert(n, _Own(event))
+                if entry.at == end:
+                    self._queue.remove(entry)
+                return
+        self._queue.append(_Own(event))
 
     async def _scan(self, texts: list[str], counted_upto: list[int]) -> list[list[RuledDecision]]:
         decided = await decide_texts(
@@ -127,24 +287,6 @@ class ScanningStream:
             "The rest of the provider's answer was withheld by the AI policy because it contains",
         )
         return decided or [[] for _ in texts]
-
-
-def _cut_point(held: str) -> int:
-    """Release up to the last whitespace that leaves TAIL characters held back."""
-    space = _LAST_SPACE.search(held, 0, len(held) - TAIL)
-    return space.end() if space else 0
-
-
-def _rewrite_after(context: str, new: str, decisions: list[RuledDecision]) -> str:
-    """Apply redactions to the new text only; the context was released already."""
-    shifted = []
-    for d in decisions:
-        if d.finding.end <= len(context) or d.action is not Action.REDACT:
-            continue
-        start = max(d.finding.start, len(context)) - len(context)
-        finding = dataclasses.replace(d.finding, start=start, end=d.finding.end - len(context))
-        shifted.append(RuledDecision(finding, d.action, rule=d.rule))
-    return rewrite(new, shifted, Pseudonyms()) if shifted else new
 
 
 async def scanning(stream: AsyncGenerator[bytes, None], scanner: ScanningStream) -> AsyncGenerator[bytes, None]:

@@ -133,9 +133,9 @@ async def decide_texts(
     if pool is None or policy.detection is None or not texts:
         return []
     started = time.perf_counter()
-    # A prompt's parts are also scanned across their seams (a value cut in two by its sender);
-    # a stream window is one text already, and an answer's parts are the provider's.
-    seams = seam_windows(texts) if direction is Direction.PROMPT and counted_upto is None else []
+    # Parts are also scanned across their seams: a value cut in two by a prompt's sender, or by a
+    # provider across text blocks or parts that a client joins. A stream window is one text already.
+    seams = seam_windows(texts)
     try:
         per_text = await _scan(pool, policy.detection.max_scan_chars, texts, direction, entities)
         if seams:  # without NER: windows cut from two sentences are where a model guesses wrong

@@ -1,10 +1,19 @@
 """Where the text sits in each streamed event, per API.
 
 A streamed answer is several interleaved text streams (one per choice, content
-block, output item or tool call), each identified by a key. For every event this
+block, output part or tool call), each identified by a key. For every event this
 module says which deltas it carries, which streams it closes, which whole texts it
 repeats (``.done`` and ``completed`` events), and how to make a delta event of
 one's own, for text that had to be held back until a stream's end.
+
+Keys are what a client keys on, not what the provider wrote: an ``index`` of "00" is
+choice 0 to a client (it coerces it), and the SDKs key Responses text by output and
+content index, not by ``item_id``. Each delta also names its *channel*: the text a
+client joins. Anthropic's SDK joins every text block (``text_stream``; blocks are split
+at citations), the Responses SDK every ``output_text`` part (``output_text``), so a
+value split across blocks or parts is one text to screen. Tool arguments are parsed
+per call: their channel is their own key. A delta field or event this module does not
+know is still a text stream (keyed by its field or event type), never a whole string.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from typing import Any
 from gateway.wire import sse
 from gateway.wire.response_slots import response_slots
 from gateway.wire.slots import Slot
+from gateway.wire.stream_keys import choice_deltas, choices, index
 
 StreamKey = tuple[str | int, ...]
 ALL: StreamKey = ("*",)
@@ -25,74 +35,91 @@ class Delta:
     key: StreamKey
     slot: Slot
     json_escaped: bool = False  # the text is a piece of a JSON document (tool arguments)
+    channel: StreamKey = ()  # the text a client joins this delta into (() = its own key)
+
+    @property
+    def joined(self) -> StreamKey:
+        return self.channel or self.key
 
 
-# Streamed delta text per API: (event type or delta type, field, stream key tag). Anthropic's
-# deltas are keyed by the content block; Responses events by item and part.
-_BLOCK_DELTAS = {"text_delta": ("text", "text"), "input_json_delta": ("partial_json", "json"),
-                 "thinking_delta": ("thinking", "thinking")}  # fmt: skip
-_ITEM_DELTAS = {
-    "response.output_text.delta": ("o", "content_index"),
-    "response.refusal.delta": ("f", "content_index"),
-    "response.reasoning_text.delta": ("x", "content_index"),
-    "response.reasoning_summary_text.delta": ("r", "summary_index"),
-    "response.function_call_arguments.delta": ("a", None),
-    "response.custom_tool_call_input.delta": ("i", None),
-    "response.audio.transcript.delta": ("u", None),
-}
-_ITEM_EVENTS = {tag: kind for kind, (tag, _) in _ITEM_DELTAS.items()}
-_JSON_TAGS = ("a",)
-# The ``.done`` event of each Responses delta stream, with the field repeating its whole text.
-_ITEM_DONE = {
-    "response.output_text.done": ("o", "content_index", "text"),
-    "response.refusal.done": ("f", "content_index", "refusal"),
-    "response.reasoning_text.done": ("x", "content_index", "text"),
-    "response.reasoning_summary_text.done": ("r", "summary_index", "text"),
-    "response.function_call_arguments.done": ("a", None, "arguments"),
-    "response.custom_tool_call_input.done": ("i", None, "input"),
-    "response.audio.transcript.done": ("u", None, ""),
-}
-_CHOICE_FIELDS = ("content", "reasoning_content", "reasoning", "refusal")
+# Anthropic delta fields: the text a client joins across blocks, and the JSON pieces of a tool's input.
+_JOINED_BLOCKS = ("text", "thinking")
+_BLOCK_DELTA_TYPES = {"text": "text_delta", "partial_json": "input_json_delta", "thinking": "thinking_delta"}
+# Responses delta events whose text the SDK joins across parts and items (one channel per event type).
+_JOINED_EVENTS = ("response.output_text.delta", "response.refusal.delta", "response.reasoning_text.delta",
+                  "response.reasoning_summary_text.delta", "response.audio.transcript.delta")  # fmt: skip
+_PART_FIELD = {"response.output_text.delta": "content_index", "response.refusal.delta": "content_index",
+               "response.reasoning_text.delta": "content_index",
+               "response.reasoning_summary_text.delta": "summary_index"}  # fmt: skip
+# The field of a ``.done`` event repeating its stream's whole text.
+_DONE_FIELDS = ("text", "refusal", "arguments", "input", "code", "transcript", "delta")
+_JSON_EVENTS = ("response.function_call_arguments.delta", "response.mcp_call_arguments.delta")
 
 
 def deltas(endpoint: str, event: str | None, obj: dict[str, Any]) -> list[Delta]:
     if endpoint in ("chat.completions", "completions"):
-        return list(_choice_deltas(obj))
+        return [
+            Delta(key, slot, json_escaped=key[0] == "t" and key[-1] == "arguments") for key, slot in choice_deltas(obj)
+        ]
     if endpoint == "messages" and obj.get("type") == "content_block_delta":
-        delta, index = obj.get("delta"), obj.get("index", 0)
-        for field, tag in _BLOCK_DELTAS.values():
-            if isinstance(delta, dict) and isinstance(delta.get(field), str):
-                return [Delta(("b", index, tag), Slot(delta, field), json_escaped=tag == "json")]
-    if endpoint == "responses" and isinstance(obj.get("delta"), str) and obj.get("type") in _ITEM_DELTAS:
-        tag, part = _ITEM_DELTAS[obj["type"]]
-        key = _item_key(tag, obj, part)
-        return [Delta(key, Slot(obj, "delta"), json_escaped=tag in _JSON_TAGS)]
+        delta, block = obj.get("delta"), index(obj.get("index", 0))
+        if not isinstance(delta, dict):
+            return []
+        return [
+            Delta(
+                ("b", block, field),
+                Slot(delta, field),
+                field == "partial_json",
+                ("b", field) if field in _JOINED_BLOCKS else (),
+            )
+            for field, value in delta.items()
+            if field != "type" and isinstance(value, str)
+        ]
+    kind = obj.get("type")
+    if (
+        endpoint == "responses"
+        and isinstance(kind, str)
+        and kind.endswith(".delta")
+        and isinstance(obj.get("delta"), str)
+    ):
+        key = _item_key(kind, obj)
+        return [Delta(key, Slot(obj, "delta"), kind in _JSON_EVENTS, (kind,) if kind in _JOINED_EVENTS else ())]
     return []
 
 
-def _item_key(tag: str, obj: dict[str, Any], part: str | None) -> StreamKey:
-    if tag == "u":  # audio transcript events name no item
-        return ("u",)
-    return (tag, obj.get("item_id", ""), obj.get(part, 0)) if part else (tag, obj.get("item_id", ""))
+def _item_key(kind: str, obj: dict[str, Any]) -> StreamKey:
+    part = _PART_FIELD.get(kind)
+    output = index(obj.get("output_index", 0))
+    return (kind, output, index(obj.get(part, 0))) if part else (kind, output)
 
 
 def closed_streams(endpoint: str, event: str | None, obj: dict[str, Any]) -> list[StreamKey]:
     """Key prefixes of the streams that end with this event: held-back text must go
     out before it. A finished choice also ends its tool-call streams."""
     if endpoint in ("chat.completions", "completions"):
-        finished = [c.get("index", 0) for c in _choices(obj) if c.get("finish_reason")]
-        return [key for index in finished for key in (("c", index), ("t", index))]
+        finished = [index(c.get("index", 0)) for c in choices(obj) if c.get("finish_reason")]
+        return [key for n in finished for key in (("c", n), ("t", n))]
     kind = obj.get("type")
     if endpoint == "messages":
         if kind == "content_block_stop":
-            return [("b", obj.get("index", 0))]
+            return [("b", index(obj.get("index", 0)))]
         return [ALL] if kind in ("message_delta", "message_stop") else []
-    if endpoint == "responses":
-        if kind in _ITEM_DONE:
-            tag, part, _ = _ITEM_DONE[kind]
-            return [_item_key(tag, obj, part)]
+    if endpoint == "responses" and isinstance(kind, str):
+        if kind.endswith(".done"):
+            return [_item_key(kind.removesuffix(".done") + ".delta", obj)]
         return [ALL] if kind in ("response.completed", "response.incomplete", "response.failed") else []
     return []
+
+
+def done_key(endpoint: str, obj: dict[str, Any]) -> tuple[StreamKey, Slot] | None:
+    """A Responses ``.done`` event's stream key and the field repeating that stream's text."""
+    kind = obj.get("type")
+    if endpoint != "responses" or not isinstance(kind, str) or not kind.endswith(".done"):
+        return None
+    for field in _DONE_FIELDS:
+        if isinstance(obj.get(field), str):
+            return _item_key(kind.removesuffix(".done") + ".delta", obj), Slot(obj, field)
+    return None
 
 
 def whole_texts(endpoint: str, obj: dict[str, Any]) -> list[tuple[Slot, bool]]:
@@ -100,9 +127,9 @@ def whole_texts(endpoint: str, obj: dict[str, Any]) -> list[tuple[Slot, bool]]:
     if endpoint != "responses":
         return []
     kind = obj.get("type")
-    if kind in _ITEM_DONE and _ITEM_DONE[kind][2] and isinstance(obj.get(_ITEM_DONE[kind][2]), str):
-        tag, _, field = _ITEM_DONE[kind]
-        return [(Slot(obj, field), tag in _JSON_TAGS)]
+    done = done_key(endpoint, obj)
+    if done is not None:
+        return [(done[1], str(done[0][0]) in _JSON_EVENTS)]
     if kind == "response.reasoning_summary_part.done" and isinstance(obj.get("part"), dict):
         return [(s, False) for s in response_slots("responses", {"output": [{"summary": [obj["part"]]}]})]
     if kind == "response.content_part.done" and isinstance(obj.get("part"), dict):
@@ -115,62 +142,44 @@ def whole_texts(endpoint: str, obj: dict[str, Any]) -> list[tuple[Slot, bool]]:
 
 
 def delta_event(endpoint: str, key: StreamKey, text: str, template: dict[str, Any]) -> bytes:
-    """An event of our own carrying ``text`` on stream ``key`` (shaped like ``template``)."""
+    """An event of our own carrying ``text`` on stream ``key`` (shaped like ``template``,
+    the stream's last delta event when there is one)."""
     if endpoint == "chat.completions":
-        delta: dict[str, Any] = {str(key[2]): text}
-        if key[0] == "t":
-            delta = {"tool_calls": [{"index": key[2], "function": {"arguments": text}}]}
-        elif key[2] == "audio":
-            delta = {"audio": {"transcript": text}}
-        choice = {"index": key[1], "delta": delta, "logprobs": None, "finish_reason": None}
+        choice = {"index": key[1], "delta": _chat_delta(key, text), "logprobs": None, "finish_reason": None}
         return sse.data_event({**_head(template), "choices": [choice]})
     if endpoint == "completions":
         choice = {"index": key[1], "text": text, "logprobs": None, "finish_reason": None}
         return sse.data_event({**_head(template), "choices": [choice]})
     if endpoint == "messages":
-        field, kind = {"json": ("partial_json", "input_json_delta"), "thinking": ("thinking", "thinking_delta")}.get(
-            str(key[2]), ("text", "text_delta")
-        )
-        body = {"type": kind, field: text}
+        field = str(key[2])
+        given = template.get("delta")
+        kind = given.get("type") if isinstance(given, dict) and isinstance(given.get("type"), str) else None
+        body = {"type": kind or _BLOCK_DELTA_TYPES.get(field, f"{field}_delta"), field: text}
         return sse.named_event("content_block_delta", {"type": "content_block_delta", "index": key[1], "delta": body})
-    kind = _ITEM_EVENTS[str(key[0])]
-    where: dict[str, Any] = {"output_index": template.get("output_index", 0)}
-    if len(key) > 1:
-        where["item_id"] = key[1]
+    kind = str(key[0])
+    where: dict[str, Any] = {"item_id": template.get("item_id", "")} if "item_id" in template else {}
+    where["output_index"] = key[1]
     if len(key) > 2:
-        where[_ITEM_DELTAS[kind][1] or "content_index"] = key[2]
+        where[_PART_FIELD.get(kind, "content_index")] = key[2]
     return sse.named_event(kind, {"type": kind, "sequence_number": 0, **where, "delta": text})
+
+
+def _chat_delta(key: StreamKey, text: str) -> dict[str, Any]:
+    if key[0] == "t":  # ("t", choice, call index or "fc", field)
+        function = {str(key[3]): text}
+        return (
+            {"function_call": function} if key[2] == "fc" else {"tool_calls": [{"index": key[2], "function": function}]}
+        )
+    field = str(key[2])
+    if field == "audio":
+        return {"audio": {"transcript": text}}
+    if field == "reasoning_details":
+        return {"reasoning_details": [{"type": "reasoning.text", "text": text}]}
+    return {field: text}
 
 
 def _head(template: dict[str, Any]) -> dict[str, Any]:
     return {k: template[k] for k in ("id", "object", "created", "model") if k in template}
-
-
-def _choices(obj: dict[str, Any]) -> list[dict[str, Any]]:
-    choices = obj.get("choices")
-    return [c for c in choices if isinstance(c, dict)] if isinstance(choices, list) else []
-
-
-def _choice_deltas(obj: dict[str, Any]) -> list[Delta]:
-    out = []
-    for choice in _choices(obj):
-        index = choice.get("index", 0)
-        if isinstance(choice.get("text"), str):  # legacy completions
-            out.append(Delta(("c", index, "text"), Slot(choice, "text")))
-        delta = choice.get("delta")
-        if not isinstance(delta, dict):
-            continue
-        out += [Delta(("c", index, f), Slot(delta, f)) for f in _CHOICE_FIELDS if isinstance(delta.get(f), str)]
-        audio = delta.get("audio")
-        if isinstance(audio, dict) and isinstance(audio.get("transcript"), str):
-            out.append(Delta(("c", index, "audio"), Slot(audio, "transcript")))
-        calls = delta.get("tool_calls")
-        for call in calls if isinstance(calls, list) else ():  # a provider's wrong type is no crash
-            function = call.get("function") if isinstance(call, dict) else None
-            if isinstance(function, dict) and isinstance(function.get("arguments"), str):
-                key = ("t", index, call.get("index", 0))
-                out.append(Delta(key, Slot(function, "arguments"), json_escaped=True))
-    return out
 
 
 class Numbering:

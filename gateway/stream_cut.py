@@ -1,0 +1,72 @@
+"""Where a held stream window may be cut: what goes out now and what waits for more text.
+
+A window is released up to a whitespace that leaves ``TAIL`` characters held, and never
+inside a value that could go on: a card or an SSN written in groups ("4111 1111 1111
+1111", "536 22 8726") or an IBAN spans whitespace, and the part released first can no
+longer be redacted. So the cut backs off over a trailing run of groups that hold a digit,
+separated by a space or two.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from gateway.data_rules import RuledDecision
+from gateway.redaction import Action, Pseudonyms, rewrite
+
+# Text kept unreleased at a window's end, and re-scanned as context with the next
+# window, so an entity up to this long is never cut between two scans.
+TAIL = 64
+_LAST_SPACE = re.compile(r"\s(?=\S*$)")
+_REACH = 2 * TAIL  # no value the detectors find is longer: a run is not followed further back
+_SEPARATORS = " \u00a0\u202f\t"
+
+
+def window_cut(held: str) -> int:
+    """Release up to the last whitespace that leaves TAIL characters held back, and before a
+    run of digit groups ending there."""
+    space = _LAST_SPACE.search(held, 0, len(held) - TAIL)
+    return run_start(held, space.end()) if space else 0
+
+
+def run_start(text: str, end: int) -> int:
+    """Where the run of value characters ending at ``end`` begins: a trailing token of key
+    characters, and before it any groups holding a digit, a separator or two apart."""
+    floor = max(0, end - _REACH)
+    start = _token_start(text, end, floor)
+    while True:
+        gap = start
+        while gap > floor and start - gap < 2 and text[gap - 1] in _SEPARATORS:
+            gap -= 1
+        if gap == start:
+            return start
+        group = _token_start(text, gap, floor)
+        if group == gap or not any(c.isdigit() for c in text[group:gap]):
+            return start
+        start = group
+
+
+def _token_start(text: str, end: int, floor: int) -> int:
+    at = end
+    while at > floor and _is_token(text[at - 1]):
+        at -= 1
+    return at
+
+
+def _is_token(char: str) -> bool:
+    return char.isalnum() or char in "_-+/=.@:%"
+
+
+def rewrite_piece(text: str, low: int, high: int, decisions: Sequence[RuledDecision]) -> str:
+    """``text[low:high]`` with the redactions that touch it applied to the part of them inside it:
+    a value across two pieces (a key's close, released context) is redacted in each."""
+    clipped = []
+    for d in decisions:
+        if d.action is not Action.REDACT or d.finding.end <= low or d.finding.start >= high:
+            continue
+        start, end = max(d.finding.start, low) - low, min(d.finding.end, high) - low
+        clipped.append(RuledDecision(dataclasses.replace(d.finding, start=start, end=end), d.action, rule=d.rule))
+    piece = text[low:high]
+    return rewrite(piece, clipped, Pseudonyms()) if clipped else piece
