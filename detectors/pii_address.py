@@ -138,6 +138,7 @@ _BARE_NUMBER = re.compile(
     rf"{HOUSE_NUMBER}(?:-[IVX]{{1,4}})?"
     rf"(?:,[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)(?=(?P<postcode>{POSTCODE})[ \t]+[^\W\d_a-z])"
 )
+HUNGARIAN = frozenset({"utca", "u.", "út", "tér", "körút", "köz", "krt", "sétány", "rakpart"})
 _NAME_BEFORE = re.compile(rf"(?:(?:{WORD})[ \t]+){{1,3}}\Z")
 _BARE_NAME = re.compile(rf"(?<![\w-])(?:(?:{WORD})[ \t]+){{1,4}}\Z")
 # Lower-case words inside a street name ("Unter den Linden", "Rua da Prata"), not "an", "in", "to".
@@ -298,7 +299,10 @@ def _name_type_number(text: str, anchor: Anchor, separate: bool) -> Iterator[Hit
         start = name.start() + run[-1].start()
     elif not anchor.word[0].isupper():
         return
-    yield start, number.end(), STRONG
+    end = number.end()
+    if anchor.key in HUNGARIAN and text[end : end + 1] == ".":
+        end += 1  # Hungarian writes the house number with a dot: "Andrássy út 63."
+    yield start, end, STRONG
 
 
 def _street_name(words: list[str], after_number: bool) -> bool:

@@ -51,7 +51,7 @@ POSITIVES = [
     ("Norway", "Karl Johans gate 22, 0159 Oslo", "Karl Johans gate 22, 0159 Oslo"),
     ("Finland", "Kauppakatu 93 B 22, 00190 Helsinki", "Kauppakatu 93 B 22, 00190 Helsinki"),
     ("Hungary", "Váci utca 12, 1052 Budapest", "Váci utca 12, 1052 Budapest"),
-    ("Hungary, city first", "1052 Budapest, Andrássy út 63", "1052 Budapest, Andrássy út 63"),
+    ("Hungary, city first", "1052 Budapest, Andrássy út 63.", "1052 Budapest, Andrássy út 63."),
     ("Czechia, no street word", "Údolní 129, 094 20 Brno", "Údolní 129, 094 20 Brno"),
     ("Turkey", "İstiklal Caddesi No: 123, 34433 Beyoğlu/İstanbul", None),
     ("Japan", "1-chōme-9-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005", None),
