@@ -109,4 +109,7 @@ CUES = (
     "endereco", "morada", "adres", "adresa", "osoite", "adress", "cím", "διεύθυνση", "live at", "lives at",
     "living at", "located at", "ship to", "deliver to", "send to", "mail to", "moved to", "resides", "residing",
     "wohnhaft", "wohnt", "habite", "vive en", "abito", "mora", "woont", "bor på", "asuu", "mieszka", "post to",
+    "live on", "lives on", "living on", "located on", "staying at", "stay at", "reside at", "visit us at",
+    "find us at", "office at", "office is at", "home at", "house at", "flat at", "apartment at", "deliver it to",
+    "ship it to", "send it to", "return to", "pick up at", "pickup at", "drop off at", "meet at", "meet me at",
 )  # fmt: skip

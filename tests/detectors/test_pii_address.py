@@ -115,6 +115,7 @@ def test_near_misses_are_no_addresses(detector: PiiDetector, text: str) -> None:
 def test_prose_shapes_need_an_address_cue(detector: PiiDetector) -> None:
     assert addresses(detector, "we planned 12 baker street and more") == []
     assert addresses(detector, "my address is 12 baker street") == ["12 baker street"]
+    assert addresses(detector, "she lives on 42 elm street now") == ["42 elm street"]
     assert addresses(detector, "Box 12 holds the cables") == []
     assert addresses(detector, "Adresse: Box 12, 111 22 Stockholm") == ["Box 12, 111 22 Stockholm"]
 
