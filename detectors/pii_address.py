@@ -70,6 +70,7 @@ from detectors.pii_address_lexicon import (
 from detectors.pii_address_parts import (
     AFTER_NUMBER_OK,
     KNOWN,
+    PC_LABEL,
     STRONG,
     WEAK,
     Anchor,
@@ -136,7 +137,7 @@ _DIRECTION = re.compile(
 # A street name without a type word, then the number, a postcode and a city: "Údolní 129, 094 20 Brno".
 _BARE_NUMBER = re.compile(
     rf"{HOUSE_NUMBER}(?:-[IVX]{{1,4}})?"
-    rf"(?:,[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)(?=(?P<postcode>{POSTCODE})[ \t]+[^\W\d_a-z])"
+    rf"(?:,[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)(?={PC_LABEL}(?P<postcode>{POSTCODE})[ \t]+[^\W\d_a-z])"
 )
 HUNGARIAN = frozenset({"utca", "u.", "út", "tér", "körút", "köz", "krt", "sétány", "rakpart"})
 _NAME_BEFORE = re.compile(rf"(?:(?:{WORD})[ \t]+){{1,3}}\Z")

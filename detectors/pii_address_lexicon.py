@@ -52,7 +52,8 @@ COMPOUND_SUFFIXES = words(
 )
 # Words that start a post office box or a military address rather than a street line.
 SPECIAL = frozenset({"apo", "fpo", "dpo", "box", "pob", "bp", "b.p", "postfach", "postbus", "postboks", "apartado",
-                     "apdo", "postilokero", "pl", "caixa", "casella", "skrytka", "boîte", "boite", "bag"})  # fmt: skip
+                     "apdo", "postilokero", "pl", "caixa", "casella", "skrytka", "boîte", "boite", "bag", "casilla",
+                     "p.m.b"})  # fmt: skip
 NOT_COMPOUND = frozenset({"brigade", "renegade", "escapade", "barricade", "gate", "tie", "weg", "markt", "vej"})
 ORDINARY_WORDS = frozenset(
     words(

@@ -38,7 +38,7 @@ class Anchor(NamedTuple):
 
 _BOX = re.compile(
     r"(?i:(?P<strong>p\.?\s?o\.?\s?box|post\soffice\sbox|gpo\sbox|locked\sbag|postfach|postbus|postboks"
-    r"|apartado(?:\sde\scorreos)?|caixa\spostal|casella\spostale|skrytka\spocztowa|bo[iî]te\spostale|postilokero)"
+    r"|apartado(?:\s(?:de\scorreos|postal))?|casilla(?:\sde\scorreos?)?|private\smail\sbag|p\.m\.b\.|caixa\spostal|casella\spostale|skrytka\spocztowa|bo[iî]te\spostale|postilokero)"
     r"|(?P<weak>box|pob|bp|b\.p\.|apdo\.?|pl))[ \t]*(?:no\.?[ \t]*)?(\d{1,6}(?:[ \t]\d{2}){0,3})(?![\w]|[.,:]\d)"
 )
 _MILITARY = re.compile(
@@ -93,14 +93,16 @@ _UNIT_BEFORE = re.compile(
 _PLACE_BEFORE = re.compile(rf"(?<![\w-]){POSTCODE}[ \t]+{_CITY_WORD}(?:,[ \t]*|[ \t]*\n[ \t]*)\Z")
 _NOT_COUNTRY = rf"(?!(?:{COUNTRIES})[ \t]*(?:$|[,\n.;)]))"
 _SEPARATOR = r"(?:,[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*|[ \t]+[-–][ \t]+)"
+# A word for "postcode" written before it: "C.P. 06600", "CEP 01310-200", "PLZ 10115", Greek "T.K. 105 57".
+PC_LABEL = r"(?:(?:C\.P\.|CP|CEP|CAP|PLZ|NPA|T\.K\.|Τ\.Κ\.|ΤΚ)[ \t]*)?"
 _TAIL_PART = re.compile(
     _SEPARATOR + r"(?:"
     rf"(?P<unit>{_UNIT})"
-    rf"|(?P<pc_city>{POSTCODE}[ \t]+{_NOT_COUNTRY}{_CITY}(?:[ \t]+\([A-Z]{{2}}\))?)"
+    rf"|(?P<pc_city>{PC_LABEL}{POSTCODE}[ \t]+{_NOT_COUNTRY}{_CITY}(?:[ \t]+\([A-Z]{{2}}\))?)"
     rf"|(?P<city_pc>{_NOT_COUNTRY}{_CITY},?[ \t]+(?:(?:{_STATE}),?[ \t]+)?{POSTCODE})"
     rf"|(?P<state_pc>(?:{_STATE})[ \t]+{POSTCODE})"
     rf"|(?P<country>(?:{COUNTRIES}))(?=[ \t]*(?:$|[,\n.;)]))"
-    rf"|(?P<code>{POSTCODE}(?=[ \t]*(?:$|[,\n.;)]))|[A-Z]{{2,4}}(?![\w]))"
+    rf"|(?P<code>{PC_LABEL}{POSTCODE}(?=[ \t]*(?:$|[,\n.;)]))|[A-Z]{{2,4}}(?![\w]))"
     rf"|(?P<district>(?:Col|Colonia|Bairro|Barrio)\.?[ \t]+{_CITY})"
     rf"|(?P<city>{_CITY})(?=[ \t]*(?:$|[,\n.;)]|[-–][ \t])|[ \t]+[a-z])"
     r")",
