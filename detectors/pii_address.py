@@ -65,6 +65,7 @@ from detectors.pii_address_lexicon import (
     POSTCODE,
     SPECIAL,
     TYPE_FIRST,
+    TYPE_FIRST_ANY_CASE,
     WORD_AFTER_NAME,
 )
 from detectors.pii_address_parts import (
@@ -228,7 +229,7 @@ def _street_lines(text: str, anchor: Anchor, key: str) -> Iterator[Hit]:
     if key in BEFORE_NAME_NUMBER_FIRST:
         yield from _number_type_name(text, anchor)
     if key in TYPE_FIRST:
-        yield from _type_name_number(text, anchor, anchor.word[0].isupper())
+        yield from _type_name_number(text, anchor, anchor.word[0].isupper() or key in TYPE_FIRST_ANY_CASE)
     if key in WORD_AFTER_NAME or (key not in NOT_COMPOUND and _is_compound(key)):
         yield from _name_type_number(text, anchor, key in WORD_AFTER_NAME)
 

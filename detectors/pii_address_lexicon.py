@@ -35,6 +35,15 @@ TYPE_FIRST = words(
     "calzada privada cerrada blvd lungarno borgo salita contrada rodovia rod beco ladeira aleje leof leoforos "
     "odos πλατεία πλ"
 )
+# Of those, the ones that are no English word and no common abbreviation: a street even in lower case
+# ("ul. Marszałkowska 84", "rua Augusta 100"). Lower-case "via", "al.", "pl.", "plaza" are prose more often.
+TYPE_FIRST_ANY_CASE = frozenset(
+    words(
+        "ul ulica aleja aleje osiedle plac rue calle avenida avda rua travessa praça praca piazza piazzale viale "
+        "corso vicolo strada lungomare lungarno calzada λεωφ λεωφόρος οδός οδος leof leoforos chaussée bulevardul "
+        "calea paseo glorieta rambla carrera travesía"
+    )
+)
 # Types written after the name as a word of their own, the number last: "Kärntner Straße 5", "Váci utca 12".
 WORD_AFTER_NAME = words(
     "straße strasse str gasse weg platz allee damm ufer chaussee utca u. út körút tér köz gate gata veien "

@@ -120,6 +120,8 @@ def test_prose_shapes_need_an_address_cue(detector: PiiDetector) -> None:
     assert addresses(detector, "my address is 12 baker street") == ["12 baker street"]
     assert addresses(detector, "she lives on 42 elm street now") == ["42 elm street"]
     assert addresses(detector, "Box 12 holds the cables") == []
+    assert addresses(detector, "Smith et al. Nature 2019 showed it") == []
+    assert addresses(detector, "spotkanie: ul. Marszałkowska 84.") == ["ul. Marszałkowska 84"]
     assert addresses(detector, "Adresse: Box 12, 111 22 Stockholm") == ["Box 12, 111 22 Stockholm"]
 
 
