@@ -41,7 +41,7 @@ from gateway.screening import Screening, refuse_data_classes, screen_request, sc
 from gateway.state import STATE, GatewayState
 from gateway.text_safety import scrub
 from gateway.wire.answer_headers import screen_header_values
-from gateway.wire.logprobs import without_logprobs
+from gateway.wire.answer_ids import AnswerGate, screen_body_ids
 from gateway.wire.text import request_texts
 
 log = structlog.get_logger("aigw")
@@ -171,10 +171,12 @@ async def _protect_answer(
         return reply
     exchange.response_screening = answer = Screening()
     await screen_header_values(pool, policy, reply.headers)  # ids and long numbers: scanned, dropped on a finding
-    if reply.stream is not None:  # a stream's logprobs would run ahead of its text's screening: not relayed
-        reply.stream = scanning(without_logprobs(reply.stream), ScanningStream(endpoint.name, pool, policy, answer))
+    if reply.stream is not None:  # each event's ids screened, its logprobs dropped (gateway.wire.answer_ids)
+        gated = AnswerGate(pool, policy, answer).events(reply.stream)
+        reply.stream = scanning(gated, ScanningStream(endpoint.name, pool, policy, answer))
     else:  # an error body is relayed to the caller too: its message is screened like an answer
         error = reply.status >= 400
+        reply.body = await screen_body_ids(pool, policy, reply.body, answer)
         reply.body = await screen_response(pool, policy, endpoint.name, reply.body, answer, error=error)
     return reply
 

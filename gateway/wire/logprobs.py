@@ -19,7 +19,7 @@ The rule chosen here:
   window, and going out with the chunk they would run ahead of the decision on that text
   (the tokens of a secret delivered before the stream is cut for it). Holding them back with
   the text would mean re-emitting them in our own delta events, whose token boundaries we do
-  not know; so a screened stream carries no logprobs (``without_logprobs``). The content is
+  not know; so a screened stream carries no logprobs (``gateway.wire.answer_ids.AnswerGate``). The content is
   unchanged; callers who need probabilities can ask for a whole answer.
 """
 
@@ -27,15 +27,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from gateway.wire import sse
 from gateway.wire.slot import Slot
-from gateway.wire.sse_parse import SseEvent, SseParser
 
 LOGPROBS_KEY = "logprobs"
-_FILLED = re.compile(r'"logprobs"\s*:\s*(?!null\b|\[\s*\])')  # a logprobs key with a value that is not empty
+_FILLED = re.compile(r'"logprobs"\s*:(?!\s*(?:null\b|\[\s*\]))')  # a logprobs key with a value that is not empty
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -119,27 +117,8 @@ def drop_logprobs(node: Any) -> bool:
     return changed
 
 
-def _stripped(event: SseEvent) -> bytes:
-    # Most events carry none, or an empty one ("logprobs":null, "logprobs":[]): passed without
-    # parsing. A JSON key can be written with \u escapes ("logprob\u0073"): such events are parsed.
-    if "\\u" not in event.data and not _FILLED.search(event.data):
-        return event.raw
-    obj = event.json()
-    if not isinstance(obj, dict) or not drop_logprobs(obj):
-        return event.raw  # not an answer event (the scanner refuses those), or nothing to drop
-    return sse.named_event(event.event, obj) if event.event else sse.data_event(obj)
-
-
-async def without_logprobs(stream: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
-    """A streamed answer with every event's logprobs removed (see the module docstring)."""
-    parser = SseParser()
-    try:
-        async for chunk in stream:
-            out = b"".join(_stripped(event) for event in parser.feed(chunk))
-            if out:
-                yield out
-        rest = parser.rest_event()
-        if rest is not None:
-            yield _stripped(rest)
-    finally:
-        await stream.aclose()
+def has_logprobs(data: str) -> bool:
+    """Whether an event's JSON text may hold logprobs that are not empty. Most events carry none,
+    or an empty one ("logprobs":null, "logprobs":[]); a key written with \\u escapes
+    ("logprob\\u0073") is read as JSON reads it, so such an event is looked at too."""
+    return "\\u" in data or _FILLED.search(data) is not None

@@ -6,9 +6,9 @@ and the prompt log read those. ``answer_strings`` is what screening reads: every
 string of the answer, so a field a provider adds tomorrow (or an error message) is
 screened too. Three parts are read their own way:
 
-- the API's ids and enums (``NON_TEXT_KEYS``) are screened as well -- a provider can put
-  anything in ``system_fingerprint`` -- except values of a reviewed closed set of enums
-  (``KNOWN_VALUES``: nothing to find in ``assistant``), and long opaque binaries;
+- the API's ids and enums (``NON_TEXT_KEYS``) are not text, but a provider can put anything
+  in ``system_fingerprint``: they are screened apart, all of an event's in one text
+  (``gateway.wire.answer_ids``), so a stream that repeats them in every event pays once;
 - a tool's input or arguments given as a JSON value (Anthropic ``tool_use.input``) is
   model text throughout: every string whatever its key, every key name, every number
   (as its JSON text: a card is a number too);
@@ -27,7 +27,7 @@ from gateway.wire.slot import KeySlot, Slot
 
 # Keys whose string values are the API's ids, enums and opaque tokens, never model or caller
 # text. Reviewed: anything else is screened as text. Their values are screened too (see
-# ``_screened_id``), which finds what a pattern detector finds; on a real id or enum nothing.
+# ``gateway.wire.answer_ids``), which finds what a detector finds; on a real id or enum, nothing.
 NON_TEXT_KEYS = frozenset(
     {
         "id", "object", "type", "model", "role", "created", "created_at", "completed_at", "expires_at",
@@ -74,11 +74,11 @@ class NumberSlot(Slot):
 
 
 def answer_strings(node: Any) -> Iterator[Slot]:
-    """Every place of a JSON answer that can hold text, as above."""
+    """Every place of a JSON answer that can hold text, as above (ids: ``answer_ids``)."""
     items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
     for key, value in items:
         if isinstance(value, str):
-            if value and (key not in NON_TEXT_KEYS or _screened_id(key, value)):
+            if value and (key not in NON_TEXT_KEYS or "\n" in value):  # a value on lines is no id
                 yield Slot(node, key)
         elif key == LOGPROBS_KEY and value:
             yield LogprobSlot(node, key)
@@ -86,6 +86,18 @@ def answer_strings(node: Any) -> Iterator[Slot]:
             yield from tool_input(value)
         elif isinstance(value, dict | list):
             yield from answer_strings(value)
+
+
+def id_places(node: Any) -> Iterator[tuple[Any, str]]:
+    """Where an answer holds the API's ids and enums that need screening (``answer_strings`` reads
+    the rest): not in a tool's input or logprobs, not a known enum value, not a long binary."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, str):
+            if value and key in NON_TEXT_KEYS and "\n" not in value and _screened_id(key, value):
+                yield node, key
+        elif isinstance(value, dict | list) and key != LOGPROBS_KEY and key not in TOOL_INPUT_KEYS:
+            yield from id_places(value)
 
 
 def _screened_id(key: str | int, value: str) -> bool:

@@ -18,6 +18,7 @@ from gateway.inline_scan import InlineScanner
 from gateway.policy import Policy, load_policy
 from gateway.scanning_stream import ScanningStream
 from gateway.screening import Screening, screen_response
+from gateway.wire.answer_ids import screen_body_ids
 
 POLICY = Path(__file__).parents[2] / "policies" / "default.yaml"
 AWS = "AKIA" + "IOSFODNN7EXAMPLQ"
@@ -48,7 +49,10 @@ def pool(policy: Policy) -> DetectionPool:
 
 
 async def screened(pool: DetectionPool, policy: Policy, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
-    out = await screen_response(pool, policy, endpoint, json.dumps(body).encode(), Screening())
+    """What the gateway does with a whole answer: its ids screened, then its text."""
+    screening = Screening()
+    ids_screened = await screen_body_ids(pool, policy, json.dumps(body).encode(), screening)
+    out = await screen_response(pool, policy, endpoint, ids_screened, screening)
     answer: dict[str, Any] = json.loads(out)
     return answer
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gateway.wire.response_slots import answer_strings
+from gateway.wire.response_slots import answer_strings, id_places
 from gateway.wire.slots import response_slots
 
 
@@ -50,9 +50,9 @@ def test_every_answer_text_field_is_a_slot(endpoint: str, body: dict[str, Any], 
     assert sorted(s.text for s in response_slots(endpoint, body)) == sorted(texts)
 
 
-def test_screening_reads_every_string_and_ids_but_known_enums() -> None:
-    """Ids are screened too (issue 14 item 5: a provider can put anything in them); the API's
-    own enum values are a closed set and are not."""
+def test_screening_reads_every_string_and_ids_apart_but_known_enums() -> None:
+    """Ids are screened too, apart from the text (issue 14 item 5: a provider can put anything
+    in them); the API's own enum values are a closed set and are not."""
     body = {
         "id": "chatcmpl-1", "object": "chat.completion", "model": "m", "system_fingerprint": "fp",
         "choices": [{"finish_reason": "stop", "message": {"role": "assistant", "content": "hi",
@@ -60,4 +60,5 @@ def test_screening_reads_every_string_and_ids_but_known_enums() -> None:
         "error": {"message": "boom", "type": "server_error"},
         "future_field": {"nested": ["new text"]},
     }  # fmt: skip
-    assert sorted(s.text for s in answer_strings(body)) == ["T", "boom", "chatcmpl-1", "fp", "hi", "m", "new text"]
+    assert sorted(s.text for s in answer_strings(body)) == ["T", "boom", "hi", "new text"]
+    assert sorted(c[k] for c, k in id_places(body)) == ["chatcmpl-1", "fp", "m"]

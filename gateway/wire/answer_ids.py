@@ -1,0 +1,120 @@
+"""The API's ids and enums in an answer (``id``, ``model``, ``system_fingerprint``, a tool
+call's ``id``...), screened apart from its text, and the screened stream's gate.
+
+They are not text, and clients do not join them with anything, so they are scanned apart
+from the answer's text (no seam windows across them): all of one answer's (or one event's)
+in a single text, one line each -- one detector pass however many there are. A stream
+repeats the same ones in every event: a value screened once in a stream is not scanned
+again (``AnswerGate`` keeps what it decided per stream). What the rules do applies as to
+any text: a block withholds the answer, a redaction rewrites the id.
+
+``AnswerGate`` runs ahead of the scanning stream (``gateway.scanning_stream``): it screens
+each event's ids and drops its logprobs (``gateway.wire.logprobs``); the text is windowed
+and screened by the scanning stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.data_rules import Direction
+from gateway.detection_pool import DetectionPool
+from gateway.json_input import encode_json, parse_upstream
+from gateway.policy import Policy
+from gateway.redaction import Action, Pseudonyms, rewrite
+from gateway.screening import Screening, decide_texts, refuse_blocked
+from gateway.wire import sse
+from gateway.wire.logprobs import drop_logprobs, has_logprobs
+from gateway.wire.response_slots import id_places
+from gateway.wire.sse_parse import SseEvent, SseParser
+
+WHOLE = "The provider's answer was withheld by the AI policy because it contains"
+REST = "The rest of the provider's answer was withheld by the AI policy because it contains"
+REWRITTEN = "[REDACTED]"  # every id, when a rewrite spans two of them
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The places of an answer's ids, read as one text of one line each."""
+
+    places: tuple[tuple[Any, str], ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(container[key] for container, key in self.places)
+
+    def replace(self, new: str) -> None:
+        lines = new.split("\n")
+        if len(lines) != len(self.places):  # a finding across two lines: none of them is kept
+            lines = [REWRITTEN] * len(self.places)
+        for (container, key), line in zip(self.places, lines, strict=True):
+            container[key] = line
+
+
+async def screen_ids(
+    pool: DetectionPool, policy: Policy, node: Any, screening: Screening, what: str = WHOLE,
+    decided: dict[str, str] | None = None,
+) -> bool:  # fmt: skip
+    """Screen ``node``'s ids in place; True when one was rewritten. ``decided``: a stream's
+    earlier outcomes (ids text -> what it became), reused, and added to."""
+    ids = Ids(tuple(id_places(node)))
+    if not ids.places:
+        return False
+    text = ids.text
+    out = decided.get(text) if decided is not None else None
+    if out is None:
+        found = await decide_texts(pool, policy, [text], Direction.RESPONSE, screening, policy.answer_entities)
+        decisions = found[0] if found else []
+        refuse_blocked(decisions, what)
+        rewrites = any(d.action in (Action.REDACT, Action.PSEUDONYMIZE) for d in decisions)
+        out = rewrite(text, decisions, Pseudonyms()) if rewrites else text
+        if decided is not None:
+            decided[text] = out
+    if out == text:
+        return False
+    ids.replace(out)
+    return True
+
+
+async def screen_body_ids(pool: DetectionPool, policy: Policy, body: bytes, screening: Screening) -> bytes:
+    """A whole answer (or error body) with its ids screened; a body that is not JSON is left to
+    ``screen_response``, which screens or refuses it."""
+    obj = parse_upstream(body)
+    if not isinstance(obj, dict | list) or not await screen_ids(pool, policy, obj, screening):
+        return body
+    return encode_json(obj).encode()
+
+
+@dataclass
+class AnswerGate:
+    """A screened stream's events with their ids screened and their logprobs dropped."""
+
+    pool: DetectionPool
+    policy: Policy
+    screening: Screening
+    _decided: dict[str, str] = field(default_factory=dict)
+
+    async def events(self, stream: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
+        parser = SseParser()
+        try:
+            async for chunk in stream:
+                out = b"".join([await self._event(event) for event in parser.feed(chunk)])
+                if out:
+                    yield out
+            rest = parser.rest_event()
+            if rest is not None:
+                yield await self._event(rest)
+        finally:
+            await stream.aclose()
+
+    async def _event(self, event: SseEvent) -> bytes:
+        obj = event.json()
+        if not isinstance(obj, dict):
+            return event.raw  # [DONE], or what the scanning stream refuses
+        changed = has_logprobs(event.data) and drop_logprobs(obj)
+        changed |= await screen_ids(self.pool, self.policy, obj, self.screening, REST, self._decided)
+        if not changed:
+            return event.raw
+        return sse.named_event(event.event, obj) if event.event else sse.data_event(obj)
