@@ -81,8 +81,8 @@ def by_length(plans: tuple[Plan, ...]) -> dict[int, tuple[Plan, ...]]:
     return {size: tuple(group) for size, group in index.items()}
 
 
-def national_numbers(digits: str, plans: tuple[Plan, ...], with_trunk: bool) -> Iterator[tuple[str, PhoneNumber]]:
-    """(trunk prefix, number) for each plan that could read the national digits (trunk prefix stripped).
+def national_numbers(digits: str, plans: tuple[Plan, ...], with_trunk: bool) -> Iterator[tuple[Plan, PhoneNumber]]:
+    """(plan, number) for each plan that could read the national digits (trunk prefix stripped).
 
     ``with_trunk``: in plans with a trunk prefix, read only numbers written with it (Germans
     write "030 1234567"; "92 27 79 46" is no German number, even if "092277946" would be).
@@ -103,7 +103,7 @@ def national_numbers(digits: str, plans: tuple[Plan, ...], with_trunk: bool) -> 
         if zeros:
             number.italian_leading_zero = True
             number.number_of_leading_zeros = zeros if zeros > 1 else None
-        yield trunk, number
+        yield plan, number
 
 
 def group_sizes(value: str) -> list[int]:
@@ -315,10 +315,13 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         if not trunk_zero and not whole:
             return False
         sizes = group_sizes(value)
-        for trunk, number in national_numbers(digits, plans, with_trunk=trunk_zero):
-            if not (phonenumbers.is_possible_number(number) and phonenumbers.is_valid_number(number)):
+        for plan, number in national_numbers(digits, plans, with_trunk=trunk_zero):
+            # for the plan's own region: is_valid_number would first look the region up among all sharing the code
+            if not (
+                phonenumbers.is_possible_number(number) and phonenumbers.is_valid_number_for_region(number, plan.region)
+            ):
                 continue
-            if trunk_zero or sizes == national_grouping(number, trunk, len(digits)):
+            if trunk_zero or sizes == national_grouping(number, plan.trunk, len(digits)):
                 return True
         return False
 
