@@ -11,8 +11,11 @@ A key that closes while its channel may go on (a block stops, a ``.done``, a
 ``finish_reason``: a provider can close a key after every fragment and carry on) releases
 nothing early: the closing event, and every event after it, wait in order until the
 channel's window is released past the close, and the text held before the close goes
-out on its own key, before it. Text after the answer's end cannot be screened with what
-went before it: it follows ``detection.on_failure``.
+out on its own key, before it. When text comes on another channel instead (thinking,
+then the answer), the closed channel's text goes out before its close, but for a trailing
+value it could still complete, which goes out with the channel's next text or at the end.
+Text after the answer's end cannot be screened with what went before it: it follows
+``detection.on_failure``.
 
 Every other string of an event (a tool's start, an error message) is scanned whole as
 it passes, with the strings of the same event joined at their seams; a ``.done``
@@ -36,9 +39,9 @@ from gateway.errors import SensitiveDataBlocked
 from gateway.policy import Policy
 from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.screening import Screening, decide_texts, refuse_blocked, unscreenable
-from gateway.stream_cut import TAIL, rewrite_piece, window_cut
+from gateway.stream_cut import TAIL, close_cut, rewrite_piece, window_cut
 from gateway.wire import sse
-from gateway.wire.response_slots import answer_strings
+from gateway.wire.response_slots import NON_TEXT_KEYS, answer_strings
 from gateway.wire.slots import Slot
 from gateway.wire.sse_parse import SseEvent, SseParser
 from gateway.wire.stream_text import (
@@ -132,6 +135,7 @@ class ScanningStream:
         self._released: dict[StreamKey, str] = {}  # per key: the text the client got (for .done events)
         self._queue: list[_Entry] = []  # output in order; it goes out up to the first mark
         self._ended = False
+        self._loose = ""  # the end of the strings scanned whole in earlier events (see _across_events)
         self._names: set[str] = set()
         self._last_chunk: dict[str, Any] = {}
         self._numbering = Numbering(endpoint)
@@ -158,10 +162,10 @@ class ScanningStream:
                 unscreenable(self._policy, self._screening, "an answer event that is not UTF-8 JSON")
             self._queue.append(event.raw)
             return
-        await self._check_name(event.event)
+        await self._check_name(event.event, obj)
         for prefix in closed_streams(self._endpoint, event.event, obj):
             await self._close(prefix, obj)
-        changed = self._hold_deltas(event, obj)
+        changed = await self._hold_deltas(event, obj)
         changed = await self._screen_rest(obj) | changed
         if "choices" in obj:
             self._last_chunk = obj
@@ -195,13 +199,16 @@ class ScanningStream:
             return entry.raw
         return sse.named_event(entry.name, entry.obj) if entry.name else sse.data_event(entry.obj)
 
-    async def _check_name(self, name: str | None) -> None:
-        """An event name is relayed to the client: it must be one of the API's, and hold nothing."""
+    async def _check_name(self, name: str | None, obj: dict[str, Any]) -> None:
+        """An event name is relayed to the client: it must be one of the API's, and hold nothing.
+        A name repeating the event's ``type`` is screened with it (as an event's other strings)."""
         if name is None or name in self._names:
             return
         self._names.add(name)  # a stream repeats a few names: each is checked once
         if not _EVENT_NAME.fullmatch(name):
             unscreenable(self._policy, self._screening, "an answer event whose name is not an API event name")
+            return
+        if name == obj.get("type"):
             return
         (decisions,) = await self._scan([name], [0])
         if any(d.action not in (Action.ALLOW, Action.AUDIT) for d in decisions):
@@ -209,17 +216,29 @@ class ScanningStream:
                 "The rest of the provider's answer was withheld by the AI policy: an event name holds protected data."
             )
 
-    def _hold_deltas(self, event: SseEvent, obj: dict[str, Any]) -> bool:
+    async def _hold_deltas(self, event: SseEvent, obj: dict[str, Any]) -> bool:
         changed = False
         for delta in deltas(self._endpoint, event.event, obj):
             if delta.slot.text:
                 if self._ended:  # its window went out whole at the end: nothing left to scan it with
                     unscreenable(self._policy, self._screening, "answer text after the answer's end")
+                await self._moved_on(delta.joined)
                 self._channels.setdefault(delta.joined, _Channel()).add(delta.key, delta.slot.text)
                 self._templates[delta.key] = obj
                 delta.slot.replace("")
                 changed = True
         return changed
+
+    async def _moved_on(self, name: StreamKey) -> None:
+        """Text on another channel: the answer moved on (thinking to text, text to a tool call, one
+        choice to the next), and its events must not wait for a closed channel's next block. The
+        closed channel's text goes out before its close but for a value the channel could still
+        complete, which waits for that (going out after the close if it never comes)."""
+        for mark in [e for e in self._queue if isinstance(e, _Mark) and e.channel != name]:
+            channel = self._channels[mark.channel]
+            await self._release(mark.channel, close_cut(channel.held, mark.at - channel.base))
+            if mark in self._queue:
+                self._queue.remove(mark)
 
     async def _screen_rest(self, obj: dict[str, Any]) -> bool:
         """Every string of the event but its (already emptied) deltas, scanned whole. Summary
@@ -232,12 +251,32 @@ class ScanningStream:
         texts = [s.text for s in slots]
         counted = [len(t) if (id(s.container), s.key) in repeats else 0 for s, t in zip(slots, texts, strict=True)]
         per_slot = await self._scan(texts, counted)
+        loose = [t for s, t, c in zip(slots, texts, counted, strict=True) if not c and s.key not in NON_TEXT_KEYS]
+        await self._across_events("".join(loose))
         changed = False
         for slot, decisions in zip(slots, per_slot, strict=True):
             if any(d.action is Action.REDACT for d in decisions):
                 slot.replace(rewrite(slot.text, decisions, Pseudonyms()))
                 changed = True
         return changed
+
+    async def _across_events(self, loose: str) -> None:
+        """Strings no delta carries (an event this module does not know, a tool's start) are scanned
+        whole, but a provider can cut a value across such events: each is also scanned after the
+        end of the last ones. What crosses into text already sent cannot be redacted: it is refused."""
+        if not loose:
+            return
+        joined = self._loose + loose
+        self._loose = joined[-TAIL:]
+        if len(joined) == len(loose):
+            return
+        (decisions,) = await self._scan([joined], [len(joined)])
+        seam = len(joined) - len(loose)
+        acted = [d for d in decisions if d.action not in (Action.ALLOW, Action.AUDIT)]
+        if any(d.finding.start < seam < d.finding.end for d in acted):
+            raise SensitiveDataBlocked(
+                "The rest of the provider's answer was withheld by the AI policy: protected data split across events."
+            )
 
     async def _close(self, prefix: StreamKey, template: dict[str, Any]) -> None:
         """At the answer's end every channel goes out whole. A key closing before it marks its

@@ -22,6 +22,7 @@ TAIL = 64
 _LAST_SPACE = re.compile(r"\s(?=\S*$)")
 _REACH = 2 * TAIL  # no value the detectors find is longer: a run is not followed further back
 _SEPARATORS = " \u00a0\u202f\t"
+_ENDED = ".,;:!?)]}\"'\n"
 
 
 def window_cut(held: str) -> int:
@@ -29,6 +30,14 @@ def window_cut(held: str) -> int:
     run of digit groups ending there."""
     space = _LAST_SPACE.search(held, 0, len(held) - TAIL)
     return run_start(held, space.end()) if space else 0
+
+
+def close_cut(held: str, end: int) -> int:
+    """Release up to ``end`` (where a key closed) but a trailing run a continuation could complete;
+    text ending in punctuation or a line end is complete."""
+    if end <= 0 or held[end - 1] in _ENDED:
+        return max(end, 0)
+    return run_start(held, end)
 
 
 def run_start(text: str, end: int) -> int:

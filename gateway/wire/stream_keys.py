@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.wire.response_slots import OPAQUE_KEYS
 from gateway.wire.slots import Slot
 
 Key = tuple[str | int, ...]
-_NOT_TEXT = frozenset({"role", "type"})  # a delta's enums: screened whole with the event's other strings
+# A delta's enums, and opaque values (a thinking block's signature): screened whole with the event's
+# other strings, as response_slots says, and joined across events there.
+_NOT_TEXT = frozenset({"role", "type"}) | OPAQUE_KEYS
 
 
 def index(value: object) -> str | int:
@@ -26,6 +29,10 @@ def index(value: object) -> str | int:
     if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
         return int(value.strip())
     return str(value)
+
+
+def not_text(field: str) -> bool:
+    return field in _NOT_TEXT
 
 
 def choices(obj: dict[str, Any]) -> list[dict[str, Any]]:

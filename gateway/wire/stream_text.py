@@ -24,7 +24,7 @@ from typing import Any
 from gateway.wire import sse
 from gateway.wire.response_slots import response_slots
 from gateway.wire.slots import Slot
-from gateway.wire.stream_keys import choice_deltas, choices, index
+from gateway.wire.stream_keys import choice_deltas, choices, index, not_text
 
 StreamKey = tuple[str | int, ...]
 ALL: StreamKey = ("*",)
@@ -73,7 +73,7 @@ def deltas(endpoint: str, event: str | None, obj: dict[str, Any]) -> list[Delta]
                 ("b", field) if field in _JOINED_BLOCKS else (),
             )
             for field, value in delta.items()
-            if field != "type" and isinstance(value, str)
+            if not not_text(field) and isinstance(value, str)
         ]
     kind = obj.get("type")
     if (

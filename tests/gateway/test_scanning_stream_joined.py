@@ -308,3 +308,41 @@ def test_escaped_arguments_cut_across_deltas_are_found(pool: DetectionPool, poli
     out, blocked = run(pool, policy, "chat.completions", events)
     assert blocked
     assert b"u0041" not in out.lower()
+
+
+def thinking_delta(index: int, text: str) -> bytes:
+    delta = {"type": "thinking_delta", "thinking": text}
+    return sse({"type": "content_block_delta", "index": index, "delta": delta}, "content_block_delta")
+
+
+def test_a_closed_thinking_block_does_not_hold_the_answer_back(pool: DetectionPool, policy: Policy) -> None:
+    stream = ScanningStream("messages", pool, policy, Screening())
+    answer = "word " * 80  # more than a window
+
+    async def go() -> bytes:
+        out = b""
+        for event in [block_start(0), thinking_delta(0, "Let me think."), block_stop(0), block_start(1)]:
+            out += await stream.feed(event)
+        for n in range(0, len(answer), 5):
+            out += await stream.feed(block_delta(1, answer[n : n + 5]))
+        return out
+
+    before_the_end = asyncio.run(go())
+    assert b"Let me think." in before_the_end
+    assert b"content_block_stop" in before_the_end
+    assert "word word" in texts(before_the_end)
+
+
+def test_a_value_split_around_another_block_is_found(pool: DetectionPool, policy: Policy) -> None:
+    tool = sse({"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": "{}"}})
+    events = [block_start(0), block_delta(0, "card " + CARD[:-1]), block_stop(0), tool, block_stop(1)]
+    events += [block_start(2), block_delta(2, "1 ok"), block_stop(2), *ANTH_END]
+    out, _ = run(pool, policy, "messages", events)
+    assert "411" not in texts(out)
+    assert "[CREDIT_CARD]" in texts(out)
+
+
+def test_a_value_split_across_events_no_delta_carries_is_refused(pool: DetectionPool, policy: Policy) -> None:
+    events = [sse({"type": "made_up", "note": "key AKIAIOSF"}), sse({"type": "made_up", "note": "ODNN7EXAMPLQ"})]
+    _, blocked = run(pool, policy, "messages", events)
+    assert blocked
