@@ -59,7 +59,7 @@ async def screen_ids(
 ) -> bool:  # fmt: skip
     """Screen ``node``'s ids in place; True when one was rewritten. ``decided``: a stream's
     earlier outcomes (ids text -> what it became), reused, and added to."""
-    ids = Ids(tuple(id_places(node)))
+    ids = Ids(tuple(id_places(node))) if isinstance(node, dict | list) else Ids(())
     if not ids.places:
         return False
     text = ids.text

@@ -88,16 +88,21 @@ def answer_strings(node: Any) -> Iterator[Slot]:
             yield from answer_strings(value)
 
 
-def id_places(node: Any) -> Iterator[tuple[Any, str]]:
+def id_places(node: Any) -> list[tuple[Any, str]]:
     """Where an answer holds the API's ids and enums that need screening (``answer_strings`` reads
-    the rest): not in a tool's input or logprobs, not a known enum value, not a long binary."""
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-    for key, value in items:
-        if isinstance(value, str):
-            if value and key in NON_TEXT_KEYS and "\n" not in value and _screened_id(key, value):
-                yield node, key
-        elif isinstance(value, dict | list) and key != LOGPROBS_KEY and key not in TOOL_INPUT_KEYS:
-            yield from id_places(value)
+    the rest): not in a tool's input or logprobs, not a known enum value, not a long binary. A
+    loop, not a recursion: it runs on every streamed event."""
+    places: list[tuple[Any, str]] = []
+    todo = [node]
+    while todo:
+        at = todo.pop()
+        for key, value in at.items() if isinstance(at, dict) else enumerate(at):
+            if isinstance(value, str):
+                if value and key in NON_TEXT_KEYS and "\n" not in value and _screened_id(key, value):
+                    places.append((at, key))
+            elif isinstance(value, dict | list) and key != LOGPROBS_KEY and key not in TOOL_INPUT_KEYS:
+                todo.append(value)
+    return places
 
 
 def _screened_id(key: str | int, value: str) -> bool:
