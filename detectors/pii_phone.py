@@ -133,7 +133,8 @@ NOT_PHONE_CUE = (
     r"order|invoice|inv|ref(?:erence)?|ticket|case|tracking|account|acct|iban|isbn|issn|sku|serial|batch|lot"
     r"|version|build|release|model|part|po|receipt|transaction|txn|id|zip|postcode|postal code|debit|mandate"
     r"|plz|amount|total|price|balance|coordinates|lat|lon|latitude|longitude|card|ssn|passport|licen[cs]e"
-    r"|mrn|medical record|record|chart|policy|patient id|claim|dob|date|born|hospital|pin"
+    r"|mrn|medical record|record|chart|policy|patient id|claim|dob|date|born|hospital|pin|nhs|npi|ein|tin|vat"
+    r"|tax id|sort code|routing|aba|swift|bic|vin|imei|bsn|cpr|personnummer|steuer-id"
 )
 CUE_BEFORE = re.compile(rf"(?<![^\W_])(?:{PHONE_CUE})", re.IGNORECASE)
 # Such a label right before the number: "order 0612 48 39 57", "Ref. no.: 071 234 56 78".

@@ -105,6 +105,7 @@ NOT_PHONES = [
     "in office 2010 - 2012 and 1710 - 1774",  # year ranges
     "Holyoke, MA 01040-2841",  # ZIP+4
     "Conference bridge PIN 830459 12",
+    "EIN 12-3456789 and VAT 123 456 789",
 ]
 
 
