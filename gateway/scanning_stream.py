@@ -251,8 +251,7 @@ class ScanningStream:
         texts = [s.text for s in slots]
         counted = [len(t) if (id(s.container), s.key) in repeats else 0 for s, t in zip(slots, texts, strict=True)]
         per_slot = await self._scan(texts, counted)
-        loose = [t for s, t, c in zip(slots, texts, counted, strict=True) if not c and s.key not in NON_TEXT_KEYS]
-        await self._across_events("".join(loose))
+        await self._across_events("".join(t for s, t in zip(slots, texts, strict=True) if s.key not in NON_TEXT_KEYS))
         changed = False
         for slot, decisions in zip(slots, per_slot, strict=True):
             if any(d.action is Action.REDACT for d in decisions):
@@ -266,12 +265,12 @@ class ScanningStream:
         end of the last ones. What crosses into text already sent cannot be redacted: it is refused."""
         if not loose:
             return
-        joined = self._loose + loose
-        self._loose = joined[-TAIL:]
-        if len(joined) == len(loose):
+        seam = len(self._loose)
+        joined = self._loose + loose[: 2 * TAIL]  # only what crosses the seam is looked for
+        self._loose = (self._loose + loose)[-TAIL:]
+        if not seam:
             return
         (decisions,) = await self._scan([joined], [len(joined)])
-        seam = len(joined) - len(loose)
         acted = [d for d in decisions if d.action not in (Action.ALLOW, Action.AUDIT)]
         if any(d.finding.start < seam < d.finding.end for d in acted):
             raise SensitiveDataBlocked(

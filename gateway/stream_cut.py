@@ -35,8 +35,8 @@ def window_cut(held: str) -> int:
 def close_cut(held: str, end: int) -> int:
     """Release up to ``end`` (where a key closed) but a trailing run a continuation could complete;
     text ending in punctuation or a line end is complete."""
-    if end <= 0 or held[end - 1] in _ENDED:
-        return max(end, 0)
+    if end <= 0 or (held[end - 1] in _ENDED and not (end > 1 and held[end - 2].isdigit())):
+        return max(end, 0)  # "4111." may go on as "4111.1111.1111.1111": digits before it are no end
     return run_start(held, end)
 
 

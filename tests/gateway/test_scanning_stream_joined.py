@@ -346,3 +346,20 @@ def test_a_value_split_across_events_no_delta_carries_is_refused(pool: Detection
     events = [sse({"type": "made_up", "note": "key AKIAIOSF"}), sse({"type": "made_up", "note": "ODNN7EXAMPLQ"})]
     _, blocked = run(pool, policy, "messages", events)
     assert blocked
+
+
+def test_a_dotted_card_cut_at_a_close_before_another_block_is_found(pool: DetectionPool, policy: Policy) -> None:
+    thinking = sse({"type": "content_block_delta", "index": 1, "delta": {"type": "thinking_delta", "thinking": "x"}})
+    events = [block_start(0), block_delta(0, "card 4111."), block_stop(0), thinking, block_stop(1)]
+    events += [block_start(2), block_delta(2, "1111.1111.1111 ok"), block_stop(2), *ANTH_END]
+    out, _ = run(pool, policy, "messages", events)
+    assert "4111" not in texts(out)
+
+
+def test_a_value_split_across_repeated_part_texts_is_refused(pool: DetectionPool, policy: Policy) -> None:
+    def part_done(n: int, text: str) -> bytes:
+        part = {"type": "output_text", "text": text, "annotations": []}
+        return resp("response.content_part.done", n, item_id="m", content_index=n, part=part)
+
+    _, blocked = run(pool, policy, "responses", [part_done(0, "key AKIAIOSF"), part_done(1, "ODNN7EXAMPLQ")])
+    assert blocked
