@@ -10,8 +10,8 @@ The rule chosen here:
 
 - whole answers: the logprobs of one choice (or part) are one ``LogprobSlot`` whose text is
   everything they spell -- the chosen tokens joined, their bytes joined and decoded, and the
-  k-th alternatives of every position joined, one line each. A finding in it (the card the
-  content also holds, since it is the same text) does not rewrite tokens -- a redaction
+  k-th alternatives of every position joined, one line each -- and the choice's own text. A
+  finding in it (in the tokens, or in the content they stand for) does not rewrite tokens -- a redaction
   cannot be mapped back onto tokens and their probabilities -- it replaces that choice's
   logprobs with null (``[]`` where the API has a list): the caller keeps the redacted content
   and loses only the probabilities of that one choice.
@@ -42,11 +42,25 @@ class LogprobSlot(Slot):
 
     @property
     def text(self) -> str:
-        return "\n".join(t for t in spelled(self.container[self.key]) if t)  # type: ignore[index]
+        """What the logprobs spell, and the text of their own choice or part: a value found in
+        that text (and redacted there) takes the logprobs with it, even when the tokens spell
+        it in a way no detector reads (cut short, or shuffled among alternatives)."""
+        spelt = [t for t in spelled(self.container[self.key]) if t]  # type: ignore[index]
+        return "\n".join([*spelt, *_own_text(self.container)])
 
     def replace(self, new: str) -> None:
         value = self.container[self.key]  # type: ignore[index]
         self.container[self.key] = [] if isinstance(value, list) else None  # type: ignore[index]
+
+
+def _own_text(container: Any) -> Iterator[str]:
+    """The text beside the logprobs: a chat choice's message, a completion's or a part's text."""
+    if not isinstance(container, dict):
+        return
+    message = container.get("message")
+    for node, key in ((container, "text"), (message, "content"), (message, "refusal")):
+        if isinstance(node, dict) and isinstance(node.get(key), str):
+            yield node[key]
 
 
 def spelled(value: Any) -> Iterator[str]:

@@ -75,6 +75,17 @@ async def test_logprob_tokens_that_spell_a_redacted_card_go_with_it(pool: Detect
     assert answer["choices"][0]["logprobs"] is None
 
 
+async def test_a_redacted_content_takes_its_logprobs_even_when_they_spell_less(
+    pool: DetectionPool, policy: Policy
+) -> None:
+    pieces = ["card", " 4111", "1111", "1111"]  # the provider cut the tokens short
+    answer = await screened(pool, policy, "chat.completions", chat(
+        {"content": "card 4111111111111111 done"}, {"content": [tok(p) for p in pieces]}
+    ))  # fmt: skip
+    assert answer["choices"][0]["message"]["content"] == "card [CREDIT_CARD] done"
+    assert answer["choices"][0]["logprobs"] is None
+
+
 async def test_alternatives_and_bytes_are_read_as_text_too(pool: DetectionPool, policy: Policy) -> None:
     positions = [{**tok("ok"), "top_logprobs": [tok(p)]} for p in ["card ", "4111", "1111", "1111", "1111"]]
     answer = await screened(pool, policy, "chat.completions", chat({"content": "okokokokok"}, {"content": positions}))
