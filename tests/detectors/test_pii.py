@@ -116,14 +116,11 @@ def test_near_miss_is_not_reported(detector: PiiDetector, text: str, kind: str) 
     assert value not in found if value else not found
 
 
-def test_ner_runs_only_around_name_candidates() -> None:
+def test_ner_runs_only_on_texts_with_a_name_candidate() -> None:
     assert ner_windows("explain the difference between tcp and udp, with code") == []
-    assert ner_windows("Summarize this. Write tests for it.") == []  # capitals explained by sentence starts
+    assert ner_windows("Summarize this. Write tests for it.") == []  # prompt verbs open sentences
     text = "please ask priya, or Sophie Petrov, to review the patch and ping the team about it"
-    windows = ner_windows(text)
-    assert len(windows) == 1
-    assert "Sophie Petrov" in text[slice(*windows[0])]
-    assert windows[0][1] - windows[0][0] < len(text) / 2
+    assert ner_windows(text) == [(0, len(text))]  # whole text: windows cost spaCy context (issue 15)
 
 
 def test_products_months_and_languages_alone_need_no_ner() -> None:

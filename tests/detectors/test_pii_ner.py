@@ -1,0 +1,53 @@
+"""pii_ner: where NER runs (lossless gate) and how its spans are cleaned (issue 15)."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.pii_ner import NerSpan, clean_span, name_word, ner_windows
+
+
+def _clean(text: str, value: str, kind: str) -> str | None:
+    start = text.index(value)
+    span = clean_span(text, NerSpan(start, start + len(value), kind))
+    return None if span is None else f"{text[span.start : span.end]}/{span.entity_type}"
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("Michael helped shoot the video.", True),  # a sentence-initial name: no candidate for the old windows
+        ("Bush came out today and said so", True),
+        ("we met in #Toronto yesterday", True),
+        ("Draft a reply. Explain why it failed.", False),
+        ("how do I parse JSON from an API in Python?", False),
+        ("lowercase chat with no capitals at all", False),
+    ],
+)
+def test_ner_runs_on_the_whole_text_when_any_word_can_be_a_name(text: str, runs: bool) -> None:
+    assert ner_windows(text) == ([(0, len(text))] if runs else [])
+
+
+def test_name_words() -> None:
+    words = ("Łódź", "US", "U.S.", "B", "AKIAQWERTYUIOP", "API", "Monday", "The", "张伟")
+    assert [w for w in words if name_word(w)] == ["Łódź", "US", "U.S.", "张伟"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind", "expected"),
+    [
+        ("Phoenix has an arid climate", "Phoenix", "LOCATION", "Phoenix/LOCATION"),  # was relabelled PERSON
+        ("one of Poland's cities", "Poland", "LOCATION", "Poland/LOCATION"),
+        ("Zeynep asked for the logs", "Zeynep", "LOCATION", "Zeynep/PERSON"),  # places do not ask
+        ("visas to enter the United States.", "the United States", "LOCATION", "United States/LOCATION"),
+        ("Like most U.S. cities", "U.S.", "LOCATION", "U.S./LOCATION"),  # was dropped as an acronym
+        ("the Tom Cruise video", "Tom Cruise", "PERSON", "Tom Cruise/PERSON"),  # two words: a name
+        ("that Hillary Clinton will never be", "Hillary Clinton", "PERSON", "Hillary Clinton/PERSON"),
+        ("the Jenkins upgrade failed", "Jenkins", "PERSON", None),  # one word after a determiner
+        ("the DOB field", "DOB", "PERSON", None),
+        ("Draft a reply", "Draft", "PERSON", None),  # no name word: also what keeps the gate lossless
+        ("in toronto again", "toronto", "LOCATION", None),
+    ],
+)
+def test_clean_span(text: str, value: str, kind: str, expected: str | None) -> None:
+    assert _clean(text, value, kind) == expected
