@@ -78,7 +78,10 @@ def printed_like_a_card(value: str) -> bool:
 class CardLuhnRecognizer(CandidateRecognizer):
     ENTITY = "CREDIT_CARD"
     CANDIDATE = re.compile(r"(?<![\w.+-])\d(?:[ -]?\d){11,22}(?![\w])")
-    CONTEXT = ("card", "credit", "debit", "visa", "mastercard", "amex", "american express", "discover", "cc", "payment")
+    # Words the context enhancer looks for before a value (they raise its score); see CARD_CONTEXT for the wider list.
+    CONTEXT = ("card", "credit", "debit", "visa", "mastercard", "amex", "american express", "discover", "cc", "payment",
+               "maestro", "jcb", "unionpay", "diners", "cvv", "tarjeta", "karte", "kredit", "carte", "cartão",
+               "kortti")  # fmt: skip
     CARD_WINDOW: ClassVar[int] = 40
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:

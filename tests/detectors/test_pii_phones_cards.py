@@ -160,9 +160,10 @@ def test_card_words_count_a_luhn_valid_number_of_any_prefix(detector: PiiDetecto
     assert found(detector, f"Maestro card {maestro}", "CREDIT_CARD") == [maestro]
 
 
-def test_card_words_raise_the_score(detector: PiiDetector) -> None:
+@pytest.mark.parametrize("word", ["card", "tarjeta", "Kreditkarte", "Maestro"])
+def test_card_words_raise_the_score(detector: PiiDetector, word: str) -> None:
     number = card("4", 16)
-    scores = [f.score for text in (f"ref {number}", f"card {number}") for f in detector.detect(text)]
+    scores = [f.score for text in (f"ref {number}", f"{word} {number}") for f in detector.detect(text)]
     assert scores[1] > scores[0] >= 0.5
 
 
