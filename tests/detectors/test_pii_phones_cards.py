@@ -3,11 +3,13 @@ length, and the numbers that only look like them (dates, money, versions, IDs, I
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from detectors.pii import PII_ENTITIES, PiiConfig, PiiDetector
 from detectors.pii_card import known_issuer, luhn_ok
-from detectors.pii_phone import PhoneNumberRecognizer
+from detectors.pii_phone import PhoneNumberRecognizer, national_numbers
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +193,15 @@ def test_phone_regions_are_loaded_from_the_metadata() -> None:
     assert len(plans) >= 60
     assert (plans["FR"].code, plans["FR"].trunk, plans["FR"].lengths) == (33, "0", frozenset({9}))
     assert (plans["DK"].code, plans["DK"].trunk) == (45, "")
+
+
+def test_plans_by_length_lose_no_plan_that_could_read_a_number() -> None:
+    """The length index is a shortcut: it must offer every plan the full scan would accept."""
+    recognizer = PhoneNumberRecognizer()
+    rng = random.Random(15)
+    for _ in range(2000):
+        digits = rng.choice(["0", "", "8", "06"]) + "".join(rng.choice("0123456789") for _ in range(rng.randint(6, 14)))
+        for with_trunk in (True, False):
+            full = [(p.region, n) for p, n in national_numbers(digits, recognizer.plans, with_trunk)]
+            indexed = national_numbers(digits, recognizer.by_length.get(len(digits), ()), with_trunk)
+            assert [(p.region, n) for p, n in indexed] == full
