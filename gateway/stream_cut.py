@@ -4,7 +4,7 @@ A window is released up to a whitespace that leaves ``TAIL`` characters held, an
 inside a value that could go on: a card or an SSN written in groups ("4111 1111 1111
 1111", "536 22 8726") or an IBAN spans whitespace, and the part released first can no
 longer be redacted. So the cut backs off over a trailing run of groups that hold a digit,
-separated by a space or two.
+separated by a space or two, or of upper-case groups (a key id written in fours).
 """
 
 from __future__ import annotations
@@ -52,9 +52,15 @@ def run_start(text: str, end: int) -> int:
         if gap == start:
             return start
         group = _token_start(text, gap, floor)
-        if group == gap or not any(c.isdigit() for c in text[group:gap]):
+        if group == gap or not _value_group(text[group:gap]):
             return start
         start = group
+
+
+def _value_group(group: str) -> bool:
+    """A group of a value written spaced: it holds a digit (cards, SSNs, IBANs) or is upper-case
+    letters and digits only (a key id written in fours: "AKIA IOSF ODNN 7EXA MPLQ")."""
+    return any(c.isdigit() for c in group) or (group.isalnum() and group.isupper())
 
 
 def _token_start(text: str, end: int, floor: int) -> int:

@@ -265,17 +265,17 @@ def test_text_held_at_a_close_goes_out_before_it(pool: DetectionPool, policy: Po
 # Leak 7: a window cut inside a value written with spaces.
 
 
-@pytest.mark.parametrize("value", ["4111 1111 1111 1111", "536 22 8726"])
+@pytest.mark.parametrize("value", ["4111 1111 1111 1111", "536 22 8726", "AKIA IOSF ODNN 7EXA MPLQ"])
 def test_a_window_is_not_cut_inside_a_spaced_value(pool: DetectionPool, policy: Policy, value: str) -> None:
     assert policy.detection is not None
     text = "lorem ipsum " * 20 + f"the number {value} expires next year, " + "and so on " * 20
     for shift in range(0, 12, 3):  # the value around the window's edge wherever the deltas fall
         shifted = "x" * shift + text
         events = [chat({"content": shifted[n : n + 4]}) for n in range(0, len(shifted), 4)] + [b"data: [DONE]\n\n"]
-        out, _ = run(pool, policy, "chat.completions", events)
+        out, blocked = run(pool, policy, "chat.completions", events)
         got = texts(out)
         assert value[:4] not in got.replace("lorem", ""), got
-        assert "expires next year" in got
+        assert blocked or "expires next year" in got
 
 
 # Leak 12: an SSE event name is relayed to the client.
