@@ -90,3 +90,11 @@ def test_read_corpus_parses_the_documented_format(tmp_path: Path) -> None:
     assert corpus.gold == [[(0, 4, "PERSON"), (8, 12, "LOCATION")], [(3, 12, "PASSPORT")], []]
     assert corpus.annotated == {"PERSON", "LOCATION", "PASSPORT"}
     assert read_corpus(path, limit=1).texts == ["Dana in Oslo"]
+
+
+def test_a_street_address_counts_as_a_place_where_the_corpus_has_no_street_address_type() -> None:
+    from loadtests.eval_corpora import as_annotated
+
+    found = [(0, 12, "STREET_ADDRESS"), (20, 25, "PERSON")]
+    assert as_annotated(found, frozenset({"LOCATION", "PERSON"})) == [(0, 12, "LOCATION"), (20, 25, "PERSON")]
+    assert as_annotated(found, frozenset({"STREET_ADDRESS", "PERSON"})) == found
