@@ -75,3 +75,13 @@ def test_the_echo_model_shows_everyone_what_left(gateway: RunningGateway, closin
         model="echo-1", messages=[{"role": "user", "content": "Send it to 10 Downing Street, London SW1A 2AA."}]
     )
     assert reply.choices[0].message.content == "Send it to [STREET_ADDRESS]."
+
+
+def test_the_readme_demo_sentence(gateway: RunningGateway, closing: list[Any]) -> None:
+    # README "Data protection": the demo a new user runs first. Issue 15: a phone number with an
+    # unassigned area code is still personal data and must not leave untouched.
+    client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("bea"), max_retries=0, timeout=60)
+    closing.append(client)
+    prompt = "Call Maria Gonzalez about card 4111 1111 1111 1111; her phone is (375) 401-2288"
+    reply = client.chat.completions.create(model="echo-1", messages=[{"role": "user", "content": prompt}])
+    assert reply.choices[0].message.content == "Call <PERSON_1> about card [CREDIT_CARD]; her phone is <PHONE_NUMBER_1>"
