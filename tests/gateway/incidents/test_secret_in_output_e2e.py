@@ -30,14 +30,12 @@ def test_a_secret_in_an_answer_is_an_output_incident(
     mock.configure(reply_text=f"The key is {AWS} for the bucket.")
     with pytest.raises(anthropic.PermissionDeniedError):
         claude(gateway, closing, "olga").messages.create(model="claude-sonnet-5-5", max_tokens=64, messages=question)
-    with (
-        pytest.raises(anthropic.APIStatusError),
-        claude(gateway, closing, "stan").messages.stream(
-            model="claude-sonnet-5-5", max_tokens=64, messages=question
-        ) as stream,
-    ):
+    with claude(gateway, closing, "stan").messages.stream(
+        model="claude-sonnet-5-5", max_tokens=64, messages=question
+    ) as stream:
         request_id = stream.response.headers["x-request-id"]
-        stream.get_final_text()
+        with pytest.raises(anthropic.APIStatusError):
+            stream.get_final_text()
     gateway.log_record(request_id)
 
     found = by_type(incidents(gateway))
