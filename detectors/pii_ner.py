@@ -32,6 +32,8 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
+from detectors.pii_names_places import place_names
+
 # spaCy labels that are PII here; ORG, NORP, DATE, ... are not reported by this detector.
 NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION"}
 NER_ENTITIES = frozenset(NER_LABELS.values())
@@ -105,6 +107,13 @@ SPEECH_VERB_AFTER = re.compile(
     r"[ \t]+(?:asked|said|says|told|wrote|mentioned|emailed|replied|thinks|thought|promised|explained|suggested"
     r"|agreed|signed|requested)\b"
 )
+TRAILING = " \t,;:'’\"-–"  # "Carrie Fisher '" of tokenised text, "Dwayne ," of a list
+INITIAL_OR_SUFFIX = re.compile(r"(?:\b[A-Z]|\b(?:Jr|Sr|St))\.$")
+LEADING_COMMON = re.compile(r"(?:will|can|may|did|does|do|so|but|and|or|if|as)\s+(?=[A-Z])", re.IGNORECASE)
+# One word with a capital inside after lowercase letters: a hashtag or brand ("ZodiacFacts", "WiFi"),
+# unless the inside capital follows a surname prefix ("McDonald", "MacArthur", "DeShawn", "LeBron").
+CAMEL_CASE = re.compile(r"(?!(?:Mc|Mac|De|Le|La|Di|Du|Van|Von|Da|Fitz)[A-Z])[A-Z]?[a-z]+[A-Z]\w*")
+TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|mx|dr|prof|sir|dame)\.?\s+$", re.IGNORECASE)
 LEADING_THE = re.compile(r"the\s+", re.IGNORECASE)
 TITLE = re.compile(r"(?:(?:mr|mrs|ms|mx|dr|prof|sir|dame)\.?\s+)+", re.IGNORECASE)
 # A sentence that opens with a verb of address ("Email Maria Gonzalez ...") makes
@@ -276,10 +285,16 @@ def clean_span(text: str, span: NerSpan) -> NerSpan | None:
         start = the.end()  # "the United States": the name is "United States"
     if "\n" in text[start:end]:
         end = text.index("\n", start, end)  # names do not run over lines ("Success\nDecision")
-    value = text[start:end].rstrip()
+    value = text[start:end].rstrip(TRAILING)
+    if value.endswith(".") and not INITIAL_OR_SUFFIX.search(value):
+        value = value[:-1]
     end = start + len(value)
-    if not value.strip() or NOT_A_NAME.search(value) or not has_name_word(text, start, end):
-        return None  # also what makes ner_windows' gate lossless
+    if (common := LEADING_COMMON.match(value)) and value.count(" ") >= 2:
+        start, value = start + common.end(), value[common.end() :]  # "Will António Guterres": a headline's verb
+    if not value.strip() or NOT_A_NAME.search(value):
+        return None
+    if not has_name_word(text, start, end):
+        return None  # also what makes ner_windows' gate lossless (lowercase names are left out)
     first = value.split()[0].lower()
     if first in NOT_NAME_WORDS or (" " not in value and first in NOT_NAMES):
         return None  # "macOS Sonoma", a table header "Name"
@@ -289,9 +304,11 @@ def clean_span(text: str, span: NerSpan) -> NerSpan | None:
         return None  # "React", "Kafka", "Monday": spaCy's small model calls products people and places
     if kind == "LOCATION" and SPEECH_VERB_AFTER.match(text, end):
         return NerSpan(start, end, "PERSON")  # places do not ask, say or own laptops: "Zeynep asked"
+    if kind == "PERSON" and value in place_names() and not _said_to_be_a_person(text, start, end):
+        return NerSpan(start, end, "LOCATION")  # "Mérida is a city of contrasts": spaCy's small model says PERSON
     if kind == "PERSON":
-        if " " not in value and value.isupper() and len(value) <= 4:
-            return None  # an acronym (DOB, MRN, NI)
+        if " " not in value and ((value.isupper() and len(value) <= 4) or CAMEL_CASE.fullmatch(value)):
+            return None  # an acronym (DOB, MRN, NI), a hashtag or brand
         if ENDS_IN_STREET.search(value):
             return NerSpan(start, end, "LOCATION")
         if ORG_SUFFIX.search(value) or (" " not in value and DETERMINER_BEFORE.search(text, max(0, start - 8), start)):
@@ -305,6 +322,12 @@ def clean_span(text: str, span: NerSpan) -> NerSpan | None:
         ):
             return None  # a field label at the start of a line: "Email: ...", "Bill to: ..."
     return NerSpan(start, end, kind)
+
+
+def _said_to_be_a_person(text: str, start: int, end: int) -> bool:
+    """A title before or a verb of speech after: "Dr. Austin", "Jordan said"."""
+    before = text[max(0, start - 12) : start]
+    return bool(TITLE_BEFORE.search(before) or SPEECH_VERB_AFTER.match(text, end))
 
 
 def merge_name_parts(text: str, spans: list[NerSpan]) -> list[NerSpan]:

