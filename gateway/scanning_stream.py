@@ -17,6 +17,12 @@ value it could still complete, which goes out with the channel's next text or at
 Text after the answer's end cannot be screened with what went before it: it follows
 ``detection.on_failure``.
 
+A chat tool call's name is the exception: clients read it from the call's first chunk (the
+one with its ``id``), so the first name of a call goes out in its event, scanned whole with
+the event's other strings. Later name fragments of the call (no provider sends them) are
+windowed after it, and a value a rule acts on that crosses from the name sent into them is
+refused: the part sent cannot be redacted.
+
 Every other string of an event (a tool's start, an error message) is scanned whole as
 it passes, with the strings of the same event joined at their seams; a ``.done``
 event's repeated text is replaced by what was released on its key when it goes out. An event name
@@ -52,6 +58,7 @@ from gateway.wire.stream_text import (
     delta_event,
     deltas,
     done_key,
+    tool_name,
     whole_texts,
 )
 
@@ -69,6 +76,7 @@ class _Channel:
     context: str = ""  # the released text just before ``held``: scanned with it, not redacted again
     segments: list[tuple[int, StreamKey]] = dataclasses.field(default_factory=list)  # (start, key)
     split: bool = False  # a key closed: the next text starts a segment of its own
+    sealed: bool = False  # ``context`` is a tool name sent whole: a value crossing into it is refused
 
     def add(self, key: StreamKey, text: str) -> None:
         if self.split or not self.segments or self.segments[-1][1] != key:
@@ -88,6 +96,7 @@ class _Channel:
 
     def advance(self, cut: int) -> None:
         self.context = (self.context + self.held[:cut])[-TAIL:]
+        self.sealed = False
         self.held, self.base = self.held[cut:], self.base + cut
         while len(self.segments) > 1 and self.segments[1][0] <= self.base:
             self.segments.pop(0)
@@ -132,6 +141,7 @@ class ScanningStream:
         self._parser = SseParser()
         self._channels: dict[StreamKey, _Channel] = {}
         self._templates: dict[StreamKey, dict[str, Any]] = {}  # per key: its last delta event
+        self._named: dict[StreamKey, Slot] = {}  # per tool call: the name that went out in its event
         self._released: dict[StreamKey, str] = {}  # per key: the text the client got (for .done events)
         self._queue: list[_Entry] = []  # output in order; it goes out up to the first mark
         self._ended = False
@@ -219,15 +229,25 @@ class ScanningStream:
     async def _hold_deltas(self, event: SseEvent, obj: dict[str, Any]) -> bool:
         changed = False
         for delta in deltas(self._endpoint, event.event, obj):
-            if delta.slot.text:
+            if delta.slot.text and tool_name(delta.key) and delta.key not in self._named:
+                self._named[delta.key] = delta.slot  # goes out here, scanned whole by _screen_rest
+            elif delta.slot.text:
                 if self._ended:  # its window went out whole at the end: nothing left to scan it with
                     unscreenable(self._policy, self._screening, "answer text after the answer's end")
                 await self._moved_on(delta.joined)
-                self._channels.setdefault(delta.joined, _Channel()).add(delta.key, delta.slot.text)
+                self._channel(delta.joined).add(delta.key, delta.slot.text)
                 self._templates[delta.key] = obj
                 delta.slot.replace("")
                 changed = True
         return changed
+
+    def _channel(self, name: StreamKey) -> _Channel:
+        """A channel, made on its first text: a tool name's later fragments are held after the name
+        sent (as rewritten by then), scanned with it as context."""
+        if name not in self._channels:
+            sent = self._named[name].text if name in self._named else ""
+            self._channels[name] = _Channel(context=sent[-TAIL:], sealed=bool(sent))
+        return self._channels[name]
 
     async def _moved_on(self, name: StreamKey) -> None:
         """Text on another channel: the answer moved on (thinking to text, text to a tool call, one
@@ -296,6 +316,15 @@ class ScanningStream:
         context = channel.context
         scanned = context + channel.held[:cut]
         (decisions,) = await self._scan([scanned], [len(context)])
+        if channel.sealed and any(
+            d.finding.start < len(context) < d.finding.end
+            for d in decisions
+            if d.action not in (Action.ALLOW, Action.AUDIT)
+        ):
+            raise SensitiveDataBlocked(
+                "The rest of the provider's answer was withheld by the AI policy: protected data split across"
+                " a tool name's fragments."
+            )
         for low, high, key in channel.pieces(cut):
             text = rewrite_piece(scanned, len(context) + low, len(context) + high, decisions)
             if text:

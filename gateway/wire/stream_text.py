@@ -87,6 +87,12 @@ def deltas(endpoint: str, event: str | None, obj: dict[str, Any]) -> list[Delta]
     return []
 
 
+def tool_name(key: StreamKey) -> bool:
+    """A chat tool call's name (or a legacy ``function_call``'s): clients read it from the call's
+    first chunk, so it cannot wait for a window."""
+    return len(key) == 4 and key[0] == "t" and key[3] == "name"
+
+
 def _item_key(kind: str, obj: dict[str, Any]) -> StreamKey:
     part = _PART_FIELD.get(kind)
     output = index(obj.get("output_index", 0))
