@@ -14,7 +14,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.pii_ner import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES
+from detectors.pii_ner import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, has_name_word
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 
@@ -64,7 +64,10 @@ class PersonCueRecognizer(LocalRecognizer):
         """Nothing to load."""
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Result]:
-        people = [(s, e) for s, e, kind in getattr(nlp_artifacts, "ner_spans", ()) if kind == "PERSON"]
+        # spaCy's people, those with a word that can be a name: like NER's own findings (pii_ner.clean_span),
+        # so that this cue, too, finds nothing in a text that NER's gate skips.
+        spans = getattr(nlp_artifacts, "ner_spans", ())
+        people = [(s, e) for s, e, kind in spans if kind == "PERSON" and has_name_word(text, s, e)]
         spans = [*self._cued(text), *self._before_email(text), *self._conjoined(text, people)]
         explanation = AnalysisExplanation("PersonCueRecognizer", CUE_SCORE, textual_explanation="name cue")
         return [Result("PERSON", start, end, CUE_SCORE, explanation, {ID_KEY: self.id}) for start, end in spans]

@@ -67,3 +67,15 @@ def test_clean_span(text: str, value: str, kind: str, expected: str | None) -> N
 )
 def test_person_span_boundaries(text: str, value: str, expected: str | None) -> None:
     assert _clean(text, value, "PERSON") == expected
+
+
+def test_paragraphs_without_a_name_word_get_no_ner_but_lend_context() -> None:
+    filler = "the parser fails on empty input and the retry loop never ends, so the queue grows without bound. " * 2
+    text = f"Ask Sophie Petrov about it.\n\n{filler}\n\n{filler}\n\nthanks,\nNirosha"
+    windows = [text[a:b] for a, b in ner_windows(text)]
+    assert len(windows) == 2
+    assert windows[0].startswith("Ask Sophie Petrov")
+    assert len(windows[0]) < 150  # the paragraph and some context
+    assert windows[1].endswith("thanks,\nNirosha")
+    assert "the queue grows" in windows[1]  # context: the letter before the sign-off
+    assert sum(map(len, windows)) < len(text) * 0.75
