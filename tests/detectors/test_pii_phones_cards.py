@@ -147,10 +147,10 @@ def test_cards_of_every_scheme_and_length_without_card_words(
 ) -> None:
     number = card(prefix, length)
     value = number if way == "bare" else grouped(number, sizes, "-" if way == "dashed" else " ")
-    # 12 bare digits are too often an ID: without a card word they are not a card (the cue test
-    # shows "Maestro card" + 12 digits is).
+    assert found(detector, f"please charge {value} today", "CREDIT_CARD") == [value]
+    # 12 bare digits are too often an ID: only a payment word ("charge" above) makes them a card.
     expected = [] if way == "bare" and length == 12 else [value]
-    assert found(detector, f"please charge {value} today", "CREDIT_CARD") == expected
+    assert found(detector, f"ticket {value} today", "CREDIT_CARD") == expected
 
 
 def test_card_words_count_a_luhn_valid_number_of_any_prefix(detector: PiiDetector) -> None:
