@@ -382,7 +382,8 @@ class NerRecognizer(LocalRecognizer):
         super().__init__(supported_entities=sorted(NER_ENTITIES), name="SpacyNerRecognizer")
 
     def load(self) -> None:
-        """Nothing to load: the engine owns the spaCy pipeline."""
+        """The place names, now rather than on the first request (about a second); the engine owns spaCy."""
+        place_names()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Result]:
         results = []
