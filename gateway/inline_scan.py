@@ -4,7 +4,7 @@ A scan in a worker process costs a round trip (pickling, two pipe writes, two pr
 wake-ups) however small the text: 0.1 ms on a quiet 2-CPU VM, a millisecond or more when
 its host is busy (loadtests/RESULTS.md). The detectors take tens of microseconds to half a
 millisecond on a short text, as long as spaCy's NER does not have to run; and NER only
-runs on windows around capitalised words that could be names (``pii_ner.ner_windows``).
+runs on paragraphs holding a word that could be a name (``pii_ner.ner_windows``).
 So a scan of at most ``max_chars`` characters runs here, on the event loop, when it asks
 for no PERSON or LOCATION, or when its texts have no NER window: every short answer under
 the default policy, and short prompts without names. Anything longer, or any text with a
