@@ -15,6 +15,12 @@ bytes: cheap even for a megabyte image on the event loop). The head's verdict co
 A PDF signature is checked before the text test: a PDF may legitimately start with ASCII,
 and it must count as a file (never slip through as screened text that the detectors could
 only partly read).
+
+A head that passes as media says nothing about the rest: a PNG ``tEXt`` chunk, bytes after
+``IEND``, a GIF comment or a JPEG ``COM`` segment carry text behind a genuine signature. So a
+payload that passes as media is decoded whole and its printable ASCII runs (``text_runs``,
+like ``strings``) are screened too. Compressed pixels and sound give a few short random runs
+per kilobyte; the pattern detectors find nothing in them (tests/gateway/wire/test_media_text.py).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import re
 
 # Base64 characters decoded for sniffing: 48 bytes, enough for every signature below
 # (the furthest reads bytes 8-12) and for a meaningful text test.
@@ -33,6 +40,17 @@ _WHITESPACE = frozenset("\t\n\r\f\v")
 _LINE_BREAKS = str.maketrans("", "", "\r\n")
 # Every byte but the C0 controls other than whitespace, and DEL: deleting these counts controls.
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and chr(b) not in _WHITESPACE) and b != 0x7F)
+# The shortest run of printable bytes taken as text inside media (``strings`` uses 4; 8 keeps the
+# random runs of compressed data few while every key, SSN or card shape is longer).
+MIN_RUN = 8
+# Printable ASCII (and tab) map to "a", every other byte to NUL: runs are then found with
+# bytes.find, which is C speed, where a regex over megabytes of binary is ten times slower.
+_RUN_MAP = bytes(0x61 if 0x20 <= b < 0x7F or b == 0x09 else 0 for b in range(256))
+_RUN = b"a" * MIN_RUN
+_NOT_B64 = re.compile(r"[^A-Za-z0-9+/]")
+# Longer than any value a detector finds (a card of one digit repeated is 19 at most).
+MAX_REPEAT = 64
+_REPEATS = re.compile(rf"(.)\1{{{MAX_REPEAT},}}")
 
 
 class Family(enum.StrEnum):
@@ -88,6 +106,34 @@ def head_bytes(payload: str, start: int = 0) -> bytes | None:
         return base64.b64decode(chunk, validate=True)
     except (binascii.Error, ValueError):
         return None  # URL-safe or stray characters too: the string is screened as it is
+
+
+def text_runs(payload: str, start: int = 0) -> str | None:
+    """The printable ASCII runs of at least ``MIN_RUN`` bytes that the whole base64 payload
+    ``payload[start:]`` decodes to, one a line, or None when it is not base64 at all. Characters
+    outside the alphabet are skipped and missing padding is supplied, as a lenient decoder
+    upstream would: what it could read is what is screened."""
+    encoded = payload[start:]
+    try:
+        data = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        cleaned = _NOT_B64.sub("", encoded.split("=", 1)[0])
+        cleaned = cleaned[: len(cleaned) - 1] if len(cleaned) % 4 == 1 else cleaned  # a stray last character
+        try:
+            data = base64.b64decode(cleaned + "=" * (-len(cleaned) % 4))
+        except (binascii.Error, ValueError):
+            return None
+    mapped = data.translate(_RUN_MAP)
+    runs: list[bytes] = []
+    at = mapped.find(_RUN)
+    while at >= 0:
+        end = mapped.find(b"\x00", at)
+        end = len(mapped) if end < 0 else end
+        runs.append(data[at:end])
+        at = mapped.find(_RUN, end)
+    # A stretch of one repeated byte (a flat grey in an uncompressed bitmap) holds no value: kept
+    # short, so such an image does not turn into megabytes of text to scan.
+    return _REPEATS.sub(lambda m: m.group(1) * MAX_REPEAT, b"\n".join(runs).decode("ascii"))
 
 
 def looks_like_text(head: bytes) -> bool:

@@ -9,6 +9,9 @@ Data that cannot be screened as text (base64 images, audio, binary files, token-
 credentials for the provider's remote tools) is reported by kind; the policy decides
 (``detection.unscreenable``). Base64 text documents are decoded and screened, and so is a
 payload labelled as an image, audio or a file whose bytes are really text (gateway.wire.media_sniff).
+Genuine media is still read for the text it carries (metadata chunks, comments, appended bytes):
+its printable runs are a read-only ``MediaTextSlot``. Numbers in caller data (tool inputs,
+metadata, schema defaults) are text too: a ``NumberSlot`` screens a number as its JSON text.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.wire.media_sniff import Family, Verdict, family_of, sniff
-from gateway.wire.slot import Base64Slot, Container, KeySlot, Slot, decode_text
+from gateway.wire.media_sniff import Family, Verdict, family_of, sniff, text_runs
+from gateway.wire.slot import Base64Slot, Container, KeySlot, MediaTextSlot, NumberSlot, Slot, decode_text
 
 
 class Kind(enum.StrEnum):
@@ -126,6 +129,8 @@ def _dict(node: dict[str, Any], mode: int, parent: str, walk: RequestWalk, first
             continue
         if isinstance(value, str):
             _value(node, key, value, mode, parent, binary_source, walk)
+        elif mode == _FREE and _is_number(value):
+            walk.slots.append(NumberSlot(node, key))  # caller data: a card may be written as a number
         elif isinstance(value, dict):
             _dict(value, _child_mode(mode, key, dict_value=True), key, walk)
         elif isinstance(value, list):
@@ -149,10 +154,16 @@ def _list(items: list[Any], mode: int, parent: str, walk: RequestWalk) -> None:
         if isinstance(value, str):
             if mode == _FREE or parent not in NOT_TEXT:
                 _string(items, i, value, walk)
+        elif mode == _FREE and _is_number(value):
+            walk.slots.append(NumberSlot(items, i))
         elif isinstance(value, dict):
             _dict(value, mode, parent, walk)
         elif isinstance(value, list):
             _list(value, mode, parent, walk)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _value(
@@ -197,6 +208,11 @@ def _encoded(container: Container, key: str | int, value: str, start: int, media
     if verdict is Verdict.MEDIA:
         if declared is not Family.OTHER:
             walk.unscreenable.add(_kind(declared))
+        runs = text_runs(value, start)  # text behind a genuine header: screened, never rewritten
+        if runs is None:
+            walk.unscreenable.add(Kind.FILES)
+        elif runs:
+            walk.slots.append(MediaTextSlot(container, key, runs))
     elif verdict is Verdict.TEXT:
         _decoded_text(container, key, value, start, walk)  # text under a media label: screened
     elif verdict is Verdict.NOT_BASE64:

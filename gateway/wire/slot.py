@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from detectors.pii_ner import NER_ENTITIES
 from gateway.errors import SensitiveDataBlocked
 
 Container = dict[str, Any] | list[Any]
@@ -74,6 +77,57 @@ class Base64Slot(Slot):
         self.container[self.key] = self.prefix + base64.b64encode(new.encode()).decode("ascii")  # type: ignore[index]
 
 
+@dataclass(frozen=True, slots=True)
+class NumberSlot(Slot):
+    """A number in caller data (a tool input, metadata): a card or an account number written as a
+    JSON number is read as its JSON text. A rewrite stores the new text as a JSON string, so the
+    value changes type (``4111111111111111`` becomes ``"[CREDIT_CARD]"``): a redacted number has
+    no number to keep."""
+
+    @property
+    def text(self) -> str:
+        value = self.container[self.key]  # type: ignore[index]
+        return json.dumps(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+    def replace(self, new: str) -> None:
+        if new != self.text:  # unchanged text keeps the number a number
+            self.container[self.key] = new  # type: ignore[index]
+
+
+@dataclass(frozen=True, slots=True)
+class MediaTextSlot(Slot):
+    """The printable text inside an image or audio payload (a PNG text chunk, a comment, bytes
+    after the end marker), read but not writable: it lies within binary data whose lengths and
+    checksums would break. So a finding a rule redacts or pseudonymizes there refuses the request,
+    as the model name does; a blocking rule blocks as anywhere else. The payload is never changed."""
+
+    runs: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.runs
+
+    def replace(self, new: str) -> None:
+        if _only_ner_rewrites(self.runs, new):
+            return  # a "name" the language model saw in random runs of compressed data: left as it is
+        raise SensitiveDataBlocked(
+            "The request was blocked by the AI policy: an image or audio payload holds text with data the "
+            "policy protects, and it cannot be redacted inside the media. Remove the text from the file."
+        )
+
+
+def _only_ner_rewrites(old: str, new: str) -> bool:
+    """Whether ``new`` differs from ``old`` only by placeholders of the language model's entity
+    types (people, places). Media text is meant for the pattern detectors: NER reads the few
+    random runs of a compressed photo as names now and then, and blocking every such photo
+    would refuse ordinary images. Any other finding rewritten there still refuses the request."""
+    pieces = _NER_PLACEHOLDER.split(new)
+    if len(pieces) == 1:
+        return False
+    pattern = "(?s:.+?)".join(re.escape(piece) for piece in pieces[:: len(_NER_GROUPS) + 1])
+    return re.fullmatch(pattern, old) is not None
+
+
 def decode_text(encoded: str) -> str | None:
     """The UTF-8 text a base64 string holds, or None when it is not base64 of UTF-8 text.
     Line breaks (MIME wraps at 76) are allowed; any other stray character is not."""
@@ -91,3 +145,6 @@ def decode_text(encoded: str) -> str | None:
 
 
 _LINE_SPACE = str.maketrans("", "", "\r\n")
+_NER_TYPES = "|".join(sorted(NER_ENTITIES))
+_NER_PLACEHOLDER = re.compile(rf"<({_NER_TYPES})_\d+>|\[({_NER_TYPES})\]")
+_NER_GROUPS = ("pseudonym", "redacted")  # the capture groups: split() returns them between pieces

@@ -4,10 +4,21 @@ real media of the declared family passes as that kind, text is screened, the res
 from __future__ import annotations
 
 import base64
+import hashlib
+import zlib
 
 import pytest
 
-from gateway.wire.media_sniff import HEAD_CHARS, Family, Verdict, family_of, head_bytes, looks_like_text, sniff
+from gateway.wire.media_sniff import (
+    HEAD_CHARS,
+    Family,
+    Verdict,
+    family_of,
+    head_bytes,
+    looks_like_text,
+    sniff,
+    text_runs,
+)
 
 # The first bytes of real files of each format (headers as encoders write them).
 IMAGES = {
@@ -140,3 +151,31 @@ def test_the_control_byte_shortcut_agrees_with_decoding():
     for sample in samples:
         head = sample[:48]
         assert looks_like_text(head) is (_printable_share(head) >= 0.9), head
+
+
+def test_text_runs_are_the_printable_runs_of_the_whole_payload():
+    data = IMAGES["png"] + b"\x00\x01short\x00" + b"\x00" * 5000 + b"tEXt key AKIA123\xff\x00 end"
+    assert text_runs(base64.b64encode(data).decode()) == "tEXt key AKIA123"
+
+
+def test_text_runs_read_what_a_lenient_decoder_would():
+    encoded = base64.b64encode(b"\x89PNG\x00\x00ssn 536-22-8726\x00").decode()
+    assert text_runs("data:image/png;base64," + encoded.rstrip("="), 22) == "ssn 536-22-8726"
+    assert text_runs(encoded[:8] + "\n" + encoded[8:]) == "ssn 536-22-8726"
+    assert text_runs(encoded[:8] + "!" + encoded[8:]) == "ssn 536-22-8726"
+
+
+def test_text_runs_of_compressed_noise_are_few_and_short():
+    noise = base64.b64encode(
+        IMAGES["png"]
+        + zlib.compress(
+            bytes(range(256)) * 4 + b"".join(hashlib.sha256(bytes([n % 256, n // 256])).digest() for n in range(8192))
+        )
+    ).decode()
+    runs = text_runs(noise) or ""
+    assert len(runs) < len(noise) // 50
+
+
+def test_a_flat_stretch_of_an_uncompressed_bitmap_is_kept_short_and_values_whole():
+    data = IMAGES["bmp"] + b"@" * 100_000 + b"\x00 card 4111111111111111 \x00"
+    assert text_runs(base64.b64encode(data).decode()) == "@" * 64 + "\n card 4111111111111111 "

@@ -14,6 +14,7 @@ import pytest
 
 from gateway.errors import SensitiveDataBlocked
 from gateway.wire.request_slots import Kind, walk_request
+from gateway.wire.slot import MediaTextSlot, NumberSlot
 from gateway.wire.slots import request_slots
 
 C = "CANARY-7Q"
@@ -278,3 +279,31 @@ def test_url_safe_base64_is_screened_as_it_is_and_keeps_its_kind():
     walk = walk_request("chat.completions", image_url(f"data:image/png;base64,{png}"))
     assert walk.unscreenable == {Kind.IMAGES}
     assert [s.text for s in walk.slots] == [f"data:image/png;base64,{png}"]  # the URL as it is
+
+
+PNG_WITH_TEXT = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01" + b"\x00" * 40 + b"tEXtComment\x00key AKIA0123\x00"
+)
+
+
+def test_text_behind_a_real_image_header_is_a_read_only_slot():
+    data = "data:image/png;base64," + base64.b64encode(PNG_WITH_TEXT).decode()
+    body = {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": data}}]}]}
+    walk = walk_request("chat.completions", body)
+    assert walk.unscreenable == {Kind.IMAGES}
+    [slot] = [s for s in walk.slots if isinstance(s, MediaTextSlot)]
+    assert slot.text == "tEXtComment\nkey AKIA0123"
+    slot.replace(slot.text.replace("Comment", "<PERSON_1>"))  # a "name" NER saw in the runs: left alone
+    with pytest.raises(SensitiveDataBlocked, match="cannot be redacted inside the media"):
+        slot.replace(slot.text.replace("AKIA0123", "[AWS_KEY]"))
+    assert body["messages"][0]["content"][0]["image_url"]["url"] == data
+
+
+def test_numbers_in_caller_data_are_screened_as_their_json_text():
+    tool_use = {"type": "tool_use", "id": "t", "name": "f", "input": {"pan": 4111111111111111, "n": [2.5, True]}}
+    body = {"messages": [{"role": "assistant", "content": [tool_use]}], "metadata": {"acct": 12}, "max_tokens": 9}
+    slots = [s for s in walk_request("messages", body).slots if isinstance(s, NumberSlot)]
+    assert [s.text for s in slots] == ["4111111111111111", "2.5", "12"]
+    slots[0].replace("[CREDIT_CARD]")
+    slots[1].replace("2.5")  # unchanged: still a number
+    assert tool_use["input"] == {"pan": "[CREDIT_CARD]", "n": [2.5, True]}

@@ -57,7 +57,7 @@ RESPONSES = {
     ("endpoint", "body", "texts"),
     [
         ("chat.completions", CHAT, ["S", "U", "x", "f", '{"q":"A"}', "T", "f", "D", "P", "q"]),
-        ("messages", ANTHROPIC, ["S", "U", "f", "A", "q", "B", "n", "T", "f", "D", "P", "q"]),
+        ("messages", ANTHROPIC, ["S", "U", "f", "A", "q", "1", "B", "n", "T", "f", "D", "P", "q"]),
         ("messages.count_tokens", {"system": "S", "messages": []}, ["S"]),
         ("responses", RESPONSES, ["I", "U", "f", '{"q":"A"}', "T", "f", "D"]),
         ("responses", {"input": "plain"}, ["plain"]),
