@@ -30,6 +30,21 @@ _AWS_GROUPED = re.compile(
     r"(?:(?P=t)[a-z0-9]){16}(?![A-Za-z0-9])",
     re.IGNORECASE,
 )
+# Any other grouping (groups of 5 or 2, slashes, commas, one group per line, a lone
+# split "AKI AIOS..."): the prefix and 16 more key characters with at most one
+# separator (maybe followed by a space) or one line break between any two of them.
+# It must hold a separator (the flat form is above), a digit, and letters of one case:
+# capitals-only prose with a digit exactly 16 characters on is the rare false alarm.
+_LOOSE_SEP = r"(?:[ .\-_/,|:;\t] ?|\r?\n)"
+_AWS_LOOSE = re.compile(
+    rf"(?<![A-Za-z0-9])a{_LOOSE_SEP}?(?:k{_LOOSE_SEP}?i|s{_LOOSE_SEP}?i|b{_LOOSE_SEP}?i|c{_LOOSE_SEP}?c)"
+    rf"{_LOOSE_SEP}?a(?:{_LOOSE_SEP}?[a-z0-9]){{16}}(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+# Its gate: a prefix with a separator somewhere, in the lower-cased text (one search
+# that stops only at an "a").
+_AWS_LOOSE_GATE = re.compile(r"a[^a-z0-9]{0,3}[ksbc][^a-z0-9]{0,3}[ic][^a-z0-9]{0,3}a")
+_LOOSE_SEPARATORS = re.compile(r"[ .\-_/,|:;\t\r\n]")
 # Substrings one of which every form above holds (in the lower-cased text), each behind
 # a shorter one most texts lack: a few searches in C instead of case-insensitive
 # expressions along all of every text.
@@ -71,12 +86,26 @@ def key_view(text: str) -> View | None:
             if token == token.upper() or _DIGIT.search(token) is not None:
                 kept = [match.start() + i for i, c in enumerate(token) if _SEPARATOR.fullmatch(c) is None]
                 edits.append((match.start(), match.end(), "".join(text[i] for i in kept).upper(), kept))
+    if _AWS_LOOSE_GATE.search(lower) is not None:
+        edits.extend(_loose_edits(text))
     if _gated(text, _ROT13_GATES):
         edits.extend(
             (match.start(), match.end(), codecs.encode(match.group(), "rot13"), list(range(*match.span())))
             for match in _ROT13_KEY.finditer(text)
         )
     return _apply(text, edits) if edits else None
+
+
+def _loose_edits(text: str) -> list[tuple[int, int, str, list[int]]]:
+    edits: list[tuple[int, int, str, list[int]]] = []
+    for match in _AWS_LOOSE.finditer(text):
+        token = match.group()
+        kept = [match.start() + i for i, c in enumerate(token) if _LOOSE_SEPARATORS.fullmatch(c) is None]
+        key = "".join(text[i] for i in kept)
+        one_case = key == key.upper() or key == key.lower()
+        if len(kept) < len(token) and one_case and _DIGIT.search(key) is not None:
+            edits.append((match.start(), match.end(), key.upper(), kept))
+    return edits
 
 
 def _gated(text: str, gates: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:

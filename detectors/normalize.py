@@ -81,6 +81,24 @@ _DOTTED = re.compile(_DOTTED_GROUPS)
 _GROUP_SEPARATOR = re.compile(f"[{_GROUP_SEP}]")
 # In every grouped shape; ten times cheaper to look for.
 _SEP_FOUR_DIGITS = re.compile(rf"[{_GROUP_SEP}]\d{{4}}")
+# The same shapes (and a card's 4-4-4-4-3 and 4-6-4) with a MIX of separators, or one
+# of a comma or a pipe, each separator maybe between single spaces (536-22 8726,
+# 536 - 22 - 8726, 4111-1111 1111.1111, 4111,1111,1111,1111). They read with dashes when a
+# separator is a dash or all are dots, slashes or underscores (what _DOTTED reads with
+# dashes), else with single spaces: a plain spaced SSN needs context, and an odd
+# separator should not make a number list score higher than that.
+_MIX_CHARS = _GROUP_SEP + ",|\\-"
+_MIX_SEP = rf"(?: ?[{_MIX_CHARS}] ?| )"
+_MIXED = re.compile(
+    rf"(?<![\d{_MIX_CHARS}])(?<!\d )(?<!\d[{_MIX_CHARS}] )"
+    rf"(?:\d{{4}}(?:{_MIX_SEP}\d{{4}}){{3}}(?:{_MIX_SEP}\d{{3}})?|\d{{4}}{_MIX_SEP}\d{{6}}{_MIX_SEP}\d{{4,5}}"
+    rf"|\d{{3}}{_MIX_SEP}\d{{2}}{_MIX_SEP}\d{{4}})"
+    rf"(?!\d|{_MIX_SEP}\d)"
+)
+_MIX_SEPARATOR = re.compile(rf" ?([{_MIX_CHARS}]) ?| ")
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+_DASH_LIKE = frozenset("-./_\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+_MIX_TRIGGER = re.compile(rf"[ {_MIX_CHARS}]\d{{4}}")
 # What can make the view of an ASCII text differ from the text (besides grouped digits):
 # two expressions, each scanned fast from its first character class (one alternation
 # with a lookbehind costs six times as much); a false alarm only builds the view.
@@ -163,6 +181,8 @@ def build_view(text: str) -> View | None:
         view, source = _collapse_spaced_digits(view, source)
     if _DOTTED.search(view) is not None:
         view = _DOTTED.sub(lambda m: _GROUP_SEPARATOR.sub("-", m.group()), view)  # one for one
+    if _MIXED.search(view) is not None:
+        view, source = _join_mixed(view, source)
     if view == text:
         return None
     return View(view, tuple(source))
@@ -192,7 +212,50 @@ def _dotted(text: str) -> bool:
     for hit in _SEP_FOUR_DIGITS.finditer(text):
         if _DOTTED.search(text, max(0, hit.start() - 15), hit.end() + 20) is not None:
             return True
+    for hit in _MIX_TRIGGER.finditer(text):
+        for match in _MIXED.finditer(text, max(0, hit.start() - 20), hit.end() + 25):
+            if _mixed_form(match.group()) != match.group():
+                return True
     return False
+
+
+def _mixed_form(shape: str) -> str:
+    """A mixed-separator shape with one dash or one space between its groups."""
+    seps = [m.group(1) or " " for m in _MIX_SEPARATOR.finditer(shape)]
+    dashed = any(c in _DASHES for c in seps) or all(c in _DASH_LIKE for c in seps)
+    return _MIX_SEPARATOR.sub("-" if dashed else " ", shape)
+
+
+def _join_mixed(view: str, source: list[int]) -> tuple[str, list[int]]:
+    """``view`` with each mixed-separator shape in its ``_mixed_form``; each separator
+    keeps the original index of its separator character (or its space)."""
+    chars: list[str] = []
+    out: list[int] = []
+    at = 0
+    for match in _MIXED.finditer(view):
+        chars.append(view[at : match.start()])
+        out.extend(source[at : match.start()])
+        form = _mixed_form(match.group())
+        i = match.start()
+        for c in form:
+            if c.isdigit():
+                while not view[i].isdigit():
+                    i += 1
+                chars.append(c)
+                out.append(source[i])
+                i += 1
+            else:
+                end = i
+                while not view[end].isdigit():
+                    end += 1
+                region = view[i:end]
+                chars.append(c)
+                out.append(source[i + len(region) - len(region.lstrip(" "))])
+                i = end
+        at = match.end()
+    chars.append(view[at:])
+    out.extend(source[at:])
+    return "".join(chars), out
 
 
 def _fold_mixed(token: re.Match[str]) -> str:

@@ -42,6 +42,10 @@ class TextViews:
     unescaped: View | None = None  # JSON, HTML and Markdown escapes resolved, then normalised
     keys: View | None = None  # key-shaped tokens in their plain form, after normalisation
     decoded_normalized: View | None = None  # a view of decoded.text (536/22/8741 in base64)
+    # Views of decoded.text too: escapes (a \\u-escaped card or an HTML-entity key in
+    # base64) and key shapes (a ROT13 or grouped key in base64, secrets only).
+    decoded_unescaped: View | None = None
+    decoded_keys: View | None = None
 
     @classmethod
     def of(cls, text: str) -> TextViews:
@@ -53,8 +57,26 @@ class TextViews:
             unescaped = _after(unescaped, normalized_view(unescaped.text)) or unescaped
         decoded = decoded_segments(text)
         decoded_normalized = normalized_view(decoded.text) if decoded is not None else None
+        decoded_unescaped = decoded_keys = None
+        if decoded is not None:
+            decoded_unescaped = unescaped_view(decoded.text)
+            if decoded_unescaped is not None:
+                after = _after(decoded_unescaped, normalized_view(decoded_unescaped.text))
+                decoded_unescaped = after or decoded_unescaped
+            plain = decoded_normalized.text if decoded_normalized is not None else decoded.text
+            decoded_keys = _after(decoded_normalized, key_view(plain))
         reversed_ = reversed_segments(text, decoded)
-        return cls(normalized, decoded, spelled, reversed_, unescaped, keys, decoded_normalized)
+        return cls(
+            normalized,
+            decoded,
+            spelled,
+            reversed_,
+            unescaped,
+            keys,
+            decoded_normalized,
+            decoded_unescaped,
+            decoded_keys,
+        )
 
     @property
     def empty(self) -> bool:
@@ -93,9 +115,10 @@ def detect(detector: Detector, text: str, views: TextViews, entities: frozenset[
             extra.extend(views.keys.to_original(f) for f in detector.detect(views.keys.text, view_entities))
         if views.decoded is not None:
             in_decoded = detector.detect(views.decoded.text, view_entities)
-            if views.decoded_normalized is not None:
-                view = views.decoded_normalized
-                in_decoded += [view.to_original(f) for f in detector.detect(view.text, view_entities)]
+            keys = views.decoded_keys if detector.category is Category.SECRET else None
+            for view in (views.decoded_normalized, views.decoded_unescaped, keys):
+                if view is not None:
+                    in_decoded += [view.to_original(f) for f in detector.detect(view.text, view_entities)]
             for f in in_decoded:
                 mapped = views.decoded.to_original(f)
                 if mapped is not None:

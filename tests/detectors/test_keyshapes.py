@@ -42,6 +42,14 @@ PLANTED = [
     ("key id in fours with dots, lower-case", grouped(AWS_KEY, 4, ".").lower(), "AWS_ACCESS_KEY_ID"),
     ("key id letter by letter", grouped(NO_DIGIT_KEY, 1, "."), "AWS_ACCESS_KEY_ID"),
     ("key id letter by letter with spaces", grouped(AWS_KEY, 1, " "), "AWS_ACCESS_KEY_ID"),
+    ("key id in fives with spaces", grouped(AWS_KEY, 5, " "), "AWS_ACCESS_KEY_ID"),
+    ("key id in twos with dashes", grouped(AWS_KEY, 2, "-"), "AWS_ACCESS_KEY_ID"),
+    ("key id in twos with spaces", grouped(AWS_KEY, 2, " "), "AWS_ACCESS_KEY_ID"),
+    ("key id in fours with slashes", grouped(AWS_KEY, 4, "/"), "AWS_ACCESS_KEY_ID"),
+    ("key id in fours, one per line", grouped(AWS_KEY, 4, "\n"), "AWS_ACCESS_KEY_ID"),
+    ("key id in fours with commas", grouped(AWS_KEY, 4, ", "), "AWS_ACCESS_KEY_ID"),
+    ("key id split after three", AWS_KEY[:3] + " " + AWS_KEY[3:], "AWS_ACCESS_KEY_ID"),
+    ("key id in uneven groups", AWS_KEY[:6] + "-" + AWS_KEY[6:13] + " " + AWS_KEY[13:], "AWS_ACCESS_KEY_ID"),
     ("ROT13 key id", codecs.encode(AWS_KEY, "rot13"), "AWS_ACCESS_KEY_ID"),
     ("ROT13 GitHub token", codecs.encode(GITHUB_TOKEN, "rot13"), "GITHUB_TOKEN"),
 ]
@@ -71,6 +79,8 @@ ORDINARY = [
     "asia tour plan with many friends; Acca Cola; a.k.i.a. was a typo",
     "The ASIA-PACIFIC office and the ACCA exam board; Nxvn and fxy are nothing.",
     "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRST accaccaccaccaccaccac",
+    "Asia is a big continent with 2 parts, and Asia 2024 tour plan is on.",
+    "ASIA 2024 TRIP: BOOKED, PAID AND DONE; a k i a 12 friends came along.",
 ]
 
 

@@ -181,8 +181,11 @@ def test_a_digit_array_is_replaced_inside_its_brackets_and_quotes(detectors: lis
     ]
 
 
-def test_mixed_separators_are_no_group():
-    assert normalized_view("536/22-8741 and 4111_1111/1111_1111") is None
+def test_mixed_separators_read_as_one_group():
+    # Once left alone (a mix was taken for no group); red team round 2 showed models read it.
+    view = normalized_view("536/22-8741 and 4111_1111/1111_1111")
+    assert view is not None
+    assert view.text == "536-22-8741 and 4111-1111-1111-1111"
 
 
 ORDINARY = [
