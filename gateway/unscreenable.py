@@ -7,8 +7,9 @@ is allowed or blocked (``detection.unscreenable``); credentials fail closed by d
 files and token ids, while images and audio pass by default (screening them needs OCR and
 speech recognition the gateway does not have). A payload is the kind its bytes say, not the
 one it declares (gateway.wire.media_sniff): text under an image, audio or file label is
-screened as text, and a binary that is not the declared media is a file. A block names the
-kind, never the value.
+screened as text, a binary that is not the declared media is a file, and the printable
+text inside genuine media (metadata chunks, comments) is screened but never rewritten. A
+block names the kind, never the value.
 """
 
 from __future__ import annotations
