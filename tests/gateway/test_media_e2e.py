@@ -22,6 +22,7 @@ from tests.gateway.wire.test_media_sniff import AUDIO, IMAGES, ZIP
 AWS_KEY = "AKIA" + "QWERTYUIOPASDFGH"
 MARKED = b"CONFIDENTIAL: pricing for Q3"
 REDACTED = b"[CLASSIFICATION_MARKER]: pricing for Q3"
+TEXT_CHUNK = b"\x00\x00\x00\x10tEXtComment\x00key " + AWS_KEY.encode()
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><text x="1" y="9">%s</text></svg>'
 
 
@@ -131,6 +132,8 @@ def test_an_svg_is_screened_as_the_text_it_is(oai: openai.OpenAI, mock: MockProv
     [
         image_url(f"data:image/svg+xml;base64,{b64(SVG % AWS_KEY.encode())}"),
         image_url(f"data:image/png;base64,{b64(IMAGES['png'][:8] + b'notes: ' + AWS_KEY.encode())}"),
+        image_url(f"data:image/png;base64,{b64(IMAGES['png'] + TEXT_CHUNK)}"),  # red team r2: after a real header
+        {"type": "input_audio", "input_audio": {"data": b64(AUDIO["wav"] + TEXT_CHUNK), "format": "wav"}},
         {"type": "input_audio", "input_audio": {"data": b64(f"aws key {AWS_KEY}".encode()), "format": "wav"}},
         {"type": "file", "file": {"file_data": f"data:application/pdf;base64,{b64(f'key={AWS_KEY}'.encode())}"}},
         image_url(f"data:image/png;base64,notes: {AWS_KEY}"),  # not base64: screened as it is
