@@ -42,6 +42,7 @@ from gateway.state import STATE, GatewayState
 from gateway.text_safety import scrub
 from gateway.wire.answer_headers import screen_header_values
 from gateway.wire.answer_ids import AnswerGate, screen_body_ids
+from gateway.wire.choice_index import asked_choices
 from gateway.wire.text import request_texts
 
 log = structlog.get_logger("aigw")
@@ -102,7 +103,8 @@ async def _proxy(
     exchange.answered_at = time.perf_counter()
     exchange.upstream_ms = round((exchange.answered_at - exchange.sent_at) * 1000, 3)
     try:
-        reply = await _process_answer(runtime, exchange, endpoint, reply, provider, keep_text)
+        choices = asked_choices(endpoint.name, body)
+        reply = await _process_answer(runtime, exchange, endpoint, reply, provider, keep_text, choices)
     except BaseException as exc:
         if reply.stream is not None:
             await _close_quietly(reply.stream, exchange)
@@ -116,10 +118,10 @@ async def _proxy(
 
 async def _process_answer(
     runtime: PolicyRuntime, exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, provider: Provider,
-    keep_text: bool,
+    keep_text: bool, choices: int = 1,
 ) -> UpstreamReply:  # fmt: skip
     """Screen the answer, capture what the log keeps, and give the caller back their own data."""
-    reply = await _protect_answer(runtime, exchange, endpoint, reply)
+    reply = await _protect_answer(runtime, exchange, endpoint, reply, choices)
     _capture(exchange, endpoint, reply, keep_text)
     screening = exchange.screening
     if screening is not None and screening.pseudonyms and not provider.mirrors_request:
@@ -163,7 +165,7 @@ def _route(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: di
 
 
 async def _protect_answer(
-    runtime: PolicyRuntime, exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply
+    runtime: PolicyRuntime, exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, choices: int = 1
 ) -> UpstreamReply:
     """Apply the response-direction data rules: to the whole answer now, or to a stream as it passes."""
     pool, policy = runtime.pool, runtime.policy
@@ -173,7 +175,7 @@ async def _protect_answer(
     await screen_header_values(pool, policy, reply.headers)  # ids and long numbers: scanned, dropped on a finding
     if reply.stream is not None:  # each event's ids screened, its logprobs dropped (gateway.wire.answer_ids)
         gated = AnswerGate(pool, policy, answer).events(reply.stream)
-        reply.stream = scanning(gated, ScanningStream(endpoint.name, pool, policy, answer))
+        reply.stream = scanning(gated, ScanningStream(endpoint.name, pool, policy, answer, choices))
     else:  # an error body is relayed to the caller too: its message is screened like an answer
         error = reply.status >= 400
         reply.body = await screen_body_ids(pool, policy, reply.body, answer)

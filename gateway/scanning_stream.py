@@ -16,6 +16,8 @@ then the answer), the closed channel's text goes out before its close, but for a
 value it could still complete, which goes out with the channel's next text or at the end.
 Text after the answer's end cannot be screened with what went before it: it follows
 ``detection.on_failure``.
+A chat choice index the caller did not ask for is unscreenable too, and the text of several
+choices is also scanned in the order it goes out (``wire/choice_index``).
 
 A chat tool call's name is the exception: clients read it from the call's first chunk (the
 one with its ``id``), so the first name of a call goes out in its event, scanned whole with
@@ -47,6 +49,7 @@ from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.screening import Screening, decide_texts, refuse_blocked, unscreenable
 from gateway.stream_cut import TAIL, close_cut, rewrite_piece, window_cut
 from gateway.wire import sse
+from gateway.wire.choice_index import ChoiceJoin, bad_index
 from gateway.wire.response_slots import NON_TEXT_KEYS, answer_strings
 from gateway.wire.slots import Slot
 from gateway.wire.sse_parse import SseEvent, SseParser
@@ -134,7 +137,9 @@ _Entry = bytes | _Mark | _Event | _Own
 
 
 class ScanningStream:
-    def __init__(self, endpoint: str, pool: DetectionPool, policy: Policy, screening: Screening) -> None:
+    def __init__(
+        self, endpoint: str, pool: DetectionPool, policy: Policy, screening: Screening, choices: int = 1
+    ) -> None:
         assert policy.detection is not None
         self._endpoint, self._pool, self._policy, self._screening = endpoint, pool, policy, screening
         self._window = policy.detection.stream_window_chars
@@ -149,6 +154,8 @@ class ScanningStream:
         self._names: set[str] = set()
         self._last_chunk: dict[str, Any] = {}
         self._numbering = Numbering(endpoint)
+        self._asked = choices  # the choices the caller asked for (``n``): see wire/choice_index
+        self._join = ChoiceJoin(TAIL) if choices > 1 else None
 
     async def feed(self, chunk: bytes) -> bytes:
         for event in self._parser.feed(chunk):
@@ -172,6 +179,8 @@ class ScanningStream:
                 unscreenable(self._policy, self._screening, "an answer event that is not UTF-8 JSON")
             self._queue.append(event.raw)
             return
+        if bad_index(self._endpoint, obj, self._asked):
+            unscreenable(self._policy, self._screening, "a choice index outside the choices asked for")
         await self._check_name(event.event, obj)
         for prefix in closed_streams(self._endpoint, event.event, obj):
             await self._close(prefix, obj)
@@ -325,13 +334,38 @@ class ScanningStream:
                 "The rest of the provider's answer was withheld by the AI policy: protected data split across"
                 " a tool name's fragments."
             )
-        for low, high, key in channel.pieces(cut):
-            text = rewrite_piece(scanned, len(context) + low, len(context) + high, decisions)
+        pieces = [
+            (key, high, rewrite_piece(scanned, len(context) + low, len(context) + high, decisions))
+            for low, high, key in channel.pieces(cut)
+        ]
+        await self._check_join([(key, text) for key, _, text in pieces if text])
+        for key, high, text in pieces:
             if text:
                 self._released[key] = self._released.get(key, "") + text
                 template = self._templates.get(key) or fallback or {}
                 self._place(name, channel.base + high, delta_event(self._endpoint, key, text, template))
         channel.advance(cut)
+
+    async def _check_join(self, pieces: list[tuple[StreamKey, str]]) -> None:
+        """Before text of an answer of several choices goes out: their content in the order it goes
+        out (what a loop reading ``choices[0]`` joins), scanned; a value a rule acts on that crosses
+        from one choice into another is refused."""
+        join = self._join
+        if join is None:
+            return
+        for key, text in pieces:
+            if key[0] == "c" and key[2] in ("content", "text"):
+                join.add(key[1], text)
+        if not join.held:
+            return
+        text = join.text()
+        (decisions,) = await self._scan([text], [len(text)])
+        acted = [d for d in decisions if d.action not in (Action.ALLOW, Action.AUDIT)]
+        if any(d.finding.start < seam < d.finding.end for d in acted for seam in join.seams):
+            raise SensitiveDataBlocked(
+                "The rest of the provider's answer was withheld by the AI policy: protected data split across choices."
+            )
+        join.advance()
 
     def _place(self, name: StreamKey, end: int, event: bytes) -> None:
         """Queue released text before the first mark of its channel at or after its end (the

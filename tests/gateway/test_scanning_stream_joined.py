@@ -15,7 +15,7 @@ import pytest
 
 from detectors.base import Finding
 from gateway.detection_pool import DetectionPool
-from gateway.errors import SensitiveDataBlocked
+from gateway.errors import SensitiveDataBlocked, UpstreamInvalid
 from gateway.inline_scan import InlineScanner
 from gateway.policy import Policy, load_policy
 from gateway.scanning_stream import ScanningStream
@@ -173,6 +173,9 @@ def test_an_index_written_0_00_000_is_one_key(pool: DetectionPool, policy: Polic
         events = [chat({"content": p}, i) for i, p in zip(indexes, ["key ", *AWS_PIECES], strict=True)] + [
             b"data: [DONE]\n\n"
         ]
+        with pytest.raises(UpstreamInvalid):  # a chat index must be a JSON integer (wire/choice_index)
+            run(pool, policy, endpoint, events)
+        return
     out, blocked = run(pool, policy, endpoint, events)
     assert blocked
     assert_no_aws_piece(out)
