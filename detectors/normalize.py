@@ -90,15 +90,15 @@ _SEP_FOUR_DIGITS = re.compile(rf"[{_GROUP_SEP}]\d{{4}}")
 _MIX_CHARS = _GROUP_SEP + ",|\\-"
 _MIX_SEP = rf"(?: ?[{_MIX_CHARS}] ?| )"
 _MIXED = re.compile(
-    rf"(?<![\d{_MIX_CHARS}])(?<!\d )(?<!\d[{_MIX_CHARS}] )"
-    rf"(?:\d{{4}}(?:{_MIX_SEP}\d{{4}}){{3}}(?:{_MIX_SEP}\d{{3}})?|\d{{4}}{_MIX_SEP}\d{{6}}{_MIX_SEP}\d{{4,5}}"
-    rf"|\d{{3}}{_MIX_SEP}\d{{2}}{_MIX_SEP}\d{{4}})"
+    # A digit first (what the search scans for in C), then what may not stand before it.
+    rf"\d(?<![\d{_MIX_CHARS}]\d)(?<!\d \d)(?<!\d[{_MIX_CHARS}] \d)"
+    rf"(?:\d{{3}}(?:{_MIX_SEP}\d{{4}}){{3}}(?:{_MIX_SEP}\d{{3}})?|\d{{3}}{_MIX_SEP}\d{{6}}{_MIX_SEP}\d{{4,5}}"
+    rf"|\d{{2}}{_MIX_SEP}\d{{2}}{_MIX_SEP}\d{{4}})"
     rf"(?!\d|{_MIX_SEP}\d)"
 )
 _MIX_SEPARATOR = re.compile(rf" ?([{_MIX_CHARS}]) ?| ")
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 _DASH_LIKE = frozenset("-./_\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
-_MIX_TRIGGER = re.compile(rf"[ {_MIX_CHARS}]\d{{4}}")
 # What can make the view of an ASCII text differ from the text (besides grouped digits):
 # two expressions, each scanned fast from its first character class (one alternation
 # with a lookbehind costs six times as much); a false alarm only builds the view.
@@ -212,11 +212,9 @@ def _dotted(text: str) -> bool:
     for hit in _SEP_FOUR_DIGITS.finditer(text):
         if _DOTTED.search(text, max(0, hit.start() - 15), hit.end() + 20) is not None:
             return True
-    for hit in _MIX_TRIGGER.finditer(text):
-        for match in _MIXED.finditer(text, max(0, hit.start() - 20), hit.end() + 25):
-            if _mixed_form(match.group()) != match.group():
-                return True
-    return False
+    # One scan (it stops at digits only): windows around cheaper hits cost more, as
+    # dates, phones and decimals give many.
+    return any(_mixed_form(match.group()) != match.group() for match in _MIXED.finditer(text))
 
 
 def _mixed_form(shape: str) -> str:
