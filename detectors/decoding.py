@@ -43,6 +43,9 @@ _HEX = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{" + str(MIN_ENCODED_CHARS) + r",
 _TOKEN = re.compile(r"[^\s\"'<>]+")
 _URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _URLSAFE = str.maketrans("-_", "+/")
+# A URL query parameter's value (?d=..., &k=...): base64 there follows an "=", which the
+# base64 scan takes for padding before it, and it may be percent-encoded ("%3D" padding).
+_QUERY_VALUE = re.compile(r"[?&;][^=&#\s\"'<>]{0,64}=([^&#\s\"'<>]{" + str(MIN_ENCODED_CHARS) + r",})")
 # Quoted-printable: a run of non-space characters and soft line breaks ("=" at a line's
 # end) holding "=XX" escapes; spaces stay literal in QP, so each word is its own segment.
 _QP_ESCAPE = re.compile(r"=[0-9A-Fa-f]{2}")
@@ -126,9 +129,11 @@ def _text_candidates(text: str) -> Iterator[tuple[int, int, str]]:
                 continue
             for start, end in _pieces(match.start(), match.end(), 3):
                 segment = text[start:end]
-                plain = unquote(segment, errors="strict") if _decodes(segment) else None
+                plain = _unquote_twice(segment)
                 if plain is not None and plain != segment and plain.isprintable():
                     yield start, end, plain
+    if "=" in text and ("?" in text or "&" in text):
+        yield from _query_candidates(text)
     if "=" in text and _QP_ESCAPE.search(text) is not None:
         for match in _QP_TOKEN.finditer(text):
             if _QP_ESCAPE.search(match.group()) is None:
@@ -137,6 +142,29 @@ def _text_candidates(text: str) -> Iterator[tuple[int, int, str]]:
                 plain = _printable(_unquote_printable(text[start:end]))
                 if plain is not None and plain != text[start:end]:
                     yield start, end, plain
+
+
+def _query_candidates(text: str) -> Iterator[tuple[int, int, str]]:
+    """Query values in base64 (standard or URL-safe), maybe percent-encoded, decoded."""
+    for match in _QUERY_VALUE.finditer(text):
+        start, end = match.span(1)
+        if end - start > MAX_SEGMENT_CHARS:
+            continue  # a long value is read by the base64 scan in pieces, after its first "="
+        value = _unquote_twice(match.group(1))
+        plain = _printable(_unbase64(value)) if value is not None else None
+        if plain is not None:
+            yield start, end, plain
+
+
+def _unquote_twice(segment: str) -> str | None:
+    """``segment`` URL-decoded, and once more if that left escapes (``%2541`` is ``%41``,
+    then ``A``: a double encoding any URL library undoes on request); None if not UTF-8."""
+    if not _decodes(segment):
+        return None
+    plain = unquote(segment, errors="strict")
+    if _URL_ESCAPE.search(plain) is not None and _decodes(plain):
+        plain = unquote(plain, errors="strict")
+    return plain
 
 
 def _pieces(start: int, end: int, quantum: int) -> Iterator[tuple[int, int]]:
