@@ -50,6 +50,7 @@ from gateway.screening import Screening, decide_texts, refuse_blocked, unscreena
 from gateway.stream_cut import TAIL, close_cut, rewrite_piece, window_cut
 from gateway.wire import sse
 from gateway.wire.choice_index import ChoiceJoin, bad_index
+from gateway.wire.json_lex import JsonLex
 from gateway.wire.response_slots import NON_TEXT_KEYS, answer_strings
 from gateway.wire.slots import Slot
 from gateway.wire.sse_parse import SseEvent, SseParser
@@ -80,6 +81,7 @@ class _Channel:
     segments: list[tuple[int, StreamKey]] = dataclasses.field(default_factory=list)  # (start, key)
     split: bool = False  # a key closed: the next text starts a segment of its own
     sealed: bool = False  # ``context`` is a tool name sent whole: a value crossing into it is refused
+    lex: JsonLex | None = None  # JSON text (tool input): in a string literal or not, after the text released
 
     def add(self, key: StreamKey, text: str) -> None:
         if self.split or not self.segments or self.segments[-1][1] != key:
@@ -244,18 +246,19 @@ class ScanningStream:
                 if self._ended:  # its window went out whole at the end: nothing left to scan it with
                     unscreenable(self._policy, self._screening, "answer text after the answer's end")
                 await self._moved_on(delta.joined)
-                self._channel(delta.joined).add(delta.key, delta.slot.text)
+                self._channel(delta.joined, delta.json_escaped).add(delta.key, delta.slot.text)
                 self._templates[delta.key] = obj
                 delta.slot.replace("")
                 changed = True
         return changed
 
-    def _channel(self, name: StreamKey) -> _Channel:
+    def _channel(self, name: StreamKey, json_text: bool = False) -> _Channel:
         """A channel, made on its first text: a tool name's later fragments are held after the name
         sent (as rewritten by then), scanned with it as context."""
         if name not in self._channels:
             sent = self._named[name].text if name in self._named else ""
-            self._channels[name] = _Channel(context=sent[-TAIL:], sealed=bool(sent))
+            lex = JsonLex() if json_text else None
+            self._channels[name] = _Channel(context=sent[-TAIL:], sealed=bool(sent), lex=lex)
         return self._channels[name]
 
     async def _moved_on(self, name: StreamKey) -> None:
@@ -334,8 +337,13 @@ class ScanningStream:
                 "The rest of the provider's answer was withheld by the AI policy: protected data split across"
                 " a tool name's fragments."
             )
+        bare: frozenset[int] = frozenset()  # JSON values outside a string: redacted as a string
+        if channel.lex is not None:
+            starts = channel.lex.bare(channel.held[:cut], [d.finding.start - len(context) for d in decisions])
+            bare = frozenset(s + len(context) for s in starts)
+            channel.lex.feed(channel.held[:cut])
         pieces = [
-            (key, high, rewrite_piece(scanned, len(context) + low, len(context) + high, decisions))
+            (key, high, rewrite_piece(scanned, len(context) + low, len(context) + high, decisions, bare))
             for low, high, key in channel.pieces(cut)
         ]
         await self._check_join([(key, text) for key, _, text in pieces if text])

@@ -9,12 +9,11 @@ separated by a space or two, or of upper-case groups (a key id written in fours)
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 
 from gateway.data_rules import RuledDecision
-from gateway.redaction import Action, Pseudonyms, rewrite
+from gateway.redaction import Action
 
 # Text kept unreleased at a window's end, and re-scanned as context with the next
 # window, so an entity up to this long is never cut between two scans.
@@ -74,14 +73,23 @@ def _is_token(char: str) -> bool:
     return char.isalnum() or char in "_-+/=.@:%"
 
 
-def rewrite_piece(text: str, low: int, high: int, decisions: Sequence[RuledDecision]) -> str:
+def rewrite_piece(
+    text: str, low: int, high: int, decisions: Sequence[RuledDecision], bare: frozenset[int] = frozenset()
+) -> str:
     """``text[low:high]`` with the redactions that touch it applied to the part of them inside it:
-    a value across two pieces (a key's close, released context) is redacted in each."""
-    clipped = []
-    for d in decisions:
-        if d.action is not Action.REDACT or d.finding.end <= low or d.finding.start >= high:
+    a value across two pieces (a key's close, released context) is redacted in each. A value
+    starting at an offset in ``bare`` (JSON text outside a string literal: a number) is written as a
+    JSON string, once, in the piece where it starts."""
+    out, cursor = [], low
+    for d in sorted(decisions, key=lambda d: d.finding.start):
+        f = d.finding
+        if d.action is not Action.REDACT or f.end <= low or f.start >= high or max(f.start, low) < cursor:
             continue
-        start, end = max(d.finding.start, low) - low, min(d.finding.end, high) - low
-        clipped.append(RuledDecision(dataclasses.replace(d.finding, start=start, end=end), d.action, rule=d.rule))
-    piece = text[low:high]
-    return rewrite(piece, clipped, Pseudonyms()) if clipped else piece
+        out.append(text[cursor : max(f.start, low)])
+        if f.start not in bare:
+            out.append(f"[{f.entity_type}]")
+        elif f.start >= low:
+            out.append(f'"[{f.entity_type}]"')
+        cursor = min(f.end, high)
+    out.append(text[cursor:high])
+    return "".join(out)

@@ -1,0 +1,48 @@
+"""Where a streamed piece of JSON text is: inside a string literal or not.
+
+Tool input is streamed as JSON text in fragments (Anthropic ``partial_json``, chat tool call
+``arguments``). A redaction inside a string literal is written as it is, but one that replaces a
+bare value (a card written as a number) must become a JSON string of its own, or the client's
+parse fails. The state is carried across windows by feeding it every text released, so it never
+depends on guessing from the characters around a value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+
+@dataclasses.dataclass
+class JsonLex:
+    """The lexical state after the text fed so far: in a string literal, after a backslash in one."""
+
+    in_string: bool = False
+    escape: bool = False
+
+    def feed(self, text: str) -> None:
+        for char in text:
+            self._step(char)
+
+    def _step(self, char: str) -> None:
+        if not self.in_string:
+            self.in_string = char == '"'
+        elif self.escape:
+            self.escape = False
+        elif char == "\\":
+            self.escape = True
+        elif char == '"':
+            self.in_string = False
+
+    def bare(self, text: str, offsets: Iterable[int]) -> frozenset[int]:
+        """Of ``offsets`` into ``text`` (text that follows what was fed), those outside a string
+        literal. The state itself does not move."""
+        wanted = sorted(o for o in set(offsets) if 0 <= o <= len(text))
+        probe = dataclasses.replace(self)
+        out, at = set(), 0
+        for offset in wanted:
+            probe.feed(text[at:offset])
+            at = offset
+            if not probe.in_string:
+                out.add(offset)
+        return frozenset(out)
