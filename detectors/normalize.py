@@ -218,8 +218,14 @@ def _dotted(text: str) -> bool:
 
 
 def _mixed_form(shape: str) -> str:
-    """A mixed-separator shape with one dash or one space between its groups."""
+    """A mixed-separator shape with one dash or one space between its groups. An SSN's
+    shape with only spaces, commas or pipes stays as it is: the SSN recognizer takes a
+    spaced 3-2-4 group without context, and a table row or a number list
+    ("| 100 | 20 | 3000 |", "scores 120,45,2024") would become an SSN; a card's digits
+    have Luhn to tell them from a list."""
     seps = [m.group(1) or " " for m in _MIX_SEPARATOR.finditer(shape)]
+    if not any(c in _DASH_LIKE for c in seps) and len(seps) == 2:
+        return shape
     dashed = any(c in _DASHES for c in seps) or all(c in _DASH_LIKE for c in seps)
     return _MIX_SEPARATOR.sub("-" if dashed else " ", shape)
 
