@@ -87,7 +87,7 @@ async def _proxy(
         exchange.prompt_texts = request_texts(endpoint.name, body)
     exchange.screening = screening = Screening()
     try:
-        await screen_request(runtime.pool, policy, endpoint.name, body, screening)
+        await screen_request(runtime.pool, policy, endpoint.name, body, screening, len(raw_bytes))
     finally:
         if screening.model_refused:  # the log line, the prompt log and the incident name no protected value
             exchange.model = REFUSED_MODEL_NAME

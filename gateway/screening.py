@@ -3,6 +3,7 @@ pseudonymize it as the policy's data rules say, before anything goes upstream.""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from gateway.split_values import pattern_entities, seam_windows, split_findings
 from gateway.unscreenable import refuse_unscreenable
 from gateway.wire.request_slots import walk_request
 from gateway.wire.response_slots import answer_strings
+from gateway.wire.slot import MediaTextSlot
 from gateway.wire.slots import Slot
 
 log = structlog.get_logger("aigw")
@@ -47,22 +49,43 @@ class Screening:
         return dict(sorted(counts.items()))
 
 
+# A body this large is walked in a thread: the walk decodes base64 media to read the text inside
+# (about 10 ms a MB), which must not hold the event loop; a small body is walked in place.
+WALK_OFF_LOOP_BYTES = 256 * 1024
+
+
 async def screen_request(
-    pool: DetectionPool | None, policy: Policy, endpoint: str, body: dict[str, Any], screening: Screening
+    pool: DetectionPool | None,
+    policy: Policy,
+    endpoint: str,
+    body: dict[str, Any],
+    screening: Screening,
+    body_bytes: int = 0,
 ) -> None:
     """Scan every text field of the request body and rewrite it in place; ``screening``
     records what was found (filled before a block is raised, so it gets logged)."""
     if pool is None or policy.detection is None:
         return  # no detection configured: do not even walk the body
-    walk = walk_request(endpoint, body)  # every string the provider reads, and what cannot be read
+    # Every string the provider reads, and what cannot be read.
+    if body_bytes > WALK_OFF_LOOP_BYTES:
+        walk = await asyncio.to_thread(walk_request, endpoint, body)
+    else:
+        walk = walk_request(endpoint, body)
     if refuse_unscreenable(policy.detection.unscreenable, walk.unscreenable, monitor=policy.monitor):
         log.info("unscreenable_data_monitored", kinds=sorted(walk.unscreenable))  # kinds only, never values
-    slots = [s for s in walk.slots if s.text]
+    texts = [s for s in walk.slots if s.text and not isinstance(s, MediaTextSlot)]
+    media = [s for s in walk.slots if s.text and isinstance(s, MediaTextSlot)]
     await _check_model_name(pool, policy, body.get("model"), screening)
-    decided = await decide_texts(pool, policy, [s.text for s in slots], Direction.PROMPT, screening)
-    if not decided:
+    decided = await decide_texts(pool, policy, [s.text for s in texts], Direction.PROMPT, screening)
+    # The text runs inside images and audio with the pattern detectors only, as the model name:
+    # NER reads the random runs of compressed data as names now and then.
+    media_texts, media_entities = [s.text for s in media], pattern_entities(policy.detection, None)
+    decided_media = await decide_texts(pool, policy, media_texts, Direction.PROMPT, screening, media_entities)
+    if not decided and not decided_media:
         return
     refuse_blocked(screening.decisions, "The request was blocked by the AI policy because it contains")
+    slots = [*texts, *media] if decided_media else texts
+    decided = [*(decided or [[] for _ in texts]), *decided_media]
     screening.pseudonyms.reserve_existing(s.text for s in slots)
     screening.changed = _rewrite(slots, decided, screening.pseudonyms)
 

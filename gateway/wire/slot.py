@@ -9,11 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
-from detectors.pii_ner import NER_ENTITIES
 from gateway.errors import SensitiveDataBlocked
 
 Container = dict[str, Any] | list[Any]
@@ -108,24 +106,11 @@ class MediaTextSlot(Slot):
         return self.runs
 
     def replace(self, new: str) -> None:
-        if _only_ner_rewrites(self.runs, new):
-            return  # a "name" the language model saw in random runs of compressed data: left as it is
+        # Scanned with the pattern detectors only (gateway.screening): no NER "name" in random runs.
         raise SensitiveDataBlocked(
             "The request was blocked by the AI policy: an image or audio payload holds text with data the "
             "policy protects, and it cannot be redacted inside the media. Remove the text from the file."
         )
-
-
-def _only_ner_rewrites(old: str, new: str) -> bool:
-    """Whether ``new`` differs from ``old`` only by placeholders of the language model's entity
-    types (people, places). Media text is meant for the pattern detectors: NER reads the few
-    random runs of a compressed photo as names now and then, and blocking every such photo
-    would refuse ordinary images. Any other finding rewritten there still refuses the request."""
-    pieces = _NER_PLACEHOLDER.split(new)
-    if len(pieces) == 1:
-        return False
-    pattern = "(?s:.+?)".join(re.escape(piece) for piece in pieces[:: len(_NER_GROUPS) + 1])
-    return re.fullmatch(pattern, old) is not None
 
 
 def decode_text(encoded: str) -> str | None:
@@ -145,6 +130,3 @@ def decode_text(encoded: str) -> str | None:
 
 
 _LINE_SPACE = str.maketrans("", "", "\r\n")
-_NER_TYPES = "|".join(sorted(NER_ENTITIES))
-_NER_PLACEHOLDER = re.compile(rf"<({_NER_TYPES})_\d+>|\[({_NER_TYPES})\]")
-_NER_GROUPS = ("pseudonym", "redacted")  # the capture groups: split() returns them between pieces

@@ -100,6 +100,15 @@ def test_a_real_png_of_compressed_noise_passes_untouched(oai: openai.OpenAI, moc
     assert b64(data) in request.body["messages"][0]["content"][1]["image_url"]["url"]
 
 
+def test_a_name_in_image_metadata_is_no_finding(oai: openai.OpenAI, mock: MockProvider) -> None:
+    # Text inside media is read by the pattern detectors only: NER would read the random runs of a
+    # compressed photo as names now and then, and a pseudonymized name cannot be written there.
+    data = png(text=b"Author: Maria Gonzalez, Madrid")
+    chat_image(oai, "image/png", data)
+    [request] = mock.requests
+    assert b64(data) in request.body["messages"][0]["content"][1]["image_url"]["url"]
+
+
 def test_a_card_as_a_number_in_a_chat_tool_call_arguments_object_is_redacted(oai: openai.OpenAI, mock: MockProvider):
     call = {"id": "c1", "type": "function", "function": {"name": "charge", "arguments": {"pan": CARD, "n": [CARD, 2]}}}
     messages: Any = [
