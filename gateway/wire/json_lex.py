@@ -10,7 +10,14 @@ depends on guessing from the characters around a value.
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 from collections.abc import Iterable
+
+from gateway.wire.slot import Slot
+
+# What a redaction or a pseudonym writes: never valid JSON outside a string literal.
+_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9_]*\]|<[A-Z][A-Z0-9_]*_\d+>")
 
 
 @dataclasses.dataclass
@@ -46,3 +53,34 @@ class JsonLex:
             if not probe.in_string:
                 out.add(offset)
         return frozenset(out)
+
+
+def quote_bare(text: str) -> str:
+    """JSON text with every placeholder outside a string literal written as a JSON string (a
+    redacted number); those inside one (they hold no quote or backslash) are left as they are."""
+    lex, out, at = JsonLex(), [], 0
+    for match in _PLACEHOLDER.finditer(text):
+        lex.feed(text[at : match.start()])
+        out.append(text[at : match.start()])
+        out.append(match.group() if lex.in_string else f'"{match.group()}"')
+        lex.feed(match.group())
+        at = match.end()
+    out.append(text[at:])
+    return "".join(out)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class JsonTextSlot(Slot):
+    """A whole tool call's ``arguments`` (JSON text in a string): a redacted number stays valid JSON."""
+
+    def replace(self, new: str) -> None:
+        self.container[self.key] = quote_bare(new) if _is_json(self.text) else new  # type: ignore[index]
+
+
+def _is_json(text: str) -> bool:
+    """Arguments that are not JSON (a custom tool's free text) are rewritten as they are."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True

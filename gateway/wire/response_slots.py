@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.wire.json_lex import JsonTextSlot
 from gateway.wire.logprobs import LOGPROBS_KEY, LogprobSlot
 from gateway.wire.slot import KeySlot, Slot
 
@@ -79,7 +80,7 @@ def answer_strings(node: Any) -> Iterator[Slot]:
     for key, value in items:
         if isinstance(value, str):
             if value and (key not in NON_TEXT_KEYS or "\n" in value):  # a value on lines is no id
-                yield Slot(node, key)
+                yield JsonTextSlot(node, key) if key == "arguments" else Slot(node, key)
         elif key == LOGPROBS_KEY and value:
             yield LogprobSlot(node, key)
         elif key in TOOL_INPUT_KEYS and isinstance(value, dict | list):
