@@ -337,11 +337,7 @@ class ScanningStream:
                 "The rest of the provider's answer was withheld by the AI policy: protected data split across"
                 " a tool name's fragments."
             )
-        bare: frozenset[int] = frozenset()  # JSON values outside a string: redacted as a string
-        if channel.lex is not None:
-            starts = channel.lex.bare(channel.held[:cut], [d.finding.start - len(context) for d in decisions])
-            bare = frozenset(s + len(context) for s in starts)
-            channel.lex.feed(channel.held[:cut])
+        bare = channel.lex.release(channel.held[:cut], context, decisions) if channel.lex else frozenset()
         pieces = [
             (key, high, rewrite_piece(scanned, len(context) + low, len(context) + high, decisions, bare))
             for low, high, key in channel.pieces(cut)
@@ -359,17 +355,10 @@ class ScanningStream:
         out (what a loop reading ``choices[0]`` joins), scanned; a value a rule acts on that crosses
         from one choice into another is refused."""
         join = self._join
-        if join is None:
+        if join is None or not join.add_pieces(pieces):
             return
-        for key, text in pieces:
-            if key[0] == "c" and key[2] in ("content", "text"):
-                join.add(key[1], text)
-        if not join.held:
-            return
-        text = join.text()
-        (decisions,) = await self._scan([text], [len(text)])
-        acted = [d for d in decisions if d.action not in (Action.ALLOW, Action.AUDIT)]
-        if any(d.finding.start < seam < d.finding.end for d in acted for seam in join.seams):
+        (decisions,) = await self._scan([join.text()], [len(join.text())])
+        if join.crossed([d.finding for d in decisions if d.action not in (Action.ALLOW, Action.AUDIT)]):
             raise SensitiveDataBlocked(
                 "The rest of the provider's answer was withheld by the AI policy: protected data split across choices."
             )

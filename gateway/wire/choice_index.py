@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from detectors.base import Finding
+
 _CHOICE_ENDPOINTS = ("chat.completions", "completions")
 
 
@@ -54,6 +56,17 @@ class ChoiceJoin:
             self.seams.append(len(self.context) + len(self.held))
         self.last = choice
         self.held += text
+
+    def add_pieces(self, pieces: list[tuple[tuple[str | int, ...], str]]) -> bool:
+        """Add the chat content among released pieces (stream key, text); True when some is held."""
+        for key, text in pieces:
+            if key[0] == "c" and key[2] in ("content", "text"):
+                self.add(key[1], text)
+        return bool(self.held)
+
+    def crossed(self, findings: list[Finding]) -> bool:
+        """Whether a finding in ``text()`` crosses from one choice into another."""
+        return any(f.start < seam < f.end for f in findings for seam in self.seams)
 
     def text(self) -> str:
         return self.context + self.held
