@@ -106,6 +106,16 @@ class IbanChecksumRecognizer(CandidateRecognizer):
     CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}", re.IGNORECASE)
     CONTEXT = ("iban", "bank", "account", "transfer", "wire", "sepa")
 
+    def hits(self, text: str) -> Iterator[tuple[str, int, int, float]]:
+        # The candidate runs on over spaced groups and words ("... 1399 9 to AT67..."), so it can
+        # swallow the next IBAN: the search resumes where the IBAN found ends, not where the run did.
+        at = 0
+        while (match := self.CANDIDATE.search(text, at)) is not None:
+            hit = self.check(text, match)
+            if hit is not None:
+                yield (self.ENTITY, *hit)
+            at = hit[1] if hit is not None else match.start() + 1
+
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         value = match.group().upper()
         length = IBAN_LENGTHS.get(value[:2])
