@@ -5,33 +5,16 @@ or pseudonymized before the provider sees it, and never echoed in an error messa
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
 
-from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
-from tests.conftest import DATA, policy_gateway, sdk_client
 
 SSN = "536-22-8726"
 NOTE = f"my SSN is {SSN}".encode()
 NOTE_B64 = base64.b64encode(NOTE).decode()
-
-
-@pytest.fixture(scope="module")
-def pii_gateway(
-    bg_loop: BackgroundLoop, mock_server: MockProvider, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningGateway]:
-    with policy_gateway(bg_loop, mock_server, tmp_path_factory.mktemp("gw"), DATA / "policy_pii.yaml") as gateway:
-        yield gateway
-
-
-@pytest.fixture
-def oai(pii_gateway: RunningGateway, closing: list[Any]) -> openai.OpenAI:
-    client: openai.OpenAI = sdk_client(pii_gateway, closing)
-    return client
 
 
 def chat(oai: openai.OpenAI, part: dict[str, Any]) -> None:

@@ -12,15 +12,12 @@ import base64
 import os
 import struct
 import zlib
-from collections.abc import Iterator
 from typing import Any
 
 import openai
 import pytest
 
-from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
-from tests.conftest import DATA, policy_gateway, sdk_client
 
 SSN = "536-22-8726"
 CARD = 4111111111111111
@@ -41,20 +38,6 @@ def png(text: bytes | None = None, after: bytes = b"", pixels: bytes = b"\x00\xf
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
-
-
-@pytest.fixture(scope="module")
-def pii_gateway(
-    bg_loop: BackgroundLoop, mock_server: MockProvider, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningGateway]:
-    with policy_gateway(bg_loop, mock_server, tmp_path_factory.mktemp("gw"), DATA / "policy_pii.yaml") as gateway:
-        yield gateway
-
-
-@pytest.fixture
-def oai(pii_gateway: RunningGateway, closing: list[Any]) -> openai.OpenAI:
-    client: openai.OpenAI = sdk_client(pii_gateway, closing)
-    return client
 
 
 def chat_image(oai: openai.OpenAI, media_type: str, data: bytes) -> None:

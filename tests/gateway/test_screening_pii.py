@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import openai
 import pytest
@@ -12,21 +10,7 @@ import pytest
 from gateway.errors import ConfigError
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
-from tests.conftest import DATA, UPSTREAM_ENV, gateway_settings, policy_gateway, sdk_client
-
-
-@pytest.fixture(scope="module")
-def pii_gateway(
-    bg_loop: BackgroundLoop, mock_server: MockProvider, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[RunningGateway]:
-    with policy_gateway(bg_loop, mock_server, tmp_path_factory.mktemp("gw"), DATA / "policy_pii.yaml") as gateway:
-        yield gateway
-
-
-@pytest.fixture
-def oai(pii_gateway: RunningGateway, closing: list[Any]) -> openai.OpenAI:
-    client: openai.OpenAI = sdk_client(pii_gateway, closing)
-    return client
+from tests.conftest import DATA, UPSTREAM_ENV, gateway_settings
 
 
 def test_people_are_pseudonymized_and_restored(oai: openai.OpenAI, mock: MockProvider):
