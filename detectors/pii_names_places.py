@@ -41,7 +41,22 @@ def place_names() -> frozenset[str]:
 
 
 @cache
-def common_person_names() -> frozenset[str]:
-    """Common US given names and surnames (US Census 1990, data/census_names.txt), capitalised."""
+def census_names() -> dict[str, frozenset[str]]:
+    """data/census_names.txt by section: "given", "surname" (the 2,000 most frequent) and
+    "surname_more" (ranks 2,001 to 15,000); US Census 1990, capitalised ("Elizabeth", "Kennedy")."""
     text = resources.files("detectors").joinpath("data/census_names.txt").read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line[:1].isupper())
+    sections: dict[str, set[str]] = {}
+    current: set[str] = set()
+    for line in text.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], set())
+        elif line[:1].isupper():
+            current.add(line)
+    return {name: frozenset(names) for name, names in sections.items()}
+
+
+@cache
+def common_person_names() -> frozenset[str]:
+    """Common US given names and the 2,000 most frequent surnames (US Census 1990)."""
+    names = census_names()
+    return names["given"] | names["surname"]

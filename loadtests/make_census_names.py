@@ -17,13 +17,15 @@ from pathlib import Path
 
 MIN_GIVEN = 0.01  # percent of the population of one sex
 TOP_SURNAMES = 2000
+MORE_SURNAMES = 15000  # for splitting social handles ("jenniferlopez")
 OUT = Path(__file__).resolve().parent.parent / "detectors" / "data" / "census_names.txt"
 HEADER = """\
 # Common US given names and surnames, from the US Census Bureau's 1990 name frequency files
 # (public domain; copies from the `names` 0.3.0 package on PyPI, MIT). Written by
 # `python -m loadtests.make_census_names DIR`: given names of >= {given}% of either sex,
-# the {top} most frequent surnames. Used by detectors/pii_ner.py to tell a person named like a
-# city ("President Bush", "Kennedy is ...") from the city where the text gives no cue.
+# the {top} most frequent surnames, then those ranked up to {more} ([surname_more]). Used by
+# detectors/pii_ner.py to tell a person named like a city ("President Bush", "Kennedy is ...")
+# from the city where the text gives no cue, and by detectors/pii_handles.py to read handles.
 """
 
 
@@ -39,10 +41,13 @@ def main(folder: Path) -> None:
     given = sorted(
         {n for f in ("dist.male.first", "dist.female.first") for n, freq, _ in rows(folder / f) if freq >= MIN_GIVEN}
     )
-    surnames = sorted(n for n, _, rank in rows(folder / "dist.all.last") if rank <= TOP_SURNAMES)
-    body = ["[given]", *given, "", "[surname]", *surnames]
-    OUT.write_text(HEADER.format(given=MIN_GIVEN, top=TOP_SURNAMES) + "\n".join(body) + "\n", encoding="utf-8")
-    print(f"{OUT}: {len(given)} given names, {len(surnames)} surnames")
+    last = rows(folder / "dist.all.last")
+    surnames = sorted(n for n, _, rank in last if rank <= TOP_SURNAMES)
+    more = sorted(n for n, _, rank in last if TOP_SURNAMES < rank <= MORE_SURNAMES)
+    body = ["[given]", *given, "", "[surname]", *surnames, "", "[surname_more]", *more]
+    header = HEADER.format(given=MIN_GIVEN, top=TOP_SURNAMES, more=MORE_SURNAMES)
+    OUT.write_text(header + "\n".join(body) + "\n", encoding="utf-8")
+    print(f"{OUT}: {len(given)} given names, {len(surnames)} + {len(more)} surnames")
 
 
 if __name__ == "__main__":

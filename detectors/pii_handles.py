@@ -1,0 +1,69 @@
+"""Social handles spelled as names: "@DavidCunliffeMP", "@jenniferlopez", "@katy_weaver".
+
+A handle that spells a person's name identifies that person as well as the name does (the
+Broad Twitter Corpus of tests/data/ner marks 1,530 such mentions PERSON; spaCy finds almost
+none). A handle is read as a name when its first part (split at capitals, digits and
+underscores) is a common given name and another part follows ("@WendyWings", "@Luke5SOS"),
+when a surname is followed by a given name ("@SmithJohn"), or when an all-lowercase handle is
+a given name and a surname run together ("@jenniferlopez"); names are those of the US Census
+(``pii_names_places.census_names``). Decorators, annotations and package scopes are not
+mentions: nothing directly after a word character, nothing followed by "(", "." + letter or "/".
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer
+from presidio_analyzer import RecognizerResult as Result
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from detectors.pii_names_places import census_names
+
+ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
+HANDLE_SCORE = 0.7  # below NER's 0.85: a handle spelled like a name may still be a brand's
+HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_]{3,29})(?![\w(/]|\.[A-Za-z])")
+PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+MIN_PART = 3  # "Ed", "Al", "Jo" run into too many words
+
+
+def handle_is_a_name(handle: str) -> bool:
+    """Whether a handle (without "@") spells a person's name (see the module docstring)."""
+    names = census_names()
+    given, surnames = names["given"], names["surname"] | names["surname_more"]
+    parts = [p.capitalize() for p in PARTS.findall(handle)]
+    if (
+        len(parts) >= 2
+        and len(parts[0]) >= MIN_PART
+        and (parts[0] in given or (parts[0] in surnames and parts[1] in given))
+    ):
+        return True
+    low = handle.lower()
+    if not low.isalpha() or low != handle:
+        return False
+    return any(
+        low[:i].capitalize() in given and low[i:].capitalize() in surnames
+        for i in range(MIN_PART, len(low) - MIN_PART + 1)
+    )
+
+
+class HandleRecognizer(LocalRecognizer):
+    """PERSON for @-mentions that spell a person's name."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], name="HandleRecognizer")
+
+    def load(self) -> None:
+        census_names()
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Result]:
+        if "@" not in text:
+            return []
+        explanation = AnalysisExplanation(
+            "HandleRecognizer", HANDLE_SCORE, textual_explanation="handle spelled as a name"
+        )
+        return [
+            Result("PERSON", m.start(), m.end(), HANDLE_SCORE, explanation, {ID_KEY: self.id})
+            for m in HANDLE.finditer(text)
+            if handle_is_a_name(m.group(1))
+        ]

@@ -1,0 +1,35 @@
+"""pii_handles: @-mentions spelled as names are PERSON; decorators, scopes and other handles are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.pii_handles import HandleRecognizer, handle_is_a_name
+
+
+@pytest.mark.parametrize(
+    "handle",
+    ["DavidCunliffeMP", "WendyWings", "katy_weaver", "Luke5SOS", "jenniferlopez", "JohnGilroyTeam", "SmithJohn"],
+)
+def test_handles_that_spell_names(handle: str) -> None:
+    assert handle_is_a_name(handle)
+
+
+@pytest.mark.parametrize(
+    "handle",
+    ["IrishTimes", "nytimes", "SpaceX", "parliament", "dataclass", "Override", "staticmethod", "Maria", "edsheeran"],
+)
+def test_handles_that_do_not(handle: str) -> None:
+    # "Maria": a single part is too little; "edsheeran": a two-letter given name is too short to split off
+    assert not handle_is_a_name(handle)
+
+
+def found(text: str) -> list[str]:
+    return [text[r.start : r.end] for r in HandleRecognizer().analyze(text, ["PERSON"])]
+
+
+def test_mentions_in_text_but_not_code_or_addresses() -> None:
+    assert found("thanks @DavidCunliffeMP and @jenniferlopez!") == ["@DavidCunliffeMP", "@jenniferlopez"]
+    assert found("mail d.cunliffe@DavidCunliffeMP.com") == []  # part of an address
+    assert found("@JohnGilroyTeam.route('/x')\n@MaryKay(x)\nnpm i @JohnGilroy/pkg") == []  # decorators, scopes
+    assert found("no mention here") == []
