@@ -29,11 +29,14 @@ tried, and ``is_possible_number`` filters them before the costly ``is_valid_numb
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.pii_recognizers import CandidateRecognizer, Hit, groups_of, inside_iban, longest_valid
 
@@ -52,6 +55,32 @@ REGIONS = (
     "AF", "IR", "IQ", "JO", "LB", "SY", "KW", "QA", "BH", "OM", "YE", "DZ", "TN", "LY", "SD", "ET", "TZ",
     "UG", "RW", "GH", "CI", "SN", "CM", "ZW", "ZM", "MZ", "AO", "NA", "BW", "MG", "MU",
 )  # fmt: skip
+
+
+# Separators and signs written with other characters, each replaced by one character so offsets stay those
+# of the text: no-break, figure, thin and ideographic spaces; hyphens, en dash, minus; full-width + ( ) - . /
+# : , % and currency signs.
+OTHER_SEPARATORS = (
+    "\u00a0\u2007\u2009\u202f\u3000\u2010\u2011\u2012\u2013\u2212"
+    "\uff0b\uff08\uff09\uff0d\uff0e\uff0f\uff1a\uff0c\uff05\uffe5\uff04\uffe1"
+)
+ASCII_SEPARATORS = "     -----+()-./:,%¥$£"
+# Digits other than 0-9 ("\d" is Unicode: full-width, Arabic-Indic, Devanagari...) and those separators.
+NOT_ASCII = re.compile(rf"[^\D0-9]|[{OTHER_SEPARATORS}]")
+
+
+def _ascii_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    at = OTHER_SEPARATORS.find(ch)
+    return ASCII_SEPARATORS[at] if at >= 0 else str(unicodedata.decimal(ch))
+
+
+def ascii_digits(text: str) -> str:
+    """The text with every digit and phone separator in ASCII, one character for one (full-width
+    "090-1234" is ASCII "090-1234"), so number plans can read it and offsets found in it point into the original."""
+    if text.isascii() or NOT_ASCII.search(text) is None:
+        return text
+    return NOT_ASCII.sub(_ascii_char, text)
 
 
 class Plan(NamedTuple):
@@ -132,14 +161,18 @@ PHONE_CUE = (
 NOT_PHONE_CUE = (
     r"order|invoice|inv|ref(?:erence)?|ticket|case|tracking|account|acct|iban|isbn|issn|sku|serial|batch|lot"
     r"|version|build|release|model|part|po|receipt|transaction|txn|id|zip|postcode|postal code|debit|mandate"
+    r"|pass ?code|(?<!area )code|parcel|package|shipment|consignment|waybill|awb|tracking number"
     r"|plz|amount|total|price|balance|coordinates|lat|lon|latitude|longitude|card|ssn|passport|licen[cs]e"
     r"|mrn|medical record|record|chart|policy|patient id|claim|dob|date|born|hospital|pin|nhs|npi|ein|tin|vat"
     r"|tax id|sort code|routing|aba|swift|bic|vin|imei|bsn|cpr|personnummer|steuer-id"
 )
 CUE_BEFORE = re.compile(rf"(?<![^\W_])(?:{PHONE_CUE})", re.IGNORECASE)
-# Such a label right before the number: "order 0612 48 39 57", "Ref. no.: 071 234 56 78".
+# Such a label right before the number: "order 0612 48 39 57", "Ref. no.: 071 234 56 78", or before a code
+# the number continues: "Parcel 1Z 780 UBM 07 9300 5177" (upper-case letters and digits in between).
 LABEL_BEFORE = re.compile(
-    rf"(?<![^\W_])(?:{NOT_PHONE_CUE})(?:[ \t]*(?:no\.?|nr\.?|number|num\.?|id|#|:|-|\.))*[ \t]*$", re.IGNORECASE
+    rf"(?<![^\W_])(?:{NOT_PHONE_CUE})(?:[ \t]*(?:no\.?|nr\.?|number|num\.?|id|#|:|-|\.))*[ \t]*"
+    r"(?:(?-i:[A-Z\d]{1,6})[ \t]+)*$",
+    re.IGNORECASE,
 )
 CUE_AFTER = re.compile(
     r"[ \t]*[(\[]?[ \t]*(?:mobile|cell|home|work|office|fax|phone|tel|landline|whatsapp|direct|handy|portable"
@@ -155,10 +188,16 @@ SSN_DASHED = re.compile(r"\d{3}-\d{2}-\d{4}")
 NANP = re.compile(r"(?:\+?1[ .-]?)?(\()?[2-9]\d{2}(?(1)\)[ ]?|[ .-]?)[2-9]\d{2}[ .-]?\d{4}")
 DECIMAL = re.compile(r"(?:^|\s)-?\d{1,3}\.\d{4,}(?:\s|$)")  # 48.856613: a coordinate or a measure
 ISBN_13 = re.compile(r"97[89]")
+# "(536) 2287-26": an area code in parentheses, then a local part with a dash or a dot, as only phones are
+# written (not a year: "(2019) 2287-26").
+PAREN_AREA = re.compile(r"\((?!19\d\d\)|20\d\d\))\d{2,4}\) ?\d{2,5}[-.]\d{2,5}(?:[-. ]\d{2,4})?")
+YEAR_FIRST = re.compile(r"\((?:19|20)\d\d\)")
 YEAR_RANGE = re.compile(r"(?:1[5-9]|20)\d\d ?[-–/] ?(?:1[5-9]|20)\d\d")  # "in office 2010 - 2012", even after a cue
 # Without a phone cue: thousands ("164.689.383", "10 000 000"), ranges ("700-1000", "2010 - 2012"), ZIP+4.
 NOT_PHONE_SHAPE = re.compile(r"\d{1,3}(?:\.\d{3})+|[1-9]\d?(?: \d{3})+|\d{1,4} ?-+ ?\d{1,4}|\d{5}-\d{4}")
 VERSION = re.compile(r"(?<!^1)\.\d(?:\.|$)|\d\.\d\.")  # 10.0.19045, 2.1.4: phones have no one-digit groups
+# A letter, digit or "_" that is not an ideograph, kana or hangul (those are words written without spaces).
+LETTER = r"[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]"
 CARD_SHAPE = re.compile(r"\d{4}([ -])(?:\d{4}(?:\1\d{4})+(?:\1\d{1,4})?|\d{6}\1\d{4,5})")
 
 
@@ -174,11 +213,14 @@ class PhoneNumberRecognizer(CandidateRecognizer):
     """Phone-shaped runs validated against libphonenumber's number plans (no regex can know them)."""
 
     ENTITY = "PHONE_NUMBER"
+    # Bounded by anything but a letter or a digit of a word, except ideographs, kana and hangul: Japanese,
+    # Chinese and Korean put no space between words ("電話 090-1234-5678です"). A "/" inside a number
+    # ("030/1234567") has no space around it; " / " separates the items of a list.
     CANDIDATE = re.compile(
-        r"(?<![\w@#+/=.-])(?:\+|00)?\(?\d[\d ().\-/]{5,28}\d"
-        r"(?P<ext>[ \t]*,?[ \t]*(\()?[ \t]*(?:x|ext\.?|extn\.?|extension|poste|durchwahl)[ \t]*[-:.]?[ \t]*\d{1,6}"
-        r"(?(2)\)))?"
-        r"(?![\w@]|[.-]\d)",
+        rf"(?<![@#+/=.-])(?<!{LETTER})(?:\+|00)?\(?\d(?:[\d ().\-]|(?<! )/(?! )){{5,28}}\d"
+        r"(?P<ext>[ \t]*,?[ \t]*(\()?[ \t]*(?P<mark>x|ext\.?|extn\.?|extension|poste|durchwahl)[ \t]*[-:.]?[ \t]*"
+        r"\d{1,6}(?(2)\)))?"
+        rf"(?!{LETTER}|@|[.-]\d)",
         re.IGNORECASE,
     )
     # Words the context enhancer looks for: they raise a valid but unformatted number over the threshold.
@@ -201,12 +243,18 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         self.by_length = by_length(self.plans)
         self.bare_by_length = by_length(tuple(p for p in self.plans if p.region in self.BARE_TRUNK_REGIONS))
 
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        return super().analyze(ascii_digits(text), entities, nlp_artifacts)
+
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         ext_start = match.start("ext") if match.group("ext") else match.end()
         value = text[match.start() : ext_start]
         if self._not_a_phone(text, match.start(), ext_start, value):
             return None
-        cue: list[bool] = []  # looked for once, and only when a number's score depends on it
+        # looked for once, and only when a number's score depends on it; a written-out extension is a cue
+        cue: list[bool] = [True] if (match.group("mark") or "x").lower() != "x" else []
 
         def cued() -> bool:
             if not cue:
@@ -266,6 +314,8 @@ class PhoneNumberRecognizer(CandidateRecognizer):
             return None  # "01110101 01101": bits
         if (NOT_PHONE_SHAPE.fullmatch(value) or SSN_SHAPE.fullmatch(value)) and not cued():
             return None
+        if YEAR_FIRST.match(value) and not cued():
+            return None  # "(1998) 345-678": a year in parentheses, then a number
         if value.endswith(")") and not value.startswith("("):
             return None  # "01040-2841 (413)": the "(413)" opens the next number
         formatted = not value.isdigit()
@@ -276,7 +326,7 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         plans = (self.by_length if formatted else self.bare_by_length).get(len(digits), ())
         if self._valid_national(value, digits, plans, whole):
             return 0.65 if formatted else (0.55 if cued() else 0.35)
-        if whole and cued() and self._possible_national(digits):
+        if whole and (cued() or PAREN_AREA.fullmatch(value)) and self._possible_national(digits):
             return 0.55
         return None
 
