@@ -14,6 +14,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from detectors.pii_german import GERMAN_FUNCTION_WORDS
 from detectors.pii_ner import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, has_name_word
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
@@ -22,6 +23,10 @@ NAME_WORD = r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*"
 # Words that introduce a name in mail, chat, forms and tickets (greetings, titles, sign-offs, roles).
 PERSON_CUE = re.compile(
     r"(?:\b(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|mr|mrs|ms|miss|mx|dr|prof|my name is|name is"
+    # titles and sign-offs of other languages ("Frau Weber", "Mit freundlichen Grüßen, Jürgen Hoffmann")
+    r"|herr|herrn|frau|monsieur|madame|mme|mlle|señor|señora|sra|signor|signora|dhr|mevr"
+    r"|grüße|grüßen|gruß|grazie|saluti|groeten|groet|cordialement|saludos|atentamente|obrigad[oa]|gracias"
+    r"|danke|bedankt|cumprimentos|pozdrawiam|hilsen|terveisin|üdvözlettel|saygılarımla"
     r"|i am|i'm|this is|regards|sincerely|cheers|thanks|customer|client|patient|employee|applicant|claimant"
     r"|candidate|contact|kin|colleague|tenant|attn|signed|caller|member)\b\.?[ \t]*[,:(]?[ \t]*"
     r"|\b(?:full_?name|name|customer|assignee|reporter|owner|author|contact(?:_?person)?|employee|requester"
@@ -76,7 +81,8 @@ class PersonCueRecognizer(LocalRecognizer):
     def _cued(text: str) -> Iterator[tuple[int, int]]:
         for m in PERSON_CUE.finditer(text):
             span = name_tokens(text, m.start("name"), m.end("name"))
-            if span and text[span[0] : span[1]].split()[0].strip(".").lower() not in NOT_NAME_WORDS | FIELD_LABELS:
+            first = text[span[0] : span[1]].split()[0].strip(".").lower() if span else ""
+            if span and first not in NOT_NAME_WORDS | FIELD_LABELS | GERMAN_FUNCTION_WORDS:
                 yield span
 
     @staticmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from detectors.pii_german import german_paragraph, holds_in_german
 from detectors.pii_name_words import NOT_NAME_WORDS, NOT_NAMES, has_name_word
 from detectors.pii_names_places import common_person_names, place_names
 
@@ -51,7 +52,11 @@ PLACE_AFTER = re.compile(
     re.IGNORECASE,
 )
 LEADING_THE = re.compile(r"the\s+", re.IGNORECASE)
-TITLE = re.compile(r"(?:(?:mr|mrs|ms|mx|dr|prof|sir|dame)\.?\s+)+", re.IGNORECASE)
+TITLE = re.compile(
+    r"(?:(?:mr|mrs|ms|mx|dr|prof|sir|dame|herr|herrn|frau|monsieur|madame|mme|mlle|señor|señora|sra|signor"
+    r"|signora|dhr|mevr)\.?\s+)+",
+    re.IGNORECASE,
+)
 # A sentence that opens with a verb of address ("Email Maria Gonzalez ...") makes
 # spaCy's small model take the verb for a first name.
 ADDRESS_VERB = re.compile(
@@ -122,6 +127,8 @@ def clean_span(text: str, span: NerSpan) -> NerSpan | None:
         return None  # a product
     if " " not in value and value.lower() in NOT_NAME_WORDS:
         return None  # "React", "Kafka", "Monday": spaCy's small model calls products people and places
+    if german_paragraph(text, start, end) and not holds_in_german(text, start, end, kind):
+        return None  # a German common noun: "Rechnung", "Wartung der Heizungsanlage" (pii_german)
     if kind == "LOCATION" and SPEECH_VERB_AFTER.match(text, end):
         return NerSpan(start, end, "PERSON")  # places do not ask, say or own laptops: "Zeynep asked"
     if kind == "PERSON":

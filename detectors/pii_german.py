@@ -1,0 +1,72 @@
+"""German paragraphs: every noun is capitalised, and spaCy's English model calls many of them people.
+
+"Die Rechnung für die Wartung der Heizungsanlage ..." gives PERSON "Rechnung" and "Wartung der
+Heizungsanlage" from en_core_web_sm; pseudonymising them would garble every German prompt. In a
+paragraph that reads as German (``german_paragraph``: its function words), a NER span is kept
+only if it can be a name on its own evidence (``holds_in_german``):
+
+* no word of it is shaped like a German common noun (``-ung``, ``-heit``, ``-keit``,
+  ``-schaft``, ``-tät``, ``-ismus`` ...) or is a lowercase word other than a name particle
+  ("zur Lieferzeit", "Geschäftsführung wurde");
+* a single word is a title's name ("Herr Weber", "Frau Dr. Schulz"), a common given name or
+  surname (US Census), or, for LOCATION, a known place.
+
+Two or more capitalised words that pass the first test stay ("Jürgen Hoffmann"), as do names
+the cue recognizers find ("Mit freundlichen Grüßen, Jürgen Hoffmann").
+"""
+
+from __future__ import annotations
+
+import re
+
+from detectors.pii_name_words import words
+from detectors.pii_names_places import common_person_names, place_names
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+WORD = re.compile(r"[^\W\d_]+")
+# Words that are German and not English ("die", "will", "was", "an", "in" are both: left out).
+GERMAN_FUNCTION_WORDS = words(
+    """
+    der das und ist nicht mit für den dem des zur zum auf wir ich ein eine einen einem einer wurde werden
+    bei von im auch sich oder aber wie noch nach bis über durch sind haben hat wird bitte sie uns ihr ihre
+    ihnen kann können könnten müssen soll sollen dass wenn weil schon nur sehr mehr keine kein diese dieser
+    dieses unsere unser euch mich dich ihm ihn hier heute morgen gestern leider danke gibt gab zwischen während
+    """
+)
+MIN_FUNCTION_WORDS = 3  # distinct ones: two could be a quoted phrase in English text
+MIN_SHARE = 0.12  # of the paragraph's words
+# Endings of German common nouns that names (almost) never have.
+NOUN_ENDING = re.compile(
+    r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tät|täten|ismus|nisse|nis|tion|tionen|ment|mente"
+    r"|anlage|anlagen|zeit|zeiten|stelle|stellen|gruppe|leitung|planung|partner|lage|lagen|kosten|bericht|vertrag"
+    r"|vertrieb|abteilung|unterlagen|angaben)$",
+    re.IGNORECASE,
+)
+NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "ter", "ten", "zu", "vom", "di", "da", "du", "la", "le"})
+TITLE_BEFORE = re.compile(r"\b(?:herr|herrn|frau|dr|prof|hr|fr)\.?\s+(?:(?:dr|prof)\.?\s+)*$", re.IGNORECASE)
+
+
+def german_paragraph(text: str, start: int, end: int) -> bool:
+    """Whether the paragraph around text[start:end] reads as German."""
+    lo = max((m.end() for m in PARAGRAPH_BREAK.finditer(text, 0, start)), default=0)
+    hi = next((m.start() for m in PARAGRAPH_BREAK.finditer(text, end)), len(text))
+    tokens = [w.lower() for w in WORD.findall(text, lo, hi)]
+    hits = [w for w in tokens if w in GERMAN_FUNCTION_WORDS]
+    return len(set(hits)) >= MIN_FUNCTION_WORDS and len(hits) >= MIN_SHARE * len(tokens)
+
+
+def holds_in_german(text: str, start: int, end: int, kind: str) -> bool:
+    """Whether a PERSON or LOCATION span found in a German paragraph can stand (module docstring)."""
+    parts = WORD.findall(text, start, end)
+    for word in parts:
+        lower = word.lower()
+        if lower in NAME_PARTICLES and word[0].islower():
+            continue  # "Ursula von der Leyen"
+        if NOUN_ENDING.search(word) or lower in GERMAN_FUNCTION_WORDS or word[0].islower():
+            return False  # "Rechnung", "Könnten Sie", "zur Lieferzeit"
+    if len(parts) > 1:
+        return True
+    value = parts[0] if parts else ""
+    if kind == "LOCATION":
+        return value in place_names()
+    return bool(TITLE_BEFORE.search(text, max(0, start - 20), start)) or value in common_person_names()
