@@ -89,7 +89,7 @@ LABEL_AFTER = re.compile(r"(?:[ \t]+[a-z]+){0,2}:")
 DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|our|your|their|its|this|these|those)\s+$", re.IGNORECASE)
 # Software and infrastructure nouns: "Grafana cluster", "React migration" are products, not people or places.
 PRODUCT_NOUN_AFTER = re.compile(
-    r"^\s+(?:cluster|migration|upgrade|workshop|deployment|server|instance|pipeline|dashboard|database|db|validator"
+    r"\s+(?:cluster|migration|upgrade|workshop|deployment|server|instance|pipeline|dashboard|database|db|validator"
     r"|api|sdk|plugin|release|version|job|container|pod|node|service|library|framework|config|logs?)\b",
     re.IGNORECASE,
 )

@@ -44,6 +44,8 @@ def test_name_words() -> None:
         ("the Tom Cruise video", "Tom Cruise", "PERSON", "Tom Cruise/PERSON"),  # two words: a name
         ("that Hillary Clinton will never be", "Hillary Clinton", "PERSON", "Hillary Clinton/PERSON"),
         ("the Jenkins upgrade failed", "Jenkins", "PERSON", None),  # one word after a determiner
+        ("Zeebe cluster is down again", "Zeebe", "PERSON", None),  # a product noun after it (was never matched)
+        ("Luhn validator rejects it", "Luhn", "PERSON", None),
         ("the DOB field", "DOB", "PERSON", None),
         ("Draft a reply", "Draft", "PERSON", None),  # no name word: also what keeps the gate lossless
         ("in toronto again", "toronto", "LOCATION", None),
