@@ -2,8 +2,8 @@
 
 A handle that spells a person's name identifies that person as well as the name does (the
 Broad Twitter Corpus of tests/data/ner marks 1,530 such mentions PERSON; spaCy finds almost
-none). A handle is read as a name when its first part (split at capitals, digits and
-underscores) is a common given name and another part follows ("@WendyWings", "@Luke5SOS"),
+none). A handle is read as a name when its first part (split at capitals, digits, dots, hyphens
+and underscores: "@maria.lopez") is a common given name and another part follows ("@WendyWings", "@Luke5SOS"),
 when a surname is followed by a given name ("@SmithJohn"), or when an all-lowercase handle is
 a given name and a surname run together ("@jenniferlopez"); names are those of the US Census
 (``pii_names_places.census_names``). Decorators, annotations and package scopes are not
@@ -22,13 +22,21 @@ from detectors.pii_names_places import census_names
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 HANDLE_SCORE = 0.7  # below NER's 0.85: a handle spelled like a name may still be a brand's
-HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_]{3,29})(?![\w(/]|\.[A-Za-z])")
+# Twitter/GitHub style ("@katy_weaver") and Slack/Teams style with dots or hyphens ("@maria.lopez").
+HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*)(?![\w(/@-]|[.-]\w)")
 PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 MIN_PART = 3  # "Ed", "Al", "Jo" run into too many words
+MIN_HANDLE = 4
+# Decorators read like handles ("@max_retries.setter"): one alone on its line is code, as is one
+# with an attribute that decorators use.
+DECORATOR_LINE = re.compile(r"[ \t]*(?:\(|$)", re.MULTILINE)
+DECORATOR_PARTS = frozenset({"setter", "getter", "deleter", "register", "fixture", "route", "command", "task", "cache"})
 
 
 def handle_is_a_name(handle: str) -> bool:
     """Whether a handle (without "@") spells a person's name (see the module docstring)."""
+    if len(handle) < MIN_HANDLE:
+        return False
     names = census_names()
     given, surnames = names["given"], names["surname"] | names["surname_more"]
     parts = [p.capitalize() for p in PARTS.findall(handle)]
@@ -65,5 +73,13 @@ class HandleRecognizer(LocalRecognizer):
         return [
             Result("PERSON", m.start(), m.end(), HANDLE_SCORE, explanation, {ID_KEY: self.id})
             for m in HANDLE.finditer(text)
-            if handle_is_a_name(m.group(1))
+            if handle_is_a_name(m.group(1)) and not _decorator(text, m)
         ]
+
+
+def _decorator(text: str, mention: re.Match[str]) -> bool:
+    """A handle-shaped decorator: alone on its line, or with a decorator's attribute."""
+    line_start = text.rfind("\n", 0, mention.start()) + 1
+    alone = not text[line_start : mention.start()].strip() and DECORATOR_LINE.match(text, mention.end())
+    parts = re.split(r"[._-]", mention.group(1).lower())
+    return bool(alone) or any(part in DECORATOR_PARTS for part in parts[1:])

@@ -33,3 +33,8 @@ def test_mentions_in_text_but_not_code_or_addresses() -> None:
     assert found("mail d.cunliffe@DavidCunliffeMP.com") == []  # part of an address
     assert found("@JohnGilroyTeam.route('/x')\n@MaryKay(x)\nnpm i @JohnGilroy/pkg") == []  # decorators, scopes
     assert found("no mention here") == []
+    assert found("cc @maria.lopez and @james-okafor, not @here.") == ["@maria.lopez", "@james-okafor"]
+    assert found("@pytest.mark.parametrize\n@app.route('/')\n@dataclass") == []
+    assert found("    @max_retries.setter\n    def f(self): ...") == []  # a decorator alone on its line
+    assert found("x = 1  # see @max_retries.setter") == []  # a decorator's attribute
+    assert found("@maria.lopez can you review?") == ["@maria.lopez"]  # a mention opening a message
