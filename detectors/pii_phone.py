@@ -15,7 +15,9 @@ How sure a run must be depends on what is around it, as in a DLP product:
   prompt is still personal data;
 * near a phone cue ("Mobile:", "Tel.", "Fax", "Desk:", "Telefon", "portable", "τηλ") a
   number only needs to be *possible* in one of the plans ("47-2193-04" near "phone");
-* extensions ("x42", "ext. 7", "(ext. 4417)") belong to the number's span.
+* extensions ("x42", "ext. 7", "(ext. 4417)") belong to the number's span;
+* full-width, Arabic-Indic and other digits, and other scripts' separators, are read as ASCII;
+  labelled numbers of 2-6 digits (extensions, small countries' numbers) are in ``pii_phone_short``.
 
 Not phones: a number right after a label (order, invoice, ref, MRN, PIN...), dates, times,
 IPs, SSN shapes, decimals and coordinates, versions, money, ISBN-13, card-shaped runs, year
@@ -38,6 +40,7 @@ from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from detectors.pii_phone_short import short_numbers
 from detectors.pii_recognizers import CandidateRecognizer, Hit, groups_of, inside_iban, longest_valid
 
 NATIONAL = PhoneNumberFormat.NATIONAL
@@ -58,13 +61,13 @@ REGIONS = (
 
 
 # Separators and signs written with other characters, each replaced by one character so offsets stay those
-# of the text: no-break, figure, thin and ideographic spaces; hyphens, en dash, minus; full-width + ( ) - . /
-# : , % and currency signs.
+# of the text: no-break, figure, thin and ideographic spaces; hyphens, figure dash, minus (not the en dash:
+# "01001\u201399998" is a range); full-width + ( ) - . / : , % and currency signs.
 OTHER_SEPARATORS = (
-    "\u00a0\u2007\u2009\u202f\u3000\u2010\u2011\u2012\u2013\u2212"
+    "\u00a0\u2007\u2009\u202f\u3000\u2010\u2011\u2012\u2212"
     "\uff0b\uff08\uff09\uff0d\uff0e\uff0f\uff1a\uff0c\uff05\uffe5\uff04\uffe1"
 )
-ASCII_SEPARATORS = "     -----+()-./:,%¥$£"
+ASCII_SEPARATORS = "     ----+()-./:,%¥$£"
 # Digits other than 0-9 ("\d" is Unicode: full-width, Arabic-Indic, Devanagari...) and those separators.
 NOT_ASCII = re.compile(rf"[^\D0-9]|[{OTHER_SEPARATORS}]")
 
@@ -187,6 +190,7 @@ SSN_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}")  # grouped 3-2-4: an SSN (spa
 SSN_DASHED = re.compile(r"\d{3}-\d{2}-\d{4}")
 NANP = re.compile(r"(?:\+?1[ .-]?)?(\()?[2-9]\d{2}(?(1)\)[ ]?|[ .-]?)[2-9]\d{2}[ .-]?\d{4}")
 DECIMAL = re.compile(r"(?:^|\s)-?\d{1,3}\.\d{4,}(?:\s|$)")  # 48.856613: a coordinate or a measure
+AMOUNT = re.compile(r"\d+\.\d\d")  # 12345.67: one dot, then cents
 ISBN_13 = re.compile(r"97[89]")
 # "(536) 2287-26": an area code in parentheses, then a local part with a dash or a dot, as only phones are
 # written (not a year: "(2019) 2287-26").
@@ -248,6 +252,13 @@ class PhoneNumberRecognizer(CandidateRecognizer):
     ) -> list[RecognizerResult]:
         return super().analyze(ascii_digits(text), entities, nlp_artifacts)
 
+    def hits(self, text: str) -> Iterator[tuple[str, int, int, float]]:
+        found = list(super().hits(text))
+        yield from found
+        for start, end, score in short_numbers(text):  # labelled extensions and short national numbers
+            if not any(s < end and start < e for _, s, e, _ in found):
+                yield self.ENTITY, start, end, score
+
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         ext_start = match.start("ext") if match.group("ext") else match.end()
         value = text[match.start() : ext_start]
@@ -290,7 +301,9 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         if "  " in value or self.DATE_START.match(value) or self.IPV4.fullmatch(value) or SSN_DASHED.fullmatch(value):
             return True
         digits = "".join(ch for ch in value if ch.isdigit())
-        if DECIMAL.search(value) or VERSION.search(value) or YEAR_RANGE.fullmatch(value) or _isbn13(digits):
+        if DECIMAL.search(value) or AMOUNT.fullmatch(value) or VERSION.search(value) or YEAR_RANGE.fullmatch(value):
+            return True
+        if _isbn13(digits):
             return True
         if len(digits) >= 14 and CARD_SHAPE.fullmatch(value):
             return True  # 4-4-4-4(-3), 4-6-5: a card number (valid or not), not a phone and a count
