@@ -163,6 +163,32 @@ PROSE_LOCALS = frozenset(
 )
 
 
+# Characters Presidio's e-mail regex never matches (whitespace and the ASCII punctuation outside its
+# local-part class), none of them a word character: an address lies inside one run between them.
+NOT_IN_ADDRESS = frozenset('"(),:;<>[\\]')
+_RUN_END = re.compile(r'[^\s"(),:;<>\[\]\\]*')
+
+
+def at_runs_only(text: str) -> str:
+    """``text`` with every character outside the runs (between ``NOT_IN_ADDRESS`` characters) that
+    hold an "@" turned into a space: same length and offsets, and the e-mail regex finds exactly
+    the same matches in it (a space, like the run's real neighbour, is no word character for its
+    word boundaries), without trying every word of the text (~0.45 ms of 2,000 characters)."""
+    parts: list[str] = []
+    done = 0
+    at = text.find("@")
+    while at >= 0:
+        start = at
+        while start > done and not (text[start - 1] in NOT_IN_ADDRESS or text[start - 1].isspace()):
+            start -= 1
+        end = _RUN_END.match(text, at).end()  # type: ignore[union-attr]  # "*" always matches
+        parts += (" " * (start - done), text[start:end])
+        done = end
+        at = text.find("@", end)
+    parts.append(" " * (len(text) - done))
+    return "".join(parts)
+
+
 class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's e-mail regex, with the domain checked offline (tldextract's *bundled* suffix
     list, which never fetches and never writes a cache) or by the shape of its top-level domain.
@@ -182,7 +208,7 @@ class OfflineEmailRecognizer(EmailRecognizer):
     ) -> list[RecognizerResult]:
         if "@" not in text:
             return []
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        results = super().analyze(at_runs_only(text), entities, nlp_artifacts, regex_flags)
         for result in results:
             # RFC 5322 allows "=" and "/" in a local part, but "user=ana@x.org" in a log line is a key.
             local = text[result.start : text.index("@", result.start)]

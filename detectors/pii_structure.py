@@ -58,15 +58,27 @@ SQL_ROW = re.compile(r"\s*,?\s*\((?P<row>(?:'(?:[^']|'')*'|[^'()])*)\)")
 SQL_VALUE = re.compile(r"'(?P<quoted>(?:[^']|'')*)'|[^,\s]+")
 
 
+# Compiled once: ``is_name`` runs on every speaker, list item and table cell.
+NAME_WORDS = re.compile(NAME_WORD)
+WHOLE_NAME = re.compile(NAME)
+# One set, not a union built per word (that union of three vocabularies was most of ``is_name``'s time).
+NO_NAME_WORDS = FIELD_LABELS | NOT_NAMES | NOT_NAME_WORDS
+# Every header that ``NAME_COLUMN`` or ``DOB_COLUMN`` accepts holds one of these: a line without any is
+# no table header, so its cells are never split (splitting each line four ways was most of ``table_cells``).
+HEADER_WORD = re.compile(
+    r"name|employee|customer|contact|patient|candidate|assignee|owner|requester|applicant|person|member"
+    r"|dob|d\.o\.b|birth|born",
+    re.IGNORECASE,  # as NAME_COLUMN: there U+0131 and U+017F match "i" and "s" too
+)
+
+
 def is_name(value: str) -> bool:
     """Capitalised words (initials allowed) none of which is a field label, product or common word."""
-    words = re.findall(NAME_WORD, value)
-    if not words or not re.fullmatch(NAME, value):
+    words = NAME_WORDS.findall(value)
+    if not words or not WHOLE_NAME.fullmatch(value):
         return False
     full = [w for w in words if len(w) > 1]
-    return bool(full) and all(
-        w[0].isupper() and not w.isupper() and w.lower() not in FIELD_LABELS | NOT_NAMES | NOT_NAME_WORDS for w in full
-    )
+    return bool(full) and all(w[0].isupper() and not w.isupper() and w.lower() not in NO_NAME_WORDS for w in full)
 
 
 def _says(text: str, speaker: re.Match[str]) -> bool:
@@ -131,7 +143,12 @@ def table_cells(text: str) -> Iterator[tuple[str, int, int]]:
     """Cells of name and date-of-birth columns in delimited tables with a header line."""
     lines = list(_lines(text))
     for i, (start, end) in enumerate(lines):
+        line = text[start:end]
+        if not HEADER_WORD.search(line.lower()):
+            continue
         for delimiter in DELIMITERS:
+            if delimiter not in line:
+                continue  # one cell: no header
             header = [text[a:b].strip(" \t\"'*`").lower() for a, b in _cells(text, start, end, delimiter)]
             if len(header) < 2:
                 continue

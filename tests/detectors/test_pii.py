@@ -327,3 +327,25 @@ def test_pattern_types_never_match_text_without_a_digit_or_at_sign() -> None:
     assert found == []
     assert detector.detect("hosts fe80::1ff:fe23:4567:890a and ab:cd::ef") != []  # IPv6 passes the exit
     assert any(detector.detect(row["text"]) for row in rows[:50])  # the same texts with digits do match
+
+
+@pytest.mark.parametrize("thresholds", [{}, {"PERSON": 0.9, "US_SSN": 0.3, "LOCATION": 0.86}])
+def test_the_detector_analyses_as_presidio_analyze_does(thresholds: dict[str, float]) -> None:
+    """``PiiDetector._analyze`` skips Presidio's per-call bookkeeping: same results, same order, same
+    thresholds (a type's own, else the engine's)."""
+    detector = PiiDetector.from_config(PiiConfig(score_thresholds=thresholds))
+    assert detector.ner is not None
+    entities = sorted(PII_ENTITIES)
+    texts = [
+        "Call Alejandro on (214) 299-4277; SSN 437-31-5573, card 5393872181405248, lives in Paris.",
+        "Patient: Minh Lindqvist\nDOB: 18.08.1951\nMRN: 6791580\nAddress: 1404 Church Drive, Chicago",
+        "Attendees: Ana Silva, Bartosz Hosseini\nssn 078-05-1120 ana@b.org 192.168.1.1",
+    ]
+    for text in texts:
+        artifacts = detector.ner.artifacts(text, PII_ENTITIES)
+        ours = detector._analyze(text, entities, artifacts)
+        presidios = detector._analyzer.analyze(text, "en", entities=entities, nlp_artifacts=artifacts)
+        assert [(r.entity_type, r.start, r.end, r.score) for r in ours] == [
+            (r.entity_type, r.start, r.end, r.score) for r in presidios
+        ]
+        assert ours

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import regex
 
 from detectors.pii import PiiConfig, PiiDetector
+from detectors.pii_email import OfflineEmailRecognizer, at_runs_only
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +85,27 @@ def test_public_addresses_are_unchanged(detector: PiiDetector) -> None:
     text = "ana.silva@example.com, user=k.mensah@contoso.io and git@github.com:org/repo"
     assert emails(detector, text) == ["ana.silva@example.com", "k.mensah@contoso.io", "git@github.com"]
     assert {f.score for f in detector.detect(text)} == {1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'mail "ana@b.org", (bob.x@c.co.uk); <dan@e.io> [eve@f.de]',
+        "a@b.c@d.org and x@@y.com, @start, end@",
+        "user=ana@x.org path/bob@y.net a+b@c.io",
+        "Zoë@exämple.org naïve@e\u0301x.com 東京@例え.jp",
+        "x@y.org\tz@w.io\n\nq@r.st:\u00a0s@t.uk",
+        "no address here at all",
+    ],
+)
+def test_the_e_mail_regex_finds_the_same_matches_with_only_the_runs_around_at_signs_kept(text: str) -> None:
+    pattern = OfflineEmailRecognizer().patterns[0]
+    compiled = regex.compile(pattern.regex, regex.DOTALL | regex.MULTILINE | regex.IGNORECASE)  # Presidio's flags
+    masked = at_runs_only(text)
+    assert len(masked) == len(text)
+    assert [m.span() for m in compiled.finditer(masked)] == [m.span() for m in compiled.finditer(text)]
+
+
+def test_only_the_runs_around_at_signs_are_kept() -> None:
+    masked = at_runs_only("Write to (ana@b.org) or bob@c.io, thanks")
+    assert masked == " " * 10 + "ana@b.org" + " " * 5 + "bob@c.io" + " " * 8

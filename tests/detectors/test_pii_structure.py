@@ -169,3 +169,16 @@ def test_more_phone_and_record_number_shapes(detector: PiiDetector, text: str, k
 )
 def test_times_ssns_and_versions_are_not_phones_or_addresses(detector: PiiDetector, text: str, kind: str) -> None:
     assert [text[f.start : f.end] for f in detector.detect(text) if f.entity_type == kind] == []
+
+
+@pytest.mark.parametrize("header", ["Patıent,Ward", "ſurname,Ward"])  # dotless i, long s
+def test_a_header_spelled_with_letters_that_match_ascii_ignoring_case_is_still_a_name_column(header: str) -> None:
+    """NAME_COLUMN matches ignoring case, where U+0131 and U+017F match "i" and "s": the quick test that
+    skips lines without a column word must accept them too, or these tables would lose their names."""
+    text = f"{header}\nAna Silva,B2\nJoão Pham,C1"
+    assert [text[a:b] for _, a, b in table_cells(text)] == ["Ana Silva", "João Pham"]
+
+
+def test_lines_without_a_column_word_or_delimiter_are_no_header() -> None:
+    text = "Ward;Bed\nAna Silva;B2\n\nname\nAna Silva\n\nfull name|ward\n---|---\nJoão Pham|C1"
+    assert [text[a:b] for _, a, b in table_cells(text)] == ["João Pham"]
