@@ -169,7 +169,8 @@ NOT_PHONE_CUE = (
     r"|mrn|medical record|record|chart|policy|patient id|claim|dob|date|born|hospital|pin|nhs|npi|ein|tin|vat"
     r"|tax id|sort code|routing|aba|swift|bic|vin|imei|bsn|cpr|personnummer|steuer-id"
 )
-CUE_BEFORE = re.compile(rf"(?<![^\W_])(?:{PHONE_CUE})", re.IGNORECASE)
+# Chinese, Japanese and Korean words are written without spaces: their cues need no word boundary ("我的电话").
+CUE_BEFORE = re.compile(rf"(?<![^\W_])(?:{PHONE_CUE})|電話|携帯|手机|电话|전화|연락처|联系|聯絡", re.IGNORECASE)
 # Such a label right before the number: "order 0612 48 39 57", "Ref. no.: 071 234 56 78", or before a code
 # the number continues: "Parcel 1Z 780 UBM 07 9300 5177" (upper-case letters and digits in between).
 LABEL_BEFORE = re.compile(
@@ -195,6 +196,7 @@ ISBN_13 = re.compile(r"97[89]")
 # "(536) 2287-26": an area code in parentheses, then a local part with a dash or a dot, as only phones are
 # written (not a year: "(2019) 2287-26").
 PAREN_AREA = re.compile(r"\((?!19\d\d\)|20\d\d\))\d{2,4}\) ?\d{2,5}[-.]\d{2,5}(?:[-. ]\d{2,4})?")
+TIME_BEFORE = re.compile(r"\d ?: ?$")
 YEAR_FIRST = re.compile(r"\((?:19|20)\d\d\)")
 YEAR_RANGE = re.compile(r"(?:1[5-9]|20)\d\d ?[-–/] ?(?:1[5-9]|20)\d\d")  # "in office 2010 - 2012", even after a cue
 # Without a phone cue: thousands ("164.689.383", "10 000 000"), ranges ("700-1000", "2010 - 2012"), ZIP+4.
@@ -307,8 +309,8 @@ class PhoneNumberRecognizer(CandidateRecognizer):
             return True
         if len(digits) >= 14 and CARD_SHAPE.fullmatch(value):
             return True  # 4-4-4-4(-3), 4-6-5: a card number (valid or not), not a phone and a count
-        if text[max(0, start - 3) : start].rstrip(" ").endswith(tuple(f"{d}:" for d in "0123456789")):
-            return True  # the seconds of a time and a year: "16:04:07 2025 -0500"
+        if TIME_BEFORE.search(text, max(0, start - 5), start):
+            return True  # the seconds of a time and a year: "16:04:07 2025 -0500", tokenized "00 : 11 . 530490"
         if MONEY_BEFORE.search(text, max(0, start - 6), start) or MONEY_OR_UNIT_AFTER.match(text, end):
             return True
         return inside_iban(text, start)
