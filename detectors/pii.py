@@ -40,6 +40,7 @@ from detectors.pii_address import StreetAddressRecognizer
 from detectors.pii_card import CardLuhnRecognizer
 from detectors.pii_cues import PersonCueRecognizer
 from detectors.pii_email import OfflineEmailRecognizer, SpelledEmailRecognizer, maybe_spelled
+from detectors.pii_given_names import GivenNameRecognizer
 from detectors.pii_handles import HandleRecognizer
 from detectors.pii_ner import (
     NER_ENTITIES,
@@ -156,7 +157,8 @@ class PiiConfig(BaseModel):
 def build_recognizers(entities: frozenset[str], thresholds: Mapping[str, float]) -> list[EntityRecognizer]:
     """Fresh recognizers for the enabled types (nothing shared between detectors)."""
     recognizers: list[EntityRecognizer] = [
-        *structured_recognizers(), NerRecognizer(), PersonCueRecognizer(), StructureRecognizer(), HandleRecognizer()
+        *structured_recognizers(), NerRecognizer(), PersonCueRecognizer(), StructureRecognizer(), HandleRecognizer(),
+        GivenNameRecognizer(),
     ]  # fmt: skip
     chosen = [r for r in recognizers if entities & set(r.supported_entities)]
     for recognizer in chosen:

@@ -46,7 +46,8 @@ PLACE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 PLACE_AFTER = re.compile(
-    r"(?:,\s*[A-Z]|\s+(?:is|was|has|had)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:city|town|village|capital|port|state|country"
+    r"(?:(?-i:,[ \t]*[A-Z])"  # ", Texas": case-sensitive (", please" is no place)
+    r"|\s+(?:is|was|has|had)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:city|town|village|capital|port|state|country"
     r"|region|province|island|place|destination|municipality)|\s+(?:city|town|airport|province|region|county|state"
     r"|area|harbou?r|port|station|streets?|district|metro)\b)",
     re.IGNORECASE,

