@@ -40,11 +40,16 @@ END = r"(?![\w@]|[ \t]?[.,:/-]?\d)"
 # 4-6 digits, or 5-6 in groups split by one kind of separator ("20 12 34", "20.12.34", "211-234", "3 81234").
 # Not two groups split by a dot: "12.345" is a thousand separator or a decimal.
 NUMBER = r"(?P<num>\d{4,6}|\d{1,3}[ -]\d{2,5}|\d\d(?P<sep>[ .-])\d\d(?P=sep)\d\d)"
-LABELLED = re.compile(rf"(?<![^\W_])(?:{PHONE_WORD})(?![^\W_]){BETWEEN}{NUMBER}{END}", re.I)
-X_EXTENSION = re.compile(rf"(?<![^\W_])(?:{EXT_WORD})(?![^\W_]){BETWEEN}(?P<num>x[ \t]?\d{{2,6}}){END}", re.I)
 # "ext." or "ext:" written as an abbreviation is a label of its own; "ext 16" (no dot) needs 3 digits or more
-# (the "ext 16" and "ext 32" of msgpack's type tables).
-EXT_LABEL = re.compile(rf"(?<![^\W_])(?P<num>extn?(?:[.:][ \t]*\d{{2,6}}|[ \t]+\d{{3,6}})){END}", re.I)
+# (the "ext 16" and "ext 32" of msgpack's type tables). One pattern for all three forms, matched against the
+# lower-cased text: a case-insensitive alternation is 3x slower, and a pass per form as many times. A text
+# whose lower-case form has another length ("İ") is matched case-insensitively instead.
+SHORT = (
+    rf"(?<![^\W_])(?:(?P<ext>extn?(?:[.:][ \t]*\d{{2,6}}|[ \t]+\d{{3,6}}))"
+    rf"|(?P<word>{EXT_WORD})(?![^\W_]){BETWEEN}(?:(?P<x>x[ \t]?\d{{2,6}})|{NUMBER})){END}"
+)
+SHORT_LOWER, SHORT_ANY_CASE = re.compile(SHORT), re.compile(SHORT, re.IGNORECASE)
+IS_PHONE_WORD = re.compile(PHONE_WORD, re.IGNORECASE)
 YEAR = re.compile(r"(?:19|20)\d\d")
 # A count or an amount, not a number to call: "call 1500 customers", "dial 2000 times", "ring 1200 €".
 COUNT_AFTER = re.compile(
@@ -59,15 +64,20 @@ NUMBER_BEFORE = re.compile(r"\d[ \t,;(\-]*$")
 
 def short_numbers(text: str) -> Iterator[Hit]:
     """Labelled short numbers and extensions in (ASCII-digit) text; score 0.6, over the default threshold."""
-    for pattern in (LABELLED, X_EXTENSION, EXT_LABEL):
-        for match in pattern.finditer(text):
+    lower = text.lower()
+    matches = SHORT_LOWER.finditer(lower) if len(lower) == len(text) else SHORT_ANY_CASE.finditer(text)
+    for match in matches:
+        if match.group("ext"):  # "ext. 4417", unless it is the extension of digits just before
+            start, end = match.span("ext")
+            if not NUMBER_BEFORE.search(text, max(0, start - 8), start):
+                yield start, end, 0.6
+        elif match.group("x"):  # "Desk: x2231"
+            yield (*match.span("x"), 0.6)
+        elif IS_PHONE_WORD.fullmatch(match.group("word")):  # "Tel 21234", not "Desk: 2231"
             start, end = match.span("num")
             digits = "".join(ch for ch in match.group("num") if ch.isdigit())
             grouped = not match.group("num").isdigit()
-            if pattern is LABELLED and ((grouped and not 5 <= len(digits) <= 6) or YEAR.fullmatch(digits)):
+            if (grouped and not 5 <= len(digits) <= 6) or YEAR.fullmatch(digits):
                 continue  # "Tel 12 34": a grouped one has 5 or 6 digits
-            if pattern is LABELLED and COUNT_AFTER.match(text, end):
-                continue
-            if pattern is EXT_LABEL and NUMBER_BEFORE.search(text, max(0, start - 8), start):
-                continue
-            yield start, end, 0.6
+            if not COUNT_AFTER.match(text, end):
+                yield start, end, 0.6
