@@ -86,12 +86,16 @@ ORG_SUFFIX = re.compile(
 )
 NUMBER_AFTER = re.compile(r" ?[v#]?\d")
 LABEL_AFTER = re.compile(r"(?:[ \t]+[a-z]+){0,2}:")
+LOWERCASE_WORD_AFTER = re.compile(r"[ \t]+[a-z]")
 # Names are not preceded by a determiner ("the Jenkins upgrade", "our Kafka cluster").
 DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|our|your|their|its|this|these|those)\s+$", re.IGNORECASE)
 # Software and infrastructure nouns: "Grafana cluster", "React migration" are products, not people or places.
 PRODUCT_NOUN_AFTER = re.compile(
     r"\s+(?:cluster|migration|upgrade|workshop|deployment|server|instance|pipeline|dashboard|database|db|validator"
-    r"|api|sdk|plugin|release|version|job|container|pod|node|service|library|framework|config|logs?)\b",
+    r"|api|sdk|plugin|release|version|job|container|pod|node|service|library|framework|config|logs?"
+    # project code names: "the Falcon rollout", "Project Atlas codebase"
+    r"|project|rollout|launch|initiative|program|programme|workstream|codebase|repo|repository|module"
+    r"|feature|integration|app|stack|engine|sprint)\b",  # not "branch", "platform": "the Leeds branch"
     re.IGNORECASE,
 )
 
@@ -159,7 +163,9 @@ def _no_person_here(text: str, start: int, end: int, value: str) -> bool:
     administration"), before a number ("Mastercard 5500 ...", "Kafka 3.7.1") or as a field label
     opening a line ("Email: ..."; not "Susan:" alone)."""
     after_determiner = DETERMINER_BEFORE.search(text, max(0, start - 8), start)
-    if (after_determiner and value not in common_person_names()) or NUMBER_AFTER.match(text, end):
+    if after_determiner and value not in common_person_names() and not LOWERCASE_WORD_AFTER.match(text, end):
+        return True  # "in the Louvre.", "the Hajj"; not "the Warhol exhibit", "the Tsar employed"
+    if NUMBER_AFTER.match(text, end):
         return True
     label = LABEL_AFTER.match(text, end)
     line_end = text.find("\n", end)

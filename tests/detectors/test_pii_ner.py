@@ -46,6 +46,11 @@ def test_name_words() -> None:
         ("the Jenkins upgrade failed", "Jenkins", "PERSON", None),  # one word after a determiner
         ("Zeebe cluster is down again", "Zeebe", "PERSON", None),  # a product noun after it (was never matched)
         ("Luhn validator rejects it", "Luhn", "PERSON", None),
+        ("the Falcon rollout slipped", "Falcon", "PERSON", None),  # a project's code name
+        ("in the Louvre.", "Louvre", "PERSON", None),  # nothing after a determiner's one word: no person
+        ("amongst the Warhol Polaroids", "Warhol", "PERSON", None),
+        ("lessons from the Warhol exhibit", "Warhol", "PERSON", "Warhol/PERSON"),  # a name used as a modifier
+        ("The Tsar employed him", "Tsar", "PERSON", "Tsar/PERSON"),
         ("the DOB field", "DOB", "PERSON", None),
         ("Draft a reply", "Draft", "PERSON", None),  # no name word: also what keeps the gate lossless
         ("in toronto again", "toronto", "LOCATION", None),
