@@ -59,6 +59,7 @@ from detectors.pii_recognizers import (
     PassportNumberRecognizer,
     SsnRecognizer,
 )
+from detectors.pii_script_names import ScriptNameRecognizer
 from detectors.pii_structure import StructureRecognizer
 
 PII_ENTITIES = frozenset(
@@ -158,7 +159,7 @@ def build_recognizers(entities: frozenset[str], thresholds: Mapping[str, float])
     """Fresh recognizers for the enabled types (nothing shared between detectors)."""
     recognizers: list[EntityRecognizer] = [
         *structured_recognizers(), NerRecognizer(), PersonCueRecognizer(), StructureRecognizer(), HandleRecognizer(),
-        GivenNameRecognizer(),
+        GivenNameRecognizer(), ScriptNameRecognizer(),
     ]  # fmt: skip
     chosen = [r for r in recognizers if entities & set(r.supported_entities)]
     for recognizer in chosen:

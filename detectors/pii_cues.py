@@ -15,6 +15,7 @@ from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.pii_german import GERMAN_FUNCTION_WORDS
+from detectors.pii_name_words import GATE_COMMON
 from detectors.pii_ner import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, has_name_word
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
@@ -34,12 +35,23 @@ PERSON_CUE = re.compile(
     rf"(?P<name>(?:[A-Z]\.[ \t]*)?{NAME_WORD}(?:[ \t]+(?:[A-Z]\.[ \t]+)?{NAME_WORD}){{0,2}})",
     re.IGNORECASE,
 )
+# Form fields and labels that name a person, also on the next line and in capitals as on a card
+# ("Cardholder: ALEKSANDR SMIRNOV", "Ship to:\nDmitry Sokolov", "Emergency contact - Lukas").
+FORM_CUE = re.compile(
+    r"(?:\b(?:card ?holder|name on (?:the )?card|account holder|payee|recipient|addressee|ship to|bill to|consignee)"
+    r"[ \t]*[:–—-]"  # a field: "Ship to:", not "deliver to Chatham"
+    r"|\b(?:beneficiary|ask for|emergency contact|next of kin)\b[ \t]*[:–—-]?)"
+    rf"[ \t]*(?:\n[ \t]*)?(?P<name>(?:[A-Z]\.[ \t]*)?{NAME_WORD}(?:[ \t]+(?:[A-Z]\.[ \t]+)?{NAME_WORD}){{0,2}})",
+    re.IGNORECASE,
+)
 # Up to three name-shaped words at the end / start of a string (name_tokens checks the capitals).
 NAME_AT_END = re.compile(rf"{NAME_WORD}(?:[ \t]+(?:[A-Z]\.[ \t]+)?{NAME_WORD}){{0,2}}[ \t]*$")
 NAME_AT_START = re.compile(rf"{NAME_WORD}(?:[ \t]+(?:[A-Z]\.[ \t]+)?{NAME_WORD})?")
 # "Ana Silva <ana@example.com>" (a display name before an address) and "Ana Silva and Kofi Mensah".
 ANGLE_EMAIL, AND = re.compile(r"<[^<>\s@]+@"), re.compile(r" (?:and|&) ")
-CUE_SCORE = 0.9  # above NER's 0.85: a greeting or a title says more than spaCy's guess of GPE or ORG
+# Above NER's 0.85: a greeting or a title says more than spaCy's guess of GPE or ORG.
+CUE_SCORE = 0.9
+NOT_CUED = GATE_COMMON | FIELD_LABELS | GERMAN_FUNCTION_WORDS | NOT_NAMES
 
 
 def name_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -73,7 +85,7 @@ class PersonCueRecognizer(LocalRecognizer):
         # so that this cue, too, finds nothing in a text that NER's gate skips.
         spans = getattr(nlp_artifacts, "ner_spans", ())
         people = [(s, e) for s, e, kind in spans if kind == "PERSON" and has_name_word(text, s, e)]
-        spans = [*self._cued(text), *self._before_email(text), *self._conjoined(text, people)]
+        spans = [*self._cued(text), *self._form(text), *self._before_email(text), *self._conjoined(text, people)]
         explanation = AnalysisExplanation("PersonCueRecognizer", CUE_SCORE, textual_explanation="name cue")
         return [Result("PERSON", start, end, CUE_SCORE, explanation, {ID_KEY: self.id}) for start, end in spans]
 
@@ -83,6 +95,18 @@ class PersonCueRecognizer(LocalRecognizer):
             span = name_tokens(text, m.start("name"), m.end("name"))
             first = text[span[0] : span[1]].split()[0].strip(".").lower() if span else ""
             if span and first not in NOT_NAME_WORDS | FIELD_LABELS | GERMAN_FUNCTION_WORDS:
+                yield span
+
+    @staticmethod
+    def _form(text: str) -> Iterator[tuple[int, int]]:
+        for m in FORM_CUE.finditer(text):
+            start, end = m.span("name")
+            words = m.group("name").split()
+            if all(w.isupper() for w in words) and len(words) >= 2:
+                span: tuple[int, int] | None = (start, end)  # a name in capitals, as embossed on a card
+            else:
+                span = name_tokens(text, start, end)
+            if span and text[span[0] : span[1]].split()[0].strip(".").lower() not in NOT_CUED:
                 yield span
 
     @staticmethod

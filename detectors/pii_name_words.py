@@ -45,7 +45,7 @@ SENTENCE_WORDS = words(
 # Words that are no name even when capitalised and cued ("Hi team", "Dear customer").
 NOT_NAMES = COMMON | {
     "team", "all", "everyone", "there", "folks", "guys", "world", "support", "customer", "sir", "madam", "friend",
-    "friends", "colleagues", "admin", "service", "number", "id", "name",
+    "friends", "colleagues", "admin", "service", "number", "id", "name", "tel", "fax", "mob", "cell",
 }  # fmt: skip
 
 

@@ -1,0 +1,39 @@
+"""pii_cues: names after form fields, in capitals as on a card, on the next line of a label."""
+
+from __future__ import annotations
+
+import pytest
+
+from detectors.pii_cues import PersonCueRecognizer
+
+
+def cued(text: str) -> list[str]:
+    return [text[r.start : r.end] for r in PersonCueRecognizer().analyze(text, ["PERSON"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Card: 6447-4173-2863-1225   Cardholder: ALEKSANDR SMIRNOV", ["ALEKSANDR SMIRNOV"]),
+        ("Cardholder: HAORAN SUN", ["HAORAN SUN"]),  # "Sun" alone is a weekday, not here
+        ("Wire it to the account (beneficiary Park Do-yun) by Friday.", ["Park Do-yun"]),
+        ("Emergency contact - Lukas (spouse) +49 30 1234567", ["Lukas"]),
+        ("Ship to:\nDmitry Sokolov\nRue du Rhône 80", ["Dmitry Sokolov"]),
+        ("between 9 and 5, ask for Siobhán.", ["Siobhán"]),
+        ("Hi Priya, thanks!", ["Priya"]),  # the greetings as before
+    ],
+)
+def test_form_fields_and_labels_cue_names(text: str, expected: list[str]) -> None:
+    assert cued(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Took an hour to deliver to Chatham, food cold.",  # no field: a place
+        "Cardholder: VISA GOLD",  # a product in capitals
+        "ask for Help if needed",  # a common word
+    ],
+)
+def test_no_name(text: str) -> None:
+    assert cued(text) == []
