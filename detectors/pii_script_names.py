@@ -27,6 +27,7 @@ VIETNAMESE_ONLY = "ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵ
 LATIN_WORD = r"[A-ZÀ-ÝĐ][^\W\d_A-Z]*"
 LATIN_RUN = re.compile(rf"(?<!\w){LATIN_WORD}(?:[ \t]+{LATIN_WORD}){{1,3}}(?!\w)")
 LETTER = re.compile(r"[^\W\d_]")
+OTHER_SCRIPT = re.compile(f"[\u0370-\u03ff\u0400-\u04ff{VIETNAMESE_ONLY}]")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 MIN_LATIN_SHARE = 0.5  # of a paragraph's letters outside the runs, for a Cyrillic or Greek run to stand out
 MIN_LATIN_LETTERS = 3
@@ -61,8 +62,8 @@ def _vietnamese(word: str) -> bool:
 
 def script_name_spans(text: str) -> list[tuple[int, int]]:
     """Runs of capitalised words in another script than the paragraph's (module docstring)."""
-    if text.isascii():
-        return []
+    if text.isascii() or not OTHER_SCRIPT.search(text):
+        return []  # the check costs ~20 µs per 2,000 characters, the scan below ~1 ms
     spans: list[tuple[int, int]] = []
     for lo, hi in _paragraphs(text):
         runs = [m.span() for m in CYRILLIC_GREEK_RUN.finditer(text, lo, hi)]

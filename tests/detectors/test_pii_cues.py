@@ -37,3 +37,12 @@ def test_form_fields_and_labels_cue_names(text: str, expected: list[str]) -> Non
 )
 def test_no_name(text: str) -> None:
     assert cued(text) == []
+
+
+def test_the_lowercase_twin_finds_what_the_case_insensitive_pattern_finds() -> None:
+    from detectors.pii_cues import PERSON_CUE, PERSON_CUE_LOWER, cue_matches
+
+    for text in ["Dear MR. Jones, hi Ana", "Regards,\nJ. Smith", "İstanbul office: hi Ayşe"]:  # "İ" lowercases to 2
+        expected = [m.span("name") for m in PERSON_CUE.finditer(text)]
+        assert [m.span("name") for m in cue_matches(text, text.lower(), PERSON_CUE, PERSON_CUE_LOWER)] == expected
+    assert cued("İstanbul office: hi Ayşe") == ["Ayşe"]  # offsets from the original text
