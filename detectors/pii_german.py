@@ -46,13 +46,24 @@ NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "ter", "ten", "zu"
 TITLE_BEFORE = re.compile(r"\b(?:herr|herrn|frau|dr|prof|hr|fr)\.?\s+(?:(?:dr|prof)\.?\s+)*$", re.IGNORECASE)
 
 
-def german_paragraph(text: str, start: int, end: int) -> bool:
-    """Whether the paragraph around text[start:end] reads as German."""
-    lo = max((m.end() for m in PARAGRAPH_BREAK.finditer(text, 0, start)), default=0)
-    hi = next((m.start() for m in PARAGRAPH_BREAK.finditer(text, end)), len(text))
-    tokens = [w.lower() for w in WORD.findall(text, lo, hi)]
-    hits = [w for w in tokens if w in GERMAN_FUNCTION_WORDS]
-    return len(set(hits)) >= MIN_FUNCTION_WORDS and len(hits) >= MIN_SHARE * len(tokens)
+def german_paragraph(text: str, start: int, end: int, german: tuple[tuple[int, int], ...] | None = None) -> bool:
+    """Whether the paragraph around text[start:end] reads as German (``german``: the text's
+    ``german_paragraphs``, computed once by a caller checking many spans)."""
+    bounds = german_paragraphs(text) if german is None else german
+    return any(lo <= start and end <= hi for lo, hi in bounds)
+
+
+def german_paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """The bounds of the text's paragraphs that read as German."""
+    bounds, lo = [], 0
+    for brk in [*PARAGRAPH_BREAK.finditer(text), None]:
+        hi = brk.start() if brk else len(text)
+        tokens = [w.lower() for w in WORD.findall(text, lo, hi)]
+        hits = [w for w in tokens if w in GERMAN_FUNCTION_WORDS]
+        if len(set(hits)) >= MIN_FUNCTION_WORDS and len(hits) >= MIN_SHARE * len(tokens):
+            bounds.append((lo, hi))
+        lo = brk.end() if brk else hi
+    return tuple(bounds)
 
 
 def holds_in_german(text: str, start: int, end: int, kind: str) -> bool:

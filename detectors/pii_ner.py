@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
+from detectors.pii_german import german_paragraphs
 from detectors.pii_name_words import (
     FIELD_LABELS,
     NOT_NAME_WORDS,
@@ -204,8 +205,10 @@ class NerRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None) -> list[Result]:
         results = []
-        for raw in merge_name_parts(text, getattr(nlp_artifacts, "ner_spans", [])):
-            span = clean_span(text, raw)
+        raw_spans = merge_name_parts(text, getattr(nlp_artifacts, "ner_spans", []))
+        german = german_paragraphs(text) if raw_spans else ()  # once per text, not per span
+        for raw in raw_spans:
+            span = clean_span(text, raw, german)
             if span is not None and span.entity_type in entities:
                 explanation = AnalysisExplanation("SpacyNerRecognizer", NER_SCORE, textual_explanation="spaCy NER")
                 metadata = {ID_KEY: self.id}

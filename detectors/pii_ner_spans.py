@@ -100,7 +100,7 @@ PRODUCT_NOUN_AFTER = re.compile(
 )
 
 
-def clean_span(text: str, span: NerSpan) -> NerSpan | None:
+def clean_span(text: str, span: NerSpan, german: tuple[tuple[int, int], ...] | None = None) -> NerSpan | None:
     """Trim titles and possessives off names; drop or relabel spans that are no name or place
     (spaCy's small model tags products, field labels, acronyms and streets as PERSON/GPE)."""
     start, end, kind = span
@@ -132,7 +132,7 @@ def clean_span(text: str, span: NerSpan) -> NerSpan | None:
         return None  # a product
     if " " not in value and value.lower() in NOT_NAME_WORDS:
         return None  # "React", "Kafka", "Monday": spaCy's small model calls products people and places
-    if german_paragraph(text, start, end) and not holds_in_german(text, start, end, kind):
+    if german_paragraph(text, start, end, german) and not holds_in_german(text, start, end, kind):
         return None  # a German common noun: "Rechnung", "Wartung der Heizungsanlage" (pii_german)
     if kind == "LOCATION" and SPEECH_VERB_AFTER.match(text, end):
         return NerSpan(start, end, "PERSON")  # places do not ask, say or own laptops: "Zeynep asked"
