@@ -100,3 +100,16 @@ def test_a_street_address_counts_as_a_place_where_the_corpus_has_no_street_addre
     found = [(0, 12, "STREET_ADDRESS"), (20, 25, "PERSON")]
     assert as_annotated(found, frozenset({"LOCATION", "PERSON"})) == [(0, 12, "LOCATION"), (20, 25, "PERSON")]
     assert as_annotated(found, frozenset({"STREET_ADDRESS", "PERSON"})) == found
+
+
+def test_the_convention_free_figure_strips_titles_and_possessives_from_both_sides() -> None:
+    from loadtests.eval_corpora import convention_free, convention_free_prf
+
+    text = "Mr. Collins met Warhol's agent and Dr Ana Lee."
+    gold: list[Span] = [(0, 11, "PERSON"), (16, 24, "PERSON"), (35, 45, "PERSON")]  # GUM style: titles, 's
+    pred: list[Span] = [(4, 11, "PERSON"), (16, 22, "PERSON"), (38, 45, "PERSON")]  # CoNLL style
+    assert convention_free(text, gold) == pred
+    corpus = Corpus("gum-like", [text], [gold], frozenset({"PERSON"}))
+    scores = evaluate(corpus, lambda _: pred, ["PERSON"])
+    assert exact_prf(scores.counts["PERSON"]) == (0.0, 0.0, 0.0)  # strict: no span matches
+    assert convention_free_prf(scores.counts["PERSON"]) == (1.0, 1.0, 1.0)
