@@ -24,8 +24,9 @@ from functools import cache
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.en.stop_words import STOP_WORDS
 
-from detectors.pii_name_words import NOT_NAME_WORDS, NOT_NAMES
+from detectors.pii_name_words import GATE_COMMON, NOT_NAME_WORDS, NOT_NAMES
 from detectors.pii_names_places import census_names, place_names
 from detectors.pii_ner_spans import ENDS_IN_STREET, ORG_SUFFIX, PLACE_AFTER, PLACE_BEFORE
 
@@ -43,7 +44,22 @@ NOT_A_NAME_AFTER = re.compile(r"[ \t]+(?:[A-Z]{2,}|[a-z]+\.[a-z]|\d)")
 # Words that look like given names in workplace text but are not people there.
 NOT_PEOPLE = frozenset(
     {"Christian", "Julia", "Ada", "Alexa", "Siri", "Cortana", "Jasper", "Katrina", "Chelsea", "Monte", "Shannon"}
+    | {"Claude", "Darwin"}  # the AI model, the operating system
 )
+
+
+EXCLUDED = NOT_NAME_WORDS | NOT_NAMES
+# Lowercase chat ("tell sarah the build is green", "thank you kevin smith"): a paragraph with few
+# capitalised words, where a lowercase given name is as good a cue as a capitalised one elsewhere.
+# Not quoted or part of code ("sys.platform == 'darwin'", alias="douglas", `claude-*`, path/mona).
+LOWER_TOKEN = re.compile(r"(?<![\w@#.'’\"`/\\=-])[a-z]{4,}\b(?![.@/\"`(=-]|['’](?![sS]\b))")
+LOWER_SURNAME = re.compile(r"[ \t]+([a-z]{2,})\b(?![.@-]\w)")
+LOWER_PLACE_BEFORE = re.compile(r"\b(?:san|santa|st|saint|los|las|el|port|fort|lake|mount|new)\s+$")
+MAX_CAPITALISED = 0.15  # share of a paragraph's words, "I" not counted
+# English function words, as a share of a paragraph's words: lowercase chat is prose; code, data
+# and other languages' text ("della", "alma", "santiago") are not read this way.
+MIN_ENGLISH = 0.15
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @cache
@@ -58,7 +74,7 @@ def name_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in TOKEN.finditer(text):
         first = m.group()
-        if first not in given or first.lower() in NOT_NAME_WORDS | NOT_NAMES or first in places:
+        if first not in given or first.lower() in EXCLUDED or first in places:
             continue
         before = text[max(0, m.start() - 24) : m.start()]
         if BOUNDARY_BEFORE.search(before) or WORD_BEFORE.search(before) or PLACE_BEFORE.search(before):
@@ -71,7 +87,36 @@ def name_spans(text: str) -> list[tuple[int, int]]:
         if end == m.end() and len(first) < MIN_ALONE:
             continue  # "Al", "Jo" alone are too often something else
         spans.append((m.start(), end))
+    return sorted([*spans, *_lowercase_names(text)])
+
+
+def _lowercase_names(text: str) -> list[tuple[int, int]]:
+    """Lowercase given names (and a lowercase surname after one) in lowercase chat paragraphs."""
+    given = lowercase_given_names()
+    surnames = census_names()["surname"] | census_names()["surname_more"]
+    spans = []
+    lo = 0
+    for brk in [*PARAGRAPH_BREAK.finditer(text), None]:
+        hi = brk.start() if brk else len(text)
+        words = text[lo:hi].split()
+        capitalised = sum(1 for w in words if w[:1].isupper() and w != "I")
+        english = sum(1 for w in words if w.lower() in STOP_WORDS)
+        if words and capitalised <= MAX_CAPITALISED * len(words) and english >= MIN_ENGLISH * len(words):
+            for m in LOWER_TOKEN.finditer(text, lo, hi):
+                if m.group() not in given or LOWER_PLACE_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+                    continue
+                end = m.end()
+                if (last := LOWER_SURNAME.match(text, end, hi)) and last.group(1).capitalize() in surnames:
+                    end = last.end() if last.group(1) not in GATE_COMMON else end  # "kevin smith", not "kevin will"
+                spans.append((m.start(), end))
+        lo = brk.end() if brk else hi
     return spans
+
+
+@cache
+def lowercase_given_names() -> frozenset[str]:
+    """``given_names`` in lowercase, without common words ("will" is already out; "june" is a month)."""
+    return frozenset(n.lower() for n in given_names()) - GATE_COMMON - EXCLUDED
 
 
 def _name_end(text: str, end: int) -> int:
@@ -87,7 +132,7 @@ def _name_end(text: str, end: int) -> int:
     word = TOKEN.match(text, at)
     if word is None or not word.group()[0].isupper() or word.group().isupper():
         return end
-    if word.group().lower() in NOT_NAME_WORDS | NOT_NAMES:
+    if word.group().lower() in EXCLUDED:
         return end  # "Jenna Monday"
     return word.end()
 

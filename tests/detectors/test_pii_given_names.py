@@ -54,3 +54,29 @@ def test_the_recognizer_scores_below_ner() -> None:
     results = GivenNameRecognizer().analyze("Debbie called.", ["PERSON"])
     assert [(r.entity_type, r.start, r.end) for r in results] == [("PERSON", 0, 6)]
     assert results[0].score < 0.85  # where spaCy calls the same words something else, spaCy wins
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("tell sarah the build is green and thank you kevin smith", ["sarah", "kevin smith"]),
+        ("my eyes are dark today, john says its cuz im tired", []),  # "john" is also a word (SCOWL)
+        ("i think kevin will come to the party tonight", ["kevin"]),  # "will" is no surname here
+        ("we drove to san jose and then to the office", []),  # a place
+    ],
+)
+def test_lowercase_names_in_lowercase_chat(text: str, names: list[str]) -> None:
+    assert spans(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'if sys.platform == "darwin": alias="douglas"',  # code and quoted strings
+        "la casa della nonna è alla fine della strada",  # another language
+        "Kevin Smith Wrote This Title In Capitals and sarah",  # not a lowercase paragraph
+        "ask claude to summarise the thread for me please",  # the AI model
+    ],
+)
+def test_no_lowercase_name(text: str) -> None:
+    assert [n for n in spans(text) if n.islower()] == []
