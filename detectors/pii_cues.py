@@ -15,7 +15,8 @@ from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.pii_german import GERMAN_FUNCTION_WORDS
-from detectors.pii_name_words import GATE_COMMON
+from detectors.pii_name_words import GATE_COMMON, words
+from detectors.pii_names_places import common_person_names
 from detectors.pii_ner import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, has_name_word
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
@@ -24,6 +25,8 @@ NAME_WORD = r"[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*"
 # Words that introduce a name in mail, chat, forms and tickets (greetings, titles, sign-offs, roles).
 PERSON_CUE = re.compile(
     r"(?:\b(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|mr|mrs|ms|miss|mx|dr|prof|my name is|name is"
+    r"|hallo|liebe|lieber|bonjour|salut|hola|estimad[oa]|querid[oa]|ciao|buongiorno|car[oa]|gentile|olá"
+    r"|prezad[oa]|beste|geachte|hej|hei"
     # titles and sign-offs of other languages ("Frau Weber", "Mit freundlichen Grüßen, Jürgen Hoffmann")
     r"|herr|herrn|frau|monsieur|madame|mme|mlle|señor|señora|sra|signor|signora|dhr|mevr"
     r"|grüße|grüßen|gruß|grazie|saluti|groeten|groet|cordialement|saludos|atentamente|obrigad[oa]|gracias"
@@ -60,6 +63,39 @@ def cue_matches(text: str, lower: str, pattern: re.Pattern[str], twin: re.Patter
     """``pattern``'s matches in text, found by its lowercase twin where that is safe ("İ" lowercases
     to two characters)."""
     return twin.finditer(lower) if len(lower) == len(text) else pattern.finditer(text)
+
+
+# Offices, titles, departments and articles that follow a title or sign-off but are no name
+# ("Herr Bürgermeister", "Madame, Monsieur", "Atentamente, Equipo Comercial", "Grazie Mille").
+NOT_ADDRESSED = words(
+    """
+    präsident präsidentin bürgermeister bürgermeisterin minister ministerin direktor direktorin doktor kollege
+    kollegin kollegen presidente presidenta director directora ministro ministra doctor doctora señor señora
+    monsieur madame mesdames messieurs mademoiselle président présidente directeur directrice docteur maître
+    signor signora direttore direttrice dottore dottoressa ministro voorzitter directeur burgemeester
+    la le les el los las il lo gli die der das het de een the equipo équipe team afdeling abteilung departamento
+    département direction dirección ufficio servizio service servicio mille totales tutti todos todas allen
+    """
+)
+NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ance|ence|ing|ity|ness|ist|ery|ary|ure)$")  # "ask for Reception"
+FORM_COMPANY = re.compile(
+    r"\b(?:ltd|llc|gmbh|ag|inc|corp|co|plc|sa|sarl|bv|nv|oy|ab|as|holding|holdings|trading|logistics|bank|group)\b\.?",
+    re.IGNORECASE,
+)
+
+
+def _company_or_label(text: str, cue: re.Match[str], span: tuple[int, int]) -> bool:
+    """A form field's value that is a company ("Payee: Initech Ltd": a company word later on the
+    line), a label ("Beneficiary Bank: First Republic"), or "ask for" + an English noun ("Reception",
+    "Escalation"; a common or non-English name stays: "ask for Siobhán")."""
+    line_end = text.find("\n", span[1])
+    if FORM_COMPANY.search(text, span[0], line_end if line_end >= 0 else len(text)):
+        return True
+    if text[span[1] : span[1] + 2].lstrip().startswith(":"):
+        return True  # the "name" is the rest of a label
+    asked = text[cue.start() : cue.start() + 3].lower() == "ask"
+    first = text[span[0] : span[1]].split()[0]
+    return asked and first not in common_person_names() and first.isascii() and bool(NOUN_ENDING.search(first))
 
 
 # A word each alternative of FORM_CUE contains, lowercase.
@@ -126,8 +162,8 @@ class PersonCueRecognizer(LocalRecognizer):
         for m in cue_matches(text, text.lower(), PERSON_CUE, PERSON_CUE_LOWER):
             span = name_tokens(text, m.start("name"), m.end("name"))
             first = text[span[0] : span[1]].split()[0].strip(".").lower() if span else ""
-            if span and first not in NOT_NAME_WORDS | FIELD_LABELS | GERMAN_FUNCTION_WORDS:
-                yield span
+            if span and first not in NOT_NAME_WORDS | FIELD_LABELS | GERMAN_FUNCTION_WORDS | NOT_ADDRESSED:
+                yield span  # not "Herr Präsident", "Madame, Monsieur", "Cordialement, La Direction"
 
     @staticmethod
     def _form(text: str) -> Iterator[tuple[int, int]]:
@@ -141,7 +177,8 @@ class PersonCueRecognizer(LocalRecognizer):
                 span: tuple[int, int] | None = (start, end)  # a name in capitals, as embossed on a card
             else:
                 span = name_tokens(text, start, end)
-            if span and text[span[0] : span[1]].split()[0].strip(".").lower() not in NOT_CUED:
+            first = text[span[0] : span[1]].split()[0].strip(".") if span else ""
+            if span and first.lower() not in NOT_CUED and not _company_or_label(text, m, span):
                 yield span
 
     @staticmethod

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from detectors.pii_name_words import words
-from detectors.pii_names_places import common_person_names, place_names
+from detectors.pii_names_places import census_names, common_person_names, place_names
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 WORD = re.compile(r"[^\W\d_]+")
@@ -42,6 +42,9 @@ NOUN_ENDING = re.compile(
     r"|vertrieb|abteilung|unterlagen|angaben)$",
     re.IGNORECASE,
 )
+STRONG_NOUN_ENDING = re.compile(r"(?:ung|ungen|heit|keit|schaft|lagen|nisse|täten)$")
+MIN_NOUN_LENGTH = 8
+MIN_ENDING_LENGTH = 7
 NAME_PARTICLES = frozenset({"von", "van", "der", "den", "de", "ter", "ten", "zu", "vom", "di", "da", "du", "la", "le"})
 TITLE_BEFORE = re.compile(r"\b(?:herr|herrn|frau|dr|prof|hr|fr)\.?\s+(?:(?:dr|prof)\.?\s+)*$", re.IGNORECASE)
 
@@ -66,14 +69,23 @@ def german_paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(bounds)
 
 
+def german_noun(word: str) -> bool:
+    """A word any text may hold that is a German noun by its ending ("Rechnung", "Unterlagen"), long
+    enough not to be a surname ("Jung", "Leung", "Hartung" are kept) and no common name."""
+    return len(word) >= MIN_NOUN_LENGTH and bool(STRONG_NOUN_ENDING.search(word)) and word not in common_person_names()
+
+
 def holds_in_german(text: str, start: int, end: int, kind: str) -> bool:
     """Whether a PERSON or LOCATION span found in a German paragraph can stand (module docstring)."""
     parts = WORD.findall(text, start, end)
+    if len(parts) > 1 and parts[0] in census_names()["given"]:
+        return True  # "Clement Hartung": a given name vouches for the rest
     for word in parts:
         lower = word.lower()
         if lower in NAME_PARTICLES and word[0].islower():
             continue  # "Ursula von der Leyen"
-        if NOUN_ENDING.search(word) or lower in GERMAN_FUNCTION_WORDS or word[0].islower():
+        noun = len(word) >= MIN_ENDING_LENGTH and NOUN_ENDING.search(word)  # not "Cheung", "Leung", "Jung"
+        if noun or lower in GERMAN_FUNCTION_WORDS or word[0].islower():
             return False  # "Rechnung", "Könnten Sie", "zur Lieferzeit"
     if len(parts) > 1:
         return True

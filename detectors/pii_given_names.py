@@ -28,7 +28,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from detectors.pii_name_words import GATE_COMMON, NOT_NAME_WORDS, NOT_NAMES
 from detectors.pii_names_places import census_names, place_names
-from detectors.pii_ner_spans import ENDS_IN_STREET, ORG_SUFFIX, PLACE_AFTER, PLACE_BEFORE
+from detectors.pii_ner_spans import ENDS_IN_STREET, ORG_SUFFIX, PLACE_AFTER, PLACE_BEFORE, PRODUCT_NOUN_AFTER
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 GIVEN_NAME_SCORE = 0.6
@@ -41,6 +41,10 @@ BOUNDARY_BEFORE = re.compile(r"[\w@#.'’-]$")  # inside an address, handle, has
 BOUNDARY_AFTER = re.compile(r"[.@-]\w|['’]\w\w")  # "Kevin.A.Boone@", "Al-Qaeda"; not "Debbie's"
 WORD_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*|St|Mt|Ft)\.?[ \t]+$")
 NOT_A_NAME_AFTER = re.compile(r"[ \t]+(?:[A-Z]{2,}|[a-z]+\.[a-z]|\d)")
+AMPERSAND_BEFORE = re.compile(r"([A-Z][\w'’-]*)\s*&\s*$")
+AMPERSAND_AFTER = re.compile(r"\s*&\s*([A-Z][\w'’-]*)")
+BRAND_POSSESSIVE = re.compile(r"['’]s\s+(?:#|\d|[A-Z])")
+BRANDS = frozenset({"Morgan Stanley", "Tim Hortons", "Stella Artois", "Marshall Plan", "John Deere", "Tiffany"})
 # Words that look like given names in workplace text but are not people there.
 NOT_PEOPLE = frozenset(
     {"Christian", "Julia", "Ada", "Alexa", "Siri", "Cortana", "Jasper", "Katrina", "Chelsea", "Monte", "Shannon"}
@@ -84,6 +88,10 @@ def name_spans(text: str) -> list[tuple[int, int]]:
             continue  # "Kevin.A.Boone@", "Travis CI", "Lawrence, KS"
         if ORG_SUFFIX.search(text, m.start(), end) or ENDS_IN_STREET.search(text, m.start(), end):
             continue  # "Wayne Retail", "Willis Street"
+        if PRODUCT_NOUN_AFTER.match(text, end) or _company_partner(text, m.start(), end, census_names()["given"]):
+            continue  # "Travis build", "the Harvey pilot"; "Allen & Overy", "Marks & Spencer"
+        if BRAND_POSSESSIVE.match(text, end) or text[m.start() : end] in BRANDS:
+            continue  # "Wendy's #4411", "Nathan's Famous"; "Morgan Stanley"
         if end == m.end() and len(first) < MIN_ALONE:
             continue  # "Al", "Jo" alone are too often something else
         spans.append((m.start(), end))
@@ -117,6 +125,14 @@ def _lowercase_names(text: str) -> list[tuple[int, int]]:
 def lowercase_given_names() -> frozenset[str]:
     """``given_names`` in lowercase, without common words ("will" is already out; "june" is a month)."""
     return frozenset(n.lower() for n in given_names()) - GATE_COMMON - EXCLUDED
+
+
+def _company_partner(text: str, start: int, end: int, given: frozenset[str]) -> bool:
+    """A capitalised word that is no given name across an "&": a firm ("Allen & Overy", "Marks &
+    Spencer"); "Jenna & Bob" are two people."""
+    before = AMPERSAND_BEFORE.search(text, max(0, start - 30), start)
+    after = AMPERSAND_AFTER.match(text, end)
+    return any(m is not None and m.group(1) not in given for m in (before, after))
 
 
 def _name_end(text: str, end: int) -> int:

@@ -18,6 +18,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from detectors.pii_name_words import words
 from detectors.pii_names_places import census_names
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
@@ -27,6 +28,19 @@ HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*)(
 PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 MIN_PART = 3  # "Ed", "Al", "Jo" run into too many words
 MIN_HANDLE = 4
+# Parts that make a handle a team's, a bot's, a brand's or a code variable's ("@GrantId", "@max-bot").
+NOT_A_PERSON_PART = words(
+    """
+    bot ci ops team it eng sre support help app hq official outlet us uk and id ids rows row amount date code
+    count deleted name size total type status key value flag list
+    """
+)
+# T-SQL and other code variables: "DECLARE @MaxDate DATE", "SET @BillAmount = 0", "WHERE id = @GrantId)".
+SQL_BEFORE = re.compile(r"\b(?:declare|set|select|where|values|exec|execute)\s+$|[=(<>]\s*$", re.IGNORECASE)
+SQL_AFTER = re.compile(
+    r"\s*(?:[=)<>]|\s(?:int|bigint|varchar|nvarchar|char|bit|date|datetime2?|money|decimal|numeric|float|table)\b)",
+    re.IGNORECASE,
+)
 # Decorators read like handles ("@max_retries.setter"): one alone on its line is code, as is one
 # with an attribute that decorators use.
 DECORATOR_LINE = re.compile(r"[ \t]*(?:\(|$)", re.MULTILINE)
@@ -40,6 +54,8 @@ def handle_is_a_name(handle: str) -> bool:
     names = census_names()
     given, surnames = names["given"], names["surname"] | names["surname_more"]
     parts = [p.capitalize() for p in PARTS.findall(handle)]
+    if any(part.lower() in NOT_A_PERSON_PART for part in parts[1:]):
+        return False  # "@travis-ci", "@ray-team", "@MaxRows", "@BenAndJerrys"
     if (
         len(parts) >= 2
         and len(parts[0]) >= MIN_PART
@@ -73,7 +89,7 @@ class HandleRecognizer(LocalRecognizer):
         return [
             Result("PERSON", m.start(), m.end(), HANDLE_SCORE, explanation, {ID_KEY: self.id})
             for m in HANDLE.finditer(text)
-            if handle_is_a_name(m.group(1)) and not _decorator(text, m)
+            if handle_is_a_name(m.group(1)) and not _decorator(text, m) and not _code_variable(text, m)
         ]
 
 
@@ -83,3 +99,9 @@ def _decorator(text: str, mention: re.Match[str]) -> bool:
     alone = not text[line_start : mention.start()].strip() and DECORATOR_LINE.match(text, mention.end())
     parts = re.split(r"[._-]", mention.group(1).lower())
     return bool(alone) or any(part in DECORATOR_PARTS for part in parts[1:])
+
+
+def _code_variable(text: str, mention: re.Match[str]) -> bool:
+    """A SQL variable or parameter: after DECLARE/SET/an operator, or before a type, "=" or ")"."""
+    before = text[max(0, mention.start() - 12) : mention.start()]
+    return bool(SQL_BEFORE.search(before) or SQL_AFTER.match(text, mention.end()))

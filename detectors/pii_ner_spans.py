@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from detectors.pii_german import german_paragraph, holds_in_german
+from detectors.pii_german import german_noun, german_paragraph, holds_in_german
 from detectors.pii_name_words import NOT_NAME_WORDS, NOT_NAMES, has_name_word
-from detectors.pii_names_places import common_person_names, place_names
+from detectors.pii_names_places import census_names, common_person_names, place_names
 
 # What people do in a sentence: "Adaeze asked ...", "Funmilayo will cover ...", "Freja's laptop".
 PERSON_VERB_AFTER = re.compile(
@@ -33,6 +33,12 @@ LEADING_COMMON = re.compile(r"(?:will|can|may|did|does|do|so|but|and|or|if|as)\s
 # unless the inside capital follows a surname prefix ("McDonald", "MacArthur", "DeShawn", "LeBron").
 CAMEL_CASE = re.compile(r"(?!(?:Mc|Mac|De|Le|La|Di|Du|Van|Von|Da|Fitz)[A-Z])[A-Z]?[a-z]+[A-Z]\w*")
 TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|mx|dr|prof|sir|dame)\.?\s+$", re.IGNORECASE)
+# Greetings of other languages that spaCy's English model reads as part of a name.
+GREETING = re.compile(
+    r"(?:hallo|hi|hey|hello|dear|liebe|lieber|bonjour|salut|hola|estimad[oa]|querid[oa]|ciao|buongiorno|car[oa]"
+    r"|gentile|olá|oi|prezad[oa]|beste|geachte|hej|hei|moin|servus|grüß gott)[ \t]*,?[ \t]+",
+    re.IGNORECASE,
+)
 # Offices held by people: "President Bush", "Senator Kennedy".
 ROLE_BEFORE = re.compile(
     r"\b(?:president|senator|governor|minister|judge|justice|king|queen|prince|princess|pope|general|coach"
@@ -95,7 +101,11 @@ PRODUCT_NOUN_AFTER = re.compile(
     r"|api|sdk|plugin|release|version|job|container|pod|node|service|library|framework|config|logs?"
     # project code names: "the Falcon rollout", "Project Atlas codebase"
     r"|project|rollout|launch|initiative|program|programme|workstream|codebase|repo|repository|module"
-    r"|feature|integration|app|stack|engine|sprint)\b",  # not "branch", "platform": "the Leeds branch"
+    r"|feature|integration|app|stack|engine|sprint"
+    # tools, plans and ideas named after people: "the Harvey licence", "the Kelly criterion"
+    r"|licen[cs]e|subscription|seats?|pilot|trial|plan|extension|workflows?|chatbot|bot|assistant|agent|model"
+    r"|criterion|principle|theory|method|law|animation|widget|contract|build|integration)\b",
+    # not "branch", "platform": "the Leeds branch"
     re.IGNORECASE,
 )
 
@@ -109,6 +119,8 @@ def clean_span(text: str, span: NerSpan, german: tuple[tuple[int, int], ...] | N
             start = verb.end()
         if title := TITLE.match(text, start, end):
             start = title.end()
+        if (greeting := GREETING.match(text, start, end)) and greeting.end() < end:
+            start = greeting.end()  # "Hallo Dennis", "Bonjour Camille": spaCy takes the greeting in
         if text.endswith(("'s", "’s"), start, end):
             end -= 2
     if (the := LEADING_THE.match(text, start, end)) and the.end() < end:
@@ -134,6 +146,8 @@ def clean_span(text: str, span: NerSpan, german: tuple[tuple[int, int], ...] | N
         return None  # "React", "Kafka", "Monday": spaCy's small model calls products people and places
     if german_paragraph(text, start, end, german) and not holds_in_german(text, start, end, kind):
         return None  # a German common noun: "Rechnung", "Wartung der Heizungsanlage" (pii_german)
+    if " " not in value and german_noun(value):
+        return None  # "Hallo Dennis, anbei die Unterlagen": too short to tell German, the ending tells
     if kind == "LOCATION" and SPEECH_VERB_AFTER.match(text, end):
         return NerSpan(start, end, "PERSON")  # places do not ask, say or own laptops: "Zeynep asked"
     if kind == "PERSON":
@@ -163,8 +177,12 @@ def _no_person_here(text: str, start: int, end: int, value: str) -> bool:
     administration"), before a number ("Mastercard 5500 ...", "Kafka 3.7.1") or as a field label
     opening a line ("Email: ..."; not "Susan:" alone)."""
     after_determiner = DETERMINER_BEFORE.search(text, max(0, start - 8), start)
-    if after_determiner and value not in common_person_names() and not LOWERCASE_WORD_AFTER.match(text, end):
-        return True  # "in the Louvre.", "the Hajj"; not "the Warhol exhibit", "the Tsar employed"
+    if after_determiner and not PERSON_VERB_AFTER.match(text, end):
+        # "in the Louvre.", "the Hajj", "the Kelly criterion", "our Devin subscription"; kept: "the Bush
+        # administration" (a common surname), "the Warhol exhibit" (no given name), "The Tsar employed"
+        given = value in census_names()["given"]
+        if given or (value not in common_person_names() and not LOWERCASE_WORD_AFTER.match(text, end)):
+            return True
     if NUMBER_AFTER.match(text, end):
         return True
     label = LABEL_AFTER.match(text, end)

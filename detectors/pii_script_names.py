@@ -17,7 +17,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.pii_name_words import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES
+from detectors.pii_name_words import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, words
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 SCRIPT_NAME_SCORE = 0.6
@@ -29,6 +29,25 @@ LATIN_RUN = re.compile(rf"(?<!\w){LATIN_WORD}(?:[ \t]+{LATIN_WORD}){{1,3}}(?!\w)
 LETTER = re.compile(r"[^\W\d_]")
 OTHER_SCRIPT = re.compile(f"[\u0370-\u03ff\u0400-\u04ff{VIETNAMESE_ONLY}]")
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+# Cities, provinces and words of company and place names, which Vietnamese names never contain.
+VIETNAMESE_NOT_PEOPLE = (
+    "Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Nha Trang", "Việt Nam", "Công Ty", "Ngân Hàng",
+    "Thành Phố", "Quận", "Tỉnh", "Phường", "Đường", "Huyện", "Xã", "Tập Đoàn", "Cổ Phần",
+)  # fmt: skip
+QUOTES = frozenset("\"«»“”„'‘’")
+# Russian, Ukrainian, Belarusian, Georgian/Armenian in Cyrillic, and Greek surname and patronymic endings.
+SURNAME_ENDING = re.compile(
+    r"(?:ов|ова|ев|ева|ёв|ёва|ин|ина|ын|ына|ский|ская|цкий|цкая|енко|ук|юк|чук|ич|вич|овна|евна|ична|ян|дзе|швили"
+    r"|όπουλος|οπούλου|ίδης|ίδου|άκης|άκη|άτος|ίου|ιάδης|έας)$"
+)
+GIVEN_NAMES = words(
+    """
+    Иван Алексей Дмитрий Сергей Андрей Михаил Николай Ольга Анна Мария Елена Наталья Татьяна Ирина Светлана
+    Юлия Екатерина Владимир Александр Александра Павел Максим Олег Игорь Артём Тарас Оксана Богдан
+    Νίκος Γιώργος Γιάννης Δημήτρης Κώστας Μαρία Ελένη Σοφία Αικατερίνη Κατερίνα Ανδρέας Παναγιώτης Χρήστος
+    Βασίλης Θανάσης Άννα Δέσποινα Ευαγγελία
+    """
+)
 MIN_LATIN_SHARE = 0.5  # of a paragraph's letters outside the runs, for a Cyrillic or Greek run to stand out
 MIN_LATIN_LETTERS = 3
 # Lowercase words with Vietnamese letters ("tên", "sống", "ở"): more than this and the paragraph
@@ -56,6 +75,16 @@ def _mostly_latin(text: str, lo: int, hi: int, runs: list[tuple[int, int]]) -> b
     return latin >= MIN_LATIN_LETTERS and latin >= MIN_LATIN_SHARE * len(letters)
 
 
+def _person_like(text: str, run: re.Match[str]) -> bool:
+    """A Cyrillic or Greek run that reads as a person's name: not quoted (a label, a title), with a
+    surname or patronymic ending or a common given name ("Иван Соколов", "Νίκος Παπαδόπουλος"; not
+    "Нижний Новгород", "Εθνική Τράπεζα")."""
+    if text[run.start() - 1 : run.start()] in QUOTES or text[run.end() : run.end() + 1] in QUOTES:
+        return False
+    parts = run.group().split()
+    return any(SURNAME_ENDING.search(p) for p in parts) or parts[0] in GIVEN_NAMES
+
+
 def _vietnamese(word: str) -> bool:
     return any(ch in VIETNAMESE_ONLY for ch in word)
 
@@ -66,7 +95,7 @@ def script_name_spans(text: str) -> list[tuple[int, int]]:
         return []  # the check costs ~20 µs per 2,000 characters, the scan below ~1 ms
     spans: list[tuple[int, int]] = []
     for lo, hi in _paragraphs(text):
-        runs = [m.span() for m in CYRILLIC_GREEK_RUN.finditer(text, lo, hi)]
+        runs = [m.span() for m in CYRILLIC_GREEK_RUN.finditer(text, lo, hi) if _person_like(text, m)]
         if runs and _mostly_latin(text, lo, hi, runs):
             spans += runs
         lowercase = sum(1 for w in text[lo:hi].split() if w[0].islower() and _vietnamese(w))
@@ -82,6 +111,8 @@ def _vietnamese_name(run: re.Match[str]) -> tuple[int, int] | None:
         words.pop(0)
     if len(words) < 2 or not any(_vietnamese(w.group()) for w in words):
         return None
+    if any(place in run.group() for place in VIETNAMESE_NOT_PEOPLE):
+        return None  # "Hà Nội", "Công Ty ...": places and companies
     return run.start() + words[0].start(), run.end()
 
 

@@ -33,6 +33,15 @@ def test_form_fields_and_labels_cue_names(text: str, expected: list[str]) -> Non
         "Took an hour to deliver to Chatham, food cold.",  # no field: a place
         "Cardholder: VISA GOLD",  # a product in capitals
         "ask for Help if needed",  # a common word
+        "ask for Reception at the front desk",  # an English noun
+        "Ship to:\nAcme Robotics GmbH\nMain St 1",  # a company word on the line
+        "Payee: Initech Ltd",
+        "Beneficiary Bank: First Republic",  # a label
+        "Herr Bürgermeister, vielen Dank",  # an office after a title
+        "Madame, Monsieur,",
+        "Cordialement, La Direction Financière",  # a department after a sign-off
+        "Atentamente, Equipo Comercial",
+        "Grazie Mille",
     ],
 )
 def test_no_name(text: str) -> None:

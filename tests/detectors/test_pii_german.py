@@ -69,3 +69,15 @@ def test_titles_and_sign_offs_of_other_languages_cue_names(detector: PiiDetector
     assert people(detector, "Ciao a tutti, la riunione è spostata alle tre. Grazie, Giulia Romano") == ["Giulia Romano"]
     assert people(detector, "Goedemorgen, de vergadering gaat niet door. Groeten, Pieter Jansen") == ["Pieter Jansen"]
     assert people(detector, "Vielen Dank, Ihr Team") == []  # a pronoun after a sign-off is no name
+
+
+def test_greetings_are_trimmed_and_short_german_notes_lose_their_nouns(detector: PiiDetector) -> None:
+    for text, name in [
+        ("Hallo Dennis, anbei die Unterlagen.", "Dennis"),
+        ("Bonjour Camille, merci pour le rapport.", "Camille"),
+        ("Beste Sanne, bedankt voor je bericht.", "Sanne"),
+        ("Ciao Giulia, ci vediamo domani.", "Giulia"),
+    ]:
+        assert people(detector, text) == [name]
+    mixed = "Die Besprechung wurde verschoben. Clement Hartung und Mei Ling Cheung kommen auch."
+    assert people(detector, mixed) == ["Clement Hartung", "Mei Ling Cheung"]  # "-ment", "-ung" but names

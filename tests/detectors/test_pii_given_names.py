@@ -19,6 +19,7 @@ def spans(text: str) -> list[str]:
         ("Hello, my name is Olivia S. Fernández.", ["Olivia S. Fernández"]),  # an initial, any script's letters
         ("Why did Marcus O'Brien's claim fail?", ["Marcus O'Brien"]),  # without the possessive
         ("Janette Elbertson Administrative Coordinator", ["Janette Elbertson"]),  # two words at most
+        ("Jenna & Bob went home", ["Jenna"]),  # two people across an ampersand ("Bob" is also a word)
     ],
 )
 def test_names_that_start_with_a_given_name(text: str, names: list[str]) -> None:
@@ -38,6 +39,11 @@ def test_names_that_start_with_a_given_name(text: str, names: list[str]) -> None
         "Lunch at 12 Willis Street",  # a street
         "Write it in Julia with Monte Carlo sampling",  # a language, a method
         "The meeting moved to Monday",  # not a given name
+        "Travis build cache is stale",  # a product noun after it
+        "the Harvey pilot starts next week",
+        "Allen & Overy advised; Marks & Spencer sales",  # firms across an ampersand
+        "Wendy's #4411 closed early",  # a brand's possessive
+        "Morgan Stanley upgraded the stock",
     ],
 )
 def test_no_name(text: str) -> None:

@@ -9,7 +9,7 @@ from detectors.pii_handles import HandleRecognizer, handle_is_a_name
 
 @pytest.mark.parametrize(
     "handle",
-    ["DavidCunliffeMP", "WendyWings", "katy_weaver", "Luke5SOS", "jenniferlopez", "JohnGilroyTeam", "SmithJohn"],
+    ["DavidCunliffeMP", "WendyWings", "katy_weaver", "Luke5SOS", "jenniferlopez", "JohnGilroy", "SmithJohn"],
 )
 def test_handles_that_spell_names(handle: str) -> None:
     assert handle_is_a_name(handle)
@@ -17,7 +17,11 @@ def test_handles_that_spell_names(handle: str) -> None:
 
 @pytest.mark.parametrize(
     "handle",
-    ["IrishTimes", "nytimes", "SpaceX", "parliament", "dataclass", "Override", "staticmethod", "Maria", "edsheeran"],
+    [
+        *("IrishTimes", "nytimes", "SpaceX", "parliament", "dataclass", "Override", "staticmethod", "Maria"),
+        *("edsheeran", "JohnGilroyTeam", "travis-ci", "ray-team", "MaxRows", "GrantId", "BenAndJerrys"),
+        "JackDaniels_US",
+    ],
 )
 def test_handles_that_do_not(handle: str) -> None:
     # "Maria": a single part is too little; "edsheeran": a two-letter given name is too short to split off
@@ -38,3 +42,5 @@ def test_mentions_in_text_but_not_code_or_addresses() -> None:
     assert found("    @max_retries.setter\n    def f(self): ...") == []  # a decorator alone on its line
     assert found("x = 1  # see @max_retries.setter") == []  # a decorator's attribute
     assert found("@maria.lopez can you review?") == ["@maria.lopez"]  # a mention opening a message
+    assert found("DECLARE @MaxDate DATE; SET @BillAmount = 0; WHERE id = @MarkSmith)") == []  # SQL variables
+    assert found("thanks @DavidCunliffeMP, and cc @maria.lopez.") == ["@DavidCunliffeMP", "@maria.lopez"]

@@ -51,6 +51,9 @@ def test_name_words() -> None:
         ("amongst the Warhol Polaroids", "Warhol", "PERSON", None),
         ("lessons from the Warhol exhibit", "Warhol", "PERSON", "Warhol/PERSON"),  # a name used as a modifier
         ("The Tsar employed him", "Tsar", "PERSON", "Tsar/PERSON"),
+        ("The Kelly criterion says bet less", "Kelly", "PERSON", None),  # a given name after a determiner
+        ("Our Devin subscription renews", "Devin", "PERSON", None),
+        ("the Bush administration", "Bush", "PERSON", "Bush/PERSON"),  # a surname: kept
         ("the DOB field", "DOB", "PERSON", None),
         ("Draft a reply", "Draft", "PERSON", None),  # no name word: also what keeps the gate lossless
         ("in toronto again", "toronto", "LOCATION", None),

@@ -31,6 +31,10 @@ def test_names_in_another_script(text: str, expected: list[str]) -> None:
         "Tôi tên là Nguyễn Văn An và tôi sống ở Hà Nội.",  # Vietnamese text
         "The Café Société in Zürich opens at nine.",  # accents are not Vietnamese letters
         "plain ASCII text with Names In Capitals",
+        'Error: "Ошибка Сервера Базы Данных" again',  # quoted: a message, not a name
+        "The office in Нижний Новгород opens in May",  # no surname ending, no given name
+        "Account at Εθνική Τράπεζα closed",
+        "Công Ty Cổ Phần Minh Anh sent the invoice from Hà Nội",  # a company, a city
     ],
 )
 def test_no_names(text: str) -> None:
