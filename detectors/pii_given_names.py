@@ -27,7 +27,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from detectors.pii_name_words import GATE_COMMON, NOT_NAME_WORDS, NOT_NAMES
-from detectors.pii_names_places import census_names, place_names
+from detectors.pii_names_places import all_surnames, census_names, place_names
 from detectors.pii_ner_spans import ENDS_IN_STREET, ORG_SUFFIX, PLACE_AFTER, PLACE_BEFORE, PRODUCT_NOUN_AFTER
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
@@ -100,8 +100,7 @@ def name_spans(text: str) -> list[tuple[int, int]]:
 
 def _lowercase_names(text: str) -> list[tuple[int, int]]:
     """Lowercase given names (and a lowercase surname after one) in lowercase chat paragraphs."""
-    given = lowercase_given_names()
-    surnames = census_names()["surname"] | census_names()["surname_more"]
+    given, surnames = lowercase_given_names(), all_surnames()
     spans = []
     lo = 0
     for brk in [*PARAGRAPH_BREAK.finditer(text), None]:

@@ -19,7 +19,7 @@ from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from detectors.pii_name_words import words
-from detectors.pii_names_places import census_names
+from detectors.pii_names_places import all_surnames, census_names
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 HANDLE_SCORE = 0.7  # below NER's 0.85: a handle spelled like a name may still be a brand's
@@ -52,7 +52,7 @@ def handle_is_a_name(handle: str) -> bool:
     if len(handle) < MIN_HANDLE:
         return False
     names = census_names()
-    given, surnames = names["given"], names["surname"] | names["surname_more"]
+    given, surnames = names["given"], all_surnames()
     parts = [p.capitalize() for p in PARTS.findall(handle)]
     if any(part.lower() in NOT_A_PERSON_PART for part in parts[1:]):
         return False  # "@travis-ci", "@ray-team", "@MaxRows", "@BenAndJerrys"

@@ -60,3 +60,10 @@ def common_person_names() -> frozenset[str]:
     """Common US given names and the 2,000 most frequent surnames (US Census 1990)."""
     names = census_names()
     return names["given"] | names["surname"]
+
+
+@cache
+def all_surnames() -> frozenset[str]:
+    """The 15,000 most frequent US surnames (both census sections), built once."""
+    names = census_names()
+    return names["surname"] | names["surname_more"]
