@@ -78,6 +78,7 @@ NOT_ADDRESSED = words(
     """
 )
 NOUN_ENDING = re.compile(r"(?:tion|sion|ment|ance|ence|ing|ity|ness|ist|ery|ary|ure)$")  # "ask for Reception"
+NOT_GREETED = NOT_NAME_WORDS | FIELD_LABELS | GERMAN_FUNCTION_WORDS | NOT_ADDRESSED  # joined once, not per cue
 FORM_COMPANY = re.compile(
     r"\b(?:ltd|llc|gmbh|ag|inc|corp|co|plc|sa|sarl|bv|nv|oy|ab|as|holding|holdings|trading|logistics|bank|group)\b\.?",
     re.IGNORECASE,
@@ -162,7 +163,7 @@ class PersonCueRecognizer(LocalRecognizer):
         for m in cue_matches(text, text.lower(), PERSON_CUE, PERSON_CUE_LOWER):
             span = name_tokens(text, m.start("name"), m.end("name"))
             first = text[span[0] : span[1]].split()[0].strip(".").lower() if span else ""
-            if span and first not in NOT_NAME_WORDS | FIELD_LABELS | GERMAN_FUNCTION_WORDS | NOT_ADDRESSED:
+            if span and first not in NOT_GREETED:
                 yield span  # not "Herr Präsident", "Madame, Monsieur", "Cordialement, La Direction"
 
     @staticmethod

@@ -34,6 +34,7 @@ VIETNAMESE_NOT_PEOPLE = (
     "Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Nha Trang", "Việt Nam", "Công Ty", "Ngân Hàng",
     "Thành Phố", "Quận", "Tỉnh", "Phường", "Đường", "Huyện", "Xã", "Tập Đoàn", "Cổ Phần",
 )  # fmt: skip
+LABELS = NOT_NAMES | NOT_NAME_WORDS | FIELD_LABELS
 QUOTES = frozenset("\"«»“”„'‘’")
 # Russian, Ukrainian, Belarusian, Georgian/Armenian in Cyrillic, and Greek surname and patronymic endings.
 SURNAME_ENDING = re.compile(
@@ -107,7 +108,7 @@ def script_name_spans(text: str) -> list[tuple[int, int]]:
 def _vietnamese_name(run: re.Match[str]) -> tuple[int, int] | None:
     """The run without leading labels ("Name Lê Thu Hà"), if it has a Vietnamese letter."""
     words = list(re.finditer(r"\S+", run.group()))
-    while words and words[0].group().lower() in NOT_NAMES | NOT_NAME_WORDS | FIELD_LABELS:
+    while words and words[0].group().lower() in LABELS:
         words.pop(0)
     if len(words) < 2 or not any(_vietnamese(w.group()) for w in words):
         return None
