@@ -35,6 +35,9 @@ GIVEN_NAME_SCORE = 0.6
 MIN_ALONE = 3
 # Words of any script's letters ("Fernández", "O'Brien", "Öztürk"); names are capitalised ones.
 TOKEN = re.compile(r"[^\W\d_]+(?:['’-](?![sS]\b)[^\W\d_]+)*")  # without a possessive "'s"
+# What a TOKEN that is a census given name looks like ("Debbie", not "McDonald", "Jean-Paul", "Émile"):
+# matching only these skips the other ~90% of a text's words (0.1 ms per 2,000 characters).
+GIVEN_SHAPED = re.compile(r"[A-Z][a-z]+(?![^\W\d_]|['’-](?![sS]\b)[^\W\d_])")
 GAP = re.compile(r"[ \t]+")
 INITIAL = re.compile(r"[A-Z]\.[ \t]*")
 BOUNDARY_BEFORE = re.compile(r"[\w@#.'’-]$")  # inside an address, handle, hashtag or word
@@ -76,7 +79,7 @@ def name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of names that start with a common given name (module docstring)."""
     given, places = given_names(), place_names()
     spans = []
-    for m in TOKEN.finditer(text):
+    for m in GIVEN_SHAPED.finditer(text):
         first = m.group()
         if first not in given or first.lower() in EXCLUDED or first in places:
             continue
