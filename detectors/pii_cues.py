@@ -154,21 +154,22 @@ class PersonCueRecognizer(LocalRecognizer):
         # so that this cue, too, finds nothing in a text that NER's gate skips.
         spans = getattr(nlp_artifacts, "ner_spans", ())
         people = [(s, e) for s, e, kind in spans if kind == "PERSON" and has_name_word(text, s, e)]
-        spans = [*self._cued(text), *self._form(text), *self._before_email(text), *self._conjoined(text, people)]
+        lower = text.lower()  # both cue scans read the lowercased text
+        spans = [*self._cued(text, lower), *self._form(text, lower), *self._before_email(text)]
+        spans += self._conjoined(text, people)
         explanation = AnalysisExplanation("PersonCueRecognizer", CUE_SCORE, textual_explanation="name cue")
         return [Result("PERSON", start, end, CUE_SCORE, explanation, {ID_KEY: self.id}) for start, end in spans]
 
     @staticmethod
-    def _cued(text: str) -> Iterator[tuple[int, int]]:
-        for m in cue_matches(text, text.lower(), PERSON_CUE, PERSON_CUE_LOWER):
+    def _cued(text: str, lower: str) -> Iterator[tuple[int, int]]:
+        for m in cue_matches(text, lower, PERSON_CUE, PERSON_CUE_LOWER):
             span = name_tokens(text, m.start("name"), m.end("name"))
             first = text[span[0] : span[1]].split()[0].strip(".").lower() if span else ""
             if span and first not in NOT_GREETED:
                 yield span  # not "Herr Präsident", "Madame, Monsieur", "Cordialement, La Direction"
 
     @staticmethod
-    def _form(text: str) -> Iterator[tuple[int, int]]:
-        lower = text.lower()
+    def _form(text: str, lower: str) -> Iterator[tuple[int, int]]:
         if not any(word in lower for word in FORM_WORDS):
             return  # one pass of substring checks instead of a case-insensitive regex scan
         for m in cue_matches(text, lower, FORM_CUE, FORM_CUE_LOWER):

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import re
 
-from detectors.pii_name_words import words
+from detectors.pii_name_words import paragraphs, words
 from detectors.pii_names_places import census_names, common_person_names, place_names
 
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 WORD = re.compile(r"[^\W\d_]+")
 # Words that are German and not English ("die", "will", "was", "an", "in" are both: left out).
 GERMAN_FUNCTION_WORDS = words(
@@ -58,14 +57,12 @@ def german_paragraph(text: str, start: int, end: int, german: tuple[tuple[int, i
 
 def german_paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     """The bounds of the text's paragraphs that read as German."""
-    bounds, lo = [], 0
-    for brk in [*PARAGRAPH_BREAK.finditer(text), None]:
-        hi = brk.start() if brk else len(text)
+    bounds = []
+    for lo, hi in paragraphs(text):
         tokens = [w.lower() for w in WORD.findall(text, lo, hi)]
         hits = [w for w in tokens if w in GERMAN_FUNCTION_WORDS]
         if len(set(hits)) >= MIN_FUNCTION_WORDS and len(hits) >= MIN_SHARE * len(tokens):
             bounds.append((lo, hi))
-        lo = brk.end() if brk else hi
     return tuple(bounds)
 
 

@@ -26,7 +26,7 @@ from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from detectors.pii_name_words import GATE_COMMON, NOT_NAME_WORDS, NOT_NAMES
+from detectors.pii_name_words import GATE_COMMON, NOT_NAME_WORDS, NOT_NAMES, paragraphs
 from detectors.pii_names_places import all_surnames, census_names, place_names
 from detectors.pii_ner_spans import ENDS_IN_STREET, ORG_SUFFIX, PLACE_AFTER, PLACE_BEFORE, PRODUCT_NOUN_AFTER
 
@@ -66,7 +66,6 @@ MAX_CAPITALISED = 0.15  # share of a paragraph's words, "I" not counted
 # English function words, as a share of a paragraph's words: lowercase chat is prose; code, data
 # and other languages' text ("della", "alma", "santiago") are not read this way.
 MIN_ENGLISH = 0.15
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @cache
@@ -105,9 +104,7 @@ def _lowercase_names(text: str) -> list[tuple[int, int]]:
     """Lowercase given names (and a lowercase surname after one) in lowercase chat paragraphs."""
     given, surnames = lowercase_given_names(), all_surnames()
     spans = []
-    lo = 0
-    for brk in [*PARAGRAPH_BREAK.finditer(text), None]:
-        hi = brk.start() if brk else len(text)
+    for lo, hi in paragraphs(text):
         words = text[lo:hi].split()
         capitalised = sum(1 for w in words if w[:1].isupper() and w != "I")
         english = sum(1 for w in words if w.lower() in STOP_WORDS)
@@ -119,7 +116,6 @@ def _lowercase_names(text: str) -> list[tuple[int, int]]:
                 if (last := LOWER_SURNAME.match(text, end, hi)) and last.group(1).capitalize() in surnames:
                     end = last.end() if last.group(1) not in GATE_COMMON else end  # "kevin smith", not "kevin will"
                 spans.append((m.start(), end))
-        lo = brk.end() if brk else hi
     return spans
 
 

@@ -22,6 +22,18 @@ COMMON = frozenset(STOP_WORDS) | {
 }  # fmt: skip
 
 
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of each paragraph: text between blank lines, the blank lines left out."""
+    bounds, start = [], 0
+    for brk in PARAGRAPH_BREAK.finditer(text):
+        bounds.append((start, brk.start()))
+        start = brk.end()
+    return [*bounds, (start, len(text))]
+
+
 def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 

@@ -18,7 +18,6 @@ Which words can be names is ``pii_name_words``; the checks of spaCy's spans are
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -41,6 +40,7 @@ from detectors.pii_name_words import (
     has_name_word,
     name_candidates,
     name_word,
+    paragraphs,
 )
 from detectors.pii_names_places import common_person_names, place_names
 from detectors.pii_ner_spans import NerSpan, clean_span, merge_name_parts
@@ -71,7 +71,6 @@ NER_SCORE = 0.85  # Presidio's default for spaCy entities (spaCy gives no per-en
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 
 CONTEXT = 80  # characters of the paragraphs before and after a window
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 class NerArtifacts(NlpArtifacts):
@@ -93,16 +92,13 @@ def ner_windows(text: str) -> list[tuple[int, int]]:
     few characters around capitalised words that did not start a sentence) lost names there:
     248 findings in 4,000 real texts, from spaCy's lost context and sentence-initial names."""
     windows: list[tuple[int, int]] = []
-    start = 0
-    for brk in [*PARAGRAPH_BREAK.finditer(text), None]:
-        end = brk.start() if brk else len(text)
+    for start, end in paragraphs(text):
         if any(True for _ in name_candidates(text[start:end])):
             lo, hi = _widened(text, start, end)
             if windows and lo <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], hi)
             else:
                 windows.append((lo, hi))
-        start = brk.end() if brk else end
     return windows
 
 

@@ -17,7 +17,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.pii_name_words import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, words
+from detectors.pii_name_words import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, paragraphs, words
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 SCRIPT_NAME_SCORE = 0.6
@@ -28,7 +28,6 @@ LATIN_WORD = r"[A-ZÀ-ÝĐ][^\W\d_A-Z]*"
 LATIN_RUN = re.compile(rf"(?<!\w){LATIN_WORD}(?:[ \t]+{LATIN_WORD}){{1,3}}(?!\w)")
 LETTER = re.compile(r"[^\W\d_]")
 OTHER_SCRIPT = re.compile(f"[\u0370-\u03ff\u0400-\u04ff{VIETNAMESE_ONLY}]")
-PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 # Cities, provinces and words of company and place names, which Vietnamese names never contain.
 VIETNAMESE_NOT_PEOPLE = (
     "Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Nha Trang", "Việt Nam", "Công Ty", "Ngân Hàng",
@@ -54,14 +53,6 @@ MIN_LATIN_LETTERS = 3
 # Lowercase words with Vietnamese letters ("tên", "sống", "ở"): more than this and the paragraph
 # is Vietnamese, where capitalised runs open sentences and name places.
 MAX_VIETNAMESE_LOWERCASE = 1
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for brk in PARAGRAPH_BREAK.finditer(text):
-        bounds.append((start, brk.start()))
-        start = brk.end()
-    return [*bounds, (start, len(text))]
 
 
 def _mostly_latin(text: str, lo: int, hi: int, runs: list[tuple[int, int]]) -> bool:
@@ -95,7 +86,7 @@ def script_name_spans(text: str) -> list[tuple[int, int]]:
     if text.isascii() or not OTHER_SCRIPT.search(text):
         return []  # the check costs ~20 µs per 2,000 characters, the scan below ~1 ms
     spans: list[tuple[int, int]] = []
-    for lo, hi in _paragraphs(text):
+    for lo, hi in paragraphs(text):
         runs = [m.span() for m in CYRILLIC_GREEK_RUN.finditer(text, lo, hi) if _person_like(text, m)]
         if runs and _mostly_latin(text, lo, hi, runs):
             spans += runs
