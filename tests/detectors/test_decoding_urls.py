@@ -5,26 +5,12 @@ are decoded, and a finding maps to the encoded value."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
 
 import pytest
 
-from detectors.base import Detector, Finding
+from detectors.base import Detector
 from detectors.decoding import decoded_segments
-from detectors.registry import build_detectors
-from gateway.inline_scan import scan_timed
-from tests.detectors.test_normalize import AWS_KEY, CONFIG
-
-
-@pytest.fixture(scope="module")
-def detectors() -> list[Detector]:
-    return build_detectors(CONFIG, with_ner=False)
-
-
-def scan(detectors: Sequence[Detector], text: str) -> list[Finding]:
-    (found,), _ = scan_timed(detectors, [text], None)
-    return found
-
+from tests.detectors.test_normalize import AWS_KEY, scan
 
 PLAIN = f"key {AWS_KEY}"
 B64 = base64.b64encode(PLAIN.encode()).decode()

@@ -3,15 +3,11 @@ sent, and ordinary code and markup gain no finding."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
-from detectors.base import Detector, Finding
+from detectors.base import Detector
 from detectors.escapes import unescaped_view
-from detectors.registry import build_detectors
-from gateway.inline_scan import scan_timed
-from tests.detectors.test_normalize import AWS_KEY, CONFIG, EMAIL, SSN, covered, plain_scan
+from tests.detectors.test_normalize import AWS_KEY, EMAIL, SSN, covered, plain_scan, scan
 
 
 def json_escaped(value: str, count: int) -> str:
@@ -21,16 +17,6 @@ def json_escaped(value: str, count: int) -> str:
 
 def html_decimal(value: str, count: int) -> str:
     return "".join(f"&#{ord(c)};" for c in value[:count]) + value[count:]
-
-
-@pytest.fixture(scope="module")
-def detectors() -> list[Detector]:
-    return build_detectors(CONFIG, with_ner=False)
-
-
-def scan(detectors: Sequence[Detector], text: str) -> list[Finding]:
-    (found,), _ = scan_timed(detectors, [text], None)
-    return found
 
 
 # (name, planted form, entity type): each is missed by a scan of the text alone.

@@ -4,15 +4,12 @@ sent; prose that starts like a key prefix gains no finding."""
 from __future__ import annotations
 
 import codecs
-from collections.abc import Sequence
 
 import pytest
 
-from detectors.base import Detector, Finding
+from detectors.base import Detector
 from detectors.keyshapes import key_view
-from detectors.registry import build_detectors
-from gateway.inline_scan import scan_timed
-from tests.detectors.test_normalize import AWS_KEY, CONFIG, covered, plain_scan
+from tests.detectors.test_normalize import AWS_KEY, covered, plain_scan, scan
 
 NO_DIGIT_KEY = "AKIA" + "QWERTYUIOPASDFGH"
 GITHUB_TOKEN = "ghp_" + "Zx9Kq2Lm4Np6Rs8Tu0Vw1Xy3Za5Bc7De9Fg1"
@@ -20,16 +17,6 @@ GITHUB_TOKEN = "ghp_" + "Zx9Kq2Lm4Np6Rs8Tu0Vw1Xy3Za5Bc7De9Fg1"
 
 def grouped(value: str, size: int, sep: str) -> str:
     return sep.join(value[i : i + size] for i in range(0, len(value), size))
-
-
-@pytest.fixture(scope="module")
-def detectors() -> list[Detector]:
-    return build_detectors(CONFIG, with_ner=False)
-
-
-def scan(detectors: Sequence[Detector], text: str) -> list[Finding]:
-    (found,), _ = scan_timed(detectors, [text], None)
-    return found
 
 
 # (name, planted form, entity type): each is missed by a scan of the text alone.

@@ -12,7 +12,7 @@ import pytest
 from detectors.base import Detector, Finding
 from detectors.decoding import MAX_SEGMENT_CHARS, decoded_segments
 from detectors.normalize import build_view, normalized_view
-from detectors.registry import DetectorsConfig, build_detectors
+from detectors.registry import DetectorsConfig
 from gateway.inline_scan import scan_timed
 from tests.conftest import DATA
 
@@ -23,11 +23,6 @@ SSN = "536-22-8741"
 CARD = "4111 1111 1111 1111"
 EMAIL = "alice@example.com"
 AWS_KEY = "AKIA" + "Y3FDSNXVQH2KJ7PL"
-
-
-@pytest.fixture(scope="module")
-def detectors() -> list[Detector]:
-    return build_detectors(CONFIG, with_ner=False)
 
 
 def digits_as(value: str, zero: int) -> str:

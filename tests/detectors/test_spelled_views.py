@@ -12,11 +12,10 @@ import pytest
 
 from detectors.base import Detector, Finding
 from detectors.decoding import decoded_segments
-from detectors.registry import build_detectors
 from detectors.spelled import reversed_segments, spelled_digits
 from detectors.views import TextViews, detect
 from tests.conftest import DATA
-from tests.detectors.test_normalize import AWS_KEY, CONFIG, EMAIL, covered, plain_scan
+from tests.detectors.test_normalize import AWS_KEY, EMAIL, covered, plain_scan
 
 SSN_WORDS = "five three six two two eight seven four one"
 GITHUB_TOKEN = "ghp_" + "Zx9Kq2Lm4Np6Rs8Tu0Vw1Xy3Za5Bc7De9Fg1"
@@ -24,11 +23,6 @@ GITHUB_TOKEN = "ghp_" + "Zx9Kq2Lm4Np6Rs8Tu0Vw1Xy3Za5Bc7De9Fg1"
 
 def qp(value: str) -> str:
     return "".join(f"={ord(c):02X}" for c in value)
-
-
-@pytest.fixture(scope="module")
-def detectors() -> list[Detector]:
-    return build_detectors(CONFIG, with_ner=False)
 
 
 def scan(detectors: Sequence[Detector], text: str) -> list[Finding]:

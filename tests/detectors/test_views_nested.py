@@ -6,24 +6,11 @@ from __future__ import annotations
 
 import base64
 import codecs
-from collections.abc import Sequence
 
 import pytest
 
-from detectors.base import Detector, Finding
-from detectors.registry import build_detectors
-from gateway.inline_scan import scan_timed
-from tests.detectors.test_normalize import AWS_KEY, CONFIG
-
-
-@pytest.fixture(scope="module")
-def detectors() -> list[Detector]:
-    return build_detectors(CONFIG, with_ner=False)
-
-
-def scan(detectors: Sequence[Detector], text: str) -> list[Finding]:
-    (found,), _ = scan_timed(detectors, [text], None)
-    return found
+from detectors.base import Detector
+from tests.detectors.test_normalize import AWS_KEY, scan
 
 
 def b64(value: str) -> str:
