@@ -5,6 +5,9 @@ a provider extension) is screened by default. Only what is on the reviewed allow
 below is left out: values that are the API's own vocabulary or opaque identifiers, never
 caller text. Dict keys are text too where the caller chooses them (schema property names,
 metadata keys, tool inputs, any key outside the APIs' vocabulary): they become ``KeySlot``s.
+Every slot carries its ``PartSource`` (gateway.wire.part_source): the role of the turn that holds
+it and the kind of part (text, tool result, document, file, tool definition...), found on the way
+down from the message's ``role`` and the parts' and items' ``type``, so it costs a lookup per dict.
 Data that cannot be screened as text (base64 images, audio, binary files, token-id arrays,
 credentials for the provider's remote tools) is reported by kind; the policy decides
 (``detection.unscreenable``). Base64 text documents are decoded and screened, and so is a
@@ -21,6 +24,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.wire.media_sniff import Family, Verdict, family_of, sniff, text_runs
+from gateway.wire.part_source import (
+    ANSWER,
+    METADATA,
+    SYSTEM_TEXT,
+    TOOL_CALL,
+    TOOL_DEFINITION,
+    TOOL_RESULT,
+    UNKNOWN,
+    USER_TEXT,
+    PartKind,
+    PartSource,
+    Role,
+    source,
+)
 from gateway.wire.slot import Base64Slot, Container, KeySlot, MediaTextSlot, NumberSlot, Slot, decode_text
 
 
@@ -97,6 +114,50 @@ READ_FIRST = ("system", "instructions")
 
 _API, _FREE, _NAMES = 0, 1, 2
 
+# Where each top-level field's text comes from; any other top-level field is (none, other).
+TOP_SOURCES: dict[str, PartSource] = {
+    "system": SYSTEM_TEXT, "instructions": SYSTEM_TEXT,
+    "messages": USER_TEXT, "input": USER_TEXT, "prompt": USER_TEXT, "suffix": USER_TEXT,
+    "tools": TOOL_DEFINITION, "functions": TOOL_DEFINITION, "mcp_servers": TOOL_DEFINITION,
+    "metadata": METADATA, "user": METADATA, "safety_identifier": METADATA, "prompt_cache_key": METADATA,
+}  # fmt: skip
+# A message's role: the source of its text (a tool's or function's message is its result).
+ROLE_SOURCES = {
+    r.value: source(r, PartKind.TOOL_RESULT if r in (Role.TOOL, Role.FUNCTION) else PartKind.TEXT)
+    for r in Role
+    if r not in (Role.NONE, Role.OTHER)
+}
+OTHER_ROLE = source(Role.OTHER, PartKind.TEXT)
+# Kinds a message's role or a part's type may still refine; inside any other kind (a tool result,
+# a document...) everything is that kind: a text block in a tool result is the tool's text.
+OPEN = frozenset({PartKind.TEXT, PartKind.OTHER})
+# A content part's type: its kind (the role stays the message's).
+PART_KINDS = {
+    "image_url": PartKind.IMAGE, "input_image": PartKind.IMAGE, "image": PartKind.IMAGE,
+    "input_audio": PartKind.AUDIO, "audio": PartKind.AUDIO,
+    "file": PartKind.FILE, "input_file": PartKind.FILE, "container_upload": PartKind.FILE,
+    "document": PartKind.DOCUMENT, "search_result": PartKind.DOCUMENT,
+}  # fmt: skip
+# The same per role, built once: the walk looks a part up rather than build its source.
+PARTS_BY_ROLE = {role: {t: source(role, kind) for t, kind in PART_KINDS.items()} for role in Role}
+# An item's type that says who wrote it, beyond the tool calls and results found by suffix below.
+ITEM_SOURCES = {
+    "reasoning": ANSWER,  # Responses: the model's own reasoning summary, handed back
+    "mcp_list_tools": source(Role.TOOL, PartKind.TOOL_DEFINITION),  # an MCP server's tool list
+    "mcp_approval_request": TOOL_CALL,
+}
+# Tool results: OpenAI function_call_output, computer_call_output...; Anthropic tool_result,
+# mcp_tool_result, web_search_tool_result... Tool calls: function_call, mcp_call, tool_use, server_tool_use...
+RESULT_SUFFIXES = ("_call_output", "tool_result")
+CALL_SUFFIXES = ("_call", "tool_use")
+# Fields of a part or an item that change its kind: a message's tool calls, a call's output
+# (Responses mcp_call and file_search_call carry the tool's answer beside the call).
+KEYED: dict[PartKind, dict[str, PartSource]] = {
+    PartKind.TEXT: {"tool_calls": TOOL_CALL, "function_call": TOOL_CALL},
+    PartKind.TOOL_CALL_ARGUMENTS: {"output": TOOL_RESULT, "outputs": TOOL_RESULT, "results": TOOL_RESULT,
+                                   "error": TOOL_RESULT},
+}  # fmt: skip
+
 
 def walk_request(endpoint: str, body: dict[str, Any]) -> RequestWalk:
     """The slots in the order the body holds them (a model reads it top-down), and what
@@ -104,7 +165,7 @@ def walk_request(endpoint: str, body: dict[str, Any]) -> RequestWalk:
     walk = RequestWalk()
     if endpoint in ("embeddings", "completions"):
         _token_ids(body.get("input" if endpoint == "embeddings" else "prompt"), walk)
-    _dict(body, _API, "", walk, first=READ_FIRST)
+    _dict(body, _API, "", walk, UNKNOWN, TOP_SOURCES, READ_FIRST)
     return walk
 
 
@@ -120,23 +181,58 @@ def _token_ids(value: object, walk: RequestWalk) -> None:
         walk.unscreenable.add(Kind.TOKEN_IDS)
 
 
-def _dict(node: dict[str, Any], mode: int, parent: str, walk: RequestWalk, first: tuple[str, ...] = ()) -> None:
+def _dict(
+    node: dict[str, Any],
+    mode: int,
+    parent: str,
+    walk: RequestWalk,
+    src: PartSource,
+    keyed: dict[str, PartSource] | None = None,
+    first: tuple[str, ...] = (),
+) -> None:
+    """``keyed``: the sources of this dict's fields (the body's top level); else found from the dict."""
     binary_source = mode == _API and node.get("type") == "base64"  # Anthropic image/document source
+    if mode == _API and keyed is None:
+        if src.kind in OPEN:
+            src = _own_source(node, src)
+        keyed = KEYED.get(src.kind)
     items = sorted(node.items(), key=lambda item: item[0] not in first) if first else list(node.items())
     for key, value in items:
         if mode == _API and key in CREDENTIALS and value:
             walk.unscreenable.add(Kind.TOOL_CREDENTIALS)  # the policy decides; never rewritten
             continue
+        child = src if keyed is None else keyed.get(key, src)
         if isinstance(value, str):
-            _value(node, key, value, mode, parent, binary_source, walk)
+            _value(node, key, value, mode, parent, binary_source, walk, child)
         elif mode == _FREE and _is_number(value):
-            walk.slots.append(NumberSlot(node, key))  # caller data: a card may be written as a number
+            walk.slots.append(NumberSlot(node, key, source=src))  # caller data: a card may be written as a number
         elif isinstance(value, dict):
-            _dict(value, _child_mode(mode, key, dict_value=True), key, walk)
+            _dict(value, _child_mode(mode, key, dict_value=True), key, walk, child)
         elif isinstance(value, list):
-            _list(value, _child_mode(mode, key, dict_value=False), key, walk)
+            _list(value, _child_mode(mode, key, dict_value=False), key, walk, child)
         if mode != _API or key not in API_KEYS:  # after its value: a rename must not orphan a value slot
-            walk.slots.append(KeySlot(node, key))
+            walk.slots.append(KeySlot(node, key, source=src))
+
+
+def _own_source(node: dict[str, Any], src: PartSource) -> PartSource:
+    """A part's or an item's source from its ``type`` (a tool result, a document, a file...), else a
+    message's from its ``role``; else the source it is inside."""
+    kind = node.get("type")
+    if isinstance(kind, str) and kind:
+        part = PARTS_BY_ROLE[src.role].get(kind)
+        if part is not None:
+            return part
+        item = ITEM_SOURCES.get(kind)
+        if item is not None:
+            return item
+        if kind.endswith(RESULT_SUFFIXES):
+            return TOOL_RESULT
+        if kind.endswith(CALL_SUFFIXES):
+            return TOOL_CALL
+    role = node.get("role")
+    if isinstance(role, str):
+        return ROLE_SOURCES.get(role, OTHER_ROLE)
+    return src
 
 
 def _child_mode(mode: int, key: str, *, dict_value: bool) -> int:
@@ -149,17 +245,17 @@ def _child_mode(mode: int, key: str, *, dict_value: bool) -> int:
     return _NAMES if key in NAMES and dict_value else _API
 
 
-def _list(items: list[Any], mode: int, parent: str, walk: RequestWalk) -> None:
+def _list(items: list[Any], mode: int, parent: str, walk: RequestWalk, src: PartSource) -> None:
     for i, value in enumerate(items):
         if isinstance(value, str):
             if mode == _FREE or parent not in NOT_TEXT:
-                _string(items, i, value, walk)
+                _string(items, i, value, walk, src)
         elif mode == _FREE and _is_number(value):
-            walk.slots.append(NumberSlot(items, i))
+            walk.slots.append(NumberSlot(items, i, source=src))
         elif isinstance(value, dict):
-            _dict(value, mode, parent, walk)
+            _dict(value, mode, parent, walk, src)
         elif isinstance(value, list):
-            _list(value, mode, parent, walk)
+            _list(value, mode, parent, walk, src)
 
 
 def _is_number(value: object) -> bool:
@@ -167,10 +263,17 @@ def _is_number(value: object) -> bool:
 
 
 def _value(
-    node: dict[str, Any], key: str, value: str, mode: int, parent: str, binary_source: bool, walk: RequestWalk
+    node: dict[str, Any],
+    key: str,
+    value: str,
+    mode: int,
+    parent: str,
+    binary_source: bool,
+    walk: RequestWalk,
+    src: PartSource,
 ) -> None:
     if mode == _FREE:
-        _string(node, key, value, walk)
+        _string(node, key, value, walk, src)
     elif mode == _API and key in NOT_TEXT:
         return
     elif mode == _API and key == "data" and node.get("type") == "redacted_thinking":
@@ -178,30 +281,32 @@ def _value(
     elif mode == _API and key == "data" and (binary_source or parent == "input_audio"):
         media = node.get("media_type")
         media_type = media if isinstance(media, str) else ("audio/" if parent == "input_audio" else "")
-        _encoded(node, key, value, 0, media_type, walk)
+        _encoded(node, key, value, 0, media_type, walk, src)
     elif mode == _API and key == "file_data" and value[:5].lower() != "data:":
-        _encoded(node, key, value, 0, "", walk)  # bare base64 of unknown type: a file
+        _encoded(node, key, value, 0, "", walk, src)  # bare base64 of unknown type: a file
     else:
-        _string(node, key, value, walk)
+        _string(node, key, value, walk, src)
 
 
-def _string(container: Container, key: str | int, value: str, walk: RequestWalk) -> None:
+def _string(container: Container, key: str | int, value: str, walk: RequestWalk, src: PartSource) -> None:
     if value[:5].lower() == "data:":
         comma = value.find(",")  # the payload is not copied: a media check reads only its head
         if comma > 0 and value[:comma].lower().endswith(";base64"):  # a data URI: its media type says what it is
             media_type = value[5:comma].split(";", 1)[0].strip().lower()
-            _encoded(container, key, value, comma + 1, media_type, walk)
+            _encoded(container, key, value, comma + 1, media_type, walk, src)
             return
-    walk.slots.append(Slot(container, key))
+    walk.slots.append(Slot(container, key, source=src))
 
 
-def _encoded(container: Container, key: str | int, value: str, start: int, media_type: str, walk: RequestWalk) -> None:
+def _encoded(
+    container: Container, key: str | int, value: str, start: int, media_type: str, walk: RequestWalk, src: PartSource
+) -> None:
     """A base64 payload: text documents are decoded and scanned; media is checked against what it
     declares (gateway.wire.media_sniff), and whatever is really text is screened as text.
     The payload is ``value[start:]`` (after a data URI's header)."""
     media_type = media_type.lower()
     if media_type.startswith(TEXT_MEDIA):
-        _decoded_text(container, key, value, start, walk)
+        _decoded_text(container, key, value, start, walk, src)
         return
     declared = family_of(media_type)
     verdict = sniff(value, declared, start) if len(value) > start else Verdict.MEDIA  # empty: nothing to read
@@ -212,13 +317,13 @@ def _encoded(container: Container, key: str | int, value: str, start: int, media
         if runs is None:
             walk.unscreenable.add(Kind.FILES)
         elif runs:
-            walk.slots.append(MediaTextSlot(container, key, runs))
+            walk.slots.append(MediaTextSlot(container, key, runs, source=src))
     elif verdict is Verdict.TEXT:
-        _decoded_text(container, key, value, start, walk)  # text under a media label: screened
+        _decoded_text(container, key, value, start, walk, src)  # text under a media label: screened
     elif verdict is Verdict.NOT_BASE64:
         # Screened as the string it is, and still the kind it claims: a lenient decoder upstream
         # may skip the stray characters and find the media after all.
-        walk.slots.append(Slot(container, key))
+        walk.slots.append(Slot(container, key, source=src))
         walk.unscreenable.add(_kind(declared))
     else:
         walk.unscreenable.add(Kind.FILES)
@@ -228,10 +333,12 @@ def _kind(declared: Family) -> Kind:
     return {Family.IMAGE: Kind.IMAGES, Family.AUDIO: Kind.AUDIO}.get(declared, Kind.FILES)
 
 
-def _decoded_text(container: Container, key: str | int, value: str, start: int, walk: RequestWalk) -> None:
+def _decoded_text(
+    container: Container, key: str | int, value: str, start: int, walk: RequestWalk, src: PartSource
+) -> None:
     """Screened as decoded text, re-encoded in place when rewritten; a payload that is not
     wholly base64 UTF-8 text (or too big to decode) is a file the gateway cannot read."""
     if len(value) - start <= MAX_DECODE_CHARS and decode_text(value[start:]) is not None:
-        walk.slots.append(Base64Slot(container, key, value[:start]))
+        walk.slots.append(Base64Slot(container, key, value[:start], source=src))
     else:
         walk.unscreenable.add(Kind.FILES)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.errors import SensitiveDataBlocked
+from gateway.wire.part_source import UNKNOWN, PartSource
 
 Container = dict[str, Any] | list[Any]
 
@@ -21,6 +22,9 @@ Container = dict[str, Any] | list[Any]
 class Slot:
     container: Container
     key: str | int
+    # Where the text came from (a request's walk sets it; answers are the assistant's). Keyword-only,
+    # so the subclasses' own positional fields keep their places.
+    source: PartSource = field(default=UNKNOWN, kw_only=True)
 
     @property
     def text(self) -> str:
