@@ -1,19 +1,21 @@
-"""Prompt injection, offline and rule-based. One entity type per kind (category ``injection``):
+"""Prompt injection, offline: rules and a trained classifier. One entity type per kind (category ``injection``):
 
 - ``INJECTION_INSTRUCTION_OVERRIDE``: "ignore all previous instructions", "new instructions:"
-- ``INJECTION_ROLE_PLAY``: DAN, "you are now an unrestricted AI", "developer mode"
+- ``INJECTION_ROLE_PLAY``: DAN, "you are now an unrestricted AI", "developer mode", fictional framings
 - ``INJECTION_SYSTEM_PROMPT_EXTRACTION``: "repeat your system prompt", "output everything above"
-- ``INJECTION_ENCODED_PAYLOAD``: base64, hex, rot13 or Unicode tag characters that decode to
-  one of the above; runs of zero-width or bidi controls; a match with zero-width characters in it.
+- ``INJECTION_ENCODED_PAYLOAD``: base64, hex, URL-encoding, rot13 or Unicode tag characters that
+  decode to an injection; runs of zero-width or bidi controls; a match with zero-width characters in it.
+- ``INJECTION_INDIRECT``: an instruction planted in a document the caller asks about (classifier),
+  and any injection inside a tool result, document or file part (the gateway retypes those).
+- ``INJECTION_ADVERSARIAL_SUFFIX``: a request followed by optimised gibberish (classifier).
 
 ``PROMPT_INJECTION`` in ``entities`` selects them all. The rules are data
-(``detectors/data/injection_rules.yaml``, documented there); the decoders are code.
+(``detectors/data/injection_rules.yaml``, documented there); the classifier is
+``detectors.injection_classifier``; the decoders are ``detectors.injection_payloads``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import enum
 import re
 from collections.abc import Iterable, Iterator
@@ -27,9 +29,28 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from detectors.base import Category, Finding, resolve_overlaps, wanted
+from detectors.injection_classifier import (
+    ADVERSARIAL_SUFFIX,
+    ENCODED,
+    INDIRECT,
+    ClassifierConfig,
+    InjectionClassifier,
+)
+from detectors.injection_payloads import (
+    BIDI_RUN,
+    FLAG,
+    INVISIBLE,
+    ROT13,
+    ROT13_CUES,
+    TAG_RUN,
+    ZERO_WIDTH_RUN,
+    encoded_blobs,
+    from_tags,
+)
+
+__all__ = ["ADVERSARIAL_SUFFIX", "ENCODED", "INDIRECT", "PROMPT_INJECTION"]
 
 PROMPT_INJECTION = "PROMPT_INJECTION"
-ENCODED = "INJECTION_ENCODED_PAYLOAD"
 RULES_RESOURCE = "data/injection_rules.yaml"
 # No IGNORECASE: rules run on lower-cased text, several times faster with Python's re
 # (case-insensitive alternations defeat its literal-prefix search).
@@ -125,6 +146,7 @@ class InjectionConfig(BaseModel):
 
     rules_file: Path | None = None  # None: the rules shipped in the package
     disabled_rules: list[str] = Field(default_factory=list)
+    classifier: ClassifierConfig = ClassifierConfig()
 
 
 def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
@@ -156,23 +178,6 @@ class _Compiled:
                 yield m
 
 
-# --- Hidden and encoded payloads -----------------------------------------------------
-
-# Zero-width, bidi and Unicode tag characters.
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u180e\U000e0000-\U000e007f]+")
-_BIDI_RUN = re.compile(r"[\u202a-\u202e\u2066-\u2069]+")
-# Emoji sequences use single joiners; three in a row carry no text, only hidden bits.
-_ZERO_WIDTH_RUN = re.compile(r"[\u200b-\u200d\u2060-\u2064\ufeff\u180e]{3,}")
-_TAG_RUN = re.compile(r"[\U000e0000-\U000e007f]+")
-_FLAG = "\U0001f3f4"  # subdivision flags (England, Scotland) are this plus tag characters
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}")
-_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){12,}(?![0-9A-Fa-f])")
-_URLSAFE = str.maketrans("-_", "+/")
-_LOWER, _UPPER = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_ROT13_CUES = ("rot13", "rot-13", "rot 13", "caesar", "cipher", "decode", "decrypt")
-_ROT13 = str.maketrans(_LOWER + _UPPER, _LOWER[13:] + _LOWER[:13] + _UPPER[13:] + _UPPER[:13])
-# Bounds the work on huge blobs (inline images); a multiple of 4 for base64.
-_MAX_DECODE = 256 * 1024
 _MAX_DEPTH = 2  # base64 inside base64 is found; deeper nesting is not
 # Deliberately encoding an injection is no accident, whatever the phrase's own score.
 _SCORE_ENCODED_FLOOR = 0.8
@@ -185,7 +190,7 @@ def _squeeze(text: str) -> tuple[str, list[int] | None]:
     """``text`` without invisible characters and with whitespace runs cut to their first
     character, so that neither hides a phrase nor pads it beyond a rule's reach; and the
     original index of each kept character (None: nothing removed)."""
-    cuts = [] if text.isascii() else [m.span() for m in _INVISIBLE.finditer(text)]
+    cuts = [] if text.isascii() else [m.span() for m in INVISIBLE.finditer(text)]
     if "  " in text or not text.isprintable():  # isprintable: no \n, \t, ...
         cuts += [(m.start() + 1, m.end()) for m in _WS_RUN.finditer(text)]
     if not cuts:
@@ -224,48 +229,19 @@ def _prepare(text: str) -> _Scan:
     return _Scan(raw, low, index)
 
 
-def _long_tokens(text: str) -> Iterator[tuple[int, int]]:
-    """Runs of 24+ non-space characters, where blobs are (split() beats a regex scan)."""
-    pos = 0
-    for token in text.split():
-        if len(token) >= 24:
-            # No shorter token can contain this one, and longer ones were passed already.
-            pos = text.find(token, pos)
-            yield pos, pos + len(token)
-            pos += len(token)
-
-
-def _from_base64(blob: str) -> str | None:
-    s = blob[:_MAX_DECODE].rstrip("=").translate(_URLSAFE)
-    s = s[: len(s) - 1] if len(s) % 4 == 1 else s  # a stray last character cannot decode
-    try:
-        data = base64.b64decode(s + "=" * (-len(s) % 4), validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return data.decode("utf-8", errors="replace")
-
-
-def _from_hex(blob: str) -> str | None:
-    return bytes.fromhex(blob[:_MAX_DECODE]).decode("utf-8", errors="replace")
-
-
-def _from_tags(run: str) -> str:
-    # Tag characters U+E0020..U+E007E mirror printable ASCII ("ASCII smuggling").
-    return "".join(chr(ord(c) - 0xE0000) for c in run if 0xE0020 <= ord(c) <= 0xE007E)
-
-
 # --- The detector --------------------------------------------------------------------
 
 
 class InjectionDetector:
     name = "injection"
     category = Category.INJECTION
-    entity_types = frozenset({k.entity_type for k in Kind} | {ENCODED})
+    entity_types = frozenset({k.entity_type for k in Kind} | {ENCODED, INDIRECT, ADVERSARIAL_SUFFIX})
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], classifier: InjectionClassifier | None = None) -> None:
         """Compile the rules and their keyword prefilter, then check every rule's examples."""
         rule_list = tuple(rules)
         self._rules = tuple(_Compiled(r) for r in rule_list)
+        self._classifier = classifier
         # One Aho-Corasick pass over the text finds which rules can match at all.
         by_keyword: dict[str, set[int]] = {}
         for i, rule in enumerate(rule_list):
@@ -284,7 +260,9 @@ class InjectionDetector:
         rules = load_rules(cfg.rules_file)
         if unknown := sorted(set(cfg.disabled_rules) - {r.id for r in rules}):
             raise RulesError(f"disabled_rules: unknown rule ids: {', '.join(unknown)}")
-        return cls(r for r in rules if r.id not in cfg.disabled_rules)
+        return cls(
+            (r for r in rules if r.id not in cfg.disabled_rules), InjectionClassifier.from_config(cfg.classifier)
+        )
 
     def _check_examples(self) -> None:
         # Catches a regex that drifted from its keywords, or that grew too greedy.
@@ -324,8 +302,10 @@ class InjectionDetector:
         for rule, start, end in self._rule_hits(scan):
             if rule.entity_type in want:
                 found.append(self._finding(rule.entity_type, start, end, rule.score))
-            if ENCODED in want and scan.index is not None and _INVISIBLE.search(text, start, end):
+            if ENCODED in want and scan.index is not None and INVISIBLE.search(text, start, end):
                 found.append(self._finding(ENCODED, start, end, rule.score))  # a phrase with hidden characters
+        if self._classifier is not None:
+            found.extend(self._finding(*hit) for hit in self._classifier.find(text, want))
         if ENCODED in want:
             spans = self._hidden(text, 0) + self._rot13(text, scan.low)
             spans += [(*_original(scan.index, s, e), score) for s, e, score in self._decoded(scan.raw, 0)]
@@ -336,41 +316,40 @@ class InjectionDetector:
         return Finding(entity_type, start, end, score, self.name, self.category)
 
     def _payload_score(self, decoded: str, depth: int) -> float:
-        """Score of the strongest injection in a decoded payload, 0 if none."""
+        """Score of the strongest injection in a decoded payload (rules or classifier), 0 if none."""
         scan = _prepare(decoded)
         best = max((r.score for r, _, _ in self._rule_hits(scan)), default=0.0)
+        if not best and self._classifier is not None:
+            best = self._classifier.attack_score(decoded)
         if not best and depth < _MAX_DEPTH:
             best = max((score for _, _, score in self._decoded(scan.raw, depth + 1)), default=0.0)
         return max(best, _SCORE_ENCODED_FLOOR) if best else 0.0
 
     def _decoded(self, text: str, depth: int) -> list[Span]:
-        """Base64 and hex blobs that decode to an injection."""
+        """Base64, hex and percent-encoded blobs that decode to an injection."""
         found: list[Span] = []
-        for start, end in _long_tokens(text):
-            for blob_re, decode in ((_BASE64, _from_base64), (_HEX, _from_hex)):
-                for m in blob_re.finditer(text, start, end):
-                    decoded = decode(m.group())
-                    if decoded and (score := self._payload_score(decoded, depth)):
-                        found.append((m.start(), m.end(), score))
+        for start, end, decoded in encoded_blobs(text):
+            if decoded and (score := self._payload_score(decoded, depth)):
+                found.append((start, end, score))
         return found
 
     def _rot13(self, text: str, low: str) -> list[Span]:
         # A model decodes rot13 when asked to: no cue, no scan (it would double the cost).
         # rot13 keeps positions, so the spans of hits apply to ``text`` as they are.
-        if not any(cue in low for cue in _ROT13_CUES):
+        if not any(cue in low for cue in ROT13_CUES):
             return []
-        rotated = _prepare(text.translate(_ROT13))
+        rotated = _prepare(text.translate(ROT13))
         return [(s, e, max(r.score, _SCORE_ENCODED_FLOOR)) for r, s, e in self._rule_hits(rotated)]
 
     def _hidden(self, text: str, depth: int) -> list[Span]:
         """Runs of invisible characters that carry or hide text."""
         if text.isascii():
             return []
-        found: list[Span] = [(m.start(), m.end(), _SCORE_BIDI) for m in _BIDI_RUN.finditer(text)]
-        found.extend((m.start(), m.end(), _SCORE_ZERO_WIDTH) for m in _ZERO_WIDTH_RUN.finditer(text))
-        for m in _TAG_RUN.finditer(text):
-            score = self._payload_score(_from_tags(m.group()), depth)
-            if not score and len(m.group()) >= 4 and not text.endswith(_FLAG, 0, m.start()):
+        found: list[Span] = [(m.start(), m.end(), _SCORE_BIDI) for m in BIDI_RUN.finditer(text)]
+        found.extend((m.start(), m.end(), _SCORE_ZERO_WIDTH) for m in ZERO_WIDTH_RUN.finditer(text))
+        for m in TAG_RUN.finditer(text):
+            score = self._payload_score(from_tags(m.group()), depth)
+            if not score and len(m.group()) >= 4 and not text.endswith(FLAG, 0, m.start()):
                 score = _SCORE_TAGS
             if score:
                 found.append((m.start(), m.end(), score))

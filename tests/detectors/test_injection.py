@@ -21,7 +21,9 @@ from detectors.injection import (
     RulesError,
     load_rules,
 )
+from detectors.injection_classifier import ClassifierConfig
 
+RULES_ONLY = InjectionConfig(classifier=ClassifierConfig(enabled=False))
 OVERRIDE = Kind.INSTRUCTION_OVERRIDE.entity_type
 ROLE_PLAY = Kind.ROLE_PLAY.entity_type
 EXTRACTION = Kind.SYSTEM_PROMPT_EXTRACTION.entity_type
@@ -29,7 +31,8 @@ EXTRACTION = Kind.SYSTEM_PROMPT_EXTRACTION.entity_type
 
 @pytest.fixture(scope="module")
 def detector() -> InjectionDetector:
-    return InjectionDetector.from_config()
+    """The rules alone: the classifier beside them has tests of its own (test_injection_classifier)."""
+    return InjectionDetector.from_config(RULES_ONLY)
 
 
 def types(detector: InjectionDetector, text: str) -> set[str]:
@@ -53,6 +56,8 @@ def test_implements_the_detector_protocol(detector: InjectionDetector) -> None:
         "INJECTION_ROLE_PLAY",
         "INJECTION_SYSTEM_PROMPT_EXTRACTION",
         "INJECTION_ENCODED_PAYLOAD",
+        "INJECTION_INDIRECT",
+        "INJECTION_ADVERSARIAL_SUFFIX",
     }
 
 

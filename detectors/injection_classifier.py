@@ -1,0 +1,116 @@
+"""The trained classifier beside the injection rules: attack families as entity types.
+
+Rules catch the phrasings someone thought of; attackers paraphrase. The classifier
+(``detectors.injection_model``, trained by ``detectors.injection_train``) scores a whole text and,
+when it is long, overlapping windows of it, and reports the most likely family of each stretch
+whose calibrated score reaches the threshold the policy sets for that family's entity type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from detectors.injection_features import prepare
+from detectors.injection_model import InjectionModel, Verdict
+
+OVERRIDE = "INJECTION_INSTRUCTION_OVERRIDE"
+ROLE_PLAY = "INJECTION_ROLE_PLAY"
+EXTRACTION = "INJECTION_SYSTEM_PROMPT_EXTRACTION"
+ENCODED = "INJECTION_ENCODED_PAYLOAD"
+# An instruction inside data the model is given to read (a tool result, a document, a file), not in the
+# caller's own turn. The gateway retypes injection findings in such parts to this type (it knows the
+# part's source; a detector sees only text); the classifier also reports it for documents in a prompt.
+INDIRECT = "INJECTION_INDIRECT"
+# A harmful request followed by optimised gibberish (GCG and its successors).
+ADVERSARIAL_SUFFIX = "INJECTION_ADVERSARIAL_SUFFIX"
+
+# The model's families (training labels) and the entity types they are reported as.
+FAMILY_TYPES = {
+    "instruction_override": OVERRIDE,
+    "roleplay_jailbreak": ROLE_PLAY,
+    "dan_roleplay": ROLE_PLAY,
+    "system_prompt_extraction": EXTRACTION,
+    "obfuscation": ENCODED,
+    "indirect_injection": INDIRECT,
+    "adversarial_suffix": ADVERSARIAL_SUFFIX,
+}
+CLASSIFIER_TYPES = frozenset(FAMILY_TYPES.values())
+
+
+class ClassifierConfig(BaseModel):
+    """``detection.injection.classifier`` in a policy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    model_file: Path | None = None  # None: the model shipped in the package
+    # Calibrated score from which a stretch is reported; None: the model's own, chosen on the
+    # validation split (at most 0.5% of its benign texts above it).
+    threshold: float | None = Field(default=None, gt=0, lt=1)
+    thresholds: dict[str, float] = Field(default_factory=dict)  # per entity type, over ``threshold``
+
+    @field_validator("thresholds")
+    @classmethod
+    def _known_types(cls, value: dict[str, float]) -> dict[str, float]:
+        if unknown := sorted(set(value) - CLASSIFIER_TYPES):
+            raise ValueError(f"unknown entity types {unknown}; the classifier reports {sorted(CLASSIFIER_TYPES)}")
+        if bad := sorted(t for t, v in value.items() if not 0 < v < 1):
+            raise ValueError(f"thresholds must lie between 0 and 1 (exclusive): {bad}")
+        return value
+
+
+# A stretch of the scanned text: entity type, start, end, score.
+Hit = tuple[str, int, int, float]
+
+
+class InjectionClassifier:
+    def __init__(self, model: InjectionModel, config: ClassifierConfig) -> None:
+        if unknown := sorted(set(model.classes) - set(FAMILY_TYPES) - {"benign"}):
+            raise ValueError(f"the model has families the gateway cannot report: {unknown}")
+        self.model = model
+        default = config.threshold if config.threshold is not None else model.threshold
+        self._thresholds = {t: config.thresholds.get(t, default) for t in CLASSIFIER_TYPES}
+
+    @classmethod
+    def from_config(cls, config: ClassifierConfig) -> InjectionClassifier | None:
+        return cls(InjectionModel.load(config.model_file), config) if config.enabled else None
+
+    def threshold(self, entity_type: str) -> float:
+        return self._thresholds[entity_type]
+
+    def find(self, text: str, want: frozenset[str]) -> list[Hit]:
+        """The stretches reported, adjacent or overlapping windows of one type joined."""
+        prepared = prepare(text)
+        if not len(prepared.points):
+            return []
+        hits: list[Hit] = []
+        for verdict in self._reported(self.model.verdicts(prepared), want):
+            start = int(prepared.index[verdict.start])
+            end = int(prepared.index[verdict.end - 1]) + 1
+            kind = FAMILY_TYPES[verdict.family]
+            if hits and hits[-1][0] == kind and start <= hits[-1][2]:
+                _, first, last, best = hits.pop()
+                start, end, score = first, max(end, last), max(best, verdict.score)
+            else:
+                score = verdict.score
+            hits.append((kind, start, end, score))
+        return hits
+
+    def _reported(self, verdicts: list[Verdict], want: frozenset[str]) -> list[Verdict]:
+        """Verdicts over their type's threshold, the whole text's first, then windows in order;
+        a window is reported only where the whole text is not (the span would repeat it)."""
+        whole, *windows = verdicts
+        if self._over(whole, want):
+            return [whole]
+        return [w for w in windows if self._over(w, want)]
+
+    def _over(self, verdict: Verdict, want: frozenset[str]) -> bool:
+        kind = FAMILY_TYPES[verdict.family]
+        return kind in want and verdict.score >= self._thresholds[kind]
+
+    def attack_score(self, text: str) -> float:
+        """The strongest score over its family's threshold (0 if none): what a decoded payload holds."""
+        hits = self.find(text, CLASSIFIER_TYPES)
+        return max((score for _, _, _, score in hits), default=0.0)

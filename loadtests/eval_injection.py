@@ -1,0 +1,159 @@
+"""Evaluate prompt-injection detection: ``python -m loadtests.eval_injection [--cv 5] [--test] [--include-blind]``.
+
+Per attack family the recall, per benign family the false-positive rate, of three systems in one run:
+the rules alone (the naive baseline: what the gateway had before the classifier), the shipped
+classifier alone, and the detector as the gateway runs it (rules, classifier and decoders).
+
+- ``--cv K``: stratified K-fold cross-validation on the train and validation splits, each fold
+  trained, calibrated and thresholded as ``detectors.injection_train`` does (on an inner slice of
+  the fold's own training rows), then scored on the fold left out: classifier alone.
+- ``--test``: the test split, never used to train or to choose a threshold.
+- ``--include-blind``: ``tests/data/eval16/injection_blind.jsonl``, written by someone who saw
+  neither the data nor the detectors (its README); look only when the work is done.
+- ``--speed``: p50/p90 of one scan of 2,000 characters (the detector as the gateway runs it).
+
+Counting: an attack is found when any injection finding is reported for it (whatever the family);
+a benign text is a false positive when any is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from detectors.injection import InjectionConfig, InjectionDetector
+from detectors.injection_classifier import ClassifierConfig, InjectionClassifier
+from detectors.injection_model import InjectionModel
+from detectors.injection_train import (
+    Counts,
+    Example,
+    Settings,
+    calibrate,
+    default_paths,
+    fit,
+    load_examples,
+    split_of,
+)
+
+BLIND = Path("tests/data/eval16/injection_blind.jsonl")
+Flagger = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Scored:
+    group: str  # family, or set/family for the blind set
+    label: int
+    flags: tuple[bool, ...]  # one per system
+
+
+def systems() -> dict[str, Flagger]:
+    rules = InjectionDetector.from_config(InjectionConfig(classifier=ClassifierConfig(enabled=False)))
+    full = InjectionDetector.from_config()
+    classifier = InjectionClassifier(InjectionModel.load(), ClassifierConfig())
+    everything = frozenset(full.entity_types)
+    return {
+        "rules (baseline)": lambda t: bool(rules.detect(t)),
+        "classifier": lambda t: bool(classifier.find(t, everything)),
+        "detector": lambda t: bool(full.detect(t)),
+    }
+
+
+def score(rows: Sequence[tuple[str, int, str]], flaggers: dict[str, Flagger]) -> list[Scored]:
+    return [Scored(group, label, tuple(f(text) for f in flaggers.values())) for text, label, group in rows]
+
+
+def table(title: str, scored: Sequence[Scored], names: Sequence[str]) -> None:
+    groups: dict[tuple[int, str], list[Scored]] = defaultdict(list)
+    for s in scored:
+        groups[(-s.label, s.group)].append(s)
+    print(f"\n### {title}\n")
+    print("| family | n | measure | " + " | ".join(names) + " |")
+    print("|---|---|---|" + "---|" * len(names))
+    for (neg_label, group), items in sorted(groups.items()):
+        rates = [sum(s.flags[i] for s in items) / len(items) for i in range(len(names))]
+        measure = "recall" if neg_label else "FP rate"
+        print(f"| {group} | {len(items)} | {measure} | " + " | ".join(f"{r:.3f}" for r in rates) + " |")
+    for label, measure in ((1, "recall, all attacks"), (0, "FP rate, all benign")):
+        items = [s for s in scored if s.label == label]
+        if items:
+            rates = [sum(s.flags[i] for s in items) / len(items) for i in range(len(names))]
+            print(f"| **all** | {len(items)} | {measure} | " + " | ".join(f"{r:.3f}" for r in rates) + " |")
+
+
+def split_rows(examples: Sequence[Example], split: str) -> list[tuple[str, int, str]]:
+    return [(e.text, e.label, e.family) for e in examples if e.split == split]
+
+
+def blind_rows() -> list[tuple[str, int, str]]:
+    with BLIND.open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
+    return [(r["text"], int(r["label"]), f"{r['set']}/{r['family']}") for r in rows]
+
+
+def cross_validate(examples: Sequence[Example], folds: int) -> None:
+    """Classifier alone, K folds over train + validation, stratified by family."""
+    from sklearn.model_selection import StratifiedKFold
+
+    pool = [e for e in examples if e.split != "test"]
+    counts = Counts(pool)
+    targets = [e.target for e in pool]
+    families = [e.family for e in pool]
+    scored: list[Scored] = []
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=16)
+    for train_idx, held_idx in splitter.split(np.zeros(len(pool)), families):
+        # As the shipped model: weights on most of the fold's rows, calibration on the rest.
+        inner = np.array([i for i in train_idx if split_of(pool[i].text + "#cv") != "validation"], dtype=np.int64)
+        calib = [pool[i] for i in train_idx if split_of(pool[i].text + "#cv") == "validation"]
+        model = fit(counts, targets, inner, Settings())
+        model = calibrate(model, [e.text for e in calib], [e.label for e in calib], Settings())
+        classifier = InjectionClassifier(model, ClassifierConfig())
+        types = frozenset(InjectionDetector.entity_types)
+        scored += [Scored(pool[i].family, pool[i].label, (bool(classifier.find(pool[i].text, types)),)) for i in held_idx]
+    table(f"{folds}-fold cross-validation (train + validation splits, classifier alone)", scored, ["classifier"])
+
+
+def speed(flagger: Flagger, examples: Sequence[Example]) -> None:
+    texts = [e.text for e in examples]
+    joined = " ".join(texts)
+    samples = [joined[i : i + 2000] for i in range(0, min(len(joined), 400_000), 2000)]
+    flagger(samples[0])  # warm
+    times = []
+    for text in samples:
+        start = time.perf_counter()
+        flagger(text)
+        times.append((time.perf_counter() - start) * 1000)
+    p50, p90 = np.percentile(times, [50, 90])
+    print(f"\nspeed: {len(samples)} texts of 2,000 characters: p50 {p50:.3f} ms, p90 {p90:.3f} ms per scan")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loadtests.eval_injection", description=__doc__)
+    parser.add_argument("--cv", type=int, default=0, metavar="K")
+    parser.add_argument("--test", action="store_true", help="also the held-back test split")
+    parser.add_argument("--include-blind", action="store_true", help="also the blind set (tests/data/eval16)")
+    parser.add_argument("--speed", action="store_true")
+    args = parser.parse_args(argv)
+    examples = load_examples(default_paths())
+    flaggers = systems()
+    names = list(flaggers)
+    table("validation split (thresholds were chosen here)", score(split_rows(examples, "validation"), flaggers), names)
+    if args.test:
+        table("test split (never used to train or choose)", score(split_rows(examples, "test"), flaggers), names)
+    if args.include_blind:
+        table("blind set (tests/data/eval16)", score(blind_rows(), flaggers), names)
+    if args.cv:
+        cross_validate(examples, args.cv)
+    if args.speed:
+        speed(flaggers["detector"], examples)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
