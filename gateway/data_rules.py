@@ -7,6 +7,7 @@ no rule matches is recorded (``audit``) and passes.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,9 +16,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.base import Category, Finding
+from detectors.injection import INDIRECT
 from detectors.registry import DetectorsConfig
 from gateway.redaction import Action, Decision
 from gateway.unscreenable import UnscreenablePolicy
+from gateway.wire.part_source import ANSWER, UNKNOWN, PartKind, PartSource
 from gateway.yamlconfig import LocatedError
 
 DEFAULT_RULE = "data_rules.default_audit"
@@ -61,13 +64,18 @@ class RuleMatch(_Strict):
     categories: tuple[Category, ...] = ()
     detectors: tuple[str, ...] = ()
     min_score: float = Field(default=0.0, ge=0.0, le=1.0)
+    # The kinds of part the finding was made in (gateway.wire.part_source.PartKind): e.g.
+    # [tool_result, document] for "an instruction inside data the model reads". An answer's
+    # text is of kind ``text``.
+    sources: tuple[PartKind, ...] = ()
 
-    def matches(self, finding: Finding) -> bool:
+    def matches(self, finding: Finding, source: PartSource = UNKNOWN) -> bool:
         return (
             (not self.entity_types or finding.entity_type in self.entity_types)
             and (not self.categories or finding.category in self.categories)
             and (not self.detectors or finding.detector in self.detectors)
             and finding.score >= self.min_score
+            and (not self.sources or source.kind in self.sources)
         )
 
 
@@ -96,6 +104,7 @@ class RuledDecision(Decision):
     rule: str = DEFAULT_RULE
     # In monitor mode ``action`` is AUDIT (nothing changes) and this is what enforcement would have done.
     monitored: Action | None = None
+    source: PartSource = UNKNOWN  # where the finding was made (role and part kind): metadata, never text
 
     @property
     def label(self) -> str:
@@ -105,22 +114,37 @@ class RuledDecision(Decision):
         return f"{self.finding.entity_type}:{self.action.value}"
 
 
+def as_read_in(findings: Iterable[Finding], source: PartSource) -> Iterable[Finding]:
+    """An instruction in the caller's own turn is a request; the same words inside a tool result,
+    a document or a file are an indirect injection: there every injection finding becomes
+    INJECTION_INDIRECT, keeping its span, score and detector, before any rule reads it."""
+    if not source.indirect:
+        return findings
+    return [dataclasses.replace(f, entity_type=INDIRECT) if f.category is Category.INJECTION else f for f in findings]
+
+
 class DataRules:
     def __init__(self, rules: Sequence[DataRule], mode: Mode = Mode.ENFORCE) -> None:
         self._rules = tuple(rules)
         self._monitored = frozenset(r.id for r in self._rules if (r.mode or mode) is Mode.MONITOR)
 
-    def decide(self, findings: Iterable[Finding], direction: Direction) -> list[RuledDecision]:
-        return [self._decide_one(f, direction) for f in findings]
+    def decide(
+        self, findings: Iterable[Finding], direction: Direction, source: PartSource | None = None
+    ) -> list[RuledDecision]:
+        """The decision on each finding of one text, read from ``source`` (an answer's text is the
+        assistant's; a prompt's text of unknown origin is ``none/other``). Injection findings in
+        data the model reads are indirect injections first (``as_read_in``)."""
+        where = source or (ANSWER if direction is Direction.RESPONSE else UNKNOWN)
+        return [self._decide_one(f, direction, where) for f in as_read_in(findings, where)]
 
-    def _decide_one(self, finding: Finding, direction: Direction) -> RuledDecision:
+    def _decide_one(self, finding: Finding, direction: Direction, source: PartSource) -> RuledDecision:
         for rule in self._rules:
-            if direction in rule.directions and rule.match.matches(finding):
+            if direction in rule.directions and rule.match.matches(finding, source):
                 name = f"data_rules.{rule.id}"
                 if rule.id in self._monitored and rule.action not in (Action.ALLOW, Action.AUDIT):
-                    return RuledDecision(finding, Action.AUDIT, rule=name, monitored=rule.action)
-                return RuledDecision(finding, rule.action, rule=name)
-        return RuledDecision(finding, Action.AUDIT)
+                    return RuledDecision(finding, Action.AUDIT, rule=name, monitored=rule.action, source=source)
+                return RuledDecision(finding, rule.action, rule=name, source=source)
+        return RuledDecision(finding, Action.AUDIT, source=source)
 
     def answer_entities(self, known: dict[str, Category]) -> frozenset[str] | None:
         """What to look for in answers: only the entity types that response-direction

@@ -95,6 +95,8 @@ class Exchange:
             fields["stream"] = True
         if self.screening is not None and (self.screening.decisions or self.screening.skipped):
             fields["findings"] = self.screening.summary()
+            if self.screening.decisions:
+                fields["finding_sources"] = self.screening.sources()  # e.g. INJECTION_INDIRECT: [tool/tool_result]
             if self.screening.skipped:
                 fields["detection_skipped"] = self.screening.skipped
         if self.screening is not None and self.screening.refused_classes is not None:

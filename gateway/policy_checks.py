@@ -87,6 +87,8 @@ def _covers(first: DataRule, later: DataRule, known: Mapping[str, Category]) -> 
         return False
     if a.detectors and not (b.detectors and set(b.detectors) <= set(a.detectors)):
         return False
+    if a.sources and not (b.sources and set(b.sources) <= set(a.sources)):
+        return False  # ``first`` holds only in some parts: a later rule still decides the others
     types = _types_of(b, known)
     if types is None:
         return not a.entity_types and not a.categories

@@ -187,6 +187,7 @@ def _matches(rule: DataRule) -> str:
             ("categories", [c.value for c in match.categories]),
             ("types", list(match.entity_types)),
             ("detectors", list(match.detectors)),
+            ("in", [k.value for k in match.sources]),
         )
         if values
     ]

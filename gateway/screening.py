@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from gateway.policy import Policy, ToolDecision
 from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.split_values import pattern_entities, seam_windows, split_findings
 from gateway.unscreenable import refuse_unscreenable
+from gateway.wire.part_source import PartSource
 from gateway.wire.request_slots import walk_request
 from gateway.wire.response_slots import answer_strings
 from gateway.wire.slot import MediaTextSlot
@@ -47,6 +48,17 @@ class Screening:
     def summary(self) -> dict[str, int]:
         counts = Counter(d.label for d in self.decisions)
         return dict(sorted(counts.items()))
+
+    def sources(self) -> dict[str, list[str]]:
+        """Per entity type, the parts it was found in ("tool/tool_result"): metadata, never text."""
+        return finding_sources(self.decisions)
+
+
+def finding_sources(decisions: Iterable[RuledDecision]) -> dict[str, list[str]]:
+    found: dict[str, set[str]] = {}
+    for d in decisions:
+        found.setdefault(d.finding.entity_type, set()).add(d.source.label)
+    return {entity: sorted(labels) for entity, labels in sorted(found.items())}
 
 
 # A body this large is walked in a thread: the walk decodes base64 media to read the text inside
@@ -76,11 +88,16 @@ async def screen_request(
     texts = [s for s in walk.slots if s.text and not isinstance(s, MediaTextSlot)]
     media = [s for s in walk.slots if s.text and isinstance(s, MediaTextSlot)]
     await _check_model_name(pool, policy, body.get("model"), screening)
-    decided = await decide_texts(pool, policy, [s.text for s in texts], Direction.PROMPT, screening)
+    # Each text is decided as read from its part (gateway.wire.part_source): an injection in a tool
+    # result or a document is an indirect one, and rules may match the part's kind.
+    sources = [s.source for s in texts]
+    decided = await decide_texts(pool, policy, [s.text for s in texts], Direction.PROMPT, screening, sources=sources)
     # The text runs inside images and audio with the pattern detectors only, as the model name:
     # NER reads the random runs of compressed data as names now and then.
     media_texts, media_entities = [s.text for s in media], pattern_entities(policy.detection, None)
-    decided_media = await decide_texts(pool, policy, media_texts, Direction.PROMPT, screening, media_entities)
+    decided_media = await decide_texts(
+        pool, policy, media_texts, Direction.PROMPT, screening, media_entities, sources=[s.source for s in media]
+    )
     if not decided and not decided_media:
         return
     refuse_blocked(screening.decisions, "The request was blocked by the AI policy because it contains")
@@ -148,8 +165,10 @@ async def decide_texts(
     screening: Screening,
     entities: frozenset[str] | None = None,
     counted_upto: Sequence[int] | None = None,
+    sources: Sequence[PartSource] | None = None,
 ) -> list[list[RuledDecision]]:
-    """Per text, the findings and what the rules do about them ([] when nothing ran).
+    """Per text, the findings and what the rules do about them ([] when nothing ran); text i is read
+    from ``sources[i]`` (a request's part; None: an answer's text, the assistant's).
     Detection failing follows the policy's on_failure; decisions are added to ``screening``,
     except those ending within ``counted_upto[i]`` characters of text i: a stream window is
     scanned with the text released before it as context, whose findings are counted already."""
@@ -175,7 +194,11 @@ async def decide_texts(
         screening.skipped = failure.reason
         return []
     screening.scanned_s = (screening.scanned_s or 0.0) + time.perf_counter() - started
-    decided = [policy.data_rules.decide(resolve_overlaps(found), direction) for found in per_text]
+    rules = policy.data_rules
+    decided = [
+        rules.decide(resolve_overlaps(found), direction, sources[n] if sources else None)
+        for n, found in enumerate(per_text)
+    ]
     for n, (text, decisions) in enumerate(zip(texts, decided, strict=True)):
         new = decisions if counted_upto is None else [d for d in decisions if d.finding.end > counted_upto[n]]
         screening.decisions.extend(new)
