@@ -123,6 +123,14 @@ def as_read_in(findings: Iterable[Finding], source: PartSource) -> Iterable[Find
     return [dataclasses.replace(f, entity_type=INDIRECT) if f.category is Category.INJECTION else f for f in findings]
 
 
+def finding_sources(decisions: Iterable[RuledDecision]) -> dict[str, list[str]]:
+    """Per entity type, the parts it was found in ("tool/tool_result"), for records: metadata, never text."""
+    found: dict[str, set[str]] = {}
+    for d in decisions:
+        found.setdefault(d.finding.entity_type, set()).add(d.source.label)
+    return {entity: sorted(labels) for entity, labels in sorted(found.items())}
+
+
 class DataRules:
     def __init__(self, rules: Sequence[DataRule], mode: Mode = Mode.ENFORCE) -> None:
         self._rules = tuple(rules)

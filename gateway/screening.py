@@ -6,14 +6,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 
 from detectors.base import Finding, resolve_overlaps
-from gateway.data_rules import Direction, RuledDecision
+from gateway.data_rules import Direction, RuledDecision, finding_sources
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavailable, UpstreamInvalid
 from gateway.json_input import encode_json, parse_upstream
@@ -52,13 +52,6 @@ class Screening:
     def sources(self) -> dict[str, list[str]]:
         """Per entity type, the parts it was found in ("tool/tool_result"): metadata, never text."""
         return finding_sources(self.decisions)
-
-
-def finding_sources(decisions: Iterable[RuledDecision]) -> dict[str, list[str]]:
-    found: dict[str, set[str]] = {}
-    for d in decisions:
-        found.setdefault(d.finding.entity_type, set()).add(d.source.label)
-    return {entity: sorted(labels) for entity, labels in sorted(found.items())}
 
 
 # A body this large is walked in a thread: the walk decodes base64 media to read the text inside

@@ -12,7 +12,7 @@ from typing import Any
 FORMATS = ("jsonl", "csv")
 CSV_FIELDS = (
     "id", "type", "severity", "status", "opened", "last_seen", "count", "occurrences", "user", "source",
-    "provider", "model", "entity_types", "excerpt", "policy_version", "controls", "request_ids",
+    "provider", "model", "entity_types", "excerpt", "policy_version", "controls", "request_ids", "finding_sources",
 )  # fmt: skip
 # Spreadsheet formula injection: a cell a user controls (a model name, an excerpt) must not start a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -50,6 +50,7 @@ def csv_row(i: Mapping[str, Any]) -> dict[str, Any]:
         "excerpt": i.get("excerpt"), "policy_version": i["policy_version"],
         "controls": ";".join(f"{c['framework']}:{c['id']}" for c in i["controls"] if c["primary"]),
         "request_ids": ";".join(i["request_ids"]),
+        "finding_sources": ";".join(f"{k}={'|'.join(v)}" for k, v in (i.get("finding_sources") or {}).items()),
     }  # fmt: skip
 
 

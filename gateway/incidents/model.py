@@ -48,6 +48,9 @@ class Candidate:
     destination: dict[str, Any] = field(default_factory=dict)  # provider, model, endpoint
     detectors: tuple[str, ...] = ()
     entity_types: dict[str, int] = field(default_factory=dict)
+    # Per entity type, the parts of the request it was found in: {"INJECTION_INDIRECT": ["tool/tool_result"]}.
+    # Metadata, never text; not part of the aggregation key (the entity types are).
+    finding_sources: dict[str, list[str]] = field(default_factory=dict)
     count: int = 1
     request_id: str | None = None
     excerpt: str | None = None  # redacted: every finding replaced by its type
@@ -84,6 +87,7 @@ class Candidate:
             "destination": self.destination,
             "detectors": list(self.detectors),
             "entity_types": dict(sorted(self.entity_types.items())),
+            "finding_sources": dict(sorted(self.finding_sources.items())),
             "request_ids": [self.request_id] if self.request_id else [],
             "excerpt": self.excerpt,
             "evidence": self.evidence,
@@ -105,11 +109,18 @@ def repeated_state(state: dict[str, Any], seen: Candidate, severity: Severity, r
     state["last_seen_us"] = max(state["last_seen_us"], seen.at_us)
     for name, n in seen.entity_types.items():
         state["entity_types"][name] = state["entity_types"].get(name, 0) + n
+    if seen.finding_sources:
+        merge_sources(state.setdefault("finding_sources", {}), seen.finding_sources)  # older incidents lack it
     if seen.request_id and len(state["request_ids"]) < MAX_REQUEST_IDS:
         state["request_ids"].append(seen.request_id)
     if Severity(state["severity"]).rank < severity.rank:
         state["severity"], state["severity_reasons"] = severity.value, list(reasons)
     state["let_through"] = state["let_through"] or seen.let_through
+
+
+def merge_sources(into: dict[str, list[str]], seen: dict[str, list[str]]) -> None:
+    for name, labels in seen.items():
+        into[name] = sorted(set(into.get(name, ())) | set(labels))
 
 
 def canonical(state: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ import structlog
 
 from detectors.base import Category
 from gateway.compliance.catalog import Compliance
-from gateway.data_rules import RuledDecision
+from gateway.data_rules import RuledDecision, finding_sources
 from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, Exchange
 from gateway.incidents import spool
 from gateway.incidents.evidence import ScannedText, gather
@@ -275,6 +275,7 @@ class IncidentLog:
         candidate = self._candidate(
             violation, facts, actor, destination=destination, request_id=exchange.request_id,
             entity_types=dict(entity_types), detectors=tuple(sorted({d.finding.detector for d in decisions})),
+            finding_sources=finding_sources(decisions),
             policy_version=exchange.policy_version, policy=policy, window=evidence.window,
             evidence=evidence.to_json(),
         )  # fmt: skip

@@ -32,7 +32,7 @@ def view(row: Row) -> dict[str, Any]:
     out["time"], out["expires"] = iso(row["ts_us"]), iso(row["expires_us"])
     for name in ("groups", "entity_types", "data_classes"):
         out[name] = parse_list(row[name])
-    for name in ("findings", "response_findings"):
+    for name in ("findings", "response_findings", "finding_sources"):
         out[name] = json.loads(row[name])
     out["has_text"] = row["prompt_sealed"] is not None or row["response_sealed"] is not None
     return out

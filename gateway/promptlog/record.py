@@ -21,7 +21,7 @@ COLUMNS = (
     "stream", "policy_id", "policy_version", "decision", "rule", "findings", "response_findings",
     "entity_types", "data_classes", "prompt_tokens", "completion_tokens", "upstream_ms", "overhead_ms",
     "duration_ms", "status", "outcome", "error_code", "log_level", "expires_us", "key_id",
-    "prompt_sealed", "response_sealed", "prompt_hash", "response_hash",
+    "prompt_sealed", "response_sealed", "prompt_hash", "response_hash", "finding_sources",
 )  # fmt: skip
 SEALED = ("prompt_sealed", "response_sealed")
 Row = dict[str, Any]
@@ -50,6 +50,8 @@ class LogRecord:
     findings: dict[str, int] = field(default_factory=dict)  # "US_SSN:redact" -> count; never values
     response_findings: dict[str, int] = field(default_factory=dict)
     entity_types: tuple[str, ...] = ()
+    # Per entity type, the parts it was found in: {"INJECTION_INDIRECT": ["tool/tool_result"]} (metadata).
+    finding_sources: dict[str, list[str]] = field(default_factory=dict)
     data_classes: tuple[str, ...] = ()
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
@@ -76,6 +78,7 @@ class LogRecord:
             "status": self.status, "outcome": self.outcome, "error_code": self.error_code,
             "log_level": self.level.value, "expires_us": self.expires_us, "key_id": None,
             "prompt_sealed": None, "response_sealed": None, "prompt_hash": None, "response_hash": None,
+            "finding_sources": json.dumps(self.finding_sources, sort_keys=True),
         }  # fmt: skip
         texts = {"prompt": self.prompt_text, "response": self.response_text}
         if self.level.rank < LogLevel.HASH.rank or all(t is None for t in texts.values()):
@@ -122,6 +125,7 @@ _REQUIRED: dict[str, type | tuple[type, ...]] = {
     "findings": str,
     "response_findings": str,
     "entity_types": str,
+    "finding_sources": str,
     "data_classes": str,
     "status": int,
     "outcome": str,
@@ -152,4 +156,5 @@ def row_from_json(line: str) -> Row:
     for name in SEALED:
         if data.get(name) is not None:
             data[name] = base64.b64decode(data[name])
+    data.setdefault("finding_sources", "{}")  # spooled by a gateway from before the column
     return {name: data.get(name) for name in COLUMNS}

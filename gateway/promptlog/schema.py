@@ -114,6 +114,13 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         # (which anyone with database access could edit): this finds that event.
         ("CREATE INDEX incident_chain_incident ON incident_chain (incident_id, seq)",),
     ),
+    (
+        7,
+        "where findings were made",
+        # Per entity type, the parts of the request it was found in (role/kind, e.g. tool/tool_result):
+        # JSON metadata, never text. Records from before it have none ('{}').
+        ("ALTER TABLE exchanges ADD COLUMN finding_sources TEXT NOT NULL DEFAULT '{{}}'",),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 import structlog
 
+from gateway.data_rules import finding_sources
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.exchange import Exchange
 from gateway.metrics import GatewayMetrics
@@ -138,6 +139,7 @@ def build_record(exchange: Exchange, policy: Policy) -> LogRecord:
         policy_version=exchange.policy_version, decision=exchange.decision, rule=exchange.rule,
         findings=screening.summary() if screening else {}, response_findings=answer.summary() if answer else {},
         entity_types=tuple(sorted({d.finding.entity_type for d in decisions})),
+        finding_sources=finding_sources(decisions),
         data_classes=tuple(sorted(c.value for c in classes)), upstream_ms=exchange.upstream_ms,
         overhead_ms=exchange.overhead_ms(), duration_ms=exchange.duration_ms(), error_code=exchange.error_code,
     )  # fmt: skip

@@ -234,6 +234,7 @@ def _sample(i: Mapping[str, Any]) -> dict[str, Any]:
         "count": i["count"], "occurrences": i["occurrences"],
         "actor": str(actor.get("user") or actor.get("source") or "-"), "groups": list(actor.get("groups") or []),
         "destination": where, "entity_types": i["entity_types"], "excerpt": i.get("excerpt"),
+        "finding_sources": i.get("finding_sources") or {},  # older incidents have none
         "policy_version": i.get("policy_version"),
         "controls": [{**c, "condition": c.get("condition")} for c in i["controls"]],
         "workflow": [{"status": w["status"], "by": w["by"], "at": iso_time(w["at_us"]), "note": w["note"]}

@@ -307,6 +307,9 @@ def _sample(sample: Mapping[str, Any]) -> list[Block]:
         ["Entity types", _counts(sample["entity_types"])],
         ["Policy version", _or_dash(sample["policy_version"])],
     ]
+    if sample.get("finding_sources"):  # where each type was found: "INJECTION_INDIRECT in tool/tool_result"
+        where = [f"{name} in {', '.join(parts)}" for name, parts in sample["finding_sources"].items()]
+        facts.insert(-1, ["Found in", "; ".join(where)])
     refs: list[list[Cell]] = [
         [_framework(c["framework"]), f"{c['id']} {c['title']}", _citation(c)] for c in sample["controls"]
     ]

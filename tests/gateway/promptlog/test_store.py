@@ -31,6 +31,9 @@ def keyring(tmp_path: Path) -> LogKeyring:
     return ring
 
 
+V1_COLUMNS = COLUMNS[: COLUMNS.index("response_hash") + 1]  # the exchanges table of the first release
+
+
 def record(request_id: str = "req_1", **changes: object) -> LogRecord:
     base = LogRecord(
         request_id=request_id, ts_us=now_us(), status=200, outcome="ok", level=LogLevel.FULL,
@@ -39,6 +42,7 @@ def record(request_id: str = "req_1", **changes: object) -> LogRecord:
         stream=True, policy_id="default", policy_version="1+abc", decision="allow",
         rule="groups.engineering.approved_tools[1]", findings={"PERSON:pseudonymize": 1, "CREDIT_CARD:redact": 1},
         response_findings={"PERSON:audit": 1}, entity_types=("CREDIT_CARD", "PERSON"), data_classes=("pii",),
+        finding_sources={"CREDIT_CARD": ["tool/tool_result"], "PERSON": ["assistant/text", "user/text"]},
         prompt_tokens=21, completion_tokens=12, upstream_ms=812.5, overhead_ms=1.75, duration_ms=815.0,
         error_code=None, prompt_text=PROMPT, response_text=ANSWER,
     )  # fmt: skip
@@ -56,6 +60,7 @@ async def test_every_field_is_written_and_read_back(store: PromptStore, tmp_path
     assert back == row  # every column, sealed text included
     assert parse_list(back["groups"]) == ["engineering", "eu"]
     assert json.loads(back["findings"]) == {"CREDIT_CARD:redact": 1, "PERSON:pseudonymize": 1}
+    assert json.loads(back["finding_sources"])["CREDIT_CARD"] == ["tool/tool_result"]
     assert (back["stream"], back["prompt_tokens"], back["overhead_ms"]) == (True, 21, 1.75)
     assert open_text(back, "prompt", ring) == PROMPT
     assert open_text(back, "response", ring) == ANSWER
@@ -199,13 +204,14 @@ async def test_migrations_from_empty_and_from_the_previous_version(make_store: M
     old = make_store()
     await old.open(upto=1)  # a database written by the first release
     assert await old.schema_version() == 1
-    v1_row = {c: v for c, v in record("from_v1", level=LogLevel.METADATA).seal(None).items()}
-    await old.write([v1_row])
+    v1_row = {c: v for c, v in record("from_v1", level=LogLevel.METADATA).seal(None).items() if c in V1_COLUMNS}
+    insert = f"INSERT INTO exchanges ({', '.join(V1_COLUMNS)}) VALUES ({', '.join('?' * len(V1_COLUMNS))})"  # noqa: S608
+    await old.execute(old.dialect.sql(insert), [v1_row[c] for c in V1_COLUMNS])
     await old.close()
     current = make_store()
     await current.open()
     assert await current.schema_version() == LATEST
-    assert await current.get("from_v1") == v1_row
+    assert await current.get("from_v1") == v1_row | {"finding_sources": "{}"}  # a column added by migration 7
     await current.hold("from_v1", "works after the upgrade")  # a table added by a later migration
     await current.close()
     again = make_store()
