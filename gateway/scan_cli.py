@@ -2,6 +2,10 @@
 
 Detectors are built once in this process, so ``--jsonl`` evaluates a whole corpus
 quickly. Matched values are never printed unless ``--show-values`` is given.
+
+A text is read as the caller's own turn unless ``--part`` says otherwise: the same instruction is
+INJECTION_INSTRUCTION_OVERRIDE in a user turn and INJECTION_INDIRECT in a tool result (see
+gateway.wire.part_source). ``--body`` scans a whole request body, each text as the part it is.
 """
 
 from __future__ import annotations
@@ -17,10 +21,15 @@ from detectors.base import Detector, resolve_overlaps
 from detectors.registry import build_detectors
 from detectors.views import TextViews, detect
 from gateway.data_rules import Direction, RuledDecision
+from gateway.endpoints import ENDPOINTS
+from gateway.errors import InvalidRequest
+from gateway.json_input import parse_request
 from gateway.policy import Policy, ToolDecision, load_policy
 from gateway.redaction import Action, Pseudonyms, rewrite
 from gateway.routing import Router
 from gateway.settings import Settings
+from gateway.wire.part_source import DEFAULT_ROLE, PartKind, PartSource, Role, source
+from gateway.wire.request_slots import walk_request
 
 # The overall decision for a text is its strongest action.
 STRENGTH = [Action.ALLOW, Action.AUDIT, Action.REDACT, Action.PSEUDONYMIZE, Action.BLOCK]
@@ -31,6 +40,16 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     scan.add_argument("text", nargs="?", help="text to scan (default: standard input)")
     scan.add_argument("--policy", type=Path, help="policy file (default: the settings' policy_path)")
     scan.add_argument("--direction", choices=[d.value for d in Direction], default="prompt")
+    where = scan.add_argument_group("where the text is read (prompts)")
+    where.add_argument(
+        "--part", choices=[k.value for k in PartKind], default=PartKind.TEXT.value,
+        help="the kind of part the text is in (default: text, the caller's own turn)",
+    )  # fmt: skip
+    where.add_argument("--role", choices=[r.value for r in Role], help="the role of its turn (default: by --part)")
+    where.add_argument("--body", type=Path, help="scan a whole request body (JSON), each text as the part it is")
+    where.add_argument(
+        "--endpoint", choices=[e.name for e in ENDPOINTS], default="chat.completions", help="the body's API"
+    )
     out = scan.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="one JSON object")
     out.add_argument(
@@ -53,13 +72,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     tool = _tool_decision(args, settings, policy)
     detectors = build_detectors(policy.detection) if policy.detection and (tool is None or tool.allowed) else []
     direction = Direction(args.direction)
+    where = _source(args, direction)
 
     def result_for(text: str) -> dict[str, Any]:
         if tool is not None and not tool.allowed:
             return {"decision": "deny", "rule": tool.rule, "findings": []} | _caller(args, tool)
-        found = scan(text, detectors, policy, direction, args.show_values)
+        found = scan(text, detectors, policy, direction, args.show_values, where)
         return with_data_classes(found, tool) | _caller(args, tool) if tool is not None else found
 
+    if args.body is not None:
+        try:
+            body = parse_request(args.body.read_bytes())  # as the gateway reads a body
+        except (OSError, InvalidRequest) as exc:
+            print(f"aigw scan: cannot read {args.body}: {exc}", file=sys.stderr)
+            return 2
+        result = scan_body(body, args.endpoint, detectors, policy, args.show_values)
+        if args.json:
+            print(json.dumps(result, indent=2), file=stdout)
+        else:
+            _print_table(result, stdout)
+        return 0
     if args.jsonl:
         for line in stdin:
             if line.strip():
@@ -107,26 +139,63 @@ def _caller(args: argparse.Namespace, tool: ToolDecision) -> dict[str, Any]:
     return {k: v for k, v in caller.items() if v is not None}
 
 
+def _source(args: argparse.Namespace, direction: Direction) -> PartSource | None:
+    """The part a text is read as: an answer is the assistant's; a prompt is ``--part`` (in ``--role``)."""
+    if direction is Direction.RESPONSE:
+        return None
+    kind = PartKind(args.part)
+    return source(Role(args.role) if args.role else DEFAULT_ROLE[kind], kind)
+
+
 def scan(
-    text: str, detectors: Sequence[Detector], policy: Policy, direction: Direction, show_values: bool
+    text: str,
+    detectors: Sequence[Detector],
+    policy: Policy,
+    direction: Direction,
+    show_values: bool,
+    where: PartSource | None = None,
 ) -> dict[str, Any]:
-    views = TextViews.of(text)  # what the gateway scans: the text and its normalised/decoded views
-    findings = resolve_overlaps(f for d in detectors for f in detect(d, text, views, None))
-    decisions = policy.data_rules.decide(findings, direction)
-    decision = max((d.action for d in decisions), key=STRENGTH.index, default=Action.ALLOW)
-    deciding = next((d.rule for d in decisions if d.action is decision), None)
-    result: dict[str, Any] = {
-        "decision": decision.value,
-        "rule": deciding,
-        "findings": [_finding(d, text, show_values) for d in decisions],
-    }
-    if show_values and decision is not Action.BLOCK:
+    """``where``: the part the text is in (None: an answer's, or a prompt's of no known part)."""
+    decisions = _decide(text, detectors, policy, direction, where)
+    result = _overall(decisions) | {"findings": [_finding(d, text, show_values) for d in decisions]}
+    if show_values and result["decision"] != Action.BLOCK.value:
         result["rewritten"] = rewrite(text, decisions, Pseudonyms())
     return result
 
 
+def scan_body(
+    body: dict[str, Any], endpoint: str, detectors: Sequence[Detector], policy: Policy, show_values: bool
+) -> dict[str, Any]:
+    """A whole request body, as the gateway screens it: every text with its part's source; each
+    finding names the text it is in (``part``: its index among the texts, offsets within it)."""
+    walk = walk_request(endpoint, body)
+    decided: list[RuledDecision] = []
+    findings: list[dict[str, Any]] = []
+    for n, slot in enumerate(s for s in walk.slots if s.text):
+        text = slot.text
+        decisions = _decide(text, detectors, policy, Direction.PROMPT, slot.source)
+        decided += decisions
+        findings += [{"part": n} | _finding(d, text, show_values) for d in decisions]
+    return _overall(decided) | {"findings": findings, "unscreenable": sorted(walk.unscreenable)}
+
+
+def _decide(
+    text: str, detectors: Sequence[Detector], policy: Policy, direction: Direction, where: PartSource | None
+) -> list[RuledDecision]:
+    views = TextViews.of(text)  # what the gateway scans: the text and its normalised/decoded views
+    findings = resolve_overlaps(f for d in detectors for f in detect(d, text, views, None))
+    return policy.data_rules.decide(findings, direction, where)
+
+
+def _overall(decisions: Sequence[RuledDecision]) -> dict[str, Any]:
+    decision = max((d.action for d in decisions), key=STRENGTH.index, default=Action.ALLOW)
+    deciding = next((d.rule for d in decisions if d.action is decision), None)
+    return {"decision": decision.value, "rule": deciding}
+
+
 def _finding(decision: RuledDecision, text: str, show_values: bool) -> dict[str, Any]:
-    out = {**decision.finding.summary(), "action": decision.action.value, "rule": decision.rule}
+    out = {**decision.finding.summary(), "source": decision.source.label}
+    out |= {"action": decision.action.value, "rule": decision.rule}
     if decision.monitored is not None:
         out["monitored"] = decision.monitored.value  # what enforce mode would have done
     if show_values:
@@ -142,10 +211,12 @@ def _print_table(result: dict[str, Any], out: TextIO) -> None:
     if not result["findings"]:
         print("no findings", file=out)
         return
-    print(f"{'ENTITY TYPE':<34} {'START':>6} {'END':>6} {'SCORE':>5}  {'DETECTOR':<13} {'ACTION':<13} RULE", file=out)
+    head = f"{'ENTITY TYPE':<34} {'START':>6} {'END':>6} {'SCORE':>5}  {'DETECTOR':<13} {'SOURCE':<30}"
+    print(f"{'PART':>4} " * ("part" in result["findings"][0]) + f"{head} {'ACTION':<13} RULE", file=out)
     for f in result["findings"]:
         where = f"{f['start']:>6} {f['end']:>6} {f['score']:>5.2f}"
-        row = f"{f['entity_type']:<34} {where}  {f['detector']:<13} {f['action']:<13} {f['rule']}"
+        row = f"{f['entity_type']:<34} {where}  {f['detector']:<13} {f['source']:<30} {f['action']:<13} {f['rule']}"
+        row = f"{f['part']:>4} {row}" if "part" in f else row
         print(row + (f"  {f['value']!r}" if "value" in f else ""), file=out)
     if "rewritten" in result:
         print(f"rewritten: {result['rewritten']}", file=out)
