@@ -175,7 +175,7 @@ async def decide_texts(
         per_text = await _scan(pool, policy.detection.max_scan_chars, texts, direction, entities)
         if seams:  # without NER: windows cut from two sentences are where a model guesses wrong
             found = await pool.scan([w.text for w in seams], pattern_entities(policy.detection, entities))
-            for mine, pieces in zip(per_text, split_findings(texts, seams, found), strict=True):
+            for mine, pieces in zip(per_text, split_findings(texts, seams, found, per_text), strict=True):
                 mine.extend(pieces)
     except DetectionUnavailable as failure:
         if policy.detection.on_failure == "block":

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from detectors.base import Finding
+from detectors.base import Category, Finding
 from detectors.pii_ner import NER_ENTITIES
 from detectors.registry import DetectorsConfig, entity_categories
 
@@ -58,11 +58,21 @@ def pattern_entities(detection: DetectorsConfig, entities: frozenset[str] | None
 
 
 def split_findings(
-    parts: Sequence[str], windows: Sequence[Window], found: Sequence[list[Finding]]
+    parts: Sequence[str],
+    windows: Sequence[Window],
+    found: Sequence[list[Finding]],
+    own: Sequence[list[Finding]] | None = None,
 ) -> list[list[Finding]]:
-    """Per part, the pieces of the window findings that cross a seam (none for the others)."""
+    """Per part, the pieces of the window findings that cross a seam (none for the others).
+
+    ``own``: each part's findings from its own scan. An injection finding is about a stretch of
+    text as a whole (a classifier scores the window it is given), so one whose parts already
+    include a part with an injection finding of its own is that part's: split, it would put an
+    injection in the neighbouring parts (a user's question, a tool call) that they do not hold,
+    under their sources. An instruction only found across the seam is still split."""
     starts = [0, *accumulate(len(part) for part in parts)]
     pieces: list[list[Finding]] = [[] for _ in parts]
+    injected = {n for n, mine in enumerate(own or ()) if any(f.category is Category.INJECTION for f in mine)}
     for window, findings in zip(windows, found, strict=True):
         for finding in findings:
             if finding.entity_type in NER_ENTITIES:
@@ -70,6 +80,8 @@ def split_findings(
             low, high = window.start + finding.start, window.start + finding.end
             touched = [n for n in range(len(parts)) if starts[n] < high and low < starts[n + 1]]
             if len(touched) < 2:  # inside one part: that part's own scan has it
+                continue
+            if finding.category is Category.INJECTION and injected.intersection(touched):
                 continue
             for n in touched:
                 begin, end = max(low, starts[n]) - starts[n], min(high, starts[n + 1]) - starts[n]
