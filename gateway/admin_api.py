@@ -91,7 +91,7 @@ async def search(request: web.Request) -> web.Response:
     try:
         query = SearchQuery(
             user=q.get("user"), group=q.get("group"), model=q.get("model"), decision=q.get("decision"),
-            entity_type=q.get("entity_type"),
+            entity_type=q.get("entity_type"), source=q.get("source"),
             since_us=parse_time(q["since"]) if "since" in q else None,
             until_us=parse_time(q["until"]) if "until" in q else None,
             limit=min(int(q.get("limit", "100")), MAX_SEARCH),

@@ -41,6 +41,7 @@ def add_parsers(sub: Any, keys: Any, parents: list[argparse.ArgumentParser]) -> 
     search = logs.add_parser("search", parents=parents, help="records by user, group, model, decision, type, time")
     for name in ("user", "group", "model", "decision", "entity-type"):
         search.add_argument(f"--{name}")
+    search.add_argument("--source", help="where a finding was made: a part kind (tool_result) or role/kind")
     search.add_argument("--since", type=parse_time, help="ISO time, or 30m, 24h, 7d ago")
     search.add_argument("--until", type=parse_time, help="ISO time, or 30m, 24h, 7d ago")
     search.add_argument("--limit", type=int, default=50)
@@ -116,7 +117,7 @@ def with_store(settings: Settings, work: Callable[[PromptStore], Awaitable[int]]
 async def _search(store: PromptStore, args: argparse.Namespace) -> int:
     query = SearchQuery(
         user=args.user, group=args.group, model=args.model, decision=args.decision, entity_type=args.entity_type,
-        since_us=args.since, until_us=args.until, limit=args.limit,
+        source=args.source, since_us=args.since, until_us=args.until, limit=args.limit,
     )  # fmt: skip
     rows = [view(row) for row in await store.search(query)]
     if args.json:

@@ -60,6 +60,7 @@ class SearchQuery:
     model: str | None = None
     decision: str | None = None
     entity_type: str | None = None
+    source: str | None = None  # a part a finding was made in: "tool/tool_result", or a kind, "tool_result"
     since_us: int | None = None
     until_us: int | None = None
     limit: int = 100
@@ -142,6 +143,9 @@ class PromptStore(abc.ABC):
             if value is not None:
                 where.append(f"{column} LIKE ?")
                 params.append(f"%,{value},%")
+        if query.source is not None:  # finding_sources is JSON: {"TYPE": ["role/kind", ...]}
+            where.append("finding_sources LIKE ?")
+            params.append(f'%"{query.source}"%' if "/" in query.source else f'%/{query.source}"%')
         if query.since_us is not None:
             where.append("ts_us >= ?")
             params.append(query.since_us)

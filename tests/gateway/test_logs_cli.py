@@ -32,7 +32,8 @@ def seed(tmp_path: Path, with_key: bool) -> None:
     records = [
         LogRecord("req_a", t - 2000, 200, "ok", LogLevel.FULL if ring else LogLevel.METADATA, t + 10**12,
                   user="alice", groups=("engineering",), model="gpt-4o", decision="allow",
-                  findings={"PERSON:pseudonymize": 1}, entity_types=("PERSON",), prompt_text="hi Maria"),
+                  findings={"PERSON:pseudonymize": 1}, entity_types=("PERSON",), prompt_text="hi Maria",
+                  finding_sources={"PERSON": ["tool/tool_result"]}),
         LogRecord("req_b", t - 1000, 403, "rejected", LogLevel.METADATA, t - 1, user="bob", model="gpt-4o",
                   decision="deny"),
     ]  # fmt: skip
@@ -56,6 +57,9 @@ def test_search_filters_and_prints_no_text(config: Path, tmp_path: Path, capsys:
     assert "req_a" in out
     assert "req_b" not in out
     assert "PERSON:pseudonymize=1" in out
+    assert main(["logs", "search", "--config", str(config), "--source", "tool_result", "--json"]) == 0
+    [found] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (found["request_id"], found["finding_sources"]) == ("req_a", {"PERSON": ["tool/tool_result"]})
 
 
 def test_show_opens_text_only_when_asked_and_records_the_read(

@@ -149,6 +149,7 @@ async def test_search_filters(store: PromptStore, tmp_path: Path) -> None:
         record("b", ts_us=t - 2000, user="bob", groups=("sales",), decision="deny", entity_types=()),
         record("c", ts_us=t - 1000, user="alice", model="claude-sonnet-5-5", entity_types=("US_SSN",)),
     ]
+    rows[1].finding_sources, rows[2].finding_sources = {}, {"US_SSN": ["user/document"]}
     await store.write([r.seal(ring) for r in rows])
 
     async def ids(**query: object) -> list[str]:
@@ -161,6 +162,10 @@ async def test_search_filters(store: PromptStore, tmp_path: Path) -> None:
     assert await ids(decision="deny") == ["b"]
     assert await ids(model="claude-sonnet-5-5") == ["c"]
     assert await ids(entity_type="US_SSN") == ["c"]
+    assert await ids(source="tool_result") == ["a"]  # a part kind, in any role
+    assert await ids(source="document") == ["c"]
+    assert await ids(source="user/document") == ["c"]  # or a role/kind
+    assert await ids(source="tool/document") == []
     assert await ids(since_us=t - 2000) == ["c", "b"]
     assert await ids(until_us=t - 2000) == ["a"]
     assert await ids(limit=1) == ["c"]
