@@ -46,8 +46,8 @@ class ClassifierConfig(BaseModel):
 
     enabled: bool = True
     model_file: Path | None = None  # None: the model shipped in the package
-    # Calibrated score from which a stretch is reported; None: the model's own, chosen on the
-    # validation split (at most 0.5% of its benign texts above it).
+    # Calibrated score from which a stretch is reported; None: the model's own, chosen on out-of-fold
+    # scores (see detectors.injection_train: at most 0.5% of benign prompts, 1% of benign documents).
     threshold: float | None = Field(default=None, gt=0, lt=1)
     thresholds: dict[str, float] = Field(default_factory=dict)  # per entity type, over ``threshold``
 
@@ -70,8 +70,12 @@ class InjectionClassifier:
         if unknown := sorted(set(model.classes) - set(FAMILY_TYPES) - {"benign"}):
             raise ValueError(f"the model has families the gateway cannot report: {unknown}")
         self.model = model
-        default = config.threshold if config.threshold is not None else model.threshold
-        self._thresholds = {t: config.thresholds.get(t, default) for t in CLASSIFIER_TYPES}
+        # The policy's per-type value, else its overall one, else the model's per-type, else its overall.
+        if config.threshold is not None:
+            own = dict.fromkeys(CLASSIFIER_TYPES, config.threshold)
+        else:
+            own = {t: model.thresholds.get(t, model.threshold) for t in CLASSIFIER_TYPES}
+        self._thresholds = {t: config.thresholds.get(t, own[t]) for t in CLASSIFIER_TYPES}
 
     @classmethod
     def from_config(cls, config: ClassifierConfig) -> InjectionClassifier | None:

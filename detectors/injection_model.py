@@ -63,13 +63,16 @@ class InjectionModel:
         calibration: tuple[float, float],
         windows: Windows,
         threshold: float,
+        thresholds: dict[str, float] | None = None,
     ) -> None:
         if BENIGN not in classes or len(intercept) != len(classes):
             raise ModelError(f"classes must include {BENIGN!r} and match the intercepts")
         self.classes = classes
         self.benign = classes.index(BENIGN)
         self.windows = windows
-        self.threshold = threshold  # chosen on the validation split; a policy may override it
+        # Chosen on out-of-fold scores (detectors.injection_train); a policy may override them.
+        self.threshold = threshold
+        self.thresholds = dict(thresholds or {})  # per entity type, over ``threshold``
         self._slope, self._offset = calibration
         self._intercept = np.asarray(intercept, dtype=np.float64)
         rows = np.asarray(table, dtype=np.float64)
@@ -111,6 +114,7 @@ class InjectionModel:
             calibration=(float(calibration["slope"]), float(calibration["intercept"])),
             windows=Windows(int(windows["size"]), int(windows["stride"])),
             threshold=float(data["threshold"]),
+            thresholds={str(k): float(v) for k, v in data.get("thresholds", {}).items()},
         )
 
     @property
@@ -125,9 +129,13 @@ class InjectionModel:
         """The features' keys (sorted) and rows: idf, then one weight per class."""
         return self._keys, np.column_stack([self._idf, self._weights])
 
-    def recalibrated(self, calibration: tuple[float, float], threshold: float) -> InjectionModel:
+    def recalibrated(
+        self, calibration: tuple[float, float], threshold: float, thresholds: dict[str, float] | None = None
+    ) -> InjectionModel:
         keys, table = self.table()
-        return InjectionModel(self.classes, keys, table, self.intercept, calibration, self.windows, threshold)
+        return InjectionModel(
+            self.classes, keys, table, self.intercept, calibration, self.windows, threshold, thresholds
+        )
 
     def probabilities(self, prepared: Prepared) -> Floats:
         """Class probabilities of the whole text (what scikit-learn's predict_proba gives)."""

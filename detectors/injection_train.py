@@ -8,6 +8,8 @@ deterministic, and the model file records the data files' SHA-256, the seed and 
 - **validation** (15%): the Platt calibration of the attack score and the default threshold;
 - **test** (15%): never read here; ``python -m loadtests.eval_injection`` reports it.
 
+The project's own additions (``own.jsonl``, see ``TRAIN_ONLY``) go to training whole.
+
 A company retrains on its own examples by adding a JSON Lines file of ``{"text", "label",
 "family"}`` objects (the families in ``ATTACK_FAMILIES``, or ``benign_*``) and passing ``--data``.
 """
@@ -26,11 +28,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from detectors.injection_classifier import FAMILY_TYPES, INDIRECT
 from detectors.injection_features import feature_names, prepare, text_features
 from detectors.injection_model import BENIGN, FORMAT, InjectionModel, Windows
 
 DATA_DIR = Path("loadtests/data/injection")
 DATA_FILES = ("train.jsonl", "own.jsonl")
+# Files that only train: own.jsonl plants each of its sentences in two documents and builds documents
+# from shared templates, so a split by text would put near-twins on both sides and flatter the
+# held-out figures. Validation and test come from train.jsonl alone; the blind set judges the rest.
+TRAIN_ONLY = frozenset({"own.jsonl"})
 OUTPUT = Path("detectors/data/injection_model.json")
 SEED = 16
 ATTACK_FAMILIES = (
@@ -45,7 +52,10 @@ class Settings:
     c: float = 8.0  # inverse L2 strength of the logistic regression
     max_features: int = 40_000  # the strongest n-grams kept (the file stays reviewable and small)
     min_df: int = 2  # an n-gram seen in one training text only is noise
-    max_fpr: float = 0.005  # the default threshold lets at most this share of validation benign texts through
+    max_fpr: float = 0.005  # share of benign prompts the default thresholds let through (out of fold)
+    max_fpr_documents: float = 0.01  # share of benign documents flagged INJECTION_INDIRECT
+    folds: int = 5
+    balanced: bool = False  # weigh classes inversely to their size (thin families count as much as big ones)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,8 @@ class Example:
     label: int
     family: str
     split: str
+    origin: str = ""  # the data file's name
+    source: str = ""
 
     @property
     def target(self) -> str:
@@ -74,7 +86,8 @@ def load_examples(paths: Sequence[Path]) -> list[Example]:
                 label, family = int(row["label"]), str(row["family"])
                 if label not in (0, 1) or (label == 1) != (family in ATTACK_FAMILIES):
                     raise ValueError(f"{path}:{n}: label {label} does not fit family {family!r}")
-                examples.append(Example(row["text"], label, family, split_of(row["text"])))
+                split = "train" if path.name in TRAIN_ONLY else split_of(row["text"])
+                examples.append(Example(row["text"], label, family, split, path.name, str(row.get("source", ""))))
     return examples
 
 
@@ -105,37 +118,99 @@ def fit(counts: Counts, targets: Sequence[str], rows: npt.NDArray[np.int64], set
     cols = np.flatnonzero(np.asarray((x > 0).sum(axis=0)).ravel() >= settings.min_df)
     for _ in range(2):  # once on all columns, once on the strongest
         tfidf = TfidfTransformer(sublinear_tf=True).fit(x[:, cols])
-        model = LogisticRegression(C=settings.c, max_iter=5000, random_state=SEED)
+        weights = "balanced" if settings.balanced else None
+        model = LogisticRegression(C=settings.c, max_iter=5000, random_state=SEED, class_weight=weights)
         model.fit(tfidf.transform(x[:, cols]), y)
         if len(cols) <= settings.max_features:
             break
         strength = np.abs(model.coef_).max(axis=0)
         cols = np.sort(cols[np.argsort(-strength, kind="stable")[: settings.max_features]])
-    table = np.column_stack([tfidf.idf_, model.coef_.T])
+    coef, intercept = model.coef_, model.intercept_
+    if coef.shape[0] == 1:  # two classes: one weight vector, for the second; softmax([0, z]) = sigmoid(z)
+        coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
+    table = np.column_stack([tfidf.idf_, coef.T])
     classes = [str(c) for c in model.classes_]
-    return InjectionModel(classes, counts.keys[cols], table, list(model.intercept_), (1.0, 0.0), WINDOWS, 0.5)
+    return InjectionModel(classes, counts.keys[cols], table, list(intercept), (1.0, 0.0), WINDOWS, 0.5)
 
 
-def log_odds(model: InjectionModel, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-    """Per text, the strongest (whole text or window) attack log-odds before calibration."""
-    scores = [max(v.score for v in model.verdicts(prepare(t))) for t in texts]
-    clipped = np.clip(np.asarray(scores), 1e-12, 1 - 1e-12)
-    return np.log(clipped) - np.log1p(-clipped)  # type: ignore[no-any-return]
+# Per text, each verdict's (entity type, log-odds before calibration).
+Scores = list[list[tuple[str, float]]]
 
 
-def calibrate(model: InjectionModel, texts: Sequence[str], labels: Sequence[int], settings: Settings) -> InjectionModel:
-    """Platt scaling fitted on held-out texts, and the threshold their benign texts allow."""
+def verdict_scores(model: InjectionModel, texts: Sequence[str]) -> Scores:
+    """Every verdict (whole text and windows) of each text, as uncalibrated log-odds."""
+    out: Scores = []
+    for text in texts:
+        verdicts = model.verdicts(prepare(text)) if text.strip() else []
+        out.append([(FAMILY_TYPES[v.family], _logit(v.score)) for v in verdicts])
+    return out
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return float(np.log(p) - np.log1p(-p))
+
+
+def groups_of(examples: Sequence[Example]) -> list[str]:
+    """Cross-validation groups: a train-only file's rows by their carrier or style (its documents
+    share templates, so a fold must not hold one twin and train on the other); any other row alone."""
+    return [f"{e.origin}:{e.source}" if e.origin in TRAIN_ONLY else f"row:{i}" for i, e in enumerate(examples)]
+
+
+def out_of_fold(counts: Counts, examples: Sequence[Example], rows: npt.NDArray[np.int64], settings: Settings) -> Scores:
+    """Each row's verdict scores from a model that did not train on it (stratified group K-fold)."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    targets = [e.target for e in examples]
+    pool = [examples[i] for i in rows]
+    folds = StratifiedGroupKFold(n_splits=settings.folds, shuffle=True, random_state=SEED)
+    scores: Scores = [[] for _ in rows]
+    for fit_at, held_at in folds.split(np.zeros(len(pool)), [e.target for e in pool], groups_of(pool)):
+        model = fit(counts, targets, rows[fit_at], settings)
+        for at, found in zip(held_at, verdict_scores(model, [pool[i].text for i in held_at]), strict=True):
+            scores[at] = found
+    return scores
+
+
+@dataclass(frozen=True)
+class Choice:
+    calibration: tuple[float, float]
+    threshold: float  # direct attacks
+    thresholds: dict[str, float]  # per entity type where it differs (INJECTION_INDIRECT)
+
+
+def choose(scores: Scores, examples: Sequence[Example], settings: Settings) -> Choice:
+    """Platt scaling of the strongest verdict per text, then the thresholds the benign texts allow:
+    INJECTION_INDIRECT at ``max_fpr_documents`` of benign documents, the direct types at
+    ``max_fpr`` of the other benign texts (counting what the indirect threshold already lets through)."""
     from sklearn.linear_model import LogisticRegression
 
-    z = log_odds(model, texts)
-    platt = LogisticRegression(C=1e4).fit(z.reshape(-1, 1), labels)
+    labels = np.array([e.label for e in examples])
+    strongest = np.array([max((z for _, z in found), default=-30.0) for found in scores])
+    platt = LogisticRegression(C=1e4).fit(strongest.reshape(-1, 1), labels)
     slope, offset = float(platt.coef_[0][0]), float(platt.intercept_[0])
-    calibrated = 1.0 / (1.0 + np.exp(-(slope * z + offset)))
-    benign = np.sort(calibrated[np.asarray(labels) == 0])
-    allowed = int(np.floor(len(benign) * settings.max_fpr))
-    # Just above the benign score that would be one too many over the threshold.
-    threshold = max(0.5, float(benign[-allowed - 1]) + 1e-6) if len(benign) else 0.5
-    return model.recalibrated((slope, offset), min(threshold, 0.999))
+
+    def best(found: list[tuple[str, float]], indirect: bool) -> float:
+        z = max((z for t, z in found if (t == INDIRECT) == indirect), default=-30.0)
+        return float(1.0 / (1.0 + np.exp(-(slope * z + offset))))
+
+    benign = [(found, e) for found, e in zip(scores, examples, strict=True) if e.label == 0]
+    documents = [best(found, True) for found, e in benign if e.family == "benign_document"]
+    indirect_at = _allowing(documents, settings.max_fpr_documents)
+    others = [(best(f, False), best(f, True)) for f, e in benign if e.family != "benign_document"]
+    already = [d for d, i in others if i < indirect_at]
+    allowed = settings.max_fpr * len(others) - (len(others) - len(already))
+    direct_at = _allowing(already, max(allowed, 0.0) / max(len(already), 1))
+    return Choice((slope, offset), direct_at, {INDIRECT: indirect_at})
+
+
+def _allowing(benign_scores: Sequence[float], share: float) -> float:
+    """The lowest threshold (at least 0.5) that at most ``share`` of the scores reach."""
+    ordered = np.sort(np.asarray(benign_scores))[::-1]
+    allowed = int(np.floor(len(ordered) * share))
+    if len(ordered) <= allowed:
+        return 0.5
+    return float(min(max(0.5, ordered[allowed] + 1e-6), 0.999))
 
 
 def model_dict(model: InjectionModel, names: dict[int, str], provenance: dict[str, Any]) -> dict[str, Any]:
@@ -149,6 +224,7 @@ def model_dict(model: InjectionModel, names: dict[int, str], provenance: dict[st
         "calibration": {"slope": model.calibration[0], "intercept": model.calibration[1]},
         "windows": {"size": model.windows.size, "stride": model.windows.stride},
         "threshold": round(model.threshold, 6),
+        "thresholds": {k: round(v, 6) for k, v in sorted(model.thresholds.items())},
         "features": dict(sorted(features.items())),
     }
 
@@ -180,13 +256,15 @@ def sha256(path: Path) -> str:
 
 
 def train(paths: Sequence[Path], settings: Settings) -> dict[str, Any]:
+    """Weights from the train and validation splits (and the train-only files), calibration and
+    thresholds from those rows' out-of-fold scores; the test split is not touched."""
     examples = load_examples(paths)
     counts = Counts(examples)
-    targets = [e.target for e in examples]
-    train_rows = np.array([i for i, e in enumerate(examples) if e.split == "train"], dtype=np.int64)
-    held = [e for e in examples if e.split == "validation"]
-    model = fit(counts, targets, train_rows, settings)
-    model = calibrate(model, [e.text for e in held], [e.label for e in held], settings)
+    rows = np.array([i for i, e in enumerate(examples) if e.split != "test"], dtype=np.int64)
+    scores = out_of_fold(counts, examples, rows, settings)
+    choice = choose(scores, [examples[i] for i in rows], settings)
+    model = fit(counts, [e.target for e in examples], rows, settings)
+    model = model.recalibrated(choice.calibration, choice.threshold, choice.thresholds)
     keys, _ = model.table()
     provenance = {
         "command": "python -m detectors.injection_train",
@@ -196,7 +274,7 @@ def train(paths: Sequence[Path], settings: Settings) -> dict[str, Any]:
         "settings": vars(settings),
         "scikit_learn": _sklearn_version(),
     }
-    return model_dict(model, names_of(keys, [examples[i].text for i in train_rows]), provenance)
+    return model_dict(model, names_of(keys, [examples[i].text for i in rows]), provenance)
 
 
 def _sklearn_version() -> str:

@@ -4,9 +4,9 @@ Per attack family the recall, per benign family the false-positive rate, of thre
 the rules alone (the naive baseline: what the gateway had before the classifier), the shipped
 classifier alone, and the detector as the gateway runs it (rules, classifier and decoders).
 
-- ``--cv K``: stratified K-fold cross-validation on the train and validation splits, each fold
-  trained, calibrated and thresholded as ``detectors.injection_train`` does (on an inner slice of
-  the fold's own training rows), then scored on the fold left out: classifier alone.
+- ``--cv``: stratified group K-fold cross-validation on the train and validation splits and the
+  project's own data: each row scored by a model that did not train on it, at the thresholds
+  ``detectors.injection_train`` chooses from those scores (classifier alone).
 - ``--test``: the test split, never used to train or to choose a threshold.
 - ``--include-blind``: ``tests/data/eval16/injection_blind.jsonl``, written by someone who saw
   neither the data nor the detectors (its README); look only when the work is done.
@@ -35,11 +35,10 @@ from detectors.injection_train import (
     Counts,
     Example,
     Settings,
-    calibrate,
+    choose,
     default_paths,
-    fit,
     load_examples,
-    split_of,
+    out_of_fold,
 )
 
 BLIND = Path("tests/data/eval16/injection_blind.jsonl")
@@ -97,26 +96,25 @@ def blind_rows() -> list[tuple[str, int, str]]:
     return [(r["text"], int(r["label"]), f"{r['set']}/{r['family']}") for r in rows]
 
 
-def cross_validate(examples: Sequence[Example], folds: int) -> None:
-    """Classifier alone, K folds over train + validation, stratified by family."""
-    from sklearn.model_selection import StratifiedKFold
+def cross_validate(examples: Sequence[Example], settings: Settings) -> None:
+    """Classifier alone, out of fold, at the thresholds chosen from those same scores: exactly what
+    ``detectors.injection_train`` computes to set the shipped model's calibration and thresholds."""
+    counts = Counts(examples)
+    rows = np.array([i for i, e in enumerate(examples) if e.split != "test"], dtype=np.int64)
+    pool = [examples[i] for i in rows]
+    scores = out_of_fold(counts, examples, rows, settings)
+    choice = choose(scores, pool, settings)
+    slope, offset = choice.calibration
 
-    pool = [e for e in examples if e.split != "test"]
-    counts = Counts(pool)
-    targets = [e.target for e in pool]
-    families = [e.family for e in pool]
-    scored: list[Scored] = []
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=16)
-    for train_idx, held_idx in splitter.split(np.zeros(len(pool)), families):
-        # As the shipped model: weights on most of the fold's rows, calibration on the rest.
-        inner = np.array([i for i in train_idx if split_of(pool[i].text + "#cv") != "validation"], dtype=np.int64)
-        calib = [pool[i] for i in train_idx if split_of(pool[i].text + "#cv") == "validation"]
-        model = fit(counts, targets, inner, Settings())
-        model = calibrate(model, [e.text for e in calib], [e.label for e in calib], Settings())
-        classifier = InjectionClassifier(model, ClassifierConfig())
-        types = frozenset(InjectionDetector.entity_types)
-        scored += [Scored(pool[i].family, pool[i].label, (bool(classifier.find(pool[i].text, types)),)) for i in held_idx]
-    table(f"{folds}-fold cross-validation (train + validation splits, classifier alone)", scored, ["classifier"])
+    def flagged(found: list[tuple[str, float]]) -> bool:
+        limits = [choice.thresholds.get(t, choice.threshold) for t, _ in found]
+        return any(1 / (1 + np.exp(-(slope * z + offset))) >= at for (_, z), at in zip(found, limits, strict=True))
+
+    scored = [Scored(e.family, e.label, (flagged(found),)) for e, found in zip(pool, scores, strict=True)]
+    title = (
+        f"{settings.folds}-fold stratified group cross-validation, out of fold (train + validation splits, own.jsonl)"
+    )
+    table(f"{title}; thresholds {choice.threshold:.3f}, indirect {choice.thresholds}", scored, ["classifier"])
 
 
 def speed(flagger: Flagger, examples: Sequence[Example]) -> None:
@@ -135,7 +133,7 @@ def speed(flagger: Flagger, examples: Sequence[Example]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loadtests.eval_injection", description=__doc__)
-    parser.add_argument("--cv", type=int, default=0, metavar="K")
+    parser.add_argument("--cv", action="store_true", help="out-of-fold figures, as training computes them (minutes)")
     parser.add_argument("--test", action="store_true", help="also the held-back test split")
     parser.add_argument("--include-blind", action="store_true", help="also the blind set (tests/data/eval16)")
     parser.add_argument("--speed", action="store_true")
@@ -143,13 +141,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     examples = load_examples(default_paths())
     flaggers = systems()
     names = list(flaggers)
-    table("validation split (thresholds were chosen here)", score(split_rows(examples, "validation"), flaggers), names)
+    # The validation split trains the shipped model (detectors.injection_train): only the test split is held out.
     if args.test:
         table("test split (never used to train or choose)", score(split_rows(examples, "test"), flaggers), names)
     if args.include_blind:
         table("blind set (tests/data/eval16)", score(blind_rows(), flaggers), names)
     if args.cv:
-        cross_validate(examples, args.cv)
+        cross_validate(examples, Settings())
     if args.speed:
         speed(flaggers["detector"], examples)
     return 0
