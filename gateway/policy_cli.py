@@ -25,6 +25,8 @@ from gateway.policy import GroupSource, Policy, load_policy
 from gateway.policy_diff import Effect, diff
 from gateway.policy_schema import GroupMembers, PolicyDocument
 from gateway.scan_cli import scan, with_data_classes
+from gateway.wire.part_source import DEFAULT_ROLE, PartKind
+from gateway.wire.part_source import source as part_source
 from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 CASES_SUFFIX = ".tests.yaml"
@@ -49,6 +51,9 @@ class PolicyCase(_Strict):
     model: str | None = None
     text: str | None = None
     direction: Direction = Direction.PROMPT
+    # The part of a prompt the text is in: "tool_result" reads it as a tool's output (an injection
+    # there is INJECTION_INDIRECT), in the role that part has by default (gateway.wire.part_source).
+    part: PartKind = PartKind.TEXT
     expect: Expectation
 
     @model_validator(mode="after")
@@ -232,7 +237,8 @@ def decide_case(case: PolicyCase, policy: Policy, detectors: Sequence[Detector])
         rule = tool.rule
     if case.text is None:
         return "allow", rule, set()
-    result = scan(case.text, detectors, policy, case.direction, show_values=False)
+    where = part_source(DEFAULT_ROLE[case.part], case.part) if case.direction is Direction.PROMPT else None
+    result = scan(case.text, detectors, policy, case.direction, show_values=False, where=where)
     if tool is not None and case.direction is Direction.PROMPT:
         result = with_data_classes(result, tool)
     found = {f["entity_type"] for f in result["findings"]}
