@@ -63,6 +63,19 @@ SHAPES: dict[str, tuple[str, dict[str, Any]]] = {
         "chat.completions",
         {"model": "gpt-4o", "messages": [{"role": "user", "content": PROMPT}], "tools": [TOOL] * 3},
     ),
+    # Issue 16 item 3: a tool call and its result, each slot read as its part (tool/tool_result...).
+    "anthropic tool_use + tool_result": (
+        "messages",
+        {
+            "model": "claude-x",
+            "max_tokens": 200,
+            "messages": [
+                {"role": "user", "content": PROMPT},
+                {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "notes", "input": {}}]},
+                {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": PROMPT}]},
+            ],
+        },
+    ),
 }
 
 
