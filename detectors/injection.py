@@ -338,8 +338,11 @@ class InjectionDetector:
         # rot13 keeps positions, so the spans of hits apply to ``text`` as they are.
         if not any(cue in low for cue in ROT13_CUES):
             return []
-        rotated = _prepare(text.translate(ROT13))
-        return [(s, e, max(r.score, _SCORE_ENCODED_FLOOR)) for r, s, e in self._rule_hits(rotated)]
+        plain = text.translate(ROT13)
+        hits = [(s, e, r.score) for r, s, e in self._rule_hits(_prepare(plain))]
+        if self._classifier is not None:
+            hits += [(s, e, score) for _, s, e, score in self._classifier.decoded_hits(plain)]
+        return [(s, e, max(score, _SCORE_ENCODED_FLOOR)) for s, e, score in hits]
 
     def _hidden(self, text: str, depth: int) -> list[Span]:
         """Runs of invisible characters that carry or hide text."""

@@ -37,6 +37,8 @@ FAMILY_TYPES = {
     "adversarial_suffix": ADVERSARIAL_SUFFIX,
 }
 CLASSIFIER_TYPES = frozenset(FAMILY_TYPES.values())
+_DECODED_TYPES = CLASSIFIER_TYPES - {ADVERSARIAL_SUFFIX}
+_MIN_PRINTABLE = 0.9
 
 
 class ClassifierConfig(BaseModel):
@@ -114,7 +116,16 @@ class InjectionClassifier:
         kind = FAMILY_TYPES[verdict.family]
         return kind in want and verdict.score >= self._thresholds[kind]
 
-    def attack_score(self, text: str) -> float:
-        """The strongest score over its family's threshold (0 if none): what a decoded payload holds."""
-        hits = self.find(text, CLASSIFIER_TYPES)
-        return max((score for _, _, _, score in hits), default=0.0)
+    def decoded_hits(self, decoded: str) -> list[Hit]:
+        """The stretches of a decoded payload (base64, hex, rot13...) reported as attacks. Only text
+        is read: binary that decodes to replacement characters is not. And not as an adversarial
+        suffix: any decoding of non-text (rot13 of plain English, base64 of an image) is gibberish
+        of the kind that family is made of."""
+        printable = sum(c.isprintable() or c.isspace() for c in decoded) - decoded.count("\ufffd")
+        if printable < _MIN_PRINTABLE * len(decoded):
+            return []
+        return self.find(decoded, _DECODED_TYPES)
+
+    def attack_score(self, decoded: str) -> float:
+        """The strongest score of :meth:`decoded_hits` (0 if none)."""
+        return max((score for _, _, _, score in self.decoded_hits(decoded)), default=0.0)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,13 +39,14 @@ DATA_FILES = ("train.jsonl", "own.jsonl")
 # from shared templates, so a split by text would put near-twins on both sides and flatter the
 # held-out figures. Validation and test come from train.jsonl alone; the blind set judges the rest.
 TRAIN_ONLY = frozenset({"own.jsonl"})
+_WORDS = re.compile(r"\w+")
 OUTPUT = Path("detectors/data/injection_model.json")
 SEED = 16
 ATTACK_FAMILIES = (
     "instruction_override", "roleplay_jailbreak", "dan_roleplay", "system_prompt_extraction",
     "obfuscation", "indirect_injection", "adversarial_suffix",
 )  # fmt: skip
-WINDOWS = Windows(size=600, stride=300)
+WINDOWS = Windows(size=400, stride=200)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class Settings:
     max_fpr_documents: float = 0.01  # share of benign documents flagged INJECTION_INDIRECT
     folds: int = 5
     balanced: bool = False  # weigh classes inversely to their size (thin families count as much as big ones)
+    # Benign documents are written like the indirect attacks' carriers (same requests, same corpus) and
+    # are five times fewer: weighed up, the document's style stops being evidence, the planted text is.
+    document_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Example:
     split: str
     origin: str = ""  # the data file's name
     source: str = ""
+    planted: str = ""  # an indirect positive's instruction, as it stands in the text (own.jsonl)
 
     @property
     def target(self) -> str:
@@ -87,40 +93,99 @@ def load_examples(paths: Sequence[Path]) -> list[Example]:
                 if label not in (0, 1) or (label == 1) != (family in ATTACK_FAMILIES):
                     raise ValueError(f"{path}:{n}: label {label} does not fit family {family!r}")
                 split = "train" if path.name in TRAIN_ONLY else split_of(row["text"])
-                examples.append(Example(row["text"], label, family, split, path.name, str(row.get("source", ""))))
+                source, planted = str(row.get("source", "")), str(row.get("planted", ""))
+                examples.append(Example(row["text"], label, family, split, path.name, source, planted))
     return examples
 
 
 class Counts:
-    """n-gram counts of every example over one vocabulary (all keys seen anywhere); a fit
-    keeps the columns its own training rows use."""
+    """n-gram counts of every example, and of the pieces training adds (see :func:`pieces_of`), over
+    one vocabulary (all keys seen anywhere); a fit keeps the columns its own training rows use.
+    Rows ``[0, examples)`` are the examples; a piece's row names its example in ``parent``."""
 
     def __init__(self, examples: Sequence[Example]) -> None:
         from scipy import sparse
 
-        per_text = [text_features(prepare(e.text)).keys for e in examples]
+        pieces = [(i, piece) for i, e in enumerate(examples) for piece in pieces_of(e, WINDOWS.size)]
+        texts = [e.text for e in examples] + [p.text for _, p in pieces]
+        self.examples = len(examples)
+        self.targets = np.array([e.target for e in examples] + [p.target for _, p in pieces])
+        self.families = np.array([e.family for e in examples] + [p.family for _, p in pieces])
+        self.parent = np.array([-1] * len(examples) + [i for i, _ in pieces], dtype=np.int64)
+        per_text = [text_features(prepare(text)).keys for text in texts]
         self.keys, inverse = np.unique(np.concatenate(per_text), return_inverse=True)
         lengths = np.array([len(k) for k in per_text])
-        rows = np.repeat(np.arange(len(examples)), lengths)
-        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, inverse.ravel())), shape=(len(examples), len(self.keys)))
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, inverse.ravel())), shape=(len(texts), len(self.keys)))
         matrix.sum_duplicates()
         self.matrix = matrix
 
+    def with_pieces(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The rows and the pieces of their examples: a piece trains only where its example does."""
+        return np.concatenate([rows, np.flatnonzero(np.isin(self.parent, rows))]).astype(np.int64)
 
-def fit(counts: Counts, targets: Sequence[str], rows: npt.NDArray[np.int64], settings: Settings) -> InjectionModel:
-    """Weights from the given rows; calibration is the identity and the threshold 0.5 until
-    :func:`calibrate` sets them."""
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    target: str
+    family: str
+
+
+def pieces_of(example: Example, size: int) -> list[Piece]:
+    """Window-sized pieces of documents, as the classifier scores long texts at inference: the
+    stretch around a planted instruction (an indirect attack), and the stretches of a document that
+    hold none (benign). Without them the model learns only whole documents, where a planted sentence
+    is one among many and a document's ordinary imperatives were never shown to it as benign."""
+    text, planted = example.text, example.planted
+    benign = Piece("", BENIGN, "benign_document")
+    if example.family == "benign_document":
+        return [Piece(text[lo:hi], BENIGN, benign.family) for lo, hi in _cuts(text, size)] if len(text) > size else []
+    start = text.find(planted) if planted else -1
+    if start < 0:
+        return []
+    end = start + len(planted)
+    pad = max(0, (size - len(planted)) // 2)
+    lo, hi = _snap(text, start - pad), _snap(text, end + pad)
+    found = [Piece(text[lo:hi], example.family, example.family)]
+    return found + [Piece(text[a:b], BENIGN, benign.family) for a, b in _cuts(text, size) if b <= start or a >= end]
+
+
+def _cuts(text: str, size: int) -> list[tuple[int, int]]:
+    """``text`` in consecutive pieces of about ``size`` characters, cut at whitespace."""
+    cuts, lo = [], 0
+    while lo < len(text):
+        hi = _snap(text, lo + size)
+        if text[lo:hi].strip():
+            cuts.append((lo, hi))
+        lo = hi if hi > lo else len(text)
+    return cuts
+
+
+def _snap(text: str, at: int) -> int:
+    """``at`` moved forward to the next whitespace (or the text's end), within the text."""
+    if at <= 0:
+        return 0
+    space = text.find(" ", at)
+    return len(text) if at >= len(text) or space < 0 else space
+
+
+def fit(counts: Counts, rows: npt.NDArray[np.int64], settings: Settings) -> InjectionModel:
+    """Weights from the given examples' rows and their pieces; calibration is the identity and the
+    threshold 0.5 until :meth:`InjectionModel.recalibrated` sets them."""
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression
 
+    rows = counts.with_pieces(rows)
     x = counts.matrix[rows]
-    y = [targets[i] for i in rows]
+    y = counts.targets[rows]
+    weight = np.where(counts.families[rows] == "benign_document", settings.document_weight, 1.0)
     cols = np.flatnonzero(np.asarray((x > 0).sum(axis=0)).ravel() >= settings.min_df)
     for _ in range(2):  # once on all columns, once on the strongest
         tfidf = TfidfTransformer(sublinear_tf=True).fit(x[:, cols])
         weights = "balanced" if settings.balanced else None
         model = LogisticRegression(C=settings.c, max_iter=5000, random_state=SEED, class_weight=weights)
-        model.fit(tfidf.transform(x[:, cols]), y)
+        model.fit(tfidf.transform(x[:, cols]), y, sample_weight=weight)
         if len(cols) <= settings.max_features:
             break
         strength = np.abs(model.coef_).max(axis=0)
@@ -151,22 +216,43 @@ def _logit(p: float) -> float:
     return float(np.log(p) - np.log1p(-p))
 
 
-def groups_of(examples: Sequence[Example]) -> list[str]:
-    """Cross-validation groups: a train-only file's rows by their carrier or style (its documents
-    share templates, so a fold must not hold one twin and train on the other); any other row alone."""
-    return [f"{e.origin}:{e.source}" if e.origin in TRAIN_ONLY else f"row:{i}" for i, e in enumerate(examples)]
+def groups_of(examples: Sequence[Example]) -> list[int]:
+    """Cross-validation groups: rows of a train-only file that are mostly the same text (word 5-gram
+    Jaccard >= 0.5) are one group: own.jsonl builds documents from shared carriers and personas from
+    shared parts, and a fold must not hold one twin and train on the other. (A planted sentence used in
+    two different carriers does not join them.) Every other row is a group of its own."""
+    parent = list(range(len(examples)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    grams: dict[int, set[tuple[str, ...]]] = {}
+    holders: dict[tuple[str, ...], list[int]] = {}
+    for i, example in enumerate(examples):
+        if example.origin in TRAIN_ONLY:
+            words = _WORDS.findall(example.text.lower())
+            grams[i] = {tuple(words[k : k + 5]) for k in range(max(1, len(words) - 4))}
+            for gram in grams[i]:
+                holders.setdefault(gram, []).append(i)
+    for i, mine in grams.items():
+        for j in {j for gram in mine for j in holders[gram] if j < i}:
+            if len(mine & grams[j]) >= 0.5 * len(mine | grams[j]):
+                parent[root(i)] = root(j)
+    return [root(i) for i in range(len(examples))]
 
 
 def out_of_fold(counts: Counts, examples: Sequence[Example], rows: npt.NDArray[np.int64], settings: Settings) -> Scores:
     """Each row's verdict scores from a model that did not train on it (stratified group K-fold)."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    targets = [e.target for e in examples]
     pool = [examples[i] for i in rows]
     folds = StratifiedGroupKFold(n_splits=settings.folds, shuffle=True, random_state=SEED)
     scores: Scores = [[] for _ in rows]
     for fit_at, held_at in folds.split(np.zeros(len(pool)), [e.target for e in pool], groups_of(pool)):
-        model = fit(counts, targets, rows[fit_at], settings)
+        model = fit(counts, rows[fit_at], settings)
         for at, found in zip(held_at, verdict_scores(model, [pool[i].text for i in held_at]), strict=True):
             scores[at] = found
     return scores
@@ -263,7 +349,7 @@ def train(paths: Sequence[Path], settings: Settings) -> dict[str, Any]:
     rows = np.array([i for i, e in enumerate(examples) if e.split != "test"], dtype=np.int64)
     scores = out_of_fold(counts, examples, rows, settings)
     choice = choose(scores, [examples[i] for i in rows], settings)
-    model = fit(counts, [e.target for e in examples], rows, settings)
+    model = fit(counts, rows, settings)
     model = model.recalibrated(choice.calibration, choice.threshold, choice.thresholds)
     keys, _ = model.table()
     provenance = {
@@ -291,13 +377,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m detectors.injection_train", description=__doc__)
     parser.add_argument("--data", type=Path, nargs="+", help="JSON Lines files (default: loadtests/data/injection)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--folds", type=int, default=Settings.folds, help="cross-validation folds for the thresholds")
     args = parser.parse_args(argv)
     try:
         import sklearn  # noqa: F401
     except ImportError:
         print("training needs scikit-learn: pip install -e '.[dev]'", file=sys.stderr)
         return 2
-    args.output.write_text(render(train(args.data or default_paths(), Settings())), encoding="utf-8")
+    settings = Settings(folds=args.folds)
+    args.output.write_text(render(train(args.data or default_paths(), settings)), encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 0
 

@@ -32,6 +32,7 @@ from detectors.injection import InjectionConfig, InjectionDetector
 from detectors.injection_classifier import ClassifierConfig, InjectionClassifier
 from detectors.injection_model import InjectionModel
 from detectors.injection_train import (
+    TRAIN_ONLY,
     Counts,
     Example,
     Settings,
@@ -110,11 +111,16 @@ def cross_validate(examples: Sequence[Example], settings: Settings) -> None:
         limits = [choice.thresholds.get(t, choice.threshold) for t, _ in found]
         return any(1 / (1 + np.exp(-(slope * z + offset))) >= at for (_, z), at in zip(found, limits, strict=True))
 
-    scored = [Scored(e.family, e.label, (flagged(found),)) for e, found in zip(pool, scores, strict=True)]
+    scored = [Scored(_group(e), e.label, (flagged(found),)) for e, found in zip(pool, scores, strict=True)]
     title = (
         f"{settings.folds}-fold stratified group cross-validation, out of fold (train + validation splits, own.jsonl)"
     )
     table(f"{title}; thresholds {choice.threshold:.3f}, indirect {choice.thresholds}", scored, ["classifier"])
+
+
+def _group(example: Example) -> str:
+    """The family, and for the project's own data (written for it, a different hand) which file."""
+    return f"{example.family} (own.jsonl)" if example.origin in TRAIN_ONLY else example.family
 
 
 def speed(flagger: Flagger, examples: Sequence[Example]) -> None:

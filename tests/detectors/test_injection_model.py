@@ -48,7 +48,7 @@ def examples() -> list[Example]:
 def trained() -> tuple[InjectionModel, list[Example]]:
     data = examples()
     counts = Counts(data)
-    model = fit(counts, [e.target for e in data], np.arange(len(data)), SETTINGS)
+    model = fit(counts, np.arange(len(data)), SETTINGS)
     return model, data
 
 
@@ -133,3 +133,22 @@ def test_long_texts_are_scored_in_windows(trained: tuple[InjectionModel, list[Ex
     planted = max(verdicts[1:], key=lambda v: v.score)
     assert planted.score > verdicts[0].score  # the planted sentence stands out in its window
     assert planted.start <= prepare(text).text.index("ignore all") < planted.end
+
+
+def test_windows_scored_together_equal_windows_scored_one_by_one(trained: tuple[InjectionModel, list[Example]]) -> None:
+    from detectors.injection_features import text_features
+
+    model, _ = trained
+    text = " ".join(ATTACKS + BENIGN) * 4
+    prepared = prepare(text)
+    grams = text_features(prepared)
+    ids = model._lookup(grams.keys)
+    known = ids >= 0
+    ids, starts = ids[known], grams.starts[known]
+    verdicts = model.verdicts(prepared)
+    assert len(verdicts) > 3
+    for verdict in verdicts:
+        inside = (starts >= verdict.start) & (starts < verdict.end)
+        alone = model._verdict(verdict.start, verdict.end, model._logits(ids[inside]))
+        assert alone.family == verdict.family
+        assert alone.score == pytest.approx(verdict.score, abs=1e-12)
