@@ -49,7 +49,7 @@ class ClassifierConfig(BaseModel):
     enabled: bool = True
     model_file: Path | None = None  # None: the model shipped in the package
     # Calibrated score from which a stretch is reported; None: the model's own, chosen on out-of-fold
-    # scores (see detectors.injection_train: at most 0.5% of benign prompts, 1% of benign documents).
+    # scores (see detectors.injection_train: at most 0.75% of benign prompts, 1.5% of benign documents).
     threshold: float | None = Field(default=None, gt=0, lt=1)
     thresholds: dict[str, float] = Field(default_factory=dict)  # per entity type, over ``threshold``
 

@@ -34,11 +34,11 @@ from detectors.injection_features import feature_names, prepare, text_features
 from detectors.injection_model import BENIGN, FORMAT, InjectionModel, Windows
 
 DATA_DIR = Path("loadtests/data/injection")
-DATA_FILES = ("train.jsonl", "own.jsonl")
-# Files that only train: own.jsonl plants each of its sentences in two documents and builds documents
-# from shared templates, so a split by text would put near-twins on both sides and flatter the
-# held-out figures. Validation and test come from train.jsonl alone; the blind set judges the rest.
-TRAIN_ONLY = frozenset({"own.jsonl"})
+DATA_FILES = ("train.jsonl", "own.jsonl", "own2.jsonl")
+# Files that only train: the project's own (own.jsonl plants each of its sentences in two documents and
+# builds documents from shared templates, so a split by text would put near-twins on both sides and
+# flatter the held-out figures). Validation and test come from train.jsonl alone; the blind set judges the rest.
+TRAIN_ONLY = frozenset({"own.jsonl", "own2.jsonl"})
 _WORDS = re.compile(r"\w+")
 OUTPUT = Path("detectors/data/injection_model.json")
 SEED = 16
@@ -46,21 +46,25 @@ ATTACK_FAMILIES = (
     "instruction_override", "roleplay_jailbreak", "dan_roleplay", "system_prompt_extraction",
     "obfuscation", "indirect_injection", "adversarial_suffix",
 )  # fmt: skip
-WINDOWS = Windows(size=400, stride=200)
 
 
 @dataclass(frozen=True)
 class Settings:
-    c: float = 8.0  # inverse L2 strength of the logistic regression
-    max_features: int = 40_000  # the strongest n-grams kept (the file stays reviewable and small)
+    c: float = 100.0  # inverse L2 strength of the logistic regression
+    max_features: int = 100_000  # the strongest n-grams kept (the file stays reviewable)
+    # Long texts are scored in windows of this many characters, every half window; training learns
+    # from document pieces of the same size (pieces_of).
+    window: int = 400
     min_df: int = 2  # an n-gram seen in one training text only is noise
-    max_fpr: float = 0.005  # share of benign prompts the default thresholds let through (out of fold)
-    max_fpr_documents: float = 0.01  # share of benign documents flagged INJECTION_INDIRECT
+    # Shares of benign prompts and of benign documents the default thresholds let through (out of fold):
+    # three quarters of the 1% and 2% the issue allows, a margin for text unlike the training data.
+    max_fpr: float = 0.0075
+    max_fpr_documents: float = 0.015
     folds: int = 5
-    balanced: bool = False  # weigh classes inversely to their size (thin families count as much as big ones)
+    balanced: bool = True  # weigh classes inversely to their size (thin families count as much as big ones)
     # Benign documents are written like the indirect attacks' carriers (same requests, same corpus) and
     # are five times fewer: weighed up, the document's style stops being evidence, the planted text is.
-    document_weight: float = 1.0
+    document_weight: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -103,10 +107,10 @@ class Counts:
     one vocabulary (all keys seen anywhere); a fit keeps the columns its own training rows use.
     Rows ``[0, examples)`` are the examples; a piece's row names its example in ``parent``."""
 
-    def __init__(self, examples: Sequence[Example]) -> None:
+    def __init__(self, examples: Sequence[Example], window: int) -> None:
         from scipy import sparse
 
-        pieces = [(i, piece) for i, e in enumerate(examples) for piece in pieces_of(e, WINDOWS.size)]
+        pieces = [(i, piece) for i, e in enumerate(examples) for piece in pieces_of(e, window)]
         texts = [e.text for e in examples] + [p.text for _, p in pieces]
         self.examples = len(examples)
         self.targets = np.array([e.target for e in examples] + [p.target for _, p in pieces])
@@ -195,7 +199,8 @@ def fit(counts: Counts, rows: npt.NDArray[np.int64], settings: Settings) -> Inje
         coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
     table = np.column_stack([tfidf.idf_, coef.T])
     classes = [str(c) for c in model.classes_]
-    return InjectionModel(classes, counts.keys[cols], table, list(intercept), (1.0, 0.0), WINDOWS, 0.5)
+    windows = Windows(settings.window, settings.window // 2)
+    return InjectionModel(classes, counts.keys[cols], table, list(intercept), (1.0, 0.0), windows, 0.5)
 
 
 # Per text, each verdict's (entity type, log-odds before calibration).
@@ -345,7 +350,7 @@ def train(paths: Sequence[Path], settings: Settings) -> dict[str, Any]:
     """Weights from the train and validation splits (and the train-only files), calibration and
     thresholds from those rows' out-of-fold scores; the test split is not touched."""
     examples = load_examples(paths)
-    counts = Counts(examples)
+    counts = Counts(examples, settings.window)
     rows = np.array([i for i, e in enumerate(examples) if e.split != "test"], dtype=np.int64)
     scores = out_of_fold(counts, examples, rows, settings)
     choice = choose(scores, [examples[i] for i in rows], settings)

@@ -10,7 +10,7 @@ classifier alone, and the detector as the gateway runs it (rules, classifier and
 - ``--test``: the test split, never used to train or to choose a threshold.
 - ``--include-blind``: ``tests/data/eval16/injection_blind.jsonl``, written by someone who saw
   neither the data nor the detectors (its README); look only when the work is done.
-- ``--speed``: p50/p90 of one scan of 2,000 characters (the detector as the gateway runs it).
+- ``--speed``: p50/p90 of one scan of 2,000 characters, per system.
 
 Counting: an attack is found when any injection finding is reported for it (whatever the family);
 a benign text is a false positive when any is.
@@ -100,7 +100,7 @@ def blind_rows() -> list[tuple[str, int, str]]:
 def cross_validate(examples: Sequence[Example], settings: Settings) -> None:
     """Classifier alone, out of fold, at the thresholds chosen from those same scores: exactly what
     ``detectors.injection_train`` computes to set the shipped model's calibration and thresholds."""
-    counts = Counts(examples)
+    counts = Counts(examples, settings.window)
     rows = np.array([i for i, e in enumerate(examples) if e.split != "test"], dtype=np.int64)
     pool = [examples[i] for i in rows]
     scores = out_of_fold(counts, examples, rows, settings)
@@ -120,21 +120,25 @@ def cross_validate(examples: Sequence[Example], settings: Settings) -> None:
 
 def _group(example: Example) -> str:
     """The family, and for the project's own data (written for it, a different hand) which file."""
-    return f"{example.family} (own.jsonl)" if example.origin in TRAIN_ONLY else example.family
+    return f"{example.family} ({example.origin})" if example.origin in TRAIN_ONLY else example.family
 
 
-def speed(flagger: Flagger, examples: Sequence[Example]) -> None:
-    texts = [e.text for e in examples]
-    joined = " ".join(texts)
-    samples = [joined[i : i + 2000] for i in range(0, min(len(joined), 400_000), 2000)]
-    flagger(samples[0])  # warm
-    times = []
-    for text in samples:
-        start = time.perf_counter()
-        flagger(text)
-        times.append((time.perf_counter() - start) * 1000)
-    p50, p90 = np.percentile(times, [50, 90])
-    print(f"\nspeed: {len(samples)} texts of 2,000 characters: p50 {p50:.3f} ms, p90 {p90:.3f} ms per scan")
+def speed(flaggers: dict[str, Flagger], examples: Sequence[Example]) -> None:
+    """p50/p90 of one scan of 2,000 characters of the data's text, per system."""
+    joined = " ".join(e.text for e in examples)
+    samples = [joined[i : i + 2000] for i in range(0, min(len(joined), 1_000_000), 2000)]
+    print(f"\nspeed, {len(samples)} texts of 2,000 characters (one process, after a warm-up):\n")
+    print("| system | p50 ms | p90 ms |\n|---|---|---|")
+    for name, flagger in flaggers.items():
+        for text in samples[:20]:
+            flagger(text)
+        times = []
+        for text in samples:
+            start = time.perf_counter()
+            flagger(text)
+            times.append((time.perf_counter() - start) * 1000)
+        p50, p90 = np.percentile(times, [50, 90])
+        print(f"| {name} | {p50:.3f} | {p90:.3f} |")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cv:
         cross_validate(examples, Settings())
     if args.speed:
-        speed(flaggers["detector"], examples)
+        speed(flaggers, examples)
     return 0
 
 

@@ -47,7 +47,7 @@ def examples() -> list[Example]:
 @pytest.fixture(scope="module")
 def trained() -> tuple[InjectionModel, list[Example]]:
     data = examples()
-    counts = Counts(data)
+    counts = Counts(data, SETTINGS.window)
     model = fit(counts, np.arange(len(data)), SETTINGS)
     return model, data
 
@@ -55,7 +55,7 @@ def trained() -> tuple[InjectionModel, list[Example]]:
 def test_probabilities_equal_scikit_learns(trained: tuple[InjectionModel, list[Example]]) -> None:
     model, data = trained
     everything = data + [Example(t, 0, "benign_work", "train") for t in PROBES]
-    counts = Counts(everything)
+    counts = Counts(everything, SETTINGS.window)
     train_rows = np.arange(len(data))
     x = counts.matrix[train_rows]
     cols = np.flatnonzero(np.asarray((x > 0).sum(axis=0)).ravel() >= 1)
