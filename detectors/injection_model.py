@@ -26,6 +26,8 @@ import numpy.typing as npt
 from detectors.injection_features import Prepared, key_of, text_features
 
 FORMAT = "aigw-injection-linear/1"
+# The largest stretches x features matrix scored at once (8 MB of float64).
+_DENSE_CELLS = 1 << 20
 MODEL_RESOURCE = "data/injection_model.json"
 BENIGN = "benign"
 Floats = npt.NDArray[np.float64]
@@ -82,8 +84,8 @@ class InjectionModel:
         self._keys = keys[order]
         if len(self._keys) and bool((self._keys[1:] == self._keys[:-1]).any()):
             raise ModelError("two features share a key")
-        self._idf = rows[order, 0]
-        self._weights = rows[order, 1:]
+        self._idf = np.ascontiguousarray(rows[order, 0])
+        self._weights = np.ascontiguousarray(rows[order, 1:])  # gathered by row: contiguous rows
         self._table = _KeyTable(self._keys)
 
     @classmethod
@@ -152,7 +154,10 @@ class InjectionModel:
         grams = text_features(prepared)
         ids = self._lookup(grams.keys)
         known = ids >= 0
-        ids, starts = ids[known], grams.starts[known]
+        # The text's distinct features, numbered 0..n-1: their weights are gathered once, into a
+        # small array that stays in cache while every stretch reads it.
+        rows, ids = self._numbered(ids[known])
+        starts = grams.starts[known]
         spans = self._stretches(len(prepared.points))
         stretch, feature = [np.zeros(len(ids), dtype=np.int64)], [ids]
         size, stride = self.windows.size, self.windows.stride
@@ -162,8 +167,27 @@ class InjectionModel:
             inside = (window >= 0) & (window < windows) & (starts < window * stride + size)
             stretch.append(window[inside] + 1)
             feature.append(ids[inside])
-        logits = self._stretch_logits(np.concatenate(stretch), np.concatenate(feature), len(spans))
-        return [self._verdict(lo, hi, row) for (lo, hi), row in zip(spans, logits, strict=True)]
+        logits = self._stretch_logits(np.concatenate(stretch), np.concatenate(feature), rows, len(spans))
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probabilities = shifted / shifted.sum(axis=1, keepdims=True)
+        scores = self._calibrated(probabilities[:, self.benign])
+        probabilities[:, self.benign] = -1.0
+        families = probabilities.argmax(axis=1).tolist()
+        return [
+            Verdict(lo, hi, score, self.classes[family])
+            for (lo, hi), score, family in zip(spans, scores.tolist(), families, strict=True)
+        ]
+
+    def _numbered(self, ids: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The distinct rows among ``ids`` (ascending) and each id's index into them: a mark per
+        model row instead of a sort (40,000 flags cost less than sorting 5,000 ids; a cumulative
+        sum over them would cost more than both, numpy's is not vectorised)."""
+        present = np.zeros(len(self._idf), dtype=bool)
+        present[ids] = True
+        rows = np.flatnonzero(present)
+        index = np.empty(len(self._idf), dtype=np.int64)
+        index[rows] = np.arange(len(rows))
+        return rows, index[ids]
 
     def _stretches(self, count: int) -> list[tuple[int, int]]:
         """The whole text, then the windows (none when the text fits in one)."""
@@ -171,17 +195,33 @@ class InjectionModel:
         windows = [(lo, min(lo + size, count)) for lo in range(0, count - size + stride, stride)]
         return [(0, count), *(windows if count > size else [])]
 
-    def _stretch_logits(self, stretch: npt.NDArray[np.int64], rows: npt.NDArray[np.int64], stretches: int) -> Floats:
+    def _stretch_logits(
+        self, stretch: npt.NDArray[np.int64], local: npt.NDArray[np.int64], rows: npt.NDArray[np.int64], stretches: int
+    ) -> Floats:
+        """Logits per stretch from (stretch, feature) occurrences; ``local`` numbers features into
+        ``rows`` (the model's rows of the text's distinct features).
+
+        The counts go into a stretches x features matrix (a bincount, no sort), tf-idf and the L2
+        norm are computed on its non-zero cells, and one matrix product with the features' weights
+        gives every stretch's logits. Products of per-occurrence weight rows would cost four times
+        as much: numpy is slow on rows of eight. Past ``_DENSE_CELLS`` (a text of ~10,000
+        characters), stretches are taken in blocks."""
         logits = np.tile(self._intercept, (stretches, 1))
-        if not len(rows):
+        if not len(local):
             return logits
-        pairs, counts = np.unique(stretch * len(self._idf) + rows, return_counts=True)
-        owner, row = pairs // len(self._idf), pairs % len(self._idf)
-        values = (1.0 + np.log(counts)) * self._idf[row]
-        norms = np.sqrt(np.bincount(owner, values * values, minlength=stretches))
-        weighted = (values / norms[owner])[:, None] * self._weights[row]
-        firsts = np.flatnonzero(np.concatenate(([True], owner[1:] != owner[:-1])))
-        logits[owner[firsts]] += np.add.reduceat(weighted, firsts, axis=0)
+        idf, weights = self._idf[rows], np.take(self._weights, rows, axis=0)
+        block = max(1, _DENSE_CELLS // len(rows))
+        for first in range(0, stretches, block):
+            mine = (stretch >= first) & (stretch < first + block) if stretches > block else slice(None)
+            count = min(block, stretches - first)
+            cells = np.bincount((stretch[mine] - first) * len(rows) + local[mine], minlength=count * len(rows))
+            occupied = np.flatnonzero(cells > 0)  # a bool array: numpy's nonzero is 3x slower on int64
+            owner = occupied // len(rows)
+            values = _sublinear(cells[occupied]) * idf[occupied - owner * len(rows)]
+            norms = np.sqrt(np.bincount(owner, values * values, minlength=count))
+            tfidf = np.zeros(count * len(rows))
+            tfidf[occupied] = values / norms[owner]
+            logits[first : first + count] += tfidf.reshape(count, len(rows)) @ weights
         return logits
 
     def _lookup(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
@@ -205,10 +245,13 @@ class InjectionModel:
         return probabilities
 
     def calibrated(self, probabilities: Floats) -> float:
-        benign = float(probabilities[self.benign])
-        attack = max(1.0 - benign, 1e-12)
-        log_odds = float(np.log(attack) - np.log(max(benign, 1e-12)))
-        return float(1.0 / (1.0 + np.exp(-(self._slope * log_odds + self._offset))))
+        return float(self._calibrated(probabilities[self.benign : self.benign + 1])[0])
+
+    def _calibrated(self, benign: Floats) -> Floats:
+        """Platt scaling of the attack log-odds, log(1 - P(benign)) - log(P(benign))."""
+        log_odds = np.log(np.maximum(1.0 - benign, 1e-12)) - np.log(np.maximum(benign, 1e-12))
+        calibrated: Floats = 1.0 / (1.0 + np.exp(-(self._slope * log_odds + self._offset)))
+        return calibrated
 
     def _verdict(self, start: int, end: int, logits: Floats) -> Verdict:
         probabilities = self._softmax(logits)
@@ -217,37 +260,66 @@ class InjectionModel:
         return Verdict(start, end, self.calibrated(probabilities), self.classes[int(attacks.argmax())])
 
 
+# 1 + log(count), scikit-learn's sublinear tf, looked up for the counts a text has (a log costs more).
+_SUBLINEAR = 1.0 + np.log(np.maximum(np.arange(1024), 1))
+_SUBLINEAR.flags.writeable = False
+
+
+def _sublinear(counts: npt.NDArray[np.int64]) -> Floats:
+    tf: Floats = _SUBLINEAR[np.minimum(counts, len(_SUBLINEAR) - 1)]
+    if (big := counts >= len(_SUBLINEAR)).any():
+        tf[big] = 1.0 + np.log(counts[big])
+    return tf
+
+
 class _KeyTable:
     """Feature keys to rows, for a whole array of keys at once. A binary search of 6,000 keys among
-    40,000 costs a millisecond in cache misses; here one gather settles nearly every key: a
-    direct-mapped table of 8 slots per key, each slot one int64 holding its key's upper 32 bits and
-    its row + 1 (0: empty). A key whose slot another key took first goes to a small sorted overflow
-    array, searched only for the keys the table did not settle. Two keys with the same slot and the
-    same upper 32 bits are told apart by the overflow search; a key the model does not know is taken
-    for a known one only if it has both its slot and its upper 32 bits (about 1 in 2**34 lookups)."""
+    40,000 costs a millisecond in cache misses; here a gather or two settles every key.
 
-    _MIX = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key * 2**64/phi
+    A cascade of direct-mapped tables, 8 slots per key: each slot one uint64 holding its key's upper
+    32 bits and its row + 1 (0: empty). A key whose slot another key took first goes to the next level
+    (another hash, sized to what is left), the few left after that to a sorted array. A key is looked
+    for at the next level only if its slot here held another key: an empty slot settles it. A key
+    the model does not know is taken for a known one only if it has the slot and the upper 32 bits of
+    one (about 1 in 2**34 lookups per level)."""
+
+    _MIXES = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+    slots_per_key = 16  # fewer keys go on to the next level: 16 measured faster than 8, 4 or 2
 
     def __init__(self, keys: npt.NDArray[np.uint64]) -> None:
-        self._bits = max(4, int(len(keys) * 8).bit_length() - 1)
-        slots = self._slots(keys)
-        owners = np.unique(slots, return_index=True)[1]  # the first key of each slot owns it
-        self._table = np.zeros(1 << self._bits, dtype=np.uint64)
-        upper = keys[owners] & np.uint64(0xFFFFFFFF00000000)
-        self._table[slots[owners]] = upper | (owners + 1).astype(np.uint64)
-        self._overflow_rows = np.setdiff1d(np.arange(len(keys)), owners)  # ascending, so are their keys
-        self._overflow_keys = keys[self._overflow_rows]
+        self._levels: list[tuple[np.uint64, int, npt.NDArray[np.uint64]]] = []
+        rows = np.arange(len(keys))
+        for mix in self._MIXES:
+            if len(rows) < 64:
+                break
+            bits = max(4, int(len(rows) * self.slots_per_key).bit_length() - 1)
+            slots = self._slots(keys[rows], np.uint64(mix), bits)
+            owners = np.unique(slots, return_index=True)[1]  # the first key of each slot owns it
+            table = np.zeros(1 << bits, dtype=np.uint64)
+            upper = keys[rows[owners]] & np.uint64(0xFFFFFFFF00000000)
+            table[slots[owners]] = upper | (rows[owners] + 1).astype(np.uint64)
+            self._levels.append((np.uint64(mix), bits, table))
+            rows = np.setdiff1d(rows, rows[owners])  # ascending, so are their keys
+        self._rest_rows, self._rest_keys = rows, keys[rows]
 
-    def _slots(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.intp]:
-        return ((keys * self._MIX) >> np.uint64(64 - self._bits)).astype(np.intp)
+    @staticmethod
+    def _slots(keys: npt.NDArray[np.uint64], mix: np.uint64, bits: int) -> npt.NDArray[np.intp]:
+        return ((keys * mix) >> np.uint64(64 - bits)).astype(np.intp)  # Fibonacci hashing: the top bits
 
     def rows(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-        packed = self._table[self._slots(keys)]
-        hit = ((packed ^ keys) >> np.uint64(32)) == 0
-        found = np.where(hit, (packed & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1, -1)
-        missed = np.flatnonzero(found < 0)
-        if len(missed) and len(self._overflow_keys):
-            at = np.minimum(np.searchsorted(self._overflow_keys, keys[missed]), len(self._overflow_keys) - 1)
-            known = self._overflow_keys[at] == keys[missed]
-            found[missed[known]] = self._overflow_rows[at[known]]
+        found = np.full(len(keys), -1, dtype=np.int64)
+        pending = np.arange(len(keys))
+        for mix, bits, table in self._levels:
+            asked = keys[pending]
+            packed = table[self._slots(asked, mix, bits)]
+            hit = ((packed ^ asked) >> np.uint64(32)) == 0
+            found[pending[hit]] = (packed[hit] & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1
+            pending = pending[~hit & (packed != 0)]  # an empty slot settles a key: unknown
+            if not len(pending):
+                return found
+        if len(self._rest_keys):
+            asked = keys[pending]
+            at = np.minimum(np.searchsorted(self._rest_keys, asked), len(self._rest_keys) - 1)
+            known = self._rest_keys[at] == asked
+            found[pending[known]] = self._rest_rows[at[known]]
         return found

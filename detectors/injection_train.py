@@ -51,10 +51,10 @@ ATTACK_FAMILIES = (
 @dataclass(frozen=True)
 class Settings:
     c: float = 100.0  # inverse L2 strength of the logistic regression
-    max_features: int = 100_000  # the strongest n-grams kept (the file stays reviewable)
+    max_features: int = 40_000  # the strongest n-grams kept (the file stays reviewable, the tables in cache)
     # Long texts are scored in windows of this many characters, every half window; training learns
     # from document pieces of the same size (pieces_of).
-    window: int = 400
+    window: int = 200
     min_df: int = 2  # an n-gram seen in one training text only is noise
     # Shares of benign prompts and of benign documents the default thresholds let through (out of fold):
     # three quarters of the 1% and 2% the issue allows, a margin for text unlike the training data.
