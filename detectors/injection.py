@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from detectors.base import Category, Finding, resolve_overlaps, wanted
 from detectors.injection_classifier import (
     ADVERSARIAL_SUFFIX,
+    CLASSIFIER_ONLY,
     ENCODED,
     INDIRECT,
     ClassifierConfig,
@@ -304,54 +305,56 @@ class InjectionDetector:
                 found.append(self._finding(rule.entity_type, start, end, rule.score))
             if ENCODED in want and scan.index is not None and INVISIBLE.search(text, start, end):
                 found.append(self._finding(ENCODED, start, end, rule.score))  # a phrase with hidden characters
-        if self._classifier is not None:
-            found.extend(self._finding(*hit) for hit in self._classifier.find(text, want))
+        classifier = self._classifier if want & CLASSIFIER_ONLY else None
+        if classifier is not None:
+            found.extend(self._finding(*hit) for hit in classifier.find(text, want))
         if ENCODED in want:
-            spans = self._hidden(text, 0) + self._rot13(text, scan.low)
-            spans += [(*_original(scan.index, s, e), score) for s, e, score in self._decoded(scan.raw, 0)]
+            spans = self._hidden(text, 0, classifier) + self._rot13(text, scan.low, classifier)
+            decoded = self._decoded(scan.raw, 0, classifier)
+            spans += [(*_original(scan.index, s, e), score) for s, e, score in decoded]
             found.extend(self._finding(ENCODED, s, e, score) for s, e, score in spans)
         return _merge(found)
 
     def _finding(self, entity_type: str, start: int, end: int, score: float) -> Finding:
         return Finding(entity_type, start, end, score, self.name, self.category)
 
-    def _payload_score(self, decoded: str, depth: int) -> float:
+    def _payload_score(self, decoded: str, depth: int, classifier: InjectionClassifier | None) -> float:
         """Score of the strongest injection in a decoded payload (rules or classifier), 0 if none."""
         scan = _prepare(decoded)
         best = max((r.score for r, _, _ in self._rule_hits(scan)), default=0.0)
-        if not best and self._classifier is not None:
-            best = self._classifier.attack_score(decoded)
+        if not best and classifier is not None:
+            best = classifier.attack_score(decoded)
         if not best and depth < _MAX_DEPTH:
-            best = max((score for _, _, score in self._decoded(scan.raw, depth + 1)), default=0.0)
+            best = max((score for _, _, score in self._decoded(scan.raw, depth + 1, classifier)), default=0.0)
         return max(best, _SCORE_ENCODED_FLOOR) if best else 0.0
 
-    def _decoded(self, text: str, depth: int) -> list[Span]:
+    def _decoded(self, text: str, depth: int, classifier: InjectionClassifier | None) -> list[Span]:
         """Base64, hex and percent-encoded blobs that decode to an injection."""
         found: list[Span] = []
         for start, end, decoded in encoded_blobs(text):
-            if decoded and (score := self._payload_score(decoded, depth)):
+            if decoded and (score := self._payload_score(decoded, depth, classifier)):
                 found.append((start, end, score))
         return found
 
-    def _rot13(self, text: str, low: str) -> list[Span]:
+    def _rot13(self, text: str, low: str, classifier: InjectionClassifier | None) -> list[Span]:
         # A model decodes rot13 when asked to: no cue, no scan (it would double the cost).
         # rot13 keeps positions, so the spans of hits apply to ``text`` as they are.
         if not any(cue in low for cue in ROT13_CUES):
             return []
         plain = text.translate(ROT13)
         hits = [(s, e, r.score) for r, s, e in self._rule_hits(_prepare(plain))]
-        if self._classifier is not None:
-            hits += [(s, e, score) for _, s, e, score in self._classifier.decoded_hits(plain)]
+        if classifier is not None:
+            hits += [(s, e, score) for _, s, e, score in classifier.decoded_hits(plain)]
         return [(s, e, max(score, _SCORE_ENCODED_FLOOR)) for s, e, score in hits]
 
-    def _hidden(self, text: str, depth: int) -> list[Span]:
+    def _hidden(self, text: str, depth: int, classifier: InjectionClassifier | None) -> list[Span]:
         """Runs of invisible characters that carry or hide text."""
         if text.isascii():
             return []
         found: list[Span] = [(m.start(), m.end(), _SCORE_BIDI) for m in BIDI_RUN.finditer(text)]
         found.extend((m.start(), m.end(), _SCORE_ZERO_WIDTH) for m in ZERO_WIDTH_RUN.finditer(text))
         for m in TAG_RUN.finditer(text):
-            score = self._payload_score(from_tags(m.group()), depth)
+            score = self._payload_score(from_tags(m.group()), depth, classifier)
             if not score and len(m.group()) >= 4 and not text.endswith(FLAG, 0, m.start()):
                 score = _SCORE_TAGS
             if score:

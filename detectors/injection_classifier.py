@@ -37,6 +37,10 @@ FAMILY_TYPES = {
     "adversarial_suffix": ADVERSARIAL_SUFFIX,
 }
 CLASSIFIER_TYPES = frozenset(FAMILY_TYPES.values())
+# The types only the classifier reports. A scan that asks for none of them (the gateway's pattern scans:
+# seam windows, model names, text runs inside media) runs the rules alone: the classifier reads prose,
+# not 128-character fragments of it or printable bytes of a compressed image.
+CLASSIFIER_ONLY = frozenset({INDIRECT, ADVERSARIAL_SUFFIX})
 _DECODED_TYPES = CLASSIFIER_TYPES - {ADVERSARIAL_SUFFIX}
 _MIN_PRINTABLE = 0.9
 

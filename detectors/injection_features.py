@@ -65,14 +65,15 @@ class Prepared:
 
     @property
     def text(self) -> str:
-        return self.points.astype(np.uint32).tobytes().decode("utf-32-le")
+        return self.points.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def prepare(text: str) -> Prepared:
     low = text.lower()
     if len(low) != len(text):  # only U+0130 lower-cases to two characters: keep offsets
         low = text.replace("\u0130", "i").lower()
-    points = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    # surrogatepass: a lone surrogate (a provider's answer may hold one) is a code point like any other.
+    points = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     space = _flags(points, _ASCII_SPACE, str.isspace)
     # Keep a space only after a non-space, and none at the start; a trailing one is dropped below.
     keep = ~space | np.concatenate(([False], ~space[:-1]))

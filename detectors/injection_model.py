@@ -55,6 +55,27 @@ class Windows:
     stride: int
 
 
+def _check(
+    classes: list[str],
+    intercept: list[float],
+    calibration: tuple[float, float],
+    windows: Windows,
+    threshold: float,
+    thresholds: dict[str, float],
+) -> None:
+    """Refuse a model that would fail open or crash later: a NaN threshold never flags, a zero stride
+    never ends. (The weights are checked where they are read.)"""
+    if BENIGN not in classes or len(set(classes)) != len(classes) or len(intercept) != len(classes):
+        raise ModelError(f"classes must be distinct, include {BENIGN!r} and match the intercepts")
+    numbers = [*intercept, *calibration, threshold, *thresholds.values()]
+    if not all(np.isfinite(numbers)) or calibration[0] <= 0:
+        raise ModelError("intercepts, calibration and thresholds must be finite, the calibration slope positive")
+    if not all(0 < t < 1 for t in (threshold, *thresholds.values())):
+        raise ModelError("thresholds must lie between 0 and 1 (exclusive)")
+    if not 0 < windows.stride <= windows.size:
+        raise ModelError("windows need 0 < stride <= size")
+
+
 class InjectionModel:
     def __init__(
         self,
@@ -67,8 +88,7 @@ class InjectionModel:
         threshold: float,
         thresholds: dict[str, float] | None = None,
     ) -> None:
-        if BENIGN not in classes or len(intercept) != len(classes):
-            raise ModelError(f"classes must include {BENIGN!r} and match the intercepts")
+        _check(classes, intercept, calibration, windows, threshold, thresholds or {})
         self.classes = classes
         self.benign = classes.index(BENIGN)
         self.windows = windows
@@ -80,6 +100,8 @@ class InjectionModel:
         rows = np.asarray(table, dtype=np.float64)
         if rows.shape != (len(keys), len(classes) + 1):
             raise ModelError("every feature needs an idf and one weight per class")
+        if not np.isfinite(rows).all() or (rows[:, 0] <= 0).any():
+            raise ModelError("idfs must be positive and weights finite")
         order = np.argsort(keys)
         self._keys = keys[order]
         if len(self._keys) and bool((self._keys[1:] == self._keys[:-1]).any()):
@@ -252,12 +274,6 @@ class InjectionModel:
         log_odds = np.log(np.maximum(1.0 - benign, 1e-12)) - np.log(np.maximum(benign, 1e-12))
         calibrated: Floats = 1.0 / (1.0 + np.exp(-(self._slope * log_odds + self._offset)))
         return calibrated
-
-    def _verdict(self, start: int, end: int, logits: Floats) -> Verdict:
-        probabilities = self._softmax(logits)
-        attacks = probabilities.copy()
-        attacks[self.benign] = -1.0
-        return Verdict(start, end, self.calibrated(probabilities), self.classes[int(attacks.argmax())])
 
 
 # 1 + log(count), scikit-learn's sublinear tf, looked up for the counts a text has (a log costs more).

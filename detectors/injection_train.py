@@ -4,14 +4,16 @@ Reproducible from the repository alone: the data are ``loadtests/data/injection/
 and licences in that folder's README), the split is fixed by a hash of each text, the solver is
 deterministic, and the model file records the data files' SHA-256, the seed and the settings.
 
-- **train** (70%): the vocabulary and the weights;
-- **validation** (15%): the Platt calibration of the attack score and the default threshold;
-- **test** (15%): never read here; ``python -m loadtests.eval_injection`` reports it.
+- **train** (70%) and **validation** (15%): the calibration and thresholds come from their
+  out-of-fold scores (stratified group K-fold: each row scored by a model that did not see it), then
+  the shipped weights are fitted on both;
+- **test** (15%): never read here; ``python -m loadtests.eval_injection --test`` reports it.
 
-The project's own additions (``own.jsonl``, see ``TRAIN_ONLY``) go to training whole.
-
-A company retrains on its own examples by adding a JSON Lines file of ``{"text", "label",
+The project's own additions (``own*.jsonl``, see ``TRAIN_ONLY``) only train (and are scored out of
+fold). A company retrains on its own examples by adding a JSON Lines file of ``{"text", "label",
 "family"}`` objects (the families in ``ATTACK_FAMILIES``, or ``benign_*``) and passing ``--data``.
+The model file keeps word n-grams seen in two or more training texts, readable: a company's own
+examples should hold nothing it would not publish inside the model file.
 """
 
 from __future__ import annotations
@@ -34,11 +36,11 @@ from detectors.injection_features import feature_names, prepare, text_features
 from detectors.injection_model import BENIGN, FORMAT, InjectionModel, Windows
 
 DATA_DIR = Path("loadtests/data/injection")
-DATA_FILES = ("train.jsonl", "own.jsonl", "own2.jsonl")
+DATA_FILES = ("train.jsonl", "own.jsonl", "own2.jsonl", "own3.jsonl")
 # Files that only train: the project's own (own.jsonl plants each of its sentences in two documents and
 # builds documents from shared templates, so a split by text would put near-twins on both sides and
 # flatter the held-out figures). Validation and test come from train.jsonl alone; the blind set judges the rest.
-TRAIN_ONLY = frozenset({"own.jsonl", "own2.jsonl"})
+TRAIN_ONLY = frozenset({"own.jsonl", "own2.jsonl", "own3.jsonl"})
 _WORDS = re.compile(r"\w+")
 OUTPUT = Path("detectors/data/injection_model.json")
 SEED = 16

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.base import Category, Finding
 from detectors.injection import INDIRECT
+from detectors.injection_classifier import CLASSIFIER_ONLY, CLASSIFIER_TYPES
 from detectors.registry import DetectorsConfig
 from gateway.redaction import Action, Decision
 from gateway.unscreenable import UnscreenablePolicy
@@ -169,6 +170,8 @@ class DataRules:
                 return None
             wanted.update(match.entity_types)
             wanted.update(t for t, category in known.items() if category in match.categories)
+        if wanted & CLASSIFIER_TYPES:  # the injection classifier runs only for a scan asking for its own types
+            wanted.update(CLASSIFIER_ONLY & known.keys())
         return frozenset(wanted)
 
     def acts_on(self, direction: Direction) -> bool:

@@ -16,7 +16,8 @@ cost, not only its characters: every text costs ``TEXT_COST_CHARS`` on top of it
 (each detector's fixed cost per text, about 65 µs, is what 100 characters cost; a thousand
 one-character texts took 95 ms here, on the loop). One text of ``max_chars`` is served, as
 are fewer characters spread over more texts, up to ``max_chars // TEXT_COST_CHARS + 1``
-texts: no more than about a millisecond of the loop under the defaults.
+texts: no more than about a millisecond of the loop under the defaults. The injection classifier
+(detectors.injection_classifier) adds ``CLASSIFIER_TEXT_COST_CHARS`` per text when the policy runs it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from detectors.views import TextViews, detect
 from gateway.scan_chunks import TEXT_COST_CHARS
 
 DEFAULT_MAX_CHARS = 1_000
+# The injection classifier's fixed cost per text (~0.25 ms: n-gram hashing, table lookups, one matrix
+# product, whatever the length), in characters of the budget: with it, three short texts at most.
+CLASSIFIER_TEXT_COST_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -39,23 +43,27 @@ class InlineScanner:
     detectors: tuple[Detector, ...]
     types: frozenset[str]  # what the policy's detectors can report
     max_chars: int = DEFAULT_MAX_CHARS
+    text_cost: int = TEXT_COST_CHARS  # what one more text costs, in characters
 
     @classmethod
     def from_config(cls, config: DetectorsConfig, max_chars: int = DEFAULT_MAX_CHARS) -> InlineScanner | None:
         """None when inline scanning is off (``max_chars`` 0)."""
         if max_chars <= 0 or not config.enabled:
             return None
-        return cls(tuple(build_detectors(config, with_ner=False)), frozenset(entity_categories(config)), max_chars)
+        classifier = config.injection is not None and config.injection.classifier.enabled
+        text_cost = TEXT_COST_CHARS + (CLASSIFIER_TEXT_COST_CHARS if classifier else 0)
+        detectors = tuple(build_detectors(config, with_ner=False))
+        return cls(detectors, frozenset(entity_categories(config)), max_chars, text_cost)
 
     @property
     def max_texts(self) -> int:
-        return self.max_chars // TEXT_COST_CHARS + 1
+        return self.max_chars // self.text_cost + 1
 
     def serves(self, texts: Sequence[str], entities: frozenset[str] | None) -> bool:
         """True for short texts that want no NER type, or have no NER window to run it on."""
         if len(texts) > self.max_texts:  # before the sum: a request can hold very many texts
             return False
-        if sum(len(text) for text in texts) + TEXT_COST_CHARS * (len(texts) - 1) > self.max_chars:
+        if sum(len(text) for text in texts) + self.text_cost * (len(texts) - 1) > self.max_chars:
             return False
         wanted = self.types if entities is None else self.types & entities
         return not wanted & NER_ENTITIES or not any(ner_windows(text) for text in texts)

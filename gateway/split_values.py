@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from detectors.base import Category, Finding
+from detectors.injection_classifier import CLASSIFIER_ONLY
 from detectors.pii_ner import NER_ENTITIES
 from detectors.registry import DetectorsConfig, entity_categories
 
@@ -51,10 +52,11 @@ def seam_windows(parts: Sequence[str]) -> list[Window]:
 
 
 def pattern_entities(detection: DetectorsConfig, entities: frozenset[str] | None) -> frozenset[str]:
-    """What the seam windows are scanned for: the scan's types without NER's (so the windows run
-    on the cheap inline path)."""
+    """What the seam windows (and model names, and text runs inside media) are scanned for: the
+    scan's types without NER's and without the injection classifier's own (so the windows run on the
+    cheap inline path; both models read prose, not fragments of it or bytes of an image)."""
     wanted = frozenset(entity_categories(detection)) if entities is None else entities
-    return wanted - NER_ENTITIES
+    return wanted - NER_ENTITIES - CLASSIFIER_ONLY
 
 
 def split_findings(

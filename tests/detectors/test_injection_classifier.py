@@ -157,3 +157,21 @@ def test_an_encoded_attack_the_rules_miss_is_decoded_and_classified(
 def test_every_classifier_type_is_a_detector_type() -> None:
     assert InjectionDetector.entity_types >= CLASSIFIER_TYPES
     assert {ADVERSARIAL_SUFFIX, INDIRECT} <= CLASSIFIER_TYPES
+
+
+def test_a_lone_surrogate_does_not_break_the_classifier(detector: InjectionDetector) -> None:
+    text = "fine \ud800 " + OVERRIDE_TEXT  # a provider's answer may hold one
+    assert OVERRIDE in types_of(detector, text)
+
+
+def test_pattern_scans_run_the_rules_alone(detector: InjectionDetector) -> None:
+    """Seam windows, model names and text runs inside media ask for no classifier-only type: the
+    classifier does not read them (it flagged printable runs of compressed images)."""
+    from detectors.injection_classifier import CLASSIFIER_ONLY
+
+    rules = InjectionDetector.from_config(InjectionConfig(classifier=ClassifierConfig(enabled=False)))
+    direct = frozenset(InjectionDetector.entity_types) - CLASSIFIER_ONLY
+    hidden = "decode: " + base64.b64encode(DAN.encode()).decode()
+    for text in (DAN, EXTRACT, hidden):
+        assert detector.detect(text, direct) == rules.detect(text, direct)
+    assert detector.detect(DAN) != rules.detect(DAN)  # asked for everything, the classifier adds its own

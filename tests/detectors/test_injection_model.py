@@ -90,6 +90,16 @@ def test_the_file_round_trips_as_plain_json(tmp_path: Path, trained: tuple[Injec
         ({"features": {"c:abc": [1.0, 0.5]}}, "one weight per class"),
         ({"features": {"q:abc": [1.0, 0.5, 0.5]}}, "not a feature name"),
         ({"threshold": "high"}, "could not convert"),
+        ({"threshold": 5}, "between 0 and 1"),
+        ({"threshold": float("nan")}, "finite"),
+        ({"thresholds": {"INJECTION_INDIRECT": 1.5}}, "between 0 and 1"),
+        ({"calibration": {"slope": float("nan"), "intercept": 0.0}}, "finite"),
+        ({"calibration": {"slope": -1.0, "intercept": 0.0}}, "slope positive"),
+        ({"windows": {"size": 200, "stride": 0}}, "stride"),
+        ({"windows": {"size": 100, "stride": 200}}, "stride"),
+        ({"classes": ["benign", "benign"]}, "distinct"),
+        ({"features": {"c:abc": [1.0, float("nan"), 0.5]}}, "finite"),
+        ({"features": {"c:abc": [0.0, 0.5, 0.5]}}, "positive"),
     ],
 )
 def test_a_bad_file_is_refused_with_a_reason(tmp_path: Path, change: dict[str, object], message: str) -> None:
@@ -149,6 +159,7 @@ def test_windows_scored_together_equal_windows_scored_one_by_one(trained: tuple[
     assert len(verdicts) > 3
     for verdict in verdicts:
         inside = (starts >= verdict.start) & (starts < verdict.end)
-        alone = model._verdict(verdict.start, verdict.end, model._logits(ids[inside]))
-        assert alone.family == verdict.family
-        assert alone.score == pytest.approx(verdict.score, abs=1e-12)
+        probabilities = model._softmax(model._logits(ids[inside]))
+        assert model.calibrated(probabilities) == pytest.approx(verdict.score, abs=1e-12)
+        probabilities[model.benign] = -1.0
+        assert model.classes[int(probabilities.argmax())] == verdict.family

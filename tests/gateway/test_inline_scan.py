@@ -6,12 +6,19 @@ import pytest
 
 from detectors.registry import DetectorsConfig, build_detectors
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
-from gateway.inline_scan import InlineScanner
+from gateway.inline_scan import CLASSIFIER_TEXT_COST_CHARS, InlineScanner
 from gateway.scan_chunks import TEXT_COST_CHARS
 
+RULES_ONLY = {"classifier": {"enabled": False}}
 CONFIG = DetectorsConfig.model_validate(
-    {"secrets": {}, "pii": {}, "confidential": {"markers": True, "terms": ["Project Nightingale"]}, "injection": {}}
+    {
+        "secrets": {},
+        "pii": {},
+        "confidential": {"markers": True, "terms": ["Project Nightingale"]},
+        "injection": RULES_ONLY,
+    }
 )
+WITH_CLASSIFIER = CONFIG.model_copy(update={"injection": DetectorsConfig.model_validate({"injection": {}}).injection})
 ANSWER_TYPES = frozenset({"AWS_ACCESS_KEY_ID", "US_SSN", "CLASSIFICATION_MARKER", "CONFIDENTIAL_TERM"})
 TEXT = "CONFIDENTIAL: Project Nightingale, SSN 536-22-8726, key AKIA" + "QWERTYUIOPASDFGH, ask Maria Gonzalez."
 NO_NAMES = "confidential: the ssn is 536-22-8726 and the key is AKIA" + "QWERTYUIOPASDFGH; rotate it today."
@@ -35,6 +42,18 @@ def test_possible_names_and_long_texts_go_to_the_workers(inline: InlineScanner):
     assert not inline.serves([NO_NAMES, TEXT], ANSWER_TYPES | {"PERSON"})
     assert not inline.serves(["x" * 1001], ANSWER_TYPES)
     assert inline.serves(["x" * 1000], ANSWER_TYPES)
+
+
+def test_the_injection_classifier_makes_each_text_cost_more():
+    """The classifier costs ~0.25 ms a text whatever its length: three short texts at most, inline."""
+    scanner = InlineScanner.from_config(WITH_CLASSIFIER)
+    assert scanner is not None
+    assert scanner.text_cost == TEXT_COST_CHARS + CLASSIFIER_TEXT_COST_CHARS == 400
+    assert scanner.max_texts == 3
+    assert scanner.serves(["x" * 500, "y" * 100], ANSWER_TYPES)  # 600 characters and one more text: 1000
+    assert not scanner.serves(["x" * 500, "y" * 101], ANSWER_TYPES)
+    assert scanner.serves(["x"] * 3, ANSWER_TYPES)
+    assert not scanner.serves(["x"] * 4, ANSWER_TYPES)
 
 
 def test_each_text_counts_its_fixed_cost(inline: InlineScanner):
@@ -87,3 +106,12 @@ async def test_an_inline_error_is_typed_for_fail_closed(inline: InlineScanner):
             await pool.scan(bad, ANSWER_TYPES)
     finally:
         await pool.close()
+
+
+def test_pattern_scans_leave_out_the_injection_classifier():
+    from detectors.injection_classifier import CLASSIFIER_ONLY
+    from gateway.split_values import pattern_entities
+
+    wanted = pattern_entities(WITH_CLASSIFIER, None)
+    assert not wanted & CLASSIFIER_ONLY
+    assert "INJECTION_INSTRUCTION_OVERRIDE" in wanted  # the rules still run
