@@ -66,6 +66,10 @@ class SearchQuery:
     limit: int = 100
 
 
+def _literal(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 @dataclass(frozen=True)
 class PurgeResult:
     deleted: int
@@ -139,13 +143,15 @@ class PromptStore(abc.ABC):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
+        # The caller's value is a literal: its % and _ must not act as LIKE's wildcards.
         for column, value in (("groups", query.group), ("entity_types", query.entity_type)):
             if value is not None:
-                where.append(f"{column} LIKE ?")
-                params.append(f"%,{value},%")
+                where.append(f"{column} LIKE ? ESCAPE '\\'")
+                params.append(f"%,{_literal(value)},%")
         if query.source is not None:  # finding_sources is JSON: {"TYPE": ["role/kind", ...]}
-            where.append("finding_sources LIKE ?")
-            params.append(f'%"{query.source}"%' if "/" in query.source else f'%/{query.source}"%')
+            where.append("finding_sources LIKE ? ESCAPE '\\'")
+            source = _literal(query.source)
+            params.append(f'%"{source}"%' if "/" in query.source else f'%/{source}"%')
         if query.since_us is not None:
             where.append("ts_us >= ?")
             params.append(query.since_us)

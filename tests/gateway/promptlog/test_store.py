@@ -166,6 +166,11 @@ async def test_search_filters(store: PromptStore, tmp_path: Path) -> None:
     assert await ids(source="document") == ["c"]
     assert await ids(source="user/document") == ["c"]  # or a role/kind
     assert await ids(source="tool/document") == []
+    # A value is a literal, never a LIKE pattern: % and _ match only themselves.
+    assert await ids(source="%") == []
+    assert await ids(source="tool_resul_") == []
+    assert await ids(entity_type="US%") == []
+    assert await ids(entity_type="US_SS_") == []
     assert await ids(since_us=t - 2000) == ["c", "b"]
     assert await ids(until_us=t - 2000) == ["a"]
     assert await ids(limit=1) == ["c"]
