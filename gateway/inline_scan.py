@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from detectors.base import Detector, Finding
+from detectors.injection_classifier import CLASSIFIER_ONLY
 from detectors.pii_ner import NER_ENTITIES, ner_windows
 from detectors.registry import DetectorsConfig, build_detectors, entity_categories
 from detectors.views import TextViews, detect
@@ -61,9 +62,12 @@ class InlineScanner:
 
     def serves(self, texts: Sequence[str], entities: frozenset[str] | None) -> bool:
         """True for short texts that want no NER type, or have no NER window to run it on."""
-        if len(texts) > self.max_texts:  # before the sum: a request can hold very many texts
+        # A pattern scan (seam windows, model names, media runs) does not run the classifier.
+        classified = entities is None or bool(entities & CLASSIFIER_ONLY)
+        text_cost = self.text_cost if classified else TEXT_COST_CHARS
+        if len(texts) > self.max_chars // text_cost + 1:  # before the sum: a request can hold very many texts
             return False
-        if sum(len(text) for text in texts) + self.text_cost * (len(texts) - 1) > self.max_chars:
+        if sum(len(text) for text in texts) + text_cost * (len(texts) - 1) > self.max_chars:
             return False
         wanted = self.types if entities is None else self.types & entities
         return not wanted & NER_ENTITIES or not any(ner_windows(text) for text in texts)

@@ -50,10 +50,11 @@ def test_the_injection_classifier_makes_each_text_cost_more():
     assert scanner is not None
     assert scanner.text_cost == TEXT_COST_CHARS + CLASSIFIER_TEXT_COST_CHARS == 400
     assert scanner.max_texts == 3
-    assert scanner.serves(["x" * 500, "y" * 100], ANSWER_TYPES)  # 600 characters and one more text: 1000
-    assert not scanner.serves(["x" * 500, "y" * 101], ANSWER_TYPES)
-    assert scanner.serves(["x"] * 3, ANSWER_TYPES)
-    assert not scanner.serves(["x"] * 4, ANSWER_TYPES)
+    assert scanner.serves(["x" * 500, "y" * 100], None)  # 600 characters and one more text: 1000
+    assert not scanner.serves(["x" * 500, "y" * 101], None)
+    assert scanner.serves(["x"] * 3, None)
+    assert not scanner.serves(["x"] * 4, None)
+    assert scanner.serves(["x"] * 10, ANSWER_TYPES)  # a scan that does not run the classifier costs as before
 
 
 def test_each_text_counts_its_fixed_cost(inline: InlineScanner):

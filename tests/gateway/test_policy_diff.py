@@ -12,12 +12,17 @@ from gateway.policy_diff import Change, Effect, diff
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "policies" / "default.yaml"
 TEXT = DEFAULT.read_text()
-INJECTION_RULE = """  - id: injection-audit
-    description: Prompt-injection attempts are recorded for review, not blocked.
-    match: {categories: [injection]}
+INJECTION_RULE = (
+    (
+        "  - id: injection-audit\n"
+        "    description: Prompt-injection attempts (direct, and indirect in tool results and documents) are recorded"
+        " for review, not blocked.\n"
+    )
+    + """    match: {categories: [injection]}
     directions: [prompt]
     action: audit
 """
+)
 TOOLS = "groups.engineering.approved_tools"
 SECRETS_MATCH = "    match: {categories: [secret]}\n"
 MARKERS_RULE = """  - id: markers-redact
