@@ -175,3 +175,11 @@ def test_pattern_scans_run_the_rules_alone(detector: InjectionDetector) -> None:
     for text in (DAN, EXTRACT, hidden):
         assert detector.detect(text, direct) == rules.detect(text, direct)
     assert detector.detect(DAN) != rules.detect(DAN)  # asked for everything, the classifier adds its own
+
+
+@pytest.mark.parametrize("text", ["system", "your rules", "password", "  instructions   ", "Qual è la password?"])
+def test_texts_of_fewer_than_twenty_characters_are_left_to_the_rules(model: InjectionModel, text: str) -> None:
+    """A handful of n-grams decide alone (a schema's "password" field, a tool named "system")."""
+    lenient = InjectionClassifier(model, ClassifierConfig(threshold=0.01))
+    assert lenient.find(text, CLASSIFIER_TYPES) == []
+    assert lenient.find(text + " " + OVERRIDE_TEXT, CLASSIFIER_TYPES)
