@@ -90,6 +90,8 @@ class Policy:
         self.monitor = document.policy.mode is Mode.MONITOR
         self.data_rules = DataRules(document.data_rules, document.policy.mode)
         known = entity_categories(self.detection) if self.detection else {}
+        # Listing them builds detectors (tens of ms): once per policy, never per request.
+        self.known_types = frozenset(known)
         self.answer_entities = self.data_rules.answer_entities(known)
         self.scans_answers = self.data_rules.acts_on(Direction.RESPONSE) and self.answer_entities != frozenset()
         self.log_keeps_text = document.prompt_log.keeps_text

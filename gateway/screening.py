@@ -87,7 +87,7 @@ async def screen_request(
     decided = await decide_texts(pool, policy, [s.text for s in texts], Direction.PROMPT, screening, sources=sources)
     # The text runs inside images and audio with the pattern detectors only, as the model name:
     # NER reads the random runs of compressed data as names now and then.
-    media_texts, media_entities = [s.text for s in media], pattern_entities(policy.detection, None)
+    media_texts, media_entities = [s.text for s in media], pattern_entities(policy.known_types, None)
     decided_media = await decide_texts(
         pool, policy, media_texts, Direction.PROMPT, screening, media_entities, sources=[s.source for s in media]
     )
@@ -174,7 +174,7 @@ async def decide_texts(
     try:
         per_text = await _scan(pool, policy.detection.max_scan_chars, texts, direction, entities)
         if seams:  # without NER: windows cut from two sentences are where a model guesses wrong
-            found = await pool.scan([w.text for w in seams], pattern_entities(policy.detection, entities))
+            found = await pool.scan([w.text for w in seams], pattern_entities(policy.known_types, entities))
             for mine, pieces in zip(per_text, split_findings(texts, seams, found, per_text), strict=True):
                 mine.extend(pieces)
     except DetectionUnavailable as failure:
@@ -239,7 +239,7 @@ async def _check_model_name(pool: DetectionPool, policy: Policy, model: object, 
     "Qwen" are model names, not people."""
     if not isinstance(model, str) or not model or policy.detection is None:
         return
-    entities = pattern_entities(policy.detection, None)
+    entities = pattern_entities(policy.known_types, None)
     own = Screening()
     [decisions] = await decide_texts(pool, policy, [model], Direction.PROMPT, own, entities) or [[]]
     acted = [d for d in decisions if d.action not in (Action.ALLOW, Action.AUDIT) and d.monitored is None]

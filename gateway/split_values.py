@@ -19,7 +19,6 @@ from itertools import accumulate
 from detectors.base import Category, Finding
 from detectors.injection_classifier import CLASSIFIER_ONLY
 from detectors.pii_ner import NER_ENTITIES
-from detectors.registry import DetectorsConfig, entity_categories
 
 REACH = 64  # characters each side of a seam: longer than any value the detectors find in pieces
 
@@ -51,11 +50,12 @@ def seam_windows(parts: Sequence[str]) -> list[Window]:
     return [Window(joined[low:high], low) for low, high in spans]
 
 
-def pattern_entities(detection: DetectorsConfig, entities: frozenset[str] | None) -> frozenset[str]:
+def pattern_entities(known: frozenset[str], entities: frozenset[str] | None) -> frozenset[str]:
     """What the seam windows (and model names, and text runs inside media) are scanned for: the
     scan's types without NER's and without the injection classifier's own (so the windows run on the
-    cheap inline path; both models read prose, not fragments of it or bytes of an image)."""
-    wanted = frozenset(entity_categories(detection)) if entities is None else entities
+    cheap inline path; both models read prose, not fragments of it or bytes of an image). ``known``: every
+    type the policy's detectors report (``Policy.known_types``)."""
+    wanted = known if entities is None else entities
     return wanted - NER_ENTITIES - CLASSIFIER_ONLY
 
 

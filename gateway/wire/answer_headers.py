@@ -108,7 +108,7 @@ async def screen_header_values(pool: DetectionPool, policy: Policy, headers: dic
     if not names or policy.detection is None:
         return
     try:
-        found = await pool.scan([headers[n] for n in names], pattern_entities(policy.detection, None))
+        found = await pool.scan([headers[n] for n in names], pattern_entities(policy.known_types, None))
         flagged = [n for n, f in zip(names, found, strict=True) if f]
     except DetectionUnavailable:
         flagged = names

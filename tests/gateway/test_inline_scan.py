@@ -111,8 +111,9 @@ async def test_an_inline_error_is_typed_for_fail_closed(inline: InlineScanner):
 
 def test_pattern_scans_leave_out_the_injection_classifier():
     from detectors.injection_classifier import CLASSIFIER_ONLY
+    from detectors.registry import entity_categories
     from gateway.split_values import pattern_entities
 
-    wanted = pattern_entities(WITH_CLASSIFIER, None)
+    wanted = pattern_entities(frozenset(entity_categories(WITH_CLASSIFIER)), None)
     assert not wanted & CLASSIFIER_ONLY
     assert "INJECTION_INSTRUCTION_OVERRIDE" in wanted  # the rules still run
