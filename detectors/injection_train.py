@@ -34,6 +34,7 @@ import numpy.typing as npt
 from detectors.injection_classifier import FAMILY_TYPES, INDIRECT
 from detectors.injection_features import feature_names, prepare, text_features
 from detectors.injection_model import BENIGN, FORMAT, InjectionModel, Windows
+from detectors.injection_pieces import pieces_of
 
 DATA_DIR = Path("loadtests/data/injection")
 DATA_FILES = ("train.jsonl", "own.jsonl", "own2.jsonl", "own3.jsonl")
@@ -112,7 +113,7 @@ class Counts:
     def __init__(self, examples: Sequence[Example], window: int) -> None:
         from scipy import sparse
 
-        pieces = [(i, piece) for i, e in enumerate(examples) for piece in pieces_of(e, window)]
+        pieces = [(i, p) for i, e in enumerate(examples) for p in pieces_of(e.text, e.family, e.planted, window)]
         texts = [e.text for e in examples] + [p.text for _, p in pieces]
         self.examples = len(examples)
         self.targets = np.array([e.target for e in examples] + [p.target for _, p in pieces])
@@ -129,51 +130,6 @@ class Counts:
     def with_pieces(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """The rows and the pieces of their examples: a piece trains only where its example does."""
         return np.concatenate([rows, np.flatnonzero(np.isin(self.parent, rows))]).astype(np.int64)
-
-
-@dataclass(frozen=True)
-class Piece:
-    text: str
-    target: str
-    family: str
-
-
-def pieces_of(example: Example, size: int) -> list[Piece]:
-    """Window-sized pieces of documents, as the classifier scores long texts at inference: the
-    stretch around a planted instruction (an indirect attack), and the stretches of a document that
-    hold none (benign). Without them the model learns only whole documents, where a planted sentence
-    is one among many and a document's ordinary imperatives were never shown to it as benign."""
-    text, planted = example.text, example.planted
-    benign = Piece("", BENIGN, "benign_document")
-    if example.family == "benign_document":
-        return [Piece(text[lo:hi], BENIGN, benign.family) for lo, hi in _cuts(text, size)] if len(text) > size else []
-    start = text.find(planted) if planted else -1
-    if start < 0:
-        return []
-    end = start + len(planted)
-    pad = max(0, (size - len(planted)) // 2)
-    lo, hi = _snap(text, start - pad), _snap(text, end + pad)
-    found = [Piece(text[lo:hi], example.family, example.family)]
-    return found + [Piece(text[a:b], BENIGN, benign.family) for a, b in _cuts(text, size) if b <= start or a >= end]
-
-
-def _cuts(text: str, size: int) -> list[tuple[int, int]]:
-    """``text`` in consecutive pieces of about ``size`` characters, cut at whitespace."""
-    cuts, lo = [], 0
-    while lo < len(text):
-        hi = _snap(text, lo + size)
-        if text[lo:hi].strip():
-            cuts.append((lo, hi))
-        lo = hi if hi > lo else len(text)
-    return cuts
-
-
-def _snap(text: str, at: int) -> int:
-    """``at`` moved forward to the next whitespace (or the text's end), within the text."""
-    if at <= 0:
-        return 0
-    space = text.find(" ", at)
-    return len(text) if at >= len(text) or space < 0 else space
 
 
 def fit(counts: Counts, rows: npt.NDArray[np.int64], settings: Settings) -> InjectionModel:
