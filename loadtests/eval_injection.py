@@ -9,7 +9,9 @@ classifier alone, and the detector as the gateway runs it (rules, classifier and
   ``detectors.injection_train`` chooses from those scores (classifier alone).
 - ``--test``: the test split, never used to train or to choose a threshold.
 - ``--include-blind``: ``tests/data/eval16/injection_blind.jsonl``, written by someone who saw
-  neither the data nor the detectors (its README); look only when the work is done.
+  neither the data nor the detectors (its README); look only when the work is done. It was first
+  read on 2026-12-06 and has informed work since: ``--include-blind2`` is the second such set
+  (``tests/data/eval16b``), written later by another hand, for the next first look.
 - ``--speed``: p50/p90 of one scan of 2,000 characters, per system.
 
 Counting: an attack is found when any injection finding is reported for it (whatever the family);
@@ -44,6 +46,7 @@ from detectors.injection_train import (
 )
 
 BLIND = Path("tests/data/eval16/injection_blind.jsonl")
+BLIND2 = Path("tests/data/eval16b/injection_blind2.jsonl")
 Flagger = Callable[[str], bool]
 
 
@@ -115,8 +118,8 @@ def _five_grams(text: str) -> set[tuple[str, ...]]:
     return {tuple(words[k : k + 5]) for k in range(max(1, len(words) - 4))}
 
 
-def blind_rows() -> list[tuple[str, int, str]]:
-    with BLIND.open(encoding="utf-8") as lines:
+def blind_rows(path: Path = BLIND) -> list[tuple[str, int, str]]:
+    with path.open(encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines if line.strip()]
     return [(r["text"], int(r["label"]), f"{r['set']}/{r['family']}") for r in rows]
 
@@ -170,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cv", action="store_true", help="out-of-fold figures, as training computes them (minutes)")
     parser.add_argument("--test", action="store_true", help="also the held-back test split")
     parser.add_argument("--include-blind", action="store_true", help="also the blind set (tests/data/eval16)")
+    parser.add_argument("--include-blind2", action="store_true", help="also the second blind set (tests/data/eval16b)")
     parser.add_argument("--speed", action="store_true")
     args = parser.parse_args(argv)
     examples = load_examples(default_paths())
@@ -185,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         table(f"test split without the {len(twins)} rows that have a near-twin in training", fresh, names)
     if args.include_blind:
         table("blind set (tests/data/eval16)", score(blind_rows(), flaggers), names)
+    if args.include_blind2:
+        table("second blind set (tests/data/eval16b)", score(blind_rows(BLIND2), flaggers), names)
     if args.cv:
         cross_validate(examples, Settings())
     if args.speed:
