@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,12 +36,26 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-# Which ASCII code points \w matches; other code points are looked up one distinct value at a time.
-_ASCII_WORD = np.array([_is_word(chr(c)) for c in range(128)])
-_ASCII_SPACE = np.array([chr(c).isspace() for c in range(128)])
+# What each code point is, remembered as texts bring new ones: a byte per code point (1.1 MB, its pages
+# touched only where texts have points), 0 until looked up. One gather then answers a whole text; a
+# Python call is made once per distinct code point in the process's life, not once per text.
+_KNOWN, _IS_SPACE, _IS_WORD = 1, 2, 4
+_CLASSES = np.zeros(0x110000, dtype=np.uint8)
+_CLASSES[:128] = [_KNOWN | _IS_SPACE * chr(c).isspace() | _IS_WORD * _is_word(chr(c)) for c in range(128)]
 
 Keys = npt.NDArray[np.uint64]
 Offsets = npt.NDArray[np.int64]
+
+
+def _classes(points: npt.NDArray[np.uint32] | Keys) -> npt.NDArray[np.uint8]:
+    """The ``_KNOWN | _IS_SPACE | _IS_WORD`` bits of every code point (``\\s`` and ``\\w`` as ``re`` sees them)."""
+    classes = _CLASSES[points]
+    if not classes.all():
+        # Writes from two threads at once store the same value: no lock needed.
+        new = np.unique(points[classes == 0]).tolist()
+        _CLASSES[new] = [_KNOWN | _IS_SPACE * chr(c).isspace() | _IS_WORD * _is_word(chr(c)) for c in new]
+        classes = _CLASSES[points]
+    return classes
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,89 +86,105 @@ def prepare(text: str) -> Prepared:
     if len(low) != len(text):  # only U+0130 lower-cases to two characters: keep offsets
         low = text.replace("\u0130", "i").lower()
     # surrogatepass: a lone surrogate (a provider's answer may hold one) is a code point like any other.
-    points = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    space = _flags(points, _ASCII_SPACE, str.isspace)
+    points = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space = (_classes(points) & _IS_SPACE).astype(bool)
     # Keep a space only after a non-space, and none at the start; a trailing one is dropped below.
-    keep = ~space | np.concatenate(([False], ~space[:-1]))
-    index = np.flatnonzero(keep).astype(np.int64)
+    ink = ~space
+    keep = ink.copy()
+    keep[1:] |= ink[:-1]
+    index = np.flatnonzero(keep).astype(np.int64, copy=False)
     if len(index) and space[index[-1]]:
         index = index[:-1]
-    kept = points[index]
+    kept = points[index].astype(np.uint64)
     kept[space[index]] = 32
     return Prepared(kept, index)
-
-
-def _flags(points: Keys, ascii_table: npt.NDArray[np.bool_], test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:
-    """``test`` of every code point: a table for ASCII, one call per distinct other value."""
-    flags = np.zeros(len(points), dtype=bool)
-    ascii_ = points < 128
-    flags[ascii_] = ascii_table[points[ascii_].astype(np.intp)]
-    if not ascii_.all():
-        other = points[~ascii_]
-        hits = np.array([c for c in np.unique(other).tolist() if test(chr(c))], dtype=np.uint64)
-        flags[~ascii_] = np.isin(other, hits)
-    return flags
 
 
 def squeeze(text: str) -> str:
     return prepare(text).text
 
 
-class _Hashes:
-    """Prefix hashes of a text's code points: the hash of any substring in O(1), vectorised.
-
-    ``prefix[i]`` = sum of ``point[k] * BASE**k`` for k < i (mod 2**64); a substring [s, e) hashes
-    to ``(prefix[e] - prefix[s]) * BASE**-s``, which is the same number wherever it occurs."""
-
-    def __init__(self, points: Keys) -> None:
-        self.points = points
-        count = len(self.points)
-        powers = np.full(count, _BASE, dtype=np.uint64)
-        powers[:1] = 1
-        inverses = np.full(count, _INVERSE, dtype=np.uint64)
-        inverses[:1] = 1
-        self.inverse_powers = np.cumprod(inverses, dtype=np.uint64)
-        self.prefix = np.zeros(count + 1, dtype=np.uint64)
-        np.cumsum(self.points * np.cumprod(powers, dtype=np.uint64), dtype=np.uint64, out=self.prefix[1:])
-
-    def of(self, starts: Offsets, ends: Offsets) -> Keys:
-        return (self.prefix[ends] - self.prefix[starts]) * self.inverse_powers[starts]
+# BASE**k and BASE**-k (mod 2**64) for k < len, shared by every text and grown to the longest seen
+# (replaced whole, so a thread reading the old pair still reads a consistent one).
+_powers: tuple[Keys, Keys] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
+# 0, 1, 2... for the character n-grams' starts, grown the same way.
+_counting: Offsets = np.arange(4096, dtype=np.int64)
 
 
-def _salted(keys: Keys, salt: int) -> Keys:
-    return keys ^ np.uint64(salt)
+def _powers_of(count: int) -> tuple[Keys, Keys]:
+    global _powers
+    powers, inverses = _powers
+    if len(powers) < count:
+        size = 1 << (count - 1).bit_length()
+        powers, inverses = np.full(size, _BASE, dtype=np.uint64), np.full(size, _INVERSE, dtype=np.uint64)
+        powers[0] = inverses[0] = 1
+        _powers = powers, inverses = np.cumprod(powers, dtype=np.uint64), np.cumprod(inverses, dtype=np.uint64)
+    return powers, inverses
+
+
+def _count_to(count: int) -> Offsets:
+    global _counting
+    if len(_counting) < count:
+        _counting = np.arange(1 << (count - 1).bit_length(), dtype=np.int64)
+    return _counting[:count]
 
 
 def _word_spans(points: Keys) -> tuple[Offsets, Offsets]:
-    """Starts and ends of the ``\\w+`` runs, as Python's ``re`` finds them."""
-    is_word = _flags(points, _ASCII_WORD, _is_word)
-    edges = np.diff(np.concatenate(([False], is_word, [False])).astype(np.int8))
-    return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+    """Starts and ends of the ``\\w+`` runs, as Python's ``re`` finds them: the edges of the word
+    flags alternate start, end, start, end..."""
+    is_word = np.zeros(len(points) + 2, dtype=bool)
+    is_word[1:-1] = (_classes(points) & _IS_WORD).astype(bool)
+    edges = np.flatnonzero(is_word[1:] != is_word[:-1])
+    return edges[0::2], edges[1::2]
 
 
 def text_features(prepared: Prepared) -> Grams:
-    """Every character n-gram and word n-gram of a prepared text, with where each starts."""
-    hashes = _Hashes(prepared.points)
-    count = len(prepared.points)
-    keys: list[Keys] = []
-    starts: list[Offsets] = []
-    for n in CHAR_SIZES:
-        if count >= n:
-            at = np.arange(count - n + 1, dtype=np.int64)
-            keys.append(_salted(hashes.of(at, at + n), _CHAR_SALT[n]))
-            starts.append(at)
-    word_starts, word_ends = _word_spans(prepared.points)
-    if len(word_starts):
-        words = hashes.of(word_starts, word_ends)
-        keys += [_salted(words, _WORD_SALT), _salted(words[:-1] * np.uint64(_BASE) + words[1:], _BIGRAM_SALT)]
-        starts += [word_starts, word_starts[:-1]]
-    if not keys:
-        return Grams(np.zeros(0, np.uint64), np.zeros(0, np.int64))
-    return Grams(np.concatenate(keys), np.concatenate(starts))
+    """Every character n-gram and word n-gram of a prepared text, with where each starts: the
+    character n-grams of each size in order of start, then the words, then the bigrams.
+
+    The key of a substring [s, e) is ``sum(point[s + k] * BASE**k)`` (mod 2**64). Character n-grams
+    are built from that sum directly, each size from the one below (n-grams of 4 are those of 3 plus
+    a fourth point): a few passes over the text, no gather. Words, of any length, are differences
+    of prefix sums, brought back to BASE**0 by BASE**-s."""
+    points = prepared.points
+    count = len(points)
+    sizes = [max(count - n + 1, 0) for n in CHAR_SIZES]
+    word_starts, word_ends = _word_spans(points)
+    words = len(word_starts)
+    total = sum(sizes) + (2 * words - 1 if words else 0)
+    keys, starts = np.empty(total, dtype=np.uint64), np.empty(total, dtype=np.int64)
+    powers, inverses = _powers_of(count + 1)
+    at, below = 0, points[:0]
+    for n, size in zip(CHAR_SIZES, sizes, strict=True):
+        grams = keys[at : at + size]
+        if n == CHAR_SIZES[0]:
+            np.copyto(grams, points[:size])
+            for k in range(1, n):
+                grams += points[k : k + size] * powers[k]
+        elif size:
+            np.add(below[:size], points[n - 1 :] * powers[n - 1], out=grams)
+        starts[at : at + size] = _count_to(size)
+        at, below = at + size, grams
+    at = 0
+    for n, size in zip(CHAR_SIZES, sizes, strict=True):  # salted once every size is built from the unsalted
+        keys[at : at + size] ^= np.uint64(_CHAR_SALT[n])
+        at += size
+    if words:
+        prefix = np.zeros(count + 1, dtype=np.uint64)
+        np.cumsum(points * powers[:count], dtype=np.uint64, out=prefix[1:])
+        hashes = (prefix[word_ends] - prefix[word_starts]) * inverses[word_starts]
+        np.bitwise_xor(hashes, np.uint64(_WORD_SALT), out=keys[at : at + words])
+        bigrams = keys[at + words :]
+        np.multiply(hashes[:-1], np.uint64(_BASE), out=bigrams)
+        bigrams += hashes[1:]
+        bigrams ^= np.uint64(_BIGRAM_SALT)
+        starts[at : at + words] = word_starts
+        starts[at + words :] = word_starts[:-1]
+    return Grams(keys, starts)
 
 
 def _hash(text: str) -> int:
-    """The unsalted hash of a whole string, as ``_Hashes.of`` gives it for a substring."""
+    """The unsalted hash of a whole string, as :func:`text_features` computes it for a substring."""
     value, power = 0, 1
     for char in text:
         value = (value + ord(char) * power) & _MASK
