@@ -31,6 +31,7 @@ _DENSE_CELLS = 1 << 20
 MODEL_RESOURCE = "data/injection_model.json"
 BENIGN = "benign"
 Floats = npt.NDArray[np.float64]
+Integers = npt.NDArray[np.signedinteger[Any]]
 
 
 class ModelError(ValueError):
@@ -168,48 +169,26 @@ class InjectionModel:
         return self._softmax(self._logits(ids))
 
     def verdicts(self, prepared: Prepared) -> list[Verdict]:
-        """The whole text's verdict, then one per window when the text is longer than a window.
+        """The whole text's verdict, then one per window when the text is longer than a window."""
+        spans, scores, families = self.scored(prepared)
+        return [
+            Verdict(lo, hi, score, self.classes[family])
+            for (lo, hi), score, family in zip(spans, scores, families, strict=True)
+        ]
 
-        All stretches are scored in one pass: each known n-gram is counted in the whole text and in
-        the windows its start falls in, as (stretch, feature) pairs, and the tf-idf vectors, their
-        norms and the logits of every stretch come from a few array operations (no loop per window)."""
+    def scored(self, prepared: Prepared) -> tuple[list[tuple[int, int]], list[float], list[int]]:
+        """What :meth:`verdicts` says, as lists (stretches, scores, family indices into ``classes``):
+        the classifier reads these without building a ``Verdict`` per window."""
         grams = text_features(prepared)
         ids = self._lookup(grams.keys)
         known = ids >= 0
-        # The text's distinct features, numbered 0..n-1: their weights are gathered once, into a
-        # small array that stays in cache while every stretch reads it.
-        rows, ids = self._numbered(ids[known])
-        starts = grams.starts[known]
         spans = self._stretches(len(prepared.points))
-        stretch, feature = [np.zeros(len(ids), dtype=np.int64)], [ids]
-        size, stride = self.windows.size, self.windows.stride
-        windows = len(spans) - 1
-        for back in range(-(-size // stride) if windows else 0):
-            window = starts // stride - back
-            inside = (window >= 0) & (window < windows) & (starts < window * stride + size)
-            stretch.append(window[inside] + 1)
-            feature.append(ids[inside])
-        logits = self._stretch_logits(np.concatenate(stretch), np.concatenate(feature), rows, len(spans))
+        logits = self._stretch_logits(ids[known], grams.starts[known], len(spans))
         shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
         probabilities = shifted / shifted.sum(axis=1, keepdims=True)
         scores = self._calibrated(probabilities[:, self.benign])
         probabilities[:, self.benign] = -1.0
-        families = probabilities.argmax(axis=1).tolist()
-        return [
-            Verdict(lo, hi, score, self.classes[family])
-            for (lo, hi), score, family in zip(spans, scores.tolist(), families, strict=True)
-        ]
-
-    def _numbered(self, ids: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """The distinct rows among ``ids`` (ascending) and each id's index into them: a mark per
-        model row instead of a sort (40,000 flags cost less than sorting 5,000 ids; a cumulative
-        sum over them would cost more than both, numpy's is not vectorised)."""
-        present = np.zeros(len(self._idf), dtype=bool)
-        present[ids] = True
-        rows = np.flatnonzero(present)
-        index = np.empty(len(self._idf), dtype=np.int64)
-        index[rows] = np.arange(len(rows))
-        return rows, index[ids]
+        return spans, scores.tolist(), probabilities.argmax(axis=1).tolist()
 
     def _stretches(self, count: int) -> list[tuple[int, int]]:
         """The whole text, then the windows (none when the text fits in one)."""
@@ -217,33 +196,76 @@ class InjectionModel:
         windows = [(lo, min(lo + size, count)) for lo in range(0, count - size + stride, stride)]
         return [(0, count), *(windows if count > size else [])]
 
-    def _stretch_logits(
-        self, stretch: npt.NDArray[np.int64], local: npt.NDArray[np.int64], rows: npt.NDArray[np.int64], stretches: int
-    ) -> Floats:
-        """Logits per stretch from (stretch, feature) occurrences; ``local`` numbers features into
-        ``rows`` (the model's rows of the text's distinct features).
+    def _cells(
+        self, rows: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], stretches: int
+    ) -> npt.NDArray[np.int64]:
+        """The (feature, stretch) cell, ``row << shift | stretch``, of each occurrence in each
+        stretch holding its start: the whole text (stretch 0) holds them all, window w is stretch
+        w + 1. An occurrence at s is in the windows s // stride - back for back = 0, 1... while the
+        window exists and still reaches s. (Shifts and masks part a cell again; divisions cost more.)"""
+        base = rows << _shift(stretches)
+        windows = stretches - 1
+        if not windows:
+            return base
+        size, stride = self.windows.size, self.windows.stride
+        first = starts // stride
+        cell = base + first + 1  # in window ``first``
+        parts = [base]
+        for back in range(-(-size // stride)):
+            inside = first < windows + back
+            if back:
+                inside &= first >= back
+                if back * stride > size - stride:  # the window may stop short of s: only then is it checked
+                    inside &= starts < (first - back) * stride + size
+            parts.append(cell[inside] - back if back else cell[inside])
+        return np.concatenate(parts)
 
-        The counts go into a stretches x features matrix (a bincount, no sort), tf-idf and the L2
-        norm are computed on its non-zero cells, and one matrix product with the features' weights
-        gives every stretch's logits. Products of per-occurrence weight rows would cost four times
-        as much: numpy is slow on rows of eight. Past ``_DENSE_CELLS`` (a text of ~10,000
-        characters), stretches are taken in blocks."""
-        logits = np.tile(self._intercept, (stretches, 1))
-        if not len(local):
+    def _stretch_logits(self, rows: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], stretches: int) -> Floats:
+        """Logits per stretch from the model rows and starts of the text's known n-grams.
+
+        Sorted, the (feature, stretch) cells of the occurrences (:meth:`_cells`) are the non-zero
+        cells of the count matrix, feature by feature, each run of equal cells one cell with its
+        count; the features' ranks among the text's distinct ones number the matrix's columns. The
+        tf-idf values and L2 norms are computed on those cells, and one product of the stretches x
+        features matrix with the features' weights (gathered once, a small array that stays in
+        cache) gives every stretch's logits. Products of per-occurrence weight rows would cost four
+        times as much: numpy is slow on rows of eight. Past ``_DENSE_CELLS`` (a text of ~10,000
+        characters), stretches are taken in blocks.
+
+        The floating-point steps are scikit-learn's, in the same order: the norm is summed cell by
+        cell in feature order (what a bincount does) and the product has the same shape and column
+        order; the scores of benign texts hang on 1 - P(benign), where a last-bit change in a logit
+        moves a score by ~1e-12."""
+        logits = np.empty((stretches, len(self._intercept)))
+        logits[:] = self._intercept
+        if not len(rows):
             return logits
-        idf, weights = self._idf[rows], np.take(self._weights, rows, axis=0)
-        block = max(1, _DENSE_CELLS // len(rows))
+        shift = _shift(stretches)
+        cells, counts = _counted(self._cells(rows, starts, stretches), len(self._idf) << shift)
+        row = cells >> shift
+        stretch = (cells & ((1 << shift) - 1)).astype(np.intp)
+        # Where each feature's cells begin: its rank, repeated over them, numbers its column.
+        edges = np.ones(len(row) + 1, dtype=bool)
+        np.not_equal(row[1:], row[:-1], out=edges[1:-1])
+        begins = np.flatnonzero(edges)
+        distinct = row[begins[:-1]]
+        features = len(distinct)
+        column = np.repeat(np.arange(features), np.diff(begins))
+        values = _sublinear(counts)
+        values *= self._idf[row]
+        norms = np.sqrt(np.bincount(stretch, values * values, minlength=stretches))
+        values /= norms[stretch]
+        weights = np.take(self._weights, distinct, axis=0)  # 3x faster than indexing, rows of eight
+        block = max(1, _DENSE_CELLS // features)
         for first in range(0, stretches, block):
-            mine = (stretch >= first) & (stretch < first + block) if stretches > block else slice(None)
             count = min(block, stretches - first)
-            cells = np.bincount((stretch[mine] - first) * len(rows) + local[mine], minlength=count * len(rows))
-            occupied = np.flatnonzero(cells > 0)  # a bool array: numpy's nonzero is 3x slower on int64
-            owner = occupied // len(rows)
-            values = _sublinear(cells[occupied]) * idf[occupied - owner * len(rows)]
-            norms = np.sqrt(np.bincount(owner, values * values, minlength=count))
-            tfidf = np.zeros(count * len(rows))
-            tfidf[occupied] = values / norms[owner]
-            logits[first : first + count] += tfidf.reshape(count, len(rows)) @ weights
+            mine = (stretch >= first) & (stretch < first + count) if stretches > block else slice(None)
+            at = stretch[mine] - first if first else stretch[mine]
+            at *= features
+            at += column[mine]
+            tfidf = np.zeros(count * features)
+            tfidf[at] = values[mine]
+            logits[first : first + count] += tfidf.reshape(count, features) @ weights
         return logits
 
     def _lookup(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
@@ -276,14 +298,33 @@ class InjectionModel:
         return calibrated
 
 
+def _counted(cells: npt.NDArray[np.int64], bound: int) -> tuple[Integers, npt.NDArray[np.int64]]:
+    """The distinct values of ``cells`` (all below ``bound``), ascending, and how often each occurs.
+
+    A sort (32-bit when the values fit: numpy sorts those twice as fast) and its runs: a bincount
+    over the whole count matrix would cost less to fill than its non-zeros to find."""
+    narrow: Integers = cells.astype(np.int32) if bound < 2**31 else cells
+    ordered = np.sort(narrow)
+    edges = np.ones(len(ordered) + 1, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=edges[1:-1])
+    runs = np.flatnonzero(edges)
+    return ordered[runs[:-1]], np.diff(runs)
+
+
+def _shift(stretches: int) -> int:
+    """Bits for a stretch's number in a cell."""
+    return max(1, (stretches - 1).bit_length())
+
+
 # 1 + log(count), scikit-learn's sublinear tf, looked up for the counts a text has (a log costs more).
 _SUBLINEAR = 1.0 + np.log(np.maximum(np.arange(1024), 1))
 _SUBLINEAR.flags.writeable = False
 
 
 def _sublinear(counts: npt.NDArray[np.int64]) -> Floats:
-    tf: Floats = _SUBLINEAR[np.minimum(counts, len(_SUBLINEAR) - 1)]
-    if (big := counts >= len(_SUBLINEAR)).any():
+    tf: Floats = _SUBLINEAR.take(counts, mode="clip")  # the counts past the table are clipped to its end...
+    if len(counts) and counts.max() >= len(_SUBLINEAR):  # ...and computed
+        big = counts >= len(_SUBLINEAR)
         tf[big] = 1.0 + np.log(counts[big])
     return tf
 
@@ -323,18 +364,35 @@ class _KeyTable:
         return ((keys * mix) >> np.uint64(64 - bits)).astype(np.intp)  # Fibonacci hashing: the top bits
 
     def rows(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-        found = np.full(len(keys), -1, dtype=np.int64)
-        pending = np.arange(len(keys))
+        """Each key's row, -1 for the unknown. Level one asks about every key without an index of
+        them, in place where it can: each numpy pass over the 6,000 keys of a prompt costs ~5 us."""
+        found: npt.NDArray[np.int64] | None = None
+        pending: npt.NDArray[np.intp] | None = None  # None: every key
+        asked = keys
         for mix, bits, table in self._levels:
-            asked = keys[pending]
-            packed = table[self._slots(asked, mix, bits)]
-            hit = ((packed ^ asked) >> np.uint64(32)) == 0
-            found[pending[hit]] = (packed[hit] & np.uint64(0xFFFFFFFF)).astype(np.int64) - 1
-            pending = pending[~hit & (packed != 0)]  # an empty slot settles a key: unknown
-            if not len(pending):
+            slots = asked * mix
+            slots >>= np.uint64(64 - bits)  # Fibonacci hashing: the top bits
+            packed = table.take(slots.view(np.int64))
+            rows = (packed & np.uint64(0xFFFFFFFF)).view(np.int64)
+            rows -= 1  # an empty slot reads -1: unknown
+            further = rows >= 0
+            packed ^= asked
+            packed >>= np.uint64(32)
+            other = packed != 0  # the slot holds another key, or is empty
+            rows[other] = -1
+            further &= other  # another key's slot: the key may be at the next level
+            if found is None:
+                found = rows
+            else:
+                found[pending] = rows
+            ahead = np.flatnonzero(further)
+            if not len(ahead):
                 return found
+            pending = ahead if pending is None else pending[ahead]
+            asked = asked[ahead]
+        if found is None or pending is None:
+            found, pending = np.full(len(keys), -1, dtype=np.int64), np.arange(len(keys))
         if len(self._rest_keys):
-            asked = keys[pending]
             at = np.minimum(np.searchsorted(self._rest_keys, asked), len(self._rest_keys) - 1)
             known = self._rest_keys[at] == asked
             found[pending[known]] = self._rest_rows[at[known]]
