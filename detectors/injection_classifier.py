@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from detectors.injection_features import prepare
-from detectors.injection_model import InjectionModel, Verdict
+from detectors.injection_model import InjectionModel
 
 OVERRIDE = "INJECTION_INSTRUCTION_OVERRIDE"
 ROLE_PLAY = "INJECTION_ROLE_PLAY"
@@ -93,6 +93,8 @@ class InjectionClassifier:
         else:
             own = {t: model.thresholds.get(t, model.threshold) for t in CLASSIFIER_TYPES}
         self._thresholds = {t: config.thresholds.get(t, own[t]) for t in CLASSIFIER_TYPES}
+        # The entity type of each of the model's classes (benign: none, it is never over a threshold).
+        self._kinds = [FAMILY_TYPES.get(family, "") for family in model.classes]
 
     @classmethod
     def from_config(cls, config: ClassifierConfig) -> InjectionClassifier | None:
@@ -106,30 +108,29 @@ class InjectionClassifier:
         if _too_short(text):
             return []
         prepared = prepare(text)
+        spans, scores, families = self.model.scored(prepared)
         hits: list[Hit] = []
-        for verdict in self._reported(self.model.verdicts(prepared), want):
-            start = int(prepared.index[verdict.start])
-            end = int(prepared.index[verdict.end - 1]) + 1
-            kind = FAMILY_TYPES[verdict.family]
+        for at in self._reported(scores, families, want):
+            lo, hi = spans[at]
+            start, end = int(prepared.index[lo]), int(prepared.index[hi - 1]) + 1
+            kind, score = self._kinds[families[at]], scores[at]
             if hits and hits[-1][0] == kind and start <= hits[-1][2]:
                 _, first, last, best = hits.pop()
-                start, end, score = first, max(end, last), max(best, verdict.score)
-            else:
-                score = verdict.score
+                start, end, score = first, max(end, last), max(best, score)
             hits.append((kind, start, end, score))
         return hits
 
-    def _reported(self, verdicts: list[Verdict], want: frozenset[str]) -> list[Verdict]:
-        """Verdicts over their type's threshold, the whole text's first, then windows in order;
-        a window is reported only where the whole text is not (the span would repeat it)."""
-        whole, *windows = verdicts
-        if self._over(whole, want):
-            return [whole]
-        return [w for w in windows if self._over(w, want)]
-
-    def _over(self, verdict: Verdict, want: frozenset[str]) -> bool:
-        kind = FAMILY_TYPES[verdict.family]
-        return kind in want and verdict.score >= self._thresholds[kind]
+    def _reported(self, scores: list[float], families: list[int], want: frozenset[str]) -> list[int]:
+        """The stretches over their type's threshold, the whole text's first (stretch 0), then windows
+        in order; a window is reported only where the whole text is not (the span would repeat it).
+        Read from the model's lists: a ``Verdict`` per window cost more than the reading."""
+        kinds, thresholds = self._kinds, self._thresholds
+        over = [
+            at
+            for at, (score, family) in enumerate(zip(scores, families, strict=True))
+            if (kind := kinds[family]) in want and score >= thresholds[kind]
+        ]
+        return over[:1] if over and not over[0] else over
 
     def decoded_hits(self, decoded: str) -> list[Hit]:
         """The stretches of a decoded payload (base64, hex, rot13...) reported as attacks. Only text

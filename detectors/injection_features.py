@@ -67,37 +67,48 @@ class Grams:
     starts: Offsets
 
 
-@dataclass(frozen=True, slots=True)
 class Prepared:
     """A text as the classifier reads it: lower-cased, whitespace runs cut to one space and the
     ends stripped (layout does not change what a text asks, and padding must not break n-grams),
     as code points; ``index[i]`` is where point i was in the original text."""
 
-    points: Keys
-    index: Offsets
+    __slots__ = ("_index", "_lowered", "points", "text")
+
+    def __init__(self, points: Keys, text: str, lowered: str) -> None:
+        self.points = points
+        self.text = text
+        self._lowered = lowered
+        self._index: Offsets | None = None
 
     @property
-    def text(self) -> str:
-        return self.points.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    def index(self) -> Offsets:
+        """Computed when first asked: only a reported stretch needs it, and most texts report none."""
+        if self._index is None:
+            self._index = _kept(self._lowered)
+        return self._index
 
 
 def prepare(text: str) -> Prepared:
     low = text.lower()
     if len(low) != len(text):  # only U+0130 lower-cases to two characters: keep offsets
         low = text.replace("\u0130", "i").lower()
+    # str.split() cuts at runs of what str.isspace() calls whitespace and drops the ends, in C.
+    squeezed = " ".join(low.split())
     # surrogatepass: a lone surrogate (a provider's answer may hold one) is a code point like any other.
+    points = np.frombuffer(squeezed.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    return Prepared(points, squeezed, low)
+
+
+def _kept(low: str) -> Offsets:
+    """Where each point of the squeezed text is in ``low``: every non-space, and a space after one
+    unless it ends the text."""
     points = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     space = (_classes(points) & _IS_SPACE).astype(bool)
-    # Keep a space only after a non-space, and none at the start; a trailing one is dropped below.
     ink = ~space
     keep = ink.copy()
     keep[1:] |= ink[:-1]
     index = np.flatnonzero(keep).astype(np.int64, copy=False)
-    if len(index) and space[index[-1]]:
-        index = index[:-1]
-    kept = points[index].astype(np.uint64)
-    kept[space[index]] = 32
-    return Prepared(kept, index)
+    return index[:-1] if len(index) and space[index[-1]] else index
 
 
 def squeeze(text: str) -> str:
