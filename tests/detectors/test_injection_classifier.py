@@ -15,12 +15,14 @@ from detectors.injection_classifier import (
     CLASSIFIER_TYPES,
     ENCODED,
     EXTRACTION,
+    FAMILY_TYPES,
     INDIRECT,
     OVERRIDE,
     ROLE_PLAY,
     ClassifierConfig,
     InjectionClassifier,
 )
+from detectors.injection_features import prepare
 from detectors.injection_model import InjectionModel
 
 DAN = (
@@ -183,3 +185,46 @@ def test_texts_of_fewer_than_twenty_characters_are_left_to_the_rules(model: Inje
     lenient = InjectionClassifier(model, ClassifierConfig(threshold=0.01))
     assert lenient.find(text, CLASSIFIER_TYPES) == []
     assert lenient.find(text + " " + OVERRIDE_TEXT, CLASSIFIER_TYPES)
+
+
+def _found_from_verdicts(
+    classifier: InjectionClassifier, text: str, want: frozenset[str]
+) -> list[tuple[str, int, int, float]]:
+    """find() as it read Verdict objects: the whole text if over its threshold, else the windows over theirs,
+    adjacent or overlapping windows of one type joined."""
+    prepared = prepare(text)
+    verdicts = classifier.model.verdicts(prepared)
+    over = [
+        v
+        for v in verdicts
+        if FAMILY_TYPES[v.family] in want and v.score >= classifier.threshold(FAMILY_TYPES[v.family])
+    ]
+    reported = over[:1] if over and over[0] is verdicts[0] else over
+    hits: list[tuple[str, int, int, float]] = []
+    for v in reported:
+        kind, start, end, score = (
+            FAMILY_TYPES[v.family],
+            int(prepared.index[v.start]),
+            int(prepared.index[v.end - 1]) + 1,
+            v.score,
+        )
+        if hits and hits[-1][0] == kind and start <= hits[-1][2]:
+            _, first, last, best = hits.pop()
+            start, end, score = first, max(end, last), max(best, score)
+        hits.append((kind, start, end, score))
+    return hits
+
+
+@pytest.mark.parametrize("threshold", [None, 0.3, 0.02])
+def test_hits_are_the_verdicts_over_their_thresholds(model: InjectionModel, threshold: float | None) -> None:
+    classifier = InjectionClassifier(model, ClassifierConfig(threshold=threshold))
+    filler = "The quarterly figures are in the appendix and the team met its targets.\n\n  " * 12
+    texts = [DAN, EXTRACT, OVERRIDE_TEXT, EMAIL, *MILD, *BENIGN, filler + OVERRIDE_TEXT + filler, filler + DAN + EMAIL]
+    windows = 0  # hits of a window, not of the whole text
+    for want in (CLASSIFIER_TYPES, frozenset({INDIRECT, ROLE_PLAY})):
+        found = [classifier.find(text, want) for text in texts]
+        assert found == [_found_from_verdicts(classifier, text, want) for text in texts]
+        windows += sum(
+            hit[2] - hit[1] < len(text.strip()) for text, hits in zip(texts, found, strict=True) for hit in hits
+        )
+    assert windows or threshold == 0.02  # at 0.02 every whole text is over

@@ -118,17 +118,23 @@ def test_a_bad_file_is_refused_with_a_reason(tmp_path: Path, change: dict[str, o
         InjectionModel.load(path)
 
 
-def test_key_lookup_finds_every_known_key_and_no_other() -> None:
+@pytest.mark.parametrize("count", [10, 100, 5000, 40000])  # a sorted array alone, then one to four levels
+def test_key_lookup_finds_every_known_key_and_no_other(count: int) -> None:
     rng = np.random.default_rng(7)
-    keys = np.unique(rng.integers(0, 2**63, size=5000, dtype=np.uint64))
+    # Upper 32 bits 0, as an empty slot reads. (Two such keys in one slot would be taken for each other,
+    # as any two keys that share a slot and their upper 32 bits: a 1 in 2**32 event for real keys.)
+    small = rng.integers(0, 2**32, size=2, dtype=np.uint64)
+    keys = np.unique(np.concatenate([rng.integers(0, 2**64 - 1, size=count, dtype=np.uint64), small]))
     table = np.ones((len(keys), 3))
     model = InjectionModel(["benign", "x"], keys, table, [0.0, 0.0], (1.0, 0.0), Windows(600, 300), 0.9)
-    unknown = rng.integers(0, 2**63, size=2000, dtype=np.uint64)
-    probe = np.concatenate([keys[::-1], unknown[~np.isin(unknown, keys)]])
+    unknown = np.concatenate([rng.integers(0, 2**64 - 1, size=2000, dtype=np.uint64), np.arange(50, dtype=np.uint64)])
+    probe = np.concatenate([keys[::-1], unknown[~np.isin(unknown, keys)], keys[:7]])
     rows = model._lookup(probe)
     sorted_keys, _ = model.table()
     assert (sorted_keys[rows[: len(keys)]] == keys[::-1]).all()
-    assert (rows[len(keys) :] == -1).all()
+    assert (rows[len(keys) : -7] == -1).all()
+    assert (sorted_keys[rows[-7:]] == keys[:7]).all()
+    assert model._lookup(np.zeros(0, dtype=np.uint64)).tolist() == []
 
 
 def test_long_texts_are_scored_in_windows(trained: tuple[InjectionModel, list[Example]]) -> None:
@@ -145,11 +151,22 @@ def test_long_texts_are_scored_in_windows(trained: tuple[InjectionModel, list[Ex
     assert planted.start <= prepare(text).text.index("ignore all") < planted.end
 
 
-def test_windows_scored_together_equal_windows_scored_one_by_one(trained: tuple[InjectionModel, list[Example]]) -> None:
+# Windows a stride divides and windows it does not (the last window may stop short of an n-gram's start).
+OTHER_WINDOWS = [None, Windows(250, 100), Windows(201, 100), Windows(300, 300), Windows(64, 16), Windows(40, 39)]
+
+
+@pytest.mark.parametrize("windows", OTHER_WINDOWS)
+@pytest.mark.parametrize("repeat", ["", "ab " * 1500])  # counts past the sublinear table's 1,024
+def test_windows_scored_together_equal_windows_scored_one_by_one(
+    trained: tuple[InjectionModel, list[Example]], windows: Windows | None, repeat: str
+) -> None:
     from detectors.injection_features import text_features
 
     model, _ = trained
-    text = " ".join(ATTACKS + BENIGN) * 4
+    if windows:
+        keys, table = model.table()
+        model = InjectionModel(model.classes, keys, table, model.intercept, (1.0, 0.0), windows, 0.5)
+    text = " ".join(ATTACKS + BENIGN) * 4 + repeat
     prepared = prepare(text)
     grams = text_features(prepared)
     ids = model._lookup(grams.keys)
@@ -157,9 +174,26 @@ def test_windows_scored_together_equal_windows_scored_one_by_one(trained: tuple[
     ids, starts = ids[known], grams.starts[known]
     verdicts = model.verdicts(prepared)
     assert len(verdicts) > 3
+    assert [(v.start, v.end) for v in verdicts] == model._stretches(len(prepared.points))
     for verdict in verdicts:
         inside = (starts >= verdict.start) & (starts < verdict.end)
         probabilities = model._softmax(model._logits(ids[inside]))
         assert model.calibrated(probabilities) == pytest.approx(verdict.score, abs=1e-12)
         probabilities[model.benign] = -1.0
         assert model.classes[int(probabilities.argmax())] == verdict.family
+
+
+def test_stretches_scored_in_blocks_equal_stretches_scored_at_once(
+    trained: tuple[InjectionModel, list[Example]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long text's stretches x features matrix is built a block of stretches at a time."""
+    import detectors.injection_model
+
+    model, _ = trained
+    prepared = prepare(" ".join(ATTACKS + BENIGN) * 12)
+    at_once = model.verdicts(prepared)
+    monkeypatch.setattr(detectors.injection_model, "_DENSE_CELLS", 1000)
+    in_blocks = model.verdicts(prepared)
+    assert [(v.start, v.end, v.family) for v in in_blocks] == [(v.start, v.end, v.family) for v in at_once]
+    assert [v.score for v in in_blocks] == pytest.approx([v.score for v in at_once], rel=1e-12)
+    assert model.scored(prepared)[1] == [v.score for v in in_blocks]
