@@ -243,16 +243,18 @@ class InjectionModel:
         shift = _shift(stretches)
         cells, counts = _counted(self._cells(rows, starts, stretches), len(self._idf) << shift)
         row = cells >> shift
-        stretch = (cells & ((1 << shift) - 1)).astype(np.intp)
-        # Where each feature's cells begin: its rank, repeated over them, numbers its column.
+        stretch = cells & ((1 << shift) - 1)
+        # Where each feature's cells begin: its rank and its idf, repeated over them (cheaper than a
+        # gather), number its column and weigh its cells.
         edges = np.ones(len(row) + 1, dtype=bool)
         np.not_equal(row[1:], row[:-1], out=edges[1:-1])
         begins = np.flatnonzero(edges)
         distinct = row[begins[:-1]]
         features = len(distinct)
-        column = np.repeat(np.arange(features), np.diff(begins))
+        cells_of = np.diff(begins)
+        column = np.repeat(np.arange(features), cells_of)
         values = _sublinear(counts)
-        values *= self._idf[row]
+        values *= np.repeat(self._idf[distinct], cells_of)
         norms = np.sqrt(np.bincount(stretch, values * values, minlength=stretches))
         values /= norms[stretch]
         weights = np.take(self._weights, distinct, axis=0)  # 3x faster than indexing, rows of eight
@@ -260,8 +262,7 @@ class InjectionModel:
         for first in range(0, stretches, block):
             count = min(block, stretches - first)
             mine = (stretch >= first) & (stretch < first + count) if stretches > block else slice(None)
-            at = stretch[mine] - first if first else stretch[mine]
-            at *= features
+            at = (stretch[mine] - first) * features
             at += column[mine]
             tfidf = np.zeros(count * features)
             tfidf[at] = values[mine]
