@@ -299,7 +299,7 @@ class InjectionModel:
         return calibrated
 
 
-def _counted(cells: npt.NDArray[np.int64], bound: int) -> tuple[Integers, npt.NDArray[np.int64]]:
+def _counted(cells: npt.NDArray[np.int64], bound: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The distinct values of ``cells`` (all below ``bound``), ascending, and how often each occurs.
 
     A sort (32-bit when the values fit: numpy sorts those twice as fast) and its runs: a bincount
@@ -309,7 +309,8 @@ def _counted(cells: npt.NDArray[np.int64], bound: int) -> tuple[Integers, npt.ND
     edges = np.ones(len(ordered) + 1, dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=edges[1:-1])
     runs = np.flatnonzero(edges)
-    return ordered[runs[:-1]], np.diff(runs)
+    # int64 again: numpy indexes 3x faster with intp than with int32.
+    return ordered[runs[:-1]].astype(np.int64), np.diff(runs)
 
 
 def _shift(stretches: int) -> int:
