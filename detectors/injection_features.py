@@ -121,6 +121,7 @@ def squeeze(text: str) -> str:
 _powers: tuple[Keys, Keys] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 # 0, 1, 2... for the character n-grams' starts, grown the same way.
 _counting: Offsets = np.arange(4096, dtype=np.int64)
+_counting.flags.writeable = False
 
 
 def _powers_of(count: int) -> tuple[Keys, Keys]:
@@ -130,14 +131,18 @@ def _powers_of(count: int) -> tuple[Keys, Keys]:
         size = 1 << (count - 1).bit_length()
         powers, inverses = np.full(size, _BASE, dtype=np.uint64), np.full(size, _INVERSE, dtype=np.uint64)
         powers[0] = inverses[0] = 1
-        _powers = powers, inverses = np.cumprod(powers, dtype=np.uint64), np.cumprod(inverses, dtype=np.uint64)
+        powers, inverses = np.cumprod(powers, dtype=np.uint64), np.cumprod(inverses, dtype=np.uint64)
+        powers.flags.writeable = inverses.flags.writeable = False
+        _powers = powers, inverses
     return powers, inverses
 
 
 def _count_to(count: int) -> Offsets:
     global _counting
     if len(_counting) < count:
-        _counting = np.arange(1 << (count - 1).bit_length(), dtype=np.int64)
+        counting = np.arange(1 << (count - 1).bit_length(), dtype=np.int64)
+        counting.flags.writeable = False
+        _counting = counting
     return _counting[:count]
 
 

@@ -31,7 +31,6 @@ _DENSE_CELLS = 1 << 20
 MODEL_RESOURCE = "data/injection_model.json"
 BENIGN = "benign"
 Floats = npt.NDArray[np.float64]
-Integers = npt.NDArray[np.signedinteger[Any]]
 
 
 class ModelError(ValueError):
@@ -232,10 +231,9 @@ class InjectionModel:
         times as much: numpy is slow on rows of eight. Past ``_DENSE_CELLS`` (a text of ~10,000
         characters), stretches are taken in blocks.
 
-        The floating-point steps are scikit-learn's, in the same order: the norm is summed cell by
-        cell in feature order (what a bincount does) and the product has the same shape and column
-        order; the scores of benign texts hang on 1 - P(benign), where a last-bit change in a logit
-        moves a score by ~1e-12."""
+        The floating-point steps keep one order (norms summed cell by cell in feature order, as a
+        bincount does; a product of the same shape and column order): the scores of benign texts hang
+        on 1 - P(benign), where a last-bit change in a logit moves a score by ~1e-12."""
         logits = np.empty((stretches, len(self._intercept)))
         logits[:] = self._intercept
         if not len(rows):
@@ -304,7 +302,7 @@ def _counted(cells: npt.NDArray[np.int64], bound: int) -> tuple[npt.NDArray[np.i
 
     A sort (32-bit when the values fit: numpy sorts those twice as fast) and its runs: a bincount
     over the whole count matrix would cost less to fill than its non-zeros to find."""
-    narrow: Integers = cells.astype(np.int32) if bound < 2**31 else cells
+    narrow: npt.NDArray[np.signedinteger[Any]] = cells.astype(np.int32) if bound < 2**31 else cells
     ordered = np.sort(narrow)
     edges = np.ones(len(ordered) + 1, dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=edges[1:-1])
@@ -335,7 +333,7 @@ class _KeyTable:
     """Feature keys to rows, for a whole array of keys at once. A binary search of 6,000 keys among
     40,000 costs a millisecond in cache misses; here a gather or two settles every key.
 
-    A cascade of direct-mapped tables, 8 slots per key: each slot one uint64 holding its key's upper
+    A cascade of direct-mapped tables, 16 slots per key: each slot one uint64 holding its key's upper
     32 bits and its row + 1 (0: empty). A key whose slot another key took first goes to the next level
     (another hash, sized to what is left), the few left after that to a sorted array. A key is looked
     for at the next level only if its slot here held another key: an empty slot settles it. A key
