@@ -57,10 +57,11 @@ class Scored:
     flags: tuple[bool, ...]  # one per system
 
 
-def systems() -> dict[str, Flagger]:
+def systems(model_file: Path | None = None) -> dict[str, Flagger]:
     rules = InjectionDetector.from_config(InjectionConfig(classifier=ClassifierConfig(enabled=False)))
-    full = InjectionDetector.from_config()
-    classifier = InjectionClassifier(InjectionModel.load(), ClassifierConfig())
+    config = ClassifierConfig(model_file=model_file)
+    full = InjectionDetector.from_config(InjectionConfig(classifier=config))
+    classifier = InjectionClassifier(InjectionModel.load(model_file), config)
     everything = frozenset(full.entity_types)
     return {
         "rules (baseline)": lambda t: bool(rules.detect(t)),
@@ -175,9 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--include-blind", action="store_true", help="also the blind set (tests/data/eval16)")
     parser.add_argument("--include-blind2", action="store_true", help="also the second blind set (tests/data/eval16b)")
     parser.add_argument("--speed", action="store_true")
+    parser.add_argument("--model", type=Path, help="a model file to evaluate (default: the shipped one)")
     args = parser.parse_args(argv)
     examples = load_examples(default_paths())
-    flaggers = systems()
+    flaggers = systems(args.model)
     names = list(flaggers)
     # The validation split trains the shipped model (detectors.injection_train): only the test split is held out.
     if args.test:
