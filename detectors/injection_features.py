@@ -83,7 +83,7 @@ class Prepared:
 
     @property
     def index(self) -> Offsets:
-        """Computed when first asked: only a reported stretch needs it, and most texts report none."""
+        """Computed when first asked: only a reported stretch needs it (benign texts never ask)."""
         if self._index is None:
             self._index = _kept(self._lowered)
         return self._index
