@@ -108,6 +108,8 @@ class InjectionClassifier:
         if _too_short(text):
             return []
         prepared = prepare(text)
+        if not len(prepared.points):  # all whitespace: nothing to read, and no offset to map a hit back to
+            return []
         spans, scores, families = self.model.scored(prepared)
         hits: list[Hit] = []
         for at in self._reported(scores, families, want):

@@ -116,34 +116,32 @@ def squeeze(text: str) -> str:
     return prepare(text).text
 
 
-# BASE**k and BASE**-k (mod 2**64) for k < len, shared by every text and grown to the longest seen
-# (replaced whole, so a thread reading the old pair still reads a consistent one).
-_powers: tuple[Keys, Keys] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
-# 0, 1, 2... for the character n-grams' starts, grown the same way.
-_counting: Offsets = np.arange(4096, dtype=np.int64)
-_counting.flags.writeable = False
+# BASE**k and BASE**-k (mod 2**64), and 0, 1, 2... for the character n-grams' starts, made once for
+# texts of up to 65,536 points (1.5 MB, read-only, shared by every text and thread); a longer text (the
+# gateway cuts texts into 16 KB chunks, ``aigw scan`` does not) gets its own, and nothing keeps them.
+_CACHED = 1 << 16
 
 
-def _powers_of(count: int) -> tuple[Keys, Keys]:
-    global _powers
-    powers, inverses = _powers
-    if len(powers) < count:
-        size = 1 << (count - 1).bit_length()
-        powers, inverses = np.full(size, _BASE, dtype=np.uint64), np.full(size, _INVERSE, dtype=np.uint64)
-        powers[0] = inverses[0] = 1
-        powers, inverses = np.cumprod(powers, dtype=np.uint64), np.cumprod(inverses, dtype=np.uint64)
-        powers.flags.writeable = inverses.flags.writeable = False
-        _powers = powers, inverses
+def _make_powers(count: int) -> tuple[Keys, Keys]:
+    powers, inverses = np.full(count, _BASE, dtype=np.uint64), np.full(count, _INVERSE, dtype=np.uint64)
+    powers[0] = inverses[0] = 1
+    powers, inverses = np.cumprod(powers, dtype=np.uint64), np.cumprod(inverses, dtype=np.uint64)
+    powers.flags.writeable = inverses.flags.writeable = False
     return powers, inverses
 
 
+_POWERS = _make_powers(_CACHED)
+_COUNTING: Offsets = np.arange(_CACHED, dtype=np.int64)
+_COUNTING.flags.writeable = False
+
+
+def _powers_of(count: int) -> tuple[Keys, Keys]:
+    """At least ``count`` powers (the 3-gram loop reads the first three, whatever the text's length)."""
+    return _POWERS if count <= _CACHED else _make_powers(count)
+
+
 def _count_to(count: int) -> Offsets:
-    global _counting
-    if len(_counting) < count:
-        counting = np.arange(1 << (count - 1).bit_length(), dtype=np.int64)
-        counting.flags.writeable = False
-        _counting = counting
-    return _counting[:count]
+    return _COUNTING[:count] if count <= _CACHED else np.arange(count, dtype=np.int64)
 
 
 def _word_spans(points: Keys) -> tuple[Offsets, Offsets]:

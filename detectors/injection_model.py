@@ -130,6 +130,8 @@ class InjectionModel:
         calibration = data["calibration"]
         windows = data["windows"]
         features: dict[str, list[float]] = data["features"]
+        if not features:
+            raise ModelError("the model has no features")
         return cls(
             classes=list(data["classes"]),
             keys=np.array([key_of(name) for name in features], dtype=np.uint64),

@@ -141,7 +141,7 @@ def cross_validate(examples: Sequence[Example], settings: Settings) -> None:
 
     scored = [Scored(_group(e), e.label, (flagged(found),)) for e, found in zip(pool, scores, strict=True)]
     title = (
-        f"{settings.folds}-fold stratified group cross-validation, out of fold (train + validation splits, own.jsonl)"
+        f"{settings.folds}-fold stratified group cross-validation, out of fold (train + validation splits, own*.jsonl)"
     )
     table(f"{title}; thresholds {choice.threshold:.3f}, indirect {choice.thresholds}", scored, ["classifier"])
 

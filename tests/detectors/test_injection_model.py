@@ -100,6 +100,7 @@ def test_the_file_round_trips_as_plain_json(tmp_path: Path, trained: tuple[Injec
         ({"classes": ["benign", "benign"]}, "distinct"),
         ({"features": {"c:abc": [1.0, float("nan"), 0.5]}}, "finite"),
         ({"features": {"c:abc": [0.0, 0.5, 0.5]}}, "positive"),
+        ({"features": {}}, "no features"),
     ],
 )
 def test_a_bad_file_is_refused_with_a_reason(tmp_path: Path, change: dict[str, object], message: str) -> None:
@@ -196,4 +197,4 @@ def test_stretches_scored_in_blocks_equal_stretches_scored_at_once(
     in_blocks = model.verdicts(prepared)
     assert [(v.start, v.end, v.family) for v in in_blocks] == [(v.start, v.end, v.family) for v in at_once]
     assert [v.score for v in in_blocks] == pytest.approx([v.score for v in at_once], rel=1e-12)
-    assert model.scored(prepared)[1] == [v.score for v in in_blocks]
+    assert len(at_once) > 10  # many windows: the blocks of 1,000 cells really split them
