@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import faulthandler
 import json
 import os
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -20,7 +17,7 @@ from gateway.errors import ConfigError
 from gateway.keystore import KeyStore
 from gateway.logs import configure_logging
 from gateway.providers import resolve_credentials
-from gateway.server import serve
+from gateway.server import run_loop, serve
 from gateway.settings import Settings, load_settings
 from gateway.workers import Supervisor
 
@@ -100,18 +97,6 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     credentials = resolve_credentials(settings, os.environ)
     run_loop(serve(settings, credentials))
     return 0
-
-
-def run_loop(coro: Coroutine[Any, Any, None]) -> None:
-    # A fatal signal (SIGBUS from a truncated or unwritable memory-mapped SQLite -shm file,
-    # SIGSEGV in an extension) leaves a traceback on stderr instead of dying without a word.
-    faulthandler.enable()
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop is a dependency on every supported platform
-        asyncio.run(coro)
-    else:
-        uvloop.run(coro)
 
 
 def _config_show(args: argparse.Namespace, settings: Settings) -> int:

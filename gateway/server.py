@@ -1,11 +1,16 @@
-"""Run the API and admin listeners; drain in-flight requests on SIGTERM/SIGINT."""
+"""Run the API and admin listeners; drain in-flight requests on SIGTERM/SIGINT.
+
+``run_loop(serve(...))`` is how both ``aigw serve`` and each ``--workers`` process run a gateway.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import signal
 import socket
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
+from typing import Any
 
 import structlog
 from aiohttp import web
@@ -108,3 +113,15 @@ async def serve(settings: Settings, credentials: Mapping[str, Credential], reuse
         log.info("shutting_down", grace_s=settings.limits.shutdown_grace_s)
     finally:
         await server.stop()
+
+
+def run_loop(coro: Coroutine[Any, Any, None]) -> None:
+    # A fatal signal (SIGBUS from a truncated or unwritable memory-mapped SQLite -shm file,
+    # SIGSEGV in an extension) leaves a traceback on stderr instead of dying without a word.
+    faulthandler.enable()
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency on every supported platform
+        asyncio.run(coro)
+    else:
+        uvloop.run(coro)

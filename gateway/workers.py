@@ -32,7 +32,10 @@ import structlog
 from prometheus_client import multiprocess as prometheus_multiprocess
 
 from gateway.detection_pool import default_workers
+from gateway.logs import configure_logging
 from gateway.metrics import MULTIPROC_ENV
+from gateway.providers import resolve_credentials
+from gateway.server import run_loop, serve
 from gateway.settings import Settings
 
 log = structlog.get_logger("aigw")
@@ -57,12 +60,7 @@ def worker_settings(settings: Settings, index: int, count: int) -> Settings:
 
 
 def _worker_main(settings: Settings, index: int, count: int) -> None:
-    # Imported here: the worker process starts from scratch (spawn) and needs the CLI's loop setup.
-    from gateway.cli import run_loop
-    from gateway.logs import configure_logging
-    from gateway.providers import resolve_credentials
-    from gateway.server import serve
-
+    # The worker process starts from scratch (spawn): it sets up logging and its own event loop.
     configure_logging(settings.log)
     structlog.contextvars.bind_contextvars(worker=index, pid=os.getpid())
     mine = worker_settings(settings, index, count)
