@@ -10,8 +10,8 @@ from typing import Any
 from gateway.errors import ApiFormat
 from gateway.identity import Identity
 from gateway.policy import Policy
-from gateway.promptlog.capture import AnswerCapture
 from gateway.screening import Screening
+from gateway.wire.capture import AnswerCapture
 
 MAX_LOGGED_MODEL_LENGTH = 100
 

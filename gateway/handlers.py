@@ -28,7 +28,6 @@ from gateway.logs import code_location
 from gateway.middleware import EXCHANGE
 from gateway.model_names import check_model_name
 from gateway.policy import Policy, ToolDecision, denial_message
-from gateway.promptlog.capture import AnswerCapture, capturing
 from gateway.provider_features import check_features
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
@@ -42,6 +41,7 @@ from gateway.state import STATE, GatewayState
 from gateway.text_safety import scrub
 from gateway.wire.answer_headers import screen_header_values
 from gateway.wire.answer_ids import AnswerGate, screen_body_ids
+from gateway.wire.capture import AnswerCapture, capturing
 from gateway.wire.choice_index import asked_choices
 from gateway.wire.text import request_texts
 

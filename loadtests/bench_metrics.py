@@ -19,10 +19,10 @@ from detectors.base import Category, Finding
 from gateway.data_rules import RuledDecision
 from gateway.errors import ApiFormat
 from gateway.exchange import Exchange
-from gateway.promptlog.capture import AnswerCapture
 from gateway.redaction import Action
 from gateway.screening import Screening
 from gateway.settings import Settings
+from gateway.wire.capture import AnswerCapture
 
 NUMBER = 20_000
 

@@ -8,10 +8,10 @@ from collections.abc import AsyncGenerator
 
 import pytest
 
-from gateway.promptlog.capture import AnswerCapture, capturing
 from gateway.redaction import Pseudonyms
 from gateway.restoring_stream import RestoringStream
 from gateway.wire import replies
+from gateway.wire.capture import AnswerCapture, capturing
 from gateway.wire.sse_parse import SseParser
 
 FRAMINGS = {"lf": b"\n", "crlf": b"\r\n", "cr": b"\r"}

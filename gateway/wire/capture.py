@@ -1,6 +1,10 @@
 """What the prompt log learns from an answer: token usage, and the answer's text when the
 policy's log level keeps it. A whole answer is read once; a stream is watched as it
 passes, chunks untouched, so capturing costs the client nothing it can see.
+
+It reads only the wire formats and knows nothing of the prompt log's stores, so it lives
+in ``wire/``: the exchange holds a capture and the prompt log reads the exchange, without
+``exchange`` and ``promptlog`` importing each other.
 """
 
 from __future__ import annotations
