@@ -20,8 +20,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator, model_validator
 
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.incidents.sink_settings import SinkSettings
 from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, OVERLAP_CHARS
+from gateway.sink_settings import SinkSettings
 from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 ENV_PREFIX = "AIGW_"

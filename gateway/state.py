@@ -20,7 +20,6 @@ from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
 from gateway.incidents.dispatcher import SinkDispatcher
 from gateway.incidents.recorder import IncidentLog
-from gateway.incidents.sink_settings import SinkConfigError
 from gateway.incidents.store import IncidentStore
 from gateway.inflight import InFlight
 from gateway.inline_scan import InlineScanner
@@ -35,6 +34,7 @@ from gateway.request_metrics import ModelLabels
 from gateway.routing import Router
 from gateway.runtime import PolicyRuntime
 from gateway.settings import Settings
+from gateway.sink_settings import SinkConfigError
 
 log = structlog.get_logger("aigw")
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import aiohttp
 import structlog
 
-from gateway.incidents.sink_settings import (
+from gateway.sink_settings import (
     AnySinkSettings,
     JsonlSinkSettings,
     SyslogSinkSettings,

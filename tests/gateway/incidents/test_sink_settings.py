@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from gateway.incidents.dispatcher import SinkDispatcher
-from gateway.incidents.sink_settings import (
+from gateway.sink_settings import (
     JsonlSinkSettings,
     MissingSecretError,
     SinkConfigError,

@@ -3,6 +3,9 @@
 Each entry is one sink, told apart by ``type``: ``jsonl`` (a local file a log shipper tails),
 ``syslog`` (RFC 5424 over UDP or TCP) or ``webhook`` (a signed HTTPS POST). A webhook's HMAC
 secret is never in the file: ``secret_env`` names the environment variable that holds it.
+
+Settings, not incident code: ``gateway.settings`` reads them without reaching into
+``gateway.incidents``, whose dispatcher and sinks import them from here.
 """
 
 from __future__ import annotations
