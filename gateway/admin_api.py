@@ -7,7 +7,6 @@ recorded before the text is returned. Errors use the OpenAI error shape.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,12 +17,12 @@ from gateway.admin_tokens import ROLES, AdminToken, AdminTokenStore, Role
 from gateway.errors import ApiFormat, AuthenticationFailed, GatewayError, InvalidRequest, NotFound, PolicyDenied
 from gateway.errors import render_error as render
 from gateway.exchange import new_request_id
-from gateway.logs_cli import parse_time
 from gateway.promptlog.access import read_record, view
 from gateway.promptlog.service import PromptLog
 from gateway.promptlog.store import MAX_SEARCH, SearchQuery
 from gateway.settings import Settings
 from gateway.state import SETTINGS, STATE, GatewayState
+from gateway.time_ranges import parse_time
 
 GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)  # the API app, from the admin app
 TOKENS: web.AppKey[AdminTokenStore] = web.AppKey("admin_tokens", AdminTokenStore)
@@ -96,7 +95,7 @@ async def search(request: web.Request) -> web.Response:
             until_us=parse_time(q["until"]) if "until" in q else None,
             limit=min(int(q.get("limit", "100")), MAX_SEARCH),
         )  # fmt: skip
-    except (ValueError, argparse.ArgumentTypeError) as exc:
+    except ValueError as exc:
         raise InvalidRequest(f"Bad search parameter: {exc}") from None
     rows = await _prompt_log(request).store.search(query)
     return web.json_response({"records": [view(row) for row in rows]})

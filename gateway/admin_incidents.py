@@ -7,7 +7,6 @@ able to change it. Each change is appended to the hash chain with the token's na
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,12 +17,11 @@ from gateway.errors import Conflict, InvalidRequest, NotFound
 from gateway.incidents.export import FORMATS, render
 from gateway.incidents.store import IncidentQuery, IncidentStore, UnknownIncident, WorkflowError
 from gateway.json_input import parse_request
-from gateway.logs_cli import parse_time
 from gateway.report.gather import gather
-from gateway.report_cli import period
-from gateway.report_cli import render as render_report
+from gateway.report.render import render as render_report
 from gateway.request_body import read_body
 from gateway.state import SETTINGS
+from gateway.time_ranges import parse_time, period
 from gateway.violations import Severity, Violation
 
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")
@@ -60,7 +58,7 @@ def _query(q: Mapping[str, str]) -> IncidentQuery:
             until_us=parse_time(q["until"]) if "until" in q else None,
             limit=max(1, min(int(q.get("limit", "100")), MAX_LIMIT)),
         )  # fmt: skip
-    except (ValueError, argparse.ArgumentTypeError) as exc:
+    except ValueError as exc:
         raise InvalidRequest(f"Bad search parameter: {exc}") from None
 
 
@@ -100,7 +98,7 @@ async def report(request: web.Request) -> web.Response:
         since, until = period(
             parse_time(q["since"]) if "since" in q else None, parse_time(q["until"]) if "until" in q else None
         )
-    except (ValueError, argparse.ArgumentTypeError) as exc:
+    except ValueError as exc:
         raise InvalidRequest(f"Bad report period: {exc}") from None
     state = running(request)
     data = await gather(state.prompt_log.store, state.incidents.compliance, since, until)

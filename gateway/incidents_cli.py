@@ -16,7 +16,7 @@ from typing import Any
 
 from gateway.incidents.export import FORMATS, iso_time, render, to_jsonl
 from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
-from gateway.logs_cli import parse_time, with_store
+from gateway.logs_cli import time_arg, with_store
 from gateway.promptlog.crypto import load_keyring
 from gateway.settings import Settings
 from gateway.violations import Severity, Violation
@@ -64,8 +64,8 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", choices=[v.value for v in Violation])
     parser.add_argument("--severity", choices=[s.value for s in Severity])
     parser.add_argument("--user", help="the actor (user, or source address)")
-    parser.add_argument("--since", type=parse_time, help="ISO time, or 30m, 24h, 7d ago")
-    parser.add_argument("--until", type=parse_time, help="ISO time, or 30m, 24h, 7d ago")
+    parser.add_argument("--since", type=time_arg, help="ISO time, or 30m, 24h, 7d ago")
+    parser.add_argument("--until", type=time_arg, help="ISO time, or 30m, 24h, 7d ago")
     parser.add_argument("--limit", type=int, default=1000)
 
 

@@ -12,12 +12,9 @@ import asyncio
 import getpass
 import json
 import os
-import re
 import sys
-import time
 from collections.abc import Awaitable, Callable
 from contextlib import closing
-from datetime import UTC, datetime
 from typing import Any
 
 from gateway.admin_tokens import ROLES, AdminTokenStore
@@ -28,12 +25,7 @@ from gateway.promptlog.crypto import load_keyring, rotate_key_file
 from gateway.promptlog.service import build_store, purge
 from gateway.promptlog.store import PromptStore, SearchQuery
 from gateway.settings import Settings
-
-RELATIVE = re.compile(r"^(\d+)([mhd])$")
-UNIT_S = {"m": 60, "h": 3600, "d": 86_400}
-# Times a query may name: the Unix epoch to the end of year 9999 (microseconds). Outside it,
-# "99999999999d" or a year-1 date would overflow the stores' 64-bit integers and the report's dates.
-LATEST_US = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()) * 1_000_000
+from gateway.time_ranges import parse_time
 
 
 def add_parsers(sub: Any, keys: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -42,8 +34,8 @@ def add_parsers(sub: Any, keys: Any, parents: list[argparse.ArgumentParser]) -> 
     for name in ("user", "group", "model", "decision", "entity-type"):
         search.add_argument(f"--{name}")
     search.add_argument("--source", help="where a finding was made: a part kind (tool_result) or role/kind")
-    search.add_argument("--since", type=parse_time, help="ISO time, or 30m, 24h, 7d ago")
-    search.add_argument("--until", type=parse_time, help="ISO time, or 30m, 24h, 7d ago")
+    search.add_argument("--since", type=time_arg, help="ISO time, or 30m, 24h, 7d ago")
+    search.add_argument("--until", type=time_arg, help="ISO time, or 30m, 24h, 7d ago")
     search.add_argument("--limit", type=int, default=50)
     search.add_argument("--json", action="store_true", help="one JSON record per line")
     search.set_defaults(run=lambda args, settings: with_store(settings, lambda store: _search(store, args)))
@@ -80,23 +72,12 @@ def add_parsers(sub: Any, keys: Any, parents: list[argparse.ArgumentParser]) -> 
     revoke.set_defaults(run=_token_revoke)
 
 
-def parse_time(text: str) -> int:
-    """Microseconds since the epoch, from an ISO time (UTC unless it says otherwise) or "24h" ago."""
-    relative = RELATIVE.match(text.strip())
-    if relative:
-        now_us = time.time_ns() // 1000
-        moment_us = now_us - int(relative[1]) * UNIT_S[relative[2]] * 1_000_000  # integers: no float overflow
-    else:
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text[:40]!r} is neither an ISO time nor like 30m, 24h, 7d") from None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        moment_us = int(moment.timestamp() * 1_000_000)
-    if not 0 <= moment_us <= LATEST_US:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is outside 1970-01-01 to 9999-12-31")
-    return moment_us
+def time_arg(text: str) -> int:
+    """``type=`` of ``--since``/``--until``: argparse shows the message and exits 2."""
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def with_store(settings: Settings, work: Callable[[PromptStore], Awaitable[int]]) -> int:

@@ -7,46 +7,27 @@ PostgreSQL the fleet shares. The default period is the last 30 days.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from gateway.compliance.catalog import load_compliance
-from gateway.logs_cli import parse_time, with_store
+from gateway.logs_cli import time_arg, with_store
 from gateway.promptlog.store import PromptStore
 from gateway.report.gather import gather
-from gateway.report.render import render_html, render_markdown
+from gateway.report.render import FORMATS, render
 from gateway.settings import Settings
-
-FORMATS = ("html", "json", "md")
-DEFAULT_DAYS = 30
+from gateway.time_ranges import period
 
 
 def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     report = sub.add_parser("report", parents=parents, help="the evidence report for auditors")
-    report.add_argument("--since", type=parse_time, help="ISO time, or 30m, 24h, 7d ago (default: 30 days ago)")
-    report.add_argument("--until", type=parse_time, help="ISO time, or 30m, 24h, 7d ago (default: now)")
+    report.add_argument("--since", type=time_arg, help="ISO time, or 30m, 24h, 7d ago (default: 30 days ago)")
+    report.add_argument("--until", type=time_arg, help="ISO time, or 30m, 24h, 7d ago (default: now)")
     report.add_argument("--format", choices=FORMATS, default="html")
     report.add_argument("--output", "-o", type=Path, help="write here (mode 0600) instead of to stdout")
     report.set_defaults(run=_report)
-
-
-def period(since_us: int | None, until_us: int | None) -> tuple[int, int]:
-    until = until_us if until_us is not None else time.time_ns() // 1000
-    since = since_us if since_us is not None else until - DEFAULT_DAYS * 86_400 * 1_000_000
-    if since >= until:
-        raise ValueError("--since must be before --until")
-    return since, until
-
-
-def render(report: Mapping[str, Any], fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
-    return render_markdown(report) if fmt == "md" else render_html(report)
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
@@ -71,4 +52,4 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     return with_store(settings, work)
 
 
-__all__ = ["add_parser", "period", "render"]
+__all__ = ["add_parser"]

@@ -8,6 +8,7 @@ can be attacker-controlled, and an auditor opens the page.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -150,3 +151,13 @@ def render_markdown(report: Mapping[str, Any]) -> str:
         parts.append(f"## {_md(heading)}")
         parts += [text for text in map(_md_block, blocks) if text]
     return "\n\n".join(parts) + "\n"
+
+
+FORMATS = ("html", "json", "md")
+
+
+def render(report: Mapping[str, Any], fmt: str) -> str:
+    """The report in one of ``FORMATS`` (``aigw report --format``, the admin API's ``?format=``)."""
+    if fmt == "json":
+        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return render_markdown(report) if fmt == "md" else render_html(report)
