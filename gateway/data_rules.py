@@ -19,12 +19,39 @@ from detectors.base import Category, Finding
 from detectors.injection import INDIRECT
 from detectors.injection_classifier import CLASSIFIER_ONLY, CLASSIFIER_TYPES
 from detectors.registry import DetectorsConfig
-from gateway.redaction import Action, Decision
 from gateway.unscreenable import UnscreenablePolicy
 from gateway.wire.part_source import ANSWER, UNKNOWN, PartKind, PartSource
 from gateway.yamlconfig import LocatedError
 
 DEFAULT_RULE = "data_rules.default_audit"
+
+
+class Action(enum.StrEnum):
+    """What a data rule does with a finding. Declared weakest first: ``strength`` is that order."""
+
+    ALLOW = "allow"
+    AUDIT = "audit"  # record only
+    REDACT = "redact"
+    PSEUDONYMIZE = "pseudonymize"
+    BLOCK = "block"
+
+    @property
+    def strength(self) -> int:
+        """ALLOW < AUDIT < REDACT < PSEUDONYMIZE < BLOCK: the strongest of several actions wins, and a
+        policy change that raises it tightens (``max(actions, key=lambda a: a.strength)``). Not ``<`` on
+        the enum itself: Action is a str, whose ``<`` orders by spelling."""
+        return _ORDER.index(self)
+
+
+_ORDER: tuple[Action, ...] = tuple(Action)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A finding and what the policy does about it."""
+
+    finding: Finding
+    action: Action
 
 
 class DetectionPolicy(DetectorsConfig):

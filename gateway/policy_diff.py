@@ -11,13 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from detectors.base import Category
-from gateway.data_rules import DataRule, DetectionPolicy, Mode
+from gateway.data_rules import Action, DataRule, DetectionPolicy, Mode
 from gateway.policy_schema import LogLevel, PolicyDocument, PromptLogPolicy
-from gateway.redaction import Action
 from gateway.violations import Severity
 
-# How strongly an action protects data, weakest first (the same order `aigw scan` uses).
-STRENGTH = [Action.ALLOW, Action.AUDIT, Action.REDACT, Action.PSEUDONYMIZE, Action.BLOCK]
 DETECTORS = ("secrets", "pii", "confidential", "injection")
 
 
@@ -151,9 +148,9 @@ def _rule_changes(was: DataRule, now: DataRule, old_mode: Mode, new_mode: Mode) 
 
 def _effect_of(was: Action, now: Action) -> Effect:
     """A finding no rule matches is audited: that is what adding or removing a rule is measured against."""
-    if STRENGTH.index(now) > STRENGTH.index(was):
+    if now.strength > was.strength:  # how strongly an action protects data (Action.strength)
         return Effect.TIGHTENED
-    return Effect.LOOSENED if STRENGTH.index(now) < STRENGTH.index(was) else Effect.CHANGED
+    return Effect.LOOSENED if now.strength < was.strength else Effect.CHANGED
 
 
 def _member_names(doc: PolicyDocument) -> dict[str, set[str]]:

@@ -9,35 +9,17 @@ it, including when a placeholder arrives split across streamed chunks.
 
 from __future__ import annotations
 
-import enum
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from detectors.base import Finding
+from gateway.data_rules import Action, Decision
 
 PLACEHOLDER = re.compile(r"<([A-Z][A-Z0-9_]*?)_(\d+)>")
 # Longest placeholder we ever write; a stream holds back at most this much text.
 MAX_PLACEHOLDER_LENGTH = 64
 _PARTIAL_AT_END = re.compile(rf"<[A-Z0-9_]{{0,{MAX_PLACEHOLDER_LENGTH - 2}}}$")
-
-
-class Action(enum.StrEnum):
-    ALLOW = "allow"
-    AUDIT = "audit"  # record only
-    REDACT = "redact"
-    PSEUDONYMIZE = "pseudonymize"
-    BLOCK = "block"
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """A finding and what the policy does about it."""
-
-    finding: Finding
-    action: Action
 
 
 class Pseudonyms:

@@ -20,19 +20,16 @@ from typing import Any, TextIO
 from detectors.base import Detector, resolve_overlaps
 from detectors.registry import build_detectors
 from detectors.views import TextViews, detect
-from gateway.data_rules import Direction, RuledDecision
+from gateway.data_rules import Action, Direction, RuledDecision
 from gateway.endpoints import ENDPOINTS
 from gateway.errors import InvalidRequest
 from gateway.json_input import parse_request
 from gateway.policy import Policy, ToolDecision, load_policy
-from gateway.redaction import Action, Pseudonyms, rewrite
+from gateway.redaction import Pseudonyms, rewrite
 from gateway.routing import Router
 from gateway.settings import Settings
 from gateway.wire.part_source import DEFAULT_ROLE, PartKind, PartSource, Role, source
 from gateway.wire.request_slots import walk_request
-
-# The overall decision for a text is its strongest action.
-STRENGTH = [Action.ALLOW, Action.AUDIT, Action.REDACT, Action.PSEUDONYMIZE, Action.BLOCK]
 
 
 def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -188,7 +185,7 @@ def _decide(
 
 
 def _overall(decisions: Sequence[RuledDecision]) -> dict[str, Any]:
-    decision = max((d.action for d in decisions), key=STRENGTH.index, default=Action.ALLOW)
+    decision = max((d.action for d in decisions), key=lambda a: a.strength, default=Action.ALLOW)  # the strongest
     deciding = next((d.rule for d in decisions if d.action is decision), None)
     return {"decision": decision.value, "rule": deciding}
 

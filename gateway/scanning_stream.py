@@ -41,11 +41,11 @@ import re
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from gateway.data_rules import Direction, RuledDecision
+from gateway.data_rules import Action, Direction, RuledDecision
 from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked
 from gateway.policy import Policy
-from gateway.redaction import Action, Pseudonyms, rewrite
+from gateway.redaction import Pseudonyms, rewrite
 from gateway.screening import Screening, decide_texts, refuse_blocked, unscreenable
 from gateway.stream_cut import TAIL, close_cut, rewrite_piece, window_cut
 from gateway.wire import sse

@@ -13,12 +13,12 @@ from typing import Any
 import structlog
 
 from detectors.base import Finding, resolve_overlaps
-from gateway.data_rules import Direction, RuledDecision, finding_sources
+from gateway.data_rules import Action, Direction, RuledDecision, finding_sources
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavailable, UpstreamInvalid
 from gateway.json_input import encode_json, parse_upstream
 from gateway.policy import Policy, ToolDecision
-from gateway.redaction import Action, Pseudonyms, rewrite
+from gateway.redaction import Pseudonyms, rewrite
 from gateway.split_values import pattern_entities, seam_windows, split_findings
 from gateway.unscreenable import refuse_unscreenable
 from gateway.wire.part_source import PartSource

@@ -23,7 +23,7 @@ import structlog
 
 from detectors.base import Category
 from gateway.compliance.catalog import Compliance
-from gateway.data_rules import RuledDecision, finding_sources
+from gateway.data_rules import Action, RuledDecision, finding_sources
 from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, Exchange
 from gateway.incidents import spool
 from gateway.incidents.evidence import ScannedText, gather
@@ -36,7 +36,6 @@ from gateway.metrics import GatewayMetrics
 from gateway.policy import Policy
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import StoreUnavailable, now_us
-from gateway.redaction import Action
 from gateway.screening import Screening
 from gateway.supervise import BackgroundTask
 from gateway.text_safety import scrub_dataclass

@@ -6,8 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from detectors.base import Category, Finding
-from gateway.data_rules import DEFAULT_RULE, DataRule, DataRules, Direction
-from gateway.redaction import Action
+from gateway.data_rules import DEFAULT_RULE, Action, DataRule, DataRules, Direction
 
 RULES = DataRules(
     [
@@ -94,3 +93,14 @@ def test_answers_are_scanned_only_for_what_response_rules_name():
     assert everything.answer_entities(known) is None
     by_detector = DataRules([DataRule.model_validate({"id": "e", "match": {"detectors": ["pii"]}, "action": "redact"})])
     assert by_detector.answer_entities(known) is None
+
+
+def test_action_strength_is_the_one_ordering_of_actions() -> None:
+    """`aigw scan` (the strongest action is a text's decision) and the policy diff (tightened or
+    loosened) both order actions by Action.strength."""
+    weakest_first = [Action.ALLOW, Action.AUDIT, Action.REDACT, Action.PSEUDONYMIZE, Action.BLOCK]
+    assert sorted(Action, key=lambda a: a.strength, reverse=True) == weakest_first[::-1]
+    assert [a.strength for a in weakest_first] == sorted({a.strength for a in Action})  # distinct and rising
+    assert max([Action.REDACT, Action.BLOCK, Action.AUDIT], key=lambda a: a.strength) is Action.BLOCK
+    assert max([Action.PSEUDONYMIZE, Action.REDACT], key=lambda a: a.strength) is Action.PSEUDONYMIZE
+    assert sorted(Action) != weakest_first  # the str order (by spelling) is not it: hence a property

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from detectors.base import Category, Finding
-from gateway.redaction import Action, Decision, Pseudonyms, StreamRestorer, rewrite
+from gateway.data_rules import Action, Decision
+from gateway.redaction import Pseudonyms, StreamRestorer, rewrite
 
 TEXT = "Ask Jane Roe (jane@example.com) and Jane Roe's boss, Bob Stone."
 

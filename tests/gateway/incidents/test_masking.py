@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from detectors.base import Category, Finding
-from gateway.data_rules import RuledDecision
+from gateway.data_rules import Action, RuledDecision
 from gateway.detection_pool import DetectionUnavailable
 from gateway.errors import ApiFormat
 from gateway.exchange import Exchange
@@ -22,7 +22,6 @@ from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.store import IncidentQuery, IncidentStore
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.sqlite_store import SqlitePromptStore
-from gateway.redaction import Action
 from gateway.screening import Screening
 from tests.gateway.incidents.test_incident_spool import COMPLIANCE, POLICY
 
