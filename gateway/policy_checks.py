@@ -10,21 +10,59 @@ or because a rule above it already takes every finding it would. Each raises a
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from detectors.base import Category
 from detectors.registry import entity_categories
-from gateway.data_rules import DataRule, RuleMatch
+from gateway.data_rules import DataRule, DetectionPolicy, RuleMatch
 from gateway.yamlconfig import LocatedError
-
-if TYPE_CHECKING:
-    from gateway.policy_schema import PolicyDocument
 
 DETECTOR_NAMES = ("secrets", "pii", "confidential", "injection")
 
 
-def check_document(doc: PolicyDocument) -> None:
+# What the checks read of a policy document. The schema (gateway.policy_schema) runs these checks
+# when it validates a document, so they name the parts they read here instead of importing it back.
+class _Tool(Protocol):
+    @property
+    def data_classes(self) -> tuple[Category, ...] | None: ...
+
+
+class _Group(Protocol):
+    @property
+    def approved_tools(self) -> Sequence[_Tool]: ...
+
+
+class _Override(Protocol):
+    @property
+    def groups(self) -> Sequence[str]: ...
+    @property
+    def entity_types(self) -> Sequence[str]: ...
+
+
+class _Incidents(Protocol):
+    @property
+    def privileged_groups(self) -> Sequence[str]: ...
+    @property
+    def severity_overrides(self) -> Sequence[_Override]: ...
+
+
+class CheckedDocument(Protocol):
+    """The parts of ``gateway.policy_schema.PolicyDocument`` that the checks read."""
+
+    @property
+    def default_group(self) -> str: ...
+    @property
+    def groups(self) -> Mapping[str, _Group]: ...
+    @property
+    def detection(self) -> DetectionPolicy | None: ...
+    @property
+    def data_rules(self) -> tuple[DataRule, ...]: ...
+    @property
+    def incidents(self) -> _Incidents: ...
+
+
+def check_document(doc: CheckedDocument) -> None:
     if doc.default_group not in doc.groups:
         defined = ", ".join(doc.groups)
         message = f"default_group {doc.default_group!r} is not one of the groups defined ({defined})"
@@ -55,7 +93,7 @@ def _unknown_entity(entity: str, known: Mapping[str, Category]) -> str:
     return message + (f"; did you mean {close[0]!r}?" if close else f" ({', '.join(sorted(known))})")
 
 
-def _check_rule_names(doc: PolicyDocument, index: int, rule: DataRule, known: Mapping[str, Category]) -> None:
+def _check_rule_names(doc: CheckedDocument, index: int, rule: DataRule, known: Mapping[str, Category]) -> None:
     for position, entity in enumerate(rule.match.entity_types):
         if entity not in known:
             raise LocatedError(_unknown_entity(entity, known), "data_rules", index, "match", "entity_types", position)
@@ -108,7 +146,7 @@ def _check_reachable(rules: tuple[DataRule, ...], known: Mapping[str, Category])
                 raise LocatedError(message, "data_rules", index, "id", related=[("data_rules", earlier, "id")])
 
 
-def _check_data_classes(doc: PolicyDocument) -> None:
+def _check_data_classes(doc: CheckedDocument) -> None:
     if doc.detection is not None and doc.detection.enabled:
         return
     for group, rules in doc.groups.items():
@@ -118,7 +156,7 @@ def _check_data_classes(doc: PolicyDocument) -> None:
                 raise LocatedError(message, "groups", group, "approved_tools", index, "data_classes")
 
 
-def _check_overrides(doc: PolicyDocument, known: Mapping[str, Category]) -> None:
+def _check_overrides(doc: CheckedDocument, known: Mapping[str, Category]) -> None:
     for position, group in enumerate(doc.incidents.privileged_groups):
         if group not in doc.groups:
             message = f"group {group!r} is not one of the groups defined ({', '.join(doc.groups)})"
