@@ -29,22 +29,21 @@ import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import structlog
 
 from gateway.detection_pool import DetectionPool, DetectionStartInterrupted
 from gateway.errors import ConfigError
+from gateway.incidents.recorder import IncidentLog
 from gateway.logs import code_location
+from gateway.metrics import GatewayMetrics
 from gateway.policy import Policy, load_policy
 from gateway.policy_diff import Effect, diff
-from gateway.promptlog.service import require_key_for
+from gateway.promptlog.service import PromptLog, require_key_for
 from gateway.runtime import PolicyRuntime
 from gateway.settings import Settings
 from gateway.supervise import BackgroundTask
-
-if TYPE_CHECKING:
-    from gateway.state import GatewayState
 
 log = structlog.get_logger("aigw")
 PoolFactory = Callable[[Settings, Policy], DetectionPool | None]
@@ -57,8 +56,28 @@ class _Failed(Exception):
     """A reload that did not work for a reason other than the files' content: retried."""
 
 
+class ReloadTarget(Protocol):
+    """What the reloader reads and changes of the running gateway: ``gateway.state.GatewayState``,
+    which starts the reloader; named here so that this module does not import it back."""
+
+    policy_file_current: bool
+    policy_reload_failure: str | None
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def runtime(self) -> PolicyRuntime: ...
+    @property
+    def prompt_log(self) -> PromptLog: ...
+    @property
+    def metrics(self) -> GatewayMetrics: ...
+    @property
+    def incidents(self) -> IncidentLog: ...
+    def replace_runtime(self, new: PolicyRuntime) -> None: ...
+
+
 class PolicyReloader:
-    def __init__(self, state: GatewayState, build_pool: PoolFactory) -> None:
+    def __init__(self, state: ReloadTarget, build_pool: PoolFactory) -> None:
         self._state, self._build_pool = state, build_pool
         self._settings = state.settings.policy_reload
         self._path = state.settings.policy_path
