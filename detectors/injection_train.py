@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from detectors.injection_classifier import FAMILY_TYPES, INDIRECT
 from detectors.injection_features import feature_names, prepare, text_features
@@ -147,7 +148,10 @@ def fit(counts: Counts, rows: npt.NDArray[np.int64], settings: Settings) -> Inje
         tfidf = TfidfTransformer(sublinear_tf=True).fit(x[:, cols])
         weights = "balanced" if settings.balanced else None
         model = LogisticRegression(C=settings.c, max_iter=5000, random_state=SEED, class_weight=weights)
-        model.fit(tfidf.transform(x[:, cols]), y, sample_weight=weight)
+        # One thread: scikit-learn's loss sums over OpenMP threads in a varying order, and those last-bit
+        # differences steer the solver to other weights (thresholds moved from 0.83 to 0.87 between runs).
+        with threadpool_limits(limits=1):
+            model.fit(tfidf.transform(x[:, cols]), y, sample_weight=weight)
         if len(cols) <= settings.max_features:
             break
         strength = np.abs(model.coef_).max(axis=0)
@@ -201,10 +205,13 @@ def groups_of(examples: Sequence[Example]) -> list[int]:
             for gram in grams[i]:
                 holders.setdefault(gram, []).append(i)
     for i, mine in grams.items():
-        for j in {j for gram in mine for j in holders[gram] if j < i}:
+        for j in sorted({j for gram in mine for j in holders[gram] if j < i}):
             if len(mine & grams[j]) >= 0.5 * len(mine | grams[j]):
                 parent[root(i)] = root(j)
-    return [root(i) for i in range(len(examples))]
+    # Each group named by its first row, whatever order the joins came in: the folds depend on the names,
+    # and string hashing (so set order) differs from process to process.
+    first: dict[int, int] = {}
+    return [first.setdefault(root(i), i) for i in range(len(examples))]
 
 
 def out_of_fold(counts: Counts, examples: Sequence[Example], rows: npt.NDArray[np.int64], settings: Settings) -> Scores:
@@ -307,6 +314,7 @@ def sha256(path: Path) -> str:
 def train(paths: Sequence[Path], settings: Settings) -> dict[str, Any]:
     """Weights from the train and validation splits (and the train-only files), calibration and
     thresholds from those rows' out-of-fold scores; the test split is not touched."""
+    hashes = [{"file": str(p), "sha256": sha256(p)} for p in paths]  # before reading: files may still change
     examples = load_examples(paths)
     counts = Counts(examples, settings.window)
     rows = np.array([i for i, e in enumerate(examples) if e.split != "test"], dtype=np.int64)
@@ -317,7 +325,7 @@ def train(paths: Sequence[Path], settings: Settings) -> dict[str, Any]:
     keys, _ = model.table()
     provenance = {
         "command": "python -m detectors.injection_train",
-        "data": [{"file": str(p), "sha256": sha256(p)} for p in paths],
+        "data": hashes,
         "rows": {s: sum(e.split == s for e in examples) for s in ("train", "validation", "test")},
         "seed": SEED,
         "settings": vars(settings),
