@@ -29,6 +29,10 @@ _BASE = 0x100000001B3  # FNV's 64-bit prime: odd, so it has an inverse modulo 2*
 _INVERSE = pow(_BASE, -1, 2**64)
 _CHAR_SALT = {n: 0x9E3779B97F4A7C15 * n & _MASK for n in CHAR_SIZES}
 _WORD_SALT, _BIGRAM_SALT = 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
+# A bigram's key is h(first) * _PAIR + h(second). Not * _BASE: a polynomial hash shifted by one place
+# overlaps the second word's own places, so "x yz" and "z yx" shared a key (found in Devanagari, where
+# vowel signs cut words into one-letter pieces). An odd multiplier unrelated to _BASE mixes them instead.
+_PAIR = 0xD6E8FEB86659FD93
 _WORD = re.compile(r"\w+")
 
 
@@ -190,7 +194,7 @@ def text_features(prepared: Prepared) -> Grams:
         hashes = (prefix[word_ends] - prefix[word_starts]) * inverses[word_starts]
         np.bitwise_xor(hashes, np.uint64(_WORD_SALT), out=keys[at : at + words])
         bigrams = keys[at + words :]
-        np.multiply(hashes[:-1], np.uint64(_BASE), out=bigrams)
+        np.multiply(hashes[:-1], np.uint64(_PAIR), out=bigrams)
         bigrams += hashes[1:]
         bigrams ^= np.uint64(_BIGRAM_SALT)
         starts[at : at + words] = word_starts
@@ -217,17 +221,16 @@ def key_of(feature: str) -> int:
         return _hash(gram) ^ _WORD_SALT
     first, _, second = gram.partition(" ")
     if kind == "b" and _WORD.fullmatch(first) and _WORD.fullmatch(second):
-        return ((_hash(first) * _BASE + _hash(second)) & _MASK) ^ _BIGRAM_SALT
+        return ((_hash(first) * _PAIR + _hash(second)) & _MASK) ^ _BIGRAM_SALT
     raise ValueError(f"not a feature name: {feature!r}")
 
 
 def feature_names(squeezed: str) -> dict[int, str]:
     """Each key of a text with the feature name it stands for (training names its vocabulary so)."""
-    names: dict[int, str] = {}
-    for n in CHAR_SIZES:
-        names.update((key_of(f"c:{g}"), f"c:{g}") for g in {squeezed[i : i + n] for i in range(len(squeezed) - n + 1)})
+    grams = {f"c:{squeezed[i : i + n]}" for n in CHAR_SIZES for i in range(len(squeezed) - n + 1)}
     words = _WORD.findall(squeezed)
-    names.update((key_of(f"w:{w}"), f"w:{w}") for w in set(words))
-    pairs = {f"b:{a} {b}" for a, b in itertools.pairwise(words)}
-    names.update((key_of(p), p) for p in pairs)
+    grams |= {f"w:{w}" for w in words} | {f"b:{a} {b}" for a, b in itertools.pairwise(words)}
+    names: dict[int, str] = {}
+    for gram in sorted(grams):  # in order: were two n-grams ever to share a key, the same one names it
+        names.setdefault(key_of(gram), gram)
     return names

@@ -299,7 +299,7 @@ def names_of(keys: npt.NDArray[np.uint64], texts: Sequence[str]) -> dict[int, st
     for text in texts:
         for key, name in feature_names(prepare(text).text).items():
             if key in wanted:
-                names[key] = name
+                names.setdefault(key, name)  # the first text's: the same name whatever the process
         if len(names) == len(wanted):
             break
     if missing := len(wanted) - len(names):

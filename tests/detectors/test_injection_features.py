@@ -168,3 +168,27 @@ def test_a_text_longer_than_the_shared_tables_has_the_keys_of_its_parts() -> Non
     assert set(short.keys.tolist()) <= set(long.keys.tolist())
     tail = text_features(prepare(words[-500:].strip()))
     assert set(tail.keys.tolist()) <= set(long.keys.tolist())
+
+
+@pytest.mark.parametrize(("one", "other"), [("b:a bc", "b:c ba"), ("b:न कर", "b:र कन"), ("b:x yzw", "b:z yxw")])
+def test_bigrams_of_swapped_letters_have_their_own_keys(one: str, other: str) -> None:
+    """A bigram key that shifted the first word by one place of the polynomial hash gave these pairs one key."""
+    assert key_of(one) != key_of(other)
+    text = f"{one[2:]} and {other[2:]}"
+    assert {key_of(one), key_of(other)} <= set(text_features(prepare(text)).keys.tolist())
+
+
+def test_feature_names_do_not_depend_on_the_process() -> None:
+    """Names come out in one order, whatever string hashing the process has."""
+    import subprocess
+    import sys
+
+    code = "from detectors.injection_features import feature_names as f; print(list(f('नमस्ते कर रहे aigw सब')))"
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={"PYTHONHASHSEED": seed}, capture_output=True, text=True, timeout=60
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1
+    assert runs != {""}
