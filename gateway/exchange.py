@@ -9,7 +9,7 @@ from typing import Any
 
 from gateway.errors import ApiFormat
 from gateway.identity import Identity
-from gateway.policy import Policy
+from gateway.policy.policy import Policy
 from gateway.screening import Screening
 from gateway.wire.capture import AnswerCapture
 

@@ -27,7 +27,7 @@ from gateway.json_input import parse_request
 from gateway.logs import code_location
 from gateway.middleware import EXCHANGE
 from gateway.model_names import check_model_name
-from gateway.policy import Policy, ToolDecision, denial_message
+from gateway.policy.policy import Policy, ToolDecision, denial_message
 from gateway.provider_features import check_features
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers

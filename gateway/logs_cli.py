@@ -19,7 +19,7 @@ from typing import Any
 
 from gateway.admin_tokens import ROLES, AdminTokenStore
 from gateway.logs import configure_logging
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from gateway.promptlog.access import read_record, view
 from gateway.promptlog.crypto import load_keyring, rotate_key_file
 from gateway.promptlog.service import build_store, purge

@@ -17,7 +17,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from gateway.violations import Severity, Violation
+from gateway.policy.violations import Severity, Violation
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 MAX_CACHED_CHILDREN = 10_000

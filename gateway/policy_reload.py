@@ -38,8 +38,8 @@ from gateway.errors import ConfigError
 from gateway.incidents.recorder import IncidentLog
 from gateway.logs import code_location
 from gateway.metrics import GatewayMetrics
-from gateway.policy import Policy, load_policy
-from gateway.policy_diff import Effect, diff
+from gateway.policy.diff import Effect, diff
+from gateway.policy.policy import Policy, load_policy
 from gateway.promptlog.service import PromptLog, require_key_for
 from gateway.runtime import PolicyRuntime
 from gateway.settings import Settings

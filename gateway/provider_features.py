@@ -20,8 +20,8 @@ import structlog
 from gateway.errors import PolicyDenied
 from gateway.exchange import Exchange
 from gateway.identity import Identity
-from gateway.policy import Policy
-from gateway.policy_schema import ProviderFeatures
+from gateway.policy.policy import Policy
+from gateway.policy.schema import ProviderFeatures
 
 log = structlog.get_logger("aigw")
 

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from gateway.data_rules import Action, Decision
+from gateway.policy.data_rules import Action, Decision
 
 PLACEHOLDER = re.compile(r"<([A-Z][A-Z0-9_]*?)_(\d+)>")
 # Longest placeholder we ever write; a stream holds back at most this much text.

@@ -11,9 +11,9 @@ import fnmatch
 import re
 from collections import Counter
 
-from gateway.data_rules import Direction
 from gateway.exchange import Exchange
 from gateway.metrics import GatewayMetrics
+from gateway.policy.data_rules import Direction
 from gateway.screening import Screening
 from gateway.settings import Settings
 

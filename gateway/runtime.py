@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gateway.detection_pool import DetectionPool
-from gateway.policy import Policy
+from gateway.policy.policy import Policy
 
 
 @dataclass(eq=False)

@@ -20,11 +20,11 @@ from typing import Any, TextIO
 from detectors.base import Detector, resolve_overlaps
 from detectors.registry import build_detectors
 from detectors.views import TextViews, detect
-from gateway.data_rules import Action, Direction, RuledDecision
 from gateway.endpoints import ENDPOINTS
 from gateway.errors import InvalidRequest
 from gateway.json_input import parse_request
-from gateway.policy import Policy, ToolDecision, load_policy
+from gateway.policy.data_rules import Action, Direction, RuledDecision
+from gateway.policy.policy import Policy, ToolDecision, load_policy
 from gateway.redaction import Pseudonyms, rewrite
 from gateway.routing import Router
 from gateway.settings import Settings

@@ -41,10 +41,10 @@ import re
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from gateway.data_rules import Action, Direction, RuledDecision
 from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked
-from gateway.policy import Policy
+from gateway.policy.data_rules import Action, Direction, RuledDecision
+from gateway.policy.policy import Policy
 from gateway.redaction import Pseudonyms, rewrite
 from gateway.screening import Screening, decide_texts, refuse_blocked, unscreenable
 from gateway.stream_cut import TAIL, close_cut, rewrite_piece, window_cut

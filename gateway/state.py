@@ -26,7 +26,7 @@ from gateway.inline_scan import InlineScanner
 from gateway.keystore import KeyStore
 from gateway.loop_lag import LoopLagMonitor
 from gateway.metrics import GatewayMetrics
-from gateway.policy import Policy, load_policy
+from gateway.policy.policy import Policy, load_policy
 from gateway.policy_reload import PolicyReloader
 from gateway.promptlog.service import PromptLog
 from gateway.providers import Credential, Provider, build_providers

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from gateway.data_rules import Action, RuledDecision
+from gateway.policy.data_rules import Action, RuledDecision
 
 # Text kept unreleased at a window's end, and re-scanned as context with the next
 # window, so an entity up to this long is never cut between two scans.

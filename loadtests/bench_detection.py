@@ -35,7 +35,7 @@ import yaml
 
 from detectors.pii import PiiConfig
 from detectors.registry import build_detectors
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from loadtests.bench_detection_load import SIZE, Throughput, measure_throughput, render_throughput
 from loadtests.bench_fleet import _url, aigw_command, child_env, create_gateway_key, gateway_settings
 from loadtests.bench_load import CHAT_PATH, REQUEST_TIMEOUT_S

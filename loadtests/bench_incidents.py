@@ -27,16 +27,16 @@ from pathlib import Path
 
 from detectors.base import Category, Finding
 from gateway.compliance.catalog import load_compliance
-from gateway.data_rules import Action, RuledDecision
 from gateway.incidents.evidence import gather
 from gateway.incidents.model import Candidate
 from gateway.incidents.recorder import MAX_BATCH
 from gateway.incidents.store import IncidentStore
+from gateway.policy.data_rules import Action, RuledDecision
+from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.postgres_store import PostgresPromptStore
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import PromptStore, now_us
-from gateway.violations import Severity, Violation
 from loadtests.prompt_log_load import PG_DSN, PROMPT_TEXT, pg_schema
 
 COMPLIANCE = load_compliance()

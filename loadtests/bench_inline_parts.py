@@ -21,7 +21,7 @@ from detectors.registry import build_detectors
 from gateway.detection_pool import DetectionPool
 from gateway.inline_scan import InlineScanner
 from gateway.loop_lag import LoopLagMonitor
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 
 PARTS = ["a"] * 1000
 SMALL = ["Is the build green today?"]

@@ -28,7 +28,7 @@ from detectors.base import Detector
 from detectors.registry import build_detectors
 from detectors.views import TextViews
 from gateway.inline_scan import scan_timed
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from loadtests.eval_pii import load, texts_of
 
 ROOT = Path(__file__).resolve().parent.parent

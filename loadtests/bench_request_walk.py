@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.inline_scan import InlineScanner
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from gateway.wire.slots import request_slots
 
 Walk = Callable[[str, dict[str, Any]], list[Any]]

@@ -23,7 +23,7 @@ from typing import Any, cast
 from detectors.base import Finding
 from gateway.detection_pool import DetectionPool
 from gateway.inline_scan import InlineScanner
-from gateway.policy import Policy, load_policy
+from gateway.policy.policy import Policy, load_policy
 from gateway.scanning_stream import ScanningStream
 from gateway.screening import Screening
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import asyncpg
 
 from gateway.metrics import GatewayMetrics
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
 from gateway.promptlog.crypto import LogKeyring, load_keyring, rotate_key_file
 from gateway.promptlog.postgres_store import PostgresPromptStore
 from gateway.promptlog.record import LogRecord

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.violations import Severity, Violation
+from gateway.policy.violations import Severity, Violation
 
 DATA = Path(__file__).parent / "data"
 FRAMEWORKS = ("iso27001_2022", "iso42001_2023", "owasp_llm_2025", "nist_ai_rmf_1_0", "gdpr", "eu_ai_act")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from detectors.base import Finding
-from gateway.data_rules import RuledDecision
+from gateway.policy.data_rules import RuledDecision
 from gateway.promptlog.crypto import LogKeyring
 
 MAX_HASHES_PER_TYPE = 20

@@ -17,7 +17,7 @@ from typing import Any
 from gateway.compliance.catalog import ControlRef
 from gateway.incidents.evidence import ExcerptWindow
 from gateway.incidents.severity import Facts
-from gateway.violations import Severity, Violation
+from gateway.policy.violations import Severity, Violation
 
 MAX_REQUEST_IDS = 50  # an aggregated incident keeps its first request ids (and counts them all)
 

@@ -23,7 +23,6 @@ import structlog
 
 from detectors.base import Category
 from gateway.compliance.catalog import Compliance
-from gateway.data_rules import Action, RuledDecision, finding_sources
 from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, Exchange
 from gateway.incidents import spool
 from gateway.incidents.evidence import ScannedText, gather
@@ -33,13 +32,14 @@ from gateway.incidents.severity import Facts, assess
 from gateway.incidents.store import IncidentStore, Recorded
 from gateway.incidents.storing import quarantine_candidate, record_each_if_needed, replay_spool
 from gateway.metrics import GatewayMetrics
-from gateway.policy import Policy
+from gateway.policy.data_rules import Action, RuledDecision, finding_sources
+from gateway.policy.policy import Policy
+from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import StoreUnavailable, now_us
 from gateway.screening import Screening
 from gateway.supervise import BackgroundTask
 from gateway.text_safety import scrub_dataclass
-from gateway.violations import Severity, Violation
 
 log = structlog.get_logger("aigw")
 PROMPT_VIOLATIONS = {

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gateway.compliance.catalog import Conditions, SeveritySpec
-from gateway.policy_schema import SeverityOverride
-from gateway.violations import Severity, Violation
+from gateway.policy.schema import SeverityOverride
+from gateway.policy.violations import Severity, Violation
 
 
 @dataclass(frozen=True)

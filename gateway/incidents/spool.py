@@ -21,8 +21,8 @@ import structlog
 from gateway.compliance.catalog import ControlRef
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts
+from gateway.policy.violations import Severity, Violation
 from gateway.quarantine import append_jsonl
-from gateway.violations import Severity, Violation
 
 log = structlog.get_logger("aigw")
 

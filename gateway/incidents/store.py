@@ -20,8 +20,8 @@ import structlog
 
 from gateway.incidents.model import TRANSITIONS, Candidate, canonical, new_incident_id, repeated_state
 from gateway.incidents.verify import GENESIS, Verification, link, verify_chain
+from gateway.policy.violations import Severity
 from gateway.promptlog.store import PromptStore, Transaction, now_us
-from gateway.violations import Severity
 
 log = structlog.get_logger("aigw")
 _COLUMNS = "id, type, severity, status, opened_us, last_seen_us, actor, agg_key, state, seq"

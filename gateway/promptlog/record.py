@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
 from gateway.promptlog.crypto import LogKeyring
 
 # Columns of the exchanges table, in order. Text columns are sealed (or hashed).

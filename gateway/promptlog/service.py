@@ -13,11 +13,11 @@ from collections.abc import Callable, Mapping
 
 import structlog
 
-from gateway.data_rules import finding_sources
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.exchange import Exchange
 from gateway.metrics import GatewayMetrics
-from gateway.policy import Policy
+from gateway.policy.data_rules import finding_sources
+from gateway.policy.policy import Policy
 from gateway.promptlog.crypto import LogKeyring, load_keyring
 from gateway.promptlog.postgres_store import PostgresPromptStore
 from gateway.promptlog.record import LogRecord

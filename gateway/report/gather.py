@@ -18,8 +18,8 @@ from typing import Any
 from gateway.compliance.catalog import Compliance
 from gateway.incidents.export import iso_time
 from gateway.incidents.store import IncidentQuery, IncidentStore
+from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.store import PromptStore, now_us
-from gateway.violations import Severity, Violation
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 import structlog
 
 from gateway.detection_pool import DetectionPool, DetectionUnavailable
-from gateway.policy import Policy
+from gateway.policy.policy import Policy
 from gateway.split_values import pattern_entities
 
 log = structlog.get_logger("aigw")

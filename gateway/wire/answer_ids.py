@@ -19,10 +19,10 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.data_rules import Action, Direction
 from gateway.detection_pool import DetectionPool
 from gateway.json_input import encode_json, parse_upstream
-from gateway.policy import Policy
+from gateway.policy.data_rules import Action, Direction
+from gateway.policy.policy import Policy
 from gateway.redaction import Pseudonyms, rewrite
 from gateway.screening import Screening, decide_texts, refuse_blocked
 from gateway.wire import sse

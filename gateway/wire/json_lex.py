@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 
-from gateway.data_rules import RuledDecision
+from gateway.policy.data_rules import RuledDecision
 from gateway.wire.slot import Slot
 
 # What a redaction or a pseudonym writes: never valid JSON outside a string literal.

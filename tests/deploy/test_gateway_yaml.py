@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from gateway.promptlog.crypto import load_keyring
 from gateway.promptlog.service import build_store
 from gateway.providers import resolve_credentials

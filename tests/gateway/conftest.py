@@ -9,7 +9,7 @@ from typing import Any
 import openai
 import pytest
 
-from gateway.policy import Policy, load_policy
+from gateway.policy.policy import Policy, load_policy
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import DATA, policy_gateway, sdk_client

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_POLICY = ROOT / "policies" / "default.yaml"

@@ -16,10 +16,10 @@ from gateway.cli import main
 from gateway.compliance.catalog import load_compliance
 from gateway.incidents.model import Candidate
 from gateway.incidents.store import IncidentStore
+from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.crypto import load_keyring, rotate_key_file
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import now_us
-from gateway.violations import Severity, Violation
 from tests.conftest import TEST_POLICY, stores_yaml
 from tests.gateway.test_cli import AIGW
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import main
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
 from gateway.promptlog.crypto import load_keyring
 from gateway.promptlog.record import LogRecord
 from gateway.promptlog.sqlite_store import SqlitePromptStore

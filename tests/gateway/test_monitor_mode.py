@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from detectors.base import Category, Finding
-from gateway.data_rules import Action, DataRule, DataRules, Direction, Mode
+from gateway.policy.data_rules import Action, DataRule, DataRules, Direction, Mode
 from tests.conftest import stores_yaml
 from tests.gateway.test_cli import AIGW, aigw, wait_for_listening
 

@@ -15,7 +15,7 @@ import structlog
 
 from detectors.base import Detector
 from detectors.registry import build_detectors
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from gateway.policy_reload import PolicyReloader
 from gateway.promptlog.service import require_key_for
 from gateway.state import STATE, detection_pool

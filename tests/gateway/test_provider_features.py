@@ -7,9 +7,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.policy import load_policy
-from gateway.policy_diff import Effect, diff
-from gateway.policy_schema import ProviderFeatures
+from gateway.policy.diff import Effect, diff
+from gateway.policy.policy import load_policy
+from gateway.policy.schema import ProviderFeatures
 from gateway.provider_features import Feature, features_used, refused_feature
 from loadtests.mock_provider import MockProvider
 from tests.conftest import TEST_POLICY, StartGateway

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from detectors.base import Category, Finding
-from gateway.data_rules import Action, Decision
+from gateway.policy.data_rules import Action, Decision
 from gateway.redaction import Pseudonyms, StreamRestorer, rewrite
 
 TEXT = "Ask Jane Roe (jane@example.com) and Jane Roe's boss, Bob Stone."

@@ -13,7 +13,7 @@ import pytest
 
 from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked, UpstreamInvalid
-from gateway.policy import Policy
+from gateway.policy.policy import Policy
 from gateway.scanning_stream import ScanningStream
 from gateway.screening import Screening
 from gateway.wire.choice_index import asked_choices, bad_index

@@ -14,7 +14,7 @@ import pytest
 from detectors.base import Finding
 from gateway.detection_pool import DetectionPool
 from gateway.errors import UpstreamInvalid
-from gateway.policy import Policy, load_policy
+from gateway.policy.policy import Policy, load_policy
 from gateway.scanning_stream import ScanningStream
 from gateway.screening import Screening, screen_response
 

@@ -14,7 +14,7 @@ import httpx2
 import openai
 
 from gateway.detection_pool import DetectionPool
-from gateway.policy import Policy
+from gateway.policy.policy import Policy
 from gateway.scanning_stream import ScanningStream
 from gateway.screening import Screening
 from gateway.wire.json_lex import JsonLex

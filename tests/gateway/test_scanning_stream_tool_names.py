@@ -15,7 +15,7 @@ import pytest
 
 from gateway.detection_pool import DetectionPool
 from gateway.inline_scan import InlineScanner
-from gateway.policy import Policy, load_policy
+from gateway.policy.policy import Policy, load_policy
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import DATA, policy_gateway, sdk_client

@@ -12,7 +12,7 @@ import openai
 import pytest
 
 from gateway.errors import ConfigError
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from gateway.state import STATE
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from gateway.detection_pool import DetectionPool
-from gateway.policy import Policy
+from gateway.policy.policy import Policy
 from gateway.wire.json_lex import quote_bare
 from tests.gateway.test_screening_answer_fields import CARD, chat, policy, pool, screened, tool_use
 

@@ -15,7 +15,7 @@ from detectors.base import Finding
 from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked
 from gateway.inline_scan import InlineScanner
-from gateway.policy import Policy, load_policy
+from gateway.policy.policy import Policy, load_policy
 from gateway.screening import Screening, screen_response
 
 POLICY = Path(__file__).parents[2] / "policies" / "default.yaml"

@@ -12,7 +12,7 @@ import pytest
 
 from detectors.base import Category, Finding
 from gateway.errors import SensitiveDataBlocked
-from gateway.policy import Policy, load_policy
+from gateway.policy.policy import Policy, load_policy
 from gateway.screening import Screening, screen_request
 from tests.conftest import TEST_POLICY
 

@@ -14,7 +14,7 @@ import openai
 import pytest
 
 from gateway.errors import ConfigError
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import DATA, policy_gateway, sdk_client

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
 from gateway.promptlog.record import open_text
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from loadtests.prompt_log_load import make_keyring, writer_throughput

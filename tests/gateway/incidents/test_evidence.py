@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from detectors.base import Category, Finding
-from gateway.data_rules import Action, RuledDecision
 from gateway.incidents.evidence import MAX_HASHES_PER_TYPE, Evidence, excerpt_window, gather, masked, redacted_excerpt
+from gateway.policy.data_rules import Action, RuledDecision
 from gateway.promptlog.crypto import LogKeyring
 
 KEYRING = LogKeyring({"k1": b"\x01" * 32, "k2": b"\x02" * 32}, current="k2")

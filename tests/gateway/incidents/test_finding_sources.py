@@ -11,8 +11,8 @@ from gateway.incidents import spool
 from gateway.incidents.export import render
 from gateway.incidents.model import repeated_state
 from gateway.incidents.store import IncidentStore
+from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.store import PromptStore, now_us
-from gateway.violations import Severity, Violation
 from tests.gateway.incidents.test_incident_store import same, seen
 
 TOOL = {"INJECTION_INDIRECT": ["tool/tool_result"]}

@@ -13,7 +13,7 @@ from gateway.incidents import spool
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.severity import Facts
 from gateway.incidents.store import IncidentQuery, IncidentStore
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from tests.conftest import TEST_POLICY
 from tests.gateway.incidents.test_incident_store import seen

@@ -13,9 +13,9 @@ from gateway.incidents import verify as verify_module
 from gateway.incidents.model import Candidate
 from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
 from gateway.incidents.verify import Verification
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
+from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.store import PromptStore, SearchQuery, now_us
-from gateway.violations import Severity, Violation
 from tests.gateway.promptlog.test_store import record
 
 COMPLIANCE = load_compliance()

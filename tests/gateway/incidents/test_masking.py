@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from detectors.base import Category, Finding
-from gateway.data_rules import Action, RuledDecision
 from gateway.detection_pool import DetectionUnavailable
 from gateway.errors import ApiFormat
 from gateway.exchange import Exchange
@@ -20,6 +19,7 @@ from gateway.incidents import masking
 from gateway.incidents.masking import ExcerptScan
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.store import IncidentQuery, IncidentStore
+from gateway.policy.data_rules import Action, RuledDecision
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.screening import Screening

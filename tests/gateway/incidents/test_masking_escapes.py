@@ -11,7 +11,7 @@ from detectors.base import Category, Finding
 from gateway.incidents.evidence import excerpt_window
 from gateway.incidents.masking import mask_excerpts
 from gateway.inline_scan import InlineScanner
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from tests.gateway.incidents.test_incident_store import seen
 
 ARGUMENTS = '{"ssn": "536-22-8726", "card": "\\u0034111111111111111"}'  # as the answer carries it

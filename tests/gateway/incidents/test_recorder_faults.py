@@ -16,8 +16,8 @@ from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.severity import Facts
 from gateway.incidents.store import IncidentQuery, IncidentStore
 from gateway.metrics import GatewayMetrics
+from gateway.policy.violations import Violation
 from gateway.promptlog.sqlite_store import SqlitePromptStore
-from gateway.violations import Violation
 from tests.gateway.incidents.test_incident_spool import COMPLIANCE, POLICY
 from tests.gateway.promptlog.test_writer import wait_until
 

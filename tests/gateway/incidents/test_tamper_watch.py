@@ -11,9 +11,9 @@ from typing import Any
 from gateway.compliance.catalog import load_compliance
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.store import IncidentQuery, IncidentStore
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
+from gateway.policy.violations import Severity
 from gateway.promptlog.store import PromptStore
-from gateway.violations import Severity
 from tests.conftest import TEST_POLICY
 from tests.gateway.incidents.test_incident_store import same, seen
 

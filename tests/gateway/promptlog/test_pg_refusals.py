@@ -29,7 +29,7 @@ from gateway.incidents.model import Candidate
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.store import IncidentQuery, IncidentStore, Reassess, Recorded, UnknownIncident
 from gateway.metrics import GatewayMetrics
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
 from gateway.promptlog.postgres_store import PostgresPromptStore
 from gateway.promptlog.record import LogRecord
 from gateway.promptlog.store import PromptStore, RecordRejected, StoreUnavailable, Transaction, now_us

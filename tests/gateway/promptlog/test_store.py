@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
 from gateway.promptlog.crypto import LogDecryptError, LogKeyring, load_keyring, rotate_key_file
 from gateway.promptlog.record import COLUMNS, LogRecord, open_text, parse_list
 from gateway.promptlog.schema import LATEST

@@ -13,7 +13,7 @@ import pytest
 
 from gateway.errors import PromptLogUnavailable
 from gateway.metrics import GatewayMetrics
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
 from gateway.promptlog.record import LogRecord
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import now_us

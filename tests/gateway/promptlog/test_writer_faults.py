@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from gateway.metrics import GatewayMetrics
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
 from gateway.promptlog.crypto import load_keyring, rotate_key_file
 from gateway.promptlog.record import LogRecord, open_text, row_to_json
 from gateway.promptlog.sqlite_store import SqlitePromptStore

@@ -18,12 +18,12 @@ from gateway.cli import main
 from gateway.compliance.catalog import load_compliance
 from gateway.incidents.model import Candidate
 from gateway.incidents.store import IncidentStore
-from gateway.policy_schema import LogLevel
+from gateway.policy.schema import LogLevel
+from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import PromptStore, now_us
 from gateway.report.gather import gather
 from gateway.report.render import render_html, render_markdown
-from gateway.violations import Severity, Violation
 from tests.conftest import TEST_POLICY, stores_yaml
 from tests.gateway.promptlog.test_store import record
 

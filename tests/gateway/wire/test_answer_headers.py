@@ -13,7 +13,7 @@ import pytest
 from detectors.base import Finding
 from gateway.detection_pool import DetectionPool
 from gateway.inline_scan import InlineScanner
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from gateway.wire.answer_headers import passable_headers, screen_header_values
 
 AWS = "AKIA" + "IOSFODNN7EXAMPLQ"

@@ -16,7 +16,7 @@ from detectors.base import Finding
 from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked
 from gateway.inline_scan import InlineScanner
-from gateway.policy import Policy, load_policy
+from gateway.policy.policy import Policy, load_policy
 from gateway.screening import Screening
 from gateway.wire.answer_ids import AnswerGate
 

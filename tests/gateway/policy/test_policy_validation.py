@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gateway.errors import ConfigError
-from gateway.policy import load_policy
+from gateway.policy.policy import load_policy
 from tests.gateway.policy_helpers import (
     POLICY,
     load_error,

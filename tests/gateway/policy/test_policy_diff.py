@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from gateway.cli import main
-from gateway.policy import load_policy
-from gateway.policy_diff import Change, Effect, diff
+from gateway.policy.diff import Change, Effect, diff
+from gateway.policy.policy import load_policy
 
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "policies" / "default.yaml"
+DEFAULT = Path(__file__).resolve().parent.parent.parent.parent / "policies" / "default.yaml"
 TEXT = DEFAULT.read_text()
 INJECTION_RULE = (
     (

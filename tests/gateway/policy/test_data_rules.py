@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from detectors.base import Category, Finding
-from gateway.data_rules import DEFAULT_RULE, Action, DataRule, DataRules, Direction
+from gateway.policy.data_rules import DEFAULT_RULE, Action, DataRule, DataRules, Direction
 
 RULES = DataRules(
     [

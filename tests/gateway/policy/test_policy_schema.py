@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from detectors.base import Category
-from gateway.policy import load_policy
-from gateway.policy_schema import LogLevel, PromptLogPolicy
+from gateway.policy.policy import load_policy
+from gateway.policy.schema import LogLevel, PromptLogPolicy
 from tests.gateway.policy_helpers import ROOT, load_error, only_problem
 
 BASE = (ROOT / "tests" / "data" / "policy_schema" / "base.yaml").read_text()

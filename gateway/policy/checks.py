@@ -15,13 +15,13 @@ from typing import Protocol
 
 from detectors.base import Category
 from detectors.registry import entity_categories
-from gateway.data_rules import DataRule, DetectionPolicy, RuleMatch
+from gateway.policy.data_rules import DataRule, DetectionPolicy, RuleMatch
 from gateway.yamlconfig import LocatedError
 
 DETECTOR_NAMES = ("secrets", "pii", "confidential", "injection")
 
 
-# What the checks read of a policy document. The schema (gateway.policy_schema) runs these checks
+# What the checks read of a policy document. The schema (gateway.policy.schema) runs these checks
 # when it validates a document, so they name the parts they read here instead of importing it back.
 class _Tool(Protocol):
     @property
@@ -48,7 +48,7 @@ class _Incidents(Protocol):
 
 
 class CheckedDocument(Protocol):
-    """The parts of ``gateway.policy_schema.PolicyDocument`` that the checks read."""
+    """The parts of ``gateway.policy.schema.PolicyDocument`` that the checks read."""
 
     @property
     def default_group(self) -> str: ...

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from detectors.base import Category
-from gateway.data_rules import Action, DataRule, DetectionPolicy, Mode
-from gateway.policy_schema import LogLevel, PolicyDocument, PromptLogPolicy
-from gateway.violations import Severity
+from gateway.policy.data_rules import Action, DataRule, DetectionPolicy, Mode
+from gateway.policy.schema import LogLevel, PolicyDocument, PromptLogPolicy
+from gateway.policy.violations import Severity
 
 DETECTORS = ("secrets", "pii", "confidential", "injection")
 

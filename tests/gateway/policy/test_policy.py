@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gateway.errors import ConfigError
-from gateway.policy import MAX_ALTERNATIVES_SHOWN, Policy, ToolDecision, denial_message, load_policy
+from gateway.policy.policy import MAX_ALTERNATIVES_SHOWN, Policy, ToolDecision, denial_message, load_policy
 from tests.gateway.policy_helpers import (
     DEFAULT_POLICY,
     DENY,

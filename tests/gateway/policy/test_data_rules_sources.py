@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from detectors.base import Category, Finding
 from detectors.injection import INDIRECT
-from gateway.data_rules import DEFAULT_RULE, Action, DataRule, DataRules, Direction
-from gateway.policy import load_policy
+from gateway.policy.data_rules import DEFAULT_RULE, Action, DataRule, DataRules, Direction
+from gateway.policy.policy import load_policy
 from gateway.wire.part_source import ANSWER, TOOL_RESULT, UNKNOWN, USER_TEXT, PartKind, Role, source
 from tests.gateway.policy_helpers import ROOT, load_error, only_problem
 

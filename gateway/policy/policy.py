@@ -18,10 +18,10 @@ from typing import Literal
 
 from detectors.base import Category
 from detectors.registry import entity_categories
-from gateway.data_rules import DataRules, Direction, Mode
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.model_names import glob_regex
-from gateway.policy_schema import PolicyDocument
+from gateway.policy.data_rules import DataRules, Direction, Mode
+from gateway.policy.schema import PolicyDocument
 from gateway.yamlconfig import Loc, YamlDocument, validate
 
 MAX_ALTERNATIVES_SHOWN = 12

@@ -10,8 +10,8 @@ import openai
 import pytest
 
 from gateway.errors import ConfigError
-from gateway.policy import load_policy
-from gateway.policy_diff import Change, Effect, diff
+from gateway.policy.diff import Change, Effect, diff
+from gateway.policy.policy import load_policy
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import policy_gateway, sdk_client

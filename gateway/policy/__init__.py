@@ -1,0 +1,1 @@
+"""The policy wing of the gateway (issue 17)."""
