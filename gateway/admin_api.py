@@ -14,13 +14,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from aiohttp import web
 
 from gateway.admin_tokens import ROLES, AdminToken, AdminTokenStore, Role
+from gateway.config.settings import Settings
 from gateway.errors import ApiFormat, AuthenticationFailed, GatewayError, InvalidRequest, NotFound, PolicyDenied
 from gateway.errors import render_error as render
 from gateway.exchange import new_request_id
 from gateway.promptlog.access import read_record, view
 from gateway.promptlog.service import PromptLog
 from gateway.promptlog.store import MAX_SEARCH, SearchQuery
-from gateway.settings import Settings
 from gateway.state import SETTINGS, STATE, GatewayState
 from gateway.time_ranges import parse_time
 

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from gateway.admin_api import GATEWAY, add_routes
 from gateway.admin_incidents import add_incident_routes
+from gateway.config.settings import Settings
 from gateway.endpoints import ENDPOINTS
 from gateway.handlers import endpoint_handler, get_model, list_models
 from gateway.inflight import InFlight
@@ -15,7 +16,6 @@ from gateway.metrics import GatewayMetrics
 from gateway.middleware import exchange_middleware
 from gateway.providers import Credential
 from gateway.readiness import readiness
-from gateway.settings import Settings
 from gateway.state import CREDENTIALS, IN_FLIGHT, METRICS, SETTINGS, STATE, gateway_context
 
 

@@ -23,9 +23,9 @@ import structlog
 from aiohttp import web
 from prometheus_client import Counter, Gauge
 
+from gateway.config.settings import LimitSettings
 from gateway.errors import ApiFormat, GatewayError, InternalError, InvalidRequest, render_error
 from gateway.exchange import new_request_id
-from gateway.settings import LimitSettings
 
 log = structlog.get_logger("aigw")
 MAX_LINGER_S = 10.0  # aiohttp's default

@@ -20,8 +20,8 @@ from typing import Any, ClassVar, Literal, Protocol, Self
 
 import psycopg
 
+from gateway.config.settings import StoreSettings
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.settings import StoreSettings
 
 CONNECT_TIMEOUT_S = 5
 BLOB = {"sqlite": "BLOB", "postgresql": "BYTEA"}  # the column type for bytes on each backend

@@ -12,7 +12,7 @@ from typing import Literal, TextIO
 
 import structlog
 
-from gateway.settings import LogSettings
+from gateway.config.settings import LogSettings
 
 
 class _Current:

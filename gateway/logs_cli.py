@@ -18,13 +18,13 @@ from contextlib import closing
 from typing import Any
 
 from gateway.admin_tokens import ROLES, AdminTokenStore
+from gateway.config.settings import Settings
 from gateway.logs import configure_logging
 from gateway.policy.policy import load_policy
 from gateway.promptlog.access import read_record, view
 from gateway.promptlog.crypto import load_keyring, rotate_key_file
 from gateway.promptlog.service import build_store, purge
 from gateway.promptlog.store import PromptStore, SearchQuery
-from gateway.settings import Settings
 from gateway.time_ranges import parse_time
 
 

@@ -33,6 +33,7 @@ from typing import Protocol
 
 import structlog
 
+from gateway.config.settings import Settings
 from gateway.detection_pool import DetectionPool, DetectionStartInterrupted
 from gateway.errors import ConfigError
 from gateway.incidents.recorder import IncidentLog
@@ -42,7 +43,6 @@ from gateway.policy.diff import Effect, diff
 from gateway.policy.policy import Policy, load_policy
 from gateway.promptlog.service import PromptLog, require_key_for
 from gateway.runtime import PolicyRuntime
-from gateway.settings import Settings
 from gateway.supervise import BackgroundTask
 
 log = structlog.get_logger("aigw")

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from gateway.compliance.catalog import load_compliance
+from gateway.config.settings import Settings
 from gateway.logs_cli import time_arg, with_store
 from gateway.promptlog.store import PromptStore
 from gateway.report.gather import gather
 from gateway.report.render import FORMATS, render
-from gateway.settings import Settings
 from gateway.time_ranges import period
 
 

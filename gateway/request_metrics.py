@@ -11,11 +11,11 @@ import fnmatch
 import re
 from collections import Counter
 
+from gateway.config.settings import Settings
 from gateway.exchange import Exchange
 from gateway.metrics import GatewayMetrics
 from gateway.policy.data_rules import Direction
 from gateway.screening import Screening
-from gateway.settings import Settings
 
 UNROUTED = "unrouted"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from gateway.config.settings import RouteSettings
 from gateway.model_names import glob_regex
-from gateway.settings import RouteSettings
 
 
 @dataclass(frozen=True)

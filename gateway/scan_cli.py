@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from detectors.base import Detector, resolve_overlaps
 from detectors.registry import build_detectors
 from detectors.views import TextViews, detect
+from gateway.config.settings import Settings
 from gateway.endpoints import ENDPOINTS
 from gateway.errors import InvalidRequest
 from gateway.json_input import parse_request
@@ -27,7 +28,6 @@ from gateway.policy.data_rules import Action, Direction, RuledDecision
 from gateway.policy.policy import Policy, ToolDecision, load_policy
 from gateway.redaction import Pseudonyms, rewrite
 from gateway.routing import Router
-from gateway.settings import Settings
 from gateway.wire.part_source import DEFAULT_ROLE, PartKind, PartSource, Role, source
 from gateway.wire.request_slots import walk_request
 

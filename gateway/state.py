@@ -15,6 +15,8 @@ from aiohttp import web
 from detectors.base import Finding
 from detectors.registry import build_detectors
 from gateway.compliance.catalog import load_compliance
+from gateway.config.settings import Settings
+from gateway.config.sink_settings import SinkConfigError
 from gateway.detection_pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.identity import Authenticator
@@ -33,8 +35,6 @@ from gateway.providers import Credential, Provider, build_providers
 from gateway.request_metrics import ModelLabels
 from gateway.routing import Router
 from gateway.runtime import PolicyRuntime
-from gateway.settings import Settings
-from gateway.sink_settings import SinkConfigError
 
 log = structlog.get_logger("aigw")
 

@@ -15,11 +15,11 @@ from collections.abc import Coroutine, Mapping
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from gateway.config.settings import Settings
 from gateway.keystore import KeyStore
 from gateway.promptlog.record import Row
 from gateway.providers import Credential, resolve_credentials
 from gateway.server import GatewayServer
-from gateway.settings import Settings
 from gateway.state import STATE
 
 T = TypeVar("T")

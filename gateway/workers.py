@@ -31,12 +31,12 @@ from types import FrameType
 import structlog
 from prometheus_client import multiprocess as prometheus_multiprocess
 
+from gateway.config.settings import Settings
 from gateway.detection_pool import default_workers
 from gateway.logs import configure_logging
 from gateway.metrics import MULTIPROC_ENV
 from gateway.providers import resolve_credentials
 from gateway.server import run_loop, serve
-from gateway.settings import Settings
 
 log = structlog.get_logger("aigw")
 RESTART_PAUSE_S = 1.0

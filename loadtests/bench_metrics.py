@@ -16,11 +16,11 @@ import time
 import timeit
 
 from detectors.base import Category, Finding
+from gateway.config.settings import Settings
 from gateway.errors import ApiFormat
 from gateway.exchange import Exchange
 from gateway.policy.data_rules import Action, RuledDecision
 from gateway.screening import Screening
-from gateway.settings import Settings
 from gateway.wire.capture import AnswerCapture
 
 NUMBER = 20_000

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import asyncpg
 
+from gateway.config.settings import PromptLogSettings
 from gateway.metrics import GatewayMetrics
 from gateway.policy.schema import LogLevel
 from gateway.promptlog.crypto import LogKeyring, load_keyring, rotate_key_file
@@ -28,7 +29,6 @@ from gateway.promptlog.record import LogRecord
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import PromptStore, now_us
 from gateway.promptlog.writer import OnFailure, PromptLogWriter
-from gateway.settings import PromptLogSettings
 
 PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 DAY_US = 86_400 * 1_000_000

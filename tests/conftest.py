@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import structlog
 
-from gateway.settings import Settings
+from gateway.config.settings import Settings
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import ANTHROPIC_KEY, OPENAI_KEY, MockProvider
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import structlog
 
-from gateway.incidents.sinks import Item, OnFailure, OnSent, SendError, Sink, append_lines, build_sink
-from gateway.sink_settings import (
+from gateway.config.sink_settings import (
     AnySinkSettings,
     verify_sinks,
 )
+from gateway.incidents.sinks import Item, OnFailure, OnSent, SendError, Sink, append_lines, build_sink
 
 log = structlog.get_logger("aigw")
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import aiohttp
 import structlog
 
-from gateway.sink_settings import (
+from gateway.config.sink_settings import (
     AnySinkSettings,
     JsonlSinkSettings,
     SyslogSinkSettings,

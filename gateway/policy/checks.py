@@ -15,8 +15,8 @@ from typing import Protocol
 
 from detectors.base import Category
 from detectors.registry import entity_categories
+from gateway.config.yamlconfig import LocatedError
 from gateway.policy.data_rules import DataRule, DetectionPolicy, RuleMatch
-from gateway.yamlconfig import LocatedError
 
 DETECTOR_NAMES = ("secrets", "pii", "confidential", "injection")
 

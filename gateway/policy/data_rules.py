@@ -19,9 +19,9 @@ from detectors.base import Category, Finding
 from detectors.injection import INDIRECT
 from detectors.injection_classifier import CLASSIFIER_ONLY, CLASSIFIER_TYPES
 from detectors.registry import DetectorsConfig
+from gateway.config.yamlconfig import LocatedError
 from gateway.unscreenable import UnscreenablePolicy
 from gateway.wire.part_source import ANSWER, UNKNOWN, PartKind, PartSource
-from gateway.yamlconfig import LocatedError
 
 DEFAULT_RULE = "data_rules.default_audit"
 

@@ -18,11 +18,11 @@ from typing import Literal
 
 from detectors.base import Category
 from detectors.registry import entity_categories
+from gateway.config.yamlconfig import Loc, YamlDocument, validate
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.model_names import glob_regex
 from gateway.policy.data_rules import DataRules, Direction, Mode
 from gateway.policy.schema import PolicyDocument
-from gateway.yamlconfig import Loc, YamlDocument, validate
 
 MAX_ALTERNATIVES_SHOWN = 12
 # Decisions are pure functions of (groups, provider, model) for a loaded policy, so

@@ -16,10 +16,10 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.base import Category
+from gateway.config.yamlconfig import LocatedError
 from gateway.policy.checks import check_document
 from gateway.policy.data_rules import DataRule, DetectionPolicy, Mode
 from gateway.policy.violations import Severity, Violation
-from gateway.yamlconfig import LocatedError
 
 # What a model glob may hold: the characters of model names, plus fnmatch's * ? [ ] !.
 MODEL_GLOB = re.compile(r"^[A-Za-z0-9._:/@+\-*?\[\]!]+$")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 import structlog
 
+from gateway.config.settings import PromptLogSettings, Settings
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.exchange import Exchange
 from gateway.metrics import GatewayMetrics
@@ -24,7 +25,6 @@ from gateway.promptlog.record import LogRecord
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import PromptStore, PurgeResult, StoreUnavailable, now_us
 from gateway.promptlog.writer import OnFailure, PromptLogWriter
-from gateway.settings import PromptLogSettings, Settings
 from gateway.supervise import BackgroundTask
 
 log = structlog.get_logger("aigw")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gateway.config.settings import Settings
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.providers.base import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.echo import EchoProvider
 from gateway.providers.http import HttpProvider, create_session
-from gateway.settings import Settings
 
 __all__ = ["Credential", "Provider", "UpstreamCall", "UpstreamReply", "build_providers", "resolve_credentials"]
 

@@ -13,9 +13,9 @@ from collections.abc import AsyncGenerator, Mapping
 
 import aiohttp
 
+from gateway.config.settings import LimitSettings, ProviderSettings
 from gateway.errors import ApiFormat, GatewayError, ServiceUnavailable, UpstreamTimeout, UpstreamUnavailable
 from gateway.providers.base import UpstreamCall, UpstreamReply
-from gateway.settings import LimitSettings, ProviderSettings
 from gateway.wire.answer_headers import passable_headers
 
 DEFAULT_BASE_URLS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}

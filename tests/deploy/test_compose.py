@@ -12,7 +12,7 @@ from typing import Any
 
 import jsonschema
 
-from gateway.settings import load_settings
+from gateway.config.settings import load_settings
 from tests.deploy.deploy_helpers import (
     COMPOSE,
     DEPLOY,

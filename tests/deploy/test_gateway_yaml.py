@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gateway.config.settings import ENV_NOT_SETTINGS, ENV_PREFIX, load_settings
 from gateway.policy.policy import load_policy
 from gateway.promptlog.crypto import load_keyring
 from gateway.promptlog.service import build_store
 from gateway.providers import resolve_credentials
-from gateway.settings import ENV_NOT_SETTINGS, ENV_PREFIX, load_settings
 from tests.deploy.deploy_helpers import (
     GATEWAY_YAML,
     ROOT,

@@ -10,7 +10,7 @@ import pytest
 from kubernetes_validate import utils as k8s_validate
 
 from gateway import cli
-from gateway.settings import load_settings
+from gateway.config.settings import load_settings
 from tests.deploy.deploy_helpers import (
     DEPLOY,
     GATEWAY_YAML,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from gateway.config.settings import load_settings
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.settings import load_settings
 
 DEFAULT_ROUTES = [
     ("echo-*", "echo"),

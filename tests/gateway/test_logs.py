@@ -9,8 +9,8 @@ import sys
 import pytest
 import structlog
 
+from gateway.config.settings import LogSettings
 from gateway.logs import configure_logging
-from gateway.settings import LogSettings
 
 
 class _RecordingStream(io.StringIO):

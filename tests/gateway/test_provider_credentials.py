@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from gateway.config.settings import Settings
 from gateway.errors import ConfigError
 from gateway.providers import Credential, resolve_credentials
-from gateway.settings import Settings
 from tests.gateway.settings_helpers import only_problem, write
 
 # --- provider credentials ------------------------------------------------------------------------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.config.settings import RouteSettings, Settings
 from gateway.routing import Route, Router
-from gateway.settings import RouteSettings, Settings
 
 PROVIDERS = ("echo", "openai", "anthropic", "azure", "vllm")
 ROUTES = [

@@ -19,13 +19,13 @@ import structlog
 from aiohttp import web
 from pydantic import TypeAdapter
 
-from gateway.incidents.dispatcher import SinkDispatcher
-from gateway.incidents.sinks import UDP_MAX_BYTES, Item, syslog_message
-from gateway.sink_settings import (
+from gateway.config.sink_settings import (
     AnySinkSettings,
     SinkSettings,
     SyslogSinkSettings,
 )
+from gateway.incidents.dispatcher import SinkDispatcher
+from gateway.incidents.sinks import UDP_MAX_BYTES, Item, syslog_message
 
 SECRET = "s3cret-for-tests"
 ENV = {"SIEM_SECRET": SECRET}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gateway.settings import Settings, load_settings
+from gateway.config.settings import Settings, load_settings
 from tests.gateway.settings_helpers import CUSTOM_PROVIDERS, DEFAULT_ROUTES, write
 
 # --- embedded defaults ---------------------------------------------------------------------------

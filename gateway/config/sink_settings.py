@@ -4,7 +4,7 @@ Each entry is one sink, told apart by ``type``: ``jsonl`` (a local file a log sh
 ``syslog`` (RFC 5424 over UDP or TCP) or ``webhook`` (a signed HTTPS POST). A webhook's HMAC
 secret is never in the file: ``secret_env`` names the environment variable that holds it.
 
-Settings, not incident code: ``gateway.settings`` reads them without reaching into
+Settings, not incident code: ``gateway.config.settings`` reads them without reaching into
 ``gateway.incidents``, whose dispatcher and sinks import them from here.
 """
 
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from gateway.yamlconfig import LocatedError
+from gateway.config.yamlconfig import LocatedError
 
 # Sink names end up in a file name (the dead-letter file) and in metric labels.
 SINK_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator, model_validator
 
+from gateway.config.sink_settings import SinkSettings
+from gateway.config.yamlconfig import Loc, LocatedError, YamlDocument, validate
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, OVERLAP_CHARS
-from gateway.sink_settings import SinkSettings
-from gateway.yamlconfig import Loc, LocatedError, YamlDocument, validate
 
 ENV_PREFIX = "AIGW_"
 # Environment variables with the prefix that are not settings keys.

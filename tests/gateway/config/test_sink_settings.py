@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gateway.incidents.dispatcher import SinkDispatcher
-from gateway.sink_settings import (
+from gateway.config.sink_settings import (
     JsonlSinkSettings,
     MissingSecretError,
     SinkConfigError,
@@ -18,6 +17,7 @@ from gateway.sink_settings import (
     WebhookSinkSettings,
     verify_sinks,
 )
+from gateway.incidents.dispatcher import SinkDispatcher
 from tests.gateway.incidents.test_sinks import ENV, sinks, webhook
 
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from gateway.config.yamlconfig import Loc, LocatedError, YamlDocument, dotted, validate
 from gateway.errors import ConfigError
-from gateway.yamlconfig import Loc, LocatedError, YamlDocument, dotted, validate
 
 TEXT = """\
 # a comment first

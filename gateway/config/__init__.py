@@ -1,0 +1,1 @@
+"""The config wing of the gateway (issue 17)."""
