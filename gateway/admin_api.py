@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
-from gateway.admin_tokens import ROLES, AdminToken, AdminTokenStore, Role
+from gateway.auth.admin_tokens import ROLES, AdminToken, AdminTokenStore, Role
 from gateway.config.settings import Settings
 from gateway.errors import ApiFormat, AuthenticationFailed, GatewayError, InvalidRequest, NotFound, PolicyDenied
 from gateway.errors import render_error as render

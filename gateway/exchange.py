@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.auth.identity import Identity
 from gateway.errors import ApiFormat
-from gateway.identity import Identity
 from gateway.policy.policy import Policy
 from gateway.screening import Screening
 from gateway.wire.capture import AnswerCapture

@@ -10,6 +10,7 @@ from typing import Any
 import structlog
 from aiohttp import ClientConnectionResetError, web
 
+from gateway.auth.identity import Identity
 from gateway.endpoints import Endpoint
 from gateway.errors import (
     ApiFormat,
@@ -22,7 +23,6 @@ from gateway.errors import (
     render_stream_error,
 )
 from gateway.exchange import Exchange
-from gateway.identity import Identity
 from gateway.json_input import parse_request
 from gateway.logs import code_location
 from gateway.middleware import EXCHANGE

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import closing
 from typing import Any
 
-from gateway.admin_tokens import ROLES, AdminTokenStore
+from gateway.auth.admin_tokens import ROLES, AdminTokenStore
 from gateway.config.settings import Settings
 from gateway.logs import configure_logging
 from gateway.policy.policy import load_policy

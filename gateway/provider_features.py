@@ -17,9 +17,9 @@ from typing import Any
 
 import structlog
 
+from gateway.auth.identity import Identity
 from gateway.errors import PolicyDenied
 from gateway.exchange import Exchange
-from gateway.identity import Identity
 from gateway.policy.policy import Policy
 from gateway.policy.schema import ProviderFeatures
 

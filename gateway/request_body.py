@@ -16,9 +16,9 @@ import asyncio
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 
+from gateway.auth.identity import Identity
 from gateway.config.settings import LimitSettings
 from gateway.errors import PayloadTooLarge, RequestTimeout, UnreadableBody, UnsupportedMediaType
-from gateway.identity import Identity
 
 
 async def read_body(request: web.Request, limits: LimitSettings, max_bytes: int | None = None) -> bytes:

@@ -14,18 +14,18 @@ from aiohttp import web
 
 from detectors.base import Finding
 from detectors.registry import build_detectors
+from gateway.auth.identity import Authenticator
+from gateway.auth.keystore import KeyStore
 from gateway.compliance.catalog import load_compliance
 from gateway.config.settings import Settings
 from gateway.config.sink_settings import SinkConfigError
 from gateway.detection_pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.identity import Authenticator
 from gateway.incidents.dispatcher import SinkDispatcher
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.store import IncidentStore
 from gateway.inflight import InFlight
 from gateway.inline_scan import InlineScanner
-from gateway.keystore import KeyStore
 from gateway.loop_lag import LoopLagMonitor
 from gateway.metrics import GatewayMetrics
 from gateway.policy.policy import Policy, load_policy

@@ -15,8 +15,8 @@ from collections.abc import Coroutine, Mapping
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
+from gateway.auth.keystore import KeyStore
 from gateway.config.settings import Settings
-from gateway.keystore import KeyStore
 from gateway.promptlog.record import Row
 from gateway.providers import Credential, resolve_credentials
 from gateway.server import GatewayServer

@@ -12,7 +12,7 @@ from typing import Any
 import openai
 import pytest
 
-from gateway.admin_tokens import AdminTokenStore
+from gateway.auth.admin_tokens import AdminTokenStore
 from gateway.promptlog.crypto import rotate_key_file
 from gateway.state import STATE
 from gateway.testing import RunningGateway

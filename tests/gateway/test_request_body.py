@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from gateway.admin_tokens import AdminTokenStore
+from gateway.auth.admin_tokens import AdminTokenStore
 from gateway.testing import RunningGateway
 from tests.conftest import StartGateway
 from tests.gateway.test_connections import DEADLINE_S, FAST, closed_by_server, connect, read_response

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from gateway.credential_db import CredentialTable
+from gateway.auth.credential_db import CredentialTable
 
 KEY_PREFIX = "aigw"
 KEY_ID_BYTES = 6

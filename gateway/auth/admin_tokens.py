@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, get_args
 
-from gateway.credential_db import CredentialTable
+from gateway.auth.credential_db import CredentialTable
 
 Role = Literal["auditor", "secops"]
 ROLES: tuple[Role, ...] = get_args(Role)

@@ -15,11 +15,11 @@ import openai
 import psycopg
 import pytest
 
-from gateway.admin_tokens import AdminTokenStore
+from gateway.auth.admin_tokens import AdminTokenStore
+from gateway.auth.credential_db import PostgresDb, open_credential_db
+from gateway.auth.keystore import KeyStore, parse_key
 from gateway.config.settings import StoreSettings
-from gateway.credential_db import PostgresDb, open_credential_db
 from gateway.errors import ConfigError
-from gateway.keystore import KeyStore, parse_key
 from gateway.testing import RunningGateway
 from tests.conftest import StartGateway
 from tests.gateway.promptlog.conftest import pg_dsn, pg_schema

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.keystore import KeyRecord, KeyStore, parse_key
+from gateway.auth.keystore import KeyRecord, KeyStore, parse_key
 
 KEY_FORMAT = re.compile(r"^aigw_([0-9a-f]{12})_([A-Za-z0-9_-]+)$")
 

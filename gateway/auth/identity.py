@@ -16,9 +16,9 @@ from typing import Literal
 
 from aiohttp import web
 
+from gateway.auth.keystore import KeyRecord, KeyStore, parse_key
 from gateway.config.settings import IdentitySettings
 from gateway.errors import AuthenticationFailed, RevokedKeyPresented
-from gateway.keystore import KeyRecord, KeyStore, parse_key
 from gateway.text_safety import is_utf8_safe
 
 MAX_USER_LENGTH = 256

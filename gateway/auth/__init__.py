@@ -1,0 +1,1 @@
+"""The auth wing of the gateway (issue 17)."""
