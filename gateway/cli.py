@@ -14,10 +14,10 @@ import yaml
 from gateway import incidents_cli, logs_cli, policy_cli, report_cli, scan_cli
 from gateway.auth.keystore import KeyStore
 from gateway.config.settings import Settings, load_settings
-from gateway.detection_pool import default_workers
 from gateway.errors import ConfigError
 from gateway.logs import configure_logging
 from gateway.providers import resolve_credentials
+from gateway.screening.pool import default_workers
 from gateway.server import run_loop, serve
 from gateway.workers import Supervisor
 

@@ -10,7 +10,7 @@ from typing import Any
 from gateway.auth.identity import Identity
 from gateway.errors import ApiFormat
 from gateway.policy.policy import Policy
-from gateway.screening import Screening
+from gateway.screening.screen import Screening
 from gateway.wire.capture import AnswerCapture
 
 MAX_LOGGED_MODEL_LENGTH = 100

@@ -32,15 +32,15 @@ from gateway.provider_features import check_features
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.request_body import read_body, require_json
-from gateway.restoring_stream import restore_reply
 from gateway.routing import Route
 from gateway.runtime import PolicyRuntime
-from gateway.scanning_stream import ScanningStream, scanning
-from gateway.screening import Screening, refuse_data_classes, screen_request, screen_response
+from gateway.screening.answer_headers import screen_header_values
+from gateway.screening.answer_ids import AnswerGate, screen_body_ids
+from gateway.screening.restore import restore_reply
+from gateway.screening.screen import Screening, refuse_data_classes, screen_request, screen_response
+from gateway.screening.stream import ScanningStream, scanning
 from gateway.state import STATE, GatewayState
 from gateway.text_safety import scrub
-from gateway.wire.answer_headers import screen_header_values
-from gateway.wire.answer_ids import AnswerGate, screen_body_ids
 from gateway.wire.capture import AnswerCapture, capturing
 from gateway.wire.choice_index import asked_choices
 from gateway.wire.text import request_texts
@@ -173,7 +173,7 @@ async def _protect_answer(
         return reply
     exchange.response_screening = answer = Screening()
     await screen_header_values(pool, policy, reply.headers)  # ids and long numbers: scanned, dropped on a finding
-    if reply.stream is not None:  # each event's ids screened, its logprobs dropped (gateway.wire.answer_ids)
+    if reply.stream is not None:  # each event's ids screened, its logprobs dropped (gateway.screening.answer_ids)
         gated = AnswerGate(pool, policy, answer).events(reply.stream)
         reply.stream = scanning(gated, ScanningStream(endpoint.name, pool, policy, answer, choices))
     else:  # an error body is relayed to the caller too: its message is screened like an answer

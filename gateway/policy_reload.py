@@ -34,7 +34,6 @@ from typing import Protocol
 import structlog
 
 from gateway.config.settings import Settings
-from gateway.detection_pool import DetectionPool, DetectionStartInterrupted
 from gateway.errors import ConfigError
 from gateway.incidents.recorder import IncidentLog
 from gateway.logs import code_location
@@ -43,6 +42,7 @@ from gateway.policy.diff import Effect, diff
 from gateway.policy.policy import Policy, load_policy
 from gateway.promptlog.service import PromptLog, require_key_for
 from gateway.runtime import PolicyRuntime
+from gateway.screening.pool import DetectionPool, DetectionStartInterrupted
 from gateway.supervise import BackgroundTask
 
 log = structlog.get_logger("aigw")

@@ -15,7 +15,7 @@ from gateway.config.settings import Settings
 from gateway.exchange import Exchange
 from gateway.metrics import GatewayMetrics
 from gateway.policy.data_rules import Direction
-from gateway.screening import Screening
+from gateway.screening.screen import Screening
 
 UNROUTED = "unrouted"
 

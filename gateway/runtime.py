@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.detection_pool import DetectionPool
 from gateway.policy.policy import Policy
+from gateway.screening.pool import DetectionPool
 
 
 @dataclass(eq=False)

@@ -19,13 +19,11 @@ from gateway.auth.keystore import KeyStore
 from gateway.compliance.catalog import load_compliance
 from gateway.config.settings import Settings
 from gateway.config.sink_settings import SinkConfigError
-from gateway.detection_pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.incidents.dispatcher import SinkDispatcher
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.store import IncidentStore
 from gateway.inflight import InFlight
-from gateway.inline_scan import InlineScanner
 from gateway.loop_lag import LoopLagMonitor
 from gateway.metrics import GatewayMetrics
 from gateway.policy.policy import Policy, load_policy
@@ -35,6 +33,8 @@ from gateway.providers import Credential, Provider, build_providers
 from gateway.request_metrics import ModelLabels
 from gateway.routing import Router
 from gateway.runtime import PolicyRuntime
+from gateway.screening.inline import InlineScanner
+from gateway.screening.pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
 
 log = structlog.get_logger("aigw")
 

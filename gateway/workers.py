@@ -32,10 +32,10 @@ import structlog
 from prometheus_client import multiprocess as prometheus_multiprocess
 
 from gateway.config.settings import Settings
-from gateway.detection_pool import default_workers
 from gateway.logs import configure_logging
 from gateway.metrics import MULTIPROC_ENV
 from gateway.providers import resolve_credentials
+from gateway.screening.pool import default_workers
 from gateway.server import run_loop, serve
 
 log = structlog.get_logger("aigw")

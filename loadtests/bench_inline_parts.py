@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from detectors.registry import build_detectors
-from gateway.detection_pool import DetectionPool
-from gateway.inline_scan import InlineScanner
 from gateway.loop_lag import LoopLagMonitor
 from gateway.policy.policy import load_policy
+from gateway.screening.inline import InlineScanner
+from gateway.screening.pool import DetectionPool
 
 PARTS = ["a"] * 1000
 SMALL = ["Is the build green today?"]

@@ -20,7 +20,7 @@ from gateway.config.settings import Settings
 from gateway.errors import ApiFormat
 from gateway.exchange import Exchange
 from gateway.policy.data_rules import Action, RuledDecision
-from gateway.screening import Screening
+from gateway.screening.screen import Screening
 from gateway.wire.capture import AnswerCapture
 
 NUMBER = 20_000

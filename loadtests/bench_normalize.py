@@ -27,8 +27,8 @@ from pathlib import Path
 from detectors.base import Detector
 from detectors.registry import build_detectors
 from detectors.views import TextViews
-from gateway.inline_scan import scan_timed
 from gateway.policy.policy import load_policy
+from gateway.screening.inline import scan_timed
 from loadtests.eval_pii import load, texts_of
 
 ROOT = Path(__file__).resolve().parent.parent

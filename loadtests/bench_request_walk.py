@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gateway.inline_scan import InlineScanner
 from gateway.policy.policy import load_policy
+from gateway.screening.inline import InlineScanner
 from gateway.wire.slots import request_slots
 
 Walk = Callable[[str, dict[str, Any]], list[Any]]

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from detectors.base import Finding
-from gateway.detection_pool import DetectionPool
-from gateway.inline_scan import InlineScanner
 from gateway.policy.policy import Policy, load_policy
-from gateway.scanning_stream import ScanningStream
-from gateway.screening import Screening
+from gateway.screening.inline import InlineScanner
+from gateway.screening.pool import DetectionPool
+from gateway.screening.screen import Screening
+from gateway.screening.stream import ScanningStream
 
 POLICY = Path(__file__).parents[1] / "policies" / "default.yaml"
 _TEXT = re.compile(rb'"(?:text|thinking|content)":"[^"]')  # a delta with text in it

@@ -23,9 +23,9 @@ from collections.abc import Awaitable, Callable, Sequence
 import structlog
 
 from detectors.base import Finding
-from gateway.detection_pool import DetectionUnavailable
 from gateway.incidents.evidence import ExcerptWindow, masked
 from gateway.incidents.model import Candidate
+from gateway.screening.pool import DetectionUnavailable
 
 log = structlog.get_logger("aigw")
 

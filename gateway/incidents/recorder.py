@@ -37,7 +37,7 @@ from gateway.policy.policy import Policy
 from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import StoreUnavailable, now_us
-from gateway.screening import Screening
+from gateway.screening.screen import Screening
 from gateway.supervise import BackgroundTask
 from gateway.text_safety import scrub_dataclass
 

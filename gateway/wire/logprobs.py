@@ -19,7 +19,7 @@ The rule chosen here:
   window, and going out with the chunk they would run ahead of the decision on that text
   (the tokens of a secret delivered before the stream is cut for it). Holding them back with
   the text would mean re-emitting them in our own delta events, whose token boundaries we do
-  not know; so a screened stream carries no logprobs (``gateway.wire.answer_ids.AnswerGate``). The content is
+  not know; so a screened stream carries no logprobs (``gateway.screening.answer_ids.AnswerGate``). The content is
   unchanged; callers who need probabilities can ask for a whole answer.
 """
 

@@ -8,7 +8,7 @@ screened too. Three parts are read their own way:
 
 - the API's ids and enums (``NON_TEXT_KEYS``) are not text, but a provider can put anything
   in ``system_fingerprint``: they are screened apart, all of an event's in one text
-  (``gateway.wire.answer_ids``), so a stream that repeats them in every event pays once;
+  (``gateway.screening.answer_ids``), so a stream that repeats them in every event pays once;
 - a tool's input or arguments given as a JSON value (Anthropic ``tool_use.input``) is
   model text throughout: every string whatever its key, every key name, every number
   (as its JSON text: a card is a number too);
@@ -28,7 +28,7 @@ from gateway.wire.slot import KeySlot, Slot
 
 # Keys whose string values are the API's ids, enums and opaque tokens, never model or caller
 # text. Reviewed: anything else is screened as text. Their values are screened too (see
-# ``gateway.wire.answer_ids``), which finds what a detector finds; on a real id or enum, nothing.
+# ``gateway.screening.answer_ids``), which finds what a detector finds; on a real id or enum, nothing.
 NON_TEXT_KEYS = frozenset(
     {
         "id", "object", "type", "model", "role", "created", "created_at", "completed_at", "expires_at",

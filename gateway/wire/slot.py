@@ -110,7 +110,7 @@ class MediaTextSlot(Slot):
         return self.runs
 
     def replace(self, new: str) -> None:
-        # Scanned with the pattern detectors only (gateway.screening): no NER "name" in random runs.
+        # Scanned with the pattern detectors only (gateway.screening.screen): no NER "name" in random runs.
         raise SensitiveDataBlocked(
             "The request was blocked by the AI policy: an image or audio payload holds text with data the "
             "policy protects, and it cannot be redacted inside the media. Remove the text from the file."

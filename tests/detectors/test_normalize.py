@@ -13,7 +13,7 @@ from detectors.base import Detector, Finding
 from detectors.decoding import MAX_SEGMENT_CHARS, decoded_segments
 from detectors.normalize import build_view, normalized_view
 from detectors.registry import DetectorsConfig
-from gateway.inline_scan import scan_timed
+from gateway.screening.inline import scan_timed
 from tests.conftest import DATA
 
 CONFIG = DetectorsConfig.model_validate(

@@ -7,7 +7,7 @@ import pytest
 from detectors.base import Detector, Finding
 from detectors.normalize import normalized_view
 from detectors.registry import DetectorsConfig, build_detectors
-from gateway.inline_scan import scan_timed
+from gateway.screening.inline import scan_timed
 
 CONFIG = DetectorsConfig.model_validate({"secrets": {}, "pii": {}, "confidential": {}, "injection": {}})
 

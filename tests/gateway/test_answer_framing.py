@@ -8,8 +8,8 @@ from collections.abc import AsyncGenerator
 
 import pytest
 
-from gateway.redaction import Pseudonyms
-from gateway.restoring_stream import RestoringStream
+from gateway.screening.redaction import Pseudonyms
+from gateway.screening.restore import RestoringStream
 from gateway.wire import replies
 from gateway.wire.capture import AnswerCapture, capturing
 from gateway.wire.sse_parse import SseParser

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from detectors.base import Category, Finding
-from gateway.detection_pool import DetectionUnavailable
 from gateway.errors import ApiFormat
 from gateway.exchange import Exchange
 from gateway.incidents import masking
@@ -22,7 +21,8 @@ from gateway.incidents.store import IncidentQuery, IncidentStore
 from gateway.policy.data_rules import Action, RuledDecision
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.sqlite_store import SqlitePromptStore
-from gateway.screening import Screening
+from gateway.screening.pool import DetectionUnavailable
+from gateway.screening.screen import Screening
 from tests.gateway.incidents.test_incident_spool import COMPLIANCE, POLICY
 
 NAME, EMAIL, SSN = "Maria Lopez", "maria.lopez@example.org", "536-22-8726"

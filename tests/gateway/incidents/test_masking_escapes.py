@@ -10,8 +10,8 @@ from pathlib import Path
 from detectors.base import Category, Finding
 from gateway.incidents.evidence import excerpt_window
 from gateway.incidents.masking import mask_excerpts
-from gateway.inline_scan import InlineScanner
 from gateway.policy.policy import load_policy
+from gateway.screening.inline import InlineScanner
 from tests.gateway.incidents.test_incident_store import seen
 
 ARGUMENTS = '{"ssn": "536-22-8726", "card": "\\u0034111111111111111"}'  # as the answer carries it

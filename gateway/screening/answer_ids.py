@@ -8,7 +8,7 @@ repeats the same ones in every event: a value screened once in a stream is not s
 again (``AnswerGate`` keeps what it decided per stream). What the rules do applies as to
 any text: a block withholds the answer, a redaction rewrites the id.
 
-``AnswerGate`` runs ahead of the scanning stream (``gateway.scanning_stream``): it screens
+``AnswerGate`` runs ahead of the scanning stream (``gateway.screening.stream``): it screens
 each event's ids and drops its logprobs (``gateway.wire.logprobs``); the text is windowed
 and screened by the scanning stream.
 """
@@ -19,12 +19,12 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.detection_pool import DetectionPool
 from gateway.json_input import encode_json, parse_upstream
 from gateway.policy.data_rules import Action, Direction
 from gateway.policy.policy import Policy
-from gateway.redaction import Pseudonyms, rewrite
-from gateway.screening import Screening, decide_texts, refuse_blocked
+from gateway.screening.pool import DetectionPool
+from gateway.screening.redaction import Pseudonyms, rewrite
+from gateway.screening.screen import Screening, decide_texts, refuse_blocked
 from gateway.wire import sse
 from gateway.wire.logprobs import drop_logprobs, has_logprobs
 from gateway.wire.response_slots import id_places

@@ -18,9 +18,9 @@ import pytest
 import structlog
 
 from detectors.base import Category, Detector, Finding
-from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.metrics import GatewayMetrics
-from tests.gateway.test_detection_pool import sleepy_factory, until, worker_pids
+from gateway.screening.pool import DetectionPool, DetectionUnavailable
+from tests.gateway.screening.test_detection_pool import sleepy_factory, until, worker_pids
 
 SECONDS_PER_CHAR = 0.15 / 4096  # a 4,096-character piece takes 0.15 s
 FOREVER = 10**9

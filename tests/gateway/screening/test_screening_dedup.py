@@ -4,11 +4,11 @@ and every copy is still redacted."""
 from __future__ import annotations
 
 from detectors.registry import build_detectors
-from gateway.detection_pool import DetectionPool
-from gateway.inline_scan import InlineScanner
 from gateway.policy.data_rules import Direction
 from gateway.policy.policy import load_policy
-from gateway.screening import Screening, decide_texts
+from gateway.screening.inline import InlineScanner
+from gateway.screening.pool import DetectionPool
+from gateway.screening.screen import Screening, decide_texts
 from tests.conftest import DATA
 
 

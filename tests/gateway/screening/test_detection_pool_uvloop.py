@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from detectors.base import Category, Detector, Finding
-from gateway.detection_pool import DetectionPool
 from gateway.metrics import GatewayMetrics
-from tests.gateway.test_detection_pool import until, worker_pids
+from gateway.screening.pool import DetectionPool
+from tests.gateway.screening.test_detection_pool import until, worker_pids
 
 uvloop = pytest.importorskip("uvloop")
 

@@ -14,8 +14,8 @@ import pytest
 
 from detectors.base import Category, Detector, Finding
 from detectors.registry import DetectorsConfig, build_detectors
-from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.errors import ConfigError
+from gateway.screening.pool import DetectionPool, DetectionUnavailable
 
 CONFIG = DetectorsConfig.model_validate({"secrets": {}, "confidential": {"terms": ["Project Nightingale"]}})
 TEXT = "Project Nightingale uses key AKIA" + "QWERTYUIOPASDFGH"

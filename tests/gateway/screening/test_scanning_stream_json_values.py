@@ -13,13 +13,13 @@ import anthropic
 import httpx2
 import openai
 
-from gateway.detection_pool import DetectionPool
 from gateway.policy.policy import Policy
-from gateway.scanning_stream import ScanningStream
-from gateway.screening import Screening
+from gateway.screening.pool import DetectionPool
+from gateway.screening.screen import Screening
+from gateway.screening.stream import ScanningStream
 from gateway.wire.json_lex import JsonLex
-from tests.gateway.test_scanning_stream_joined import chat, sse
-from tests.gateway.test_scanning_stream_tool_names import default_policy, inline_pool
+from tests.gateway.screening.test_scanning_stream_joined import chat, sse
+from tests.gateway.screening.test_scanning_stream_tool_names import default_policy, inline_pool
 
 __all__ = ["default_policy", "inline_pool"]  # fixtures
 CARD = "4111111111111111"

@@ -40,8 +40,8 @@ from threadpoolctl import threadpool_limits
 
 from detectors.base import Detector, Finding
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.inline_scan import InlineScanner, Scanned, scan_timed
 from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, Job, is_whole, merge, plan
+from gateway.screening.inline import InlineScanner, Scanned, scan_timed
 from gateway.worker_pipe import WorkerPipe
 
 DetectorFactory = Callable[[Any], Sequence[Detector]]

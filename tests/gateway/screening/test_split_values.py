@@ -11,7 +11,7 @@ import openai
 import pytest
 
 from detectors.base import Category, Finding
-from gateway.split_values import REACH, seam_windows, split_findings
+from gateway.screening.split_values import REACH, seam_windows, split_findings
 from gateway.testing import RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import TEST_POLICY, StartGateway

@@ -13,13 +13,13 @@ from typing import Any
 import structlog
 
 from detectors.base import Finding, resolve_overlaps
-from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavailable, UpstreamInvalid
 from gateway.json_input import encode_json, parse_upstream
 from gateway.policy.data_rules import Action, Direction, RuledDecision, finding_sources
 from gateway.policy.policy import Policy, ToolDecision
-from gateway.redaction import Pseudonyms, rewrite
-from gateway.split_values import pattern_entities, seam_windows, split_findings
+from gateway.screening.pool import DetectionPool, DetectionUnavailable
+from gateway.screening.redaction import Pseudonyms, rewrite
+from gateway.screening.split_values import pattern_entities, seam_windows, split_findings
 from gateway.unscreenable import refuse_unscreenable
 from gateway.wire.part_source import PartSource
 from gateway.wire.request_slots import walk_request

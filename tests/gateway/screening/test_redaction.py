@@ -8,7 +8,7 @@ import pytest
 
 from detectors.base import Category, Finding
 from gateway.policy.data_rules import Action, Decision
-from gateway.redaction import Pseudonyms, StreamRestorer, rewrite
+from gateway.screening.redaction import Pseudonyms, StreamRestorer, rewrite
 
 TEXT = "Ask Jane Roe (jane@example.com) and Jane Roe's boss, Bob Stone."
 

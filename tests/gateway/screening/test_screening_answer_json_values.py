@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 
-from gateway.detection_pool import DetectionPool
 from gateway.policy.policy import Policy
+from gateway.screening.pool import DetectionPool
 from gateway.wire.json_lex import quote_bare
-from tests.gateway.test_screening_answer_fields import CARD, chat, policy, pool, screened, tool_use
+from tests.gateway.screening.test_screening_answer_fields import CARD, chat, policy, pool, screened, tool_use
 
 __all__ = ["policy", "pool"]  # fixtures
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from gateway.redaction import Pseudonyms
-from gateway.restoring_stream import RestoringStream, restore_body
+from gateway.screening.redaction import Pseudonyms
+from gateway.screening.restore import RestoringStream, restore_body
 from gateway.wire import replies
 from gateway.wire.sse_parse import SseParser
 

@@ -12,11 +12,11 @@ from typing import Any, cast
 import pytest
 
 from detectors.base import Finding
-from gateway.detection_pool import DetectionPool
 from gateway.errors import UpstreamInvalid
 from gateway.policy.policy import Policy, load_policy
-from gateway.scanning_stream import ScanningStream
-from gateway.screening import Screening, screen_response
+from gateway.screening.pool import DetectionPool
+from gateway.screening.screen import Screening, screen_response
+from gateway.screening.stream import ScanningStream
 
 POLICY = """\
 policy: {{id: t, version: "1"}}

@@ -11,10 +11,10 @@ from typing import cast
 import pytest
 
 from detectors.base import Finding
-from gateway.detection_pool import DetectionPool
-from gateway.inline_scan import InlineScanner
 from gateway.policy.policy import load_policy
-from gateway.wire.answer_headers import passable_headers, screen_header_values
+from gateway.screening.answer_headers import passable_headers, screen_header_values
+from gateway.screening.inline import InlineScanner
+from gateway.screening.pool import DetectionPool
 
 AWS = "AKIA" + "IOSFODNN7EXAMPLQ"
 GH = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"

@@ -13,12 +13,12 @@ from typing import Any, cast
 import pytest
 
 from detectors.base import Finding
-from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked
-from gateway.inline_scan import InlineScanner
 from gateway.policy.policy import Policy, load_policy
-from gateway.screening import Screening
-from gateway.wire.answer_ids import AnswerGate
+from gateway.screening.answer_ids import AnswerGate
+from gateway.screening.inline import InlineScanner
+from gateway.screening.pool import DetectionPool
+from gateway.screening.screen import Screening
 
 AWS = "AKIA" + "IOSFODNN7EXAMPLQ"
 CARD = "4111111111111111"

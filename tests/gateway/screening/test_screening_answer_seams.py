@@ -12,13 +12,13 @@ from typing import Any, cast
 import pytest
 
 from detectors.base import Finding
-from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked
-from gateway.inline_scan import InlineScanner
 from gateway.policy.policy import Policy, load_policy
-from gateway.screening import Screening, screen_response
+from gateway.screening.inline import InlineScanner
+from gateway.screening.pool import DetectionPool
+from gateway.screening.screen import Screening, screen_response
 
-POLICY = Path(__file__).parents[2] / "policies" / "default.yaml"
+POLICY = Path(__file__).parents[3] / "policies" / "default.yaml"
 AWS_PIECES = ["AKI", "AIOSF", "ODNN", "7EXAMPL", "Q"]
 
 

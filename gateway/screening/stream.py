@@ -41,13 +41,13 @@ import re
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked
 from gateway.policy.data_rules import Action, Direction, RuledDecision
 from gateway.policy.policy import Policy
-from gateway.redaction import Pseudonyms, rewrite
-from gateway.screening import Screening, decide_texts, refuse_blocked, unscreenable
-from gateway.stream_cut import TAIL, close_cut, rewrite_piece, window_cut
+from gateway.screening.pool import DetectionPool
+from gateway.screening.redaction import Pseudonyms, rewrite
+from gateway.screening.screen import Screening, decide_texts, refuse_blocked, unscreenable
+from gateway.screening.stream_cut import TAIL, close_cut, rewrite_piece, window_cut
 from gateway.wire import sse
 from gateway.wire.choice_index import ChoiceJoin, bad_index
 from gateway.wire.json_lex import JsonLex

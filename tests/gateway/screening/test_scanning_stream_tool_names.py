@@ -13,13 +13,13 @@ from typing import Any, cast
 import openai
 import pytest
 
-from gateway.detection_pool import DetectionPool
-from gateway.inline_scan import InlineScanner
 from gateway.policy.policy import Policy, load_policy
+from gateway.screening.inline import InlineScanner
+from gateway.screening.pool import DetectionPool
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import DATA, policy_gateway, sdk_client
-from tests.gateway.test_scanning_stream_joined import (
+from tests.gateway.screening.test_scanning_stream_joined import (
     ANTH_END,
     AWS_PIECES,
     CARD,

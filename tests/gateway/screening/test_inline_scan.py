@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from detectors.registry import DetectorsConfig, build_detectors
-from gateway.detection_pool import DetectionPool, DetectionUnavailable
-from gateway.inline_scan import CLASSIFIER_TEXT_COST_CHARS, InlineScanner
 from gateway.scan_chunks import TEXT_COST_CHARS
+from gateway.screening.inline import CLASSIFIER_TEXT_COST_CHARS, InlineScanner
+from gateway.screening.pool import DetectionPool, DetectionUnavailable
 
 RULES_ONLY = {"classifier": {"enabled": False}}
 CONFIG = DetectorsConfig.model_validate(
@@ -112,7 +112,7 @@ async def test_an_inline_error_is_typed_for_fail_closed(inline: InlineScanner):
 def test_pattern_scans_leave_out_the_injection_classifier():
     from detectors.injection_classifier import CLASSIFIER_ONLY
     from detectors.registry import entity_categories
-    from gateway.split_values import pattern_entities
+    from gateway.screening.split_values import pattern_entities
 
     wanted = pattern_entities(frozenset(entity_categories(WITH_CLASSIFIER)), None)
     assert not wanted & CLASSIFIER_ONLY

@@ -21,9 +21,9 @@ from collections.abc import Mapping
 
 import structlog
 
-from gateway.detection_pool import DetectionPool, DetectionUnavailable
 from gateway.policy.policy import Policy
-from gateway.split_values import pattern_entities
+from gateway.screening.pool import DetectionPool, DetectionUnavailable
+from gateway.screening.split_values import pattern_entities
 
 log = structlog.get_logger("aigw")
 

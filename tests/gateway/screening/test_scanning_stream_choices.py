@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked, UpstreamInvalid
 from gateway.policy.policy import Policy
-from gateway.scanning_stream import ScanningStream
-from gateway.screening import Screening
+from gateway.screening.pool import DetectionPool
+from gateway.screening.screen import Screening
+from gateway.screening.stream import ScanningStream
 from gateway.wire.choice_index import asked_choices, bad_index
-from tests.gateway.test_scanning_stream_joined import chat, texts
-from tests.gateway.test_scanning_stream_tool_names import default_policy, inline_pool
+from tests.gateway.screening.test_scanning_stream_joined import chat, texts
+from tests.gateway.screening.test_scanning_stream_tool_names import default_policy, inline_pool
 
 __all__ = ["default_policy", "inline_pool"]  # fixtures
 DONE = b"data: [DONE]\n\n"

@@ -7,7 +7,7 @@ from typing import Any
 
 from gateway.json_input import encode_json, parse_upstream
 from gateway.providers.base import UpstreamReply
-from gateway.redaction import Pseudonyms, StreamRestorer
+from gateway.screening.redaction import Pseudonyms, StreamRestorer
 from gateway.wire import sse
 from gateway.wire.slots import response_slots
 from gateway.wire.sse_parse import SseEvent, SseParser

@@ -14,14 +14,14 @@ from typing import Any, cast
 import pytest
 
 from detectors.base import Finding
-from gateway.detection_pool import DetectionPool
 from gateway.errors import SensitiveDataBlocked, UpstreamInvalid
-from gateway.inline_scan import InlineScanner
 from gateway.policy.policy import Policy, load_policy
-from gateway.scanning_stream import ScanningStream
-from gateway.screening import Screening
+from gateway.screening.inline import InlineScanner
+from gateway.screening.pool import DetectionPool
+from gateway.screening.screen import Screening
+from gateway.screening.stream import ScanningStream
 
-POLICY = Path(__file__).parents[2] / "policies" / "default.yaml"
+POLICY = Path(__file__).parents[3] / "policies" / "default.yaml"
 AWS_PIECES = ["AKI", "AIOSF", "ODNN", "7EXAMPL", "Q"]  # AKIAIOSFODNN7EXAMPLQ
 CARD = "4111111111111111"
 

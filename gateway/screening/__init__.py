@@ -1,0 +1,1 @@
+"""The screening wing of the gateway (issue 17)."""
