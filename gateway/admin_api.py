@@ -18,10 +18,10 @@ from gateway.config.settings import Settings
 from gateway.errors import ApiFormat, AuthenticationFailed, GatewayError, InvalidRequest, NotFound, PolicyDenied
 from gateway.errors import render_error as render
 from gateway.exchange import new_request_id
+from gateway.lifecycle.state import SETTINGS, STATE, GatewayState
 from gateway.promptlog.access import read_record, view
 from gateway.promptlog.service import PromptLog
 from gateway.promptlog.store import MAX_SEARCH, SearchQuery
-from gateway.state import SETTINGS, STATE, GatewayState
 from gateway.time_ranges import parse_time
 
 GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)  # the API app, from the admin app

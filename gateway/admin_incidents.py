@@ -17,11 +17,11 @@ from gateway.errors import Conflict, InvalidRequest, NotFound
 from gateway.incidents.export import FORMATS, render
 from gateway.incidents.store import IncidentQuery, IncidentStore, UnknownIncident, WorkflowError
 from gateway.json_input import parse_request
+from gateway.lifecycle.state import SETTINGS
 from gateway.policy.violations import Severity, Violation
 from gateway.report.gather import gather
 from gateway.report.render import render as render_report
 from gateway.request_body import read_body
-from gateway.state import SETTINGS
 from gateway.time_ranges import parse_time, period
 
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")

@@ -11,12 +11,12 @@ from gateway.admin_incidents import add_incident_routes
 from gateway.config.settings import Settings
 from gateway.endpoints import ENDPOINTS
 from gateway.handlers import endpoint_handler, get_model, list_models
-from gateway.inflight import InFlight
+from gateway.lifecycle.inflight import InFlight
+from gateway.lifecycle.state import CREDENTIALS, IN_FLIGHT, METRICS, SETTINGS, STATE, gateway_context
 from gateway.metrics import GatewayMetrics
 from gateway.middleware import exchange_middleware
 from gateway.providers import Credential
 from gateway.readiness import readiness
-from gateway.state import CREDENTIALS, IN_FLIGHT, METRICS, SETTINGS, STATE, gateway_context
 
 
 def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.Application:

@@ -24,6 +24,8 @@ from gateway.errors import (
 )
 from gateway.exchange import Exchange
 from gateway.json_input import parse_request
+from gateway.lifecycle.runtime import PolicyRuntime
+from gateway.lifecycle.state import STATE, GatewayState
 from gateway.logs import code_location
 from gateway.middleware import EXCHANGE
 from gateway.model_names import check_model_name
@@ -33,13 +35,11 @@ from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.request_body import read_body, require_json
 from gateway.routing import Route
-from gateway.runtime import PolicyRuntime
 from gateway.screening.answer_headers import screen_header_values
 from gateway.screening.answer_ids import AnswerGate, screen_body_ids
 from gateway.screening.restore import restore_reply
 from gateway.screening.screen import Screening, refuse_data_classes, screen_request, screen_response
 from gateway.screening.stream import ScanningStream, scanning
-from gateway.state import STATE, GatewayState
 from gateway.text_safety import scrub
 from gateway.wire.capture import AnswerCapture, capturing
 from gateway.wire.choice_index import asked_choices

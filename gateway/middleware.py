@@ -20,9 +20,9 @@ from gateway.errors import (
     render_error,
 )
 from gateway.exchange import Exchange
+from gateway.lifecycle.state import IN_FLIGHT, STATE
 from gateway.logs import code_location
 from gateway.request_metrics import observe_exchange
-from gateway.state import IN_FLIGHT, STATE
 
 EXCHANGE: web.RequestKey[Exchange] = web.RequestKey("exchange", Exchange)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

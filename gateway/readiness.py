@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gateway.state import GatewayState
+    from gateway.lifecycle.state import GatewayState
 
 
 def readiness(state: GatewayState | None) -> dict[str, bool]:

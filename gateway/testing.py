@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 
 from gateway.auth.keystore import KeyStore
 from gateway.config.settings import Settings
+from gateway.lifecycle.state import STATE
 from gateway.promptlog.record import Row
 from gateway.providers import Credential, resolve_credentials
 from gateway.server import GatewayServer
-from gateway.state import STATE
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ before a batch of candidates is stored, the recorder's task scans each candidate
 window (``evidence.ExcerptWindow``) once more with every enabled detector -- every entity
 type they can report, NER included (``entities=None``) -- and masks what they find as well.
 
-The scan goes through the detection pool (``ExcerptScan``, given by ``gateway.state``): in
+The scan goes through the detection pool (``ExcerptScan``, given by ``gateway.lifecycle.state``): in
 its worker processes, or inline when it is short and has no name to look for, so it never
 holds the event loop longer than a request's own scan would. When detection cannot answer
 (no detection configured, the pool overloaded, timed out or closed), the excerpt is

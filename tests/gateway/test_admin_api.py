@@ -13,8 +13,8 @@ import openai
 import pytest
 
 from gateway.auth.admin_tokens import AdminTokenStore
+from gateway.lifecycle.state import STATE
 from gateway.promptlog.crypto import rotate_key_file
-from gateway.state import STATE
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway
 

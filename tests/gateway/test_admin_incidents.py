@@ -15,7 +15,7 @@ from typing import Any
 import openai
 import pytest
 
-from gateway.state import STATE
+from gateway.lifecycle.state import STATE
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway
 from tests.gateway.test_admin_api import get, token

@@ -10,7 +10,7 @@ import anthropic
 import openai
 import pytest
 
-from gateway.state import STATE
+from gateway.lifecycle.state import STATE
 from gateway.testing import RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import StartGateway

@@ -15,9 +15,9 @@ import httpx
 import openai
 import pytest
 
+from gateway.lifecycle.state import STATE
 from gateway.promptlog.crypto import rotate_key_file
 from gateway.promptlog.record import open_text
-from gateway.state import STATE
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway
 

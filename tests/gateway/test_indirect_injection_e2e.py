@@ -15,9 +15,9 @@ import openai
 import pytest
 
 from gateway.incidents.store import IncidentQuery
+from gateway.lifecycle.state import STATE
 from gateway.promptlog.crypto import rotate_key_file
 from gateway.promptlog.record import parse_list
-from gateway.state import STATE
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import TEST_POLICY, policy_gateway

@@ -13,7 +13,7 @@ import openai
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway.state import STATE
+from gateway.lifecycle.state import STATE
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway
 

@@ -11,7 +11,7 @@ import aiohttp
 import openai
 import pytest
 
-from gateway.state import STATE
+from gateway.lifecycle.state import STATE
 from loadtests.mock_provider import MockProvider
 from tests.conftest import StartGateway
 

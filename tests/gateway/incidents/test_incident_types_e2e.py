@@ -23,7 +23,7 @@ import pytest
 from anthropic.types import MessageParam
 
 from gateway.incidents.store import IncidentQuery
-from gateway.state import STATE
+from gateway.lifecycle.state import STATE
 from gateway.testing import RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import TEST_POLICY, StartGateway

@@ -12,10 +12,10 @@ from typing import Any
 
 from gateway.incidents import export
 from gateway.incidents.store import IncidentQuery
+from gateway.lifecycle.state import STATE
 from gateway.promptlog.store import now_us
 from gateway.report.gather import gather
 from gateway.report.render import render_html, render_markdown
-from gateway.state import STATE
 from loadtests.mock_provider import MockProvider
 from tests.conftest import TEST_POLICY, StartGateway
 from tests.gateway.incidents.test_incidents_e2e import ask, client

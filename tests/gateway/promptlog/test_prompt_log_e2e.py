@@ -13,9 +13,9 @@ import openai
 import pytest
 
 from gateway.errors import ConfigError
+from gateway.lifecycle.state import STATE
 from gateway.promptlog.crypto import load_keyring, rotate_key_file
 from gateway.promptlog.record import Row, open_text, parse_list
-from gateway.state import STATE
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway
 

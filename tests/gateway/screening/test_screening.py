@@ -12,8 +12,8 @@ import openai
 import pytest
 
 from gateway.errors import ConfigError
+from gateway.lifecycle.state import STATE
 from gateway.policy.policy import load_policy
-from gateway.state import STATE
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import DATA, UPSTREAM_ENV, gateway_settings, policy_gateway, sdk_client

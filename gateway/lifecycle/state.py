@@ -23,16 +23,16 @@ from gateway.errors import ConfigError, ConfigProblem
 from gateway.incidents.dispatcher import SinkDispatcher
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.store import IncidentStore
-from gateway.inflight import InFlight
+from gateway.lifecycle.inflight import InFlight
+from gateway.lifecycle.reload import PolicyReloader
+from gateway.lifecycle.runtime import PolicyRuntime
 from gateway.loop_lag import LoopLagMonitor
 from gateway.metrics import GatewayMetrics
 from gateway.policy.policy import Policy, load_policy
-from gateway.policy_reload import PolicyReloader
 from gateway.promptlog.service import PromptLog
 from gateway.providers import Credential, Provider, build_providers
 from gateway.request_metrics import ModelLabels
 from gateway.routing import Router
-from gateway.runtime import PolicyRuntime
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pytest
 import structlog
 
-from gateway.state import STATE
+from gateway.lifecycle.state import STATE
 from gateway.testing import BackgroundLoop, RunningGateway
 from tests.conftest import TEST_POLICY, UPSTREAM_ENV, gateway_settings, stores_yaml
 from tests.gateway.test_cli import AIGW, aigw, drain, wait_for_listening

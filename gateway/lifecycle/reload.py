@@ -36,12 +36,12 @@ import structlog
 from gateway.config.settings import Settings
 from gateway.errors import ConfigError
 from gateway.incidents.recorder import IncidentLog
+from gateway.lifecycle.runtime import PolicyRuntime
 from gateway.logs import code_location
 from gateway.metrics import GatewayMetrics
 from gateway.policy.diff import Effect, diff
 from gateway.policy.policy import Policy, load_policy
 from gateway.promptlog.service import PromptLog, require_key_for
-from gateway.runtime import PolicyRuntime
 from gateway.screening.pool import DetectionPool, DetectionStartInterrupted
 from gateway.supervise import BackgroundTask
 
@@ -57,7 +57,7 @@ class _Failed(Exception):
 
 
 class ReloadTarget(Protocol):
-    """What the reloader reads and changes of the running gateway: ``gateway.state.GatewayState``,
+    """What the reloader reads and changes of the running gateway: ``gateway.lifecycle.state.GatewayState``,
     which starts the reloader; named here so that this module does not import it back."""
 
     policy_file_current: bool

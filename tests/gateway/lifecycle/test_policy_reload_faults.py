@@ -15,13 +15,13 @@ import structlog
 
 from detectors.base import Detector
 from detectors.registry import build_detectors
+from gateway.lifecycle.reload import PolicyReloader
+from gateway.lifecycle.state import STATE, detection_pool
 from gateway.policy.policy import load_policy
-from gateway.policy_reload import PolicyReloader
 from gateway.promptlog.service import require_key_for
-from gateway.state import STATE, detection_pool
 from gateway.testing import BackgroundLoop, RunningGateway
 from tests.conftest import UPSTREAM_ENV, gateway_settings
-from tests.gateway.test_policy_reload import BASE, TOKEN, WIDER, chat, metrics, readyz, version, wait_for
+from tests.gateway.lifecycle.test_policy_reload import BASE, TOKEN, WIDER, chat, metrics, readyz, version, wait_for
 
 CRASH_ENV = "AIGW_TEST_DETECTOR_CRASH_FILE"
 # A strict policy (tokens blocked) and its next version; everything before `detection:` in the
@@ -104,7 +104,7 @@ def test_a_reload_that_failed_transiently_is_retried_until_it_works(
 ) -> None:
     marker = tmp_path / "crash"
     monkeypatch.setenv(CRASH_ENV, str(marker))  # spawned workers inherit it
-    monkeypatch.setattr("gateway.state.build_detectors", crashing_while_marked)
+    monkeypatch.setattr("gateway.lifecycle.state.build_detectors", crashing_while_marked)
     gateway = start(retry_initial_s=0.1, retry_max_s=0.5)
     key = gateway.create_key("eve", "engineering")
     marker.touch()
@@ -170,7 +170,7 @@ def test_a_sighup_or_retry_that_raises_unexpectedly_is_logged_and_retried(
             raise RuntimeError("secret-looking text")
         require_key_for(*args)
 
-    monkeypatch.setattr("gateway.policy_reload.require_key_for", surprised)
+    monkeypatch.setattr("gateway.lifecycle.reload.require_key_for", surprised)
     policy_file.write_text(WIDER)
 
     async def sighup() -> None:

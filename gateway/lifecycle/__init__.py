@@ -1,0 +1,1 @@
+"""The lifecycle wing of the gateway (issue 17)."""
