@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from gateway.admin_api import GATEWAY, add_routes
-from gateway.admin_incidents import add_incident_routes
+from gateway.admin.api import GATEWAY, add_routes
+from gateway.admin.incidents import add_incident_routes
 from gateway.config.settings import Settings
 from gateway.endpoints import ENDPOINTS
 from gateway.handlers import endpoint_handler, get_model, list_models

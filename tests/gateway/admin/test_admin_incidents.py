@@ -18,7 +18,7 @@ import pytest
 from gateway.lifecycle.state import STATE
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway
-from tests.gateway.test_admin_api import get, token
+from tests.gateway.admin.test_admin_api import get, token
 
 SSN = "536-22-8726"
 AWS_KEY = "AKIA" + "QWERTYUIOPASDFGH"

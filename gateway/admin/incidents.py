@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from gateway.admin_api import GATEWAY, TOKEN, guarded, running
+from gateway.admin.api import GATEWAY, TOKEN, guarded, running
 from gateway.errors import Conflict, InvalidRequest, NotFound
 from gateway.incidents.export import FORMATS, render
 from gateway.incidents.store import IncidentQuery, IncidentStore, UnknownIncident, WorkflowError

@@ -1,0 +1,1 @@
+"""The admin wing of the gateway (issue 17)."""
