@@ -33,8 +33,8 @@ from gateway.policy.policy import Policy, ToolDecision, denial_message
 from gateway.provider_features import check_features
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
+from gateway.providers.routing import Route
 from gateway.request_body import read_body, require_json
-from gateway.routing import Route
 from gateway.screening.answer_headers import screen_header_values
 from gateway.screening.answer_ids import AnswerGate, screen_body_ids
 from gateway.screening.restore import restore_reply

@@ -26,7 +26,7 @@ from gateway.errors import InvalidRequest
 from gateway.json_input import parse_request
 from gateway.policy.data_rules import Action, Direction, RuledDecision
 from gateway.policy.policy import Policy, ToolDecision, load_policy
-from gateway.routing import Router
+from gateway.providers.routing import Router
 from gateway.screening.redaction import Pseudonyms, rewrite
 from gateway.wire.part_source import DEFAULT_ROLE, PartKind, PartSource, Role, source
 from gateway.wire.request_slots import walk_request

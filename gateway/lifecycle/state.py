@@ -31,8 +31,8 @@ from gateway.metrics import GatewayMetrics
 from gateway.policy.policy import Policy, load_policy
 from gateway.promptlog.service import PromptLog
 from gateway.providers import Credential, Provider, build_providers
+from gateway.providers.routing import Router
 from gateway.request_metrics import ModelLabels
-from gateway.routing import Router
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gateway.config.settings import RouteSettings, Settings
-from gateway.routing import Route, Router
+from gateway.providers.routing import Route, Router
 
 PROVIDERS = ("echo", "openai", "anthropic", "azure", "vllm")
 ROUTES = [
