@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from gateway import cli
+from gateway.cli import main as cli
 from tests.deploy.deploy_helpers import (
     DEPLOY,
     DOCKERFILE,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from kubernetes_validate import utils as k8s_validate
 
-from gateway import cli
+from gateway.cli import main as cli
 from gateway.config.settings import load_settings
 from tests.deploy.deploy_helpers import (
     DEPLOY,

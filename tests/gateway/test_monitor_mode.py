@@ -14,7 +14,7 @@ import pytest
 from detectors.base import Category, Finding
 from gateway.policy.data_rules import Action, DataRule, DataRules, Direction, Mode
 from tests.conftest import stores_yaml
-from tests.gateway.test_cli import AIGW, aigw, wait_for_listening
+from tests.gateway.cli.test_cli import AIGW, aigw, wait_for_listening
 
 SSN = Finding("US_SSN", 4, 15, 0.9, "pii", Category.PII)
 KEY = Finding("AWS_ACCESS_KEY_ID", 20, 40, 1.0, "secrets", Category.SECRET)

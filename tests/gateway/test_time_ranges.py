@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gateway.cli import main
+from gateway.cli.main import main
 from gateway.time_ranges import DEFAULT_DAYS, LATEST_US, parse_time, period
 
 DAY_US = 86_400 * 1_000_000

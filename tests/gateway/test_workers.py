@@ -21,7 +21,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import TEST_POLICY, free_port, stores_yaml
-from tests.gateway.test_cli import AIGW, aigw
+from tests.gateway.cli.test_cli import AIGW, aigw
 
 DEADLINE_S = 60.0
 

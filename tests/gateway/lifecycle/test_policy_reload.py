@@ -20,7 +20,7 @@ import structlog
 from gateway.lifecycle.state import STATE
 from gateway.testing import BackgroundLoop, RunningGateway
 from tests.conftest import TEST_POLICY, UPSTREAM_ENV, gateway_settings, stores_yaml
-from tests.gateway.test_cli import AIGW, aigw, drain, wait_for_listening
+from tests.gateway.cli.test_cli import AIGW, aigw, drain, wait_for_listening
 
 T = TypeVar("T")
 BASE = TEST_POLICY.read_text()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.cli import main
+from gateway.cli.main import main
 from gateway.policy.diff import Change, Effect, diff
 from gateway.policy.policy import load_policy
 

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import TEST_POLICY, stores_yaml
-from tests.gateway.test_cli import AIGW, aigw
+from tests.gateway.cli.test_cli import AIGW, aigw
 
 CLIENTS = 8  # half of them stream
 LOAD_S = 1.5

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from gateway.cli import main
+from gateway.cli.main import main
 from gateway.compliance.catalog import load_compliance
 from gateway.incidents.model import Candidate
 from gateway.incidents.store import IncidentStore

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gateway.cli import main
+from gateway.cli.main import main
 from tests.conftest import DATA
 
 POLICY = str(DATA / "policy_dlp.yaml")
@@ -58,7 +58,7 @@ def test_table_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captur
 
 
 def test_caller_and_model_add_the_approved_tools_decision(capsys: pytest.CaptureFixture[str]):
-    default = str(Path(__file__).resolve().parent.parent.parent / "policies" / "default.yaml")
+    default = str(Path(__file__).resolve().parent.parent.parent.parent / "policies" / "default.yaml")
     argv = ["scan", "--policy", default, "--json", "--user", "ana", "--group", "everyone", "--model", "gpt-5.5"]
     assert main([*argv, "key AKIA" + "QWERTYUIOPASDFGH"]) == 0
     denied = json.loads(capsys.readouterr().out)

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from gateway.cli.logs import time_arg, with_store
 from gateway.compliance.catalog import load_compliance
 from gateway.config.settings import Settings
-from gateway.logs_cli import time_arg, with_store
 from gateway.promptlog.store import PromptStore
 from gateway.report.gather import gather
 from gateway.report.render import FORMATS, render

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.cli import main
+from gateway.cli.main import main
 from gateway.policy.schema import LogLevel
 from gateway.promptlog.crypto import load_keyring
 from gateway.promptlog.record import LogRecord

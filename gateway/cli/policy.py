@@ -19,13 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.base import Category, Detector
 from detectors.registry import build_detectors
+from gateway.cli.scan import scan, with_data_classes
 from gateway.config.yamlconfig import Loc, LocatedError, YamlDocument, validate
 from gateway.errors import ConfigError
 from gateway.policy.data_rules import DataRule, Direction
 from gateway.policy.diff import Effect, diff
 from gateway.policy.policy import GroupSource, Policy, load_policy
 from gateway.policy.schema import GroupMembers, PolicyDocument
-from gateway.scan_cli import scan, with_data_classes
 from gateway.wire.part_source import DEFAULT_ROLE, PartKind
 from gateway.wire.part_source import source as part_source
 

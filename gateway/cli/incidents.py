@@ -14,10 +14,10 @@ import os
 import sys
 from typing import Any
 
+from gateway.cli.logs import time_arg, with_store
 from gateway.config.settings import Settings
 from gateway.incidents.export import FORMATS, iso_time, render, to_jsonl
 from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
-from gateway.logs_cli import time_arg, with_store
 from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.crypto import load_keyring
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gateway.cli import main
+from gateway.cli.main import main
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent.parent
 DEFAULT = ROOT / "policies" / "default.yaml"
 EXAMPLES = sorted((ROOT / "policies" / "examples").glob("*.yaml"))
 

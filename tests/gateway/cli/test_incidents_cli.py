@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.cli import main
+from gateway.cli.main import main
 from gateway.compliance.catalog import load_compliance
 from gateway.incidents.model import Candidate
 from gateway.incidents.store import IncidentStore
@@ -21,7 +21,7 @@ from gateway.promptlog.crypto import load_keyring, rotate_key_file
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import now_us
 from tests.conftest import TEST_POLICY, stores_yaml
-from tests.gateway.test_cli import AIGW
+from tests.gateway.cli.test_cli import AIGW
 
 COMPLIANCE = load_compliance()
 

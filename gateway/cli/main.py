@@ -11,8 +11,12 @@ from pathlib import Path
 
 import yaml
 
-from gateway import incidents_cli, logs_cli, policy_cli, report_cli, scan_cli
 from gateway.auth.keystore import KeyStore
+from gateway.cli import incidents as incidents_cli
+from gateway.cli import logs as logs_cli
+from gateway.cli import policy as policy_cli
+from gateway.cli import report as report_cli
+from gateway.cli import scan as scan_cli
 from gateway.config.settings import Settings, load_settings
 from gateway.errors import ConfigError
 from gateway.logs import configure_logging

@@ -1,0 +1,1 @@
+"""The cli wing of the gateway (issue 17)."""
