@@ -20,7 +20,7 @@ from gateway.config.settings import Settings
 from gateway.lifecycle.state import STATE
 from gateway.promptlog.record import Row
 from gateway.providers import Credential, resolve_credentials
-from gateway.server import GatewayServer
+from gateway.server.serve import GatewayServer
 
 T = TypeVar("T")
 

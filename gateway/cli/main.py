@@ -22,8 +22,8 @@ from gateway.errors import ConfigError
 from gateway.logs import configure_logging
 from gateway.providers import resolve_credentials
 from gateway.screening.pool import default_workers
-from gateway.server import run_loop, serve
-from gateway.workers import Supervisor
+from gateway.server.serve import run_loop, serve
+from gateway.server.workers import Supervisor
 
 EXIT_CONFIG = 2
 

@@ -14,7 +14,7 @@ import pytest
 from gateway.auth.admin_tokens import AdminTokenStore
 from gateway.testing import RunningGateway
 from tests.conftest import StartGateway
-from tests.gateway.test_connections import DEADLINE_S, FAST, closed_by_server, connect, read_response
+from tests.gateway.server.test_connections import DEADLINE_S, FAST, closed_by_server, connect, read_response
 
 CHAT = json.dumps({"model": "echo-1", "messages": [{"role": "user", "content": "hi"}]}).encode()
 SSO = {"x-forwarded-user": "carol@example.com", "x-forwarded-groups": "engineering"}

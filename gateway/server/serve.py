@@ -15,11 +15,11 @@ from typing import Any
 import structlog
 from aiohttp import web
 
-from gateway.app import build_admin_app, build_app
 from gateway.config.settings import Settings
-from gateway.connections import GuardedSite, ListenerGuard, bare_server_header
 from gateway.lifecycle.state import IN_FLIGHT, METRICS, STATE
 from gateway.providers import Credential
+from gateway.server.app import build_admin_app, build_app
+from gateway.server.connections import GuardedSite, ListenerGuard, bare_server_header
 
 log = structlog.get_logger("aigw")
 

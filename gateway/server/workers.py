@@ -36,7 +36,7 @@ from gateway.logs import configure_logging
 from gateway.metrics import MULTIPROC_ENV
 from gateway.providers import resolve_credentials
 from gateway.screening.pool import default_workers
-from gateway.server import run_loop, serve
+from gateway.server.serve import run_loop, serve
 
 log = structlog.get_logger("aigw")
 RESTART_PAUSE_S = 1.0

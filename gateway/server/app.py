@@ -16,7 +16,7 @@ from gateway.lifecycle.state import CREDENTIALS, IN_FLIGHT, METRICS, SETTINGS, S
 from gateway.metrics import GatewayMetrics
 from gateway.middleware import exchange_middleware
 from gateway.providers import Credential
-from gateway.readiness import readiness
+from gateway.server.readiness import readiness
 
 
 def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.Application:
@@ -54,7 +54,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """200 when every check in ``gateway.readiness`` passes; 503 naming the failing ones otherwise."""
+    """200 when every check in ``gateway.server.readiness`` passes; 503 naming the failing ones otherwise."""
     state = request.app[GATEWAY].get(STATE)
     checks = readiness(state)
     ready = all(checks.values())

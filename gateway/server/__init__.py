@@ -1,0 +1,1 @@
+"""The server wing of the gateway (issue 17)."""
