@@ -8,13 +8,13 @@ from aiohttp import web
 
 from gateway.admin.api import GATEWAY, add_routes
 from gateway.admin.incidents import add_incident_routes
+from gateway.api.handlers import endpoint_handler, get_model, list_models
+from gateway.api.middleware import exchange_middleware
 from gateway.config.settings import Settings
 from gateway.endpoints import ENDPOINTS
-from gateway.handlers import endpoint_handler, get_model, list_models
 from gateway.lifecycle.inflight import InFlight
 from gateway.lifecycle.state import CREDENTIALS, IN_FLIGHT, METRICS, SETTINGS, STATE, gateway_context
 from gateway.metrics import GatewayMetrics
-from gateway.middleware import exchange_middleware
 from gateway.providers import Credential
 from gateway.server.readiness import readiness
 

@@ -10,6 +10,8 @@ from typing import Any
 import structlog
 from aiohttp import ClientConnectionResetError, web
 
+from gateway.api.middleware import EXCHANGE
+from gateway.api.request_body import read_body, require_json
 from gateway.auth.identity import Identity
 from gateway.endpoints import Endpoint
 from gateway.errors import (
@@ -27,14 +29,12 @@ from gateway.json_input import parse_request
 from gateway.lifecycle.runtime import PolicyRuntime
 from gateway.lifecycle.state import STATE, GatewayState
 from gateway.logs import code_location
-from gateway.middleware import EXCHANGE
 from gateway.model_names import check_model_name
 from gateway.policy.policy import Policy, ToolDecision, denial_message
 from gateway.provider_features import check_features
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.providers.routing import Route
-from gateway.request_body import read_body, require_json
 from gateway.screening.answer_headers import screen_header_values
 from gateway.screening.answer_ids import AnswerGate, screen_body_ids
 from gateway.screening.restore import restore_reply
