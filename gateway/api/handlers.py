@@ -13,7 +13,6 @@ from aiohttp import ClientConnectionResetError, web
 from gateway.api.middleware import EXCHANGE
 from gateway.api.request_body import read_body, require_json
 from gateway.auth.identity import Identity
-from gateway.endpoints import Endpoint
 from gateway.errors import (
     ApiFormat,
     GatewayError,
@@ -43,6 +42,7 @@ from gateway.screening.stream import ScanningStream, scanning
 from gateway.text_safety import scrub
 from gateway.wire.capture import AnswerCapture, capturing
 from gateway.wire.choice_index import asked_choices
+from gateway.wire.endpoints import Endpoint
 from gateway.wire.text import request_texts
 
 log = structlog.get_logger("aigw")

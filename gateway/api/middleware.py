@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 import structlog
 from aiohttp import web
 
-from gateway.endpoints import api_for_path
 from gateway.errors import (
     GatewayError,
     InternalError,
@@ -23,6 +22,7 @@ from gateway.exchange import Exchange
 from gateway.lifecycle.state import IN_FLIGHT, STATE
 from gateway.logs import code_location
 from gateway.request_metrics import observe_exchange
+from gateway.wire.endpoints import api_for_path
 
 EXCHANGE: web.RequestKey[Exchange] = web.RequestKey("exchange", Exchange)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

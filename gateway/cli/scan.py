@@ -21,13 +21,13 @@ from detectors.base import Detector, resolve_overlaps
 from detectors.registry import build_detectors
 from detectors.views import TextViews, detect
 from gateway.config.settings import Settings
-from gateway.endpoints import ENDPOINTS
 from gateway.errors import InvalidRequest
 from gateway.json_input import parse_request
 from gateway.policy.data_rules import Action, Direction, RuledDecision
 from gateway.policy.policy import Policy, ToolDecision, load_policy
 from gateway.providers.routing import Router
 from gateway.screening.redaction import Pseudonyms, rewrite
+from gateway.wire.endpoints import ENDPOINTS
 from gateway.wire.part_source import DEFAULT_ROLE, PartKind, PartSource, Role, source
 from gateway.wire.request_slots import walk_request
 

@@ -6,8 +6,8 @@ from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from gateway.endpoints import Endpoint
 from gateway.errors import ApiFormat
+from gateway.wire.endpoints import Endpoint
 
 
 @dataclass(frozen=True)

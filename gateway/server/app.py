@@ -11,12 +11,12 @@ from gateway.admin.incidents import add_incident_routes
 from gateway.api.handlers import endpoint_handler, get_model, list_models
 from gateway.api.middleware import exchange_middleware
 from gateway.config.settings import Settings
-from gateway.endpoints import ENDPOINTS
 from gateway.lifecycle.inflight import InFlight
 from gateway.lifecycle.state import CREDENTIALS, IN_FLIGHT, METRICS, SETTINGS, STATE, gateway_context
 from gateway.metrics import GatewayMetrics
 from gateway.providers import Credential
 from gateway.server.readiness import readiness
+from gateway.wire.endpoints import ENDPOINTS
 
 
 def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.Application:
