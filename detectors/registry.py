@@ -13,7 +13,7 @@ from detectors.base import Category, Detector
 from detectors.confidential import ConfidentialConfig, ConfidentialDetector
 from detectors.injection import InjectionConfig, InjectionDetector
 from detectors.injection_classifier import ClassifierConfig
-from detectors.pii import PiiConfig, PiiDetector
+from detectors.pii.detector import PiiConfig, PiiDetector
 from detectors.secrets import SecretsDetector
 
 

@@ -17,7 +17,7 @@ from detectors.decoding import Decoded, decoded_segments
 from detectors.escapes import unescaped_view
 from detectors.keyshapes import key_view
 from detectors.normalize import View, normalized_view
-from detectors.pii_ner import NER_ENTITIES
+from detectors.pii.ner import NER_ENTITIES
 from detectors.spelled import reversed_segments, spelled_digits
 
 # Encoded, spelled and reversed values are values, not prose: only these detectors read

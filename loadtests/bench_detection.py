@@ -33,7 +33,7 @@ import aiohttp
 import uvloop
 import yaml
 
-from detectors.pii import PiiConfig
+from detectors.pii.detector import PiiConfig
 from detectors.registry import build_detectors
 from gateway.policy.policy import load_policy
 from loadtests.bench_detection_load import SIZE, Throughput, measure_throughput, render_throughput

@@ -27,8 +27,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from detectors.pii import PiiConfig, PiiDetector
-from detectors.pii_ner import NER_ENTITIES
+from detectors.pii.detector import PiiConfig, PiiDetector
+from detectors.pii.ner import NER_ENTITIES
 from loadtests.eval_pii import load, presidio_default, texts_of
 
 PROMPTS = ((False, 200), (True, 200), (False, 2_000), (True, 2_000))

@@ -33,9 +33,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from detectors.pii import PATTERN_VALUE_CHAR, PII_ENTITIES, PiiConfig, PiiDetector
-from detectors.pii_email import maybe_spelled
-from detectors.pii_ner import NER_ENTITIES
+from detectors.pii.detector import PATTERN_VALUE_CHAR, PII_ENTITIES, PiiConfig, PiiDetector
+from detectors.pii.email import maybe_spelled
+from detectors.pii.ner import NER_ENTITIES
 from loadtests.eval_corpora import Corpus, pii_split, read_corpus
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"

@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 
 from detectors.confidential import ConfidentialConfig, ConfidentialDetector
-from detectors.pii import PiiConfig, PiiDetector
+from detectors.pii.detector import PiiConfig, PiiDetector
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMS = ["Project Nightingale", "Blue Harvest", "Globex Corporation", "Initech", "Acme Corp"]

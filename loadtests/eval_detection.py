@@ -36,7 +36,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from detectors.pii import PiiConfig
+from detectors.pii.detector import PiiConfig
 from loadtests import eval_secrets
 from loadtests.eval_corpora import (
     Corpus,

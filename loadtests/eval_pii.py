@@ -30,8 +30,8 @@ import yaml
 from presidio_analyzer import AnalyzerEngine
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-from detectors.pii import PiiConfig, PiiDetector
-from detectors.pii_email import OfflineEmailRecognizer
+from detectors.pii.detector import PiiConfig, PiiDetector
+from detectors.pii.email import OfflineEmailRecognizer
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "pii_corpus.jsonl"
 STRUCTURED = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS", "UK_NINO",

@@ -28,8 +28,8 @@ HEADER = """\
 # (public domain; copies from the `names` 0.3.0 package on PyPI, MIT). Written by
 # `python -m loadtests.make_census_names DIR`: given names of >= {given}% of either sex,
 # the {top} most frequent surnames, then those ranked up to {more} ([surname_more]). Used by
-# detectors/pii_ner.py to tell a person named like a city ("President Bush", "Kennedy is ...")
-# from the city where the text gives no cue, and by detectors/pii_handles.py to read handles.
+# detectors/pii/ner.py to tell a person named like a city ("President Bush", "Kennedy is ...")
+# from the city where the text gives no cue, and by detectors/pii/handles.py to read handles.
 # [given_word]: the given names that are also lowercase English words in Debian's wamerican
 # word list (SCOWL; "Will", "Grace", "Mark"): alone they are no evidence of a person.
 """

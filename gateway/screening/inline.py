@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from detectors.base import Detector, Finding
 from detectors.injection_classifier import CLASSIFIER_ONLY
-from detectors.pii_ner import NER_ENTITIES, ner_windows
+from detectors.pii.ner import NER_ENTITIES, ner_windows
 from detectors.registry import DetectorsConfig, build_detectors, entity_categories
 from detectors.views import TextViews, detect
 from gateway.scan_chunks import TEXT_COST_CHARS

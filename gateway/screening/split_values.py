@@ -18,7 +18,7 @@ from itertools import accumulate
 
 from detectors.base import Category, Finding
 from detectors.injection_classifier import CLASSIFIER_ONLY
-from detectors.pii_ner import NER_ENTITIES
+from detectors.pii.ner import NER_ENTITIES
 
 REACH = 64  # characters each side of a seam: longer than any value the detectors find in pieces
 

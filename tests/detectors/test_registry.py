@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from detectors.base import Category
-from detectors.pii import PiiDetector
-from detectors.pii_ner import ner_windows
+from detectors.pii.detector import PiiDetector
+from detectors.pii.ner import ner_windows
 from detectors.registry import DetectorsConfig, build_detectors, entity_categories
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "pii_corpus.jsonl"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from detectors.pii import PiiConfig, PiiDetector
+from detectors.pii.detector import PiiConfig, PiiDetector
 from loadtests import diff_shortcuts
 from loadtests.eval_corpora import Corpus, read_corpus
 

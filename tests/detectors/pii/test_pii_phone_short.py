@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.pii import PII_ENTITIES, PiiConfig, PiiDetector
-from detectors.pii_phone_short import short_numbers
+from detectors.pii.detector import PII_ENTITIES, PiiConfig, PiiDetector
+from detectors.pii.phone_short import short_numbers
 
 
 @pytest.fixture(scope="module")

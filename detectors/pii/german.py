@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
-from detectors.pii_name_words import paragraphs, words
-from detectors.pii_names_places import census_names, common_person_names, place_names
+from detectors.pii.name_words import paragraphs, words
+from detectors.pii.names_places import census_names, common_person_names, place_names
 
 WORD = re.compile(r"[^\W\d_]+")
 # Words that are German and not English ("die", "will", "was", "an", "in" are both: left out).

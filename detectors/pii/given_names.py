@@ -26,9 +26,9 @@ from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from detectors.pii_name_words import GATE_COMMON, NOT_NAME_WORDS, NOT_NAMES, paragraphs
-from detectors.pii_names_places import all_surnames, census_names, place_names
-from detectors.pii_ner_spans import ENDS_IN_STREET, ORG_SUFFIX, PLACE_AFTER, PLACE_BEFORE, PRODUCT_NOUN_AFTER
+from detectors.pii.name_words import GATE_COMMON, NOT_NAME_WORDS, NOT_NAMES, paragraphs
+from detectors.pii.names_places import all_surnames, census_names, place_names
+from detectors.pii.ner_spans import ENDS_IN_STREET, ORG_SUFFIX, PLACE_AFTER, PLACE_BEFORE, PRODUCT_NOUN_AFTER
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 GIVEN_NAME_SCORE = 0.6

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.pii_names_places import common_person_names, fold, place_names
-from detectors.pii_ner import NerSpan, clean_span
+from detectors.pii.names_places import common_person_names, fold, place_names
+from detectors.pii.ner import NerSpan, clean_span
 
 
 def test_cities_countries_and_states_with_and_without_accents() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.pii_cues import PersonCueRecognizer
+from detectors.pii.cues import PersonCueRecognizer
 
 
 def cued(text: str) -> list[str]:
@@ -49,7 +49,7 @@ def test_no_name(text: str) -> None:
 
 
 def test_the_lowercase_twin_finds_what_the_case_insensitive_pattern_finds() -> None:
-    from detectors.pii_cues import PERSON_CUE, PERSON_CUE_LOWER, cue_matches
+    from detectors.pii.cues import PERSON_CUE, PERSON_CUE_LOWER, cue_matches
 
     for text in ["Dear MR. Jones, hi Ana", "Regards,\nJ. Smith", "İstanbul office: hi Ayşe"]:  # "İ" lowercases to 2
         expected = [m.span("name") for m in PERSON_CUE.finditer(text)]

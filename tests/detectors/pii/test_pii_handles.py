@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.pii_handles import HandleRecognizer, handle_is_a_name
+from detectors.pii.handles import HandleRecognizer, handle_is_a_name
 
 
 @pytest.mark.parametrize(

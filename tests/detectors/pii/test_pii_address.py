@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from detectors import pii_address
-from detectors.pii import PiiConfig, PiiDetector
-from detectors.pii_address import StreetAddressRecognizer, trie_regex
+from detectors.pii import address as pii_address
+from detectors.pii.address import StreetAddressRecognizer, trie_regex
+from detectors.pii.detector import PiiConfig, PiiDetector
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +184,7 @@ def test_trie_regex_matches_exactly_its_words() -> None:
     assert not any(pattern.match(w) for w in ["s", "stree", "stra", "streets", "r", "rues"])
 
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def corpus_texts() -> list[str]:

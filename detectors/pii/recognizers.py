@@ -20,7 +20,7 @@ from typing import ClassVar
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.pii_ner import NOT_NAME_WORDS
+from detectors.pii.ner import NOT_NAME_WORDS
 
 Hit = tuple[int, int, float]  # start, end, score
 ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY

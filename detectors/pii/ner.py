@@ -32,8 +32,8 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from thinc.api import NumpyOps
 
-from detectors.pii_german import german_paragraphs
-from detectors.pii_name_words import (
+from detectors.pii.german import german_paragraphs
+from detectors.pii.name_words import (
     FIELD_LABELS,
     NOT_NAME_WORDS,
     NOT_NAMES,
@@ -42,8 +42,8 @@ from detectors.pii_name_words import (
     name_word,
     paragraphs,
 )
-from detectors.pii_names_places import common_person_names, place_names
-from detectors.pii_ner_spans import NerSpan, clean_span, merge_name_parts
+from detectors.pii.names_places import common_person_names, place_names
+from detectors.pii.ner_spans import NerSpan, clean_span, merge_name_parts
 
 # Re-exported: the vocabulary and span checks lived here before they were split out.
 __all__ = [

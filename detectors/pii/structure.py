@@ -19,9 +19,9 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.pii_cues import NAME_WORD
-from detectors.pii_ner import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES
-from detectors.pii_recognizers import DobRecognizer
+from detectors.pii.cues import NAME_WORD
+from detectors.pii.ner import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES
+from detectors.pii.recognizers import DobRecognizer
 
 STRUCTURE_SCORE = 0.9  # like a greeting or a title: the layout says more than spaCy's guess
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY

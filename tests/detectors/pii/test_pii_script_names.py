@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.pii_script_names import ScriptNameRecognizer, script_name_spans
+from detectors.pii.script_names import ScriptNameRecognizer, script_name_spans
 
 
 def names(text: str) -> list[str]:

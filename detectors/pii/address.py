@@ -51,7 +51,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from detectors.pii_address_lexicon import (
+from detectors.pii.address_lexicon import (
     AFTER_NAME,
     BEFORE_NAME_NUMBER_FIRST,
     COMPOUND_SUFFIXES,
@@ -68,7 +68,7 @@ from detectors.pii_address_lexicon import (
     TYPE_FIRST_ANY_CASE,
     WORD_AFTER_NAME,
 )
-from detectors.pii_address_parts import (
+from detectors.pii.address_parts import (
     AFTER_NUMBER_OK,
     KNOWN,
     PC_LABEL,
@@ -79,7 +79,7 @@ from detectors.pii_address_parts import (
     extend,
     japanese,
 )
-from detectors.pii_recognizers import CandidateRecognizer, Hit
+from detectors.pii.recognizers import CandidateRecognizer, Hit
 
 ENTITY = "STREET_ADDRESS"
 

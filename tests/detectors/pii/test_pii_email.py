@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import regex
 
-from detectors.pii import PiiConfig, PiiDetector
-from detectors.pii_email import OfflineEmailRecognizer, at_runs_only
+from detectors.pii.detector import PiiConfig, PiiDetector
+from detectors.pii.email import OfflineEmailRecognizer, at_runs_only
 
 
 @pytest.fixture(scope="module")

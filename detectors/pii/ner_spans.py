@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from detectors.pii_german import german_noun, german_paragraph, holds_in_german
-from detectors.pii_name_words import NOT_NAME_WORDS, NOT_NAMES, has_name_word
-from detectors.pii_names_places import census_names, common_person_names, place_names
+from detectors.pii.german import german_noun, german_paragraph, holds_in_german
+from detectors.pii.name_words import NOT_NAME_WORDS, NOT_NAMES, has_name_word
+from detectors.pii.names_places import census_names, common_person_names, place_names
 
 # What people do in a sentence: "Adaeze asked ...", "Funmilayo will cover ...", "Freja's laptop".
 PERSON_VERB_AFTER = re.compile(

@@ -15,10 +15,10 @@ import pytest
 from pydantic import ValidationError
 
 from detectors.base import Category, Detector
-from detectors.pii import PATTERN_VALUE_CHAR, PII_ENTITIES, PiiConfig, PiiDetector
-from detectors.pii_ner import ner_windows
+from detectors.pii.detector import PATTERN_VALUE_CHAR, PII_ENTITIES, PiiConfig, PiiDetector
+from detectors.pii.ner import ner_windows
 
-CORPUS = Path(__file__).resolve().parent.parent / "data" / "pii_corpus.jsonl"
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "pii_corpus.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -296,7 +296,7 @@ def test_a_verb_of_address_is_not_part_of_the_name(detector: PiiDetector, text: 
 def test_numpy_matmul_ops_give_the_same_entities_as_thincs_own() -> None:
     from thinc.api import NumpyOps
 
-    from detectors.pii_ner import MatmulOps, WindowedNerEngine
+    from detectors.pii.ner import MatmulOps, WindowedNerEngine
 
     engine = WindowedNerEngine(PiiConfig().model)
     engine.load()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.pii import PiiConfig, PiiDetector
-from detectors.pii_ner import NerSpan, clean_span, merge_name_parts, name_candidates
-from detectors.pii_structure import StructureRecognizer, is_name, table_cells
+from detectors.pii.detector import PiiConfig, PiiDetector
+from detectors.pii.ner import NerSpan, clean_span, merge_name_parts, name_candidates
+from detectors.pii.structure import StructureRecognizer, is_name, table_cells
 
 
 @pytest.fixture(scope="module")

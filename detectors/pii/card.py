@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from detectors.pii_recognizers import CandidateRecognizer, Hit, groups_of, inside_iban, longest_valid
+from detectors.pii.recognizers import CandidateRecognizer, Hit, groups_of, inside_iban, longest_valid
 
 # (issuer prefix regex, lengths). A number must match one prefix with one of its lengths.
 SCHEMES: tuple[tuple[str, frozenset[int]], ...] = (

@@ -18,8 +18,8 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.pii_name_words import words
-from detectors.pii_names_places import all_surnames, census_names
+from detectors.pii.name_words import words
+from detectors.pii.names_places import all_surnames, census_names
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 HANDLE_SCORE = 0.7  # below NER's 0.85: a handle spelled like a name may still be a brand's

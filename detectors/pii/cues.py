@@ -14,10 +14,10 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.pii_german import GERMAN_FUNCTION_WORDS
-from detectors.pii_name_words import GATE_COMMON, words
-from detectors.pii_names_places import common_person_names
-from detectors.pii_ner import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, has_name_word
+from detectors.pii.german import GERMAN_FUNCTION_WORDS
+from detectors.pii.name_words import GATE_COMMON, words
+from detectors.pii.names_places import common_person_names
+from detectors.pii.ner import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, has_name_word
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 

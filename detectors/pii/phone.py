@@ -40,8 +40,8 @@ from phonenumbers import PhoneMetadata, PhoneNumber, PhoneNumberFormat
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.pii_phone_short import short_numbers
-from detectors.pii_recognizers import CandidateRecognizer, Hit, groups_of, inside_iban, longest_valid
+from detectors.pii.phone_short import short_numbers
+from detectors.pii.recognizers import CandidateRecognizer, Hit, groups_of, inside_iban, longest_valid
 
 NATIONAL = PhoneNumberFormat.NATIONAL
 

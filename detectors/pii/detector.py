@@ -36,20 +36,20 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from spacy.vocab import Vocab
 
 from detectors.base import Category, Finding, resolve_overlaps, wanted
-from detectors.pii_address import StreetAddressRecognizer
-from detectors.pii_card import CardLuhnRecognizer
-from detectors.pii_cues import PersonCueRecognizer
-from detectors.pii_email import OfflineEmailRecognizer, SpelledEmailRecognizer, maybe_spelled
-from detectors.pii_given_names import GivenNameRecognizer
-from detectors.pii_handles import HandleRecognizer
-from detectors.pii_ner import (
+from detectors.pii.address import StreetAddressRecognizer
+from detectors.pii.card import CardLuhnRecognizer
+from detectors.pii.cues import PersonCueRecognizer
+from detectors.pii.email import OfflineEmailRecognizer, SpelledEmailRecognizer, maybe_spelled
+from detectors.pii.given_names import GivenNameRecognizer
+from detectors.pii.handles import HandleRecognizer
+from detectors.pii.ner import (
     NER_ENTITIES,
     NerArtifacts,
     NerRecognizer,
     WindowedNerEngine,
 )
-from detectors.pii_phone import PhoneNumberRecognizer
-from detectors.pii_recognizers import (
+from detectors.pii.phone import PhoneNumberRecognizer
+from detectors.pii.recognizers import (
     DobRecognizer,
     DriverLicenseRecognizer,
     IbanChecksumRecognizer,
@@ -59,8 +59,8 @@ from detectors.pii_recognizers import (
     PassportNumberRecognizer,
     SsnRecognizer,
 )
-from detectors.pii_script_names import ScriptNameRecognizer
-from detectors.pii_structure import StructureRecognizer
+from detectors.pii.script_names import ScriptNameRecognizer
+from detectors.pii.structure import StructureRecognizer
 
 PII_ENTITIES = frozenset(
     {

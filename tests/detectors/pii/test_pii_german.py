@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.pii import PiiConfig, PiiDetector
-from detectors.pii_german import german_paragraph, holds_in_german
+from detectors.pii.detector import PiiConfig, PiiDetector
+from detectors.pii.german import german_paragraph, holds_in_german
 
 
 @pytest.fixture(scope="module")

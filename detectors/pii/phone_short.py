@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from detectors.pii_recognizers import Hit
+from detectors.pii.recognizers import Hit
 
 # Words that label a number as a phone number (not "office", "desk", "contact": those label rooms too).
 PHONE_WORD = (

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from detectors.pii import PII_ENTITIES, PiiConfig, PiiDetector
-from detectors.pii_card import known_issuer, luhn_ok
-from detectors.pii_phone import PhoneNumberRecognizer, national_numbers
+from detectors.pii.card import known_issuer, luhn_ok
+from detectors.pii.detector import PII_ENTITIES, PiiConfig, PiiDetector
+from detectors.pii.phone import PhoneNumberRecognizer, national_numbers
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import phonenumbers
 import pytest
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
-from detectors.pii import PII_ENTITIES, PiiConfig, PiiDetector
-from detectors.pii_phone import ascii_digits
+from detectors.pii.detector import PII_ENTITIES, PiiConfig, PiiDetector
+from detectors.pii.phone import ascii_digits
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.pii_given_names import GivenNameRecognizer, given_names, name_spans
+from detectors.pii.given_names import GivenNameRecognizer, given_names, name_spans
 
 
 def spans(text: str) -> list[str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from detectors.pii_address_lexicon import (
+from detectors.pii.address_lexicon import (
     AFTER_NAME,
     BEFORE_NAME_NUMBER_FIRST,
     COUNTRIES,
@@ -16,7 +16,7 @@ from detectors.pii_address_lexicon import (
     TYPE_FIRST,
     WORD_AFTER_NAME,
 )
-from detectors.pii_recognizers import Hit
+from detectors.pii.recognizers import Hit
 
 STRONG, WEAK, WITH_POSTCODE = 0.6, 0.35, 0.85
 KNOWN = frozenset({*AFTER_NAME, *BEFORE_NAME_NUMBER_FIRST, *TYPE_FIRST, *WORD_AFTER_NAME})

@@ -17,7 +17,7 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer
 from presidio_analyzer import RecognizerResult as Result
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from detectors.pii_name_words import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, paragraphs, words
+from detectors.pii.name_words import FIELD_LABELS, NOT_NAME_WORDS, NOT_NAMES, paragraphs, words
 
 ID_KEY = Result.RECOGNIZER_IDENTIFIER_KEY
 SCRIPT_NAME_SCORE = 0.6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from detectors.pii_ner import NerSpan, clean_span, name_word, ner_windows
+from detectors.pii.ner import NerSpan, clean_span, name_word, ner_windows
 
 
 def _clean(text: str, value: str, kind: str) -> str | None:
