@@ -42,7 +42,7 @@ from detectors.base import Detector, Finding
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, Job, is_whole, merge, plan
 from gateway.screening.inline import InlineScanner, Scanned, scan_timed
-from gateway.worker_pipe import WorkerPipe
+from gateway.screening.worker_pipe import WorkerPipe
 
 DetectorFactory = Callable[[Any], Sequence[Detector]]
 Request = tuple[list[str], frozenset[str] | None]
