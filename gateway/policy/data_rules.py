@@ -20,7 +20,7 @@ from detectors.injection import INDIRECT
 from detectors.injection_classifier import CLASSIFIER_ONLY, CLASSIFIER_TYPES
 from detectors.registry import DetectorsConfig
 from gateway.config.yamlconfig import LocatedError
-from gateway.unscreenable import UnscreenablePolicy
+from gateway.policy.unscreenable import UnscreenablePolicy
 from gateway.wire.part_source import ANSWER, UNKNOWN, PartKind, PartSource
 
 DEFAULT_RULE = "data_rules.default_audit"
@@ -71,7 +71,7 @@ class DetectionPolicy(DetectorsConfig):
     # windows cost fewer scans; smaller ones deliver text sooner.
     stream_window_chars: int = Field(default=256, ge=32, le=65_536)
     # What cannot be screened as text (base64 images, audio, files, token ids, remote tool
-    # credentials): allow or block per kind; see gateway.unscreenable for the defaults.
+    # credentials): allow or block per kind; see gateway.policy.unscreenable for the defaults.
     unscreenable: UnscreenablePolicy = UnscreenablePolicy()
 
 

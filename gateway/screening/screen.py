@@ -17,10 +17,10 @@ from gateway.errors import PayloadTooLarge, SensitiveDataBlocked, ServiceUnavail
 from gateway.json_input import encode_json, parse_upstream
 from gateway.policy.data_rules import Action, Direction, RuledDecision, finding_sources
 from gateway.policy.policy import Policy, ToolDecision
+from gateway.policy.unscreenable import refuse_unscreenable
 from gateway.screening.pool import DetectionPool, DetectionUnavailable
 from gateway.screening.redaction import Pseudonyms, rewrite
 from gateway.screening.split_values import pattern_entities, seam_windows, split_findings
-from gateway.unscreenable import refuse_unscreenable
 from gateway.wire.part_source import PartSource
 from gateway.wire.request_slots import walk_request
 from gateway.wire.response_slots import answer_strings
