@@ -37,9 +37,18 @@ MAX_REVERSED_CHARS = 256  # the longest key we know is ~200 characters; longer i
 _JOIN = "\n\n"
 
 _DIGITS = {
-    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
-}  # fmt: skip
+    "zero": "0",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
 _REPEAT = {"double": 2, "triple": 3}
 # zero|oh|one|two|three|triple|four|five|six|seven|eight|nine|double, as a trie: the
 # regular-expression engine tries alternatives one by one at every position.

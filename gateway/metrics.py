@@ -78,9 +78,11 @@ class GatewayMetrics:
         )
         self.policy_file_current.set(1)
         self.requests_in_flight = Gauge(
-            "aigw_requests_in_flight", "Requests the API listener has begun and not finished.", registry=self.registry,
+            "aigw_requests_in_flight",
+            "Requests the API listener has begun and not finished.",
+            registry=self.registry,
             multiprocess_mode="livesum",
-        )  # fmt: skip
+        )
         self._prompt_log_metrics()
         self._siem_metrics()
         self._request_metrics()
@@ -89,17 +91,22 @@ class GatewayMetrics:
         self._fault_metrics()
         self._connection_metrics()
         self.build_info = Gauge(
-            "aigw_build_info", "The gateway's version: 1.", ["version"], registry=self.registry,
+            "aigw_build_info",
+            "The gateway's version: 1.",
+            ["version"],
+            registry=self.registry,
             multiprocess_mode="livemax",
-        )  # fmt: skip
+        )
         self.build_info.labels(_version()).set(1)
 
     def _prompt_log_metrics(self) -> None:
         registry = self.registry
         self.prompt_log_queue = Gauge(
-            "aigw_prompt_log_queue_depth", "Records waiting to be written to the prompt log.", registry=registry,
+            "aigw_prompt_log_queue_depth",
+            "Records waiting to be written to the prompt log.",
+            registry=registry,
             multiprocess_mode="livesum",
-        )  # fmt: skip
+        )
         self.prompt_log_records = Counter(
             "aigw_prompt_log_records_written", "Records written to the prompt store.", registry=registry
         )
@@ -137,85 +144,123 @@ class GatewayMetrics:
             "aigw_siem_sent", "Incidents delivered to a SIEM sink.", ["sink"], registry=self.registry
         )
         self.siem_failures = Counter(
-            "aigw_siem_failures", "Failed SIEM delivery attempts by sink and reason.", ["sink", "reason"],
+            "aigw_siem_failures",
+            "Failed SIEM delivery attempts by sink and reason.",
+            ["sink", "reason"],
             registry=self.registry,
-        )  # fmt: skip
+        )
         self.siem_dead_lettered = Counter(
-            "aigw_siem_dead_lettered", "Incidents written to a sink's dead-letter file instead, by cause.",
-            ["sink", "cause"], registry=self.registry,
-        )  # fmt: skip
+            "aigw_siem_dead_lettered",
+            "Incidents written to a sink's dead-letter file instead, by cause.",
+            ["sink", "cause"],
+            registry=self.registry,
+        )
 
     def _request_metrics(self) -> None:
         registry = self.registry
         self.requests = Counter(
-            "aigw_requests", "Requests to the API endpoints by provider, model (catalogue name or route pattern), "
+            "aigw_requests",
+            "Requests to the API endpoints by provider, model (catalogue name or route pattern), "
             "endpoint, policy decision and HTTP status.",
-            ["provider", "model", "endpoint", "decision", "status"], registry=registry,
-        )  # fmt: skip
+            ["provider", "model", "endpoint", "decision", "status"],
+            registry=registry,
+        )
         self.request_seconds = Histogram(
-            "aigw_request_duration_seconds", "Whole requests as the caller saw them.", ["provider", "endpoint"],
-            buckets=REQUEST_BUCKETS, registry=registry,
-        )  # fmt: skip
+            "aigw_request_duration_seconds",
+            "Whole requests as the caller saw them.",
+            ["provider", "endpoint"],
+            buckets=REQUEST_BUCKETS,
+            registry=registry,
+        )
         self.upstream_seconds = Histogram(
-            "aigw_upstream_duration_seconds", "Provider calls, until the provider's answer began.",
-            ["provider", "endpoint"], buckets=REQUEST_BUCKETS, registry=registry,
-        )  # fmt: skip
+            "aigw_upstream_duration_seconds",
+            "Provider calls, until the provider's answer began.",
+            ["provider", "endpoint"],
+            buckets=REQUEST_BUCKETS,
+            registry=registry,
+        )
         self.overhead_seconds = Histogram(
-            "aigw_gateway_overhead_seconds", "Time spent in the gateway itself (before the provider call, and "
-            "between its answer and the relay).", ["endpoint"], buckets=FAST_BUCKETS, registry=registry,
-        )  # fmt: skip
+            "aigw_gateway_overhead_seconds",
+            "Time spent in the gateway itself (before the provider call, and between its answer and the relay).",
+            ["endpoint"],
+            buckets=FAST_BUCKETS,
+            registry=registry,
+        )
         self.ttft_seconds = Histogram(
-            "aigw_time_to_first_token_seconds", "Streams: from the request's arrival until its first byte of answer "
-            "went back to the caller.", ["provider", "endpoint"], buckets=REQUEST_BUCKETS, registry=registry,
-        )  # fmt: skip
+            "aigw_time_to_first_token_seconds",
+            "Streams: from the request's arrival until its first byte of answer went back to the caller.",
+            ["provider", "endpoint"],
+            buckets=REQUEST_BUCKETS,
+            registry=registry,
+        )
         self.tokens = Counter(
-            "aigw_tokens", "Tokens by provider, model and direction (prompt, completion), from the provider's usage.",
-            ["provider", "model", "direction"], registry=registry,
-        )  # fmt: skip
+            "aigw_tokens",
+            "Tokens by provider, model and direction (prompt, completion), from the provider's usage.",
+            ["provider", "model", "direction"],
+            registry=registry,
+        )
         self.auth_failures = Counter(
-            "aigw_auth_failures", "Failed authentications by target: api (gateway keys), admin_api (admin tokens).",
-            ["target"], registry=registry,
-        )  # fmt: skip
+            "aigw_auth_failures",
+            "Failed authentications by target: api (gateway keys), admin_api (admin tokens).",
+            ["target"],
+            registry=registry,
+        )
         for target in ("api", "admin_api"):
             self.auth_failures.labels(target)
 
     def _detection_metrics(self) -> None:
         self.detections = Counter(
-            "aigw_detections", "Findings by detector, data class, entity type, action, mode (monitor: the action was "
+            "aigw_detections",
+            "Findings by detector, data class, entity type, action, mode (monitor: the action was "
             "only recorded) and direction.",
-            ["detector", "category", "entity_type", "action", "mode", "direction"], registry=self.registry,
-        )  # fmt: skip
+            ["detector", "category", "entity_type", "action", "mode", "direction"],
+            registry=self.registry,
+        )
         self.detector_seconds = Histogram(
-            "aigw_detector_duration_seconds", "One detector's work on one scan (all its texts).", ["detector"],
-            buckets=FAST_BUCKETS, registry=self.registry,
-        )  # fmt: skip
+            "aigw_detector_duration_seconds",
+            "One detector's work on one scan (all its texts).",
+            ["detector"],
+            buckets=FAST_BUCKETS,
+            registry=self.registry,
+        )
         self.detection_seconds = Histogram(
-            "aigw_detection_duration_seconds", "Screening of one request or answer (every detector, every text).",
-            ["direction"], buckets=FAST_BUCKETS, registry=self.registry,
-        )  # fmt: skip
+            "aigw_detection_duration_seconds",
+            "Screening of one request or answer (every detector, every text).",
+            ["direction"],
+            buckets=FAST_BUCKETS,
+            registry=self.registry,
+        )
         self.detection_workers = Gauge(
-            "aigw_detection_workers", "Detection worker processes that have built their detectors and take scans "
-            "(0: every scan that needs a worker fails, and /readyz says so).", registry=self.registry,
+            "aigw_detection_workers",
+            "Detection worker processes that have built their detectors and take scans "
+            "(0: every scan that needs a worker fails, and /readyz says so).",
+            registry=self.registry,
             multiprocess_mode="livesum",
-        )  # fmt: skip
+        )
         self.detection_worker_restarts = Counter(
-            "aigw_detection_worker_restarts", "Detection workers replaced, by reason: exited (crashed or was killed), "
+            "aigw_detection_worker_restarts",
+            "Detection workers replaced, by reason: exited (crashed or was killed), "
             "overrun (killed at the time limit), start_failed (a replacement could not start; retried with backoff).",
-            ["reason"], registry=self.registry,
-        )  # fmt: skip
+            ["reason"],
+            registry=self.registry,
+        )
         for reason in WORKER_RESTART_REASONS:
             self.detection_worker_restarts.labels(reason)
         self.event_loop_lag = Histogram(
-            "aigw_event_loop_lag_seconds", "How late the event loop ran a timer (work that held the loop: every "
-            "request on it waited that long).", buckets=LAG_BUCKETS, registry=self.registry,
-        )  # fmt: skip
+            "aigw_event_loop_lag_seconds",
+            "How late the event loop ran a timer (work that held the loop: every request on it waited that long).",
+            buckets=LAG_BUCKETS,
+            registry=self.registry,
+        )
 
     def _incident_metrics(self) -> None:
         registry = self.registry
         self.violations = Counter(
-            "aigw_violations", "Violations seen, by type and severity (before repeats fold into one incident).",
-            ["type", "severity"], registry=registry,
-        )  # fmt: skip
+            "aigw_violations",
+            "Violations seen, by type and severity (before repeats fold into one incident).",
+            ["type", "severity"],
+            registry=registry,
+        )
         self.incidents_opened = Counter(
             "aigw_incidents_opened", "Incidents opened, by type and severity.", ["type", "severity"], registry=registry
         )
@@ -227,45 +272,61 @@ class GatewayMetrics:
             "aigw_incidents_dropped", "Incidents lost because the incident queue was full.", registry=registry
         )
         self.incident_queue = Gauge(
-            "aigw_incident_queue_depth", "Incidents waiting to be stored.", registry=registry,
+            "aigw_incident_queue_depth",
+            "Incidents waiting to be stored.",
+            registry=registry,
             multiprocess_mode="livesum",
-        )  # fmt: skip
+        )
         self.incident_chain_intact = Gauge(
-            "aigw_incident_chain_intact", "1 when the last verification of the incidents' hash chain found nothing "
-            "wrong, 0 when it found tampering.", registry=registry, multiprocess_mode="livemin",
-        )  # fmt: skip
+            "aigw_incident_chain_intact",
+            "1 when the last verification of the incidents' hash chain found nothing wrong, 0 when it found tampering.",
+            registry=registry,
+            multiprocess_mode="livemin",
+        )
         self.incident_chain_intact.set(1)
 
     def _fault_metrics(self) -> None:
         registry = self.registry
         self.background_task_up = Gauge(
-            "aigw_background_task_up", "1 while a background task (prompt-log writer, incident recorder, ...) "
-            "runs; 0 while it is dead and waiting to be restarted.", ["task"], registry=registry,
-            multiprocess_mode="livemin",
-        )  # fmt: skip
-        self.background_task_restarts = Counter(
-            "aigw_background_task_restarts", "Background tasks restarted after they died or stalled.", ["task"],
+            "aigw_background_task_up",
+            "1 while a background task (prompt-log writer, incident recorder, ...) "
+            "runs; 0 while it is dead and waiting to be restarted.",
+            ["task"],
             registry=registry,
-        )  # fmt: skip
+            multiprocess_mode="livemin",
+        )
+        self.background_task_restarts = Counter(
+            "aigw_background_task_restarts",
+            "Background tasks restarted after they died or stalled.",
+            ["task"],
+            registry=registry,
+        )
         self.record_errors = Counter(
-            "aigw_record_errors", "Records (prompt log, incidents) a store could not take as they were, by log and "
+            "aigw_record_errors",
+            "Records (prompt log, incidents) a store could not take as they were, by log and "
             "outcome: repaired (invalid text or numbers replaced, then stored) or quarantined (kept in a file).",
-            ["log", "outcome"], registry=registry,
-        )  # fmt: skip
+            ["log", "outcome"],
+            registry=registry,
+        )
         for name in ("prompt_log", "incidents"):
             for outcome in ("repaired", "quarantined"):
                 self.record_errors.labels(name, outcome)
 
     def _connection_metrics(self) -> None:
         self.connections_open = Gauge(
-            "aigw_connections_open", "Open client connections by listener (api, admin).", ["listener"],
-            registry=self.registry, multiprocess_mode="livesum",
-        )  # fmt: skip
+            "aigw_connections_open",
+            "Open client connections by listener (api, admin).",
+            ["listener"],
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
         self.connections_rejected = Counter(
-            "aigw_connections_rejected", "Client connections closed by the gateway, by listener and reason: "
+            "aigw_connections_rejected",
+            "Client connections closed by the gateway, by listener and reason: "
             "over_limit (limits.max_connections reached), header_timeout (headers too slow).",
-            ["listener", "reason"], registry=self.registry,
-        )  # fmt: skip
+            ["listener", "reason"],
+            registry=self.registry,
+        )
         for listener in ("api", "admin"):
             self.connections_open.labels(listener)
             for reason in ("over_limit", "header_timeout"):

@@ -98,11 +98,18 @@ def check_features(
     exchange.decision = "monitor_deny" if policy.monitor else "deny"
     exchange.rule = refused.rule
     log.warning(
-        "policy_decision", request_id=exchange.request_id, decision="deny",
-        mode="monitor" if policy.monitor else "enforce", violation="unapproved_provider_feature",
-        feature=refused.feature.value, rule=refused.rule, policy=policy.id, policy_version=policy.version,
-        user=identity.user, groups=list(groups),
-    )  # fmt: skip
+        "policy_decision",
+        request_id=exchange.request_id,
+        decision="deny",
+        mode="monitor" if policy.monitor else "enforce",
+        violation="unapproved_provider_feature",
+        feature=refused.feature.value,
+        rule=refused.rule,
+        policy=policy.id,
+        policy_version=policy.version,
+        user=identity.user,
+        groups=list(groups),
+    )
     if not policy.monitor:
         raise PolicyDenied(
             f"The provider feature '{refused.feature.value}' is not approved for your groups ({', '.join(groups)}) "

@@ -66,10 +66,15 @@ def _observe_screening(metrics: GatewayMetrics, screening: Screening | None, dir
         return
     metrics.child(metrics.detection_seconds, direction.value).observe(screening.scanned_s)
     found = Counter(
-        (d.finding.detector, d.finding.category.value, d.finding.entity_type, (d.monitored or d.action).value,
-         "monitor" if d.monitored is not None else "enforce")
+        (
+            d.finding.detector,
+            d.finding.category.value,
+            d.finding.entity_type,
+            (d.monitored or d.action).value,
+            "monitor" if d.monitored is not None else "enforce",
+        )
         for d in screening.decisions
-    )  # fmt: skip
+    )
     for (detector, category, entity_type, action, mode), n in found.items():
         metrics.child(metrics.detections, detector, category, entity_type, action, mode, direction.value).inc(n)
 

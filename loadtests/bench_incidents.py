@@ -59,20 +59,29 @@ def bench_evidence(repeat: int) -> list[str]:
     keyring = LogKeyring({"k": b"\x07" * 32}, "k")
     runs = timeit.repeat(lambda: gather([(text, decisions)], decisions, keyring, 60), number=2000, repeat=repeat)
     per_call = [run / 2000 * 1e6 for run in runs]
-    return [f"| evidence: excerpt + 3 keyed hashes, 2 KB prompt | {statistics.median(per_call):.1f} µs "
-            f"(min {min(per_call):.1f}) |"]  # fmt: skip
+    return [
+        f"| evidence: excerpt + 3 keyed hashes, 2 KB prompt | {statistics.median(per_call):.1f} µs "
+        f"(min {min(per_call):.1f}) |"
+    ]
 
 
 def candidate(n: int, distinct: bool) -> Candidate:
     user = f"user{n}" if distinct else "paster"
     return Candidate(
-        violation=Violation.SECRET_OR_CREDENTIAL_IN_PROMPT, severity=Severity.HIGH, severity_reasons=("default",),
+        violation=Violation.SECRET_OR_CREDENTIAL_IN_PROMPT,
+        severity=Severity.HIGH,
+        severity_reasons=("default",),
         controls=COMPLIANCE.refs(Violation.SECRET_OR_CREDENTIAL_IN_PROMPT),
-        catalogue_version=COMPLIANCE.catalogue_version, at_us=now_us(), actor={"user": user, "groups": ["eng"]},
-        destination={"provider": "openai", "model": "gpt-4o"}, detectors=("secrets",),
-        entity_types={"AWS_ACCESS_KEY_ID": 1}, request_id=f"req_{n}", excerpt="key <AWS_ACCESS_KEY_ID> fails",
+        catalogue_version=COMPLIANCE.catalogue_version,
+        at_us=now_us(),
+        actor={"user": user, "groups": ["eng"]},
+        destination={"provider": "openai", "model": "gpt-4o"},
+        detectors=("secrets",),
+        entity_types={"AWS_ACCESS_KEY_ID": 1},
+        request_id=f"req_{n}",
+        excerpt="key <AWS_ACCESS_KEY_ID> fails",
         evidence={"scheme": "hmac-sha256", "key_id": "k", "value_hashes": {"AWS_ACCESS_KEY_ID": ["0" * 64]}},
-    )  # fmt: skip
+    )
 
 
 async def bench_store(name: str, store: PromptStore, n: int) -> list[str]:
@@ -80,8 +89,12 @@ async def bench_store(name: str, store: PromptStore, n: int) -> list[str]:
     incidents, rows = IncidentStore(store), []
     try:
         high = lambda _seen: lambda _n: (Severity.HIGH, ("default",))  # noqa: E731
-        for mode, distinct, per_tx in (("distinct", True, 1), ("repeats", False, 1), ("distinct", True, MAX_BATCH),
-                                       ("repeats", False, MAX_BATCH)):  # fmt: skip
+        for mode, distinct, per_tx in (
+            ("distinct", True, 1),
+            ("repeats", False, 1),
+            ("distinct", True, MAX_BATCH),
+            ("repeats", False, MAX_BATCH),
+        ):
             batch = [candidate(i, distinct) for i in range(n)]
             started = time.perf_counter()
             for at in range(0, n, per_tx):

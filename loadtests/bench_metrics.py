@@ -27,12 +27,23 @@ NUMBER = 20_000
 
 
 def exchange() -> Exchange:
-    ex = Exchange(api=ApiFormat.OPENAI, endpoint="chat.completions", provider="openai", model="gpt-5.5",
-                  decision="allow", status=200, stream=True, upstream_ms=420.0)  # fmt: skip
+    ex = Exchange(
+        api=ApiFormat.OPENAI,
+        endpoint="chat.completions",
+        provider="openai",
+        model="gpt-5.5",
+        decision="allow",
+        status=200,
+        stream=True,
+        upstream_ms=420.0,
+    )
     now = time.perf_counter()
     ex.started, ex.sent_at, ex.answered_at, ex.relayed_at = now - 0.5, now - 0.499, now - 0.05, now - 0.0499
-    findings = [Finding("US_SSN", 3, 14, 0.9, "pii", Category.PII), Finding("EMAIL_ADDRESS", 20, 30, 0.9, "pii",
-                Category.PII), Finding("AWS_ACCESS_KEY_ID", 40, 60, 1.0, "secrets", Category.SECRET)]  # fmt: skip
+    findings = [
+        Finding("US_SSN", 3, 14, 0.9, "pii", Category.PII),
+        Finding("EMAIL_ADDRESS", 20, 30, 0.9, "pii", Category.PII),
+        Finding("AWS_ACCESS_KEY_ID", 40, 60, 1.0, "secrets", Category.SECRET),
+    ]
     ex.screening = Screening(decisions=[RuledDecision(f, Action.REDACT) for f in findings], scanned_s=0.004)
     ex.response_screening = Screening(scanned_s=0.001)
     ex.capture = AnswerCapture(keep_text=False)

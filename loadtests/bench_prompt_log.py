@@ -357,9 +357,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--records", type=int, help="part 1: records per backend and level (default 50,000)")
     parser.add_argument("--skip-writer", action="store_true", help="only the latency part")
     parser.add_argument(
-        "--baseline-tree", type=Path, default=Path(tempfile.gettempdir()) / "aigw-baseline-acc7346",
+        "--baseline-tree",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "aigw-baseline-acc7346",
         help=f"where commit {BASELINE_COMMIT}'s tree is (extracted there if missing)",
-    )  # fmt: skip
+    )
     args = parser.parse_args(argv)
     plan = PLANS["quick" if args.quick else "default"]
     if args.records:

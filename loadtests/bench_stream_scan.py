@@ -46,8 +46,14 @@ def sse(obj: Any, name: str | None = None) -> bytes:
 
 def chat(words: int) -> list[tuple[bytes, int]]:
     def chunk(text: str, finish: str | None = None) -> bytes:
-        return sse({"id": "c1", "object": "chat.completion.chunk", "model": "gpt-4o",
-                    "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": finish}]})  # fmt: skip
+        return sse(
+            {
+                "id": "c1",
+                "object": "chat.completion.chunk",
+                "model": "gpt-4o",
+                "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": finish}],
+            }
+        )
 
     events = [(chunk(" " + w), len(w) + 1) for w in WORDS[:words]]
     return [*events, (chunk("", "stop"), 0), (b"data: [DONE]\n\n", 0)]
@@ -67,8 +73,12 @@ def anthropic(thinking: int, words: int) -> list[tuple[bytes, int]]:
     events += [mark("content_block_stop", index=0)]
     events += [mark("content_block_start", index=1, content_block={"type": "text", "text": ""})]
     events += [delta(1, "text_delta", "text", " " + w) for w in WORDS[:words]]
-    return [*events, mark("content_block_stop", index=1), mark("message_delta", delta={"stop_reason": "end_turn"}),
-            mark("message_stop")]  # fmt: skip
+    return [
+        *events,
+        mark("content_block_stop", index=1),
+        mark("message_delta", delta={"stop_reason": "end_turn"}),
+        mark("message_stop"),
+    ]
 
 
 def run_once(pool: DetectionPool, policy: Policy, endpoint: str, events: list[tuple[bytes, int]]) -> tuple[int, float]:
@@ -99,8 +109,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     inline = InlineScanner.from_config(policy.detection)
     assert inline is not None
     pool = cast(DetectionPool, InlinePool(inline))
-    shapes = {"chat, 2,000 one-word deltas": ("chat.completions", chat(2000)),
-              "anthropic, 200 words of thinking then 500 of text": ("messages", anthropic(200, 500))}  # fmt: skip
+    shapes = {
+        "chat, 2,000 one-word deltas": ("chat.completions", chat(2000)),
+        "anthropic, 200 words of thinking then 500 of text": ("messages", anthropic(200, 500)),
+    }
     print(f"| stream | provider text read before the first text out | ms per stream (best of {args.runs}) |")
     print("|---|---:|---:|")
     for name, (endpoint, events) in shapes.items():

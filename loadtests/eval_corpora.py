@@ -41,8 +41,15 @@ from typing import Any
 
 from loadtests.eval_pii import GROUP, ORDER, Predict, Span, load, overlaps, ratios
 
-LABELS = {"PER": "PERSON", "LOC": "LOCATION", "GPE": "LOCATION", "FAC": "LOCATION", "ORG": "ORGANIZATION",
-          "MISC": "OTHER", **GROUP}  # fmt: skip
+LABELS = {
+    "PER": "PERSON",
+    "LOC": "LOCATION",
+    "GPE": "LOCATION",
+    "FAC": "LOCATION",
+    "ORG": "ORGANIZATION",
+    "MISC": "OTHER",
+    **GROUP,
+}
 UNSCORED = frozenset({"ORGANIZATION", "OTHER"})
 Counts = dict[str, Counter[str]]
 

@@ -34,8 +34,19 @@ from detectors.pii.detector import PiiConfig, PiiDetector
 from detectors.pii.email import OfflineEmailRecognizer
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "pii_corpus.jsonl"
-STRUCTURED = ("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS", "UK_NINO",
-              "PASSPORT", "US_DRIVER_LICENSE", "MEDICAL_RECORD_NUMBER", "DATE_OF_BIRTH")  # fmt: skip
+STRUCTURED = (
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "US_SSN",
+    "IP_ADDRESS",
+    "UK_NINO",
+    "PASSPORT",
+    "US_DRIVER_LICENSE",
+    "MEDICAL_RECORD_NUMBER",
+    "DATE_OF_BIRTH",
+)
 ORDER = ("PERSON", "LOCATION", *STRUCTURED)
 GROUP = {"US_PASSPORT": "PASSPORT", "UK_PASSPORT": "PASSPORT"}
 # The generator corpus labels a street address LOCATION: our STREET_ADDRESS is scored as that.

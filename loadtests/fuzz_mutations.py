@@ -22,13 +22,31 @@ MAX_WALK = 100_000  # positions considered in one body (bodies here are far smal
 RAW_TOKEN = "@@RAW{}@@"
 SURROGATES = ("\ud800", "\udfff", "\ud83d", "\ude00\ud83d", "x\udbff")
 DEPTHS = (100, 1_000, 10_000)
-HUGE = ("9223372036854775808", "18446744073709551616", "1e308", "-0", "NaN", "Infinity", "-Infinity", "1e999",
-        "123456789012345678901234567890", "1e-400", "-9223372036854775809", "0.0000000000000000000001")  # fmt: skip
+HUGE = (
+    "9223372036854775808",
+    "18446744073709551616",
+    "1e308",
+    "-0",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e999",
+    "123456789012345678901234567890",
+    "1e-400",
+    "-9223372036854775809",
+    "0.0000000000000000000001",
+)
 ODD_VALUES: tuple[Any, ...] = (0, -1, 1.5, True, False, None, {}, [], "", "x", {"a": [1, {"b": None}]}, [[[]]], [1])
 UTF8_GARBAGE = (b"\xff", b"\xc3\x28", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\x80\x80", b"\xe2\x82")
-CONTENT_TYPES = ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=zz",
-                 "application/json; charset=latin-1", "application/xml", "",
-                 "application/json; charset=utf-16")  # fmt: skip
+CONTENT_TYPES = (
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=zz",
+    "application/json; charset=latin-1",
+    "application/xml",
+    "",
+    "application/json; charset=utf-16",
+)
 
 
 @dataclass(frozen=True)
@@ -140,13 +158,32 @@ def m_deep(rng: random.Random, d: Draft, k: int) -> None:
 
 
 SPECIAL_ODD: tuple[tuple[str, Any], ...] = (
-    ("messages", "hello as a string"), ("messages", {"role": "user"}), ("messages", [5, None, "x"]),
-    ("content", 42), ("content", [{"type": "hologram", "data": 1}]), ("content", [{"type": "text", "text": 5}]),
-    ("content", [{"type": "image_url", "image_url": 7}]), ("role", 3), ("tools", {"name": "x"}), ("tools", "all"),
-    ("stream", "true"), ("stream", 1), ("max_tokens", "64"), ("model", ["gpt-4o"]), ("model", 4),
-    ("input", {"text": "x"}), ("input", [[1, 2, 3]]), ("prompt", [1, 2]), ("system", 9), ("stream_options", "yes"),
-    ("function", None), ("text", ["a", "b"]), ("tool_calls", 5), ("instructions", []), ("name", {"first": "x"}),
-)  # fmt: skip
+    ("messages", "hello as a string"),
+    ("messages", {"role": "user"}),
+    ("messages", [5, None, "x"]),
+    ("content", 42),
+    ("content", [{"type": "hologram", "data": 1}]),
+    ("content", [{"type": "text", "text": 5}]),
+    ("content", [{"type": "image_url", "image_url": 7}]),
+    ("role", 3),
+    ("tools", {"name": "x"}),
+    ("tools", "all"),
+    ("stream", "true"),
+    ("stream", 1),
+    ("max_tokens", "64"),
+    ("model", ["gpt-4o"]),
+    ("model", 4),
+    ("input", {"text": "x"}),
+    ("input", [[1, 2, 3]]),
+    ("prompt", [1, 2]),
+    ("system", 9),
+    ("stream_options", "yes"),
+    ("function", None),
+    ("text", ["a", "b"]),
+    ("tool_calls", 5),
+    ("instructions", []),
+    ("name", {"first": "x"}),
+)
 
 
 def m_odd_types(rng: random.Random, d: Draft, k: int) -> None:
@@ -188,8 +225,16 @@ def m_strings(rng: random.Random, d: Draft, k: int) -> None:
 
 
 def m_duplicate_keys(rng: random.Random, d: Draft, k: int) -> None:
-    variants = ('"model":"claude-sonnet-5-5"', '"model":5', '"stream":true', '"stream":false', '"messages":"x"',
-                '"model":"gpt-4o"', '"max_tokens":-1', '"input":null')  # fmt: skip
+    variants = (
+        '"model":"claude-sonnet-5-5"',
+        '"model":5',
+        '"stream":true',
+        '"stream":false',
+        '"messages":"x"',
+        '"model":"gpt-4o"',
+        '"max_tokens":-1',
+        '"input":null',
+    )
     dup = variants[k % len(variants)]
     d.detail = dup
     text = d.encoded().decode()
@@ -262,11 +307,20 @@ def m_provider_fault(rng: random.Random, d: Draft, k: int) -> None:
 
 Mutator = Callable[[random.Random, Draft, int], None]
 MUTATORS: dict[str, Mutator] = {
-    "valid": m_valid, "surrogate": m_surrogate, "deep": m_deep, "odd-types": m_odd_types,
-    "huge-numbers": m_huge_numbers, "strings": m_strings, "duplicate-keys": m_duplicate_keys,
-    "invalid-utf8": m_invalid_utf8, "truncated": m_truncated, "unknown-fields": m_unknown_fields,
-    "many-parts": m_many_parts, "content-type": m_content_type, "provider-fault": m_provider_fault,
-}  # fmt: skip
+    "valid": m_valid,
+    "surrogate": m_surrogate,
+    "deep": m_deep,
+    "odd-types": m_odd_types,
+    "huge-numbers": m_huge_numbers,
+    "strings": m_strings,
+    "duplicate-keys": m_duplicate_keys,
+    "invalid-utf8": m_invalid_utf8,
+    "truncated": m_truncated,
+    "unknown-fields": m_unknown_fields,
+    "many-parts": m_many_parts,
+    "content-type": m_content_type,
+    "provider-fault": m_provider_fault,
+}
 # Body-level mutators a "mixed" request combines (byte-level ones would undo each other).
 MIXABLE = ("surrogate", "deep", "odd-types", "huge-numbers", "unknown-fields", "provider-fault")
 CLASSES = (*MUTATORS, "mixed")

@@ -171,8 +171,14 @@ def _item(field: str, item: dict[str, Any], *, done: bool) -> dict[str, Any]:
         summary = [{"type": "summary_text", "text": text}] if done else []
         return {"type": "reasoning", "id": item["id"], "summary": summary, "status": item.get("status")}
     if field == "tool-name":
-        return {"type": "function_call", "id": item["id"], "call_id": "call_mock", "name": text, "arguments": "{}",
-                "status": item.get("status")}  # fmt: skip
+        return {
+            "type": "function_call",
+            "id": item["id"],
+            "call_id": "call_mock",
+            "name": text,
+            "arguments": "{}",
+            "status": item.get("status"),
+        }
     if field == "refusal":
         return {**item, "content": [_part(field, p) for p in item.get("content", [])]}
     return item

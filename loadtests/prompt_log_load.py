@@ -68,15 +68,33 @@ def make_record(i: int, level: LogLevel) -> LogRecord:
     started = now_us()
     findings = {"EMAIL_ADDRESS:redact": 1} if i % 10 == 0 else {}
     record = LogRecord(
-        request_id="req_" + secrets.token_hex(12), ts_us=started, status=200, outcome="ok", level=level,
-        expires_us=started + 90 * DAY_US, user=f"user{i % 500}@example.com", groups=("engineering", "eu"),
-        auth="key", client="OpenAI/Python 1.54.0", provider="openai", model="gpt-4o-mini",
-        endpoint="chat.completions", stream=i % 3 == 0, policy_id="default", policy_version="7+3f9c2a1e",
-        decision="allow", rule="groups.engineering.approved_tools[1]", findings=findings,
-        entity_types=("EMAIL_ADDRESS",) if findings else (), data_classes=("pii",) if findings else (),
-        prompt_tokens=250 + i % 100, completion_tokens=240 + i % 50, upstream_ms=812.5 + i % 7,
-        overhead_ms=0.64, duration_ms=814.1 + i % 7,
-    )  # fmt: skip
+        request_id="req_" + secrets.token_hex(12),
+        ts_us=started,
+        status=200,
+        outcome="ok",
+        level=level,
+        expires_us=started + 90 * DAY_US,
+        user=f"user{i % 500}@example.com",
+        groups=("engineering", "eu"),
+        auth="key",
+        client="OpenAI/Python 1.54.0",
+        provider="openai",
+        model="gpt-4o-mini",
+        endpoint="chat.completions",
+        stream=i % 3 == 0,
+        policy_id="default",
+        policy_version="7+3f9c2a1e",
+        decision="allow",
+        rule="groups.engineering.approved_tools[1]",
+        findings=findings,
+        entity_types=("EMAIL_ADDRESS",) if findings else (),
+        data_classes=("pii",) if findings else (),
+        prompt_tokens=250 + i % 100,
+        completion_tokens=240 + i % 50,
+        upstream_ms=812.5 + i % 7,
+        overhead_ms=0.64,
+        duration_ms=814.1 + i % 7,
+    )
     if level.rank >= LogLevel.HASH.rank:
         record.prompt_text = sized(PROMPT_TEXT, TEXT_CHARS, i)
         record.response_text = sized(ANSWER_TEXT, TEXT_CHARS, i)

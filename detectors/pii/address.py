@@ -144,8 +144,9 @@ HUNGARIAN = frozenset({"utca", "u.", "út", "tér", "körút", "köz", "krt", "s
 _NAME_BEFORE = re.compile(rf"(?:(?:{WORD})[ \t]+){{1,3}}\Z")
 _BARE_NAME = re.compile(rf"(?<![\w-])(?:(?:{WORD})[ \t]+){{1,4}}\Z")
 # Lower-case words inside a street name ("Unter den Linden", "Rua da Prata"), not "an", "in", "to".
-NAME_PARTICLES = frozenset({"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "van", "von",
-                            "der", "den"})  # fmt: skip
+NAME_PARTICLES = frozenset(
+    {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "van", "von", "der", "den"}
+)
 YEAR = re.compile(r"(?:19|20)\d\d")
 
 

@@ -79,9 +79,29 @@ class CardLuhnRecognizer(CandidateRecognizer):
     ENTITY = "CREDIT_CARD"
     CANDIDATE = re.compile(r"(?<![\w.+-])\d(?:[ -]?\d){11,22}(?![\w])")
     # Words the context enhancer looks for before a value (they raise its score); see CARD_CONTEXT for the wider list.
-    CONTEXT = ("card", "credit", "debit", "visa", "mastercard", "amex", "american express", "discover", "cc", "payment",
-               "maestro", "jcb", "unionpay", "diners", "cvv", "tarjeta", "karte", "kredit", "carte", "cartão",
-               "kortti")  # fmt: skip
+    CONTEXT = (
+        "card",
+        "credit",
+        "debit",
+        "visa",
+        "mastercard",
+        "amex",
+        "american express",
+        "discover",
+        "cc",
+        "payment",
+        "maestro",
+        "jcb",
+        "unionpay",
+        "diners",
+        "cvv",
+        "tarjeta",
+        "karte",
+        "kredit",
+        "carte",
+        "cartão",
+        "kortti",
+    )
     CARD_WINDOW: ClassVar[int] = 40
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:

@@ -64,11 +64,23 @@ from detectors.pii.structure import StructureRecognizer
 
 PII_ENTITIES = frozenset(
     {
-        "PERSON", "LOCATION", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS",
-        "DATE_OF_BIRTH", "UK_NINO", "US_PASSPORT", "UK_PASSPORT", "US_DRIVER_LICENSE", "MEDICAL_RECORD_NUMBER",
+        "PERSON",
+        "LOCATION",
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "CREDIT_CARD",
+        "IBAN_CODE",
+        "US_SSN",
+        "IP_ADDRESS",
+        "DATE_OF_BIRTH",
+        "UK_NINO",
+        "US_PASSPORT",
+        "UK_PASSPORT",
+        "US_DRIVER_LICENSE",
+        "MEDICAL_RECORD_NUMBER",
         "STREET_ADDRESS",
     }
-)  # fmt: skip
+)
 LANGUAGE = "en"
 ID_KEY, BOOSTED_KEY = Result.RECOGNIZER_IDENTIFIER_KEY, Result.IS_SCORE_ENHANCED_BY_CONTEXT_KEY
 
@@ -116,10 +128,20 @@ class WindowContextEnhancer(ContextAwareEnhancer):
 
 def structured_recognizers() -> list[EntityRecognizer]:
     return [
-        OfflineEmailRecognizer(), SpelledEmailRecognizer(), PhoneNumberRecognizer(), CardLuhnRecognizer(),
-        IbanChecksumRecognizer(), SsnRecognizer(), NinoRecognizer(), IpAddressRecognizer(), DobRecognizer(),
-        PassportNumberRecognizer(), DriverLicenseRecognizer(), MrnRecognizer(), StreetAddressRecognizer(),
-    ]  # fmt: skip
+        OfflineEmailRecognizer(),
+        SpelledEmailRecognizer(),
+        PhoneNumberRecognizer(),
+        CardLuhnRecognizer(),
+        IbanChecksumRecognizer(),
+        SsnRecognizer(),
+        NinoRecognizer(),
+        IpAddressRecognizer(),
+        DobRecognizer(),
+        PassportNumberRecognizer(),
+        DriverLicenseRecognizer(),
+        MrnRecognizer(),
+        StreetAddressRecognizer(),
+    ]
 
 
 class PiiConfig(BaseModel):
@@ -158,9 +180,14 @@ class PiiConfig(BaseModel):
 def build_recognizers(entities: frozenset[str], thresholds: Mapping[str, float]) -> list[EntityRecognizer]:
     """Fresh recognizers for the enabled types (nothing shared between detectors)."""
     recognizers: list[EntityRecognizer] = [
-        *structured_recognizers(), NerRecognizer(), PersonCueRecognizer(), StructureRecognizer(), HandleRecognizer(),
-        GivenNameRecognizer(), ScriptNameRecognizer(),
-    ]  # fmt: skip
+        *structured_recognizers(),
+        NerRecognizer(),
+        PersonCueRecognizer(),
+        StructureRecognizer(),
+        HandleRecognizer(),
+        GivenNameRecognizer(),
+        ScriptNameRecognizer(),
+    ]
     chosen = [r for r in recognizers if entities & set(r.supported_entities)]
     for recognizer in chosen:
         recognizer.score_thresholds = {e: t for e, t in thresholds.items() if e in recognizer.supported_entities}

@@ -17,9 +17,33 @@ from spacy.lang.en.stop_words import STOP_WORDS
 WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+")
 # Capitalised at the start of a sentence, a greeting or a sign-off: not a reason to run NER.
 COMMON = frozenset(STOP_WORDS) | {
-    "hi", "hello", "hey", "dear", "thanks", "thank", "regards", "best", "cheers", "sincerely", "please", "yes",
-    "ok", "okay", "sure", "note", "subject", "re", "fwd", "fw", "can", "could", "would", "will", "should", "let",
-}  # fmt: skip
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "thanks",
+    "thank",
+    "regards",
+    "best",
+    "cheers",
+    "sincerely",
+    "please",
+    "yes",
+    "ok",
+    "okay",
+    "sure",
+    "note",
+    "subject",
+    "re",
+    "fwd",
+    "fw",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "let",
+}
 
 
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -56,9 +80,30 @@ SENTENCE_WORDS = words(
 
 # Words that are no name even when capitalised and cued ("Hi team", "Dear customer").
 NOT_NAMES = COMMON | {
-    "team", "all", "everyone", "there", "folks", "guys", "world", "support", "customer", "sir", "madam", "friend",
-    "friends", "colleagues", "admin", "service", "number", "id", "name", "tel", "fax", "mob", "cell",
-}  # fmt: skip
+    "team",
+    "all",
+    "everyone",
+    "there",
+    "folks",
+    "guys",
+    "world",
+    "support",
+    "customer",
+    "sir",
+    "madam",
+    "friend",
+    "friends",
+    "colleagues",
+    "admin",
+    "service",
+    "number",
+    "id",
+    "name",
+    "tel",
+    "fax",
+    "mob",
+    "cell",
+}
 
 
 def vocabulary(resource: str) -> frozenset[str]:

@@ -266,8 +266,20 @@ class DriverLicenseRecognizer(CandidateRecognizer):
 class MrnRecognizer(CandidateRecognizer):
     ENTITY = "MEDICAL_RECORD_NUMBER"
     CANDIDATE = re.compile(r"(?<![\w-])(?:[A-Z]{1,3}-?\d{6,10}|\d{6,10}|\d{2}-\d{6})(?![\w-])")
-    CONTEXT = ("mrn", "medical record", "med rec", "patient id", "patient no", "patient number", "chart", "mr#",
-               "mr no", "hospital number", "hospital no", "health record")  # fmt: skip
+    CONTEXT = (
+        "mrn",
+        "medical record",
+        "med rec",
+        "patient id",
+        "patient no",
+        "patient number",
+        "chart",
+        "mr#",
+        "mr no",
+        "hospital number",
+        "hospital no",
+        "health record",
+    )
 
     def check(self, text: str, match: re.Match[str]) -> Hit | None:
         return match.start(), match.end(), 0.2

@@ -30,9 +30,25 @@ LETTER = re.compile(r"[^\W\d_]")
 OTHER_SCRIPT = re.compile(f"[\u0370-\u03ff\u0400-\u04ff{VIETNAMESE_ONLY}]")
 # Cities, provinces and words of company and place names, which Vietnamese names never contain.
 VIETNAMESE_NOT_PEOPLE = (
-    "Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hải Phòng", "Cần Thơ", "Nha Trang", "Việt Nam", "Công Ty", "Ngân Hàng",
-    "Thành Phố", "Quận", "Tỉnh", "Phường", "Đường", "Huyện", "Xã", "Tập Đoàn", "Cổ Phần",
-)  # fmt: skip
+    "Hà Nội",
+    "Hồ Chí Minh",
+    "Đà Nẵng",
+    "Hải Phòng",
+    "Cần Thơ",
+    "Nha Trang",
+    "Việt Nam",
+    "Công Ty",
+    "Ngân Hàng",
+    "Thành Phố",
+    "Quận",
+    "Tỉnh",
+    "Phường",
+    "Đường",
+    "Huyện",
+    "Xã",
+    "Tập Đoàn",
+    "Cổ Phần",
+)
 LABELS = NOT_NAMES | NOT_NAME_WORDS | FIELD_LABELS
 QUOTES = frozenset("\"«»“”„'‘’")
 # Russian, Ukrainian, Belarusian, Georgian/Armenian in Cyrillic, and Greek surname and patronymic endings.

@@ -89,12 +89,16 @@ async def search(request: web.Request) -> web.Response:
     q = request.query
     try:
         query = SearchQuery(
-            user=q.get("user"), group=q.get("group"), model=q.get("model"), decision=q.get("decision"),
-            entity_type=q.get("entity_type"), source=q.get("source"),
+            user=q.get("user"),
+            group=q.get("group"),
+            model=q.get("model"),
+            decision=q.get("decision"),
+            entity_type=q.get("entity_type"),
+            source=q.get("source"),
             since_us=parse_time(q["since"]) if "since" in q else None,
             until_us=parse_time(q["until"]) if "until" in q else None,
             limit=min(int(q.get("limit", "100")), MAX_SEARCH),
-        )  # fmt: skip
+        )
     except ValueError as exc:
         raise InvalidRequest(f"Bad search parameter: {exc}") from None
     rows = await _prompt_log(request).store.search(query)
@@ -108,9 +112,14 @@ async def show(request: web.Request) -> web.Response:
         raise PolicyDenied("Only the auditor role may read prompt text; this token has the secops role.")
     log = _prompt_log(request)
     record = await read_record(
-        log.store, log.keyring, request.match_info["request_id"],
-        reader=token.name, role=token.role, via="admin_api", with_text=with_text,
-    )  # fmt: skip
+        log.store,
+        log.keyring,
+        request.match_info["request_id"],
+        reader=token.name,
+        role=token.role,
+        via="admin_api",
+        with_text=with_text,
+    )
     if record is None:
         raise NotFound("No such record in the prompt log.")
     return web.json_response(record)

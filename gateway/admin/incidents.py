@@ -53,11 +53,14 @@ def _query(q: Mapping[str, str]) -> IncidentQuery:
             raise InvalidRequest(f"Bad {name} {q[name]!r}: one of {', '.join(allowed)}.", param=name)
     try:
         return IncidentQuery(
-            status=q.get("status"), type=q.get("type"), severity=q.get("severity"), actor=q.get("user"),
+            status=q.get("status"),
+            type=q.get("type"),
+            severity=q.get("severity"),
+            actor=q.get("user"),
             since_us=parse_time(q["since"]) if "since" in q else None,
             until_us=parse_time(q["until"]) if "until" in q else None,
             limit=max(1, min(int(q.get("limit", "100")), MAX_LIMIT)),
-        )  # fmt: skip
+        )
     except ValueError as exc:
         raise InvalidRequest(f"Bad search parameter: {exc}") from None
 

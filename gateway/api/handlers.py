@@ -117,9 +117,14 @@ async def _proxy(
 
 
 async def _process_answer(
-    runtime: PolicyRuntime, exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, provider: Provider,
-    keep_text: bool, choices: int = 1,
-) -> UpstreamReply:  # fmt: skip
+    runtime: PolicyRuntime,
+    exchange: Exchange,
+    endpoint: Endpoint,
+    reply: UpstreamReply,
+    provider: Provider,
+    keep_text: bool,
+    choices: int = 1,
+) -> UpstreamReply:
     """Screen the answer, capture what the log keeps, and give the caller back their own data."""
     reply = await _protect_answer(runtime, exchange, endpoint, reply, choices)
     _capture(exchange, endpoint, reply, keep_text)

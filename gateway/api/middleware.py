@@ -96,9 +96,13 @@ def _observe(exchange: Exchange, observer: str, observe: Callable[[], None]) -> 
         observe()
     except Exception as exc:
         log.error(
-            "observer_failed", observer=observer, request_id=exchange.request_id, error_type=type(exc).__name__,
-            where=code_location(exc), violation="LOGGING_OR_RETENTION_FAILURE" if observer != "metrics" else None,
-        )  # fmt: skip
+            "observer_failed",
+            observer=observer,
+            request_id=exchange.request_id,
+            error_type=type(exc).__name__,
+            where=code_location(exc),
+            violation="LOGGING_OR_RETENTION_FAILURE" if observer != "metrics" else None,
+        )
 
 
 def _error_response(exchange: Exchange, err: GatewayError) -> web.Response:

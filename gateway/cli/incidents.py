@@ -52,9 +52,10 @@ def add_parsers(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     export.add_argument("--format", choices=FORMATS, default="jsonl")
     export.set_defaults(run=_on_store(_export))
     find = incidents.add_parser(
-        "find-value", parents=parents,
+        "find-value",
+        parents=parents,
         help="incidents whose evidence hashes match a value read from stdin (needs the log key)",
-    )  # fmt: skip
+    )
     _filters(find)
     find.set_defaults(run=_find_value)
 
@@ -78,9 +79,14 @@ def _on_store(work: Any) -> Any:
 
 def _query(args: argparse.Namespace) -> IncidentQuery:
     return IncidentQuery(
-        status=args.status, type=args.type, severity=args.severity, actor=args.user,
-        since_us=args.since, until_us=args.until, limit=args.limit,
-    )  # fmt: skip
+        status=args.status,
+        type=args.type,
+        severity=args.severity,
+        actor=args.user,
+        since_us=args.since,
+        until_us=args.until,
+        limit=args.limit,
+    )
 
 
 async def _list(incidents: IncidentStore, args: argparse.Namespace) -> int:

@@ -97,9 +97,16 @@ def with_store(settings: Settings, work: Callable[[PromptStore], Awaitable[int]]
 
 async def _search(store: PromptStore, args: argparse.Namespace) -> int:
     query = SearchQuery(
-        user=args.user, group=args.group, model=args.model, decision=args.decision, entity_type=args.entity_type,
-        source=args.source, since_us=args.since, until_us=args.until, limit=args.limit,
-    )  # fmt: skip
+        user=args.user,
+        group=args.group,
+        model=args.model,
+        decision=args.decision,
+        entity_type=args.entity_type,
+        source=args.source,
+        since_us=args.since,
+        until_us=args.until,
+        limit=args.limit,
+    )
     rows = [view(row) for row in await store.search(query)]
     if args.json:
         for row in rows:
@@ -153,8 +160,11 @@ async def _release(store: PromptStore, args: argparse.Namespace) -> int:
 def _rotate(args: argparse.Namespace, settings: Settings) -> int:
     path = settings.prompt_log.key_file
     kid = rotate_key_file(path)
-    print(f"new prompt-log key {kid} is current in {path}; older keys stay there to read older records. "
-          "Send the gateways SIGHUP (or restart them) to seal new records with it.", file=sys.stderr)  # fmt: skip
+    print(
+        f"new prompt-log key {kid} is current in {path}; older keys stay there to read older records. "
+        "Send the gateways SIGHUP (or restart them) to seal new records with it.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -57,9 +57,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", parents=[config], help="run the gateway")
     p.add_argument(
-        "--workers", type=int, default=1, metavar="N",
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
         help="gateway processes sharing the listeners (SO_REUSEPORT); 0: one per core (default 1)",
-    )  # fmt: skip
+    )
     p.set_defaults(run=_serve)
 
     config_actions = sub.add_parser("config", help="inspect settings").add_subparsers(required=True, metavar="ACTION")

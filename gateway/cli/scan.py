@@ -39,9 +39,11 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     scan.add_argument("--direction", choices=[d.value for d in Direction], default="prompt")
     where = scan.add_argument_group("where the text is read (prompts)")
     where.add_argument(
-        "--part", choices=[k.value for k in PartKind], default=PartKind.TEXT.value,
+        "--part",
+        choices=[k.value for k in PartKind],
+        default=PartKind.TEXT.value,
         help="the kind of part the text is in (default: text, the caller's own turn)",
-    )  # fmt: skip
+    )
     where.add_argument("--role", choices=[r.value for r in Role], help="the role of its turn (default: by --part)")
     where.add_argument("--body", type=Path, help="scan a whole request body (JSON), each text as the part it is")
     where.add_argument(

@@ -11,9 +11,25 @@ from typing import Any
 
 FORMATS = ("jsonl", "csv")
 CSV_FIELDS = (
-    "id", "type", "severity", "status", "opened", "last_seen", "count", "occurrences", "user", "source",
-    "provider", "model", "entity_types", "excerpt", "policy_version", "controls", "request_ids", "finding_sources",
-)  # fmt: skip
+    "id",
+    "type",
+    "severity",
+    "status",
+    "opened",
+    "last_seen",
+    "count",
+    "occurrences",
+    "user",
+    "source",
+    "provider",
+    "model",
+    "entity_types",
+    "excerpt",
+    "policy_version",
+    "controls",
+    "request_ids",
+    "finding_sources",
+)
 # Spreadsheet formula injection: a cell a user controls (a model name, an excerpt) must not start a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,16 +58,25 @@ def render(incidents: Iterable[Mapping[str, Any]], fmt: str) -> str:
 def csv_row(i: Mapping[str, Any]) -> dict[str, Any]:
     dest, actor = i.get("destination") or {}, i.get("actor") or {}
     return {
-        "id": i["id"], "type": i["type"], "severity": i["severity"], "status": i["status"],
-        "opened": iso_time(i["opened_us"]), "last_seen": iso_time(i["last_seen_us"]), "count": i["count"],
-        "occurrences": i["occurrences"], "user": actor.get("user"), "source": actor.get("source"),
-        "provider": dest.get("provider"), "model": dest.get("model"),
+        "id": i["id"],
+        "type": i["type"],
+        "severity": i["severity"],
+        "status": i["status"],
+        "opened": iso_time(i["opened_us"]),
+        "last_seen": iso_time(i["last_seen_us"]),
+        "count": i["count"],
+        "occurrences": i["occurrences"],
+        "user": actor.get("user"),
+        "source": actor.get("source"),
+        "provider": dest.get("provider"),
+        "model": dest.get("model"),
         "entity_types": ";".join(f"{k}={v}" for k, v in i["entity_types"].items()),
-        "excerpt": i.get("excerpt"), "policy_version": i["policy_version"],
+        "excerpt": i.get("excerpt"),
+        "policy_version": i["policy_version"],
         "controls": ";".join(f"{c['framework']}:{c['id']}" for c in i["controls"] if c["primary"]),
         "request_ids": ";".join(i["request_ids"]),
         "finding_sources": ";".join(f"{k}={'|'.join(v)}" for k, v in (i.get("finding_sources") or {}).items()),
-    }  # fmt: skip
+    }
 
 
 def _cell(value: Any) -> Any:

@@ -46,11 +46,17 @@ def from_json(data: dict[str, Any]) -> Candidate:
     controls = tuple(
         ControlRef(c["framework"], c["id"], c["title"], c["primary"], c.get("condition")) for c in data["controls"]
     )
-    return Candidate(**{
-        **data, "violation": Violation(data["violation"]), "severity": Severity(data["severity"]),
-        "severity_reasons": tuple(data["severity_reasons"]), "controls": controls,
-        "detectors": tuple(data["detectors"]), "facts": Facts(**facts),
-    })  # fmt: skip
+    return Candidate(
+        **{
+            **data,
+            "violation": Violation(data["violation"]),
+            "severity": Severity(data["severity"]),
+            "severity_reasons": tuple(data["severity_reasons"]),
+            "controls": controls,
+            "detectors": tuple(data["detectors"]),
+            "facts": Facts(**facts),
+        }
+    )
 
 
 def spool(path: Path, candidates: Iterable[Candidate]) -> int:

@@ -30,9 +30,13 @@ Quarantine = Callable[[Candidate, str], None]
 
 
 async def record_each_if_needed(
-    store: IncidentStore, batch: Sequence[Candidate], window: int, reassess_for: Callable[[Candidate], Reassess],
-    metrics: GatewayMetrics, set_aside: Quarantine,
-) -> list[Recorded]:  # fmt: skip
+    store: IncidentStore,
+    batch: Sequence[Candidate],
+    window: int,
+    reassess_for: Callable[[Candidate], Reassess],
+    metrics: GatewayMetrics,
+    set_aside: Quarantine,
+) -> list[Recorded]:
     """The batch in one transaction; if it is refused (not for an outage), each alone, repaired
     if refused again, and quarantined (``set_aside``) only if even the repair is refused."""
     try:
@@ -69,8 +73,9 @@ async def record_each_if_needed(
 def quarantine_candidate(path: Path | None, metrics: GatewayMetrics, candidate: Candidate, cause: str) -> None:
     """Kept aside in an owner-only file (no file configured: counted and logged only)."""
     metrics.record_errors.labels("incidents", "quarantined").inc()
-    log.error("incident_quarantined", type=candidate.violation.value, cause=cause,
-              violation="LOGGING_OR_RETENTION_FAILURE")  # fmt: skip
+    log.error(
+        "incident_quarantined", type=candidate.violation.value, cause=cause, violation="LOGGING_OR_RETENTION_FAILURE"
+    )
     if path is not None:
         try:
             quarantine(path, [{"cause": cause, "candidate": spool.to_json(candidate)}])
@@ -88,8 +93,14 @@ async def replay_spool(path: Path, store_batch: Callable[[list[Candidate]], Awai
         try:
             await store_batch(left[:batch])
         except (StoreUnavailable, TimeoutError) as exc:  # an outage, or a call that hung
-            log.error("incident_spool_kept", stored=total - len(left), left=len(left), spool=str(path),
-                      error=str(exc) or type(exc).__name__, violation="LOGGING_OR_RETENTION_FAILURE")  # fmt: skip
+            log.error(
+                "incident_spool_kept",
+                stored=total - len(left),
+                left=len(left),
+                spool=str(path),
+                error=str(exc) or type(exc).__name__,
+                violation="LOGGING_OR_RETENTION_FAILURE",
+            )
             return total - len(left)
         left = left[batch:]
         await asyncio.to_thread(spool.rewrite, path, left)

@@ -220,9 +220,13 @@ class PolicyReloader:
             self._failing, retry_in = digests, self._backoff
             self._retry_after(self._backoff)
         log.error(
-            "policy_reload_failed", reason=reason, path=str(self._path), problems=list(problems),
-            retry_in_s=retry_in, policy_version=self._state.runtime.policy.version,
-        )  # fmt: skip
+            "policy_reload_failed",
+            reason=reason,
+            path=str(self._path),
+            problems=list(problems),
+            retry_in_s=retry_in,
+            policy_version=self._state.runtime.policy.version,
+        )
         self._mark_current(retry_in is None, "retrying")
 
     def _settled(self) -> None:

@@ -130,11 +130,15 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     try:
         prompt_log = log_service = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
         incidents = IncidentLog(
-            IncidentStore(log_service.store), compliance, policy_now, lambda: log_service.keyring,
+            IncidentStore(log_service.store),
+            compliance,
+            policy_now,
+            lambda: log_service.keyring,
             spool_path=settings.prompt_log.incident_spool,
-            verify_interval_s=settings.prompt_log.incident_verify_interval_s, metrics=app[METRICS],
+            verify_interval_s=settings.prompt_log.incident_verify_interval_s,
+            metrics=app[METRICS],
             scan=scan_excerpts,
-        )  # fmt: skip
+        )
         prompt_log.writer.on_failure_event = incidents.observe_logging_failure
         siem = siem_dispatcher(settings, app[METRICS])
         await siem.start()
@@ -150,9 +154,16 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         await authenticator.start()
         runtime = PolicyRuntime(policy, pool)
         app[STATE] = state = GatewayState(
-            settings, runtime, router, providers, authenticator, app[METRICS], prompt_log, incidents,
+            settings,
+            runtime,
+            router,
+            providers,
+            authenticator,
+            app[METRICS],
+            prompt_log,
+            incidents,
             ModelLabels(settings),
-        )  # fmt: skip
+        )
         state.metrics.policy_in_force(policy.id, policy.version)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
         async with PolicyReloader(state, functools.partial(detection_pool, observer=observer)).running():
@@ -178,11 +189,12 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
 def siem_dispatcher(settings: Settings, metrics: GatewayMetrics) -> SinkDispatcher:
     try:
         return SinkDispatcher(
-            settings.siem, os.environ,
+            settings.siem,
+            os.environ,
             on_sent=lambda sink: metrics.siem_sent.labels(sink).inc(),
             on_failure=lambda sink, reason: metrics.siem_failures.labels(sink, reason).inc(),
             on_dead_letter=lambda sink, cause: metrics.siem_dead_lettered.labels(sink, cause).inc(),
-        )  # fmt: skip
+        )
     except SinkConfigError as exc:
         raise ConfigError([ConfigProblem("settings", "siem", str(exc))]) from None
 

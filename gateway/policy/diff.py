@@ -36,10 +36,16 @@ class Change:
 
 def diff(old: PolicyDocument, new: PolicyDocument) -> list[Change]:
     return [
-        *_mode(old, new), *_tools(old, new), *_data_classes(old, new),
-        *_detection(old.detection, new.detection), *_rules(old, new),
-        *_members(old, new), *_features(old, new), *_prompt_log(old, new), *_severities(old, new),
-    ]  # fmt: skip
+        *_mode(old, new),
+        *_tools(old, new),
+        *_data_classes(old, new),
+        *_detection(old.detection, new.detection),
+        *_rules(old, new),
+        *_members(old, new),
+        *_features(old, new),
+        *_prompt_log(old, new),
+        *_severities(old, new),
+    ]
 
 
 def _mode(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:

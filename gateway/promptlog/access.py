@@ -39,9 +39,15 @@ def view(row: Row) -> dict[str, Any]:
 
 
 async def read_record(
-    store: PromptStore, keyring: LogKeyring | None, request_id: str, *, reader: str, role: str, via: str,
+    store: PromptStore,
+    keyring: LogKeyring | None,
+    request_id: str,
+    *,
+    reader: str,
+    role: str,
+    via: str,
     with_text: bool,
-) -> dict[str, Any] | None:  # fmt: skip
+) -> dict[str, Any] | None:
     row = await store.get(request_id)
     if row is None:
         return None

@@ -69,9 +69,15 @@ class PromptLog:
             return policy().document.prompt_log.on_failure
 
         writer = PromptLogWriter(
-            store, keyring, metrics, on_failure, conf.spool_path, conf.queue_size, conf.batch_size,
+            store,
+            keyring,
+            metrics,
+            on_failure,
+            conf.spool_path,
+            conf.queue_size,
+            conf.batch_size,
             conf.batch_wait_ms / 1000,
-        )  # fmt: skip
+        )
         await writer.start()
         service = cls(store, keyring, writer)
         if conf.purge_interval_s:
@@ -119,9 +125,13 @@ class PromptLog:
 async def purge(store: PromptStore, policy_version: str | None, dry_run: bool = False) -> PurgeResult:
     result = await store.purge(now_us(), policy_version, dry_run)
     log.info(
-        "prompt_log_purged", deleted=result.deleted, held=result.held, by_level=result.by_level,
-        dry_run=dry_run, policy_version=policy_version,
-    )  # fmt: skip
+        "prompt_log_purged",
+        deleted=result.deleted,
+        held=result.held,
+        by_level=result.by_level,
+        dry_run=dry_run,
+        policy_version=policy_version,
+    )
     return result
 
 
@@ -132,21 +142,37 @@ def build_record(exchange: Exchange, policy: Policy) -> LogRecord:
     classes = {d.finding.category for d in decisions}
     level, days = policy.document.prompt_log.for_classes(classes)
     record = LogRecord(
-        request_id=exchange.request_id, ts_us=exchange.started_us, status=exchange.status, outcome=exchange.outcome,
-        level=level, expires_us=now_us() + days * US_PER_DAY, client=exchange.client,
-        provider=exchange.provider, model=exchange.model[:200] if exchange.model else None,
-        endpoint=exchange.endpoint, stream=exchange.stream, policy_id=policy.id,
-        policy_version=exchange.policy_version, decision=exchange.decision, rule=exchange.rule,
-        findings=screening.summary() if screening else {}, response_findings=answer.summary() if answer else {},
+        request_id=exchange.request_id,
+        ts_us=exchange.started_us,
+        status=exchange.status,
+        outcome=exchange.outcome,
+        level=level,
+        expires_us=now_us() + days * US_PER_DAY,
+        client=exchange.client,
+        provider=exchange.provider,
+        model=exchange.model[:200] if exchange.model else None,
+        endpoint=exchange.endpoint,
+        stream=exchange.stream,
+        policy_id=policy.id,
+        policy_version=exchange.policy_version,
+        decision=exchange.decision,
+        rule=exchange.rule,
+        findings=screening.summary() if screening else {},
+        response_findings=answer.summary() if answer else {},
         entity_types=tuple(sorted({d.finding.entity_type for d in decisions})),
         finding_sources=finding_sources(decisions),
-        data_classes=tuple(sorted(c.value for c in classes)), upstream_ms=exchange.upstream_ms,
-        overhead_ms=exchange.overhead_ms(), duration_ms=exchange.duration_ms(), error_code=exchange.error_code,
-    )  # fmt: skip
+        data_classes=tuple(sorted(c.value for c in classes)),
+        upstream_ms=exchange.upstream_ms,
+        overhead_ms=exchange.overhead_ms(),
+        duration_ms=exchange.duration_ms(),
+        error_code=exchange.error_code,
+    )
     if exchange.identity is not None:
         record.user, record.groups, record.auth = (
-            exchange.identity.user, exchange.identity.groups, exchange.identity.method,
-        )  # fmt: skip
+            exchange.identity.user,
+            exchange.identity.groups,
+            exchange.identity.method,
+        )
     capture = exchange.capture
     if capture is not None:
         record.prompt_tokens, record.completion_tokens = capture.prompt_tokens, capture.completion_tokens

@@ -20,8 +20,7 @@ from gateway.promptlog.store import PromptStore, RecordRejected, StoreUnavailabl
 T = TypeVar("T")
 # What SQLite says about a value it cannot bind (a closed database is caught before). A
 # constraint or trigger that aborts (IntegrityError) is the database refusing writes: an outage.
-_DATA_ERRORS = (sqlite3.DataError, sqlite3.InterfaceError, sqlite3.ProgrammingError, OverflowError,
-                UnicodeEncodeError)  # fmt: skip
+_DATA_ERRORS = (sqlite3.DataError, sqlite3.InterfaceError, sqlite3.ProgrammingError, OverflowError, UnicodeEncodeError)
 
 
 class SqlitePromptStore(PromptStore):

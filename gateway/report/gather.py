@@ -82,10 +82,19 @@ def _controls(incidents: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for incident in incidents:
         for ref in incident["controls"]:
-            row = rows.setdefault((ref["framework"], ref["id"]), {
-                "framework": ref["framework"], "id": ref["id"], "title": ref["title"], "incidents": 0,
-                "primary": 0, "conditional": 0, "by_severity": dict.fromkeys(SEVERITIES, 0), "types": [],
-            })  # fmt: skip
+            row = rows.setdefault(
+                (ref["framework"], ref["id"]),
+                {
+                    "framework": ref["framework"],
+                    "id": ref["id"],
+                    "title": ref["title"],
+                    "incidents": 0,
+                    "primary": 0,
+                    "conditional": 0,
+                    "by_severity": dict.fromkeys(SEVERITIES, 0),
+                    "types": [],
+                },
+            )
             row["incidents"] += 1
             row["primary" if ref["primary"] else "conditional"] += 1
             row["by_severity"][incident["severity"]] += 1
@@ -175,10 +184,15 @@ async def _in_force(
         entry["first"], entry["last"] = min(entry["first"], first_us), max(entry.get("last", last_us), last_us)
     per_version = Counter(i["policy_version"] for i in incidents)
     return [
-        {"policy_id": e["policy_id"], "version": e["version"], "first_seen": iso_time(int(e["first"])),
-         "last_seen": iso_time(int(e["last"])), "incidents": per_version[e["version"]]}
+        {
+            "policy_id": e["policy_id"],
+            "version": e["version"],
+            "first_seen": iso_time(int(e["first"])),
+            "last_seen": iso_time(int(e["last"])),
+            "incidents": per_version[e["version"]],
+        }
         for e in sorted(seen.values(), key=lambda e: int(e["first"]))
-    ]  # fmt: skip
+    ]
 
 
 def _changes(incidents: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -187,13 +201,19 @@ def _changes(incidents: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         if i["type"] != Violation.POLICY_CHANGE.value:
             continue
         details, rejected = i.get("details") or {}, "problems" in (i.get("details") or {})
-        changes.append({
-            "at": iso_time(i["opened_us"]), "kind": "rejected" if rejected else "applied",
-            "old_version": details.get("in_force") if rejected else details.get("old_version"),
-            "new_version": None if rejected else i["policy_version"],
-            "loosened": int(details.get("loosened", 0)), "tightened": int(details.get("tightened", 0)),
-            "problems": int(details.get("problems", 0)), "severity": i["severity"], "incident_id": i["id"],
-        })  # fmt: skip
+        changes.append(
+            {
+                "at": iso_time(i["opened_us"]),
+                "kind": "rejected" if rejected else "applied",
+                "old_version": details.get("in_force") if rejected else details.get("old_version"),
+                "new_version": None if rejected else i["policy_version"],
+                "loosened": int(details.get("loosened", 0)),
+                "tightened": int(details.get("tightened", 0)),
+                "problems": int(details.get("problems", 0)),
+                "severity": i["severity"],
+                "incident_id": i["id"],
+            }
+        )
     return changes
 
 
@@ -229,17 +249,27 @@ def _sample(i: Mapping[str, Any]) -> dict[str, Any]:
     actor, dest = i.get("actor") or {}, i.get("destination") or {}
     where = " / ".join(str(dest[k]) for k in ("provider", "model") if dest.get(k)) or "-"
     return {
-        "id": i["id"], "type": i["type"], "severity": i["severity"], "severity_reasons": i["severity_reasons"],
-        "status": i["status"], "opened": iso_time(i["opened_us"]), "last_seen": iso_time(i["last_seen_us"]),
-        "count": i["count"], "occurrences": i["occurrences"],
-        "actor": str(actor.get("user") or actor.get("source") or "-"), "groups": list(actor.get("groups") or []),
-        "destination": where, "entity_types": i["entity_types"], "excerpt": i.get("excerpt"),
+        "id": i["id"],
+        "type": i["type"],
+        "severity": i["severity"],
+        "severity_reasons": i["severity_reasons"],
+        "status": i["status"],
+        "opened": iso_time(i["opened_us"]),
+        "last_seen": iso_time(i["last_seen_us"]),
+        "count": i["count"],
+        "occurrences": i["occurrences"],
+        "actor": str(actor.get("user") or actor.get("source") or "-"),
+        "groups": list(actor.get("groups") or []),
+        "destination": where,
+        "entity_types": i["entity_types"],
+        "excerpt": i.get("excerpt"),
         "finding_sources": i.get("finding_sources") or {},  # older incidents have none
         "policy_version": i.get("policy_version"),
         "controls": [{**c, "condition": c.get("condition")} for c in i["controls"]],
-        "workflow": [{"status": w["status"], "by": w["by"], "at": iso_time(w["at_us"]), "note": w["note"]}
-                     for w in i["workflow"]],
-    }  # fmt: skip
+        "workflow": [
+            {"status": w["status"], "by": w["by"], "at": iso_time(w["at_us"]), "note": w["note"]} for w in i["workflow"]
+        ],
+    }
 
 
 __all__ = ["gather"]

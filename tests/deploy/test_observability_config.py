@@ -41,9 +41,22 @@ SUFFIXES = {
     "info": ("_info",),
 }
 NOT_METRICS = {
-    "and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring", "group_left", "group_right",
-    "inf", "nan", "start", "end",
-}  # fmt: skip
+    "and",
+    "or",
+    "unless",
+    "bool",
+    "offset",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "inf",
+    "nan",
+    "start",
+    "end",
+}
 SEVERITIES = {"critical", "warning", "info"}
 ANNOTATIONS = ("summary", "description", "runbook")
 
@@ -286,11 +299,19 @@ def test_alerts_have_severity_annotations_and_tests() -> None:
 def test_required_alerts_exist() -> None:
     names = {rule["alert"] for rule in rules() if "alert" in rule}
     required = {
-        "AigwBlockedRequestSpike", "AigwCriticalIncident", "AigwSecretLeakedInMonitorMode",
-        "AigwPromptLogWriteFailures", "AigwPromptLogRefusingRequests", "AigwPolicyReloadRejected",
-        "AigwUpstreamErrorRate", "AigwOverheadP95OverBudget", "AigwIncidentChainTampered",
-        "AigwIncidentsDropped", "AigwSiemDeliveryFailing", "AigwGatewayDown",
-    }  # fmt: skip
+        "AigwBlockedRequestSpike",
+        "AigwCriticalIncident",
+        "AigwSecretLeakedInMonitorMode",
+        "AigwPromptLogWriteFailures",
+        "AigwPromptLogRefusingRequests",
+        "AigwPolicyReloadRejected",
+        "AigwUpstreamErrorRate",
+        "AigwOverheadP95OverBudget",
+        "AigwIncidentChainTampered",
+        "AigwIncidentsDropped",
+        "AigwSiemDeliveryFailing",
+        "AigwGatewayDown",
+    }
     assert required <= names, f"missing: {sorted(required - names)}"
 
 

@@ -85,10 +85,16 @@ def prometheus(prometheus_binary: str, gateway: RunningGateway, tmp_path: Path) 
     port = free_port()
     log = (tmp_path / "prometheus.log").open("w")
     proc = subprocess.Popen(
-        [prometheus_binary, f"--config.file={config_file}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--web.enable-lifecycle"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            prometheus_binary,
+            f"--config.file={config_file}",
+            f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--web.enable-lifecycle",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: _ready(base) or proc.poll() is not None, "Prometheus ready")
@@ -141,8 +147,10 @@ def test_prometheus_scrapes_the_gateway_and_a_provoked_alert_fires(
     wait_for(lambda: requests_seen() >= 3, "the requests counted in Prometheus")
     assert requests_seen() == 3.0
     # The rejected-reloads counter exists at 0 from the start, so increase() sees the step to 1.
-    wait_for(lambda: api(prometheus, "/api/v1/query", query='aigw_policy_reloads_total{result="rejected"}')["result"],
-             "the reload counter scraped at 0")  # fmt: skip
+    wait_for(
+        lambda: api(prometheus, "/api/v1/query", query='aigw_policy_reloads_total{result="rejected"}')["result"],
+        "the reload counter scraped at 0",
+    )
     time.sleep(2)  # a couple of scrapes at 0 before the provocation
     assert alert_state(prometheus, "AigwPolicyReloadRejected") in (None, "inactive")
 

@@ -81,14 +81,19 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("STRIPE_KEY", "curl https://api.stripe.com/v1/charges -u {s}:", "sk_test_" + tok(24)),
     ("STRIPE_KEY", "STRIPE_WEBHOOK_SECRET={s}", "whsec_" + tok(32)),
     ("GOOGLE_API_KEY", "https://maps.googleapis.com/maps/api/js?key={s}&callback=init", "AIza" + tok(35, B64URL)),
-    ("AZURE_KEY", "DefaultEndpointsProtocol=https;AccountName=st1;AccountKey={s};EndpointSuffix=core.windows.net",
-     tok(86, B64) + "=="),
-    ("AZURE_KEY", "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey={s}",
-     tok(43, B64) + "="),
+    (
+        "AZURE_KEY",
+        "DefaultEndpointsProtocol=https;AccountName=st1;AccountKey={s};EndpointSuffix=core.windows.net",
+        tok(86, B64) + "==",
+    ),
+    (
+        "AZURE_KEY",
+        "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey={s}",
+        tok(43, B64) + "=",
+    ),
     ("AZURE_KEY", "AZURE_OPENAI_API_KEY={s}", tok(32, HEX)),
     ("AZURE_KEY", 'curl https://x.openai.azure.com/openai/deployments/d/chat -H "api-key: {s}"', tok(32, HEX)),
-    ("AZURE_KEY", "Ocp-Apim-Subscription-Key: {s}",
-     tok(52) + "JQQJ9" + "9" + tok(1) + "A" + tok(16) + "b" + tok(7)),
+    ("AZURE_KEY", "Ocp-Apim-Subscription-Key: {s}", tok(52) + "JQQJ9" + "9" + tok(1) + "A" + tok(16) + "b" + tok(7)),
     ("PRIVATE_KEY", "here:\n{s}\nthanks", pem("RSA PRIVATE KEY")),
     ("PRIVATE_KEY", "{s}", pem("PRIVATE KEY")),
     ("PRIVATE_KEY", "{s}", pem("EC PRIVATE KEY", "\r\n")),
@@ -117,8 +122,11 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("CONNECTION_STRING_PASSWORD", "DATABASE_URL=postgres://app:{s}@db.internal:5432/app", "Zq8" + tok(12)),
     ("CONNECTION_STRING_PASSWORD", "mongodb+srv://svc:{s}@cluster0.ab1cd.mongodb.net/?w=1", "p%40ss" + tok(8)),
     ("CONNECTION_STRING_PASSWORD", "redis://:{s}@cache:6379/0", tok(20)),
-    ("CONNECTION_STRING_PASSWORD", "Server=tcp:x.database.windows.net,1433;User ID=sa;Password={s};Encrypt=True;",
-     "Y7#" + tok(10)),
+    (
+        "CONNECTION_STRING_PASSWORD",
+        "Server=tcp:x.database.windows.net,1433;User ID=sa;Password={s};Encrypt=True;",
+        "Y7#" + tok(10),
+    ),
     ("CONNECTION_STRING_PASSWORD", "Data Source=SQL01;Initial Catalog=Sales;User Id=sa;Pwd={s};", tok(12)),
     ("GENERIC_SECRET", 'api_key = "{s}"', tok(32)),
     ("GENERIC_SECRET", "Authorization: Bearer {s}", tok(40, B64URL)),
@@ -129,7 +137,7 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("GENERIC_SECRET", "ENV SECRET_KEY_BASE {s}", tok(128, HEX)),
     ("GENERIC_SECRET", "SECRET_KEY = '{s}'", "django-insecure-" + tok(50, DJANGO_CHARS)),
     ("GENERIC_SECRET", "const secretKey = `{s}`;", tok(32)),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("entity_type", "line", "secret"), POSITIVES, ids=[p[0] for p in POSITIVES])
@@ -227,10 +235,23 @@ def test_detector_protocol_and_pickling(detector: SecretsDetector) -> None:
     assert detector.name == "secrets"
     assert detector.category is Category.SECRET
     assert {
-        "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN",
-        "GITLAB_TOKEN", "SLACK_TOKEN", "SLACK_WEBHOOK", "STRIPE_KEY", "GOOGLE_API_KEY", "AZURE_KEY", "PRIVATE_KEY",
-        "JWT", "PASSWORD", "CONNECTION_STRING_PASSWORD", "GENERIC_SECRET",
-    } == detector.entity_types  # fmt: skip
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "GITHUB_TOKEN",
+        "GITLAB_TOKEN",
+        "SLACK_TOKEN",
+        "SLACK_WEBHOOK",
+        "STRIPE_KEY",
+        "GOOGLE_API_KEY",
+        "AZURE_KEY",
+        "PRIVATE_KEY",
+        "JWT",
+        "PASSWORD",
+        "CONNECTION_STRING_PASSWORD",
+        "GENERIC_SECRET",
+    } == detector.entity_types
     text = "token: " + "ghp_" + tok(36)
     assert pickle.loads(pickle.dumps(detector)).detect(text) == detector.detect(text)  # noqa: S301 - our own object
 

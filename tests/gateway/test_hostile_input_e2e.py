@@ -90,10 +90,11 @@ def test_a_broken_stream_ends_in_an_error_event_both_sdks_raise(
     with pytest.raises(openai.APIError):
         list(stream)
     raw = httpx.post(
-        f"{gateway.url}/v1/chat/completions", timeout=30,
+        f"{gateway.url}/v1/chat/completions",
+        timeout=30,
         headers={"authorization": f"Bearer {eng_key}", "content-type": "application/json"},
         json={"model": "gpt-4o-fault-deep", "stream": True, "messages": [{"role": "user", "content": "x"}]},
-    )  # fmt: skip
+    )
     assert raw.status_code == 200
     assert b"HTTP/1.1" not in raw.content  # the old code wrote a 500 response into the chunked body
     assert raw.content.rstrip().endswith(b"}")  # ends with the error event
@@ -147,8 +148,12 @@ def test_odd_streams_are_screened_and_relayed_whole(
     gateway = start_gateway(policy_path=str(policy), detection={"workers": 1})
     key = gateway.create_key("alice", "engineering")
     path = "/v1/messages" if model.startswith("claude") else "/v1/chat/completions"
-    body = {"model": f"{model}-fault-{mode}", "stream": True, "max_tokens": 50,
-            "messages": [{"role": "user", "content": "hi"}]}  # fmt: skip
+    body = {
+        "model": f"{model}-fault-{mode}",
+        "stream": True,
+        "max_tokens": 50,
+        "messages": [{"role": "user", "content": "hi"}],
+    }
     answer = post(gateway, key, json.dumps(body).encode(), path)
     assert answer.status_code == 200
     assert b'"error"' not in answer.content

@@ -27,8 +27,11 @@ RULES = [
 def test_a_monitored_rule_records_its_action_and_changes_nothing():
     ssn, key = DataRules(RULES, Mode.MONITOR).decide([SSN, KEY], Direction.PROMPT)
     assert (ssn.action, ssn.monitored, ssn.rule, ssn.label) == (
-        Action.AUDIT, Action.REDACT, "data_rules.ids", "US_SSN:redact(monitor)"
-    )  # fmt: skip
+        Action.AUDIT,
+        Action.REDACT,
+        "data_rules.ids",
+        "US_SSN:redact(monitor)",
+    )
     assert (key.action, key.monitored, key.label) == (
         Action.BLOCK,
         None,

@@ -71,9 +71,11 @@ def test_remote_mcp_is_refused_by_default_and_allowed_by_the_policy(
     gateway = start_gateway()
     key = gateway.create_key("alice", "engineering")
     body = {
-        "model": "claude-sonnet-5-5", "max_tokens": 5, "messages": MESSAGES,
+        "model": "claude-sonnet-5-5",
+        "max_tokens": 5,
+        "messages": MESSAGES,
         "mcp_servers": [{"type": "url", "url": "https://mcp.example", "name": "x", "authorization_token": "t0k"}],
-    }  # fmt: skip
+    }
     mock.requests.clear()
     answer = httpx.post(f"{gateway.url}/v1/messages", json=body, headers={"x-api-key": key}, timeout=30)
     assert answer.status_code == 403

@@ -87,16 +87,21 @@ def test_redaction_keeps_the_shape_and_leaves_non_text_fields_alone(ant: anthrop
     doc = base64.b64encode(b"CONFIDENTIAL: pricing").decode()
     schema = {"type": "object", "properties": {"CONFIDENTIAL": {"type": "string"}}, "required": ["CONFIDENTIAL"]}
     messages: Any = [
-        {"role": "user", "content": [{"type": "document", "source": {"type": "base64", "media_type": "text/plain",
-                                                                     "data": doc}}]},
+        {
+            "role": "user",
+            "content": [{"type": "document", "source": {"type": "base64", "media_type": "text/plain", "data": doc}}],
+        },
         {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "f", "input": {"q": "x"}}]},
         {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "done"}]},
-    ]  # fmt: skip
+    ]
     ant.messages.create(
-        model="claude-x", max_tokens=5, messages=messages,
-        tools=[{"name": "f", "input_schema": schema}], metadata={"user_id": "u-1"},
+        model="claude-x",
+        max_tokens=5,
+        messages=messages,
+        tools=[{"name": "f", "input_schema": schema}],
+        metadata={"user_id": "u-1"},
         extra_body={"x_note": "CONFIDENTIAL"},
-    )  # fmt: skip
+    )
     sent = mock.requests[0].body
     decoded = base64.b64decode(sent["messages"][0]["content"][0]["source"]["data"]).decode()
     assert decoded == "[CLASSIFICATION_MARKER]: pricing"
@@ -116,9 +121,12 @@ def test_unscreenable_kinds_follow_the_policy_naming_the_kind_never_the_value(
     cases: list[tuple[str, dict[str, Any], str]] = [
         ("messages", {"messages": [{"role": "user", "content": pdf}]}, "files"),
         ("embeddings", {"input": [[15339, 1917]]}, "token_ids"),
-        ("responses", {"tools": [{"type": "function", "name": "f", "headers": {"Authorization": AWS_KEY}}]},
-         "tool_credentials"),
-    ]  # fmt: skip
+        (
+            "responses",
+            {"tools": [{"type": "function", "name": "f", "headers": {"Authorization": AWS_KEY}}]},
+            "tool_credentials",
+        ),
+    ]
     # (mcp_servers[].authorization_token: unit-tested; remote MCP is refused earlier by provider_features)
     for endpoint, body, kind in cases:
         with pytest.raises((openai.PermissionDeniedError, anthropic.PermissionDeniedError)) as blocked:

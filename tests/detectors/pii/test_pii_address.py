@@ -76,7 +76,7 @@ POSITIVES = [
     ("Apartado", "Apartado de Correos 1234, 28080 Madrid", "Apartado de Correos 1234, 28080 Madrid"),
     ("APO", "PSC 1234, Box 5678, APO AE 09204", "PSC 1234, Box 5678, APO AE 09204"),
     ("FPO ship", "USS Harrier, Unit 5721\nFPO AE 09107", "USS Harrier, Unit 5721\nFPO AE 09107"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("form", "text", "expected"), POSITIVES, ids=[p[0] for p in POSITIVES])

@@ -57,9 +57,13 @@ def test_labels_are_not_speakers_or_attendees(text: str) -> None:
 def test_csv_columns_name_people_and_birth_dates() -> None:
     text = "id,first_name,last_name,dob,plan\n1,Ana,Silva,1980-02-03,Gold\n2,Kofi,Mensah,11/30/1975,Basic"
     assert set(layout(text)) == {
-        ("PERSON", "Ana"), ("PERSON", "Silva"), ("PERSON", "Kofi"), ("PERSON", "Mensah"),
-        ("DATE_OF_BIRTH", "1980-02-03"), ("DATE_OF_BIRTH", "11/30/1975"),
-    }  # fmt: skip
+        ("PERSON", "Ana"),
+        ("PERSON", "Silva"),
+        ("PERSON", "Kofi"),
+        ("PERSON", "Mensah"),
+        ("DATE_OF_BIRTH", "1980-02-03"),
+        ("DATE_OF_BIRTH", "11/30/1975"),
+    }
 
 
 def test_markdown_and_semicolon_tables() -> None:
@@ -138,9 +142,11 @@ def test_sql_insert_columns_name_people_and_birth_dates() -> None:
         "  ('Bo Chen', 'bo@example.com', '1975-11-30', NULL);"
     )
     assert layout(text) == {
-        ("PERSON", "Ana Silva"), ("PERSON", "Bo Chen"),
-        ("DATE_OF_BIRTH", "March 3, 1980"), ("DATE_OF_BIRTH", "1975-11-30"),
-    }  # fmt: skip
+        ("PERSON", "Ana Silva"),
+        ("PERSON", "Bo Chen"),
+        ("DATE_OF_BIRTH", "March 3, 1980"),
+        ("DATE_OF_BIRTH", "1975-11-30"),
+    }
     assert layout("INSERT INTO orders (sku, qty) VALUES ('AB-1', 2);") == set()
 
 

@@ -119,14 +119,18 @@ def test_export_as_jsonl_and_csv_without_the_values(gateway: RunningGateway) -> 
     content_type, jsonl = raw(url, auditor)
     assert content_type.startswith("application/x-ndjson")
     assert sorted(json.loads(line)["type"] for line in jsonl.splitlines()) == [
-        "PII_IN_PROMPT", "SECRET_OR_CREDENTIAL_IN_PROMPT",
-    ]  # fmt: skip
+        "PII_IN_PROMPT",
+        "SECRET_OR_CREDENTIAL_IN_PROMPT",
+    ]
     content_type, text = raw(f"{url}?format=csv&severity=medium", auditor)
     assert content_type.startswith("text/csv")
     [row] = list(csv.DictReader(io.StringIO(text)))
     assert (row["type"], row["user"], row["entity_types"], row["excerpt"]) == (
-        "PII_IN_PROMPT", "sam", "US_SSN=1", "my SSN is <US_SSN>",
-    )  # fmt: skip
+        "PII_IN_PROMPT",
+        "sam",
+        "US_SSN=1",
+        "my SSN is <US_SSN>",
+    )
     assert "iso27001_2022:A.5.34" in row["controls"].split(";")
     assert get(f"{url}?format=xml", auditor)[0] == 400
     assert not any(value in jsonl + text for value in (SSN, AWS_KEY))

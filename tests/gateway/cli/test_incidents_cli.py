@@ -41,10 +41,16 @@ def seed(tmp_path: Path) -> list[str]:
         ids = []
         for user, violation in (("alice", Violation.PII_IN_PROMPT), ("bob", Violation.SECRET_OR_CREDENTIAL_IN_PROMPT)):
             seen = Candidate(
-                violation=violation, severity=Severity.HIGH, severity_reasons=("default",),
-                controls=COMPLIANCE.refs(violation), catalogue_version=COMPLIANCE.catalogue_version,
-                at_us=now_us(), actor={"user": user}, entity_types={"US_SSN": 1}, request_id=f"req_{user}",
-            )  # fmt: skip
+                violation=violation,
+                severity=Severity.HIGH,
+                severity_reasons=("default",),
+                controls=COMPLIANCE.refs(violation),
+                catalogue_version=COMPLIANCE.catalogue_version,
+                at_us=now_us(),
+                actor={"user": user},
+                entity_types={"US_SSN": 1},
+                request_id=f"req_{user}",
+            )
             ids.append((await incidents.record(seen, 300, lambda n: (Severity.HIGH, ("x",)))).state["id"])
         await store.close()
         return ids
@@ -113,12 +119,21 @@ def test_find_value_matches_evidence_hashes_across_key_rotation(
         await store.open()
         ssn = Violation.PII_IN_PROMPT
         seen = Candidate(
-            violation=ssn, severity=Severity.MEDIUM, severity_reasons=("default",), controls=COMPLIANCE.refs(ssn),
-            catalogue_version=COMPLIANCE.catalogue_version, at_us=now_us(), actor={"user": "sam"},
-            entity_types={"US_SSN": 1}, excerpt="ssn <US_SSN>",
-            evidence={"scheme": "hmac-sha256", "key_id": keyring.current,
-                      "value_hashes": {"US_SSN": [keyring.keyed_hash("536-22-8726")]}},
-        )  # fmt: skip
+            violation=ssn,
+            severity=Severity.MEDIUM,
+            severity_reasons=("default",),
+            controls=COMPLIANCE.refs(ssn),
+            catalogue_version=COMPLIANCE.catalogue_version,
+            at_us=now_us(),
+            actor={"user": "sam"},
+            entity_types={"US_SSN": 1},
+            excerpt="ssn <US_SSN>",
+            evidence={
+                "scheme": "hmac-sha256",
+                "key_id": keyring.current,
+                "value_hashes": {"US_SSN": [keyring.keyed_hash("536-22-8726")]},
+            },
+        )
         state = (await IncidentStore(store).record(seen, 300, lambda n: (Severity.MEDIUM, ("x",)))).state
         await store.close()
         return str(state["id"])
@@ -143,11 +158,16 @@ def test_a_reader_that_stops_early_is_no_error(config: Path, tmp_path: Path) -> 
         pii = Violation.PII_IN_PROMPT
         batch = [
             Candidate(
-                violation=pii, severity=Severity.HIGH, severity_reasons=("default",), controls=COMPLIANCE.refs(pii),
-                catalogue_version=COMPLIANCE.catalogue_version, at_us=now_us(), actor={"user": f"user{n}"},
+                violation=pii,
+                severity=Severity.HIGH,
+                severity_reasons=("default",),
+                controls=COMPLIANCE.refs(pii),
+                catalogue_version=COMPLIANCE.catalogue_version,
+                at_us=now_us(),
+                actor={"user": f"user{n}"},
             )
             for n in range(1500)
-        ]  # fmt: skip
+        ]
         await IncidentStore(store).record_all(batch, 300, lambda _c: lambda _n: (Severity.HIGH, ("x",)))
         await store.close()
 

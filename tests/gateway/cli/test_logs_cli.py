@@ -30,13 +30,26 @@ def seed(tmp_path: Path, with_key: bool) -> None:
     ring = load_keyring(tmp_path / "log-keys.json", "UNSET", {}) if with_key else None
     t = now_us()
     records = [
-        LogRecord("req_a", t - 2000, 200, "ok", LogLevel.FULL if ring else LogLevel.METADATA, t + 10**12,
-                  user="alice", groups=("engineering",), model="gpt-4o", decision="allow",
-                  findings={"PERSON:pseudonymize": 1}, entity_types=("PERSON",), prompt_text="hi Maria",
-                  finding_sources={"PERSON": ["tool/tool_result"]}),
-        LogRecord("req_b", t - 1000, 403, "rejected", LogLevel.METADATA, t - 1, user="bob", model="gpt-4o",
-                  decision="deny"),
-    ]  # fmt: skip
+        LogRecord(
+            "req_a",
+            t - 2000,
+            200,
+            "ok",
+            LogLevel.FULL if ring else LogLevel.METADATA,
+            t + 10**12,
+            user="alice",
+            groups=("engineering",),
+            model="gpt-4o",
+            decision="allow",
+            findings={"PERSON:pseudonymize": 1},
+            entity_types=("PERSON",),
+            prompt_text="hi Maria",
+            finding_sources={"PERSON": ["tool/tool_result"]},
+        ),
+        LogRecord(
+            "req_b", t - 1000, 403, "rejected", LogLevel.METADATA, t - 1, user="bob", model="gpt-4o", decision="deny"
+        ),
+    ]
 
     async def write() -> None:
         store = SqlitePromptStore(tmp_path / "prompt-log.db")

@@ -63,9 +63,14 @@ def test_caller_and_model_add_the_approved_tools_decision(capsys: pytest.Capture
     assert main([*argv, "key AKIA" + "QWERTYUIOPASDFGH"]) == 0
     denied = json.loads(capsys.readouterr().out)
     assert denied == {
-        "decision": "deny", "rule": "approved_tools.default_deny", "findings": [],
-        "user": "ana", "groups": ["everyone"], "model": "gpt-5.5", "tool_rule": "approved_tools.default_deny",
-    }  # fmt: skip
+        "decision": "deny",
+        "rule": "approved_tools.default_deny",
+        "findings": [],
+        "user": "ana",
+        "groups": ["everyone"],
+        "model": "gpt-5.5",
+        "tool_rule": "approved_tools.default_deny",
+    }
     argv[argv.index("everyone")] = "engineering"
     assert main([*argv, "key AKIA" + "QWERTYUIOPASDFGH"]) == 0
     allowed = json.loads(capsys.readouterr().out)

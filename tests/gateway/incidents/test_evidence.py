@@ -59,9 +59,10 @@ def test_hashes_are_keyed_per_type_deduplicated_and_only_for_the_chosen_decision
     mail = decided(finding(text, "a@b.org", "EMAIL_ADDRESS"), Action.ALLOW)
     evidence = gather([(text, [*ssns, other, mail])], [*ssns, other], KEYRING, 100)
     assert evidence.to_json() == {
-        "scheme": "hmac-sha256", "key_id": "k2",
+        "scheme": "hmac-sha256",
+        "key_id": "k2",
         "value_hashes": {"US_SSN": [KEYRING.keyed_hash("536-22-8726"), KEYRING.keyed_hash("078-05-1120")]},
-    }  # fmt: skip
+    }
     assert KEYRING.keyed_hash("536-22-8726") == KEYRING.keyed_hash_under("k2", "536-22-8726")
     assert KEYRING.keyed_hash_under("k1", "536-22-8726") != KEYRING.keyed_hash("536-22-8726")
     assert excerpt(evidence) == "ssn <US_SSN>, again <US_SSN>, other <US_SSN>, mail <EMAIL_ADDRESS>"
@@ -96,8 +97,11 @@ def test_what_the_masking_scan_finds_in_the_window_is_masked_too() -> None:
     assert "Maria" not in repr(window)
     assert "Maria" not in repr(evidence)
     # What a scan with every detector reports, offsets into the window's text.
-    scanned = [finding(window.text, "Maria Lopez", "PERSON"), finding(window.text, "maria.lopez@example.org",
-               "EMAIL_ADDRESS"), finding(window.text, "536-22-8726", "US_SSN")]  # fmt: skip
+    scanned = [
+        finding(window.text, "Maria Lopez", "PERSON"),
+        finding(window.text, "maria.lopez@example.org", "EMAIL_ADDRESS"),
+        finding(window.text, "536-22-8726", "US_SSN"),
+    ]
     assert masked(window, scanned) == "…ipsum Dear <PERSON> (<EMAIL_ADDRESS>), your SSN <US_SSN> is on file. Bye."
 
 

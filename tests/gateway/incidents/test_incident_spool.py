@@ -57,8 +57,17 @@ async def test_incidents_pending_at_shutdown_survive_a_store_outage(tmp_path: Pa
 
 
 def test_a_candidate_round_trips_through_the_spool(tmp_path: Path) -> None:
-    facts = Facts(let_through=True, enforced=False, data_classes=frozenset({"pii"}), entity_types=frozenset({"X"}),
-                  count=3, repeats=2, privileged=True, flags=frozenset({"loosened"}), groups=("eng",))  # fmt: skip
+    facts = Facts(
+        let_through=True,
+        enforced=False,
+        data_classes=frozenset({"pii"}),
+        entity_types=frozenset({"X"}),
+        count=3,
+        repeats=2,
+        privileged=True,
+        flags=frozenset({"loosened"}),
+        groups=("eng",),
+    )
     candidate = dataclasses.replace(seen(), facts=facts, evidence={"scheme": "hmac-sha256", "value_hashes": {}})
     path = tmp_path / "s"
     other = seen(user="bob")

@@ -24,13 +24,21 @@ SECOND_US = 1_000_000
 
 def seen(user: str = "alice", at_us: int | None = None, violation: Violation = Violation.PII_IN_PROMPT) -> Candidate:
     return Candidate(
-        violation=violation, severity=Severity.MEDIUM, severity_reasons=("default",),
-        controls=COMPLIANCE.refs(violation), catalogue_version=COMPLIANCE.catalogue_version,
-        at_us=at_us or now_us(), actor={"user": user, "groups": ["engineering"]},
-        destination={"provider": "openai", "model": "gpt-4o"}, detectors=("pii",),
-        entity_types={"EMAIL_ADDRESS": 2}, count=2, request_id=f"req_{user}_{at_us}",
-        excerpt="mail [EMAIL_ADDRESS] now", policy_version="1+abc",
-    )  # fmt: skip
+        violation=violation,
+        severity=Severity.MEDIUM,
+        severity_reasons=("default",),
+        controls=COMPLIANCE.refs(violation),
+        catalogue_version=COMPLIANCE.catalogue_version,
+        at_us=at_us or now_us(),
+        actor={"user": user, "groups": ["engineering"]},
+        destination={"provider": "openai", "model": "gpt-4o"},
+        detectors=("pii",),
+        entity_types={"EMAIL_ADDRESS": 2},
+        count=2,
+        request_id=f"req_{user}_{at_us}",
+        excerpt="mail [EMAIL_ADDRESS] now",
+        policy_version="1+abc",
+    )
 
 
 def same(occurrences: int) -> tuple[Severity, tuple[str, ...]]:
@@ -70,8 +78,9 @@ async def test_the_status_workflow(store: PromptStore) -> None:
         await incidents.transition(opened["id"], "open", "carol")
     done = await incidents.transition(opened["id"], "resolved", "dave", "user retrained")
     assert [(w["status"], w["by"], w["note"]) for w in done["workflow"]] == [
-        ("acknowledged", "carol", "looking"), ("resolved", "dave", "user retrained"),
-    ]  # fmt: skip
+        ("acknowledged", "carol", "looking"),
+        ("resolved", "dave", "user retrained"),
+    ]
     with pytest.raises(WorkflowError, match="cannot become false_positive"):
         await incidents.transition(opened["id"], "false_positive", "carol")
     with pytest.raises(WorkflowError, match="no incident"):

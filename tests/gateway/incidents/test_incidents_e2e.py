@@ -93,9 +93,11 @@ def test_each_violation_is_one_incident_with_its_controls_and_severity(
 
     found = by_type(incidents())
     assert sorted(found) == [
-        "PII_IN_PROMPT", "PROMPT_INJECTION_ATTEMPT", "SECRET_OR_CREDENTIAL_IN_PROMPT",
+        "PII_IN_PROMPT",
+        "PROMPT_INJECTION_ATTEMPT",
+        "SECRET_OR_CREDENTIAL_IN_PROMPT",
         "UNAPPROVED_AI_PROVIDER_OR_MODEL",
-    ]  # fmt: skip
+    ]
     (unapproved,) = found["UNAPPROVED_AI_PROVIDER_OR_MODEL"]
     assert (unapproved["severity"], unapproved["actor"]["user"]) == ("medium", "mark")
     assert {"A.5.19", "A.5.23"} <= primary(unapproved, "iso27001_2022")
@@ -126,8 +128,10 @@ def test_each_violation_is_one_incident_with_its_controls_and_severity(
     keyring = gateway.server.app[STATE].prompt_log.keyring
     assert keyring is not None
     assert pii["sam"]["evidence"] == {
-        "scheme": "hmac-sha256", "key_id": keyring.current, "value_hashes": {"US_SSN": [keyring.keyed_hash(SSN)]},
-    }  # fmt: skip
+        "scheme": "hmac-sha256",
+        "key_id": keyring.current,
+        "value_hashes": {"US_SSN": [keyring.keyed_hash(SSN)]},
+    }
     everything = json.dumps(incidents())
     assert not any(value in everything for value in (AWS_KEY, SSN, EMAIL, "maria"))
     assert gateway.run(gateway.server.app[STATE].incidents.store.verify()).ok
@@ -202,8 +206,10 @@ def test_a_revoked_key_in_use_is_an_incident_at_once_naming_its_owner(
     assert "Invalid or revoked" in str(rejected.value)  # the caller learns nothing more
     (incident,) = incidents()
     assert (incident["type"], incident["actor"], incident["severity"]) == (
-        "UNAUTHENTICATED_ACCESS", {"source": "127.0.0.1", "user": "former-employee"}, "high",
-    )  # fmt: skip
+        "UNAUTHENTICATED_ACCESS",
+        {"source": "127.0.0.1", "user": "former-employee"},
+        "high",
+    )
     assert key not in json.dumps(incident)
     wrong_secret = key[:-4] + ("0000" if not key.endswith("0000") else "1111")
     with pytest.raises(openai.AuthenticationError):
@@ -222,5 +228,7 @@ def test_failed_admin_tokens_are_counted_apart_and_escalate(gateway: RunningGate
         failed.value.close()
     (incident,) = incidents()
     assert (incident["actor"], incident["count"], incident["severity"]) == (
-        {"source": "127.0.0.1", "target": "admin_api"}, 5, "high",
-    )  # fmt: skip
+        {"source": "127.0.0.1", "target": "admin_api"},
+        5,
+        "high",
+    )

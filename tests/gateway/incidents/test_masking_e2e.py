@@ -60,11 +60,15 @@ def test_names_and_emails_beside_an_answer_finding_are_masked_everywhere_the_inc
         assert time.monotonic() < deadline, "the incident did not reach the SIEM file"
         time.sleep(0.02)
     outputs = {
-        "store": json.dumps(found, ensure_ascii=False), "chain": chain, "siem": siem.read_text(),
-        "jsonl": export.to_jsonl(found), "csv": export.to_csv(found),
-        "report.json": json.dumps(report, ensure_ascii=False), "report.md": render_markdown(report),
+        "store": json.dumps(found, ensure_ascii=False),
+        "chain": chain,
+        "siem": siem.read_text(),
+        "jsonl": export.to_jsonl(found),
+        "csv": export.to_csv(found),
+        "report.json": json.dumps(report, ensure_ascii=False),
+        "report.md": render_markdown(report),
         "report.html": render_html(report),
-    }  # fmt: skip
+    }
     assert "&lt;PERSON&gt;" in outputs["report.html"]  # the excerpt is in the report, masked
     leaks = {where: value for where, text in outputs.items() for value in PLANTED if value in text}
     assert leaks == {}

@@ -56,9 +56,13 @@ def incident_log(
     store: SqlitePromptStore, tmp_path: Path, queue_size: int = 10_000, metrics: GatewayMetrics | None = None
 ) -> IncidentLog:
     return IncidentLog(
-        IncidentStore(store), COMPLIANCE, lambda: POLICY, queue_size=queue_size,
-        spool_path=tmp_path / "incidents.spool", metrics=metrics or GatewayMetrics(),
-    )  # fmt: skip
+        IncidentStore(store),
+        COMPLIANCE,
+        lambda: POLICY,
+        queue_size=queue_size,
+        spool_path=tmp_path / "incidents.spool",
+        metrics=metrics or GatewayMetrics(),
+    )
 
 
 async def test_a_hung_store_call_makes_the_recorder_not_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

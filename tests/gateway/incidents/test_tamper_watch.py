@@ -49,8 +49,9 @@ async def test_the_running_verifier_reports_an_edited_incident_once(store: Promp
         await watcher.close(grace_s=1)
     assert (report["severity"], report["actor"]) == ("critical", {"source": "incident_chain"})
     assert report["details"] == {
-        "problems": 1, "first": f"incident {victim['id']}: its columns differ from its state (edited)",
-    }  # fmt: skip
+        "problems": 1,
+        "first": f"incident {victim['id']}: its columns differ from its state (edited)",
+    }
     assert any("tampering" in reason for reason in report["severity_reasons"])
 
 
@@ -76,8 +77,10 @@ async def test_the_recorder_reports_an_edited_row_it_meets(store: PromptStore, t
         recorder.observe_logging_failure("disk full")
         await recorder.flush()
         [opened] = await incidents.search(IncidentQuery())
-        await store.execute(store.dialect.sql("UPDATE incidents SET state = REPLACE(state, 'disk full', 'fine') "
-                                              "WHERE id = ?"), [opened["id"]])  # fmt: skip
+        await store.execute(
+            store.dialect.sql("UPDATE incidents SET state = REPLACE(state, 'disk full', 'fine') WHERE id = ?"),
+            [opened["id"]],
+        )
         recorder.observe_logging_failure("disk full")  # aggregates into the edited incident
         await recorder.flush()
         found = await incidents.search(IncidentQuery(type="LOGGING_OR_RETENTION_FAILURE"))

@@ -36,23 +36,25 @@ RULES = DataRules(
     [
         (USER_TEXT, OVERRIDING, Action.AUDIT, "data_rules.injection-audit"),
         (source(Role.SYSTEM, PartKind.TEXT), OVERRIDING, Action.AUDIT, "data_rules.injection-audit"),
-        (source(Role.ASSISTANT, PartKind.TEXT), OVERRIDING, Action.AUDIT,
-         "data_rules.injection-audit"),
+        (source(Role.ASSISTANT, PartKind.TEXT), OVERRIDING, Action.AUDIT, "data_rules.injection-audit"),
         (TOOL_RESULT, INDIRECT, Action.BLOCK, "data_rules.indirect-block"),
         (source(Role.FUNCTION, PartKind.TOOL_RESULT), INDIRECT, Action.BLOCK, "data_rules.indirect-block"),
         # Indirect, but not a tool result: retyped, and only the audit rule matches.
         (source(Role.USER, PartKind.DOCUMENT), INDIRECT, Action.AUDIT, "data_rules.injection-audit"),
         (source(Role.USER, PartKind.FILE), INDIRECT, Action.AUDIT, "data_rules.injection-audit"),
     ],
-)  # fmt: skip
+)
 def test_injection_in_data_the_model_reads_is_indirect(where, entity_type, action, rule) -> None:  # type: ignore[no-untyped-def]
     (decision,) = RULES.decide([OVERRIDE], Direction.PROMPT, where)
     assert decision.finding.entity_type == entity_type
     assert (decision.action, decision.rule, decision.source) == (action, rule, where)
     # Span, score and detector are the detector's own: only the type says where it was read.
     assert (decision.finding.start, decision.finding.end, decision.finding.score, decision.finding.detector) == (
-        0, 30, 0.93, "injection",
-    )  # fmt: skip
+        0,
+        30,
+        0.93,
+        "injection",
+    )
 
 
 def test_other_findings_in_a_tool_result_keep_their_type() -> None:

@@ -246,8 +246,10 @@ def test_denial_message_clips_long_model_names(policy: Policy, model: str, shown
 @pytest.mark.parametrize(("count", "suffix"), [(12, ""), (13, " (+1 more)"), (20, " (+8 more)")])
 def test_denial_message_caps_the_alternatives(tmp_path: Path, count: int, suffix: str) -> None:
     globs = ", ".join(f'"m{i}-*"' for i in range(count))
-    text = f"policy:\n  id: many\n  version: v\ndefault_group: g\ngroups:\n  g:\n    approved_tools:\n" \
-        f"      - provider: p\n        models: [{globs}]\n"  # fmt: skip
+    text = (
+        f"policy:\n  id: many\n  version: v\ndefault_group: g\ngroups:\n  g:\n    approved_tools:\n"
+        f"      - provider: p\n        models: [{globs}]\n"
+    )
     many = load_policy(write(tmp_path, text))
     decision = many.check_tool(["g"], "p", "other")
     assert len(decision.alternatives) == count

@@ -330,8 +330,10 @@ def test_the_base_policy_is_valid_and_reads_as_written(tmp_path: Path) -> None:
     assert doc.prompt_log.data_classes[Category.SECRET].level is LogLevel.NONE
     [override] = doc.incidents.severity_overrides
     assert (override.violation.value, override.severity.value, override.entity_types) == (
-        "PII_IN_PROMPT", "high", ("US_SSN",),
-    )  # fmt: skip
+        "PII_IN_PROMPT",
+        "high",
+        ("US_SSN",),
+    )
 
 
 @pytest.mark.parametrize(

@@ -102,10 +102,12 @@ def role(pg_dsn: str, pg_schema: str) -> Iterator[Role]:
         await admin.open()  # the schema is migrated by its owner; the role only reads and writes
         await admin.close()
         await _admin(
-            pg_dsn, f"CREATE ROLE {name} LOGIN", f"GRANT USAGE, CREATE ON SCHEMA {pg_schema} TO {name}",
+            pg_dsn,
+            f"CREATE ROLE {name} LOGIN",
+            f"GRANT USAGE, CREATE ON SCHEMA {pg_schema} TO {name}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {pg_schema} TO {name}",
             f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {pg_schema} TO {name}",
-        )  # fmt: skip
+        )
 
     asyncio.run(create())
     yield Role(name, _as_role(pg_dsn, name), pg_dsn, pg_schema)

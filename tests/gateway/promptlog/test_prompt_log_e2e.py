@@ -135,9 +135,13 @@ def test_blocked_denied_and_unauthenticated_exchanges_are_recorded(
     ],
 )
 def test_text_levels_keep_what_they_say_sealed(
-    gateway_with: GatewayWith, closing: list[Any], tmp_path: Path, level: str, prompt_has: list[str],
+    gateway_with: GatewayWith,
+    closing: list[Any],
+    tmp_path: Path,
+    level: str,
+    prompt_has: list[str],
     prompt_lacks: list[str],
-) -> None:  # fmt: skip
+) -> None:
     gateway = gateway_with(f"prompt_log: {{level: {level}}}\n", key=True)
     key = gateway.create_key("carl", "engineering")
     request_id, reply = chat(gateway, key, PII, closing, model="echo-1")
@@ -212,5 +216,6 @@ def test_a_rotated_key_is_taken_up_without_a_restart(
     assert ring is not None
     assert ring.current == second["key_id"]
     assert (open_text(first, "prompt", ring), open_text(second, "prompt", ring)) == (
-        "before rotation", "after rotation",
-    )  # fmt: skip
+        "before rotation",
+        "after rotation",
+    )

@@ -36,16 +36,38 @@ V1_COLUMNS = COLUMNS[: COLUMNS.index("response_hash") + 1]  # the exchanges tabl
 
 def record(request_id: str = "req_1", **changes: object) -> LogRecord:
     base = LogRecord(
-        request_id=request_id, ts_us=now_us(), status=200, outcome="ok", level=LogLevel.FULL,
-        expires_us=now_us() + 30 * DAY_US, user="alice", groups=("engineering", "eu"), auth="key",
-        client="openai-python/3.54", provider="openai", model="gpt-6-sol", endpoint="chat.completions",
-        stream=True, policy_id="default", policy_version="1+abc", decision="allow",
-        rule="groups.engineering.approved_tools[1]", findings={"PERSON:pseudonymize": 1, "CREDIT_CARD:redact": 1},
-        response_findings={"PERSON:audit": 1}, entity_types=("CREDIT_CARD", "PERSON"), data_classes=("pii",),
+        request_id=request_id,
+        ts_us=now_us(),
+        status=200,
+        outcome="ok",
+        level=LogLevel.FULL,
+        expires_us=now_us() + 30 * DAY_US,
+        user="alice",
+        groups=("engineering", "eu"),
+        auth="key",
+        client="openai-python/3.54",
+        provider="openai",
+        model="gpt-6-sol",
+        endpoint="chat.completions",
+        stream=True,
+        policy_id="default",
+        policy_version="1+abc",
+        decision="allow",
+        rule="groups.engineering.approved_tools[1]",
+        findings={"PERSON:pseudonymize": 1, "CREDIT_CARD:redact": 1},
+        response_findings={"PERSON:audit": 1},
+        entity_types=("CREDIT_CARD", "PERSON"),
+        data_classes=("pii",),
         finding_sources={"CREDIT_CARD": ["tool/tool_result"], "PERSON": ["assistant/text", "user/text"]},
-        prompt_tokens=21, completion_tokens=12, upstream_ms=812.5, overhead_ms=1.75, duration_ms=815.0,
-        error_code=None, prompt_text=PROMPT, response_text=ANSWER,
-    )  # fmt: skip
+        prompt_tokens=21,
+        completion_tokens=12,
+        upstream_ms=812.5,
+        overhead_ms=1.75,
+        duration_ms=815.0,
+        error_code=None,
+        prompt_text=PROMPT,
+        response_text=ANSWER,
+    )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
@@ -90,9 +112,11 @@ async def test_text_is_ciphertext_at_rest(store: PromptStore, tmp_path: Path) ->
     await store.write([record(f"req_{i}").seal(ring) for i in range(20)])
     secrets = ["Maria Lopez", "555-0134", "4111 1111 1111 1111", "ends in 1111"]
     dump = json.dumps(
-        [{k: base64.b64encode(v).decode() if isinstance(v, bytes) else v for k, v in r.items()}
-         for r in await store.search(SearchQuery(limit=100))]
-    )  # fmt: skip
+        [
+            {k: base64.b64encode(v).decode() if isinstance(v, bytes) else v for k, v in r.items()}
+            for r in await store.search(SearchQuery(limit=100))
+        ]
+    )
     assert not any(s in dump for s in secrets)
     if store.dialect.name == "sqlite":  # grep the raw database files, WAL included
         files = await asyncio.to_thread(owner_only_files, tmp_path)
@@ -199,8 +223,10 @@ async def test_retention_purges_expired_records_except_those_on_hold(store: Prom
     assert (await store.purge(t, "1+def")).deleted == 1
     runs = await store.purge_runs()
     assert [(r["dry_run"], r["deleted"], r["held"], r["policy_version"]) for r in runs] == [
-        (False, 1, 0, "1+def"), (False, 3, 1, "1+abc"), (True, 3, 1, "1+abc"),
-    ]  # fmt: skip
+        (False, 1, 0, "1+def"),
+        (False, 3, 1, "1+abc"),
+        (True, 3, 1, "1+abc"),
+    ]
     assert runs[1]["by_level"] == {"metadata": 3}
 
 

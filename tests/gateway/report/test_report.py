@@ -44,10 +44,15 @@ class Month:
 
 def candidate(violation: Violation, at_us: int, severity: Severity, **fields: Any) -> Candidate:
     return Candidate(
-        violation=violation, severity=severity, severity_reasons=(f"seeded {severity.value}",),
-        controls=COMPLIANCE.refs(violation), catalogue_version=COMPLIANCE.catalogue_version, at_us=at_us,
-        policy_id="default", **fields,
-    )  # fmt: skip
+        violation=violation,
+        severity=severity,
+        severity_reasons=(f"seeded {severity.value}",),
+        controls=COMPLIANCE.refs(violation),
+        catalogue_version=COMPLIANCE.catalogue_version,
+        at_us=at_us,
+        policy_id="default",
+        **fields,
+    )
 
 
 def plan(now: int) -> list[Candidate]:
@@ -59,26 +64,77 @@ def plan(now: int) -> list[Candidate]:
         actor = {"user": user, "groups": [GROUPS[day % 3]]}
         version = "1+aaa" if day < 10 else "2+bbb"
         pii = Severity.HIGH if day % 7 == 0 else Severity.MEDIUM
-        out.append(candidate(Violation.PII_IN_PROMPT, at, pii, actor=actor, entity_types={"US_SSN": 1},
-                             request_id=f"req_{day}", excerpt="ssn <US_SSN>", policy_version=version))  # fmt: skip
+        out.append(
+            candidate(
+                Violation.PII_IN_PROMPT,
+                at,
+                pii,
+                actor=actor,
+                entity_types={"US_SSN": 1},
+                request_id=f"req_{day}",
+                excerpt="ssn <US_SSN>",
+                policy_version=version,
+            )
+        )
         if day % 5 == 0:
-            out.append(candidate(Violation.SECRET_OR_CREDENTIAL_IN_PROMPT, at + 1, Severity.HIGH, actor=actor,
-                                 entity_types={"AWS_ACCESS_KEY_ID": 1}, policy_version=version))  # fmt: skip
+            out.append(
+                candidate(
+                    Violation.SECRET_OR_CREDENTIAL_IN_PROMPT,
+                    at + 1,
+                    Severity.HIGH,
+                    actor=actor,
+                    entity_types={"AWS_ACCESS_KEY_ID": 1},
+                    policy_version=version,
+                )
+            )
         if day % 10 == 0:
-            out.append(candidate(Violation.PROMPT_INJECTION_ATTEMPT, at + 2, Severity.LOW, actor=actor,
-                                 policy_version=version))  # fmt: skip
+            out.append(
+                candidate(Violation.PROMPT_INJECTION_ATTEMPT, at + 2, Severity.LOW, actor=actor, policy_version=version)
+            )
         if day % 15 == 0:
-            out.append(candidate(Violation.UNAUTHENTICATED_ACCESS, at + 3, Severity.MEDIUM,
-                                 actor={"source": "203.0.113.9"}, count=5, policy_version=version))  # fmt: skip
+            out.append(
+                candidate(
+                    Violation.UNAUTHENTICATED_ACCESS,
+                    at + 3,
+                    Severity.MEDIUM,
+                    actor={"source": "203.0.113.9"},
+                    count=5,
+                    policy_version=version,
+                )
+            )
     reload, v2 = {"source": "policy_reload"}, "2+bbb"
     loosened = {"old_version": "1+aaa", "loosened": 1, "tightened": 0}
-    out.append(candidate(Violation.POLICY_CHANGE, now - 19 * DAY_US + 9, Severity.HIGH, actor=reload,
-                         details=loosened, policy_version=v2))  # fmt: skip
-    out.append(candidate(Violation.POLICY_CHANGE, now - 9 * DAY_US + 9, Severity.LOW, actor=reload,
-                         details={"problems": 2, "in_force": v2}, policy_version=v2))  # fmt: skip
+    out.append(
+        candidate(
+            Violation.POLICY_CHANGE,
+            now - 19 * DAY_US + 9,
+            Severity.HIGH,
+            actor=reload,
+            details=loosened,
+            policy_version=v2,
+        )
+    )
+    out.append(
+        candidate(
+            Violation.POLICY_CHANGE,
+            now - 9 * DAY_US + 9,
+            Severity.LOW,
+            actor=reload,
+            details={"problems": 2, "in_force": v2},
+            policy_version=v2,
+        )
+    )
     failed = {"reason": "store unavailable"}
-    out.append(candidate(Violation.LOGGING_OR_RETENTION_FAILURE, now - 4 * DAY_US, Severity.CRITICAL,
-                         actor={"source": "prompt_log"}, details=failed, policy_version=v2))  # fmt: skip
+    out.append(
+        candidate(
+            Violation.LOGGING_OR_RETENTION_FAILURE,
+            now - 4 * DAY_US,
+            Severity.CRITICAL,
+            actor={"source": "prompt_log"},
+            details=failed,
+            policy_version=v2,
+        )
+    )
     return out
 
 
@@ -94,10 +150,15 @@ async def seed(store: PromptStore) -> Month:
         if n < 4:
             await incidents.transition(state["id"], "false_positive" if n == 0 else "resolved", "soc", "done")
     records = [
-        record(f"req_{day}", level=LogLevel.METADATA, ts_us=now - (29 - day) * DAY_US,
-               policy_version="1+aaa" if day < 10 else "2+bbb", expires_us=now - 1 if day < 3 else now + DAY_US)
+        record(
+            f"req_{day}",
+            level=LogLevel.METADATA,
+            ts_us=now - (29 - day) * DAY_US,
+            policy_version="1+aaa" if day < 10 else "2+bbb",
+            expires_us=now - 1 if day < 3 else now + DAY_US,
+        )
         for day in range(30)
-    ]  # fmt: skip
+    ]
     await store.write([r.seal(None) for r in records])
     await store.purge(now_us(), "2+bbb")  # days 0-2 expired; day 0..2's incidents: 0 is closed, 1-2 still open
     return month
@@ -130,8 +191,9 @@ async def test_a_seeded_month(store: PromptStore) -> None:
     assert sum(timeline["by_type"]["SECRET_OR_CREDENTIAL_IN_PROMPT"]) == 6
     assert [v["version"] for v in report["policy"]["in_force"]] == ["1+aaa", "2+bbb"]
     assert [(c["kind"], c["loosened"], c["problems"]) for c in report["policy"]["changes"]] == [
-        ("applied", 1, 0), ("rejected", 0, 2),
-    ]  # fmt: skip
+        ("applied", 1, 0),
+        ("rejected", 0, 2),
+    ]
     [run] = report["retention"]["runs"]
     assert (run["deleted"], run["held"], report["retention"]["failures"]) == (1, 2, 1)  # open incidents hold 2
     assert report["chain"] == {"ok": True, "events": 44 + 6 + 4, "incidents": 44, "problems": []}

@@ -43,9 +43,11 @@ class Fleet:
         with urllib.request.urlopen(f"{self.admin}/metrics", timeout=10) as resp:  # a new connection each time
             text = resp.read().decode()
         return sum(
-            s.value for f in text_string_to_metric_families(text) for s in f.samples
+            s.value
+            for f in text_string_to_metric_families(text)
+            for s in f.samples
             if s.name == name and labels.items() <= s.labels.items()
-        )  # fmt: skip
+        )
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:
@@ -73,13 +75,20 @@ def fleet(tmp_path: Path) -> Iterator[Fleet]:
     (tmp_path / "metrics").mkdir()
     with log_file.open("w") as out:
         proc = subprocess.Popen(
-            [*AIGW, "serve", "--workers", "2", "--config", str(config)], stdout=out, stderr=subprocess.STDOUT,
-            text=True, env=env,
-        )  # fmt: skip
+            [*AIGW, "serve", "--workers", "2", "--config", str(config)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
     gateway = Fleet(
-        proc, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{admin_port}", created.stdout.strip(), log_file,
+        proc,
+        f"http://127.0.0.1:{api_port}",
+        f"http://127.0.0.1:{admin_port}",
+        created.stdout.strip(),
+        log_file,
         policy,
-    )  # fmt: skip
+    )
     try:
         wait_for(lambda: len(gateway.events("listening")) == 2 or proc.poll() is not None, "two workers listening")
         assert proc.poll() is None, log_file.read_text()[-3000:]
@@ -93,9 +102,10 @@ def fleet(tmp_path: Path) -> Iterator[Fleet]:
 def chat(fleet: Fleet, text: str) -> int:
     body = json.dumps({"model": "echo-1", "messages": [{"role": "user", "content": text}]}).encode()
     request = urllib.request.Request(
-        f"{fleet.api}/v1/chat/completions", data=body,
+        f"{fleet.api}/v1/chat/completions",
+        data=body,
         headers={"Authorization": f"Bearer {fleet.key}", "Content-Type": "application/json"},
-    )  # fmt: skip
+    )
     with urllib.request.urlopen(request, timeout=15) as resp:  # a new connection: the kernel picks a worker
         return int(resp.status)
 
