@@ -337,7 +337,8 @@ class ScanningStream:
                 "The rest of the provider's answer was withheld by the AI policy: protected data split across"
                 " a tool name's fragments."
             )
-        bare = channel.lex.release(channel.held[:cut], context, decisions) if channel.lex else frozenset()
+        starts = [d.finding.start for d in decisions]
+        bare = channel.lex.release(channel.held[:cut], context, starts) if channel.lex else frozenset()
         pieces = [
             (key, high, rewrite_piece(scanned, len(context) + low, len(context) + high, decisions, bare))
             for low, high, key in channel.pieces(cut)

@@ -12,9 +12,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from gateway.policy.data_rules import RuledDecision
 from gateway.wire.slot import Slot
 
 # What a redaction or a pseudonym writes: never valid JSON outside a string literal.
@@ -42,12 +41,13 @@ class JsonLex:
         elif char == '"':
             self.in_string = False
 
-    def release(self, text: str, context: str, decisions: Sequence[RuledDecision]) -> frozenset[int]:
-        """Text going out after ``context`` (scanned as ``context + text``): the starts (in that
-        scanned text) of the findings outside a string literal; the state then moves past ``text``."""
-        starts = self.bare(text, [d.finding.start - len(context) for d in decisions])
+    def release(self, text: str, context: str, starts: Iterable[int]) -> frozenset[int]:
+        """Text going out after ``context`` (scanned as ``context + text``): of the findings'
+        ``starts`` (in that scanned text), those outside a string literal; the state then moves
+        past ``text``. Offsets, not decisions, so the wire format needs nothing of the policy."""
+        bare = self.bare(text, [start - len(context) for start in starts])
         self.feed(text)
-        return frozenset(s + len(context) for s in starts)
+        return frozenset(s + len(context) for s in bare)
 
     def bare(self, text: str, offsets: Iterable[int]) -> frozenset[int]:
         """Of ``offsets`` into ``text`` (text that follows what was fed), those outside a string
