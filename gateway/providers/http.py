@@ -16,7 +16,7 @@ import aiohttp
 from gateway.config.settings import LimitSettings, ProviderSettings
 from gateway.errors import ApiFormat, GatewayError, ServiceUnavailable, UpstreamTimeout, UpstreamUnavailable
 from gateway.providers.base import UpstreamCall, UpstreamReply
-from gateway.screening.answer_headers import passable_headers
+from gateway.providers.reply_headers import passable_headers
 
 DEFAULT_BASE_URLS = {"openai": "https://api.openai.com/v1", "anthropic": "https://api.anthropic.com"}
 DEFAULT_AUTH_HEADERS = {"openai": "authorization", "anthropic": "x-api-key"}
