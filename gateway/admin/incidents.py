@@ -13,7 +13,6 @@ from typing import Any
 from aiohttp import web
 
 from gateway.admin.api import GATEWAY, TOKEN, guarded, running
-from gateway.api.request_body import read_body
 from gateway.errors import Conflict, InvalidRequest, NotFound
 from gateway.incidents.export import FORMATS, render
 from gateway.incidents.store import IncidentQuery, IncidentStore, UnknownIncident, WorkflowError
@@ -22,6 +21,7 @@ from gateway.lifecycle.state import SETTINGS
 from gateway.policy.violations import Severity, Violation
 from gateway.report.gather import gather
 from gateway.report.render import render as render_report
+from gateway.request_body import read_body
 from gateway.time_ranges import parse_time, period
 
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")

@@ -11,7 +11,6 @@ import structlog
 from aiohttp import ClientConnectionResetError, web
 
 from gateway.api.middleware import EXCHANGE
-from gateway.api.request_body import read_body, require_json
 from gateway.auth.identity import Identity
 from gateway.errors import (
     ApiFormat,
@@ -34,6 +33,7 @@ from gateway.provider_features import check_features
 from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.providers.routing import Route
+from gateway.request_body import read_body, require_json
 from gateway.screening.answer_headers import screen_header_values
 from gateway.screening.answer_ids import AnswerGate, screen_body_ids
 from gateway.screening.restore import restore_reply
