@@ -191,6 +191,22 @@ def error_payload(err: GatewayError, fmt: ApiFormat, request_id: str) -> dict[st
     }
 
 
+def from_http_exception(method: str, path: str, exc: web.HTTPException) -> GatewayError:
+    """aiohttp's own refusals (no such route, wrong method, body too large) as the gateway's errors,
+    so the API and the admin API answer them in the same shape as every other error."""
+    if exc.status == 404:
+        return NotFound(f"Unknown route: {method} {path[:200]}", code="unknown_route")
+    if exc.status == 405:
+        return MethodNotAllowed(f"Method {method} is not allowed on {path[:200]}.")
+    if exc.status == 413:
+        return PayloadTooLarge("Request body is larger than this gateway accepts.")
+    if exc.status < 500:
+        err = InvalidRequest(exc.reason or "Bad request.", code=f"http_{exc.status}")
+        err.status = exc.status
+        return err
+    return InternalError("The gateway hit an internal error; the request was not completed.")
+
+
 def render_error(err: GatewayError, fmt: ApiFormat, request_id: str) -> web.Response:
     headers = {**err.headers, "x-request-id": request_id}
     return web.json_response(error_payload(err, fmt, request_id), status=err.status, headers=headers)

@@ -11,14 +11,25 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import structlog
 from aiohttp import web
 
 from gateway.auth.admin_tokens import ROLES, AdminToken, AdminTokenStore, Role
 from gateway.config.settings import Settings
-from gateway.errors import ApiFormat, AuthenticationFailed, GatewayError, InvalidRequest, NotFound, PolicyDenied
+from gateway.errors import (
+    ApiFormat,
+    AuthenticationFailed,
+    GatewayError,
+    InternalError,
+    InvalidRequest,
+    NotFound,
+    PolicyDenied,
+    from_http_exception,
+)
 from gateway.errors import render_error as render
 from gateway.exchange import new_request_id
 from gateway.lifecycle.state import SETTINGS, STATE, GatewayState
+from gateway.logs import code_location
 from gateway.promptlog.access import read_record, view
 from gateway.promptlog.service import PromptLog
 from gateway.promptlog.store import MAX_SEARCH, SearchQuery
@@ -28,6 +39,7 @@ GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)  #
 TOKENS: web.AppKey[AdminTokenStore] = web.AppKey("admin_tokens", AdminTokenStore)
 TOKEN: web.RequestKey[AdminToken] = web.RequestKey("admin_token", AdminToken)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+log = structlog.get_logger("aigw")
 
 
 def add_routes(admin: web.Application, gateway: web.Application) -> None:
@@ -49,23 +61,44 @@ def guarded(handler: Handler, roles: tuple[Role, ...] = ROLES) -> Handler:
     """Authenticate the admin token and check its role; render every error in one place."""
 
     async def guarded(request: web.Request) -> web.StreamResponse:
-        try:
-            scheme, _, presented = request.headers.get("authorization", "").partition(" ")
-            token = None
-            if scheme.lower() == "bearer":  # a database read (PostgreSQL for a fleet): off the event loop
-                token = await asyncio.to_thread(request.app[TOKENS].verify, presented.strip())
-            if token is None:
-                _observe_admin_auth_failure(request)
-                raise AuthenticationFailed("A valid admin token is required: 'Authorization: Bearer aigwadm_...'.")
-            if token.role not in roles:
-                needed = " or ".join(roles)
-                raise PolicyDenied(f"This call needs the {needed} role; this token has the {token.role} role.")
-            request[TOKEN] = token
-            return await handler(request)
-        except GatewayError as err:
-            return render(err, ApiFormat.OPENAI, new_request_id())
+        scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+        token = None
+        if scheme.lower() == "bearer":  # a database read (PostgreSQL for a fleet): off the event loop
+            token = await asyncio.to_thread(request.app[TOKENS].verify, presented.strip())
+        if token is None:
+            _observe_admin_auth_failure(request)
+            raise AuthenticationFailed("A valid admin token is required: 'Authorization: Bearer aigwadm_...'.")
+        if token.role not in roles:
+            needed = " or ".join(roles)
+            raise PolicyDenied(f"This call needs the {needed} role; this token has the {token.role} role.")
+        request[TOKEN] = token
+        return await handler(request)
 
     return guarded
+
+
+@web.middleware
+async def admin_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every error of the admin API in one place and in the API's shape: the gateway's own errors,
+    aiohttp's refusals (unknown route, wrong method) and unexpected exceptions (logged, never shown)."""
+    try:
+        return await handler(request)
+    except GatewayError as err:
+        return render(err, ApiFormat.OPENAI, new_request_id())
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return render(from_http_exception(request.method, request.path, exc), ApiFormat.OPENAI, new_request_id())
+    except Exception as exc:
+        request_id = new_request_id()
+        log.error(
+            "internal_error",
+            api="admin",
+            request_id=request_id,
+            error_type=type(exc).__name__,
+            where=code_location(exc),
+        )
+        return render(InternalError("The admin API hit an internal error."), ApiFormat.OPENAI, request_id)
 
 
 def _observe_admin_auth_failure(request: web.Request) -> None:

@@ -8,16 +8,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from aiohttp import web
 
-from gateway.errors import (
-    GatewayError,
-    InternalError,
-    InvalidRequest,
-    MethodNotAllowed,
-    NotFound,
-    PayloadTooLarge,
-    RevokedKeyPresented,
-    render_error,
-)
+from gateway.errors import GatewayError, InternalError, RevokedKeyPresented, from_http_exception, render_error
 from gateway.exchange import Exchange
 from gateway.lifecycle.state import IN_FLIGHT, STATE
 from gateway.logs import code_location
@@ -52,7 +43,7 @@ async def _exchange(request: web.Request, handler: Handler) -> web.StreamRespons
         _record(request, exchange)
         raise
     except web.HTTPException as exc:
-        response = _error_response(exchange, _from_http_exception(request, exc))
+        response = _error_response(exchange, from_http_exception(request.method, request.path, exc))
     except Exception as exc:
         log.error(
             "internal_error", request_id=exchange.request_id, error_type=type(exc).__name__, where=code_location(exc)
@@ -113,17 +104,3 @@ def _error_response(exchange: Exchange, err: GatewayError) -> web.Response:
     if exchange.outcome == "ok":
         exchange.outcome = "rejected" if err.status < 500 else "error"
     return render_error(err, exchange.api, exchange.request_id)
-
-
-def _from_http_exception(request: web.Request, exc: web.HTTPException) -> GatewayError:
-    if exc.status == 404:
-        return NotFound(f"Unknown route: {request.method} {request.path[:200]}", code="unknown_route")
-    if exc.status == 405:
-        return MethodNotAllowed(f"Method {request.method} is not allowed on {request.path[:200]}.")
-    if exc.status == 413:
-        return PayloadTooLarge("Request body is larger than this gateway accepts.")
-    if exc.status < 500:
-        err = InvalidRequest(exc.reason or "Bad request.", code=f"http_{exc.status}")
-        err.status = exc.status
-        return err
-    return InternalError("The gateway hit an internal error; the request was not completed.")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from gateway.admin.api import GATEWAY, add_routes
+from gateway.admin.api import GATEWAY, add_routes, admin_errors
 from gateway.admin.incidents import add_incident_routes
 from gateway.api.handlers import endpoint_handler, get_model, list_models
 from gateway.api.middleware import exchange_middleware
@@ -35,7 +35,7 @@ def build_app(settings: Settings, credentials: Mapping[str, Credential]) -> web.
 
 
 def build_admin_app(gateway: web.Application) -> web.Application:
-    admin = web.Application()
+    admin = web.Application(middlewares=[admin_errors])
     add_routes(admin, gateway)
     add_incident_routes(admin)
     admin.router.add_get("/healthz", healthz)

@@ -145,3 +145,41 @@ def status_of(url: str, token: str) -> int:
     except urllib.error.HTTPError as failed:
         with failed:
             return failed.code
+
+
+def test_admin_errors_have_the_api_shape(
+    start_gateway: StartGateway, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Unknown routes, wrong methods and unexpected failures answer as JSON errors with a request id, as the
+    API does; an exception's text (it may hold data) is never shown, only logged by type and place."""
+    from gateway.admin import api as admin_api
+
+    gateway = start_gateway()
+    secops = token(gateway, "ann", "secops")
+    status, body = get(f"{gateway.admin_url}/admin/nothing-here", secops)
+    assert (status, body["error"]["code"]) == (404, "unknown_route")
+    request = urllib.request.Request(f"{gateway.admin_url}/admin/logs", method="DELETE")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    with refused.value as failed:
+        assert failed.code == 405
+        assert json.load(failed)["error"]["type"] == "invalid_request_error"
+
+    def broken(request: object) -> None:
+        raise RuntimeError("card 4111 1111 1111 1111")
+
+    monkeypatch.setattr(admin_api, "running", broken)
+    with pytest.raises(urllib.error.HTTPError) as failing:
+        urllib.request.urlopen(
+            urllib.request.Request(f"{gateway.admin_url}/admin/logs", headers={"Authorization": f"Bearer {secops}"}),
+            timeout=10,
+        )
+    with failing.value as failed:
+        text = failed.read().decode()
+        assert failed.code == 500
+        assert failed.headers["x-request-id"]
+    assert json.loads(text)["error"]["type"] == "api_error"
+    assert "4111" not in text
+    logged = capsys.readouterr()
+    assert "internal_error" in logged.out + logged.err
+    assert "4111" not in logged.out + logged.err
