@@ -58,7 +58,7 @@ def add_routes(admin: web.Application, gateway: web.Application) -> None:
 
 
 def guarded(handler: Handler, roles: tuple[Role, ...] = ROLES) -> Handler:
-    """Authenticate the admin token and check its role; render every error in one place."""
+    """Authenticate the admin token and check its role (``admin_errors`` renders what is refused)."""
 
     async def guarded(request: web.Request) -> web.StreamResponse:
         scheme, _, presented = request.headers.get("authorization", "").partition(" ")
