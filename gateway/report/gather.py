@@ -4,22 +4,38 @@ per severity, type and group over time, the policy versions in force and their c
 retention runs, the hash chain's verification, and sample incidents.
 
 Everything comes from the incident store and the prompt store (metadata only: no prompt
-text is read). ``gather`` returns plain JSON-able data; ``render`` turns it into pages.
+text is read). ``gather`` returns plain JSON-able data, typed in ``gateway.report.model``;
+``render`` turns it into pages.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from gateway.compliance.catalog import Compliance
+from gateway.compliance.catalog import Compliance, ControlRef
 from gateway.incidents.export import iso_time
 from gateway.incidents.store import IncidentQuery, IncidentStore
 from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.store import PromptStore, now_us
+from gateway.report.model import (
+    Chain,
+    CitedControl,
+    ControlRow,
+    EvidenceReport,
+    PolicyChange,
+    PolicyInForce,
+    Retention,
+    RetentionRun,
+    Sample,
+    SampleControl,
+    SideBySideRow,
+    Summary,
+    Timeline,
+)
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")
@@ -29,7 +45,7 @@ NO_GROUP = "(none)"
 SIDE_BY_SIDE = ("iso27001_2022", "iso42001_2023")
 
 
-async def gather(store: PromptStore, compliance: Compliance, since_us: int, until_us: int) -> dict[str, Any]:
+async def gather(store: PromptStore, compliance: Compliance, since_us: int, until_us: int) -> EvidenceReport:
     incidents_store = IncidentStore(store)
     query = IncidentQuery(since_us=since_us, until_us=until_us, limit=MAX_INCIDENTS)
     incidents = sorted(await incidents_store.search(query), key=lambda i: (i["opened_us"], i["id"]))
@@ -52,12 +68,12 @@ async def gather(store: PromptStore, compliance: Compliance, since_us: int, unti
         "timeline": _timeline(incidents, days),
         "policy": {"in_force": await _in_force(store, incidents, since_us, until_us), "changes": _changes(incidents)},
         "retention": await _retention(store, incidents, since_us, until_us),
-        "chain": {"ok": chain.ok, "events": chain.events, "incidents": chain.incidents, "problems": chain.problems},
+        "chain": Chain(ok=chain.ok, events=chain.events, incidents=chain.incidents, problems=chain.problems),
         "samples": [_sample(i) for i in _samples(incidents)],
     }
 
 
-def _summary(incidents: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def _summary(incidents: Sequence[Mapping[str, Any]]) -> Summary:
     status, severity = Counter(i["status"] for i in incidents), Counter(i["severity"] for i in incidents)
     return {
         "incidents": len(incidents),
@@ -78,8 +94,8 @@ def _median_hours(incidents: Iterable[Mapping[str, Any]], statuses: set[str]) ->
     return round(statistics.median(waits), 2) if waits else None
 
 
-def _controls(incidents: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
+def _controls(incidents: Iterable[Mapping[str, Any]]) -> list[ControlRow]:
+    rows: dict[tuple[str, str], ControlRow] = {}
     for incident in incidents:
         for ref in incident["controls"]:
             row = rows.setdefault(
@@ -96,7 +112,10 @@ def _controls(incidents: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 },
             )
             row["incidents"] += 1
-            row["primary" if ref["primary"] else "conditional"] += 1
+            if ref["primary"]:
+                row["primary"] += 1
+            else:
+                row["conditional"] += 1
             row["by_severity"][incident["severity"]] += 1
             if incident["type"] not in row["types"]:
                 row["types"].append(incident["type"])
@@ -110,20 +129,30 @@ def _control_order(key: tuple[str, str]) -> tuple[str, tuple[Any, ...]]:
     return framework, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
 
 
-def _side_by_side(incidents: Iterable[Mapping[str, Any]], compliance: Compliance) -> list[dict[str, Any]]:
+def _side_by_side(incidents: Iterable[Mapping[str, Any]], compliance: Compliance) -> list[SideBySideRow]:
     counts = Counter(i["type"] for i in incidents)
     rows = []
     for violation in Violation:
         refs = compliance.refs(violation)
-        name = compliance.violations[violation].name
-        row: dict[str, Any] = {"type": violation.value, "name": name, "incidents": counts[violation.value]}
-        for framework in SIDE_BY_SIDE:
-            row[framework] = [
-                {"id": r.id, "title": r.title, "primary": r.primary, "condition": r.condition}
+
+        def cited(framework: str, refs: Sequence[ControlRef] = refs) -> list[CitedControl]:
+            return [
+                CitedControl(id=r.id, title=r.title, primary=r.primary, condition=r.condition)
                 for r in refs
                 if r.framework == framework
             ]
-        rows.append(row)
+
+        name = compliance.violations[violation].name
+        iso27001, iso42001 = (cited(framework) for framework in SIDE_BY_SIDE)
+        rows.append(
+            SideBySideRow(
+                type=violation.value,
+                name=name,
+                incidents=counts[violation.value],
+                iso27001_2022=iso27001,
+                iso42001_2023=iso42001,
+            )
+        )
     return rows
 
 
@@ -144,10 +173,10 @@ def _day(us: int) -> date:
     return datetime.fromtimestamp(us / 1_000_000, UTC).date()
 
 
-def _timeline(incidents: Sequence[Mapping[str, Any]], days: Sequence[date]) -> dict[str, Any]:
+def _timeline(incidents: Sequence[Mapping[str, Any]], days: Sequence[date]) -> Timeline:
     index = {d: n for n, d in enumerate(days)}
 
-    def per_day(key_of: Any, names: Iterable[str]) -> dict[str, list[int]]:
+    def per_day(key_of: Callable[[Mapping[str, Any]], Iterable[str]], names: Iterable[str]) -> dict[str, list[int]]:
         series = {name: [0] * len(days) for name in names}  # named series exist even when empty
         for incident in incidents:
             n = index.get(_day(incident["opened_us"]), 0)  # opened before the period: its first day
@@ -165,7 +194,7 @@ def _timeline(incidents: Sequence[Mapping[str, Any]], days: Sequence[date]) -> d
 
 async def _in_force(
     store: PromptStore, incidents: Sequence[Mapping[str, Any]], since_us: int, until_us: int
-) -> list[dict[str, Any]]:
+) -> list[PolicyInForce]:
     """Each policy version that decided requests (the prompt log) or raised incidents in the period."""
     sql = store.dialect.sql(
         "SELECT policy_id, policy_version, MIN(ts_us) AS first_us, MAX(ts_us) AS last_us FROM exchanges "
@@ -184,68 +213,68 @@ async def _in_force(
         entry["first"], entry["last"] = min(entry["first"], first_us), max(entry.get("last", last_us), last_us)
     per_version = Counter(i["policy_version"] for i in incidents)
     return [
-        {
-            "policy_id": e["policy_id"],
-            "version": e["version"],
-            "first_seen": iso_time(int(e["first"])),
-            "last_seen": iso_time(int(e["last"])),
-            "incidents": per_version[e["version"]],
-        }
+        PolicyInForce(
+            policy_id=e["policy_id"],
+            version=e["version"],
+            first_seen=iso_time(int(e["first"])),
+            last_seen=iso_time(int(e["last"])),
+            incidents=per_version[e["version"]],
+        )
         for e in sorted(seen.values(), key=lambda e: int(e["first"]))
     ]
 
 
-def _changes(incidents: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def _changes(incidents: Iterable[Mapping[str, Any]]) -> list[PolicyChange]:
     changes = []
     for i in incidents:
         if i["type"] != Violation.POLICY_CHANGE.value:
             continue
         details, rejected = i.get("details") or {}, "problems" in (i.get("details") or {})
         changes.append(
-            {
-                "at": iso_time(i["opened_us"]),
-                "kind": "rejected" if rejected else "applied",
-                "old_version": details.get("in_force") if rejected else details.get("old_version"),
-                "new_version": None if rejected else i["policy_version"],
-                "loosened": int(details.get("loosened", 0)),
-                "tightened": int(details.get("tightened", 0)),
-                "problems": int(details.get("problems", 0)),
-                "severity": i["severity"],
-                "incident_id": i["id"],
-            }
+            PolicyChange(
+                at=iso_time(i["opened_us"]),
+                kind="rejected" if rejected else "applied",
+                old_version=details.get("in_force") if rejected else details.get("old_version"),
+                new_version=None if rejected else i["policy_version"],
+                loosened=int(details.get("loosened", 0)),
+                tightened=int(details.get("tightened", 0)),
+                problems=int(details.get("problems", 0)),
+                severity=i["severity"],
+                incident_id=i["id"],
+            )
         )
     return changes
 
 
 async def _retention(
     store: PromptStore, incidents: Iterable[Mapping[str, Any]], since_us: int, until_us: int
-) -> dict[str, Any]:
+) -> Retention:
     runs = [r for r in await store.purge_runs(limit=100_000) if since_us <= int(r["ts_us"]) < until_us]
     runs.sort(key=lambda r: int(r["ts_us"]))
     applied = [r for r in runs if not r["dry_run"]]
-    return {
-        "runs": [
-            {
-                "at": iso_time(int(r["ts_us"])),
-                "policy_version": r["policy_version"],
-                "dry_run": r["dry_run"],
-                "deleted": int(r["deleted"]),
-                "held": int(r["held"]),
-                "by_level": r["by_level"],
-            }
+    return Retention(
+        runs=[
+            RetentionRun(
+                at=iso_time(int(r["ts_us"])),
+                policy_version=r["policy_version"],
+                dry_run=r["dry_run"],
+                deleted=int(r["deleted"]),
+                held=int(r["held"]),
+                by_level=r["by_level"],
+            )
             for r in runs
         ],
-        "deleted": sum(int(r["deleted"]) for r in applied),
-        "held": sum(int(r["held"]) for r in applied),
-        "failures": sum(1 for i in incidents if i["type"] == Violation.LOGGING_OR_RETENTION_FAILURE.value),
-    }
+        deleted=sum(int(r["deleted"]) for r in applied),
+        held=sum(int(r["held"]) for r in applied),
+        failures=sum(1 for i in incidents if i["type"] == Violation.LOGGING_OR_RETENTION_FAILURE.value),
+    )
 
 
 def _samples(incidents: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return sorted(incidents, key=lambda i: (-Severity(i["severity"]).rank, -i["opened_us"]))[:SAMPLES]
 
 
-def _sample(i: Mapping[str, Any]) -> dict[str, Any]:
+def _sample(i: Mapping[str, Any]) -> Sample:
     actor, dest = i.get("actor") or {}, i.get("destination") or {}
     where = " / ".join(str(dest[k]) for k in ("provider", "model") if dest.get(k)) or "-"
     return {
@@ -265,7 +294,16 @@ def _sample(i: Mapping[str, Any]) -> dict[str, Any]:
         "excerpt": i.get("excerpt"),
         "finding_sources": i.get("finding_sources") or {},  # older incidents have none
         "policy_version": i.get("policy_version"),
-        "controls": [{**c, "condition": c.get("condition")} for c in i["controls"]],
+        "controls": [
+            SampleControl(
+                framework=c["framework"],
+                id=c["id"],
+                title=c["title"],
+                primary=c["primary"],
+                condition=c.get("condition"),
+            )
+            for c in i["controls"]
+        ],
         "workflow": [
             {"status": w["status"], "by": w["by"], "at": iso_time(w["at_us"]), "note": w["note"]} for w in i["workflow"]
         ],

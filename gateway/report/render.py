@@ -10,9 +10,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping
-from typing import Any
 
+from gateway.report.model import EvidenceReport
 from gateway.report.sections import Block, Cell, Chart, Code, Heading, Mark, Table, sections
 
 # --- HTML -------------------------------------------------------------------------------------------------------
@@ -62,7 +61,7 @@ def _html_block(block: Block) -> str:
     return "<p>" + "".join(map(_html_inline, block.parts)) + "</p>"
 
 
-def render_html(report: Mapping[str, Any]) -> str:
+def render_html(report: EvidenceReport) -> str:
     """One self-contained HTML5 page: inline CSS and SVG, no script and nothing fetched, to archive as evidence."""
     meta = report["report"]
     parts = sections(report)
@@ -140,7 +139,7 @@ def _md_block(block: Block) -> str:
     return "".join(map(_md_inline, block.parts))
 
 
-def render_markdown(report: Mapping[str, Any]) -> str:
+def render_markdown(report: EvidenceReport) -> str:
     """The same sections as GitHub-flavoured Markdown: headings and tables, per-day tables instead of charts."""
     meta = report["report"]
     parts = [
@@ -156,7 +155,7 @@ def render_markdown(report: Mapping[str, Any]) -> str:
 FORMATS = ("html", "json", "md")
 
 
-def render(report: Mapping[str, Any], fmt: str) -> str:
+def render(report: EvidenceReport, fmt: str) -> str:
     """The report in one of ``FORMATS`` (``aigw report --format``, the admin API's ``?format=``)."""
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from gateway.report import svg
+from gateway.report.model import (
+    CitedControl,
+    ControlRow,
+    EvidenceReport,
+    PolicyChange,
+    RetentionRun,
+    Sample,
+    SampleControl,
+    SideBySideRow,
+)
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 FRAMEWORKS = {
@@ -71,15 +81,15 @@ def _text(text: str) -> Para:
     return Para((text,))
 
 
-def _hours(value: Any) -> str:
+def _hours(value: float | None) -> str:
     return "n/a" if value is None else f"{float(value):.1f}"
 
 
-def _or_dash(value: Any) -> str:
+def _or_dash(value: object) -> str:
     return "-" if value is None else str(value)
 
 
-def _counts(mapping: Mapping[str, Any]) -> str:
+def _counts(mapping: Mapping[str, int]) -> str:
     """{"high": 2, "low": 0, "critical": 1} -> "high 2, critical 1"."""
     return ", ".join(f"{key} {value}" for key, value in mapping.items() if value) or "-"
 
@@ -92,18 +102,18 @@ def _framework(key: str) -> str:
     return FRAMEWORKS.get(key, key)
 
 
-def _citation(ref: Mapping[str, Any]) -> str:
+def _citation(ref: CitedControl | SampleControl) -> str:
     if ref["primary"]:
         return "primary"
-    return f"conditional: {ref['condition']}" if ref.get("condition") else "conditional"
+    return f"conditional: {ref['condition']}" if ref["condition"] else "conditional"
 
 
-def _control(ref: Mapping[str, Any]) -> str:
+def _control(ref: CitedControl) -> str:
     label = f"{ref['id']} {ref['title']}"
     return label if ref["primary"] else f"{label} ({_citation(ref)})"
 
 
-def _lines(items: Sequence[Any]) -> Cell:
+def _lines(items: Sequence[object]) -> Cell:
     return tuple(map(str, items)) or "-"
 
 
@@ -115,7 +125,7 @@ def _table(headers: tuple[str, ...], rows: list[list[Cell]], empty: str) -> Bloc
     return Table(headers, rows) if rows else _text(empty)
 
 
-def _summary(report: Mapping[str, Any]) -> list[Block]:
+def _summary(report: EvidenceReport) -> list[Block]:
     meta, summary = report["report"], report["summary"]
     facts: list[list[Cell]] = [
         ["Period", f"{meta['since']} to {meta['until']}"],
@@ -138,17 +148,19 @@ def _summary(report: Mapping[str, Any]) -> list[Block]:
     ]
 
 
-def _side_row(row: Mapping[str, Any]) -> list[Cell]:
-    iso27001, iso42001 = (_lines([_control(ref) for ref in row[key]]) for key in ("iso27001_2022", "iso42001_2023"))
+def _side_row(row: SideBySideRow) -> list[Cell]:
+    iso27001, iso42001 = (
+        _lines([_control(ref) for ref in refs]) for refs in (row["iso27001_2022"], row["iso42001_2023"])
+    )
     return [(row["name"], row["type"]), row["incidents"], iso27001, iso42001]
 
 
-def _control_row(c: Mapping[str, Any]) -> list[Cell]:
-    counts = [c["incidents"], c["primary"], c["conditional"], _counts(c["by_severity"])]
+def _control_row(c: ControlRow) -> list[Cell]:
+    counts: list[Cell] = [c["incidents"], c["primary"], c["conditional"], _counts(c["by_severity"])]
     return [_framework(c["framework"]), c["id"], c["title"], *counts, _lines(c["types"])]
 
 
-def _controls(report: Mapping[str, Any]) -> list[Block]:
+def _controls(report: EvidenceReport) -> list[Block]:
     side = [_side_row(row) for row in report["side_by_side"]]
     order = list(FRAMEWORKS)
     # A stable sort: frameworks in the order above, the gatherer's id order kept within each.
@@ -184,7 +196,7 @@ def _timeline(
     return Chart(svg.stacked_bars(title, days, series, colours), _day_table(days, series))
 
 
-def _severity(report: Mapping[str, Any]) -> list[Block]:
+def _severity(report: EvidenceReport) -> list[Block]:
     timeline, by_severity = report["timeline"], report["summary"]["by_severity"]
     series = {sev: list(timeline["by_severity"].get(sev, [])) for sev in SEVERITIES}
     total = sum(by_severity.get(sev, 0) for sev in SEVERITIES)
@@ -198,42 +210,49 @@ def _severity(report: Mapping[str, Any]) -> list[Block]:
     ]
 
 
-def _breakdown(report: Mapping[str, Any], key: str, noun: str, names: Mapping[str, str]) -> list[Block]:
+def _breakdown(
+    days: Sequence[str],
+    totals: Mapping[str, int],
+    series: Mapping[str, Sequence[int]],
+    noun: str,
+    names: Mapping[str, str],
+) -> list[Block]:
     """The by_type or by_group section: totals as horizontal bars, then per day, then a table."""
-    totals: Mapping[str, int] = report[f"by_{key}"]
     if not totals:
         return [_text(NO_INCIDENTS)]
     # A name without incidents would only add an empty column and a legend entry.
-    per_day = {name: values for name, values in report["timeline"][f"by_{key}"].items() if any(values)}
+    per_day = {name: values for name, values in series.items() if any(values)}
     colours = svg.cycle_colours([*totals, *per_day])  # the same colour for a name in both charts
     rows: list[list[Cell]] = [[(name, names[name]) if name in names else name, n] for name, n in totals.items()]
     return [
         Chart(svg.horizontal_bars(f"Incidents per {noun}", totals, colours)),
         Heading("Per day"),
-        _timeline(f"Incidents per {noun} per day", report["timeline"]["days"], per_day, colours),
+        _timeline(f"Incidents per {noun} per day", days, per_day, colours),
         Heading("Totals"),
         Table((noun.capitalize(), "Incidents"), rows),
     ]
 
 
-def _types(report: Mapping[str, Any]) -> list[Block]:
+def _types(report: EvidenceReport) -> list[Block]:
     names = {str(row["type"]): str(row["name"]) for row in report["side_by_side"]}
-    return _breakdown(report, "type", "violation type", names)
+    timeline = report["timeline"]
+    return _breakdown(timeline["days"], report["by_type"], timeline["by_type"], "violation type", names)
 
 
-def _groups(report: Mapping[str, Any]) -> list[Block]:
-    return _breakdown(report, "group", "group", {})
+def _groups(report: EvidenceReport) -> list[Block]:
+    timeline = report["timeline"]
+    return _breakdown(timeline["days"], report["by_group"], timeline["by_group"], "group", {})
 
 
-def _change_row(change: Mapping[str, Any]) -> list[Cell]:
+def _change_row(change: PolicyChange) -> list[Cell]:
     kind: Cell = Mark("REJECTED", "bad") if change["kind"] == "rejected" else change["kind"]
     loosened: Cell = Mark(f"LOOSENED: {change['loosened']}", "warn") if change["loosened"] else 0
     versions = [_or_dash(change["old_version"]), _or_dash(change["new_version"])]
-    rest = [change[key] for key in ("tightened", "problems", "severity", "incident_id")]
+    rest: list[Cell] = [change["tightened"], change["problems"], change["severity"], change["incident_id"]]
     return [change["at"], kind, *versions, loosened, *rest]
 
 
-def _policy(report: Mapping[str, Any]) -> list[Block]:
+def _policy(report: EvidenceReport) -> list[Block]:
     policy, changes = report["policy"], report["policy"]["changes"]
     in_force: list[list[Cell]] = [
         [_or_dash(p["policy_id"]), p["version"], p["first_seen"], p["last_seen"], p["incidents"]]
@@ -259,12 +278,12 @@ def _policy(report: Mapping[str, Any]) -> list[Block]:
     ]
 
 
-def _run_row(run: Mapping[str, Any]) -> list[Cell]:
+def _run_row(run: RetentionRun) -> list[Cell]:
     mode = "dry run" if run["dry_run"] else "applied"
     return [run["at"], _or_dash(run["policy_version"]), mode, run["deleted"], run["held"], _counts(run["by_level"])]
 
 
-def _retention(report: Mapping[str, Any]) -> list[Block]:
+def _retention(report: EvidenceReport) -> list[Block]:
     retention, failures = report["retention"], report["retention"]["failures"]
     runs = [_run_row(run) for run in retention["runs"]]
     totals: list[list[Cell]] = [
@@ -282,7 +301,7 @@ def _retention(report: Mapping[str, Any]) -> list[Block]:
     ]
 
 
-def _chain(report: Mapping[str, Any]) -> list[Block]:
+def _chain(report: EvidenceReport) -> list[Block]:
     chain = report["chain"]
     problems: list[list[Cell]] = [[problem] for problem in chain["problems"]]
     verdict = Mark("INTACT", "ok") if chain["ok"] else Mark("TAMPERED", "bad")
@@ -291,7 +310,7 @@ def _chain(report: Mapping[str, Any]) -> list[Block]:
     return [*blocks, Table(("Problem",), problems)] if problems else blocks
 
 
-def _sample(sample: Mapping[str, Any]) -> list[Block]:
+def _sample(sample: Sample) -> list[Block]:
     facts: list[list[Cell]] = [
         ["Type", sample["type"]],
         ["Severity", sample["severity"]],
@@ -307,14 +326,14 @@ def _sample(sample: Mapping[str, Any]) -> list[Block]:
         ["Entity types", _counts(sample["entity_types"])],
         ["Policy version", _or_dash(sample["policy_version"])],
     ]
-    if sample.get("finding_sources"):  # where each type was found: "INJECTION_INDIRECT in tool/tool_result"
+    if sample["finding_sources"]:  # where each type was found: "INJECTION_INDIRECT in tool/tool_result"
         where = [f"{name} in {', '.join(parts)}" for name, parts in sample["finding_sources"].items()]
         facts.insert(-1, ["Found in", "; ".join(where)])
     refs: list[list[Cell]] = [
         [_framework(c["framework"]), f"{c['id']} {c['title']}", _citation(c)] for c in sample["controls"]
     ]
     steps: list[list[Cell]] = [[w["status"], w["by"], w["at"], w["note"]] for w in sample["workflow"]]
-    excerpt = sample.get("excerpt")
+    excerpt = sample["excerpt"]
     return [
         Heading(f"Incident {sample['id']}"),
         Table(("Field", "Value"), facts),
@@ -327,7 +346,7 @@ def _sample(sample: Mapping[str, Any]) -> list[Block]:
     ]
 
 
-def _samples(report: Mapping[str, Any]) -> list[Block]:
+def _samples(report: EvidenceReport) -> list[Block]:
     samples = report["samples"]
     blocks: list[Block] = [_text(f"{len(samples)} incident(s), the most severe first, then the newest.")]
     for sample in samples:
@@ -335,7 +354,7 @@ def _samples(report: Mapping[str, Any]) -> list[Block]:
     return blocks if samples else [_text(NO_INCIDENTS)]
 
 
-SECTIONS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], list[Block]]], ...] = (
+SECTIONS: tuple[tuple[str, str, Callable[[EvidenceReport], list[Block]]], ...] = (
     ("summary", "Summary", _summary),
     ("controls", "Incidents per control", _controls),
     ("severity", "Incidents per severity", _severity),
@@ -348,5 +367,5 @@ SECTIONS: tuple[tuple[str, str, Callable[[Mapping[str, Any]], list[Block]]], ...
 )
 
 
-def sections(report: Mapping[str, Any]) -> list[tuple[str, str, list[Block]]]:
+def sections(report: EvidenceReport) -> list[tuple[str, str, list[Block]]]:
     return [(section_id, heading, build(report)) for section_id, heading, build in SECTIONS]

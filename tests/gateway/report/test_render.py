@@ -2,166 +2,35 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 
+from gateway.report.model import EvidenceReport
 from gateway.report.render import render_html, render_markdown
+from tests.gateway.report.month_report import DAYS, SEVERITIES, empty_report, month_report, per_day, tampered_report
+from tests.gateway.report.shape import shape_problems
 
 SECTION_IDS = ["summary", "controls", "severity", "types", "groups", "policy", "retention", "chain", "samples"]
-SEVERITIES = ("info", "low", "medium", "high", "critical")
-DAYS = [(date(2026, 10, 1) + timedelta(days=i)).isoformat() for i in range(31)]
 EVIL = "<script>alert(1)</script>"
-
-
-def per_day(pattern: dict[int, int]) -> list[int]:
-    return [pattern.get(i, 0) for i in range(len(DAYS))]
-
-
-def ref(control_id: str, title: str, condition: str | None = None) -> dict[str, Any]:
-    return {"id": control_id, "title": title, "primary": condition is None, "condition": condition}
-
-
-def sample(incident_id: str, severity: str, actor: str, excerpt: str | None) -> dict[str, Any]:
-    return {
-        "id": incident_id, "type": "PII_IN_PROMPT", "severity": severity,
-        "severity_reasons": ["default", "let through"], "status": "acknowledged",
-        "opened": "2026-10-03T09:12:00+00:00", "last_seen": "2026-10-03T09:40:00+00:00",
-        "count": 4, "occurrences": 2, "actor": actor, "groups": ["engineering"], "destination": "openai / gpt-4o-mini",
-        "entity_types": {"EMAIL_ADDRESS": 3, "PHONE_NUMBER": 1}, "excerpt": excerpt, "policy_version": "3+ab12",
-        "controls": [
-            {"framework": "iso27001_2022", **ref("A.5.34", "Privacy and protection of PII")},
-            {"framework": "gdpr", **ref("Art.32", "Security of processing", "data left the company")},
-        ],
-        "workflow": [{"status": "acknowledged", "by": "sec-lead", "at": "2026-10-03T10:00:00+00:00", "note": "on it"}],
-    }  # fmt: skip
 
 
 @pytest.fixture
 def report() -> dict[str, Any]:
     """A month with every severity, four types, three groups, two policy versions and two retention runs."""
-    by_severity = {
-        "low": per_day({0: 2, 3: 1, 10: 4}),
-        "medium": per_day({0: 1, 5: 3, 20: 2}),
-        "high": per_day({3: 2, 30: 1}),
-        "critical": per_day({12: 1}),
-    }
-    by_type = {
-        "PII_IN_PROMPT": per_day({0: 3, 5: 3, 10: 4}),
-        "SECRET_OR_CREDENTIAL_IN_PROMPT": per_day({3: 3, 12: 1, 30: 1}),
-        "PROMPT_INJECTION_ATTEMPT": per_day({20: 2}),
-        "LOGGING_OR_RETENTION_FAILURE": per_day({}),
-    }
-    by_group = {
-        "engineering": per_day({0: 3, 3: 3, 10: 4}),
-        "sales": per_day({5: 3, 20: 2}),
-        "(none)": per_day({12: 1, 30: 1}),
-    }
-    side_by_side = [
-        {"type": "PII_IN_PROMPT", "name": "PII sent in a prompt", "incidents": 10,
-         "iso27001_2022": [ref("A.5.34", "Privacy and protection of PII"), ref("A.8.12", "Data leakage prevention")],
-         "iso42001_2023": [ref("A.7.4", "Quality of data for AI systems", "training data")]},
-        {"type": "SECRET_OR_CREDENTIAL_IN_PROMPT", "name": "Secret in a prompt", "incidents": 5,
-         "iso27001_2022": [ref("A.5.17", "Authentication information")], "iso42001_2023": []},
-        {"type": "PROMPT_INJECTION_ATTEMPT", "name": "Prompt injection | jailbreak", "incidents": 2,
-         "iso27001_2022": [ref("A.8.7", "Protection against malware")],
-         "iso42001_2023": [ref("A.6.2.6", "AI system operation and monitoring")]},
-        {"type": "UNAUTHENTICATED_ACCESS", "name": "Unauthenticated access", "incidents": 0,
-         "iso27001_2022": [ref("A.8.5", "Secure authentication")], "iso42001_2023": []},
-    ]  # fmt: skip
-    controls = [
-        {"framework": "gdpr", "id": "Art.32", "title": "Security of processing", "incidents": 10, "primary": 0,
-         "conditional": 10, "by_severity": {"low": 7, "medium": 3, "high": 0, "critical": 0},
-         "types": ["PII_IN_PROMPT"]},
-        {"framework": "iso27001_2022", "id": "A.5.34", "title": "Privacy and protection of PII", "incidents": 10,
-         "primary": 10, "conditional": 0, "by_severity": {"low": 7, "medium": 3, "high": 0, "critical": 0},
-         "types": ["PII_IN_PROMPT"]},
-        {"framework": "iso42001_2023", "id": "A.6.2.6", "title": "AI system operation and monitoring", "incidents": 2,
-         "primary": 2, "conditional": 0, "by_severity": {"low": 0, "medium": 2, "high": 0, "critical": 0},
-         "types": ["PROMPT_INJECTION_ATTEMPT"]},
-    ]  # fmt: skip
-    return {
-        "report": {
-            "title": "AI gateway evidence report", "generated_at": "2026-11-01T06:00:00+00:00",
-            "since": "2026-10-01T00:00:00+00:00", "until": "2026-11-01T00:00:00+00:00",
-            "catalogue_version": "2026-11-22", "policies": ["corp-ai-policy"],
-        },
-        "summary": {
-            "incidents": 17, "occurrences": 29,
-            "by_status": {"open": 4, "acknowledged": 3, "resolved": 9, "false_positive": 1},
-            "by_severity": {sev: sum(counts) for sev, counts in by_severity.items()},
-            "median_hours_to_acknowledge": 1.5, "median_hours_to_close": None,
-        },
-        "controls": controls,
-        "side_by_side": side_by_side,
-        "by_type": {"PII_IN_PROMPT": 10, "SECRET_OR_CREDENTIAL_IN_PROMPT": 5, "PROMPT_INJECTION_ATTEMPT": 2},
-        "by_group": {"engineering": 10, "sales": 5, "(none)": 2},
-        "timeline": {"days": DAYS, "by_severity": by_severity, "by_type": by_type, "by_group": by_group},
-        "policy": {
-            "in_force": [
-                {"policy_id": "corp-ai-policy", "version": "2+9f00", "first_seen": "2026-10-01T00:00:00+00:00",
-                 "last_seen": "2026-10-14T23:59:00+00:00", "incidents": 8},
-                {"policy_id": "corp-ai-policy", "version": "3+ab12", "first_seen": "2026-10-15T08:00:00+00:00",
-                 "last_seen": "2026-10-31T23:59:00+00:00", "incidents": 9},
-            ],
-            "changes": [
-                {"at": "2026-10-15T08:00:00+00:00", "kind": "applied", "old_version": "2+9f00", "new_version": "3+ab12",
-                 "loosened": 2, "tightened": 1, "problems": 0, "severity": "high", "incident_id": "inc_policy_1"},
-                {"at": "2026-10-20T12:00:00+00:00", "kind": "rejected", "old_version": "3+ab12", "new_version": None,
-                 "loosened": 0, "tightened": 0, "problems": 3, "severity": "medium", "incident_id": "inc_policy_2"},
-            ],
-        },
-        "retention": {
-            "runs": [
-                {"at": "2026-10-10T03:00:00+00:00", "policy_version": "2+9f00", "dry_run": True, "deleted": 120,
-                 "held": 4, "by_level": {"metadata": 100, "full": 20}},
-                {"at": "2026-10-24T03:00:00+00:00", "policy_version": "3+ab12", "dry_run": False, "deleted": 345,
-                 "held": 6, "by_level": {"metadata": 300, "full": 45}},
-            ],
-            "deleted": 345, "held": 6, "failures": 0,
-        },
-        "chain": {"ok": True, "events": 5120, "incidents": 17, "problems": []},
-        "samples": [
-            sample("inc_0001", "critical", "mallory@example.com", "key ```\n```\n<b>AKIA[REDACTED]</b> | pipe"),
-            sample("inc_0002", "high", "alice@example.com", None),
-        ],
-    }  # fmt: skip
+    return month_report()
 
 
 @pytest.fixture
 def tampered(report: dict[str, Any]) -> dict[str, Any]:
-    broken = copy.deepcopy(report)
-    broken["chain"] = {
-        "ok": False, "events": 5120, "incidents": 17,
-        "problems": ["event 811: hash does not match its content", "incident inc_0007: missing from the chain"],
-    }  # fmt: skip
-    return broken
+    return tampered_report(report)
 
 
 @pytest.fixture
 def empty(report: dict[str, Any]) -> dict[str, Any]:
-    """A period without incidents, retention runs or policy changes."""
-    quiet = copy.deepcopy(report)
-    quiet["summary"].update(incidents=0, occurrences=0, median_hours_to_acknowledge=None, median_hours_to_close=None)
-    quiet["summary"]["by_status"] = dict.fromkeys(quiet["summary"]["by_status"], 0)
-    quiet["summary"]["by_severity"] = dict.fromkeys(SEVERITIES, 0)
-    for row in quiet["side_by_side"]:
-        row["incidents"] = 0
-    quiet.update(controls=[], by_type={}, by_group={}, samples=[])
-    quiet["timeline"] = {
-        "days": DAYS,
-        "by_severity": {sev: per_day({}) for sev in SEVERITIES},
-        "by_type": {},
-        "by_group": {},
-    }
-    quiet["policy"] = {"in_force": [], "changes": []}
-    quiet["retention"] = {"runs": [], "deleted": 0, "held": 0, "failures": 0}
-    quiet["chain"] = {"ok": True, "events": 0, "incidents": 0, "problems": []}
-    return quiet
+    return empty_report(report)
 
 
 class Outline(HTMLParser):
@@ -210,6 +79,18 @@ def table_rows(html_text: str) -> list[list[str]]:
 
 def nonzero_cells(series: dict[str, list[int]]) -> int:
     return sum(1 for values in series.values() for value in values if value > 0)
+
+
+def test_the_sample_data_has_the_gatherers_shape(report: dict[str, Any], empty: dict[str, Any]) -> None:
+    """The renderers are tested on data shaped like ``gather``'s (test_report checks gather against the model)."""
+    assert shape_problems(report, EvidenceReport) == []
+    assert shape_problems(empty, EvidenceReport) == []
+    del report["samples"][0]["finding_sources"]
+    report["chain"]["events"] = "5120"
+    assert shape_problems(report, EvidenceReport) == [
+        "report.chain.events: not an integer",
+        "report.samples[0]: missing finding_sources",
+    ]
 
 
 def test_html_is_well_formed_with_the_sections_in_order(report: dict[str, Any]) -> None:
@@ -344,6 +225,9 @@ def test_samples_show_fields_controls_excerpt_and_workflow(report: dict[str, Any
     assert ["acknowledged", "sec-lead", "2026-10-03T10:00:00+00:00", "on it"] in rows
     assert "<pre><code>key ```\n```\n&lt;b&gt;AKIA[REDACTED]&lt;/b&gt; | pipe</code></pre>" in part
     assert "No excerpt recorded." in part
+    # Where each type was found, for the incident that has sources; none for the one without.
+    assert ["Found in", "EMAIL_ADDRESS in user/text, tool/tool_result"] in rows
+    assert sum(1 for row in rows if row[0] == "Found in") == 1
 
 
 def test_data_from_users_is_escaped_everywhere(report: dict[str, Any]) -> None:
@@ -370,10 +254,16 @@ def test_markdown_has_the_sections_and_tables(report: dict[str, Any]) -> None:
     markdown = render_markdown(report)
     headings = re.findall(r"^## (.+)$", markdown, re.M)
     assert headings == [
-        "Summary", "Incidents per control", "Incidents per severity", "Incidents per violation type",
-        "Incidents per group", "Policy versions and changes", "Retention", "Hash-chain verification",
+        "Summary",
+        "Incidents per control",
+        "Incidents per severity",
+        "Incidents per violation type",
+        "Incidents per group",
+        "Policy versions and changes",
+        "Retention",
+        "Hash-chain verification",
         "Sample incidents",
-    ]  # fmt: skip
+    ]
     assert markdown.startswith("# AI gateway evidence report\n")
     assert "| Incidents | 17 |" in markdown
     assert "| Median hours to close (resolved or false positive) | n/a |" in markdown

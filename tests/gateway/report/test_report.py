@@ -23,9 +23,11 @@ from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import PromptStore, now_us
 from gateway.report.gather import gather
+from gateway.report.model import EvidenceReport
 from gateway.report.render import render_html, render_markdown
 from tests.conftest import TEST_POLICY, stores_yaml
 from tests.gateway.promptlog.test_store import record
+from tests.gateway.report.shape import shape_problems
 
 COMPLIANCE = load_compliance()
 DAY_US = 86_400 * 1_000_000
@@ -167,6 +169,8 @@ async def seed(store: PromptStore) -> Month:
 async def test_a_seeded_month(store: PromptStore) -> None:
     month = await seed(store)
     report = await gather(store, COMPLIANCE, month.since_us, month.until_us)
+    assert shape_problems(report, EvidenceReport) == []  # the typed model is the JSON format, key for key
+    assert shape_problems(json.loads(json.dumps(report)), EvidenceReport) == []
     seeded = month.seeded
     assert report["summary"]["incidents"] == len(seeded) == 44
     assert report["summary"]["by_severity"] == {
