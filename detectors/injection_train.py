@@ -47,9 +47,14 @@ _WORDS = re.compile(r"\w+")
 OUTPUT = Path("detectors/data/injection_model.json")
 SEED = 16
 ATTACK_FAMILIES = (
-    "instruction_override", "roleplay_jailbreak", "dan_roleplay", "system_prompt_extraction",
-    "obfuscation", "indirect_injection", "adversarial_suffix",
-)  # fmt: skip
+    "instruction_override",
+    "roleplay_jailbreak",
+    "dan_roleplay",
+    "system_prompt_extraction",
+    "obfuscation",
+    "indirect_injection",
+    "adversarial_suffix",
+)
 
 
 @dataclass(frozen=True)

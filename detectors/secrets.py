@@ -44,14 +44,18 @@ RULES_PATH = Path(__file__).parent / "data" / "secret_rules.yaml"
 WINDOW_SLACK = 128
 PEM_MAX_CHARS = 64_000  # a PGP private key block is well under this
 
-_PLACEHOLDER_WORDS = frozenset((
-    "password", "passwd", "pass", "pwd", "pw", "passphrase", "secret", "token", "apikey", "api_key", "key",
-    "changeme", "changeit", "none", "null", "nil", "undefined", "true", "false", "empty", "redacted", "hidden",
-    "masked", "test", "testing", "admin", "root", "default", "guest", "user", "username", "foo", "bar", "baz",
-    "foobar", "qwerty", "letmein",
-))  # fmt: skip
-_MASKS = ("xxxx", "***", "•", "...", "{{", "%(", "example", "placeholder", "redacted", "dummy", "changeme", "change_me",
-          "change-me", "replaceme", "replace_me", "replace-me")  # fmt: skip
+# Space-separated tables (the formatter would put each word on a line of its own).
+_PLACEHOLDER_TABLE = (
+    "password passwd pass pwd pw passphrase secret token apikey api_key key changeme changeit none null nil "
+    "undefined true false empty redacted hidden masked test testing admin root default guest user username "
+    "foo bar baz foobar qwerty letmein"
+)
+_PLACEHOLDER_WORDS = frozenset(_PLACEHOLDER_TABLE.split())
+_MASK_TABLE = (
+    "xxxx *** • ... {{ %( example placeholder redacted dummy changeme change_me change-me replaceme replace_me "
+    "replace-me"
+)
+_MASKS = tuple(_MASK_TABLE.split())
 _YOUR = re.compile(r"(?:your|my)[_-]?(?:own[_-]?)?(?:api|secret|key|token|pass|pw)")
 _DOTTED = re.compile(r"[A-Za-z_]\w{0,60}(?:\.[A-Za-z_]\w{0,60}){1,10}")
 _IDENT = re.compile(r"[A-Za-z_]\w*")

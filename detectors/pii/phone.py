@@ -48,16 +48,14 @@ NATIONAL = PhoneNumberFormat.NATIONAL
 # Regions whose plans national numbers are tried against (about 130: the Americas, Europe, the Middle
 # East, most of Asia and Africa; small territories are left out: their 5-6 digit numbers look like
 # anything). Most plans are ruled out by a number's length alone, before libphonenumber is asked.
-REGIONS = (
-    "US", "GB", "FR", "DE", "IT", "ES", "NL", "BE", "CH", "AT", "IE", "PT", "LU", "DK", "NO", "SE", "FI",
-    "IS", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR", "SI", "RS", "UA", "RU", "TR", "EE", "LV", "LT",
-    "IN", "AU", "NZ", "CA", "MX", "BR", "AR", "CL", "CO", "PE", "CN", "HK", "TW", "JP", "KR", "SG", "MY",
-    "TH", "VN", "PH", "ID", "PK", "BD", "IL", "AE", "SA", "EG", "ZA", "NG", "KE", "MA", "MT", "CY", "AL",
-    "BA", "ME", "MK", "MD", "BY", "GE", "AM", "AZ", "KZ", "UZ", "KG", "TJ", "TM", "MN", "EC", "VE", "BO",
-    "PY", "UY", "CR", "PA", "GT", "HN", "SV", "NI", "DO", "CU", "JM", "TT", "LK", "NP", "MM", "KH", "LA",
-    "AF", "IR", "IQ", "JO", "LB", "SY", "KW", "QA", "BH", "OM", "YE", "DZ", "TN", "LY", "SD", "ET", "TZ",
-    "UG", "RW", "GH", "CI", "SN", "CM", "ZW", "ZM", "MZ", "AO", "NA", "BW", "MG", "MU",
-)  # fmt: skip
+_REGION_CODES = (  # ISO 3166 codes, space-separated: a table the formatter leaves as it is
+    "US GB FR DE IT ES NL BE CH AT IE PT LU DK NO SE FI IS PL CZ SK HU RO BG GR HR SI RS UA RU "
+    "TR EE LV LT IN AU NZ CA MX BR AR CL CO PE CN HK TW JP KR SG MY TH VN PH ID PK BD IL AE SA "
+    "EG ZA NG KE MA MT CY AL BA ME MK MD BY GE AM AZ KZ UZ KG TJ TM MN EC VE BO PY UY CR PA GT "
+    "HN SV NI DO CU JM TT LK NP MM KH LA AF IR IQ JO LB SY KW QA BH OM YE DZ TN LY SD ET TZ UG "
+    "RW GH CI SN CM ZW ZM MZ AO NA BW MG MU"
+)
+REGIONS = tuple(_REGION_CODES.split())
 
 
 # Separators and signs written with other characters, each replaced by one character so offsets stay those
@@ -230,8 +228,8 @@ class PhoneNumberRecognizer(CandidateRecognizer):
         re.IGNORECASE,
     )
     # Words the context enhancer looks for: they raise a valid but unformatted number over the threshold.
-    CONTEXT = ("phone", "tel", "call", "mobile", "cell", "fax", "whatsapp", "landline", "ring", "text me", "reach",
-               "contact", "mob")  # fmt: skip
+    _CONTEXT_WORDS = "phone tel call mobile cell fax whatsapp landline ring reach contact mob"
+    CONTEXT = (*_CONTEXT_WORDS.split(), "text me")
     CUE_WINDOW = 48
     # Regions tried for an unformatted national number with a leading trunk 0 (the enhancer needs a context word).
     BARE_TRUNK_REGIONS = ("GB", "DE", "FR", "IT", "NL", "ES", "IN", "AU")

@@ -167,6 +167,7 @@ def parse_list(stored: str | None) -> list[str]:
     return [v for v in (stored or "").split(",") if v]
 
 
+# The NOT NULL columns, with the type each must have.
 _REQUIRED: dict[str, type | tuple[type, ...]] = {
     "request_id": str,
     "ts_us": int,
@@ -181,7 +182,7 @@ _REQUIRED: dict[str, type | tuple[type, ...]] = {
     "outcome": str,
     "log_level": str,
     "expires_us": int,
-}  # fmt: skip  -- the NOT NULL columns, with the type each must have
+}
 
 
 def checked_row(row: Row) -> Row:
