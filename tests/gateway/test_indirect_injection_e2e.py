@@ -136,10 +136,13 @@ def test_an_anthropic_tool_result_block_is_indirect_and_blocked(
     messages: list[Any] = [
         {"role": "user", "content": "What does the page say?"},
         {"role": "assistant", "content": [{"type": "tool_use", "id": "tu_1", "name": "fetch", "input": {}}]},
-        {"role": "user", "content": [
-            {"type": "tool_result", "tool_use_id": "tu_1", "content": [{"type": "text", "text": ATTACK}]},
-        ]},
-    ]  # fmt: skip
+        {
+            "role": "user",
+            "content": [
+                {"type": "tool_result", "tool_use_id": "tu_1", "content": [{"type": "text", "text": ATTACK}]},
+            ],
+        },
+    ]
     with pytest.raises(anthropic.PermissionDeniedError) as blocked:
         claude.messages.create(model="claude-sonnet-5-5", max_tokens=50, messages=messages)
     body = blocked.value.body

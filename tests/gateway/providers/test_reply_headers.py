@@ -37,9 +37,16 @@ def test_real_provider_headers_pass() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["retry-after", "retry-after-ms", "openai-processing-ms", "x-ratelimit-reset-requests",
-     "x-ratelimit-limit-tokens", "anthropic-ratelimit-requests-limit", "anthropic-ratelimit-tokens-reset"],
-)  # fmt: skip
+    [
+        "retry-after",
+        "retry-after-ms",
+        "openai-processing-ms",
+        "x-ratelimit-reset-requests",
+        "x-ratelimit-limit-tokens",
+        "anthropic-ratelimit-requests-limit",
+        "anthropic-ratelimit-tokens-reset",
+    ],
+)
 @pytest.mark.parametrize("value", [AWS, GH, "536-22-8726", "1s " + AWS, "req_x\u00e9"])
 def test_a_value_out_of_shape_is_dropped(name: str, value: str) -> None:
     assert passable_headers({name: value}) == {}

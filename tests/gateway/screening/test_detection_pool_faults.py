@@ -68,9 +68,14 @@ def gauge(metrics: GatewayMetrics, name: str, **labels: str) -> float:
 async def test_a_replacement_that_cannot_start_is_retried_until_one_does(tmp_path: Path):
     metrics = GatewayMetrics()
     pool = DetectionPool(
-        flaky_factory, (str(tmp_path), 2, 5), workers=1, max_pending=8, time_limit_s=30,
-        observer=metrics, respawn_backoff_s=(0.05, 0.2),
-    )  # fmt: skip
+        flaky_factory,
+        (str(tmp_path), 2, 5),
+        workers=1,
+        max_pending=8,
+        time_limit_s=30,
+        observer=metrics,
+        respawn_backoff_s=(0.05, 0.2),
+    )
     await pool.start()  # attempt 1 starts; attempts 2, 3 and 4 (the replacements) fail; 5 starts
     try:
         assert pool.ready
@@ -95,9 +100,13 @@ async def test_a_replacement_that_cannot_start_is_retried_until_one_does(tmp_pat
 
 async def test_a_pool_whose_replacements_keep_failing_keeps_trying_and_is_not_ready(tmp_path: Path):
     pool = DetectionPool(
-        flaky_factory, (str(tmp_path), 2, FOREVER), workers=1, max_pending=8, time_limit_s=0.5,
+        flaky_factory,
+        (str(tmp_path), 2, FOREVER),
+        workers=1,
+        max_pending=8,
+        time_limit_s=0.5,
         respawn_backoff_s=(0.02, 0.08),
-    )  # fmt: skip
+    )
     await pool.start()
     try:
         os.kill(worker_pids(pool)[0], signal.SIGKILL)
@@ -124,9 +133,14 @@ async def test_a_replacement_whose_spawn_raises_is_retried(monkeypatch: pytest.M
     failed start like any other: retried with backoff, logged by type (its text may hold paths)."""
     metrics = GatewayMetrics()
     pool = DetectionPool(
-        sleepy_factory, None, workers=1, max_pending=8, time_limit_s=30, observer=metrics,
+        sleepy_factory,
+        None,
+        workers=1,
+        max_pending=8,
+        time_limit_s=30,
+        observer=metrics,
         respawn_backoff_s=(0.02, 0.08),
-    )  # fmt: skip
+    )
     await pool.start()
     spawn, failures = SpawnProcess.start, 0
 

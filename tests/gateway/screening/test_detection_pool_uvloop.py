@@ -77,9 +77,15 @@ def test_requests_and_replies_larger_than_the_pipe_buffer_go_through_on_uvloop(c
     async def scenario() -> None:
         metrics = GatewayMetrics()
         pool = DetectionPool(
-            name_factory, None, workers=2, max_pending=32, time_limit_s=60, observer=metrics,
-            chunk_chars=chunk_chars, max_workers_per_scan=2,
-        )  # fmt: skip
+            name_factory,
+            None,
+            workers=2,
+            max_pending=32,
+            time_limit_s=60,
+            observer=metrics,
+            chunk_chars=chunk_chars,
+            max_workers_per_scan=2,
+        )
         await pool.start()
         try:
             big, *small = await asyncio.gather(

@@ -9,8 +9,10 @@ from gateway.wire.logprobs import LogprobSlot, drop_logprobs, has_logprobs, spel
 
 
 def test_a_logprob_slot_reads_tokens_bytes_and_alternatives_and_is_removed_whole() -> None:
-    entries = [{"token": "a", "bytes": [98], "top_logprobs": [{"token": "c", "bytes": [100]}]},
-               {"token": "b", "bytes": [99], "top_logprobs": [{"token": "e", "bytes": [102]}]}]  # fmt: skip
+    entries = [
+        {"token": "a", "bytes": [98], "top_logprobs": [{"token": "c", "bytes": [100]}]},
+        {"token": "b", "bytes": [99], "top_logprobs": [{"token": "e", "bytes": [102]}]},
+    ]
     assert [t for t in spelled(entries) if t] == ["ab", "bc", "ce", "df"]
     choice = {"logprobs": {"content": entries}}
     slot = LogprobSlot(choice, "logprobs")
