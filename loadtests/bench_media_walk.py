@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gateway.wire.endpoints import endpoint_named
 from gateway.wire.request_slots import walk_request
 from loadtests.bench_request_walk import Walk, load_before
 
@@ -72,7 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before", type=Path, help="a copy of the old gateway/wire/request_slots.py")
     args = parser.parse_args()
-    walks: list[tuple[str, Walk]] = [("after", lambda e, b: walk_request(e, b).slots)]
+    walks: list[tuple[str, Walk]] = [("after", lambda e, b: walk_request(endpoint_named(e), b).slots)]
     if args.before:
         walks.insert(0, ("before", load_before(args.before)))
     print("| request (walk) | slots | chars to scan | walk µs |")

@@ -22,6 +22,7 @@ from typing import Any
 
 from gateway.policy.policy import load_policy
 from gateway.screening.inline import InlineScanner
+from gateway.wire.endpoints import endpoint_named
 from gateway.wire.slots import request_slots
 
 Walk = Callable[[str, dict[str, Any]], list[Any]]
@@ -115,7 +116,7 @@ def main() -> None:
     assert policy.detection is not None
     inline = InlineScanner.from_config(policy.detection)
     assert inline is not None
-    walks: list[tuple[str, Walk]] = [("after", request_slots)]
+    walks: list[tuple[str, Walk]] = [("after", lambda e, b: request_slots(endpoint_named(e), b))]
     if args.before:
         walks.insert(0, ("before", load_before(args.before)))
     print("| request (walk) | texts | chars | path | walk µs | inline scan ms |")

@@ -12,6 +12,7 @@ import argparse
 import time
 
 from gateway.wire import replies
+from gateway.wire.endpoints import endpoint_named
 from gateway.wire.sse_parse import SseParser
 from loadtests.mock_faults import stream_fault
 
@@ -33,7 +34,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=2000)
     args = parser.parse_args()
     text = " ".join(f"word{i}" for i in range(args.words))
-    events = list(replies.render_stream("chat.completions", replies.Reply("m", text, 1), {}))
+    events = list(replies.render_stream(endpoint_named("chat.completions"), replies.Reply("m", text, 1), {}))
     for mode in ("lf", "crlf", "crlf-split", "cr"):
         reads = events if mode == "lf" else stream_fault(mode, events, anthropic=False).events
         print(f"{mode:>10}: {per_event_us(reads, len(events)):.2f} us/event ({len(events)} events, {len(reads)} reads)")

@@ -26,6 +26,7 @@ from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening
 from gateway.screening.stream import ScanningStream
+from gateway.wire.endpoints import endpoint_named
 
 POLICY = Path(__file__).parents[1] / "policies" / "default.yaml"
 _TEXT = re.compile(rb'"(?:text|thinking|content)":"[^"]')  # a delta with text in it
@@ -83,7 +84,7 @@ def anthropic(thinking: int, words: int) -> list[tuple[bytes, int]]:
 
 def run_once(pool: DetectionPool, policy: Policy, endpoint: str, events: list[tuple[bytes, int]]) -> tuple[int, float]:
     """(provider text read before the first answer text went out, seconds)."""
-    stream = ScanningStream(endpoint, pool, policy, Screening())
+    stream = ScanningStream(endpoint_named(endpoint), pool, policy, Screening())
 
     async def go() -> int:
         read, first = 0, -1

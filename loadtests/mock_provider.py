@@ -26,7 +26,9 @@ from typing import Any
 from aiohttp import web
 
 from gateway.wire import replies
-from gateway.wire.text import approx_tokens, request_texts
+from gateway.wire.endpoints import endpoint_named
+from gateway.wire.slots import request_texts
+from gateway.wire.text import approx_tokens
 from loadtests import mock_answers, mock_faults
 
 OPENAI_KEY = "sk-mock-openai-upstream-key"
@@ -138,7 +140,7 @@ class MockProvider:
             kind = {429: "rate_limit_error", 400: "invalid_request_error"}.get(b.error_status, "api_error")
             return _error(b.error_status, kind, f"mock provider injected status {b.error_status}", anthropic, headers)
         try:
-            text = "\n".join(request_texts(endpoint, body))
+            text = "\n".join(request_texts(endpoint_named(endpoint), body))
         except Exception:  # odd types the gateway let through: refused as a provider would, with a 400
             return _error(400, "invalid_request_error", "mock provider could not read the request", anthropic)
         mode = mock_faults.fault_mode(body)
@@ -147,7 +149,7 @@ class MockProvider:
         )
         reply = replies.Reply(model=str(body.get("model", "mock")), text=reply_text, input_tokens=approx_tokens(text))
         headers = {"x-request-id": "mock-upstream-id", "x-ratelimit-remaining-requests": "999"}
-        streams = endpoint in ("chat.completions", "completions", "responses", "messages")
+        streams = endpoint_named(endpoint).streams
         if body.get("stream") is True and streams and mode not in mock_faults.WHOLE_MODES:
             return await self._stream(request, endpoint, reply, body, headers, mode)
         field = mock_answers.answer_field(body)
@@ -161,7 +163,7 @@ class MockProvider:
         if b.ttft_ms:
             await asyncio.sleep(b.ttft_ms / 1000)
         try:
-            answer = replies.render(endpoint, reply, body)
+            answer = replies.render(endpoint_named(endpoint), reply, body)
         except Exception:  # e.g. an embeddings input nested too deep to render
             return _error(400, "invalid_request_error", "mock provider could not read the request", anthropic)
         if field is not None:
@@ -189,7 +191,7 @@ class MockProvider:
             headers={**headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache"}
         )
         try:
-            events = list(replies.render_stream(endpoint, reply, body))
+            events = list(replies.render_stream(endpoint_named(endpoint), reply, body))
         except Exception:
             return _error(
                 400, "invalid_request_error", "mock provider could not read the request", endpoint == "messages"

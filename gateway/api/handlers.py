@@ -43,7 +43,7 @@ from gateway.text_safety import scrub
 from gateway.wire.capture import AnswerCapture, capturing
 from gateway.wire.choice_index import asked_choices
 from gateway.wire.endpoints import Endpoint
-from gateway.wire.text import request_texts
+from gateway.wire.slots import request_texts
 
 log = structlog.get_logger("aigw")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -84,10 +84,10 @@ async def _proxy(
         body, raw = {**body, "model": route.model}, None
     keep_text = policy.log_keeps_text
     if keep_text:
-        exchange.prompt_texts = request_texts(endpoint.name, body)
+        exchange.prompt_texts = request_texts(endpoint, body)
     exchange.screening = screening = Screening()
     try:
-        await screen_request(runtime.pool, policy, endpoint.name, body, screening, len(raw_bytes))
+        await screen_request(runtime.pool, policy, endpoint, body, screening, len(raw_bytes))
     finally:
         if screening.model_refused:  # the log line, the prompt log and the incident name no protected value
             exchange.model = REFUSED_MODEL_NAME
@@ -95,7 +95,7 @@ async def _proxy(
     if screening.changed:
         raw = None
     if keep_text:
-        exchange.forwarded_texts = request_texts(endpoint.name, body) if screening.changed else exchange.prompt_texts
+        exchange.forwarded_texts = request_texts(endpoint, body) if screening.changed else exchange.prompt_texts
     state.prompt_log.admit()  # fail closed before anything leaves when the exchange could not be recorded
     call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
     exchange.sent_at = time.perf_counter()
@@ -103,7 +103,7 @@ async def _proxy(
     exchange.answered_at = time.perf_counter()
     exchange.upstream_ms = round((exchange.answered_at - exchange.sent_at) * 1000, 3)
     try:
-        choices = asked_choices(endpoint.name, body)
+        choices = asked_choices(endpoint, body)
         reply = await _process_answer(runtime, exchange, endpoint, reply, provider, keep_text, choices)
     except BaseException as exc:
         if reply.stream is not None:
@@ -130,7 +130,7 @@ async def _process_answer(
     _capture(exchange, endpoint, reply, keep_text)
     screening = exchange.screening
     if screening is not None and screening.pseudonyms and not provider.mirrors_request:
-        reply = restore_reply(endpoint.name, reply, screening.pseudonyms)
+        reply = restore_reply(endpoint, reply, screening.pseudonyms)
         exchange.restored = True
     return reply
 
@@ -141,9 +141,9 @@ def _capture(exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, keep_
     if reply.status >= 400:
         return
     if reply.stream is not None:
-        reply.stream = capturing(reply.stream, endpoint.name, capture)
+        reply.stream = capturing(reply.stream, endpoint, capture)
     else:
-        capture.read_body(endpoint.name, reply.body)
+        capture.read_body(endpoint, reply.body)
 
 
 def _route(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: dict[str, Any]) -> tuple[Route, Provider]:
@@ -180,11 +180,11 @@ async def _protect_answer(
     await screen_header_values(pool, policy, reply.headers)  # ids and long numbers: scanned, dropped on a finding
     if reply.stream is not None:  # each event's ids screened, its logprobs dropped (gateway.screening.answer_ids)
         gated = AnswerGate(pool, policy, answer).events(reply.stream)
-        reply.stream = scanning(gated, ScanningStream(endpoint.name, pool, policy, answer, choices))
+        reply.stream = scanning(gated, ScanningStream(endpoint, pool, policy, answer, choices))
     else:  # an error body is relayed to the caller too: its message is screened like an answer
         error = reply.status >= 400
         reply.body = await screen_body_ids(pool, policy, reply.body, answer)
-        reply.body = await screen_response(pool, policy, endpoint.name, reply.body, answer, error=error)
+        reply.body = await screen_response(pool, policy, endpoint, reply.body, answer, error=error)
     return reply
 
 

@@ -27,7 +27,7 @@ from gateway.policy.data_rules import Action, Direction, RuledDecision
 from gateway.policy.policy import Policy, ToolDecision, load_policy
 from gateway.providers.routing import Router
 from gateway.screening.redaction import Pseudonyms, rewrite
-from gateway.wire.endpoints import ENDPOINTS
+from gateway.wire.endpoints import ENDPOINTS, Endpoint, endpoint_named
 from gateway.wire.part_source import DEFAULT_ROLE, PartKind, PartSource, Role, source
 from gateway.wire.request_slots import walk_request
 
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         except (OSError, InvalidRequest) as exc:
             print(f"aigw scan: cannot read {args.body}: {exc}", file=sys.stderr)
             return 2
-        result = scan_body(body, args.endpoint, detectors, policy, args.show_values)
+        result = scan_body(body, endpoint_named(args.endpoint), detectors, policy, args.show_values)
         if args.json:
             print(json.dumps(result, indent=2), file=stdout)
         else:
@@ -163,7 +163,7 @@ def scan(
 
 
 def scan_body(
-    body: dict[str, Any], endpoint: str, detectors: Sequence[Detector], policy: Policy, show_values: bool
+    body: dict[str, Any], endpoint: Endpoint, detectors: Sequence[Detector], policy: Policy, show_values: bool
 ) -> dict[str, Any]:
     """A whole request body, as the gateway screens it: every text with its part's source; each
     finding names the text it is in (``part``: its index among the texts, offsets within it)."""

@@ -12,7 +12,8 @@ from collections.abc import AsyncGenerator, Iterator
 from gateway.errors import ApiFormat
 from gateway.providers.base import UpstreamCall, UpstreamReply
 from gateway.wire import replies
-from gateway.wire.text import approx_tokens, request_texts
+from gateway.wire.slots import request_texts
+from gateway.wire.text import approx_tokens
 
 JSON = "application/json"
 SSE = "text/event-stream; charset=utf-8"
@@ -33,13 +34,13 @@ class EchoProvider:
 
     async def send(self, call: UpstreamCall) -> UpstreamReply:
         endpoint, body = call.endpoint, call.body
-        text = "\n".join(request_texts(endpoint.name, body))
+        text = "\n".join(request_texts(endpoint, body))
         reply = replies.Reply(model=str(body.get("model", self.name)), text=text, input_tokens=approx_tokens(text))
         if endpoint.streams and body.get("stream") is True:
             return UpstreamReply(
-                200, {"content-type": SSE}, stream=_as_async(replies.render_stream(endpoint.name, reply, body))
+                200, {"content-type": SSE}, stream=_as_async(replies.render_stream(endpoint, reply, body))
             )
-        payload = json.dumps(replies.render(endpoint.name, reply, body), ensure_ascii=False).encode()
+        payload = json.dumps(replies.render(endpoint, reply, body), ensure_ascii=False).encode()
         return UpstreamReply(200, {"content-type": JSON}, body=payload)
 
     async def close(self) -> None:

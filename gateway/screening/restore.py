@@ -9,12 +9,13 @@ from gateway.json_input import encode_json, parse_upstream
 from gateway.providers.base import UpstreamReply
 from gateway.screening.redaction import Pseudonyms, StreamRestorer
 from gateway.wire import sse
+from gateway.wire.endpoints import Endpoint
 from gateway.wire.slots import response_slots
 from gateway.wire.sse_parse import SseEvent, SseParser
 from gateway.wire.stream_text import ALL, Numbering, StreamKey, closed_streams, delta_event, deltas, whole_texts
 
 
-def restore_body(endpoint: str, body: bytes, pseudonyms: Pseudonyms) -> bytes:
+def restore_body(endpoint: Endpoint, body: bytes, pseudonyms: Pseudonyms) -> bytes:
     """A whole JSON answer with its placeholders restored (unchanged if it is not JSON)."""
     obj = parse_upstream(body)
     if not isinstance(obj, dict):
@@ -32,7 +33,7 @@ class RestoringStream:
     delta event of our own just before the event that ends that stream.
     """
 
-    def __init__(self, endpoint: str, pseudonyms: Pseudonyms) -> None:
+    def __init__(self, endpoint: Endpoint, pseudonyms: Pseudonyms) -> None:
         self._endpoint = endpoint
         self._pseudonyms = pseudonyms
         self._parser = SseParser()
@@ -92,7 +93,7 @@ class RestoringStream:
         return out
 
 
-def restore_reply(endpoint: str, reply: UpstreamReply, pseudonyms: Pseudonyms) -> UpstreamReply:
+def restore_reply(endpoint: Endpoint, reply: UpstreamReply, pseudonyms: Pseudonyms) -> UpstreamReply:
     """The provider's answer with originals in place of the placeholders we sent."""
     if reply.stream is not None:
         reply.stream = _restoring(reply.stream, RestoringStream(endpoint, pseudonyms))

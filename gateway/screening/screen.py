@@ -21,6 +21,7 @@ from gateway.policy.unscreenable import refuse_unscreenable
 from gateway.screening.pool import DetectionPool, DetectionUnavailable
 from gateway.screening.redaction import Pseudonyms, rewrite
 from gateway.screening.split_values import pattern_entities, seam_windows, split_findings
+from gateway.wire.endpoints import Endpoint
 from gateway.wire.part_source import PartSource
 from gateway.wire.request_slots import walk_request
 from gateway.wire.response_slots import answer_strings
@@ -62,7 +63,7 @@ WALK_OFF_LOOP_BYTES = 256 * 1024
 async def screen_request(
     pool: DetectionPool | None,
     policy: Policy,
-    endpoint: str,
+    endpoint: Endpoint,
     body: dict[str, Any],
     screening: Screening,
     body_bytes: int = 0,
@@ -101,7 +102,13 @@ async def screen_request(
 
 
 async def screen_response(
-    pool: DetectionPool | None, policy: Policy, endpoint: str, body: bytes, screening: Screening, *, error: bool = False
+    pool: DetectionPool | None,
+    policy: Policy,
+    endpoint: Endpoint,
+    body: bytes,
+    screening: Screening,
+    *,
+    error: bool = False,
 ) -> bytes:
     """Scan a whole (non-streamed) answer, every string of it but the API's ids and enums (an
     error body's message too); block it or redact it as the rules say. An error body that is

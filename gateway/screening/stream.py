@@ -50,6 +50,7 @@ from gateway.screening.screen import Screening, decide_texts, refuse_blocked, un
 from gateway.screening.stream_cut import TAIL, close_cut, rewrite_piece, window_cut
 from gateway.wire import sse
 from gateway.wire.choice_index import ChoiceJoin, bad_index
+from gateway.wire.endpoints import Endpoint
 from gateway.wire.json_lex import JsonLex
 from gateway.wire.response_slots import NON_TEXT_KEYS, answer_strings
 from gateway.wire.slots import Slot
@@ -140,7 +141,7 @@ _Entry = bytes | _Mark | _Event | _Own
 
 class ScanningStream:
     def __init__(
-        self, endpoint: str, pool: DetectionPool, policy: Policy, screening: Screening, choices: int = 1
+        self, endpoint: Endpoint, pool: DetectionPool, policy: Policy, screening: Screening, choices: int = 1
     ) -> None:
         assert policy.detection is not None
         self._endpoint, self._pool, self._policy, self._screening = endpoint, pool, policy, screening

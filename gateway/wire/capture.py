@@ -15,6 +15,7 @@ from typing import Any
 
 from gateway.json_input import parse_upstream
 from gateway.text_safety import bounded_count, scrub
+from gateway.wire.endpoints import Endpoint
 from gateway.wire.slots import response_slots
 from gateway.wire.sse_parse import SseParser
 from gateway.wire.stream_text import deltas
@@ -44,7 +45,7 @@ class AnswerCapture:
             self.parts.append(scrub(text))  # a provider's lone surrogate: U+FFFD in the log copy only
             self._chars += len(text)
 
-    def read_body(self, endpoint: str, body: bytes) -> None:
+    def read_body(self, endpoint: Endpoint, body: bytes) -> None:
         obj = parse_upstream(body)
         if not isinstance(obj, dict):
             return
@@ -53,7 +54,7 @@ class AnswerCapture:
             for slot in response_slots(endpoint, obj):
                 self.add_text(slot.text + "\n")
 
-    def read_event(self, endpoint: str, obj: dict[str, Any]) -> None:
+    def read_event(self, endpoint: Endpoint, obj: dict[str, Any]) -> None:
         self._read_usage(obj.get("usage"))  # OpenAI's last chunk; Anthropic's message_delta
         message = obj.get("message")
         if isinstance(message, dict):  # Anthropic's message_start
@@ -81,7 +82,7 @@ class AnswerCapture:
 
 
 async def capturing(
-    stream: AsyncGenerator[bytes, None], endpoint: str, capture: AnswerCapture
+    stream: AsyncGenerator[bytes, None], endpoint: Endpoint, capture: AnswerCapture
 ) -> AsyncGenerator[bytes, None]:
     """Pass a stream through unchanged while ``capture`` reads its events."""
     parser = SseParser()

@@ -17,19 +17,18 @@ import dataclasses
 from typing import Any
 
 from detectors.base import Finding
+from gateway.wire.endpoints import Endpoint
 
-_CHOICE_ENDPOINTS = ("chat.completions", "completions")
 
-
-def asked_choices(endpoint: str, body: dict[str, Any]) -> int:
+def asked_choices(endpoint: Endpoint, body: dict[str, Any]) -> int:
     """How many choices the caller asked for; 1 where the API has no ``n`` (or it is not a number)."""
-    n = body.get("n") if endpoint in _CHOICE_ENDPOINTS else None
+    n = body.get("n") if endpoint.dialect.has_choices else None
     return n if isinstance(n, int) and not isinstance(n, bool) and n > 1 else 1
 
 
-def bad_index(endpoint: str, obj: dict[str, Any], asked: int) -> bool:
+def bad_index(endpoint: Endpoint, obj: dict[str, Any], asked: int) -> bool:
     """A choice whose ``index`` is not a JSON integer in ``0..asked-1``."""
-    if endpoint not in _CHOICE_ENDPOINTS or not isinstance(obj.get("choices"), list):
+    if not endpoint.dialect.has_choices or not isinstance(obj.get("choices"), list):
         return False
     for choice in obj["choices"]:
         if not isinstance(choice, dict):

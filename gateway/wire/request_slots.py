@@ -23,6 +23,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.wire.endpoints import Endpoint
 from gateway.wire.media_sniff import Family, Verdict, family_of, sniff, text_runs
 from gateway.wire.part_source import (
     ANSWER,
@@ -159,18 +160,15 @@ KEYED: dict[PartKind, dict[str, PartSource]] = {
 }  # fmt: skip
 
 
-def walk_request(endpoint: str, body: dict[str, Any]) -> RequestWalk:
+def walk_request(endpoint: Endpoint, body: dict[str, Any]) -> RequestWalk:
     """The slots in the order the body holds them (a model reads it top-down), and what
     could not be screened. Depth is bounded by gateway.json_input (128 levels)."""
     walk = RequestWalk()
-    if endpoint in ("embeddings", "completions"):
-        _token_ids(body.get("input" if endpoint == "embeddings" else "prompt"), walk)
+    encoded_prompt_field = endpoint.dialect.encoded_prompt_field
+    if encoded_prompt_field is not None:
+        _token_ids(body.get(encoded_prompt_field), walk)
     _dict(body, _API, "", walk, UNKNOWN, TOP_SOURCES, READ_FIRST)
     return walk
-
-
-def request_slots(endpoint: str, body: dict[str, Any]) -> list[Slot]:
-    return walk_request(endpoint, body).slots
 
 
 def _token_ids(value: object, walk: RequestWalk) -> None:

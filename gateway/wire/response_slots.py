@@ -1,8 +1,9 @@
 """The text of an answer, whole or in one streamed event, as writable slots.
 
-``response_slots`` names the answer's own text fields (content, reasoning, thinking,
-refusals, tool names and arguments, transcripts, summaries): the pseudonym restorer
-and the prompt log read those. ``answer_strings`` is what screening reads: every
+The answer's own text fields (content, reasoning, thinking, refusals, tool names and
+arguments, transcripts, summaries) are found by each endpoint's dialect
+(gateway.wire.dialects), from the shapes below (``chat_message_slots``, ``block_slots``,
+``item_slots``): the pseudonym restorer and the prompt log read those. ``answer_strings`` is what screening reads: every
 string of the answer, so a field a provider adds tomorrow (or an error message) is
 screened too. Three parts are read their own way:
 
@@ -128,25 +129,12 @@ def tool_input(node: dict[str, Any] | list[Any]) -> Iterator[Slot]:
             yield KeySlot(node, key)
 
 
-def response_slots(endpoint: str, body: dict[str, Any]) -> list[Slot]:
-    """The answer's own text in a whole (non-streamed) response."""
-    if endpoint == "chat.completions":
-        return [s for c in _dicts(body.get("choices")) for s in _chat_message(c.get("message"))]
-    if endpoint == "completions":
-        return [s for c in _dicts(body.get("choices")) for s in _strings(c, "text")]
-    if endpoint == "messages":
-        return list(_blocks(body.get("content")))
-    if endpoint == "responses":
-        return list(_items(body.get("output")))
-    return []
-
-
-def _dicts(value: object) -> Iterator[dict[str, Any]]:
+def dict_items(value: object) -> Iterator[dict[str, Any]]:
     if isinstance(value, list):
         yield from (v for v in value if isinstance(v, dict))
 
 
-def _strings(node: dict[str, Any], *keys: str) -> Iterator[Slot]:
+def string_slots(node: dict[str, Any], *keys: str) -> Iterator[Slot]:
     """Strings at node[key], or each string of a list there."""
     for key in keys:
         value = node.get(key)
@@ -166,39 +154,39 @@ def _leaves(node: Any) -> Iterator[Slot]:
             yield from _leaves(value)
 
 
-def _chat_message(message: object) -> Iterator[Slot]:
+def chat_message_slots(message: object) -> Iterator[Slot]:
     if not isinstance(message, dict):
         return
     for key in _ANSWER_TEXT_KEYS:
         if isinstance(message.get(key), list):
-            yield from _blocks(message[key])
+            yield from block_slots(message[key])
         else:
-            yield from _strings(message, key)
-    calls = [c["function"] for c in _dicts(message.get("tool_calls")) if isinstance(c.get("function"), dict)]
+            yield from string_slots(message, key)
+    calls = [c["function"] for c in dict_items(message.get("tool_calls")) if isinstance(c.get("function"), dict)]
     if isinstance(message.get("function_call"), dict):  # the legacy single call
         calls.append(message["function_call"])
     for function in calls:
-        yield from _strings(function, "name", "arguments")
+        yield from string_slots(function, "name", "arguments")
     if isinstance(message.get("audio"), dict):
-        yield from _strings(message["audio"], "transcript")
+        yield from string_slots(message["audio"], "transcript")
 
 
-def _blocks(value: object) -> Iterator[Slot]:
+def block_slots(value: object) -> Iterator[Slot]:
     """Content blocks: text, thinking, refusals, tool calls (name, input), nested results."""
-    for block in _dicts(value):
-        yield from _strings(block, "text", "thinking", "refusal", "name")
+    for block in dict_items(value):
+        yield from string_slots(block, "text", "thinking", "refusal", "name")
         if isinstance(block.get("input"), dict | list):  # Anthropic tool_use
             yield from _leaves(block["input"])
         elif isinstance(block.get("input"), str):  # Responses custom tool call
             yield Slot(block, "input")
         if "content" in block:  # Anthropic tool results, Responses reasoning text
             content = block["content"]
-            yield from [Slot(block, "content")] if isinstance(content, str) else _blocks(content)
+            yield from [Slot(block, "content")] if isinstance(content, str) else block_slots(content)
 
 
-def _items(items: object) -> Iterator[Slot]:
+def item_slots(items: object) -> Iterator[Slot]:
     """Responses API output items: messages, reasoning (summaries and text), tool calls."""
-    for item in _dicts(items):
-        yield from _blocks([item])
-        yield from _strings(item, "arguments", "output")
-        yield from _blocks(item.get("summary"))
+    for item in dict_items(items):
+        yield from block_slots([item])
+        yield from string_slots(item, "arguments", "output")
+        yield from block_slots(item.get("summary"))

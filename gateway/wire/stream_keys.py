@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.wire.response_slots import OPAQUE_KEYS
-from gateway.wire.slots import Slot
+from gateway.wire.slot import Slot
 
 Key = tuple[str | int, ...]
 # A delta's enums, and opaque values (a thinking block's signature): screened whole with the event's

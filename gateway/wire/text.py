@@ -1,20 +1,13 @@
-"""The text of a request body (every string the provider reads), and echo helpers."""
+"""Echo helpers: a token estimate, and text cut in pieces to stream.
+
+(A request's texts, ``request_texts``, are in gateway.wire.slots.)
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
-
-from gateway.wire.slots import request_slots
 
 _PIECES = re.compile(r"\s*\S+\s*|\s+")
-
-
-def request_texts(endpoint: str, body: Mapping[str, Any]) -> list[str]:
-    """Every string of a request the provider reads, in reading order (gateway.wire.request_slots):
-    what is screened, what the prompt log keeps and what the echo providers replay."""
-    return [slot.text for slot in request_slots(endpoint, dict(body))]
 
 
 def approx_tokens(text: str) -> int:

@@ -12,6 +12,7 @@ from gateway.screening.redaction import Pseudonyms
 from gateway.screening.restore import RestoringStream
 from gateway.wire import replies
 from gateway.wire.capture import AnswerCapture, capturing
+from gateway.wire.endpoints import endpoint_named
 from gateway.wire.sse_parse import SseParser
 
 FRAMINGS = {"lf": b"\n", "crlf": b"\r\n", "cr": b"\r"}
@@ -19,7 +20,7 @@ ENDPOINTS = ["chat.completions", "completions", "responses", "messages"]
 
 
 def framed(endpoint: str, text: str, framing: str) -> bytes:
-    stream = b"".join(replies.render_stream(endpoint, replies.Reply("m", text, 1), {}))
+    stream = b"".join(replies.render_stream(endpoint_named(endpoint), replies.Reply("m", text, 1), {}))
     return stream.replace(b"\n", FRAMINGS[framing])
 
 
@@ -38,7 +39,7 @@ def cuts(stream: bytes) -> list[bytes]:
 def test_placeholders_are_restored_whatever_the_framing(endpoint: str, framing: str) -> None:
     pseudonyms = Pseudonyms()
     placeholder = pseudonyms.placeholder("PERSON", "Jane Roe")
-    restoring = RestoringStream(endpoint, pseudonyms)
+    restoring = RestoringStream(endpoint_named(endpoint), pseudonyms)
     stream = framed(endpoint, f"Dear {placeholder}, hello", framing)
     out = b"".join(restoring.feed(read) for read in cuts(stream)) + restoring.finish()
     assert b"\r" not in out
@@ -58,7 +59,7 @@ def test_the_prompt_log_captures_the_answer_whatever_the_framing(endpoint: str, 
 
     async def drain() -> AnswerCapture:
         capture = AnswerCapture(keep_text=True)
-        async for _ in capturing(source(), endpoint, capture):
+        async for _ in capturing(source(), endpoint_named(endpoint), capture):
             pass
         return capture
 

@@ -10,6 +10,7 @@ import pytest
 from gateway.screening.redaction import Pseudonyms
 from gateway.screening.restore import RestoringStream, restore_body
 from gateway.wire import replies
+from gateway.wire.endpoints import endpoint_named
 from gateway.wire.sse_parse import SseParser
 
 ORIGINALS = {"PERSON": "Jane Roe", "EMAIL_ADDRESS": 'jr"@example.com'}
@@ -23,8 +24,8 @@ def pseudonyms() -> Pseudonyms:
 
 
 def transform(endpoint: str, text: str, size: int) -> list[tuple[str | None, Any]]:
-    stream = b"".join(replies.render_stream(endpoint, replies.Reply("m", text, 1), {}))
-    restoring = RestoringStream(endpoint, pseudonyms())
+    stream = b"".join(replies.render_stream(endpoint_named(endpoint), replies.Reply("m", text, 1), {}))
+    restoring = RestoringStream(endpoint_named(endpoint), pseudonyms())
     out = b"".join(restoring.feed(stream[i : i + size]) for i in range(0, len(stream), size)) + restoring.finish()
     return [(e.event, e.json() if e.data != "[DONE]" else "[DONE]") for e in SseParser().feed(out)]
 
@@ -97,15 +98,15 @@ def test_whole_bodies_restored_with_json_safe_arguments():
             }
         ]
     }
-    restored = json.loads(restore_body("chat.completions", json.dumps(body).encode(), p))
+    restored = json.loads(restore_body(endpoint_named("chat.completions"), json.dumps(body).encode(), p))
     message = restored["choices"][0]["message"]
     assert message["content"] == "Hi Jane Roe"
     assert json.loads(message["tool_calls"][0]["function"]["arguments"]) == {"to": 'jr"@example.com'}
-    assert restore_body("chat.completions", b"not json", p) == b"not json"
+    assert restore_body(endpoint_named("chat.completions"), b"not json", p) == b"not json"
 
 
 def run(endpoint: str, stream: bytes) -> list[Any]:
-    restoring = RestoringStream(endpoint, pseudonyms())
+    restoring = RestoringStream(endpoint_named(endpoint), pseudonyms())
     out = b"".join(restoring.feed(stream[i : i + 2]) for i in range(0, len(stream), 2)) + restoring.finish()
     return [e.json() for e in SseParser().feed(out)]
 

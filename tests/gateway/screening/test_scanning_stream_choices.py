@@ -17,6 +17,7 @@ from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening
 from gateway.screening.stream import ScanningStream
 from gateway.wire.choice_index import asked_choices, bad_index
+from gateway.wire.endpoints import endpoint_named
 from tests.gateway.screening.test_scanning_stream_joined import chat, texts
 from tests.gateway.screening.test_scanning_stream_tool_names import default_policy, inline_pool
 
@@ -27,7 +28,7 @@ ATTACK = [("AKIAI", 0), ("NN7EX", 1), ("OSFOD", 0), ("AMPLQ", 1)]
 
 
 def run(pool: DetectionPool, policy: Policy, events: list[bytes], choices: int) -> bytes:
-    stream = ScanningStream("chat.completions", pool, policy, Screening(), choices)
+    stream = ScanningStream(endpoint_named("chat.completions"), pool, policy, Screening(), choices)
 
     async def go() -> bytes:
         out = [await stream.feed(e) for e in events]
@@ -81,15 +82,15 @@ def test_a_normal_two_choice_stream_goes_through(inline_pool: DetectionPool, def
 
 
 def test_asked_choices_reads_n() -> None:
-    assert asked_choices("chat.completions", {"n": 3}) == 3
-    assert asked_choices("chat.completions", {}) == 1
-    assert asked_choices("chat.completions", {"n": True}) == 1
-    assert asked_choices("chat.completions", {"n": "2"}) == 1
-    assert asked_choices("messages", {"n": 3}) == 1
+    assert asked_choices(endpoint_named("chat.completions"), {"n": 3}) == 3
+    assert asked_choices(endpoint_named("chat.completions"), {}) == 1
+    assert asked_choices(endpoint_named("chat.completions"), {"n": True}) == 1
+    assert asked_choices(endpoint_named("chat.completions"), {"n": "2"}) == 1
+    assert asked_choices(endpoint_named("messages"), {"n": 3}) == 1
 
 
 def test_bad_index_only_judges_choice_endpoints() -> None:
-    assert not bad_index("messages", {"choices": [{"index": 5}]}, 1)
-    assert bad_index("completions", {"choices": [{"index": 1}]}, 1)
-    assert not bad_index("chat.completions", {"choices": []}, 1)
-    assert not bad_index("chat.completions", {"choices": [{"index": 1}]}, 2)
+    assert not bad_index(endpoint_named("messages"), {"choices": [{"index": 5}]}, 1)
+    assert bad_index(endpoint_named("completions"), {"choices": [{"index": 1}]}, 1)
+    assert not bad_index(endpoint_named("chat.completions"), {"choices": []}, 1)
+    assert not bad_index(endpoint_named("chat.completions"), {"choices": [{"index": 1}]}, 2)

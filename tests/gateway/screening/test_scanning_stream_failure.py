@@ -17,6 +17,7 @@ from gateway.policy.policy import Policy, load_policy
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening, screen_response
 from gateway.screening.stream import ScanningStream
+from gateway.wire.endpoints import endpoint_named
 
 POLICY = """\
 policy: {{id: t, version: "1"}}
@@ -44,7 +45,7 @@ def policy(tmp_path: Path, on_failure: str) -> Policy:
 
 
 def run(p: Policy, reads: list[bytes], screening: Screening) -> bytes:
-    stream = ScanningStream("chat.completions", cast(DetectionPool, NoFindings()), p, screening)
+    stream = ScanningStream(endpoint_named("chat.completions"), cast(DetectionPool, NoFindings()), p, screening)
 
     async def go() -> bytes:
         return b"".join([await stream.feed(read) for read in reads]) + await stream.finish()
@@ -93,7 +94,7 @@ def test_a_whole_answer_that_cannot_be_read_is_withheld(
     async def go() -> Any:
         pool = cast(DetectionPool, NoFindings())
         return await screen_response(
-            pool, policy(tmp_path, "block"), "chat.completions", body, Screening(), error=error
+            pool, policy(tmp_path, "block"), endpoint_named("chat.completions"), body, Screening(), error=error
         )
 
     if withheld:

@@ -17,6 +17,7 @@ from gateway.policy.policy import Policy, load_policy
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening, screen_response
+from gateway.wire.endpoints import endpoint_named
 
 POLICY = Path(__file__).parents[3] / "policies" / "default.yaml"
 AWS_PIECES = ["AKI", "AIOSF", "ODNN", "7EXAMPL", "Q"]
@@ -45,7 +46,7 @@ def pool(policy: Policy) -> DetectionPool:
 
 async def screened(pool: DetectionPool, policy: Policy, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
     answer: dict[str, Any] = json.loads(
-        await screen_response(pool, policy, endpoint, json.dumps(body).encode(), Screening())
+        await screen_response(pool, policy, endpoint_named(endpoint), json.dumps(body).encode(), Screening())
     )
     return answer
 

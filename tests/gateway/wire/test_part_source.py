@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from gateway.wire.endpoints import endpoint_named
 from gateway.wire.part_source import PartKind, PartSource, Role, source
 from gateway.wire.request_slots import walk_request
 
@@ -17,7 +18,7 @@ TEXT_SOURCE = {"type": "text", "media_type": "text/plain", "data": C}
 
 
 def sources_of(endpoint: str, body: dict[str, Any], canary: str = C) -> set[str]:
-    return {s.source.label for s in walk_request(endpoint, body).slots if canary in s.text}
+    return {s.source.label for s in walk_request(endpoint_named(endpoint), body).slots if canary in s.text}
 
 
 def user(*blocks: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +172,7 @@ def test_the_same_sentence_has_a_source_per_place() -> None:
             ),
         ],
     }
-    found = {s.text: s.source.label for s in walk_request("messages", body).slots if C in s.text}
+    found = {s.text: s.source.label for s in walk_request(endpoint_named("messages"), body).slots if C in s.text}
     assert found == {"ask " + C: "user/text", "result " + C: "tool/tool_result", "doc " + C: "user/document"}
 
 
@@ -186,7 +187,7 @@ def test_sources_are_shared_values_with_a_label() -> None:
 
 def test_a_rewritten_slot_keeps_its_place_and_source() -> None:
     body = {"messages": [{"role": "tool", "tool_call_id": "c", "content": C}]}
-    (slot,) = [s for s in walk_request("chat.completions", body).slots if s.text == C]
+    (slot,) = [s for s in walk_request(endpoint_named("chat.completions"), body).slots if s.text == C]
     slot.replace("[REDACTED]")
     assert body["messages"][0]["content"] == "[REDACTED]"
     assert slot.source.label == "tool/tool_result"

@@ -13,9 +13,13 @@ from typing import Any
 import pytest
 
 from gateway.errors import SensitiveDataBlocked
+from gateway.wire.endpoints import endpoint_named
 from gateway.wire.request_slots import Kind, walk_request
 from gateway.wire.slot import MediaTextSlot, NumberSlot
 from gateway.wire.slots import request_slots
+
+CHAT = endpoint_named("chat.completions")
+MESSAGES = endpoint_named("messages")
 
 C = "CANARY-7Q"
 B64 = base64.b64encode(f"notes: {C}".encode()).decode()
@@ -134,24 +138,24 @@ FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
 def test_a_canary_in_any_field_is_a_slot_and_rewriting_removes_it(where: str):
     endpoint, body = FIELDS[where]
     body = copy.deepcopy(body)
-    walk = walk_request(endpoint, body)
+    walk = walk_request(endpoint_named(endpoint), body)
     assert any(C in s.text for s in walk.slots), where
     assert not walk.unscreenable
     for slot in walk.slots:  # key slots after their value: every rewrite lands
         slot.replace(slot.text.replace(C, "[X]"))
     sent = json.dumps(body)
     assert C not in sent
-    assert not any(C in s.text for s in request_slots(endpoint, body))  # decoded documents too
+    assert not any(C in s.text for s in request_slots(endpoint_named(endpoint), body))  # decoded documents too
 
 
 def test_base64_text_documents_are_decoded_and_rewritten_re_encoded():
     body = copy.deepcopy(FIELDS["document base64 text/plain"][1])
-    (slot,) = [s for s in request_slots("messages", body) if C in s.text]
+    (slot,) = [s for s in request_slots(MESSAGES, body) if C in s.text]
     assert slot.text == f"notes: {C}"
     slot.replace("notes: [X]")
     assert base64.b64decode(body["messages"][0]["content"][0]["source"]["data"]) == b"notes: [X]"
     uri = copy.deepcopy(FIELDS["file file_data text"][1])
-    (slot,) = request_slots("chat.completions", uri)
+    (slot,) = request_slots(CHAT, uri)
     slot.replace("ok")
     assert uri["messages"][0]["content"][0]["file"]["file_data"] == "data:text/plain;base64," + "b2s="
 
@@ -159,7 +163,7 @@ def test_base64_text_documents_are_decoded_and_rewritten_re_encoded():
 def test_property_names_are_renamed_in_place_keeping_their_order():
     schema = {"type": "object", "properties": {"a": {}, C: {"type": "string"}, "z": {}}, "required": [C]}
     body = {"tools": [{"name": "f", "input_schema": schema}]}
-    for slot in request_slots("messages", body):
+    for slot in request_slots(MESSAGES, body):
         slot.replace(slot.text.replace(C, "NAME_1"))
     assert list(schema["properties"]) == ["a", "NAME_1", "z"]
     assert schema["required"] == ["NAME_1"]
@@ -167,7 +171,7 @@ def test_property_names_are_renamed_in_place_keeping_their_order():
 
 def test_a_rename_onto_an_existing_key_blocks_rather_than_merging_fields():
     body = {"metadata": {C: "1", "[X]": "2"}}
-    slots = [s for s in request_slots("chat.completions", body) if s.text == C]
+    slots = [s for s in request_slots(CHAT, body) if s.text == C]
     with pytest.raises(SensitiveDataBlocked):
         slots[0].replace("[X]")
     assert body["metadata"] == {C: "1", "[X]": "2"}
@@ -185,13 +189,13 @@ def test_api_vocabulary_and_ids_are_not_text():
         "reasoning_effort": "low",
         "temperature": 0.2,
     }
-    texts = [s.text for s in request_slots("chat.completions", body)]
+    texts = [s.text for s in request_slots(CHAT, body)]
     assert texts == ["f", "out", "https://h/i"]
 
 
 def test_caller_data_is_never_exempt_even_under_api_key_names():
     body = {"metadata": {"model": C, "role": C}, "messages": user({"type": "tool_use", "input": {"id": C}})}
-    assert [s.text for s in request_slots("messages", body)].count(C) == 3
+    assert [s.text for s in request_slots(MESSAGES, body)].count(C) == 3
 
 
 @pytest.mark.parametrize(
@@ -237,7 +241,7 @@ def test_caller_data_is_never_exempt_even_under_api_key_names():
     ],
 )
 def test_what_cannot_be_screened_is_reported_by_kind_and_is_no_slot(endpoint: str, body: dict[str, Any], kind: Kind):
-    walk = walk_request(endpoint, copy.deepcopy(body))
+    walk = walk_request(endpoint_named(endpoint), copy.deepcopy(body))
     assert walk.unscreenable == {kind}
     assert not any(C in s.text for s in walk.slots)  # a credential is the policy's, never scanned and rewritten
 
@@ -246,7 +250,7 @@ def test_line_wrapped_base64_text_is_decoded_and_rewritten_unwrapped():
     encoded = base64.b64encode(f"<svg><text>{'word ' * 30}{C}</text></svg>".encode()).decode()
     wrapped = "\n".join(encoded[i : i + 76] for i in range(0, len(encoded), 76))
     body = image_url(f"data:image/svg+xml;base64,{wrapped}")
-    walk = walk_request("chat.completions", body)
+    walk = walk_request(CHAT, body)
     assert not walk.unscreenable
     (slot,) = [s for s in walk.slots if C in s.text]
     slot.replace(slot.text.replace(C, "[X]"))
@@ -256,19 +260,19 @@ def test_line_wrapped_base64_text_is_decoded_and_rewritten_unwrapped():
 
 def test_media_that_is_what_it_declares_is_its_kind_and_no_slot():
     png = base64.b64encode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(500)).decode()
-    walk = walk_request("chat.completions", image_url(f"data:image/png;base64,{png}"))
+    walk = walk_request(CHAT, image_url(f"data:image/png;base64,{png}"))
     assert walk.unscreenable == {Kind.IMAGES}
     assert walk.slots == []
-    walk = walk_request("chat.completions", image_url(f"data:image/gif;base64,{png}"))  # a PNG, but still an image
+    walk = walk_request(CHAT, image_url(f"data:image/gif;base64,{png}"))  # a PNG, but still an image
     assert walk.unscreenable == {Kind.IMAGES}
-    walk = walk_request("chat.completions", image_url("data:image/png;base64,"))
+    walk = walk_request(CHAT, image_url("data:image/png;base64,"))
     assert walk.unscreenable == {Kind.IMAGES}
 
 
 def test_a_payload_that_is_not_base64_is_screened_as_it_is_and_keeps_its_kind():
     # A lenient decoder upstream may skip the stray characters: the policy on images still applies.
     for media_type, kind in (("image/png", Kind.IMAGES), ("audio/wav", Kind.AUDIO), ("application/pdf", Kind.FILES)):
-        walk = walk_request("chat.completions", image_url(f"data:{media_type};base64,note: {C}"))
+        walk = walk_request(CHAT, image_url(f"data:{media_type};base64,note: {C}"))
         assert walk.unscreenable == {kind}
         assert [s.text for s in walk.slots] == [f"data:{media_type};base64,note: {C}"]
 
@@ -276,7 +280,7 @@ def test_a_payload_that_is_not_base64_is_screened_as_it_is_and_keeps_its_kind():
 def test_url_safe_base64_is_screened_as_it_is_and_keeps_its_kind():
     png = base64.urlsafe_b64encode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xfb\xff" + bytes(range(256))).decode()
     assert "-" in png[:64] or "_" in png[:64]
-    walk = walk_request("chat.completions", image_url(f"data:image/png;base64,{png}"))
+    walk = walk_request(CHAT, image_url(f"data:image/png;base64,{png}"))
     assert walk.unscreenable == {Kind.IMAGES}
     assert [s.text for s in walk.slots] == [f"data:image/png;base64,{png}"]  # the URL as it is
 
@@ -289,7 +293,7 @@ PNG_WITH_TEXT = (
 def test_text_behind_a_real_image_header_is_a_read_only_slot():
     data = "data:image/png;base64," + base64.b64encode(PNG_WITH_TEXT).decode()
     body = {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": data}}]}]}
-    walk = walk_request("chat.completions", body)
+    walk = walk_request(CHAT, body)
     assert walk.unscreenable == {Kind.IMAGES}
     [slot] = [s for s in walk.slots if isinstance(s, MediaTextSlot)]
     assert slot.text == "tEXtComment\nkey AKIA0123"
@@ -301,7 +305,7 @@ def test_text_behind_a_real_image_header_is_a_read_only_slot():
 def test_numbers_in_caller_data_are_screened_as_their_json_text():
     tool_use = {"type": "tool_use", "id": "t", "name": "f", "input": {"pan": 4111111111111111, "n": [2.5, True]}}
     body = {"messages": [{"role": "assistant", "content": [tool_use]}], "metadata": {"acct": 12}, "max_tokens": 9}
-    slots = [s for s in walk_request("messages", body).slots if isinstance(s, NumberSlot)]
+    slots = [s for s in walk_request(MESSAGES, body).slots if isinstance(s, NumberSlot)]
     assert [s.text for s in slots] == ["4111111111111111", "2.5", "12"]
     slots[0].replace("[CREDIT_CARD]")
     slots[1].replace("2.5")  # unchanged: still a number

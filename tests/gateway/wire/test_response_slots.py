@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from gateway.wire.endpoints import endpoint_named
 from gateway.wire.response_slots import answer_strings, id_places
 from gateway.wire.slots import response_slots
 
@@ -47,7 +48,7 @@ from gateway.wire.slots import response_slots
     ],
 )  # fmt: skip
 def test_every_answer_text_field_is_a_slot(endpoint: str, body: dict[str, Any], texts: list[str]) -> None:
-    assert sorted(s.text for s in response_slots(endpoint, body)) == sorted(texts)
+    assert sorted(s.text for s in response_slots(endpoint_named(endpoint), body)) == sorted(texts)
 
 
 def test_screening_reads_every_string_and_ids_apart_but_known_enums() -> None:

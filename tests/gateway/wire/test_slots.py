@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from gateway.wire.endpoints import endpoint_named
 from gateway.wire.slots import request_slots, response_slots
 
 CHAT = {
@@ -66,12 +67,12 @@ RESPONSES = {
     ],
 )
 def test_request_slots_cover_every_text(endpoint: str, body: dict[str, Any], texts: list[str]):
-    assert [s.text for s in request_slots(endpoint, json.loads(json.dumps(body)))] == texts
+    assert [s.text for s in request_slots(endpoint_named(endpoint), json.loads(json.dumps(body)))] == texts
 
 
 def test_replacing_slots_rewrites_the_body_in_place():
     body = json.loads(json.dumps(ANTHROPIC))
-    for slot in request_slots("messages", body):
+    for slot in request_slots(endpoint_named("messages"), body):
         slot.replace(slot.text.lower())
     assert body["system"][0]["text"] == "s"
     assert body["messages"][1]["content"][0]["input"] == {"q": "a", "n": [1, "b"]}
@@ -102,4 +103,4 @@ def test_replacing_slots_rewrites_the_body_in_place():
     ],
 )
 def test_response_slots(endpoint: str, body: dict[str, Any], texts: list[str]):
-    assert [s.text for s in response_slots(endpoint, body)] == texts
+    assert [s.text for s in response_slots(endpoint_named(endpoint), body)] == texts

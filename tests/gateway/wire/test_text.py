@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 
-from gateway.wire.text import approx_tokens, request_texts, stream_pieces
+from gateway.wire.endpoints import ENDPOINTS
+from gateway.wire.slots import request_texts
+from gateway.wire.text import approx_tokens, stream_pieces
+from tests.gateway.wire.notes_dialect import NOTES
+
+BY_NAME = {endpoint.name: endpoint for endpoint in (*ENDPOINTS, NOTES)}
 
 
 @pytest.mark.parametrize(
@@ -35,11 +40,11 @@ from gateway.wire.text import approx_tokens, request_texts, stream_pieces
             {"input": [{"role": "user", "content": [{"type": "input_text", "text": "t"}]}, {"output": "tool"}]},
             ["t", "tool"],
         ),
-        ("unknown", {"prompt": "x"}, ["x"]),  # a route added later is walked too
+        ("notes", {"prompt": "x"}, ["x"]),  # a route added later is walked too
     ],
 )
 def test_request_texts(endpoint: str, body: dict[str, Any], texts: list[str]):
-    assert request_texts(endpoint, body) == texts
+    assert request_texts(BY_NAME[endpoint], body) == texts
 
 
 @pytest.mark.parametrize("text", ["", "one", "two words", "  leading and trailing  ", "line\nbreaks\n\nkept"])
