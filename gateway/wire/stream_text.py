@@ -39,12 +39,12 @@ def tool_name(key: StreamKey) -> bool:
 
 def closed_streams(endpoint: Endpoint, event: str | None, obj: dict[str, Any]) -> list[StreamKey]:
     """Key prefixes of the streams that end with this event: held-back text must go
-    out before it. A finished choice also ends its tool-call streams."""
+    out before it."""
     return endpoint.dialect.closed_streams(event, obj)
 
 
 def done_key(endpoint: Endpoint, obj: dict[str, Any]) -> tuple[StreamKey, Slot] | None:
-    """A Responses ``.done`` event's stream key and the field repeating that stream's text."""
+    """An event repeating one stream's whole text (a Responses ``.done``): that stream's key and the field."""
     return endpoint.dialect.done_key(obj)
 
 
