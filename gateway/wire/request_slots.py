@@ -61,40 +61,38 @@ class RequestWalk:
 # Values under these keys are the API's own enums or opaque identifiers (reviewed: a caller
 # gains nothing by hiding text there that a provider reads as text). Inside caller-owned
 # data (metadata, tool inputs, schema defaults...) nothing is exempt.
-NOT_TEXT = frozenset(
-    {
-        "model", "role", "type", "object", "id", "tool_call_id", "call_id", "tool_use_id", "file_id",
-        "previous_response_id", "response_id", "item_id", "container_id", "vector_store_ids",
-        "detail", "format", "media_type", "mime_type", "tool_choice", "effort", "reasoning_effort",
-        "encoding_format", "service_tier", "status", "truncation", "verbosity", "modalities",
-        "include", "voice", "ttl", "anthropic_version",
-        # Provider-made ciphertext handed back verbatim (thinking signatures, encrypted reasoning).
-        "signature", "encrypted_content",
-    }
-)  # fmt: skip
+_NOT_TEXT_TABLE = (
+    "model role type object id tool_call_id call_id tool_use_id file_id "
+    "previous_response_id response_id item_id container_id vector_store_ids "
+    "detail format media_type mime_type tool_choice effort reasoning_effort "
+    "encoding_format service_tier status truncation verbosity modalities "
+    "include voice ttl anthropic_version "
+    # Provider-made ciphertext handed back verbatim (thinking signatures, encrypted reasoning).
+    "signature encrypted_content"
+)
+NOT_TEXT = frozenset(_NOT_TEXT_TABLE.split())
 
 # The APIs' own field names: such a key is vocabulary, not text. Any other key is scanned.
-API_KEYS = NOT_TEXT | frozenset(
-    {
-        "messages", "content", "text", "name", "tool_calls", "function", "arguments", "description",
-        "parameters", "tools", "temperature", "top_p", "top_k", "n", "stream", "stream_options",
-        "include_usage", "max_tokens", "max_completion_tokens", "max_output_tokens", "stop",
-        "stop_sequences", "presence_penalty", "frequency_penalty", "logit_bias", "logprobs",
-        "top_logprobs", "seed", "user", "metadata", "response_format", "json_schema", "schema",
-        "strict", "system", "image_url", "url", "input_audio", "data", "file", "file_data",
-        "filename", "refusal", "audio", "prediction", "store", "parallel_tool_calls",
-        "web_search_options", "user_location", "approximate", "city", "country", "region",
-        "timezone", "search_context_size", "functions", "function_call", "prompt", "suffix", "echo",
-        "best_of", "input", "dimensions", "instructions", "reasoning", "summary", "generate_summary",
-        "output", "source", "cache_control", "input_schema", "is_error", "title", "context",
-        "citations", "enabled", "thinking", "budget_tokens", "mcp_servers", "server_url",
-        "server_label", "allowed_tools", "require_approval", "tool_configuration", "properties",
-        "required", "items", "additionalProperties", "enum", "default", "examples", "const",
-        "anyOf", "oneOf", "allOf", "$ref", "$defs", "definitions", "pattern", "minimum", "maximum",
-        "minLength", "maxLength", "minItems", "maxItems", "nullable", "variables", "version",
-        "conversation", "safety_identifier", "prompt_cache_key", "background", "max_tool_calls",
-    }
-)  # fmt: skip
+_API_KEYS_TABLE = (
+    "messages content text name tool_calls function arguments description "
+    "parameters tools temperature top_p top_k n stream stream_options "
+    "include_usage max_tokens max_completion_tokens max_output_tokens stop "
+    "stop_sequences presence_penalty frequency_penalty logit_bias logprobs "
+    "top_logprobs seed user metadata response_format json_schema schema "
+    "strict system image_url url input_audio data file file_data "
+    "filename refusal audio prediction store parallel_tool_calls "
+    "web_search_options user_location approximate city country region "
+    "timezone search_context_size functions function_call prompt suffix echo "
+    "best_of input dimensions instructions reasoning summary generate_summary "
+    "output source cache_control input_schema is_error title context "
+    "citations enabled thinking budget_tokens mcp_servers server_url "
+    "server_label allowed_tools require_approval tool_configuration properties "
+    "required items additionalProperties enum default examples const "
+    "anyOf oneOf allOf $ref $defs definitions pattern minimum maximum "
+    "minLength maxLength minItems maxItems nullable variables version "
+    "conversation safety_identifier prompt_cache_key background max_tool_calls"
+)
+API_KEYS = NOT_TEXT | frozenset(_API_KEYS_TABLE.split())
 
 # Everything under these is the caller's own data: every key and every string is text.
 FREE = frozenset({"metadata", "variables", "default", "examples", "example", "enum", "const"})
@@ -117,11 +115,20 @@ _API, _FREE, _NAMES = 0, 1, 2
 
 # Where each top-level field's text comes from; any other top-level field is (none, other).
 TOP_SOURCES: dict[str, PartSource] = {
-    "system": SYSTEM_TEXT, "instructions": SYSTEM_TEXT,
-    "messages": USER_TEXT, "input": USER_TEXT, "prompt": USER_TEXT, "suffix": USER_TEXT,
-    "tools": TOOL_DEFINITION, "functions": TOOL_DEFINITION, "mcp_servers": TOOL_DEFINITION,
-    "metadata": METADATA, "user": METADATA, "safety_identifier": METADATA, "prompt_cache_key": METADATA,
-}  # fmt: skip
+    "system": SYSTEM_TEXT,
+    "instructions": SYSTEM_TEXT,
+    "messages": USER_TEXT,
+    "input": USER_TEXT,
+    "prompt": USER_TEXT,
+    "suffix": USER_TEXT,
+    "tools": TOOL_DEFINITION,
+    "functions": TOOL_DEFINITION,
+    "mcp_servers": TOOL_DEFINITION,
+    "metadata": METADATA,
+    "user": METADATA,
+    "safety_identifier": METADATA,
+    "prompt_cache_key": METADATA,
+}
 # A message's role: the source of its text (a tool's or function's message is its result).
 ROLE_SOURCES = {
     r.value: source(r, PartKind.TOOL_RESULT if r in (Role.TOOL, Role.FUNCTION) else PartKind.TEXT)
@@ -134,11 +141,17 @@ OTHER_ROLE = source(Role.OTHER, PartKind.TEXT)
 OPEN = frozenset({PartKind.TEXT, PartKind.OTHER})
 # A content part's type: its kind (the role stays the message's).
 PART_KINDS = {
-    "image_url": PartKind.IMAGE, "input_image": PartKind.IMAGE, "image": PartKind.IMAGE,
-    "input_audio": PartKind.AUDIO, "audio": PartKind.AUDIO,
-    "file": PartKind.FILE, "input_file": PartKind.FILE, "container_upload": PartKind.FILE,
-    "document": PartKind.DOCUMENT, "search_result": PartKind.DOCUMENT,
-}  # fmt: skip
+    "image_url": PartKind.IMAGE,
+    "input_image": PartKind.IMAGE,
+    "image": PartKind.IMAGE,
+    "input_audio": PartKind.AUDIO,
+    "audio": PartKind.AUDIO,
+    "file": PartKind.FILE,
+    "input_file": PartKind.FILE,
+    "container_upload": PartKind.FILE,
+    "document": PartKind.DOCUMENT,
+    "search_result": PartKind.DOCUMENT,
+}
 # The same per role, built once: the walk looks a part up rather than build its source.
 PARTS_BY_ROLE = {role: {t: source(role, kind) for t, kind in PART_KINDS.items()} for role in Role}
 # An item's type that says who wrote it, beyond the tool calls and results found by suffix below.
@@ -155,9 +168,13 @@ CALL_SUFFIXES = ("_call", "tool_use")
 # (Responses mcp_call and file_search_call carry the tool's answer beside the call).
 KEYED: dict[PartKind, dict[str, PartSource]] = {
     PartKind.TEXT: {"tool_calls": TOOL_CALL, "function_call": TOOL_CALL},
-    PartKind.TOOL_CALL_ARGUMENTS: {"output": TOOL_RESULT, "outputs": TOOL_RESULT, "results": TOOL_RESULT,
-                                   "error": TOOL_RESULT},
-}  # fmt: skip
+    PartKind.TOOL_CALL_ARGUMENTS: {
+        "output": TOOL_RESULT,
+        "outputs": TOOL_RESULT,
+        "results": TOOL_RESULT,
+        "error": TOOL_RESULT,
+    },
+}
 
 
 def walk_request(endpoint: Endpoint, body: dict[str, Any]) -> RequestWalk:

@@ -30,37 +30,35 @@ from gateway.wire.slot import KeySlot, Slot
 # Keys whose string values are the API's ids, enums and opaque tokens, never model or caller
 # text. Reviewed: anything else is screened as text. Their values are screened too (see
 # ``gateway.screening.answer_ids``), which finds what a detector finds; on a real id or enum, nothing.
-NON_TEXT_KEYS = frozenset(
-    {
-        "id", "object", "type", "model", "role", "created", "created_at", "completed_at", "expires_at",
-        "finish_reason", "stop_reason", "status", "system_fingerprint", "service_tier", "item_id", "call_id",
-        "tool_call_id", "tool_use_id", "previous_response_id", "signature", "encrypted_content", "data",
-        "truncation", "tool_choice", "effort", "verbosity", "prompt_cache_key", "prompt_cache_retention",
-        "media_type", "format", "container_id",
-    }
-)  # fmt: skip
+_NON_TEXT_KEYS_TABLE = (
+    "id object type model role created created_at completed_at expires_at "
+    "finish_reason stop_reason status system_fingerprint service_tier item_id call_id "
+    "tool_call_id tool_use_id previous_response_id signature encrypted_content data "
+    "truncation tool_choice effort verbosity prompt_cache_key prompt_cache_retention "
+    "media_type format container_id"
+)
+NON_TEXT_KEYS = frozenset(_NON_TEXT_KEYS_TABLE.split())
 # Opaque binaries (audio ``data``, encrypted reasoning, thinking signatures) cannot be screened:
 # a long one is relayed (the model's text about it is screened); a short one is no binary.
 OPAQUE_KEYS = frozenset({"signature", "encrypted_content", "data"})
 OPAQUE_MIN_CHARS = 256
 # The enum values of the APIs' own vocabulary, relayed without a scan (a closed, reviewed set:
 # they cannot hold a value, and every event repeats them). Anything else under an id key is scanned.
-KNOWN_VALUES = frozenset(
-    {
-        "assistant", "user", "system", "developer", "tool", "chat.completion", "chat.completion.chunk",
-        "text_completion", "response", "message", "list", "embedding", "stop", "length", "tool_calls",
-        "content_filter", "function_call", "end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn",
-        "refusal", "completed", "in_progress", "incomplete", "failed", "queued", "cancelled", "text", "function",
-        "text_delta", "input_json_delta", "thinking_delta", "signature_delta", "citations_delta", "thinking",
-        "redacted_thinking", "server_tool_use", "tool_result", "output_text", "reasoning", "summary_text",
-        "reasoning_text", "function_call_output", "message_start", "message_delta", "message_stop",
-        "content_block_start", "content_block_delta", "content_block_stop", "ping", "error", "auto", "none",
-        "required", "default", "flex", "scale", "priority", "disabled", "low", "medium", "high", "minimal",
-        "json_object", "json_schema", "image", "audio", "document", "base64", "url", "server_error",
-        "invalid_request_error", "api_error", "rate_limit_error", "authentication_error", "permission_error",
-        "not_found_error", "overloaded_error", "request_too_large", "insufficient_quota",
-    }
-)  # fmt: skip
+_KNOWN_VALUES_TABLE = (
+    "assistant user system developer tool chat.completion chat.completion.chunk "
+    "text_completion response message list embedding stop length tool_calls "
+    "content_filter function_call end_turn max_tokens stop_sequence tool_use pause_turn "
+    "refusal completed in_progress incomplete failed queued cancelled text function "
+    "text_delta input_json_delta thinking_delta signature_delta citations_delta thinking "
+    "redacted_thinking server_tool_use tool_result output_text reasoning summary_text "
+    "reasoning_text function_call_output message_start message_delta message_stop "
+    "content_block_start content_block_delta content_block_stop ping error auto none "
+    "required default flex scale priority disabled low medium high minimal "
+    "json_object json_schema image audio document base64 url server_error "
+    "invalid_request_error api_error rate_limit_error authentication_error permission_error "
+    "not_found_error overloaded_error request_too_large insufficient_quota"
+)
+KNOWN_VALUES = frozenset(_KNOWN_VALUES_TABLE.split())
 # Keys under which a JSON value (not a string) is a tool's input, written by the model.
 TOOL_INPUT_KEYS = frozenset({"input", "arguments"})
 _ANSWER_TEXT_KEYS = ("content", "refusal", "reasoning_content", "reasoning")

@@ -70,11 +70,13 @@ async def test_the_same_instruction_in_an_openai_tool_message_is_indirect_and_bl
     body = {
         "messages": [
             {"role": "user", "content": "What is in my inbox?"},
-            {"role": "assistant", "tool_calls": [
-                {"id": "c1", "type": "function", "function": {"name": "read_inbox", "arguments": "{}"}}]},
+            {
+                "role": "assistant",
+                "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "read_inbox", "arguments": "{}"}}],
+            },
             {"role": "tool", "tool_call_id": "c1", "content": ATTACK},
         ]
-    }  # fmt: skip
+    }
     screening = Screening()
     with pytest.raises(SensitiveDataBlocked, match=r"INJECTION_INDIRECT \(rule: data_rules.indirect-tools\)"):
         await screen_request(StubPool(), policy, endpoint_named("chat.completions"), body, screening)  # type: ignore[arg-type]
@@ -85,12 +87,15 @@ async def test_the_same_instruction_in_an_openai_tool_message_is_indirect_and_bl
 async def test_an_anthropic_tool_result_block_is_indirect(policy: Policy) -> None:
     body = {
         "messages": [
-            {"role": "user", "content": [
-                {"type": "text", "text": ATTACK},
-                {"type": "tool_result", "tool_use_id": "t1", "content": [{"type": "text", "text": ATTACK}]},
-            ]},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": ATTACK},
+                    {"type": "tool_result", "tool_use_id": "t1", "content": [{"type": "text", "text": ATTACK}]},
+                ],
+            },
         ]
-    }  # fmt: skip
+    }
     screening = Screening()
     with pytest.raises(SensitiveDataBlocked):
         await screen_request(StubPool(), policy, endpoint_named("messages"), body, screening)  # type: ignore[arg-type]
@@ -115,8 +120,16 @@ async def test_a_responses_function_call_output_is_indirect(policy: Policy) -> N
 
 async def test_the_scanned_texts_keep_their_decisions_with_sources(policy: Policy) -> None:
     """Incidents make their excerpts from ``scanned``: the decisions there carry the source too."""
-    body = {"messages": [{"role": "user", "content": [{"type": "document", "source": {
-        "type": "text", "media_type": "text/plain", "data": ATTACK}}]}]}  # fmt: skip
+    body = {
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": ATTACK}}
+                ],
+            }
+        ]
+    }
     screening = await screen(policy, "messages", body)
     ((text, decisions),) = screening.scanned
     assert text == ATTACK

@@ -32,14 +32,20 @@ CASES: dict[str, tuple[str, dict[str, Any], str]] = {
     "chat developer": ("chat.completions", {"messages": [{"role": "developer", "content": C}]}, "developer/text"),
     "chat assistant": ("chat.completions", {"messages": [{"role": "assistant", "content": C}]}, "assistant/text"),
     "chat tool message": (
-        "chat.completions", {"messages": [{"role": "tool", "tool_call_id": "c1", "content": C}]}, "tool/tool_result"),
+        "chat.completions",
+        {"messages": [{"role": "tool", "tool_call_id": "c1", "content": C}]},
+        "tool/tool_result",
+    ),
     "chat tool message parts": (
         "chat.completions",
         {"messages": [{"role": "tool", "tool_call_id": "c1", "content": [{"type": "text", "text": C}]}]},
         "tool/tool_result",
     ),
     "chat function message": (
-        "chat.completions", {"messages": [{"role": "function", "name": "f", "content": C}]}, "function/tool_result"),
+        "chat.completions",
+        {"messages": [{"role": "function", "name": "f", "content": C}]},
+        "function/tool_result",
+    ),
     "chat text part": ("chat.completions", {"messages": [user({"type": "text", "text": C})]}, "user/text"),
     "chat file part": (
         "chat.completions",
@@ -47,11 +53,22 @@ CASES: dict[str, tuple[str, dict[str, Any], str]] = {
         "user/file",
     ),
     "chat image url": (
-        "chat.completions", {"messages": [user({"type": "image_url", "image_url": {"url": C}})]}, "user/image"),
+        "chat.completions",
+        {"messages": [user({"type": "image_url", "image_url": {"url": C}})]},
+        "user/image",
+    ),
     "chat tool call arguments": (
         "chat.completions",
-        {"messages": [{"role": "assistant", "tool_calls": [
-            {"id": "c1", "type": "function", "function": {"name": "f", "arguments": f'{{"q": "{C}"}}'}}]}]},
+        {
+            "messages": [
+                {
+                    "role": "assistant",
+                    "tool_calls": [
+                        {"id": "c1", "type": "function", "function": {"name": "f", "arguments": f'{{"q": "{C}"}}'}}
+                    ],
+                }
+            ]
+        },
         "assistant/tool_call_arguments",
     ),
     "chat tools": (
@@ -70,35 +87,53 @@ CASES: dict[str, tuple[str, dict[str, Any], str]] = {
     "responses input string": ("responses", {"input": C}, "user/text"),
     "responses instructions": ("responses", {"instructions": C, "input": "x"}, "system/text"),
     "responses message": (
-        "responses", {"input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": C}]}]},
-        "user/text"),
+        "responses",
+        {"input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": C}]}]},
+        "user/text",
+    ),
     "responses input_file": (
-        "responses", {"input": [user({"type": "input_file", "filename": "a.txt", "file_data": B64})]}, "user/file"),
+        "responses",
+        {"input": [user({"type": "input_file", "filename": "a.txt", "file_data": B64})]},
+        "user/file",
+    ),
     "responses function_call_output": (
-        "responses", {"input": [{"type": "function_call_output", "call_id": "c", "output": C}]}, "tool/tool_result"),
+        "responses",
+        {"input": [{"type": "function_call_output", "call_id": "c", "output": C}]},
+        "tool/tool_result",
+    ),
     "responses computer_call_output": (
         "responses",
         {"input": [{"type": "computer_call_output", "output": {"type": "input_image", "image_url": C}}]},
         "tool/tool_result",
     ),
     "responses function_call": (
-        "responses", {"input": [{"type": "function_call", "call_id": "c", "name": "f", "arguments": C}]},
-        "assistant/tool_call_arguments"),
+        "responses",
+        {"input": [{"type": "function_call", "call_id": "c", "name": "f", "arguments": C}]},
+        "assistant/tool_call_arguments",
+    ),
     "responses mcp_call output": (
-        "responses", {"input": [{"type": "mcp_call", "id": "m", "name": "f", "arguments": "{}", "output": C}]},
-        "tool/tool_result"),
+        "responses",
+        {"input": [{"type": "mcp_call", "id": "m", "name": "f", "arguments": "{}", "output": C}]},
+        "tool/tool_result",
+    ),
     "responses mcp_list_tools": (
-        "responses", {"input": [{"type": "mcp_list_tools", "tools": [{"name": "f", "description": C}]}]},
-        "tool/tool_definition"),
+        "responses",
+        {"input": [{"type": "mcp_list_tools", "tools": [{"name": "f", "description": C}]}]},
+        "tool/tool_definition",
+    ),
     "responses reasoning": (
-        "responses", {"input": [{"type": "reasoning", "summary": [{"type": "summary_text", "text": C}]}]},
-        "assistant/text"),
+        "responses",
+        {"input": [{"type": "reasoning", "summary": [{"type": "summary_text", "text": C}]}]},
+        "assistant/text",
+    ),
     # Anthropic messages
     "anthropic system string": ("messages", {"system": C, "messages": []}, "system/text"),
     "anthropic system blocks": ("messages", {"system": [{"type": "text", "text": C}]}, "system/text"),
     "anthropic tool_result string": (
-        "messages", {"messages": [user({"type": "tool_result", "tool_use_id": "t", "content": C})]},
-        "tool/tool_result"),
+        "messages",
+        {"messages": [user({"type": "tool_result", "tool_use_id": "t", "content": C})]},
+        "tool/tool_result",
+    ),
     "anthropic tool_result blocks": (
         "messages",
         {"messages": [user({"type": "tool_result", "tool_use_id": "t", "content": [{"type": "text", "text": C}]})]},
@@ -106,8 +141,19 @@ CASES: dict[str, tuple[str, dict[str, Any], str]] = {
     ),
     "anthropic document in tool_result": (
         "messages",
-        {"messages": [user({"type": "tool_result", "tool_use_id": "t", "content": [
-            {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": C}}]})]},
+        {
+            "messages": [
+                user(
+                    {
+                        "type": "tool_result",
+                        "tool_use_id": "t",
+                        "content": [
+                            {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": C}}
+                        ],
+                    }
+                )
+            ]
+        },
         "tool/tool_result",
     ),
     "anthropic document": (
@@ -122,14 +168,29 @@ CASES: dict[str, tuple[str, dict[str, Any], str]] = {
     ),
     "anthropic search_result": (
         "messages",
-        {"messages": [user({"type": "search_result", "source": "u", "title": "t",
-                            "content": [{"type": "text", "text": C}]})]},
+        {
+            "messages": [
+                user({"type": "search_result", "source": "u", "title": "t", "content": [{"type": "text", "text": C}]})
+            ]
+        },
         "user/document",
     ),
     "anthropic web_search_tool_result": (
         "messages",
-        {"messages": [{"role": "assistant", "content": [{"type": "web_search_tool_result", "tool_use_id": "s",
-                                                         "content": [{"type": "web_search_result", "title": C}]}]}]},
+        {
+            "messages": [
+                {
+                    "role": "assistant",
+                    "content": [
+                        {
+                            "type": "web_search_tool_result",
+                            "tool_use_id": "s",
+                            "content": [{"type": "web_search_result", "title": C}],
+                        }
+                    ],
+                }
+            ]
+        },
         "tool/tool_result",
     ),
     "anthropic mcp_tool_result": (
@@ -143,14 +204,17 @@ CASES: dict[str, tuple[str, dict[str, Any], str]] = {
         "assistant/tool_call_arguments",
     ),
     "anthropic user text block": ("messages", {"messages": [user({"type": "text", "text": C})]}, "user/text"),
-    "anthropic tools": ("messages", {"tools": [{"name": "f", "description": C, "input_schema": {}}]},
-                        "none/tool_definition"),
+    "anthropic tools": (
+        "messages",
+        {"tools": [{"name": "f", "description": C, "input_schema": {}}]},
+        "none/tool_definition",
+    ),
     "anthropic tool schema property name": (
         "messages",
         {"tools": [{"name": "f", "input_schema": {"type": "object", "properties": {C: {"type": "string"}}}}]},
         "none/tool_definition",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -49,14 +49,15 @@ SCHEMA = {"type": "object", "properties": {C: {"type": "string"}}, "required": [
 FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "document text source": ("messages", doc(source=TEXT_SOURCE)),
     "document base64 text/plain": ("messages", doc(source={"type": "base64", "media_type": "text/plain", "data": B64})),
-    "document content source": (
-        "messages", doc(source={"type": "content", "content": [{"type": "text", "text": C}]})),
+    "document content source": ("messages", doc(source={"type": "content", "content": [{"type": "text", "text": C}]})),
     "document title": ("messages", doc(source=TEXT_SOURCE | {"data": "x"}, title=C)),
     "document context": ("messages", doc(source=TEXT_SOURCE | {"data": "x"}, context=C)),
     "count_tokens document": ("messages.count_tokens", doc(source=TEXT_SOURCE)),
     "thinking block": ("messages", {"messages": user({"type": "thinking", "thinking": C, "signature": "s"})}),
     "search_result title": (
-        "messages", {"messages": user({"type": "search_result", "source": "u", "title": C, "content": []})}),
+        "messages",
+        {"messages": user({"type": "search_result", "source": "u", "title": C, "content": []})},
+    ),
     "tool_use name": ("messages", {"messages": user({"type": "tool_use", "id": "t", "name": C, "input": {}})}),
     "stop_sequences": ("messages", {"stop_sequences": [C]}),
     "anthropic metadata": ("messages", {"metadata": {"user_id": C}}),
@@ -74,12 +75,16 @@ FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
         {"messages": user({"type": "file", "file": {"file_data": f"data:text/plain;base64,{B64}"}})},
     ),
     "image_url query string": (
-        "chat.completions", {"messages": user({"type": "image_url", "image_url": {"url": f"https://h/i?k={C}"}})}),
+        "chat.completions",
+        {"messages": user({"type": "image_url", "image_url": {"url": f"https://h/i?k={C}"}})},
+    ),
     "prediction.content": ("chat.completions", {"prediction": {"type": "content", "content": C}}),
     "message name": ("chat.completions", {"messages": [{"role": "user", "name": C, "content": "hi"}]}),
     "assistant refusal": ("chat.completions", {"messages": [{"role": "assistant", "refusal": C}]}),
     "function_call.arguments": (
-        "chat.completions", {"messages": [{"role": "assistant", "function_call": {"name": "f", "arguments": C}}]}),
+        "chat.completions",
+        {"messages": [{"role": "assistant", "function_call": {"name": "f", "arguments": C}}]},
+    ),
     "functions[].description": ("chat.completions", {"functions": [{"name": "f", "description": C}]}),
     "tool function name": ("chat.completions", {"tools": [{"type": "function", "function": {"name": C}}]}),
     "response_format schema": (
@@ -90,8 +95,7 @@ FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "safety_identifier": ("chat.completions", {"safety_identifier": C}),
     "metadata key": ("chat.completions", {"metadata": {C: "v"}}),
     "stop": ("chat.completions", {"stop": C}),
-    "web_search_options": (
-        "chat.completions", {"web_search_options": {"user_location": {"approximate": {"city": C}}}}),
+    "web_search_options": ("chat.completions", {"web_search_options": {"user_location": {"approximate": {"city": C}}}}),
     "completions suffix": ("completions", {"prompt": "p", "suffix": C}),
     "responses input_file.file_data": (
         "responses",
@@ -102,36 +106,57 @@ FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
         {"input": [{"type": "reasoning", "id": "r", "summary": [{"type": "summary_text", "text": C}]}]},
     ),
     "responses custom_tool_call.input": (
-        "responses", {"input": [{"type": "custom_tool_call", "call_id": "c", "name": "n", "input": C}]}),
+        "responses",
+        {"input": [{"type": "custom_tool_call", "call_id": "c", "name": "n", "input": C}]},
+    ),
     "responses function_call_output list": (
         "responses",
         {"input": [{"type": "function_call_output", "call_id": "c", "output": [{"type": "input_text", "text": C}]}]},
     ),
     "responses prompt.variables": ("responses", {"prompt": {"id": "p", "variables": {"v": C}}}),
     "responses text.format": (
-        "responses", {"text": {"format": {"type": "json_schema", "name": "n", "schema": SCHEMA}}}),
+        "responses",
+        {"text": {"format": {"type": "json_schema", "name": "n", "schema": SCHEMA}}},
+    ),
     "unknown future field": ("chat.completions", {"x_new_field": {"deep": [{"note": C}]}}),
     # Payloads labelled as media whose bytes are text (gateway.wire.media_sniff), and URL parts.
     "image_url data URI holding text": ("chat.completions", image_url(f"data:image/png;base64,{B64}")),
     "anthropic image block holding text": (
-        "messages", {"messages": user({"type": "image", "source": base64_source("image/png", B64)})}),
+        "messages",
+        {"messages": user({"type": "image", "source": base64_source("image/png", B64)})},
+    ),
     "anthropic pdf document holding text": ("messages", doc(source=base64_source("application/pdf", B64))),
     "input_audio holding text": (
-        "chat.completions", {"messages": user({"type": "input_audio", "input_audio": {"data": B64, "format": "wav"}})}),
+        "chat.completions",
+        {"messages": user({"type": "input_audio", "input_audio": {"data": B64, "format": "wav"}})},
+    ),
     "file bare file_data holding text": (
-        "chat.completions", {"messages": user({"type": "file", "file": {"file_data": B64}})}),
+        "chat.completions",
+        {"messages": user({"type": "file", "file": {"file_data": B64}})},
+    ),
     "responses input_image holding text": (
-        "responses", {"input": user({"type": "input_image", "image_url": f"data:image/jpeg;base64,{B64}"})}),
+        "responses",
+        {"input": user({"type": "input_image", "image_url": f"data:image/jpeg;base64,{B64}"})},
+    ),
     "responses input_file pdf holding text": (
-        "responses", {"input": user({"type": "input_file", "file_data": f"data:application/pdf;base64,{B64}"})}),
+        "responses",
+        {"input": user({"type": "input_file", "file_data": f"data:application/pdf;base64,{B64}"})},
+    ),
     "image_url path": ("chat.completions", image_url(f"https://h/{C}.png")),
     "image_url fragment": ("chat.completions", image_url(f"https://h/i.png#{C}")),
     "responses input_image url path": (
-        "responses", {"input": user({"type": "input_image", "image_url": f"https://h/u/{C}/a.png"})}),
-    "responses input_file url": ("responses", {"input": user({"type": "input_file", "file_url": f"https://h/{C}.pdf"})}),
+        "responses",
+        {"input": user({"type": "input_image", "image_url": f"https://h/u/{C}/a.png"})},
+    ),
+    "responses input_file url": (
+        "responses",
+        {"input": user({"type": "input_file", "file_url": f"https://h/{C}.pdf"})},
+    ),
     "anthropic image url source": (
-        "messages", {"messages": user({"type": "image", "source": {"type": "url", "url": f"https://{C}.h.example/a"}})}),
-}  # fmt: skip
+        "messages",
+        {"messages": user({"type": "image", "source": {"type": "url", "url": f"https://{C}.h.example/a"}})},
+    ),
+}
 
 
 @pytest.mark.parametrize("where", sorted(FIELDS))
