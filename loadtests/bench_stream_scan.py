@@ -1,12 +1,15 @@
 """How soon a screened stream starts and what screening it costs (issue 14 item 5, issue 18).
 
 In process, under the default policy with every detector but NER (the answer rules' types
-are pattern types): a provider's stream fed event by event through ``ScanningStream``.
+are pattern types): a provider's stream fed event by event through the answer chain
+(``gateway.screening.answer_chain``): its scanning stage alone, or with ``--stages all`` every
+stage the gateway runs on a screened answer whose prompt was pseudonymized (ids and logprobs
+gate, scan, capture for the prompt log, restore), behind the chain's one SSE parse.
 Per shape: the answer text read from the provider before the first text goes out to the
 client (what the window costs in time to first byte: the provider's rate times these
 characters), the events held back at a close, and the time spent per stream (best of N).
 
-    .venv/bin/python -m loadtests.bench_stream_scan [--runs 5]
+    .venv/bin/python -m loadtests.bench_stream_scan [--runs 5] [--stages scan|all]
 """
 
 from __future__ import annotations
@@ -22,10 +25,15 @@ from typing import Any, cast
 
 from detectors.base import Finding
 from gateway.policy.policy import Policy, load_policy
+from gateway.screening.answer_chain import AnswerChain, AnswerStage
+from gateway.screening.answer_ids import AnswerGate
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
+from gateway.screening.redaction import Pseudonyms
+from gateway.screening.restore import RestoringStream
 from gateway.screening.screen import Screening
 from gateway.screening.stream import ScanningStream
+from gateway.wire.capture import AnswerCapture, CapturingStage
 from gateway.wire.endpoints import endpoint_named
 
 POLICY = Path(__file__).parents[1] / "policies" / "default.yaml"
@@ -82,9 +90,28 @@ def anthropic(thinking: int, words: int) -> list[tuple[bytes, int]]:
     ]
 
 
-def run_once(pool: DetectionPool, policy: Policy, endpoint: str, events: list[tuple[bytes, int]]) -> tuple[int, float]:
+def chain(pool: DetectionPool, policy: Policy, name: str, every_stage: bool) -> AnswerChain:
+    endpoint = endpoint_named(name)
+    screening = Screening()
+    scan = ScanningStream(endpoint, pool, policy, screening)
+    if not every_stage:
+        return AnswerChain(endpoint, [scan])
+    pseudonyms = Pseudonyms()
+    pseudonyms.placeholder("PERSON", "Jane Roe")  # a restoring stage that has something to look for
+    stages: list[AnswerStage] = [
+        AnswerGate(pool, policy, screening),
+        scan,
+        CapturingStage(AnswerCapture(keep_text=True), endpoint),
+        RestoringStream(endpoint, pseudonyms),
+    ]
+    return AnswerChain(endpoint, stages)
+
+
+def run_once(
+    pool: DetectionPool, policy: Policy, endpoint: str, events: list[tuple[bytes, int]], every_stage: bool = False
+) -> tuple[int, float]:
     """(provider text read before the first answer text went out, seconds)."""
-    stream = ScanningStream(endpoint_named(endpoint), pool, policy, Screening())
+    stream = chain(pool, policy, endpoint, every_stage)
 
     async def go() -> int:
         read, first = 0, -1
@@ -104,6 +131,7 @@ def run_once(pool: DetectionPool, policy: Policy, endpoint: str, events: list[tu
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--stages", choices=["scan", "all"], default="scan", help="the scanning stage, or every stage")
     args = parser.parse_args(argv)
     policy = load_policy(POLICY)
     assert policy.detection is not None
@@ -117,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"| stream | provider text read before the first text out | ms per stream (best of {args.runs}) |")
     print("|---|---:|---:|")
     for name, (endpoint, events) in shapes.items():
-        results = [run_once(pool, policy, endpoint, events) for _ in range(args.runs)]
+        results = [run_once(pool, policy, endpoint, events, args.stages == "all") for _ in range(args.runs)]
         print(f"| {name} | {results[0][0]} chars | {min(r[1] for r in results) * 1000:.1f} |")
 
 

@@ -34,13 +34,14 @@ from gateway.providers import Provider, UpstreamCall, UpstreamReply
 from gateway.providers.http import forwardable_headers
 from gateway.providers.routing import Route
 from gateway.request_body import read_body, require_json
+from gateway.screening.answer_chain import AnswerStages, answer_stream
 from gateway.screening.answer_headers import screen_header_values
 from gateway.screening.answer_ids import AnswerGate, screen_body_ids
-from gateway.screening.restore import restore_reply
+from gateway.screening.restore import RestoringStream, restore_body
 from gateway.screening.screen import Screening, refuse_data_classes, screen_request, screen_response
-from gateway.screening.stream import ScanningStream, scanning
+from gateway.screening.stream import ScanningStream
 from gateway.text_safety import scrub
-from gateway.wire.capture import AnswerCapture, capturing
+from gateway.wire.capture import AnswerCapture, CapturingStage
 from gateway.wire.choice_index import asked_choices
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.slots import request_texts
@@ -125,23 +126,32 @@ async def _process_answer(
     keep_text: bool,
     choices: int = 1,
 ) -> UpstreamReply:
-    """Screen the answer, capture what the log keeps, and give the caller back their own data."""
-    reply = await _protect_answer(runtime, exchange, endpoint, reply, choices)
-    _capture(exchange, endpoint, reply, keep_text)
+    """Screen the answer, capture what the log keeps, and give the caller back their own data: a
+    whole body in that order now, a stream through the answer chain's stages, in that order as it passes."""
+    stages = AnswerStages()
+    reply = await _protect_answer(runtime, exchange, endpoint, reply, stages, choices)
+    _capture(exchange, endpoint, reply, keep_text, stages)
     screening = exchange.screening
     if screening is not None and screening.pseudonyms and not provider.mirrors_request:
-        reply = restore_reply(endpoint, reply, screening.pseudonyms)
+        if reply.stream is not None:
+            stages.restore = RestoringStream(endpoint, screening.pseudonyms)
+        elif reply.status < 400:
+            reply.body = restore_body(endpoint, reply.body, screening.pseudonyms)
         exchange.restored = True
+    if reply.stream is not None:
+        reply.stream = answer_stream(endpoint, reply.stream, stages)
     return reply
 
 
-def _capture(exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, keep_text: bool) -> None:
+def _capture(
+    exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, keep_text: bool, stages: AnswerStages
+) -> None:
     """Usage (and the answer's text, when the log keeps it) for the prompt log, before originals are restored."""
     exchange.capture = capture = AnswerCapture(keep_text=keep_text)
     if reply.status >= 400:
         return
     if reply.stream is not None:
-        reply.stream = capturing(reply.stream, endpoint, capture)
+        stages.capture = CapturingStage(capture, endpoint)
     else:
         capture.read_body(endpoint, reply.body)
 
@@ -170,7 +180,12 @@ def _route(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: di
 
 
 async def _protect_answer(
-    runtime: PolicyRuntime, exchange: Exchange, endpoint: Endpoint, reply: UpstreamReply, choices: int = 1
+    runtime: PolicyRuntime,
+    exchange: Exchange,
+    endpoint: Endpoint,
+    reply: UpstreamReply,
+    stages: AnswerStages,
+    choices: int = 1,
 ) -> UpstreamReply:
     """Apply the response-direction data rules: to the whole answer now, or to a stream as it passes."""
     pool, policy = runtime.pool, runtime.policy
@@ -179,8 +194,8 @@ async def _protect_answer(
     exchange.response_screening = answer = Screening()
     await screen_header_values(pool, policy, reply.headers)  # ids and long numbers: scanned, dropped on a finding
     if reply.stream is not None:  # each event's ids screened, its logprobs dropped (gateway.screening.answer_ids)
-        gated = AnswerGate(pool, policy, answer).events(reply.stream)
-        reply.stream = scanning(gated, ScanningStream(endpoint, pool, policy, answer, choices))
+        stages.gate = AnswerGate(pool, policy, answer)
+        stages.scan = ScanningStream(endpoint, pool, policy, answer, choices)
     else:  # an error body is relayed to the caller too: its message is screened like an answer
         error = reply.status >= 400
         reply.body = await screen_body_ids(pool, policy, reply.body, answer)

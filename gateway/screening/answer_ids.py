@@ -8,16 +8,15 @@ repeats the same ones in every event: a value screened once in a stream is not s
 again (``AnswerGate`` keeps what it decided per stream). What the rules do applies as to
 any text: a block withholds the answer, a redaction rewrites the id.
 
-``AnswerGate`` runs ahead of the scanning stream (``gateway.screening.stream``): it screens
-each event's ids and drops its logprobs (``gateway.wire.logprobs``); the text is windowed
-and screened by the scanning stream.
+``AnswerGate`` runs ahead of the scanning stream in the answer chain
+(``gateway.screening.answer_chain``): it screens each event's ids and drops its logprobs
+(``gateway.wire.logprobs``); the text is windowed and screened by the scanning stream.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from gateway.json_input import encode_json, parse_upstream
 from gateway.policy.data_rules import Action, Direction
@@ -25,10 +24,9 @@ from gateway.policy.policy import Policy
 from gateway.screening.pool import DetectionPool
 from gateway.screening.redaction import Pseudonyms, rewrite
 from gateway.screening.screen import Screening, decide_texts, refuse_blocked
-from gateway.wire import sse
+from gateway.wire.answer_event import AnswerEvent
 from gateway.wire.logprobs import drop_logprobs, has_logprobs
 from gateway.wire.response_slots import id_places
-from gateway.wire.sse_parse import SseEvent, SseParser
 
 WHOLE = "The provider's answer was withheld by the AI policy because it contains"
 REST = "The rest of the provider's answer was withheld by the AI policy because it contains"
@@ -89,32 +87,23 @@ async def screen_body_ids(pool: DetectionPool, policy: Policy, body: bytes, scre
 
 @dataclass
 class AnswerGate:
-    """A screened stream's events with their ids screened and their logprobs dropped."""
+    """The answer chain's first stage: each event's ids screened, its logprobs dropped."""
 
     pool: DetectionPool
     policy: Policy
     screening: Screening
     _decided: dict[str, str] = field(default_factory=dict)
+    rewrites: ClassVar[bool] = True
 
-    async def events(self, stream: AsyncGenerator[bytes, None]) -> AsyncGenerator[bytes, None]:
-        parser = SseParser()
-        try:
-            async for chunk in stream:
-                out = b"".join([await self._event(event) for event in parser.feed(chunk)])
-                if out:
-                    yield out
-            rest = parser.rest_event()
-            if rest is not None:
-                yield await self._event(rest)
-        finally:
-            await stream.aclose()
+    async def feed(self, events: list[AnswerEvent]) -> list[AnswerEvent]:
+        for event in events:
+            obj = event.obj
+            if obj is None:
+                continue  # [DONE], or what the scanning stream refuses
+            changed = has_logprobs(event.sse.data) and drop_logprobs(obj)
+            changed |= await screen_ids(self.pool, self.policy, obj, self.screening, REST, self._decided)
+            event.changed |= changed
+        return events
 
-    async def _event(self, event: SseEvent) -> bytes:
-        obj = event.json()
-        if not isinstance(obj, dict):
-            return event.raw  # [DONE], or what the scanning stream refuses
-        changed = has_logprobs(event.data) and drop_logprobs(obj)
-        changed |= await screen_ids(self.pool, self.policy, obj, self.screening, REST, self._decided)
-        if not changed:
-            return event.raw
-        return sse.named_event(event.event, obj) if event.event else sse.data_event(obj)
+    async def finish(self) -> list[AnswerEvent]:
+        return []

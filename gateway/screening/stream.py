@@ -38,8 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Any, ClassVar
 
 from gateway.errors import SensitiveDataBlocked
 from gateway.policy.data_rules import Action, Direction, RuledDecision
@@ -48,16 +47,14 @@ from gateway.screening.pool import DetectionPool
 from gateway.screening.redaction import Pseudonyms, rewrite
 from gateway.screening.screen import Screening, decide_texts, refuse_blocked, unscreenable
 from gateway.screening.stream_cut import TAIL, close_cut, rewrite_piece, window_cut
-from gateway.wire import sse
+from gateway.wire.answer_event import AnswerEvent
 from gateway.wire.choice_index import ChoiceJoin, bad_index
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.json_lex import JsonLex
 from gateway.wire.response_slots import NON_TEXT_KEYS, answer_strings
 from gateway.wire.slots import Slot
-from gateway.wire.sse_parse import SseEvent, SseParser
 from gateway.wire.stream_text import (
     ALL,
-    Numbering,
     StreamKey,
     closed_streams,
     delta_event,
@@ -67,7 +64,7 @@ from gateway.wire.stream_text import (
     whole_texts,
 )
 
-__all__ = ["TAIL", "ScanningStream", "scanning"]
+__all__ = ["TAIL", "ScanningStream"]
 
 _EVENT_NAME = re.compile(r"[a-z][a-z0-9_.]{0,63}")  # the APIs' event names: anything else is no event of theirs
 
@@ -117,109 +114,92 @@ class _Mark:
 
 
 @dataclasses.dataclass(frozen=True)
-class _Event:
-    """A provider's event waiting in the queue, written out when it goes: Responses sequence
-    numbers follow the order things go out in, and a ``.done`` event's text is what its key
-    released by then."""
+class _Done:
+    """A ``.done`` event waiting in the queue: the text it repeats becomes what its key released
+    by the time it goes."""
 
-    name: str | None
-    obj: dict[str, Any]
-    raw: bytes
-    changed: bool
-    done: tuple[StreamKey, Slot] | None = None
+    event: AnswerEvent
+    key: StreamKey
+    slot: Slot
 
 
-@dataclasses.dataclass(frozen=True)
-class _Own:
-    """A delta event of ours, numbered when it goes out."""
-
-    event: bytes
-
-
-_Entry = bytes | _Mark | _Event | _Own
+_Entry = AnswerEvent | _Mark | _Done
 
 
 class ScanningStream:
+    """The answer chain's scanning stage (``gateway.screening.answer_chain``)."""
+
+    rewrites: ClassVar[bool] = True
+
     def __init__(
         self, endpoint: Endpoint, pool: DetectionPool, policy: Policy, screening: Screening, choices: int = 1
     ) -> None:
         assert policy.detection is not None
         self._endpoint, self._pool, self._policy, self._screening = endpoint, pool, policy, screening
         self._window = policy.detection.stream_window_chars
-        self._parser = SseParser()
         self._channels: dict[StreamKey, _Channel] = {}
         self._templates: dict[StreamKey, dict[str, Any]] = {}  # per key: its last delta event
-        self._named: dict[StreamKey, Slot] = {}  # per tool call: the name that went out in its event
+        self._named: dict[StreamKey, str] = {}  # per tool call: the name that went out in its event
+        self._naming: dict[StreamKey, Slot] = {}  # names going out in the event at hand, until screened
         self._released: dict[StreamKey, str] = {}  # per key: the text the client got (for .done events)
         self._queue: list[_Entry] = []  # output in order; it goes out up to the first mark
         self._ended = False
         self._loose = ""  # the end of the strings scanned whole in earlier events (see _across_events)
         self._names: set[str] = set()
         self._last_chunk: dict[str, Any] = {}
-        self._numbering = Numbering(endpoint)
         self._asked = choices  # the choices the caller asked for (``n``): see wire/choice_index
         self._join = ChoiceJoin(TAIL) if choices > 1 else None
 
-    async def feed(self, chunk: bytes) -> bytes:
-        for event in self._parser.feed(chunk):
+    async def feed(self, events: list[AnswerEvent]) -> list[AnswerEvent]:
+        for event in events:
             await self._rewrite(event)
         return self._flush()
 
-    async def finish(self) -> bytes:
-        # An unfinished last event is screened like any other: not every client drops it.
-        rest = self._parser.rest_event()
-        if rest is not None:
-            await self._rewrite(rest)
+    async def finish(self) -> list[AnswerEvent]:
         await self._close(ALL, self._last_chunk)
         return self._flush()
 
-    async def _rewrite(self, event: SseEvent) -> None:
-        obj = event.json()
-        if not isinstance(obj, dict):
-            if event.data.strip() == "[DONE]" and not event.undecodable:
+    async def _rewrite(self, event: AnswerEvent) -> None:
+        obj, sse = event.obj, event.sse
+        if obj is None:
+            if sse.data.strip() == "[DONE]" and not sse.undecodable:
                 await self._close(ALL, self._last_chunk)
-            elif event.data_lines:  # a client would dispatch it, and it cannot be screened
+            elif sse.data_lines:  # a client would dispatch it, and it cannot be screened
                 unscreenable(self._policy, self._screening, "an answer event that is not UTF-8 JSON")
-            self._queue.append(event.raw)
+            self._queue.append(event)
             return
         if bad_index(self._endpoint, obj, self._asked):
             unscreenable(self._policy, self._screening, "a choice index outside the choices asked for")
-        await self._check_name(event.event, obj)
-        for prefix in closed_streams(self._endpoint, event.event, obj):
+        await self._check_name(event.name, obj)
+        for prefix in closed_streams(self._endpoint, event.name, obj):
             await self._close(prefix, obj)
-        changed = await self._hold_deltas(event, obj)
-        changed = await self._screen_rest(obj) | changed
+        changed = await self._hold_deltas(event.name, obj)
+        event.changed |= await self._screen_rest(obj) | changed
+        # The names as screened; later stages change the event (restoring a pseudonym) in place.
+        self._named.update((key, slot.text) for key, slot in self._naming.items())
+        self._naming.clear()
         if "choices" in obj:
             self._last_chunk = obj
         done = done_key(self._endpoint, obj)
-        self._queue.append(
-            _Event(event.event, obj, event.raw, changed, done if done and done[0] in self._templates else None)
-        )
+        self._queue.append(_Done(event, *done) if done and done[0] in self._templates else event)
         for name, channel in list(self._channels.items()):
             if len(channel.held) >= self._window + TAIL:
                 await self._release(name, window_cut(channel.held))
 
-    def _flush(self) -> bytes:
+    def _flush(self) -> list[AnswerEvent]:
         out = []
-        while self._queue and not isinstance(self._queue[0], _Mark):
-            entry = self._queue.pop(0)
-            if isinstance(entry, _Own):
-                out.append(self._numbering.stamp(entry.event))
-            elif isinstance(entry, _Event):
-                out.append(self._written(entry))
-            elif isinstance(entry, bytes):
-                out.append(entry)
-        return b"".join(out)
-
-    def _written(self, entry: _Event) -> bytes:
-        changed = self._numbering.renumber(entry.obj) | entry.changed
-        if entry.done is not None:  # what the client got on that key, not what the provider sent
-            key, slot = entry.done
-            changed |= slot.text != self._released.get(key, "")
-            slot.replace(self._released.get(key, ""))
-        if not changed:
-            return entry.raw
-        return sse.named_event(entry.name, entry.obj) if entry.name else sse.data_event(entry.obj)
+        while self._queue:
+            entry = self._queue[0]
+            if isinstance(entry, _Mark):
+                break
+            self._queue.pop(0)
+            if isinstance(entry, _Done):  # what the client got on that key, not what the provider sent
+                released = self._released.get(entry.key, "")
+                entry.event.changed |= entry.slot.text != released
+                entry.slot.replace(released)
+                entry = entry.event
+            out.append(entry)
+        return out
 
     async def _check_name(self, name: str | None, obj: dict[str, Any]) -> None:
         """An event name is relayed to the client: it must be one of the API's, and hold nothing.
@@ -238,11 +218,12 @@ class ScanningStream:
                 "The rest of the provider's answer was withheld by the AI policy: an event name holds protected data."
             )
 
-    async def _hold_deltas(self, event: SseEvent, obj: dict[str, Any]) -> bool:
+    async def _hold_deltas(self, name: str | None, obj: dict[str, Any]) -> bool:
         changed = False
-        for delta in deltas(self._endpoint, event.event, obj):
-            if delta.slot.text and tool_name(delta.key) and delta.key not in self._named:
-                self._named[delta.key] = delta.slot  # goes out here, scanned whole by _screen_rest
+        for delta in deltas(self._endpoint, name, obj):
+            named = delta.key in self._named or delta.key in self._naming
+            if delta.slot.text and tool_name(delta.key) and not named:
+                self._naming[delta.key] = delta.slot  # goes out here, scanned whole by _screen_rest
             elif delta.slot.text:
                 if self._ended:  # its window went out whole at the end: nothing left to scan it with
                     unscreenable(self._policy, self._screening, "answer text after the answer's end")
@@ -257,7 +238,7 @@ class ScanningStream:
         """A channel, made on its first text: a tool name's later fragments are held after the name
         sent (as rewritten by then), scanned with it as context."""
         if name not in self._channels:
-            sent = self._named[name].text if name in self._named else ""
+            sent = self._naming[name].text if name in self._naming else self._named.get(name, "")
             lex = JsonLex() if json_text else None
             self._channels[name] = _Channel(context=sent[-TAIL:], sealed=bool(sent), lex=lex)
         return self._channels[name]
@@ -371,11 +352,11 @@ class ScanningStream:
         close it precedes), taking that mark away when the text reaches it; else at the end."""
         for n, entry in enumerate(self._queue):
             if isinstance(entry, _Mark) and entry.channel == name and entry.at >= end:
-                self._queue.insert(n, _Own(event))
+                self._queue.insert(n, AnswerEvent.made(event))
                 if entry.at == end:
                     self._queue.remove(entry)
                 return
-        self._queue.append(_Own(event))
+        self._queue.append(AnswerEvent.made(event))
 
     async def _scan(self, texts: list[str], counted_upto: list[int]) -> list[list[RuledDecision]]:
         decided = await decide_texts(
@@ -387,17 +368,3 @@ class ScanningStream:
             "The rest of the provider's answer was withheld by the AI policy because it contains",
         )
         return decided or [[] for _ in texts]
-
-
-async def scanning(stream: AsyncGenerator[bytes, None], scanner: ScanningStream) -> AsyncGenerator[bytes, None]:
-    """Pass a provider's stream through ``scanner``; a block surfaces as a GatewayError."""
-    try:
-        async for chunk in stream:
-            out = await scanner.feed(chunk)
-            if out:
-                yield out
-        tail = await scanner.finish()
-        if tail:
-            yield tail
-    finally:
-        await stream.aclose()

@@ -1,6 +1,6 @@
 """What the prompt log learns from an answer: token usage, and the answer's text when the
 policy's log level keeps it. A whole answer is read once; a stream is watched as it
-passes, chunks untouched, so capturing costs the client nothing it can see.
+passes in the answer chain, changing nothing, so capturing costs the client nothing it can see.
 
 It reads only the wire formats and knows nothing of the prompt log's stores, so it lives
 in ``wire/``: the exchange holds a capture and the prompt log reads the exchange, without
@@ -9,15 +9,14 @@ in ``wire/``: the exchange holds a capture and the prompt log reads the exchange
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from gateway.json_input import parse_upstream
 from gateway.text_safety import bounded_count, scrub
+from gateway.wire.answer_event import AnswerEvent
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.slots import response_slots
-from gateway.wire.sse_parse import SseParser
 from gateway.wire.stream_text import deltas
 
 MAX_CAPTURED_CHARS = 1_000_000  # a runaway answer is kept in part, with a marker
@@ -81,17 +80,21 @@ class AnswerCapture:
                     setattr(self, target, value)
 
 
-async def capturing(
-    stream: AsyncGenerator[bytes, None], endpoint: Endpoint, capture: AnswerCapture
-) -> AsyncGenerator[bytes, None]:
-    """Pass a stream through unchanged while ``capture`` reads its events."""
-    parser = SseParser()
-    try:
-        async for chunk in stream:
-            for event in parser.feed(chunk):
-                obj = event.json()
-                if isinstance(obj, dict):
-                    capture.read_event(endpoint, obj)
-            yield chunk
-    finally:
-        await stream.aclose()
+@dataclass
+class CapturingStage:
+    """The answer chain's capture stage (``gateway.screening.answer_chain``): it reads each event
+    as it passes and changes nothing, so a chain of it alone relays the provider's bytes as they came."""
+
+    capture: AnswerCapture
+    endpoint: Endpoint
+    rewrites: ClassVar[bool] = False
+
+    async def feed(self, events: list[AnswerEvent]) -> list[AnswerEvent]:
+        for event in events:
+            obj = event.obj
+            if obj is not None:
+                self.capture.read_event(self.endpoint, obj)
+        return events
+
+    async def finish(self) -> list[AnswerEvent]:
+        return []

@@ -82,6 +82,11 @@ class SseParser:
         return _parse(lines) if lines else None
 
 
+def parse_block(block: bytes) -> SseEvent:
+    """One whole LF-framed event: one the gateway made itself (``gateway.wire.sse``)."""
+    return _parse(block.rstrip(b"\n").split(b"\n"))
+
+
 def _parse(lines: list[bytes]) -> SseEvent:
     kept = [line for line in lines if line.partition(b":")[0] in _KEPT_FIELDS]
     # Comments and unknown fields are dropped: clients ignore them, and they are not screened.

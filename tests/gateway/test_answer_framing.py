@@ -1,5 +1,6 @@
 """The pseudonym restorer and the prompt-log capture read CR- and CRLF-framed streams too
-(they share the gateway's SSE parser), and what they pass on is LF-framed."""
+(they are stages of the answer chain, behind its one SSE parser), and what the restorer
+passes on is LF-framed."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from collections.abc import AsyncGenerator
 
 import pytest
 
+from gateway.screening.answer_chain import AnswerStages, answer_stream
 from gateway.screening.redaction import Pseudonyms
-from gateway.screening.restore import RestoringStream
 from gateway.wire import replies
-from gateway.wire.capture import AnswerCapture, capturing
+from gateway.wire.capture import AnswerCapture, CapturingStage
 from gateway.wire.endpoints import endpoint_named
 from gateway.wire.sse_parse import SseParser
+from tests.gateway.screening import chains
 
 FRAMINGS = {"lf": b"\n", "crlf": b"\r\n", "cr": b"\r"}
 ENDPOINTS = ["chat.completions", "completions", "responses", "messages"]
@@ -39,9 +41,13 @@ def cuts(stream: bytes) -> list[bytes]:
 def test_placeholders_are_restored_whatever_the_framing(endpoint: str, framing: str) -> None:
     pseudonyms = Pseudonyms()
     placeholder = pseudonyms.placeholder("PERSON", "Jane Roe")
-    restoring = RestoringStream(endpoint_named(endpoint), pseudonyms)
+    restoring = chains.restoring(endpoint, pseudonyms)
     stream = framed(endpoint, f"Dear {placeholder}, hello", framing)
-    out = b"".join(restoring.feed(read) for read in cuts(stream)) + restoring.finish()
+
+    async def go() -> bytes:
+        return b"".join([await restoring.feed(read) for read in cuts(stream)]) + await restoring.finish()
+
+    out = asyncio.run(go())
     assert b"\r" not in out
     assert placeholder.encode() not in out
     assert b"Jane Roe" in out
@@ -59,7 +65,8 @@ def test_the_prompt_log_captures_the_answer_whatever_the_framing(endpoint: str, 
 
     async def drain() -> AnswerCapture:
         capture = AnswerCapture(keep_text=True)
-        async for _ in capturing(source(), endpoint_named(endpoint), capture):
+        stages = AnswerStages(capture=CapturingStage(capture, endpoint_named(endpoint)))
+        async for _ in answer_stream(endpoint_named(endpoint), source(), stages):
             pass
         return capture
 

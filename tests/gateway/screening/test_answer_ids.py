@@ -15,10 +15,12 @@ import pytest
 from detectors.base import Finding
 from gateway.errors import SensitiveDataBlocked
 from gateway.policy.policy import Policy, load_policy
+from gateway.screening.answer_chain import AnswerStages, answer_stream
 from gateway.screening.answer_ids import AnswerGate
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening
+from gateway.wire.endpoints import endpoint_named
 
 AWS = "AKIA" + "IOSFODNN7EXAMPLQ"
 CARD = "4111111111111111"
@@ -62,7 +64,9 @@ def relayed(pool: CountingPool, policy: Policy, reads: list[bytes], screening: S
 
     async def run() -> bytes:
         gate = AnswerGate(cast(DetectionPool, pool), policy, screening or Screening())
-        return b"".join([out async for out in gate.events(source())])
+        return b"".join(
+            [out async for out in answer_stream(endpoint_named("chat.completions"), source(), AnswerStages(gate))]
+        )
 
     return asyncio.run(run())
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import pytest
 
 from gateway.screening.redaction import Pseudonyms
-from gateway.screening.restore import RestoringStream, restore_body
+from gateway.screening.restore import restore_body
 from gateway.wire import replies
 from gateway.wire.endpoints import endpoint_named
 from gateway.wire.sse_parse import SseParser
+from tests.gateway.screening import chains
 
 ORIGINALS = {"PERSON": "Jane Roe", "EMAIL_ADDRESS": 'jr"@example.com'}
 
@@ -23,10 +25,19 @@ def pseudonyms() -> Pseudonyms:
     return p
 
 
+def relayed(endpoint: str, reads: list[bytes]) -> bytes:
+    """What the caller gets of ``reads`` through the answer chain's restoring stage."""
+    restoring = chains.restoring(endpoint, pseudonyms())
+
+    async def go() -> bytes:
+        return b"".join([await restoring.feed(read) for read in reads]) + await restoring.finish()
+
+    return asyncio.run(go())
+
+
 def transform(endpoint: str, text: str, size: int) -> list[tuple[str | None, Any]]:
     stream = b"".join(replies.render_stream(endpoint_named(endpoint), replies.Reply("m", text, 1), {}))
-    restoring = RestoringStream(endpoint_named(endpoint), pseudonyms())
-    out = b"".join(restoring.feed(stream[i : i + size]) for i in range(0, len(stream), size)) + restoring.finish()
+    out = relayed(endpoint, [stream[i : i + size] for i in range(0, len(stream), size)])
     return [(e.event, e.json() if e.data != "[DONE]" else "[DONE]") for e in SseParser().feed(out)]
 
 
@@ -106,8 +117,7 @@ def test_whole_bodies_restored_with_json_safe_arguments():
 
 
 def run(endpoint: str, stream: bytes) -> list[Any]:
-    restoring = RestoringStream(endpoint_named(endpoint), pseudonyms())
-    out = b"".join(restoring.feed(stream[i : i + 2]) for i in range(0, len(stream), 2)) + restoring.finish()
+    out = relayed(endpoint, [stream[i : i + 2] for i in range(0, len(stream), 2)])
     return [e.json() for e in SseParser().feed(out)]
 
 

@@ -15,9 +15,9 @@ from gateway.errors import SensitiveDataBlocked, UpstreamInvalid
 from gateway.policy.policy import Policy
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening
-from gateway.screening.stream import ScanningStream
 from gateway.wire.choice_index import asked_choices, bad_index
 from gateway.wire.endpoints import endpoint_named
+from tests.gateway.screening.chains import scanning
 from tests.gateway.screening.test_scanning_stream_joined import chat, texts
 from tests.gateway.screening.test_scanning_stream_tool_names import default_policy, inline_pool
 
@@ -28,7 +28,7 @@ ATTACK = [("AKIAI", 0), ("NN7EX", 1), ("OSFOD", 0), ("AMPLQ", 1)]
 
 
 def run(pool: DetectionPool, policy: Policy, events: list[bytes], choices: int) -> bytes:
-    stream = ScanningStream(endpoint_named("chat.completions"), pool, policy, Screening(), choices)
+    stream = scanning("chat.completions", pool, policy, Screening(), choices)
 
     async def go() -> bytes:
         out = [await stream.feed(e) for e in events]

@@ -16,8 +16,8 @@ from gateway.errors import UpstreamInvalid
 from gateway.policy.policy import Policy, load_policy
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening, screen_response
-from gateway.screening.stream import ScanningStream
 from gateway.wire.endpoints import endpoint_named
+from tests.gateway.screening.chains import scanning
 
 POLICY = """\
 policy: {{id: t, version: "1"}}
@@ -45,7 +45,7 @@ def policy(tmp_path: Path, on_failure: str) -> Policy:
 
 
 def run(p: Policy, reads: list[bytes], screening: Screening) -> bytes:
-    stream = ScanningStream(endpoint_named("chat.completions"), cast(DetectionPool, NoFindings()), p, screening)
+    stream = scanning("chat.completions", cast(DetectionPool, NoFindings()), p, screening)
 
     async def go() -> bytes:
         return b"".join([await stream.feed(read) for read in reads]) + await stream.finish()

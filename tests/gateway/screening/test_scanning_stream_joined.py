@@ -19,8 +19,7 @@ from gateway.policy.policy import Policy, load_policy
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening
-from gateway.screening.stream import ScanningStream
-from gateway.wire.endpoints import endpoint_named
+from tests.gateway.screening.chains import scanning
 
 POLICY = Path(__file__).parents[3] / "policies" / "default.yaml"
 AWS_PIECES = ["AKI", "AIOSF", "ODNN", "7EXAMPL", "Q"]  # AKIAIOSFODNN7EXAMPLQ
@@ -57,7 +56,7 @@ def sse(obj: Any, name: str | None = None) -> bytes:
 
 def run(pool: DetectionPool, policy: Policy, endpoint: str, events: list[bytes]) -> tuple[bytes, bool]:
     """What the client got, event by event, and whether the stream was cut by a block."""
-    stream = ScanningStream(endpoint_named(endpoint), pool, policy, Screening())
+    stream = scanning(endpoint, pool, policy, Screening())
     out: list[bytes] = []
 
     async def go() -> bool:
@@ -320,7 +319,7 @@ def thinking_delta(index: int, text: str) -> bytes:
 
 
 def test_a_closed_thinking_block_does_not_hold_the_answer_back(pool: DetectionPool, policy: Policy) -> None:
-    stream = ScanningStream(endpoint_named("messages"), pool, policy, Screening())
+    stream = scanning("messages", pool, policy, Screening())
     answer = "word " * 80  # more than a window
 
     async def go() -> bytes:

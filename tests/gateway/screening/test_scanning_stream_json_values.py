@@ -16,9 +16,8 @@ import openai
 from gateway.policy.policy import Policy
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening
-from gateway.screening.stream import ScanningStream
-from gateway.wire.endpoints import endpoint_named
 from gateway.wire.json_lex import JsonLex
+from tests.gateway.screening.chains import scanning
 from tests.gateway.screening.test_scanning_stream_joined import chat, sse
 from tests.gateway.screening.test_scanning_stream_tool_names import default_policy, inline_pool
 
@@ -27,7 +26,7 @@ CARD = "4111111111111111"
 
 
 def run(pool: DetectionPool, policy: Policy, endpoint: str, events: list[bytes]) -> bytes:
-    stream = ScanningStream(endpoint_named(endpoint), pool, policy, Screening())
+    stream = scanning(endpoint, pool, policy, Screening())
 
     async def go() -> bytes:
         out = [await stream.feed(e) for e in events]

@@ -18,8 +18,8 @@ from gateway.screening.answer_ids import screen_body_ids
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening, screen_response
-from gateway.screening.stream import ScanningStream
 from gateway.wire.endpoints import endpoint_named
+from tests.gateway.screening.chains import scanning
 
 POLICY = Path(__file__).parents[3] / "policies" / "default.yaml"
 AWS = "AKIA" + "IOSFODNN7EXAMPLQ"
@@ -178,6 +178,6 @@ async def test_a_streamed_tool_use_start_with_a_secret_in_its_input_ends_the_str
 ) -> None:
     block = {"type": "tool_use", "id": "toolu_1", "name": "write_file", "input": {"data": AWS}}
     start = {"type": "content_block_start", "index": 0, "content_block": block}
-    stream = ScanningStream(endpoint_named("messages"), pool, policy, Screening())
+    stream = scanning("messages", pool, policy, Screening())
     with pytest.raises(SensitiveDataBlocked, match="AWS_ACCESS_KEY_ID"):
         await stream.feed(b"event: content_block_start\ndata: " + json.dumps(start).encode() + b"\n\n")

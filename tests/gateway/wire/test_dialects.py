@@ -16,14 +16,14 @@ import pytest
 from detectors.base import Finding
 from gateway.errors import SensitiveDataBlocked
 from gateway.policy.policy import Policy, load_policy
+from gateway.screening.answer_chain import AnswerStages, answer_stream
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.redaction import Pseudonyms
-from gateway.screening.restore import RestoringStream, restore_body
+from gateway.screening.restore import restore_body
 from gateway.screening.screen import Screening
-from gateway.screening.stream import ScanningStream
 from gateway.wire import replies
-from gateway.wire.capture import AnswerCapture, capturing
+from gateway.wire.capture import AnswerCapture, CapturingStage
 from gateway.wire.choice_index import asked_choices, bad_index
 from gateway.wire.dialects.base import ALL, Dialect
 from gateway.wire.endpoints import ENDPOINTS, Endpoint, endpoint_named
@@ -31,6 +31,7 @@ from gateway.wire.request_slots import Kind, walk_request
 from gateway.wire.slots import request_texts, response_slots
 from gateway.wire.sse_parse import SseParser
 from gateway.wire.stream_text import Numbering, closed_streams, delta_event, deltas
+from tests.gateway.screening import chains
 from tests.gateway.wire.notes_dialect import NOTES
 
 GATEWAY = Path(__file__).parents[3] / "gateway"
@@ -154,8 +155,13 @@ def test_a_new_endpoint_gets_its_pseudonyms_back_streamed_and_whole() -> None:
     pieces = ["Dear ", placeholder[:4], placeholder[4:], ", see ", placeholder[:3]]  # split, and cut at the end
     stream = b"".join(delta_event(NOTES, ("note",), piece, {}) for piece in pieces)
     stream += b'event: note.done\ndata: {"type": "note.done"}\n\n'
-    restoring = RestoringStream(NOTES, pseudonyms)
-    out = b"".join(restoring.feed(stream[i : i + 5]) for i in range(0, len(stream), 5)) + restoring.finish()
+    restoring = chains.restoring(NOTES, pseudonyms)
+
+    async def go() -> bytes:
+        reads = [stream[i : i + 5] for i in range(0, len(stream), 5)]
+        return b"".join([await restoring.feed(read) for read in reads]) + await restoring.finish()
+
+    out = asyncio.run(go())
     assert joined_text(NOTES, out) == f"Dear Jane Roe, see {placeholder[:3]}"
     names = [name for name, _ in events_of(out)]
     assert names[-2:] == ["note.delta", "note.done"]  # the text held at the close went out before it
@@ -189,7 +195,7 @@ def pool(policy: Policy) -> DetectionPool:
 def scanned(pool: DetectionPool, policy: Policy, pieces: list[str]) -> bytes:
     events = [delta_event(NOTES, ("note",), piece, {}) for piece in pieces]
     events.append(b'event: note.done\ndata: {"type": "note.done"}\n\n')
-    stream = ScanningStream(NOTES, pool, policy, Screening())
+    stream = chains.scanning(NOTES, pool, policy, Screening())
 
     async def go() -> bytes:
         out = [await stream.feed(event) for event in events]
@@ -213,7 +219,7 @@ def test_a_new_endpoint_is_captured_for_the_prompt_log() -> None:
 
     async def drain() -> AnswerCapture:
         capture = AnswerCapture(keep_text=True)
-        async for _ in capturing(source(), NOTES, capture):
+        async for _ in answer_stream(NOTES, source(), AnswerStages(capture=CapturingStage(capture, NOTES))):
             pass
         return capture
 
