@@ -17,6 +17,7 @@ from gateway.lifecycle.state import STATE
 from gateway.promptlog.crypto import load_keyring, rotate_key_file
 from gateway.promptlog.record import Row, open_text, parse_list
 from gateway.testing import RunningGateway
+from gateway.wire.sse_parse import SseParser
 from tests.conftest import TEST_POLICY, StartGateway
 
 DETECTING = TEST_POLICY.read_text() + (
@@ -193,6 +194,37 @@ def test_full_level_keeps_the_answer_as_the_caller_got_it(
         texts[level] = (open_text(gateway.log_record(request_id), "response", ring), reply.choices[0].message.content)
     assert texts["full"] == ("I will email Maria Lopez today.\n", "I will email Maria Lopez today.")
     assert texts["redacted"][0] == "I will email <PERSON_1> today.\n"
+
+
+def test_a_streamed_answer_is_parsed_once_logged_as_screened_and_restored_last(
+    gateway_with: GatewayWith, closing: list[Any], tmp_path: Path, mock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer chain through the gateway (``gateway.screening.answer_chain``): one SSE parser for
+    the whole stream; the log keeps the answer as screened (the provider's SSN redacted, the
+    placeholder as the provider wrote it), and the caller gets their own value back."""
+    mock.configure(reply_text="I will email <PERSON_1> about 536-22-8726 today.")
+    gateway = gateway_with("prompt_log: {level: redacted}\n", key=True)
+    key = gateway.create_key("fay", "engineering")
+    parsers: list[SseParser] = []
+    made = SseParser.__init__
+
+    def spy(parser: SseParser) -> None:
+        made(parser)
+        parsers.append(parser)
+
+    monkeypatch.setattr(SseParser, "__init__", spy)
+    client = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=key, max_retries=0, timeout=30)
+    closing.append(client)
+    raw = client.chat.completions.with_raw_response.create(
+        model="gpt-4o", messages=[{"role": "user", "content": PII}], stream=True
+    )
+    answer = "".join(chunk.choices[0].delta.content or "" for chunk in raw.parse() if chunk.choices)
+    assert answer == "I will email Maria Lopez about [US_SSN] today."
+    ring = load_keyring(tmp_path / "log-keys.json", "UNSET", {})
+    assert ring is not None
+    logged = open_text(gateway.log_record(raw.headers["x-request-id"]), "response", ring)
+    assert logged == "I will email <PERSON_1> about [US_SSN] today."
+    assert len(parsers) == 1  # gate, scan, capture and restore behind one parse
 
 
 def test_a_rotated_key_is_taken_up_without_a_restart(
