@@ -193,3 +193,19 @@ def test_a_chain_holds_one_parser_and_its_stages_in_order(pool: DetectionPool, p
         "CapturingStage",
         "RestoringStream",
     ]
+
+
+def test_an_unfinished_last_event_passes_every_stage_even_unscreened(pool: DetectionPool) -> None:
+    """A provider ending without the last blank line: its last event goes through the stages like
+    any other when nothing is screened too (restored for the caller, its usage captured)."""
+    pseudonyms = Pseudonyms()
+    pseudonyms.placeholder("EMAIL_ADDRESS", OWN_EMAIL)
+    capture, ep = AnswerCapture(keep_text=True), endpoint_named("chat.completions")
+    choice = {"index": 0, "delta": {"content": " <EMAIL_ADDRESS_1>"}, "finish_reason": "stop"}
+    last = {"id": "chatcmpl-1", "choices": [choice], "usage": {"prompt_tokens": 5, "completion_tokens": 4}}
+    stream = chunk("Write to") + f"data: {json.dumps(last)}".encode()
+    stages = AnswerStages(capture=CapturingStage(capture, ep), restore=RestoringStream(ep, pseudonyms))
+    out = relayed(stages, reads(stream, 9))
+    assert texts(out) == f"Write to {OWN_EMAIL}"
+    assert capture.text == "Write to <EMAIL_ADDRESS_1>"
+    assert (capture.prompt_tokens, capture.completion_tokens) == (5, 4)
