@@ -13,10 +13,10 @@ let through (adding its own, holding some back for later), in one fixed order, d
 
 Each stage gets the events of one provider read together, and hands on its result before the
 next stage sees any of it: a block stops the read it is in, and no later stage sees that read
-(the capture keeps none of what the block withheld). Then
-every event is written once: the parser's bytes when no stage changed it, Responses sequence
-numbers shifted past the events the stages added. A chain whose stages only read (capture
-alone: nothing screened, nothing to restore) relays the provider's reads untouched.
+(the capture keeps none of what the block withheld). Then every event is written once: the
+parser's bytes when no stage changed it, Responses sequence numbers shifted past the events
+the stages added. A chain whose stages only read (capture alone: nothing screened, nothing to
+restore) relays the provider's reads untouched.
 """
 
 from __future__ import annotations
