@@ -52,9 +52,13 @@ class Ids:
 
 
 async def screen_ids(
-    pool: DetectionPool, policy: Policy, node: Any, screening: Screening, what: str = WHOLE,
+    pool: DetectionPool,
+    policy: Policy,
+    node: Any,
+    screening: Screening,
+    what: str = WHOLE,
     decided: dict[str, str] | None = None,
-) -> bool:  # fmt: skip
+) -> bool:
     """Screen ``node``'s ids in place; True when one was rewritten. ``decided``: a stream's
     earlier outcomes (ids text -> what it became), reused, and added to."""
     ids = Ids(tuple(id_places(node))) if isinstance(node, dict | list) else Ids(())

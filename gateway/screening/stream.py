@@ -360,9 +360,14 @@ class ScanningStream:
 
     async def _scan(self, texts: list[str], counted_upto: list[int]) -> list[list[RuledDecision]]:
         decided = await decide_texts(
-            self._pool, self._policy, texts, Direction.RESPONSE, self._screening, self._policy.answer_entities,
+            self._pool,
+            self._policy,
+            texts,
+            Direction.RESPONSE,
+            self._screening,
+            self._policy.answer_entities,
             counted_upto,
-        )  # fmt: skip
+        )
         refuse_blocked(
             [d for decisions in decided for d in decisions],
             "The rest of the provider's answer was withheld by the AI policy because it contains",

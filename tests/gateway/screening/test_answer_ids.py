@@ -51,8 +51,12 @@ def pool(policy: Policy) -> CountingPool:
 
 
 def chunk(text: str, cid: str = "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG", **extra: Any) -> bytes:
-    choice = {"index": 0, "delta": {"content": text}, "finish_reason": None,
-              "logprobs": {"content": [{"token": text, "logprob": 0, "bytes": list(text.encode())}]}}  # fmt: skip
+    choice = {
+        "index": 0,
+        "delta": {"content": text},
+        "finish_reason": None,
+        "logprobs": {"content": [{"token": text, "logprob": 0, "bytes": list(text.encode())}]},
+    }
     obj = {"id": cid, "object": "chat.completion.chunk", "model": "gpt-4o", "choices": [choice], **extra}
     return b"data: " + json.dumps(obj).encode() + b"\n\n"
 

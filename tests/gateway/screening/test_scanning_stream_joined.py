@@ -126,8 +126,10 @@ def block_stop(index: Any) -> bytes:
     return sse({"type": "content_block_stop", "index": index}, "content_block_stop")
 
 
-ANTH_END = [sse({"type": "message_delta", "delta": {"stop_reason": "end_turn"}}, "message_delta"),
-            sse({"type": "message_stop"}, "message_stop")]  # fmt: skip
+ANTH_END = [
+    sse({"type": "message_delta", "delta": {"stop_reason": "end_turn"}}, "message_delta"),
+    sse({"type": "message_stop"}, "message_stop"),
+]
 
 
 def resp(kind: str, n: int, **fields: Any) -> bytes:

@@ -69,9 +69,12 @@ def chat(message: dict[str, Any], logprobs: Any = None, **top: Any) -> dict[str,
 
 async def test_logprob_tokens_that_spell_a_redacted_card_go_with_it(pool: DetectionPool, policy: Policy) -> None:
     pieces = ["card", " 4111", "1111", "1111", "1111", " done"]
-    answer = await screened(pool, policy, "chat.completions", chat(
-        {"content": "card 4111111111111111 done"}, {"content": [tok(p) for p in pieces], "refusal": None}
-    ))  # fmt: skip
+    answer = await screened(
+        pool,
+        policy,
+        "chat.completions",
+        chat({"content": "card 4111111111111111 done"}, {"content": [tok(p) for p in pieces], "refusal": None}),
+    )
     assert answer["choices"][0]["message"]["content"] == "card [CREDIT_CARD] done"
     assert answer["choices"][0]["logprobs"] is None
 
@@ -80,9 +83,12 @@ async def test_a_redacted_content_takes_its_logprobs_even_when_they_spell_less(
     pool: DetectionPool, policy: Policy
 ) -> None:
     pieces = ["card", " 4111", "1111", "1111"]  # the provider cut the tokens short
-    answer = await screened(pool, policy, "chat.completions", chat(
-        {"content": "card 4111111111111111 done"}, {"content": [tok(p) for p in pieces]}
-    ))  # fmt: skip
+    answer = await screened(
+        pool,
+        policy,
+        "chat.completions",
+        chat({"content": "card 4111111111111111 done"}, {"content": [tok(p) for p in pieces]}),
+    )
     assert answer["choices"][0]["message"]["content"] == "card [CREDIT_CARD] done"
     assert answer["choices"][0]["logprobs"] is None
 
@@ -117,9 +123,16 @@ def tool_use(tool_input: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "tool_input",
-    [{"path": "creds", "data": AWS}, {"format": AWS}, {"status": AWS}, {"type": AWS}, {"id": AWS}, {AWS: True},
-     {"nested": [{"model": AWS}]}],
-)  # fmt: skip
+    [
+        {"path": "creds", "data": AWS},
+        {"format": AWS},
+        {"status": AWS},
+        {"type": AWS},
+        {"id": AWS},
+        {AWS: True},
+        {"nested": [{"model": AWS}]},
+    ],
+)
 async def test_a_secret_anywhere_in_a_tool_input_blocks(pool: DetectionPool, policy: Policy, tool_input: Any) -> None:
     with pytest.raises(SensitiveDataBlocked, match="AWS_ACCESS_KEY_ID"):
         await screened(pool, policy, "messages", tool_use(tool_input))
@@ -143,12 +156,23 @@ async def test_a_card_in_a_tool_call_id_is_redacted(pool: DetectionPool, policy:
 
 
 REAL_IDS = [
-    "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG", "chatcmpl-4111", "fp_44709d6fcb", "fp_b705f0c291",
-    "call_abc123DEF456ghi789JKL0", "call_3Hy7q9Lk0ZmXbWcR2tVnP8aD", "msg_013Zva2CMHLNnXjNJJKqJ2EF",
-    "toolu_01T1x1fJ34qAmk2tNTrN7Up6", "resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b",
-    "rs_6876cf02e0bc8192b74af0fb64b715ff06fa2fcced15a5ac", "srvtoolu_014hJH82Qum7Td6UV8gDXThB",
-    "gpt-4o-2024-08-06", "claude-sonnet-4-5-20250929", "o3-mini", "default", "auto",
-]  # fmt: skip
+    "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+    "chatcmpl-4111",
+    "fp_44709d6fcb",
+    "fp_b705f0c291",
+    "call_abc123DEF456ghi789JKL0",
+    "call_3Hy7q9Lk0ZmXbWcR2tVnP8aD",
+    "msg_013Zva2CMHLNnXjNJJKqJ2EF",
+    "toolu_01T1x1fJ34qAmk2tNTrN7Up6",
+    "resp_67ccd2bed1ec8190b14f964abc0542670bb6a6b452d3795b",
+    "rs_6876cf02e0bc8192b74af0fb64b715ff06fa2fcced15a5ac",
+    "srvtoolu_014hJH82Qum7Td6UV8gDXThB",
+    "gpt-4o-2024-08-06",
+    "claude-sonnet-4-5-20250929",
+    "o3-mini",
+    "default",
+    "auto",
+]
 
 
 @pytest.mark.parametrize("value", REAL_IDS)
