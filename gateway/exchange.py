@@ -1,19 +1,46 @@
-"""What the gateway learns about one request as it handles it; logged once at the end."""
+"""What the gateway learns about one request as it handles it; logged once at the end, then
+handed, as one ``ExchangeFinished`` event, to its subscribers (prompt log, incidents, metrics)."""
 
 from __future__ import annotations
 
+import enum
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+import structlog
 
 from gateway.auth.identity import Identity
 from gateway.errors import ApiFormat
+from gateway.logs import code_location
 from gateway.policy.policy import Policy
+from gateway.policy.violations import Violation
 from gateway.screening.screen import Screening
 from gateway.wire.capture import AnswerCapture
 
 MAX_LOGGED_MODEL_LENGTH = 100
+log = structlog.get_logger("aigw")
+
+
+class Outcome(enum.StrEnum):
+    """How the exchange ended; the value is what the request log, the prompt log and incidents record."""
+
+    OK = "ok"
+    REJECTED = "rejected"  # answered with one of the gateway's own 4xx errors (auth, policy, a malformed request)
+    ERROR = "error"  # answered with one of the gateway's own 5xx errors
+    UPSTREAM_ERROR = "upstream_error"  # the provider answered with an error, relayed as it came
+    STREAM_ERROR = "stream_error"  # a streamed answer cut by an error event after its headers went out
+    CLIENT_DISCONNECTED = "client_disconnected"
+
+
+class AccessDecision(enum.StrEnum):
+    """The policy's verdict on the model and features asked for; the value is what logs and metrics record."""
+
+    ALLOW = "allow"
+    DENY = "deny"
+    MONITOR_DENY = "monitor_deny"  # denied, and let through: the policy runs in monitor mode
 
 
 def new_request_id() -> str:
@@ -29,13 +56,13 @@ class Exchange:
     identity: Identity | None = None
     model: str | None = None
     provider: str | None = None
-    decision: str | None = None
+    decision: AccessDecision | None = None
     rule: str | None = None
     policy_version: str | None = None
     stream: bool = False
     status: int = 0
     upstream_ms: float | None = None
-    outcome: str = "ok"
+    outcome: Outcome = Outcome.OK
     error_code: str | None = None
     revoked_key_owner: str | None = None  # a revoked key was presented (with its right secret): whose
     screening: Screening | None = None
@@ -75,7 +102,7 @@ class Exchange:
             "request_id": self.request_id,
             "endpoint": self.endpoint,
             "status": self.status,
-            "outcome": self.outcome,
+            "outcome": self.outcome.value,
             "duration_ms": self.duration_ms(),
         }
         if self.identity is not None:
@@ -84,7 +111,7 @@ class Exchange:
             fields["model"] = self.model[:MAX_LOGGED_MODEL_LENGTH]
         optional = {
             "provider": self.provider,
-            "decision": self.decision,
+            "decision": self.decision.value if self.decision is not None else None,
             "rule": self.rule,
             "policy_version": self.policy_version,
             "upstream_ms": self.upstream_ms,
@@ -105,3 +132,59 @@ class Exchange:
         if self.response_screening is not None and self.response_screening.decisions:
             fields["response_findings"] = self.response_screening.summary()
         return fields
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeFinished:
+    """One request, answered, refused, failed or cut off: published once, after its request log line."""
+
+    exchange: Exchange
+    policy: Policy  # the policy it was decided under (the one in force if it got no lease)
+    source: str  # the caller's address, "unknown" when the transport has none
+
+    @property
+    def reached_endpoint(self) -> bool:
+        """It was a call to an API endpoint (not a models listing, not an unknown path)."""
+        return self.exchange.endpoint is not None
+
+
+class ExchangeSubscriber(Protocol):
+    """Told of each finished exchange, on the event loop: it must be quick and never wait (a counter,
+    a queue put); whatever is slow it does off the request path, as the prompt log's writer does."""
+
+    def __call__(self, finished: ExchangeFinished, /) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    name: str  # names the subscriber in the log line when it fails
+    receive: ExchangeSubscriber
+    keeps_evidence: bool = True  # its failure loses audit evidence: logged as a LOGGING_OR_RETENTION_FAILURE
+
+
+class ExchangeSubscribers:
+    """The subscribers of finished exchanges, told in the order they were declared (at assembly)."""
+
+    def __init__(self, *subscriptions: Subscription) -> None:
+        self._subscriptions = subscriptions
+
+    @property
+    def names(self) -> Sequence[str]:
+        return tuple(subscription.name for subscription in self._subscriptions)
+
+    def publish(self, finished: ExchangeFinished) -> None:
+        """Each subscriber on its own: a failure in one (a bug, a value it cannot take) must neither
+        turn an answered request into a 500 nor keep the others from seeing the exchange. The failure
+        is logged by type and place only: its message could quote the prompt."""
+        for subscription in self._subscriptions:
+            try:
+                subscription.receive(finished)
+            except Exception as exc:
+                log.error(
+                    "observer_failed",
+                    observer=subscription.name,
+                    request_id=finished.exchange.request_id,
+                    error_type=type(exc).__name__,
+                    where=code_location(exc),
+                    violation=Violation.LOGGING_OR_RETENTION_FAILURE.value if subscription.keeps_evidence else None,
+                )

@@ -19,7 +19,7 @@ import structlog
 
 from gateway.auth.identity import Identity
 from gateway.errors import PolicyDenied
-from gateway.exchange import Exchange
+from gateway.exchange import AccessDecision, Exchange
 from gateway.policy.policy import Policy
 from gateway.policy.schema import ProviderFeatures
 
@@ -95,7 +95,7 @@ def check_features(
     refused = refused_feature(used, settings)
     if refused is None:
         return
-    exchange.decision = "monitor_deny" if policy.monitor else "deny"
+    exchange.decision = AccessDecision.MONITOR_DENY if policy.monitor else AccessDecision.DENY
     exchange.rule = refused.rule
     log.warning(
         "policy_decision",

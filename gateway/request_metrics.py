@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from gateway.config.settings import Settings
-from gateway.exchange import Exchange
+from gateway.exchange import Exchange, ExchangeFinished
 from gateway.metrics import GatewayMetrics
 from gateway.policy.data_rules import Direction
 from gateway.screening.screen import Screening
@@ -39,11 +39,23 @@ class ModelLabels:
         return next((match for pattern, match in self._routes if pattern.match(model)), UNROUTED)
 
 
+class RequestMetrics:
+    """A subscriber of finished exchanges: what each call to an API endpoint adds to the metrics."""
+
+    def __init__(self, metrics: GatewayMetrics, model_labels: ModelLabels) -> None:
+        self._metrics, self._model_labels = metrics, model_labels
+
+    def exchange_finished(self, finished: ExchangeFinished) -> None:
+        if finished.reached_endpoint:
+            observe_exchange(self._metrics, finished.exchange, self._model_labels)
+
+
 def observe_exchange(metrics: GatewayMetrics, exchange: Exchange, model_label: ModelLabels) -> None:
     provider, endpoint = exchange.provider or "", exchange.endpoint or ""
     model = model_label(exchange.model)
+    decision = exchange.decision.value if exchange.decision is not None else "none"
     child = metrics.child
-    child(metrics.requests, provider, model, endpoint, exchange.decision or "none", str(exchange.status)).inc()
+    child(metrics.requests, provider, model, endpoint, decision, str(exchange.status)).inc()
     child(metrics.request_seconds, provider, endpoint).observe(exchange.duration_ms() / 1000)
     if exchange.upstream_ms is not None:
         child(metrics.upstream_seconds, provider, endpoint).observe(exchange.upstream_ms / 1000)
@@ -79,4 +91,4 @@ def _observe_screening(metrics: GatewayMetrics, screening: Screening | None, dir
         metrics.child(metrics.detections, detector, category, entity_type, action, mode, direction.value).inc(n)
 
 
-__all__ = ["ModelLabels", "observe_exchange"]
+__all__ = ["ModelLabels", "RequestMetrics", "observe_exchange"]

@@ -18,7 +18,7 @@ import timeit
 from detectors.base import Category, Finding
 from gateway.config.settings import Settings
 from gateway.errors import ApiFormat
-from gateway.exchange import Exchange
+from gateway.exchange import AccessDecision, Exchange
 from gateway.policy.data_rules import Action, RuledDecision
 from gateway.screening.screen import Screening
 from gateway.wire.capture import AnswerCapture
@@ -32,7 +32,7 @@ def exchange() -> Exchange:
         endpoint="chat.completions",
         provider="openai",
         model="gpt-5.5",
-        decision="allow",
+        decision=AccessDecision.ALLOW,
         status=200,
         stream=True,
         upstream_ms=420.0,

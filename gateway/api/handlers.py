@@ -22,7 +22,7 @@ from gateway.errors import (
     UpstreamInvalid,
     render_stream_error,
 )
-from gateway.exchange import Exchange
+from gateway.exchange import AccessDecision, Exchange, Outcome
 from gateway.json_input import parse_request
 from gateway.lifecycle.runtime import PolicyRuntime
 from gateway.lifecycle.state import STATE, GatewayState
@@ -205,7 +205,8 @@ async def _protect_answer(
 
 def _authorize(policy: Policy, exchange: Exchange, identity: Identity, provider: str, model: str) -> ToolDecision:
     decision = policy.check_tool(identity.groups, provider, model, identity.group_source)
-    exchange.decision = "allow" if decision.allowed else "monitor_deny" if policy.monitor else "deny"
+    denied = AccessDecision.MONITOR_DENY if policy.monitor else AccessDecision.DENY
+    exchange.decision = AccessDecision.ALLOW if decision.allowed else denied
     exchange.rule = decision.rule
     if not decision.allowed:
         log.warning(
@@ -240,7 +241,7 @@ async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange)
     headers = {**reply.headers, **exchange.stamp()}
     if reply.stream is None:
         if reply.status >= 400:
-            exchange.outcome = "upstream_error"
+            exchange.outcome = Outcome.UPSTREAM_ERROR
         return web.Response(body=reply.body, status=reply.status, headers=headers)
     response = web.StreamResponse(status=reply.status, headers={**headers, "cache-control": "no-cache"})
     await response.prepare(request)
@@ -250,14 +251,14 @@ async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange)
     except GatewayError as err:
         await _end_stream(response, exchange, err)
     except (ClientConnectionResetError, ConnectionResetError):
-        exchange.outcome = "client_disconnected"
+        exchange.outcome = Outcome.CLIENT_DISCONNECTED
     except Exception as exc:  # the headers are out: a 500 now would land inside the chunked body
         _log_internal(exchange, exc)
         cut = UpstreamInvalid("The provider's stream could not be read; it was cut here.")
         await _end_stream(response, exchange, cut)
     finally:
         await _close_quietly(reply.stream, exchange)
-    if exchange.outcome != "client_disconnected":
+    if exchange.outcome is not Outcome.CLIENT_DISCONNECTED:
         await _write_quietly(response, None)
     return response
 
@@ -265,7 +266,7 @@ async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange)
 async def _end_stream(response: web.StreamResponse, exchange: Exchange, err: GatewayError) -> None:
     """An error event both SDKs raise; the chunked body then ends properly, so the connection stays
     usable (closing it raced with keep-alive clients sending their next request)."""
-    exchange.outcome, exchange.error_code = "stream_error", err.code
+    exchange.outcome, exchange.error_code = Outcome.STREAM_ERROR, err.code
     await _write_quietly(response, render_stream_error(err, exchange.api, exchange.request_id))
 
 

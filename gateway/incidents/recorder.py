@@ -1,12 +1,12 @@
 """Turning what the gateway sees into incidents, off the request path.
 
-The request path calls ``observe_exchange`` (and the authenticator's failures, the policy
-reloader and the prompt-log writer call their own ``observe_*``): each builds candidate
-incidents -- violation type, severity from the mapping and the policy, controls -- and
-puts them on a bounded queue. One task masks their excerpts (``masking``), stores them
-(aggregating repeats) and hands each stored incident to the SIEM export. A store outage is
-retried, and a store call that hangs makes the recorder not ready (and restarted); nothing
-here can fail a request.
+A finished exchange reaches ``exchange_finished`` and ``count_failed_authentication``; the
+admin API, the policy reloader and the prompt-log writer call their own ``observe_*``. Each
+builds candidate incidents (``candidates``: violation type, severity from the mapping and
+the policy, controls) and puts them on a bounded queue. One task masks their excerpts
+(``masking``), stores them (aggregating repeats) and hands each stored incident to the SIEM
+export. A store outage is retried, and a store call that hangs makes the recorder not ready
+(and restarted); nothing here can fail a request.
 """
 
 from __future__ import annotations
@@ -14,56 +14,54 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import structlog
 
-from detectors.base import Category
 from gateway.compliance.catalog import Compliance
-from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, Exchange
+from gateway.exchange import Exchange, ExchangeFinished
 from gateway.incidents import spool
-from gateway.incidents.evidence import ScannedText, gather
+from gateway.incidents.candidates import Candidates
 from gateway.incidents.masking import ExcerptScan, mask_excerpts
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
 from gateway.incidents.store import IncidentStore, Recorded
 from gateway.incidents.storing import quarantine_candidate, record_each_if_needed, replay_spool
 from gateway.metrics import GatewayMetrics
-from gateway.policy.data_rules import Action, RuledDecision, finding_sources
 from gateway.policy.policy import Policy
 from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.crypto import LogKeyring
-from gateway.promptlog.store import StoreUnavailable, now_us
-from gateway.screening.screen import Screening
+from gateway.promptlog.store import StoreUnavailable
 from gateway.supervise import BackgroundTask
 from gateway.text_safety import scrub_dataclass
 
 log = structlog.get_logger("aigw")
-PROMPT_VIOLATIONS = {
-    Category.PII: Violation.PII_IN_PROMPT,
-    Category.CONFIDENTIAL: Violation.CONFIDENTIAL_DATA_IN_PROMPT,
-    Category.SECRET: Violation.SECRET_OR_CREDENTIAL_IN_PROMPT,
-    Category.INJECTION: Violation.PROMPT_INJECTION_ATTEMPT,
-}
 RETRY_S = (0.2, 0.5, 1.0, 2.0, 5.0)
 STALL_S = 60.0  # one store call running this long: the recorder is stuck (a hung database call)
 MAX_BATCH = 200  # incidents stored in one transaction when a burst has queued them
 MAX_TRACKED_SOURCES = 10_000  # failed-login counters kept at once: a spray of addresses cannot grow memory
-CARRIED_CLASSES = frozenset({Category.PII, Category.CONFIDENTIAL, Category.SECRET})
 Publish = Callable[[Mapping[str, Any]], None]
 
 
 class IncidentLog:
     def __init__(
-        self, store: IncidentStore, compliance: Compliance, policy: Callable[[], Policy],
-        keyring: Callable[[], LogKeyring | None] = lambda: None, queue_size: int = 10_000,
-        spool_path: Path | None = None, verify_interval_s: float = 0, metrics: GatewayMetrics | None = None,
+        self,
+        store: IncidentStore,
+        compliance: Compliance,
+        policy: Callable[[], Policy],
+        keyring: Callable[[], LogKeyring | None] = lambda: None,
+        queue_size: int = 10_000,
+        spool_path: Path | None = None,
+        verify_interval_s: float = 0,
+        metrics: GatewayMetrics | None = None,
         scan: ExcerptScan | None = None,
-    ) -> None:  # fmt: skip
-        self.store, self.compliance, self._policy, self._keyring = store, compliance, policy, keyring
+        publish: Publish | None = None,
+    ) -> None:
+        self.store, self.compliance, self._policy = store, compliance, policy
+        self._candidates = Candidates(compliance, policy, keyring)
         self._scan = scan  # masks excerpts (gateway.incidents.masking); None: incidents keep no excerpt
         self._spool_path, self._verify_interval_s = spool_path, verify_interval_s
         self._metrics = metrics or GatewayMetrics()  # a private registry when nobody scrapes it (tests, tools)
@@ -75,7 +73,7 @@ class IncidentLog:
         self._idle = asyncio.Event()
         self._idle.set()
         self._auth_failures: defaultdict[str, deque[float]] = defaultdict(deque)
-        self.publish: Publish | None = None
+        self._publish = publish  # each stored incident, to the SIEM export
         self.dropped = 0
 
     @property
@@ -107,9 +105,11 @@ class IncidentLog:
         self._task.start()
         if self._verify_interval_s > 0:
             self._verifier = BackgroundTask(
-                "incident_chain_verifier", self._verify_forever, self._metrics,
+                "incident_chain_verifier",
+                self._verify_forever,
+                self._metrics,
                 on_death=lambda reason: self._died(reason, "verifier_died"),
-            )  # fmt: skip
+            )
             self._verifier.start()
 
     async def close(self, grace_s: float) -> None:
@@ -129,30 +129,31 @@ class IncidentLog:
             log.error("incidents_lost_at_shutdown", incidents=len(left), violation="LOGGING_OR_RETENTION_FAILURE")
             return
         spool.spool(self._spool_path, left)
-        log.error("incidents_spooled_at_shutdown", incidents=len(left), spool=str(self._spool_path),
-                  violation="LOGGING_OR_RETENTION_FAILURE")  # fmt: skip
+        log.error(
+            "incidents_spooled_at_shutdown",
+            incidents=len(left),
+            spool=str(self._spool_path),
+            violation="LOGGING_OR_RETENTION_FAILURE",
+        )
 
     async def flush(self) -> None:
         await self._idle.wait()
 
     # --- what the gateway reports
+    def exchange_finished(self, finished: ExchangeFinished) -> None:
+        """A call to an API endpoint: its violations (findings acted on, an unapproved model)."""
+        if finished.reached_endpoint:
+            self.observe_exchange(finished.exchange, finished.policy)
+
+    def count_failed_authentication(self, finished: ExchangeFinished) -> None:
+        """Any finished exchange refused with a 401, on any path: counted per source (``observe_auth_failure``)."""
+        exchange = finished.exchange
+        if exchange.status == 401:
+            self.observe_auth_failure(finished.source, revoked_key_owner=exchange.revoked_key_owner)
+
     def observe_exchange(self, exchange: Exchange, policy: Policy) -> None:
-        screening, answer = exchange.screening, exchange.response_screening
-        if exchange.decision in ("deny", "monitor_deny"):
-            self._submit_unapproved(exchange, policy)
-        by_category: defaultdict[Category, list[RuledDecision]] = defaultdict(list)
-        for decision in screening.decisions if screening else ():
-            if _flagged(decision):
-                by_category[decision.finding.category].append(decision)
-        for category, decisions in by_category.items():
-            self._submit_findings(PROMPT_VIOLATIONS[category], exchange, policy, decisions, screening)
-        # PII_IN_OUTPUT is "model output contains PII (or data the requester may not see)": a response
-        # rule that acts on a credential or a marked document in an answer says the caller may not see it.
-        output = [
-            d for d in (answer.decisions if answer else ()) if d.finding.category in CARRIED_CLASSES and _flagged(d)
-        ]
-        if output:
-            self._submit_findings(Violation.PII_IN_OUTPUT, exchange, policy, output, answer)
+        for candidate in self._candidates.for_exchange(exchange, policy):
+            self._enqueue(candidate)
 
     def observe_auth_failure(
         self, source: str, at: float | None = None, target: str = "api", revoked_key_owner: str | None = None
@@ -178,31 +179,36 @@ class IncidentLog:
             del self._auth_failures[tracked]  # the next incident needs a fresh run of failures
             facts = Facts(count=count, flags=frozenset({target}) if target != "api" else frozenset())
             actor = {"source": source} if target == "api" else {"source": source, "target": target}
-            self._enqueue(self._candidate(Violation.UNAUTHENTICATED_ACCESS, facts, actor, count=count))
+            self._enqueue(self._candidates.build(Violation.UNAUTHENTICATED_ACCESS, facts, actor, count=count))
 
     def _observe_revoked_key(self, source: str, owner: str) -> None:
         """A revoked key in use: no threshold (one use is a former employee's or a leaked key)."""
         facts = Facts(flags=frozenset({"revoked_key"}))
         actor = {"source": source, "user": owner}
-        self._enqueue(self._candidate(Violation.UNAUTHENTICATED_ACCESS, facts, actor, details={"key": "revoked"}))
+        self._enqueue(
+            self._candidates.build(Violation.UNAUTHENTICATED_ACCESS, facts, actor, details={"key": "revoked"})
+        )
 
     def observe_policy_change(self, old_version: str, new_version: str, loosened: int, tightened: int) -> None:
         flags = frozenset({"loosened"} if loosened else ())
         details = {"old_version": old_version, "loosened": loosened, "tightened": tightened}
         actor = {"source": "policy_reload"}
-        self._enqueue(self._candidate(Violation.POLICY_CHANGE, Facts(flags=flags), actor, details=details,
-                                      policy_version=new_version))  # fmt: skip
+        self._enqueue(
+            self._candidates.build(
+                Violation.POLICY_CHANGE, Facts(flags=flags), actor, details=details, policy_version=new_version
+            )
+        )
 
     def observe_policy_rejected(self, policy_version: str, problems: int) -> None:
         details = {"problems": problems, "in_force": policy_version}
         actor = {"source": "policy_reload"}
         facts = Facts(flags=frozenset({"rejected"}))
-        self._enqueue(self._candidate(Violation.POLICY_CHANGE, facts, actor, details=details))
+        self._enqueue(self._candidates.build(Violation.POLICY_CHANGE, facts, actor, details=details))
 
     def observe_logging_failure(self, reason: str) -> None:
         actor = {"source": "prompt_log"}
         self._enqueue(
-            self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor, details={"reason": reason})
+            self._candidates.build(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor, details={"reason": reason})
         )
 
     def observe_tampering(self, problems: Sequence[str]) -> None:
@@ -210,7 +216,7 @@ class IncidentLog:
         details = {"problems": len(problems), "first": problems[0][:200] if problems else ""}
         facts = Facts(flags=frozenset({"tampering"}))
         actor = {"source": "incident_chain"}
-        self._enqueue(self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, facts, actor, details=details))
+        self._enqueue(self._candidates.build(Violation.LOGGING_OR_RETENTION_FAILURE, facts, actor, details=details))
 
     async def _verify_forever(self) -> None:
         """Verify the chain now and then every interval; report each new set of problems once."""
@@ -231,71 +237,6 @@ class IncidentLog:
                 reported = problems
             await asyncio.sleep(self._verify_interval_s)
 
-    # --- building candidates
-    def _submit_unapproved(self, exchange: Exchange, policy: Policy) -> None:
-        """Blocked, or (monitor mode) let through -- then with whatever sensitive data went along unchanged."""
-        let_through = exchange.decision == "monitor_deny"
-        carried: list[RuledDecision] = []
-        if let_through and exchange.screening is not None:
-            carried = [
-                d for d in exchange.screening.decisions
-                if d.finding.category in CARRIED_CLASSES and d.action in (Action.ALLOW, Action.AUDIT)
-            ]  # fmt: skip
-        violation = Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL
-        self._submit(violation, exchange, policy, carried, let_through, not let_through, exchange.screening)
-
-    def _submit_findings(
-        self, violation: Violation, exchange: Exchange, policy: Policy, decisions: Sequence[RuledDecision],
-        screening: Screening | None,
-    ) -> None:  # fmt: skip
-        let_through = any(d.action is Action.AUDIT for d in decisions)
-        enforced = all(d.monitored is None for d in decisions)
-        self._submit(violation, exchange, policy, decisions, let_through, enforced, screening)
-
-    def _submit(
-        self, violation: Violation, exchange: Exchange, policy: Policy,
-        decisions: Sequence[RuledDecision], let_through: bool, enforced: bool, screening: Screening | None,
-    ) -> None:  # fmt: skip
-        identity = exchange.identity
-        # The policy's groups (what privileged_groups and overrides name), not the key's or SSO's own.
-        groups = policy.effective_groups(identity.groups, identity.group_source) if identity else ()
-        entity_types = Counter(d.finding.entity_type for d in decisions)
-        facts = Facts(
-            let_through=let_through, enforced=enforced, groups=tuple(groups),
-            data_classes=frozenset(d.finding.category.value for d in decisions),
-            entity_types=frozenset(entity_types), count=max(1, len(decisions)),
-            privileged=bool(set(groups).intersection(policy.document.incidents.privileged_groups)),
-        )  # fmt: skip
-        actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)} if identity else {}
-        model = exchange.model[:MAX_LOGGED_MODEL_LENGTH] if exchange.model else None  # caller-supplied: clipped
-        destination = {"provider": exchange.provider, "model": model, "endpoint": exchange.endpoint}
-        texts: Sequence[ScannedText] = screening.scanned if screening is not None else ()
-        evidence = gather(texts, decisions, self._keyring(), policy.document.incidents.excerpt_chars)
-        candidate = self._candidate(
-            violation, facts, actor, destination=destination, request_id=exchange.request_id,
-            entity_types=dict(entity_types), detectors=tuple(sorted({d.finding.detector for d in decisions})),
-            finding_sources=finding_sources(decisions),
-            policy_version=exchange.policy_version, policy=policy, window=evidence.window,
-            evidence=evidence.to_json(),
-        )  # fmt: skip
-        self._enqueue(candidate)
-
-    def _candidate(
-        self, violation: Violation, facts: Facts, actor: dict[str, Any], *, policy: Policy | None = None,
-        count: int | None = None, **fields: Any,
-    ) -> Candidate:  # fmt: skip
-        policy = policy or self._policy()
-        spec = self.compliance.violations[violation]
-        overrides = policy.document.incidents.severity_overrides
-        judged = assess(violation, spec.severity, facts, overrides)
-        fields.setdefault("policy_version", policy.version)
-        return Candidate(
-            violation=violation, severity=judged.severity, severity_reasons=judged.reasons,
-            controls=self.compliance.refs(violation), catalogue_version=self.compliance.catalogue_version,
-            at_us=now_us(), actor=actor, count=count or facts.count, enforced=facts.enforced,
-            let_through=facts.let_through, policy_id=policy.id, facts=facts, **fields,
-        )  # fmt: skip
-
     def _enqueue(self, candidate: Candidate) -> None:
         candidate = scrub_dataclass(candidate)  # a lone surrogate from a header cannot reach a hash or column
         self._metrics.violations.labels(candidate.violation.value, candidate.severity.value).inc()
@@ -312,7 +253,7 @@ class IncidentLog:
     def _died(self, reason: str, what: str = "recorder_died") -> None:
         actor = {"source": "incident_recorder"}
         details = {"reason": what, "cause": reason}
-        self._enqueue(self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor, details=details))
+        self._enqueue(self._candidates.build(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor, details=details))
 
     async def _run(self) -> None:
         if self._current:  # a restarted recorder first stores what its predecessor held
@@ -372,8 +313,11 @@ class IncidentLog:
         quarantine_candidate(self.quarantine_path, self._metrics, candidate, cause)
         if candidate.violation is not Violation.LOGGING_OR_RETENTION_FAILURE:  # no loop of failures about failures
             actor = {"source": "incident_recorder"}
-            self._enqueue(self._candidate(Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor,
-                                          details={"reason": "incident_quarantined"}))  # fmt: skip
+            self._enqueue(
+                self._candidates.build(
+                    Violation.LOGGING_OR_RETENTION_FAILURE, Facts(), actor, details={"reason": "incident_quarantined"}
+                )
+            )
 
     def _stored(self, recorded: Recorded) -> None:
         state = recorded.state
@@ -382,12 +326,8 @@ class IncidentLog:
         if recorded.row_edited:
             self.observe_tampering([f"incident {state['id']}: differs from its last chain event (edited)"])
         event = "incident_opened" if recorded.opened else "incident_repeated"
-        log.warning(event, incident_id=state["id"], type=state["type"], severity=state["severity"],
-                    count=state["count"])  # fmt: skip
-        if self.publish is not None:
-            self.publish(state)
-
-
-def _flagged(decision: RuledDecision) -> bool:
-    """A finding the policy acted on (or would have, in monitor mode): allowed ones are no violation."""
-    return decision.action is not Action.ALLOW or decision.monitored is not None
+        log.warning(
+            event, incident_id=state["id"], type=state["type"], severity=state["severity"], count=state["count"]
+        )
+        if self._publish is not None:
+            self._publish(state)

@@ -20,6 +20,7 @@ from gateway.compliance.catalog import load_compliance
 from gateway.config.settings import Settings
 from gateway.config.sink_settings import SinkConfigError
 from gateway.errors import ConfigError, ConfigProblem
+from gateway.exchange import ExchangeSubscribers, Subscription
 from gateway.incidents.dispatcher import SinkDispatcher
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.store import IncidentStore
@@ -29,10 +30,12 @@ from gateway.lifecycle.runtime import PolicyRuntime
 from gateway.loop_lag import LoopLagMonitor
 from gateway.metrics import GatewayMetrics
 from gateway.policy.policy import Policy, load_policy
-from gateway.promptlog.service import PromptLog
+from gateway.promptlog.crypto import LogKeyring
+from gateway.promptlog.service import PromptLog, checked_keyring, open_store
+from gateway.promptlog.store import PromptStore
 from gateway.providers import Credential, Provider, build_providers
 from gateway.providers.routing import Router
-from gateway.request_metrics import ModelLabels
+from gateway.request_metrics import ModelLabels, RequestMetrics
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
 
@@ -49,7 +52,7 @@ class GatewayState:
     metrics: GatewayMetrics
     prompt_log: PromptLog
     incidents: IncidentLog
-    model_labels: ModelLabels
+    exchange_subscribers: ExchangeSubscribers  # told of each finished exchange (``exchange_subscribers`` below)
     draining: bool = False
     # False while the policy file on disk is not the policy in force (a rejected or failed reload)
     policy_file_current: bool = True
@@ -107,6 +110,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     providers: dict[str, Provider] = {}
     observer: PoolObserver = app[METRICS]
     pool = detection_pool(settings, policy, observer)
+    keyring: LogKeyring | None = None  # the prompt log's, as loaded at start
+    prompt_store: PromptStore | None = None  # open, and not yet the prompt log's to close
     prompt_log: PromptLog | None = None
     incidents: IncidentLog | None = None
     siem: SinkDispatcher | None = None
@@ -115,6 +120,11 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     def policy_now() -> Policy:
         state = app.get(STATE)
         return state.policy if state is not None else policy
+
+    def log_keyring() -> LogKeyring | None:
+        """The prompt log's key in force (``aigw keys rotate-log-key`` replaces it): incidents seal excerpts with it."""
+        state = app.get(STATE)
+        return state.prompt_log.keyring if state is not None else keyring
 
     async def scan_excerpts(texts: Sequence[str]) -> list[list[Finding]]:
         """Every detector of the policy in force, every type (gateway.incidents.masking)."""
@@ -128,21 +138,29 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
 
     lag = LoopLagMonitor(app[METRICS].event_loop_lag).start()  # aigw_event_loop_lag_seconds
     try:
-        prompt_log = log_service = await PromptLog.open(settings, app[METRICS], policy_now, os.environ)
+        keyring = checked_keyring(settings.prompt_log, policy, os.environ)
+        prompt_store = await open_store(settings.prompt_log, os.environ)  # the incidents' store too
+        siem = siem_dispatcher(settings, app[METRICS])
+        await siem.start()
         incidents = IncidentLog(
-            IncidentStore(log_service.store),
+            IncidentStore(prompt_store),
             compliance,
             policy_now,
-            lambda: log_service.keyring,
+            log_keyring,
             spool_path=settings.prompt_log.incident_spool,
             verify_interval_s=settings.prompt_log.incident_verify_interval_s,
             metrics=app[METRICS],
             scan=scan_excerpts,
+            publish=siem.publish,
         )
-        prompt_log.writer.on_failure_event = incidents.observe_logging_failure
-        siem = siem_dispatcher(settings, app[METRICS])
-        await siem.start()
-        incidents.publish = siem.publish
+        prompt_log = await PromptLog.start(
+            settings,
+            prompt_store,
+            keyring,
+            app[METRICS],
+            policy_now,
+            on_failure_event=incidents.observe_logging_failure,
+        )
         await incidents.start()
         if pool is not None:
             await pool.start()  # every worker has built its detectors before we listen
@@ -162,7 +180,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
             app[METRICS],
             prompt_log,
             incidents,
-            ModelLabels(settings),
+            exchange_subscribers(prompt_log, incidents, RequestMetrics(app[METRICS], ModelLabels(settings))),
         )
         state.metrics.policy_in_force(policy.id, policy.version)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
@@ -178,12 +196,24 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
             await siem.close(settings.limits.shutdown_grace_s)
         if prompt_log is not None:  # requests have drained: flush what they left in the queue
             await prompt_log.close(settings.limits.shutdown_grace_s)
+        elif prompt_store is not None:  # the start failed before the prompt log took the store over
+            await prompt_store.close()
         if pool is not None:
             await pool.close()
         await authenticator.stop()
         for provider in providers.values():
             await provider.close()
         store.close()
+
+
+def exchange_subscribers(prompt_log: PromptLog, incidents: IncidentLog, metrics: RequestMetrics) -> ExchangeSubscribers:
+    """Who is told of a finished exchange, in this order; each on its own (one failing stops no other)."""
+    return ExchangeSubscribers(
+        Subscription("prompt_log", prompt_log.exchange_finished),
+        Subscription("incidents", incidents.exchange_finished),
+        Subscription("metrics", metrics.exchange_finished, keeps_evidence=False),
+        Subscription("auth_failures", incidents.count_failed_authentication),
+    )
 
 
 def siem_dispatcher(settings: Settings, metrics: GatewayMetrics) -> SinkDispatcher:

@@ -1,9 +1,10 @@
 """The prompt log as the gateway runs it: store, keys, writer and the retention job.
 
-``PromptLog.open`` connects to the configured store (migrating it), loads the keys and
-replays any spool file; it refuses to start when the policy keeps text and no key is
-configured. The request path calls ``admit`` before forwarding and ``record`` when the
-exchange ends; both are cheap (a check, a queue put).
+``checked_keyring`` loads the keys and refuses to start when the policy keeps text and no
+key is configured; ``open_store`` connects to the configured store (migrating it);
+``PromptLog.start`` replays any spool file and starts the writer. The request path calls
+``admit`` before forwarding, and the finished exchange reaches ``exchange_finished``;
+both are cheap (a check, a queue put).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import structlog
 
 from gateway.config.settings import PromptLogSettings, Settings
 from gateway.errors import ConfigError, ConfigProblem
-from gateway.exchange import Exchange
+from gateway.exchange import Exchange, ExchangeFinished
 from gateway.metrics import GatewayMetrics
 from gateway.policy.data_rules import finding_sources
 from gateway.policy.policy import Policy
@@ -47,23 +48,38 @@ def require_key_for(policy: Policy, keyring: LogKeyring | None, settings: Prompt
         raise ConfigError([ConfigProblem("prompt_log", "level", message)])
 
 
+def checked_keyring(settings: PromptLogSettings, policy: Policy, environ: Mapping[str, str]) -> LogKeyring | None:
+    keyring = load_keyring(settings.key_file, settings.key_env, environ)
+    require_key_for(policy, keyring, settings)
+    return keyring
+
+
+async def open_store(settings: PromptLogSettings, environ: Mapping[str, str]) -> PromptStore:
+    store = build_store(settings, environ)
+    try:
+        await store.open()
+    except StoreUnavailable as exc:
+        raise ConfigError([ConfigProblem("prompt_log", "", f"the prompt store cannot be opened: {exc}")]) from None
+    return store
+
+
 class PromptLog:
     def __init__(self, store: PromptStore, keyring: LogKeyring | None, writer: PromptLogWriter) -> None:
         self.store, self.keyring, self.writer = store, keyring, writer
         self._purger: BackgroundTask | None = None
 
     @classmethod
-    async def open(
-        cls, settings: Settings, metrics: GatewayMetrics, policy: Callable[[], Policy], environ: Mapping[str, str]
+    async def start(
+        cls,
+        settings: Settings,
+        store: PromptStore,
+        keyring: LogKeyring | None,
+        metrics: GatewayMetrics,
+        policy: Callable[[], Policy],
+        on_failure_event: Callable[[str], None] | None = None,
     ) -> PromptLog:
+        """The writer (after replaying the spool file) and the purger, on an open store."""
         conf = settings.prompt_log
-        keyring = load_keyring(conf.key_file, conf.key_env, environ)
-        require_key_for(policy(), keyring, conf)
-        store = build_store(conf, environ)
-        try:
-            await store.open()
-        except StoreUnavailable as exc:
-            raise ConfigError([ConfigProblem("prompt_log", "", f"the prompt store cannot be opened: {exc}")]) from None
 
         def on_failure() -> OnFailure:
             return policy().document.prompt_log.on_failure
@@ -77,6 +93,7 @@ class PromptLog:
             conf.queue_size,
             conf.batch_size,
             conf.batch_wait_ms / 1000,
+            on_failure_event=on_failure_event,
         )
         await writer.start()
         service = cls(store, keyring, writer)
@@ -110,6 +127,11 @@ class PromptLog:
 
     def record(self, exchange: Exchange, policy: Policy) -> None:
         self.writer.submit(build_record(exchange, policy))
+
+    def exchange_finished(self, finished: ExchangeFinished) -> None:
+        """Every exchange that reached an API endpoint is recorded: allowed, blocked or failed."""
+        if finished.reached_endpoint:
+            self.record(finished.exchange, finished.policy)
 
     async def _purge_forever(self, interval_s: float, policy: Callable[[], Policy], metrics: GatewayMetrics) -> None:
         while True:
@@ -145,7 +167,7 @@ def build_record(exchange: Exchange, policy: Policy) -> LogRecord:
         request_id=exchange.request_id,
         ts_us=exchange.started_us,
         status=exchange.status,
-        outcome=exchange.outcome,
+        outcome=exchange.outcome.value,
         level=level,
         expires_us=now_us() + days * US_PER_DAY,
         client=exchange.client,
@@ -155,7 +177,7 @@ def build_record(exchange: Exchange, policy: Policy) -> LogRecord:
         stream=exchange.stream,
         policy_id=policy.id,
         policy_version=exchange.policy_version,
-        decision=exchange.decision,
+        decision=exchange.decision.value if exchange.decision is not None else None,
         rule=exchange.rule,
         findings=screening.summary() if screening else {},
         response_findings=answer.summary() if answer else {},

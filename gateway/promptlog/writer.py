@@ -50,6 +50,7 @@ class PromptLogWriter:
         queue_size: int = 10_000,
         batch_size: int = 256,
         batch_wait_s: float = 0.0,
+        on_failure_event: Callable[[str], None] | None = None,
     ) -> None:
         self.store, self.keyring, self._metrics = store, keyring, metrics
         self._on_failure = on_failure
@@ -66,7 +67,7 @@ class PromptLogWriter:
         self._gathering: list[LogRecord] = []  # the batch being gathered: likewise
         self._idle = asyncio.Event()
         self._idle.set()
-        self.on_failure_event: Callable[[str], None] | None = None  # the incident log, once it is up
+        self._on_failure_event = on_failure_event  # told each failure's reason: the incident log
         metrics.prompt_log_queue.set_function(self._queue.qsize)
 
     @property
@@ -225,8 +226,8 @@ class PromptLogWriter:
         except OSError as exc:
             log.error("prompt_log_quarantine_failed", error_type=type(exc).__name__, records=len(rows))
         self._record_error("quarantined", cause.split(":")[0], cause)
-        if self.on_failure_event is not None:
-            self.on_failure_event("record_quarantined")
+        if self._on_failure_event is not None:
+            self._on_failure_event("record_quarantined")
 
     async def flush(self) -> None:
         """Wait until every submitted record is in the store or the spool file (tests, shutdown)."""
@@ -320,8 +321,8 @@ class PromptLogWriter:
     def _failure(self, reason: str, **fields: object) -> None:
         if self.healthy or reason in ("queue_full", "writer_died"):
             log.error("prompt_log_failure", reason=reason, violation="LOGGING_OR_RETENTION_FAILURE", **fields)
-            if self.on_failure_event is not None:
-                self.on_failure_event(reason)
+            if self._on_failure_event is not None:
+                self._on_failure_event(reason)
         self.healthy = False
         self._metrics.prompt_log_failures.labels(reason).inc()
 

@@ -49,7 +49,7 @@ async def test_lone_surrogates_from_headers_are_scrubbed_not_fatal(tmp_path: Pat
 
 async def test_a_candidate_the_store_refuses_is_quarantined_and_reported(tmp_path: Path) -> None:
     incidents, store, metrics = await started(tmp_path)
-    good = incidents._candidate(Violation.POLICY_CHANGE, Facts(), {"source": "test"}, details={"n": 1})
+    good = incidents._candidates.build(Violation.POLICY_CHANGE, Facts(), {"source": "test"}, details={"n": 1})
     # Not JSON-serialisable: the store cannot hash or keep it (a bug's shape, not a value's).
     bad = dataclasses.replace(good, details={"n": object()})
     await incidents._store([good, bad])

@@ -32,8 +32,16 @@ class Harness:
         self.spool = tmp_path / "spool.jsonl"
         self.metrics = GatewayMetrics()
         self.events: list[str] = []
-        self.writer = PromptLogWriter(self.store, self.keyring, self.metrics, lambda: "block", self.spool, 100, 10)
-        self.writer.on_failure_event = self.events.append
+        self.writer = PromptLogWriter(
+            self.store,
+            self.keyring,
+            self.metrics,
+            lambda: "block",
+            self.spool,
+            100,
+            10,
+            on_failure_event=self.events.append,
+        )
 
     async def start(self) -> None:
         await self.store.open()
@@ -222,8 +230,9 @@ async def main(folder: Path) -> None:
     store = SqlitePromptStore(folder / "log.db")
     await store.open()
     events: list[str] = []
-    writer = PromptLogWriter(store, None, GatewayMetrics(), lambda: "block", folder / "spool", 100, 10)
-    writer.on_failure_event = events.append
+    writer = PromptLogWriter(
+        store, None, GatewayMetrics(), lambda: "block", folder / "spool", 100, 10, on_failure_event=events.append
+    )
     await writer.start()
     writer.submit(rec(0))
     await writer.flush()

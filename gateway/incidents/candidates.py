@@ -1,0 +1,164 @@
+"""What the gateway observes, made into candidate incidents: violation type, severity from the
+mapping and the policy, controls, evidence. Nothing here queues or stores (``recorder`` does)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from detectors.base import Category
+from gateway.compliance.catalog import Compliance
+from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, AccessDecision, Exchange
+from gateway.incidents.evidence import ScannedText, gather
+from gateway.incidents.model import Candidate
+from gateway.incidents.severity import Facts, assess
+from gateway.policy.data_rules import Action, RuledDecision, finding_sources
+from gateway.policy.policy import Policy
+from gateway.policy.violations import Violation
+from gateway.promptlog.crypto import LogKeyring
+from gateway.promptlog.store import now_us
+from gateway.screening.screen import Screening
+
+PROMPT_VIOLATIONS = {
+    Category.PII: Violation.PII_IN_PROMPT,
+    Category.CONFIDENTIAL: Violation.CONFIDENTIAL_DATA_IN_PROMPT,
+    Category.SECRET: Violation.SECRET_OR_CREDENTIAL_IN_PROMPT,
+    Category.INJECTION: Violation.PROMPT_INJECTION_ATTEMPT,
+}
+CARRIED_CLASSES = frozenset({Category.PII, Category.CONFIDENTIAL, Category.SECRET})
+
+
+class Candidates:
+    """Builds candidates under the policy in force (or the one an exchange was decided under)."""
+
+    def __init__(
+        self, compliance: Compliance, policy: Callable[[], Policy], keyring: Callable[[], LogKeyring | None]
+    ) -> None:
+        self.compliance, self._policy, self._keyring = compliance, policy, keyring
+
+    def for_exchange(self, exchange: Exchange, policy: Policy) -> Iterator[Candidate]:
+        """The incidents of one finished exchange, one at a time (the caller queues each as it comes)."""
+        screening, answer = exchange.screening, exchange.response_screening
+        if exchange.decision in (AccessDecision.DENY, AccessDecision.MONITOR_DENY):
+            yield self._unapproved(exchange, policy)
+        by_category: defaultdict[Category, list[RuledDecision]] = defaultdict(list)
+        for decision in screening.decisions if screening else ():
+            if _flagged(decision):
+                by_category[decision.finding.category].append(decision)
+        for category, decisions in by_category.items():
+            yield self._findings(PROMPT_VIOLATIONS[category], exchange, policy, decisions, screening)
+        # PII_IN_OUTPUT is "model output contains PII (or data the requester may not see)": a response
+        # rule that acts on a credential or a marked document in an answer says the caller may not see it.
+        output = [
+            d for d in (answer.decisions if answer else ()) if d.finding.category in CARRIED_CLASSES and _flagged(d)
+        ]
+        if output:
+            yield self._findings(Violation.PII_IN_OUTPUT, exchange, policy, output, answer)
+
+    def _unapproved(self, exchange: Exchange, policy: Policy) -> Candidate:
+        """Blocked, or (monitor mode) let through -- then with whatever sensitive data went along unchanged."""
+        let_through = exchange.decision is AccessDecision.MONITOR_DENY
+        carried: list[RuledDecision] = []
+        if let_through and exchange.screening is not None:
+            carried = [
+                d
+                for d in exchange.screening.decisions
+                if d.finding.category in CARRIED_CLASSES and d.action in (Action.ALLOW, Action.AUDIT)
+            ]
+        violation = Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL
+        return self._from_exchange(
+            violation, exchange, policy, carried, let_through, not let_through, exchange.screening
+        )
+
+    def _findings(
+        self,
+        violation: Violation,
+        exchange: Exchange,
+        policy: Policy,
+        decisions: Sequence[RuledDecision],
+        screening: Screening | None,
+    ) -> Candidate:
+        let_through = any(d.action is Action.AUDIT for d in decisions)
+        enforced = all(d.monitored is None for d in decisions)
+        return self._from_exchange(violation, exchange, policy, decisions, let_through, enforced, screening)
+
+    def _from_exchange(
+        self,
+        violation: Violation,
+        exchange: Exchange,
+        policy: Policy,
+        decisions: Sequence[RuledDecision],
+        let_through: bool,
+        enforced: bool,
+        screening: Screening | None,
+    ) -> Candidate:
+        identity = exchange.identity
+        # The policy's groups (what privileged_groups and overrides name), not the key's or SSO's own.
+        groups = policy.effective_groups(identity.groups, identity.group_source) if identity else ()
+        entity_types = Counter(d.finding.entity_type for d in decisions)
+        facts = Facts(
+            let_through=let_through,
+            enforced=enforced,
+            groups=tuple(groups),
+            data_classes=frozenset(d.finding.category.value for d in decisions),
+            entity_types=frozenset(entity_types),
+            count=max(1, len(decisions)),
+            privileged=bool(set(groups).intersection(policy.document.incidents.privileged_groups)),
+        )
+        actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)} if identity else {}
+        model = exchange.model[:MAX_LOGGED_MODEL_LENGTH] if exchange.model else None  # caller-supplied: clipped
+        destination = {"provider": exchange.provider, "model": model, "endpoint": exchange.endpoint}
+        texts: Sequence[ScannedText] = screening.scanned if screening is not None else ()
+        evidence = gather(texts, decisions, self._keyring(), policy.document.incidents.excerpt_chars)
+        return self.build(
+            violation,
+            facts,
+            actor,
+            destination=destination,
+            request_id=exchange.request_id,
+            entity_types=dict(entity_types),
+            detectors=tuple(sorted({d.finding.detector for d in decisions})),
+            finding_sources=finding_sources(decisions),
+            policy_version=exchange.policy_version,
+            policy=policy,
+            window=evidence.window,
+            evidence=evidence.to_json(),
+        )
+
+    def build(
+        self,
+        violation: Violation,
+        facts: Facts,
+        actor: dict[str, Any],
+        *,
+        policy: Policy | None = None,
+        count: int | None = None,
+        **fields: Any,
+    ) -> Candidate:
+        """A candidate incident: its severity judged under ``policy`` (default: the one in force)."""
+        policy = policy or self._policy()
+        spec = self.compliance.violations[violation]
+        overrides = policy.document.incidents.severity_overrides
+        judged = assess(violation, spec.severity, facts, overrides)
+        fields.setdefault("policy_version", policy.version)
+        return Candidate(
+            violation=violation,
+            severity=judged.severity,
+            severity_reasons=judged.reasons,
+            controls=self.compliance.refs(violation),
+            catalogue_version=self.compliance.catalogue_version,
+            at_us=now_us(),
+            actor=actor,
+            count=count or facts.count,
+            enforced=facts.enforced,
+            let_through=facts.let_through,
+            policy_id=policy.id,
+            facts=facts,
+            **fields,
+        )
+
+
+def _flagged(decision: RuledDecision) -> bool:
+    """A finding the policy acted on (or would have, in monitor mode): allowed ones are no violation."""
+    return decision.action is not Action.ALLOW or decision.monitored is not None
