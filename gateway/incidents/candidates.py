@@ -4,7 +4,8 @@ mapping and the policy, controls, evidence. Nothing here queues or stores (``rec
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from detectors.base import Category
@@ -20,12 +21,14 @@ from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import now_us
 from gateway.screening.screen import Screening
 
-PROMPT_VIOLATIONS = {
-    Category.PII: Violation.PII_IN_PROMPT,
-    Category.CONFIDENTIAL: Violation.CONFIDENTIAL_DATA_IN_PROMPT,
-    Category.SECRET: Violation.SECRET_OR_CREDENTIAL_IN_PROMPT,
-    Category.INJECTION: Violation.PROMPT_INJECTION_ATTEMPT,
-}
+PROMPT_VIOLATIONS: Mapping[Category, Violation] = MappingProxyType(
+    {
+        Category.PII: Violation.PII_IN_PROMPT,
+        Category.CONFIDENTIAL: Violation.CONFIDENTIAL_DATA_IN_PROMPT,
+        Category.SECRET: Violation.SECRET_OR_CREDENTIAL_IN_PROMPT,
+        Category.INJECTION: Violation.PROMPT_INJECTION_ATTEMPT,
+    }
+)
 CARRIED_CLASSES = frozenset({Category.PII, Category.CONFIDENTIAL, Category.SECRET})
 
 
@@ -66,10 +69,8 @@ class Candidates:
                 for d in exchange.screening.decisions
                 if d.finding.category in CARRIED_CLASSES and d.action in (Action.ALLOW, Action.AUDIT)
             ]
-        violation = Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL
-        return self._from_exchange(
-            violation, exchange, policy, carried, let_through, not let_through, exchange.screening
-        )
+        unapproved, screening = Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL, exchange.screening
+        return self._from_exchange(unapproved, exchange, policy, carried, let_through, not let_through, screening)
 
     def _findings(
         self,
