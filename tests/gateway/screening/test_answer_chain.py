@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator, Iterator, Sequence
-from typing import Any, cast
+from collections.abc import AsyncGenerator, Iterator
+from typing import Any
 
 import pytest
 
-from detectors.base import Finding
 from gateway.policy.policy import Policy, load_policy
 from gateway.screening.answer_chain import AnswerChain, AnswerStages, answer_stream
 from gateway.screening.answer_ids import AnswerGate
-from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.redaction import Pseudonyms
 from gateway.screening.restore import RestoringStream
@@ -25,6 +23,7 @@ from gateway.wire import sse_parse
 from gateway.wire.capture import AnswerCapture, CapturingStage
 from gateway.wire.endpoints import endpoint_named
 from gateway.wire.sse_parse import SseParser
+from tests.gateway.screening.inline_pool import inline_pool
 from tests.gateway.screening.test_scanning_stream_joined import texts
 
 # E-mail addresses are pseudonymized in prompts and redacted in answers: a provider writing one
@@ -45,14 +44,6 @@ SCREENED = "Write to <EMAIL_ADDRESS_1> (not [EMAIL_ADDRESS]) about SSN [US_SSN] 
 RESTORED = f"Write to {OWN_EMAIL} (not [EMAIL_ADDRESS]) about SSN [US_SSN] today."
 
 
-class InlinePool:
-    def __init__(self, scanner: InlineScanner) -> None:
-        self._scanner = scanner
-
-    async def scan(self, texts: Sequence[str], entities: frozenset[str] | None = None) -> list[list[Finding]]:
-        return self._scanner.scan(texts, entities)[0]
-
-
 @pytest.fixture(scope="module")
 def policy(tmp_path_factory: pytest.TempPathFactory) -> Policy:
     path = tmp_path_factory.mktemp("policy") / "policy.yaml"
@@ -62,10 +53,7 @@ def policy(tmp_path_factory: pytest.TempPathFactory) -> Policy:
 
 @pytest.fixture(scope="module")
 def pool(policy: Policy) -> DetectionPool:
-    assert policy.detection is not None
-    inline = InlineScanner.from_config(policy.detection)
-    assert inline is not None
-    return cast(DetectionPool, InlinePool(inline))
+    return inline_pool(policy)
 
 
 def chunk(text: str, finish: str | None = None) -> bytes:

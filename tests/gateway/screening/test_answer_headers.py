@@ -4,33 +4,18 @@ dropped on any finding."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
 
-from detectors.base import Finding
 from gateway.policy.policy import load_policy
 from gateway.providers.reply_headers import passable_headers
 from gateway.screening.answer_headers import screen_header_values
-from gateway.screening.inline import InlineScanner
-from gateway.screening.pool import DetectionPool
 from tests.gateway.providers.test_reply_headers import AWS, GH, REAL
-
-
-class InlinePool:
-    def __init__(self, scanner: InlineScanner) -> None:
-        self._scanner = scanner
-
-    async def scan(self, texts: Sequence[str], entities: frozenset[str] | None = None) -> list[list[Finding]]:
-        return self._scanner.scan(texts, entities)[0]
+from tests.gateway.screening.inline_pool import inline_pool
 
 
 def test_ids_and_long_numbers_with_a_finding_are_dropped() -> None:
     policy = load_policy(Path(__file__).parents[3] / "policies" / "default.yaml")
-    assert policy.detection is not None
-    inline = InlineScanner.from_config(policy.detection)
-    assert inline is not None
-    pool = cast(DetectionPool, InlinePool(inline))
+    pool = inline_pool(policy)
     headers = passable_headers(
         {**REAL, "request-id": "req_" + AWS, "x-request-id": GH, "retry-after": "4111111111111111"}
     )

@@ -7,33 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
-from detectors.base import Finding
 from gateway.errors import SensitiveDataBlocked, UpstreamInvalid
 from gateway.policy.policy import Policy, load_policy
-from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening
 from tests.gateway.screening.chains import scanning
+from tests.gateway.screening.inline_pool import inline_pool
 
 POLICY = Path(__file__).parents[3] / "policies" / "default.yaml"
 AWS_PIECES = ["AKI", "AIOSF", "ODNN", "7EXAMPL", "Q"]  # AKIAIOSFODNN7EXAMPLQ
 CARD = "4111111111111111"
-
-
-class InlinePool:
-    """Every detector but NER, in this process: the answer rules' types are pattern types."""
-
-    def __init__(self, scanner: InlineScanner) -> None:
-        self._scanner = scanner
-
-    async def scan(self, texts: Sequence[str], entities: frozenset[str] | None = None) -> list[list[Finding]]:
-        return self._scanner.scan(texts, entities)[0]
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +31,7 @@ def policy() -> Policy:
 
 @pytest.fixture(scope="module")
 def pool(policy: Policy) -> DetectionPool:
-    assert policy.detection is not None
-    inline = InlineScanner.from_config(policy.detection)
-    assert inline is not None
-    return cast(DetectionPool, InlinePool(inline))
+    return inline_pool(policy)
 
 
 def sse(obj: Any, name: str | None = None) -> bytes:

@@ -5,21 +5,19 @@ numbers), the API's ids. Each case is one the red team got past the gateway."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
-from detectors.base import Finding
 from gateway.errors import SensitiveDataBlocked
 from gateway.policy.policy import Policy, load_policy
 from gateway.screening.answer_ids import screen_body_ids
-from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.screen import Screening, screen_response
 from gateway.wire.endpoints import endpoint_named
 from tests.gateway.screening.chains import scanning
+from tests.gateway.screening.inline_pool import inline_pool
 
 POLICY = Path(__file__).parents[3] / "policies" / "default.yaml"
 AWS = "AKIA" + "IOSFODNN7EXAMPLQ"
@@ -31,22 +29,9 @@ def policy() -> Policy:
     return load_policy(POLICY)
 
 
-class InlinePool:
-    """Every detector but NER, in this process: the answer rules' types are pattern types."""
-
-    def __init__(self, scanner: InlineScanner) -> None:
-        self._scanner = scanner
-
-    async def scan(self, texts: Sequence[str], entities: frozenset[str] | None = None) -> list[list[Finding]]:
-        return self._scanner.scan(texts, entities)[0]
-
-
 @pytest.fixture(scope="module")
 def pool(policy: Policy) -> DetectionPool:
-    assert policy.detection is not None
-    inline = InlineScanner.from_config(policy.detection)
-    assert inline is not None
-    return cast(DetectionPool, InlinePool(inline))
+    return inline_pool(policy)
 
 
 async def screened(pool: DetectionPool, policy: Policy, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -7,17 +7,15 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
-from detectors.base import Finding
 from gateway.errors import SensitiveDataBlocked
 from gateway.policy.policy import Policy, load_policy
 from gateway.screening.answer_chain import AnswerStages, answer_stream
-from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.screening.redaction import Pseudonyms
 from gateway.screening.restore import restore_body
@@ -32,6 +30,7 @@ from gateway.wire.slots import request_texts, response_slots
 from gateway.wire.sse_parse import SseParser
 from gateway.wire.stream_text import Numbering, closed_streams, delta_event, deltas
 from tests.gateway.screening import chains
+from tests.gateway.screening.inline_pool import inline_pool
 from tests.gateway.wire.notes_dialect import NOTES
 
 GATEWAY = Path(__file__).parents[3] / "gateway"
@@ -169,16 +168,6 @@ def test_a_new_endpoint_gets_its_pseudonyms_back_streamed_and_whole() -> None:
     assert json.loads(restore_body(NOTES, whole, pseudonyms))["note"] == "Dear Jane Roe"
 
 
-class InlinePool:
-    """Every detector but NER, in this process: the answer rules' types are pattern types."""
-
-    def __init__(self, scanner: InlineScanner) -> None:
-        self._scanner = scanner
-
-    async def scan(self, texts: Sequence[str], entities: frozenset[str] | None = None) -> list[list[Finding]]:
-        return self._scanner.scan(texts, entities)[0]
-
-
 @pytest.fixture(scope="module")
 def policy() -> Policy:
     return load_policy(POLICY)
@@ -186,10 +175,7 @@ def policy() -> Policy:
 
 @pytest.fixture(scope="module")
 def pool(policy: Policy) -> DetectionPool:
-    assert policy.detection is not None
-    inline = InlineScanner.from_config(policy.detection)
-    assert inline is not None
-    return cast(DetectionPool, InlinePool(inline))
+    return inline_pool(policy)
 
 
 def scanned(pool: DetectionPool, policy: Policy, pieces: list[str]) -> bytes:
