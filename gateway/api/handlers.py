@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -107,8 +107,7 @@ async def _proxy(
         choices = asked_choices(endpoint, body)
         reply = await _process_answer(runtime, exchange, endpoint, reply, provider, keep_text, choices)
     except BaseException as exc:
-        if reply.stream is not None:
-            await _close_quietly(reply.stream, exchange)
+        await _close_quietly(reply, exchange)
         if isinstance(exc, GatewayError | asyncio.CancelledError) or not isinstance(exc, Exception):
             raise
         _log_internal(exchange, exc)  # an answer we cannot read is withheld, never relayed unscreened
@@ -244,7 +243,11 @@ async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange)
             exchange.outcome = Outcome.UPSTREAM_ERROR
         return web.Response(body=reply.body, status=reply.status, headers=headers)
     response = web.StreamResponse(status=reply.status, headers={**headers, "cache-control": "no-cache"})
-    await response.prepare(request)
+    try:
+        await response.prepare(request)
+    except BaseException:  # the caller is gone before the headers: the provider must stop generating
+        await _close_quietly(reply, exchange)
+        raise
     try:
         async for chunk in reply.stream:
             await response.write(chunk)
@@ -257,7 +260,7 @@ async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange)
         cut = UpstreamInvalid("The provider's stream could not be read; it was cut here.")
         await _end_stream(response, exchange, cut)
     finally:
-        await _close_quietly(reply.stream, exchange)
+        await _close_quietly(reply, exchange)
     if exchange.outcome is not Outcome.CLIENT_DISCONNECTED:
         await _write_quietly(response, None)
     return response
@@ -270,9 +273,9 @@ async def _end_stream(response: web.StreamResponse, exchange: Exchange, err: Gat
     await _write_quietly(response, render_stream_error(err, exchange.api, exchange.request_id))
 
 
-async def _close_quietly(stream: AsyncGenerator[bytes, None], exchange: Exchange) -> None:
+async def _close_quietly(reply: UpstreamReply, exchange: Exchange) -> None:
     try:
-        await stream.aclose()
+        await reply.close_stream()
     except Exception as exc:  # a wrapper's cleanup failing must not turn a relayed answer into a 500
         _log_internal(exchange, exc)
 

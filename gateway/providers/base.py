@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -27,6 +27,19 @@ class UpstreamReply:
     body: bytes = b""
     # Set for a streamed (SSE) reply: chunks in the order they arrived upstream.
     stream: AsyncGenerator[bytes, None] | None = None
+    # Drops the upstream connection of a stream (the provider stops generating). Needed beside the
+    # stream's own cleanup: closing a generator that never started runs none of its code.
+    drop_connection: Callable[[], None] | None = None
+
+    async def close_stream(self) -> None:
+        """The stream closed and its connection dropped unless it was returned to the pool (a no-op
+        then); safe to call more than once, and for a stream that never started."""
+        try:
+            if self.stream is not None:
+                await self.stream.aclose()
+        finally:
+            if self.drop_connection is not None:
+                self.drop_connection()
 
 
 class Provider(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator, Mapping
+from functools import partial
 
 import aiohttp
 
@@ -113,7 +114,7 @@ class HttpProvider:
             )
         reply = UpstreamReply(response.status, passable_headers(response.headers))
         if response.status == 200 and response.content_type == "text/event-stream":
-            reply.stream = self._relay(response)
+            reply.stream, reply.drop_connection = self._relay(response), partial(_drop, response)
             return reply
         try:
             reply.body = await self._read_limited(response)
@@ -158,6 +159,12 @@ class HttpProvider:
 
     async def close(self) -> None:
         await self._session.close()
+
+
+def _drop(response: aiohttp.ClientResponse) -> None:
+    """Close a stream's connection unless the stream already released it to the pool or closed it."""
+    if not response.closed:
+        response.close()
 
 
 def _encode(body: Mapping[str, object]) -> bytes:
