@@ -72,6 +72,7 @@ async def _proxy(
 ) -> web.StreamResponse:
     policy = exchange.policy = runtime.policy
     exchange.endpoint, exchange.policy_version = endpoint.name, policy.version
+    exchange.api = endpoint.api  # errors from here on in the endpoint's own API shape, whatever its path
     exchange.client = scrub(request.headers.get("user-agent", "")[:MAX_CLIENT_LENGTH]) or None
     exchange.identity = identity = await state.authenticator.authenticate(request)
     require_json(request, identity)  # before the body is read: a cross-site form post goes no further

@@ -50,3 +50,5 @@ class Notes(Dialect):
 
 
 NOTES = Endpoint("notes", "/v1/notes", ApiFormat.OPENAI, Notes())
+# The same format on a path no API prefix names, declared Anthropic's: its errors must be Anthropic's.
+ANTHROPIC_NOTES = Endpoint("notes.anthropic", "/v1/memos", ApiFormat.ANTHROPIC, Notes())
