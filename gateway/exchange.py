@@ -144,13 +144,14 @@ class ExchangeFinished:
 
     @property
     def reached_endpoint(self) -> bool:
-        """It was a call to an API endpoint (not a models listing, not an unknown path)."""
+        """It was a call to an API endpoint, models listings included (not an unknown path, not a 404)."""
         return self.exchange.endpoint is not None
 
 
 class ExchangeSubscriber(Protocol):
     """Told of each finished exchange, on the event loop: it must be quick and never wait (a counter,
-    a queue put); whatever is slow it does off the request path, as the prompt log's writer does."""
+    a queue put); whatever is slow it does off the request path, as the prompt log's writer does. It
+    reads the exchange and never changes it: the subscribers after it see the same exchange."""
 
     def __call__(self, finished: ExchangeFinished, /) -> None: ...
 

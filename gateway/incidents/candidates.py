@@ -43,7 +43,10 @@ class Candidates:
     def for_exchange(self, exchange: Exchange, policy: Policy) -> Iterator[Candidate]:
         """The incidents of one finished exchange, one at a time (the caller queues each as it comes)."""
         screening, answer = exchange.screening, exchange.response_screening
-        if exchange.decision in (AccessDecision.DENY, AccessDecision.MONITOR_DENY):
+        denied = exchange.decision in (AccessDecision.DENY, AccessDecision.MONITOR_DENY)
+        if not denied and not (screening and screening.decisions) and not (answer and answer.decisions):
+            return  # most exchanges: nothing found, nothing refused (the request path's common case, kept cheap)
+        if denied:
             yield self._unapproved(exchange, policy)
         by_category: defaultdict[Category, list[RuledDecision]] = defaultdict(list)
         for decision in screening.decisions if screening else ():
