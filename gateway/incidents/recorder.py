@@ -115,11 +115,10 @@ class IncidentLog:
     async def close(self, grace_s: float) -> None:
         if self._verifier is not None:
             await self._verifier.stop()
-        if self._task is None:
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), grace_s)
-        await self._task.stop()
+        if self._task is not None:  # never started (a start-up that failed later): its queue is still kept
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), grace_s)
+            await self._task.stop()
         left = list(self._current)
         while not self._queue.empty():
             left.append(self._queue.get_nowait())

@@ -8,6 +8,7 @@ are joined across blocks into one channel each; a tool's ``partial_json`` is its
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from gateway.wire import sse
@@ -19,7 +20,9 @@ from gateway.wire.text import stream_pieces
 
 # Delta fields: the text a client joins across blocks, and the JSON pieces of a tool's input.
 _JOINED_BLOCKS = ("text", "thinking")
-_BLOCK_DELTA_TYPES = {"text": "text_delta", "partial_json": "input_json_delta", "thinking": "thinking_delta"}
+_BLOCK_DELTA_TYPES: Mapping[str, str] = MappingProxyType(
+    {"text": "text_delta", "partial_json": "input_json_delta", "thinking": "thinking_delta"}
+)
 
 
 class Messages(Dialect):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from gateway.wire import sse
@@ -27,12 +28,14 @@ _JOINED_EVENTS = (
     "response.reasoning_summary_text.delta",
     "response.audio.transcript.delta",
 )
-_PART_FIELD = {
-    "response.output_text.delta": "content_index",
-    "response.refusal.delta": "content_index",
-    "response.reasoning_text.delta": "content_index",
-    "response.reasoning_summary_text.delta": "summary_index",
-}
+_PART_FIELD: Mapping[str, str] = MappingProxyType(
+    {
+        "response.output_text.delta": "content_index",
+        "response.refusal.delta": "content_index",
+        "response.reasoning_text.delta": "content_index",
+        "response.reasoning_summary_text.delta": "summary_index",
+    }
+)
 # The field of a ``.done`` event repeating its stream's whole text.
 _DONE_FIELDS = ("text", "refusal", "arguments", "input", "code", "transcript", "delta")
 _JSON_EVENTS = ("response.function_call_arguments.delta", "response.mcp_call_arguments.delta")

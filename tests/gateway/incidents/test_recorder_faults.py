@@ -98,3 +98,24 @@ async def test_a_garbled_spool_is_read_at_start(tmp_path: Path) -> None:
     assert len((tmp_path / "incidents.spool.rejected").read_text().splitlines()) == 3
     await incidents.close(1)
     await store.close()
+
+
+async def test_incidents_raised_before_the_recorder_started_are_spooled_when_it_closes(tmp_path: Path) -> None:
+    """A start-up that fails after the prompt log reported a failure, before the recorder ran:
+    the incident is kept in the spool file (and recorded at the next start), never dropped."""
+    store = SqlitePromptStore(tmp_path / "log.db")
+    await store.open()
+    spool_path = tmp_path / "incidents.spool"
+    incidents = IncidentLog(IncidentStore(store), COMPLIANCE, lambda: POLICY, spool_path=spool_path)
+    incidents.observe_logging_failure("quarantined a spool line")
+    await incidents.close(1)
+    assert spool_path.exists()
+    [line] = spool_path.read_text().splitlines()
+    assert json.loads(line)["violation"] == Violation.LOGGING_OR_RETENTION_FAILURE.value
+    restarted = IncidentLog(IncidentStore(store), COMPLIANCE, lambda: POLICY, spool_path=spool_path)
+    await restarted.start()
+    await asyncio.wait_for(restarted.flush(), 10)
+    found = await IncidentStore(store).search(IncidentQuery())
+    assert [i["type"] for i in found] == [Violation.LOGGING_OR_RETENTION_FAILURE.value]
+    await restarted.close(1)
+    await store.close()
