@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 import openai
 import pytest
 
 from gateway.policy.policy import Policy, load_policy
-from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import DATA, policy_gateway, sdk_client
+from tests.gateway.screening.inline_pool import inline_pool as in_process_pool
 from tests.gateway.screening.test_scanning_stream_joined import (
     ANTH_END,
     AWS_PIECES,
     CARD,
     POLICY,
     RESP_END,
-    InlinePool,
     assert_no_aws_piece,
     chat,
     resp,
@@ -44,10 +43,7 @@ def default_policy() -> Policy:
 
 @pytest.fixture(scope="module")
 def inline_pool(default_policy: Policy) -> DetectionPool:
-    assert default_policy.detection is not None
-    inline = InlineScanner.from_config(default_policy.detection)
-    assert inline is not None
-    return cast(DetectionPool, InlinePool(inline))
+    return in_process_pool(default_policy)
 
 
 def first_call(name: str) -> bytes:
