@@ -67,6 +67,10 @@ class PromptLogWriter:
         self._gathering: list[LogRecord] = []  # the batch being gathered: likewise
         self._idle = asyncio.Event()
         self._idle.set()
+        # The queue overflowed and that was reported (log line, incident) since the store last took
+        # a batch: one report per episode, however many records arrive meanwhile (at full load
+        # that is every request, and a report each starved the writer it was about).
+        self._overflow_reported = False
         self._on_failure_event = on_failure_event  # told each failure's reason: the incident log
         metrics.prompt_log_queue.set_function(self._queue.qsize)
 
@@ -152,7 +156,7 @@ class PromptLogWriter:
             self._metrics.prompt_log_write_seconds.observe(time.perf_counter() - started)
             self._metrics.prompt_log_records.inc(len(rows))
             if not self.healthy:
-                self.healthy = True
+                self.healthy, self._overflow_reported = True, False
                 log.warning("prompt_log_recovered")
                 await self._replay()
             return True
@@ -319,10 +323,15 @@ class PromptLogWriter:
             os.replace(temporary, self._spool)
 
     def _failure(self, reason: str, **fields: object) -> None:
-        if self.healthy or reason in ("queue_full", "writer_died"):
+        """Logged and reported (an incident) once per failure episode; counted every time. An overflow
+        while already failing for another reason (the store down) is reported too, once."""
+        first_overflow = reason == "queue_full" and not self._overflow_reported
+        if self.healthy or first_overflow or reason == "writer_died":
             log.error("prompt_log_failure", reason=reason, violation="LOGGING_OR_RETENTION_FAILURE", **fields)
             if self._on_failure_event is not None:
                 self._on_failure_event(reason)
+        if reason == "queue_full":
+            self._overflow_reported = True
         self.healthy = False
         self._metrics.prompt_log_failures.labels(reason).inc()
 

@@ -114,6 +114,31 @@ async def test_a_full_queue_refuses_in_block_mode_and_spools_what_was_admitted(t
     assert h.spool.read_text() == ""
 
 
+async def test_an_overflow_is_reported_once_per_episode_and_counted_every_time(tmp_path: Path) -> None:
+    """At full load every request's record meets the full queue: one log line and one incident
+    for the episode (a report each starved the writer), every record counted and kept."""
+    h = Harness(tmp_path, "block", queue_size=3)
+    events: list[str] = []
+    h.writer = PromptLogWriter(
+        h.store, None, h.metrics, lambda: h.mode, h.spool, 3, 10, 0.0, on_failure_event=events.append
+    )
+    await h.store.open()  # the writer task is not started: the queue only fills
+    for i in range(3):
+        h.writer.submit(rec(i))
+    for i in range(3, 50):
+        h.writer.submit(rec(i))  # admitted earlier, each meets the full queue: spooled
+    assert events == ["queue_full"]
+    assert h.metrics.prompt_log_failures.labels("queue_full")._value.get() == 47
+    assert len(h.spool.read_text().splitlines()) == 47
+    await h.writer.start()  # the spool replayed and the queue written: the episode is over
+    await wait_until(lambda: h.writer.healthy)
+    for i in range(50, 60):
+        h.writer.submit(rec(i))  # nothing awaited in between: the queue overflows again, a new episode
+    assert events == ["queue_full", "queue_full"]
+    await h.writer.close()
+    assert await h.store.count() == 60  # nothing lost
+
+
 async def test_shutdown_with_the_store_down_spools_the_queue(tmp_path: Path) -> None:
     h = Harness(tmp_path, "block")
     await h.start()
