@@ -58,7 +58,7 @@ def _settings(tmp: Path, port: int, admin_port: int, mock_port: int, stream: boo
     return settings
 
 
-def _fleet(
+def gateway_fleet(
     tmp: Path, binaries: dict[str, list[str]], stream: bool
 ) -> tuple[list[Service], dict[str, Path], dict[str, int]]:
     """The mock and one gateway per build, each with its own settings file and ports."""
@@ -76,6 +76,14 @@ def _fleet(
         argv = [*command, "serve", "--config", str(configs[name])]
         services.append(_service(tmp, name, argv, http_probe(f"http://{HOST}:{admin_port}/readyz")))
     return services, configs, ports
+
+
+async def start_all(services: Sequence[Service], env: dict[str, str]) -> None:
+    """Start every process and wait until each answers its probe (the caller stops them, whatever happens)."""
+    for service in services:
+        service.start(env)
+    async with aiohttp.ClientSession(trust_env=False) as probe:
+        await asyncio.gather(*(s.wait_ready(probe) for s in services))
 
 
 async def _plain_round(targets: Sequence[Target], plan: Plan, series: Series) -> None:
@@ -118,14 +126,11 @@ async def run(other: list[str], rounds: int, requests: int, stream: bool) -> Non
         bench_load.STREAM_BODY = json.dumps(body).encode()
     with tempfile.TemporaryDirectory(prefix="aigw-ab-") as folder:
         tmp = Path(folder)
-        services, configs, ports = _fleet(tmp, binaries, stream)
+        services, configs, ports = gateway_fleet(tmp, binaries, stream)
         env = child_env()
         key = await create_gateway_key(configs["this"], env)  # one credential database for both
         try:
-            for service in services:
-                service.start(env)
-            async with aiohttp.ClientSession(trust_env=False) as probe:
-                await asyncio.gather(*(s.wait_ready(probe) for s in services))
+            await start_all(services, env)
             by_name = {s.name: s for s in services}
             url = "http://{}:{}/v1/chat/completions"
             targets = [Target(n, n, url.format(HOST, ports[n]), key, by_name[n]) for n in binaries]

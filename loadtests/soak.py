@@ -25,7 +25,7 @@ import aiohttp
 import uvloop
 import yaml
 
-from loadtests.bench_ab import _fleet
+from loadtests.bench_ab import gateway_fleet, start_all
 from loadtests.bench_fleet import aigw_command, child_env, create_gateway_key
 from loadtests.bench_load import REQUEST_BODY
 from loadtests.bench_plan import HOST
@@ -69,15 +69,12 @@ async def _watch(gateway: Service, admin_url: str, until: float, every: float, s
 async def run(seconds: float, concurrency: int, every: float) -> None:
     with tempfile.TemporaryDirectory(prefix="aigw-soak-") as folder:
         tmp = Path(folder)
-        services, configs, ports = _fleet(tmp, {"gateway": aigw_command()}, stream=False)
+        services, configs, ports = gateway_fleet(tmp, {"gateway": aigw_command()}, stream=False)
         admin_port = yaml.safe_load(configs["gateway"].read_text())["admin"]["port"]
         env = child_env()
         key = await create_gateway_key(configs["gateway"], env)
         try:
-            for service in services:
-                service.start(env)
-            async with aiohttp.ClientSession(trust_env=False) as probe:
-                await asyncio.gather(*(s.wait_ready(probe) for s in services))
+            await start_all(services, env)
             gateway = next(s for s in services if s.name == "gateway")
             url = f"http://{HOST}:{ports['gateway']}/v1/chat/completions"
             headers = {"authorization": f"Bearer {key}", "content-type": "application/json"}

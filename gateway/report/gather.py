@@ -134,16 +134,8 @@ def _side_by_side(incidents: Iterable[Mapping[str, Any]], compliance: Compliance
     rows = []
     for violation in Violation:
         refs = compliance.refs(violation)
-
-        def cited(framework: str, refs: Sequence[ControlRef] = refs) -> list[CitedControl]:
-            return [
-                CitedControl(id=r.id, title=r.title, primary=r.primary, condition=r.condition)
-                for r in refs
-                if r.framework == framework
-            ]
-
         name = compliance.violations[violation].name
-        iso27001, iso42001 = (cited(framework) for framework in SIDE_BY_SIDE)
+        iso27001, iso42001 = (_cited(refs, framework) for framework in SIDE_BY_SIDE)
         rows.append(
             SideBySideRow(
                 type=violation.value,
@@ -154,6 +146,14 @@ def _side_by_side(incidents: Iterable[Mapping[str, Any]], compliance: Compliance
             )
         )
     return rows
+
+
+def _cited(refs: Sequence[ControlRef], framework: str) -> list[CitedControl]:
+    return [
+        CitedControl(id=r.id, title=r.title, primary=r.primary, condition=r.condition)
+        for r in refs
+        if r.framework == framework
+    ]
 
 
 def _groups(incident: Mapping[str, Any]) -> list[str]:
