@@ -83,7 +83,10 @@ class PostgresPromptStore(PromptStore):
         last = status.rsplit(" ", 1)[-1]
         return int(last) if last.isdigit() else 0
 
-    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    async def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], tail: str) -> None:
+        # asyncpg's executemany prepares once and pipelines the rows: one round trip per batch.
+        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {tail}"  # noqa: S608 - our constants
         try:
             async with self._ready().acquire(timeout=CONNECT_TIMEOUT_S) as conn, conn.transaction():
                 await conn.executemany(sql, rows)

@@ -1,6 +1,6 @@
 """The prompt store: one interface, the same SQL, on SQLite (embedded) or PostgreSQL (a fleet).
 
-Backends supply four primitives (execute, execute_many, fetch, and a migration step in
+Backends supply four primitives (execute, insert_many, fetch, and a migration step in
 one transaction); everything else -- writing, searching, retention with legal holds,
 the record of purge runs and of text reads -- is written once here.
 """
@@ -18,8 +18,7 @@ from gateway.promptlog.record import COLUMNS, Row
 from gateway.promptlog.schema import CREATE_VERSIONS, LATEST, Dialect, statements
 
 MAX_SEARCH = 1000
-_INSERT = f"INSERT INTO exchanges ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "  # noqa: S608
-_INSERT += "ON CONFLICT (request_id) DO NOTHING"  # a replayed spool never duplicates
+_ON_CONFLICT = "ON CONFLICT (request_id) DO NOTHING"  # a replayed spool never duplicates
 _SELECT = f"SELECT {', '.join(COLUMNS)} FROM exchanges"  # noqa: S608 - constant
 # Held: a legal hold placed by hand, or an incident still being worked (open or acknowledged)
 # that refers to the record -- its evidence outlives the retention period until it is closed.
@@ -97,8 +96,8 @@ class PromptStore(abc.ABC):
         """Run one statement; the number of rows it changed."""
 
     @abc.abstractmethod
-    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Run a statement for each row, in one transaction."""
+    async def insert_many(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], tail: str) -> None:
+        """Insert ``rows`` (values in ``columns`` order) in one transaction, ``tail`` ending each INSERT."""
 
     @abc.abstractmethod
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
@@ -129,7 +128,7 @@ class PromptStore(abc.ABC):
         return int(rows[0]["v"] or 0) if rows else 0
 
     async def write(self, rows: Sequence[Row]) -> None:
-        await self.execute_many(self.dialect.sql(_INSERT), [tuple(r[c] for c in COLUMNS) for r in rows])
+        await self.insert_many("exchanges", COLUMNS, [tuple(r[c] for c in COLUMNS) for r in rows], _ON_CONFLICT)
 
     async def get(self, request_id: str) -> Row | None:
         found = await self.fetch(self.dialect.sql(f"{_SELECT} WHERE request_id = ?"), [request_id])

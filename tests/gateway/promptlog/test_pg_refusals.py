@@ -124,21 +124,25 @@ async def role_store(role: Role) -> AsyncIterator[PostgresPromptStore]:
 
 
 # --- the store's own verdicts
+HOLD_COLUMNS = ("request_id", "reason", "held_us", "released_us")
+
+
 async def test_only_refused_values_are_rejected_records(role: Role, role_store: PostgresPromptStore) -> None:
     hold = "INSERT INTO legal_holds (request_id, reason, held_us, released_us) VALUES (?, ?, ?, NULL)"
     sql = role_store.dialect.sql(hold)
     for values in (["r1", "a\x00b", 1], ["r2", "x", 2**70], ["r3", "a\ud800", 1], ["r4", None, 1]):
         with pytest.raises(RecordRejected):  # class 22 (server and client side), class 23 (NOT NULL)
             await role_store.execute(sql, values)
+    rows = [["r5", "ok", 1, None], ["r6", "a\x00b", 1, None]]
     with pytest.raises(RecordRejected):
-        await role_store.execute_many(sql, [["r5", "ok", 1], ["r6", "a\x00b", 1]])
+        await role_store.insert_many("legal_holds", HOLD_COLUMNS, rows, "")
     with pytest.raises(StoreUnavailable):  # a missing table is the store's fault, not the record's
         await role_store.fetch("SELECT * FROM no_such_table")
     await role.refuse("revoked")
     with pytest.raises(StoreUnavailable):
         await role_store.execute(sql, ["r7", "ok", 1])
     with pytest.raises(StoreUnavailable):
-        await role_store.execute_many(sql, [["r8", "ok", 1]])
+        await role_store.insert_many("legal_holds", HOLD_COLUMNS, [["r8", "ok", 1, None]], "")
     await role.allow("revoked")
     await role_store.execute(sql, ["r9", "ok", 1])
     assert await role.count("legal_holds") == 1

@@ -15,7 +15,8 @@ from gateway.policy.schema import LogLevel
 from gateway.promptlog.crypto import LogDecryptError, LogKeyring, load_keyring, rotate_key_file
 from gateway.promptlog.record import COLUMNS, LogRecord, open_text, parse_list
 from gateway.promptlog.schema import LATEST
-from gateway.promptlog.store import PromptStore, SchemaTooNew, SearchQuery, now_us
+from gateway.promptlog.sqlite_store import SqlitePromptStore
+from gateway.promptlog.store import PromptStore, RecordRejected, SchemaTooNew, SearchQuery, now_us
 from tests.gateway.promptlog.conftest import MakeStore
 
 PROMPT = "Call Maria Lopez on 555-0134 about card 4111 1111 1111 1111"
@@ -205,6 +206,26 @@ async def test_a_replayed_record_is_not_duplicated(store: PromptStore, tmp_path:
     await store.write([row])
     await store.write([row, record("req_2", level=LogLevel.METADATA).seal(None)])
     assert await store.count() == 2
+
+
+async def test_a_batch_larger_than_one_statement_is_written_whole_or_not_at_all(
+    store: PromptStore, tmp_path: Path
+) -> None:
+    """SQLite writes a batch as multi-row statements (issue 18): rows beyond the first statement,
+    duplicates across statements, and a refused value anywhere rolling back the whole batch."""
+    if isinstance(store, SqlitePromptStore):
+        store._max_variables = len(COLUMNS) * 3  # three rows per statement: 10 rows take four
+    rows = [record(f"req_{n}", level=LogLevel.METADATA, ts_us=1_000 + n).seal(None) for n in range(10)]
+    await store.write(rows[:4])
+    await store.write(rows)  # the first four again, and six new ones
+    assert await store.count() == 10
+    newest_first = [f"req_{n}" for n in range(9, -1, -1)]
+    assert [r["request_id"] for r in await store.search(SearchQuery(limit=20))] == newest_first
+    bad = [record(f"new_{n}", level=LogLevel.METADATA).seal(None) for n in range(8)]
+    bad[6] = {**bad[6], "status": 2**70}  # no integer column takes it: the store refuses the batch
+    with pytest.raises(RecordRejected):
+        await store.write(bad)
+    assert await store.count() == 10  # the five good rows in earlier statements were rolled back
 
 
 async def test_retention_purges_expired_records_except_those_on_hold(store: PromptStore) -> None:
