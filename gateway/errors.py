@@ -157,12 +157,13 @@ class ServiceUnavailable(GatewayError):
 class PromptLogUnavailable(ServiceUnavailable):
     """The exchange could not be recorded and the policy forbids unlogged use (fail closed)."""
 
-    def __init__(self) -> None:
+    code = "prompt_log_unavailable"
+
+    def __init__(self, retry_after_s: int = 5) -> None:
         super().__init__(
             "The gateway cannot record this exchange in the prompt log right now, and the AI policy does not "
             "allow unlogged use. Try again shortly.",
-            code="prompt_log_unavailable",
-            headers={"retry-after": "5"},
+            headers={"retry-after": str(retry_after_s)},
         )
 
 

@@ -129,6 +129,12 @@ class GatewayMetrics:
             "Requests refused (503) because the prompt log could not record them and the policy fails closed.",
             registry=registry,
         )
+        self.prompt_log_admission_wait = Histogram(
+            "aigw_prompt_log_admission_wait_seconds",
+            "Time a request waited at admission for the prompt log's writer to catch up (backpressure).",
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+            registry=registry,
+        )
         self.prompt_log_spooled = Counter(
             "aigw_prompt_log_spooled_records", "Records written to the local spool file instead.", registry=registry
         )

@@ -98,7 +98,7 @@ async def _proxy(
         raw = None
     if keep_text:
         exchange.forwarded_texts = request_texts(endpoint, body) if screening.changed else exchange.prompt_texts
-    state.prompt_log.admit()  # fail closed before anything leaves when the exchange could not be recorded
+    await state.prompt_log.admit()  # fail closed before anything leaves when the exchange could not be recorded
     call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
     exchange.sent_at = time.perf_counter()
     reply = await provider.send(call)

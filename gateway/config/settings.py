@@ -171,6 +171,12 @@ class PromptLogSettings(_Database):
     # How long the writer lets a batch gather after its first record: one write per many requests
     # instead of one per request (records reach the store this much later; 0: write at once).
     batch_wait_ms: float = Field(default=20.0, ge=0, le=1000)
+    # Backpressure: once the queue holds this fraction of queue_size, a new request waits (up to
+    # admission_wait_ms) for the writer to catch up before it is forwarded; the rest of the queue
+    # is headroom for requests already admitted. A request is refused (503) only if the queue is
+    # still full after its wait and the policy's prompt_log.on_failure is block.
+    backpressure_at: float = Field(default=0.5, gt=0, le=1)
+    admission_wait_ms: float = Field(default=1000.0, ge=0, le=30_000)
     # Where records go when the store cannot take them (policy on_failure: spool, and at shutdown).
     spool_path: Path = Path("var/prompt-log.spool")
     # Incidents that could not be stored by shutdown (the store was down); replayed at the next

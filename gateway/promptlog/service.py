@@ -3,8 +3,8 @@
 ``checked_keyring`` loads the keys and refuses to start when the policy keeps text and no
 key is configured; ``open_store`` connects to the configured store (migrating it);
 ``PromptLog.start`` replays any spool file and starts the writer. The request path calls
-``admit`` before forwarding, and the finished exchange reaches ``exchange_finished``;
-both are cheap (a check, a queue put).
+``admit`` before forwarding (a check; a wait only while the writer is behind: backpressure),
+and the finished exchange reaches ``exchange_finished`` (a queue put).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 import structlog
 
 from gateway.config.settings import PromptLogSettings, Settings
-from gateway.errors import ConfigError, ConfigProblem
+from gateway.errors import ConfigError, ConfigProblem, PromptLogUnavailable
 from gateway.exchange import Exchange, ExchangeFinished
 from gateway.metrics import GatewayMetrics
 from gateway.policy.data_rules import finding_sources
@@ -94,6 +94,8 @@ class PromptLog:
             conf.batch_size,
             conf.batch_wait_ms / 1000,
             on_failure_event=on_failure_event,
+            backpressure_at=conf.backpressure_at,
+            admission_wait_s=conf.admission_wait_ms / 1000,
         )
         await writer.start()
         service = cls(store, keyring, writer)
@@ -122,16 +124,21 @@ class PromptLog:
     def ready(self) -> bool:
         return self.writer.ready
 
-    def admit(self) -> None:
-        self.writer.admit()
+    async def admit(self) -> None:
+        await self.writer.admit()
 
     def record(self, exchange: Exchange, policy: Policy) -> None:
         self.writer.submit(build_record(exchange, policy))
 
     def exchange_finished(self, finished: ExchangeFinished) -> None:
         """Every exchange that reached an API endpoint is recorded: allowed, blocked or failed."""
-        if finished.reached_endpoint:
-            self.record(finished.exchange, finished.policy)
+        if not finished.reached_endpoint:
+            return
+        record = build_record(finished.exchange, finished.policy)
+        if finished.exchange.error_code == PromptLogUnavailable.code:  # counted as refused; kept when there is room
+            self.writer.submit_if_room(record)
+        else:
+            self.writer.submit(record)
 
     async def _purge_forever(self, interval_s: float, policy: Callable[[], Policy], metrics: GatewayMetrics) -> None:
         while True:

@@ -1,7 +1,10 @@
 """Getting records into the store off the request path, and never losing one.
 
 Requests hand finished records to a bounded queue; one task seals them and writes them
-in batches. When the store cannot be written (unreachable, or the queue is full), the
+in batches. When the queue passes its backpressure mark (the store is falling behind),
+admission waits, up to ``admission_wait_s``, for the writer to bring it back under the
+mark: the gateway slows down instead of refusing. Only a queue still full after the wait
+is a failure. When the store cannot be written (unreachable, or the queue is full), the
 policy decides: ``block`` (the default) refuses new requests with a 503 until the store
 is back, so nothing is forwarded unlogged; ``spool`` appends sealed records to a local
 file and carries on, and the file is replayed into the store once it answers again. On
@@ -51,6 +54,8 @@ class PromptLogWriter:
         batch_size: int = 256,
         batch_wait_s: float = 0.0,
         on_failure_event: Callable[[str], None] | None = None,
+        backpressure_at: float = 0.5,
+        admission_wait_s: float = 1.0,
     ) -> None:
         self.store, self.keyring, self._metrics = store, keyring, metrics
         self._on_failure = on_failure
@@ -67,6 +72,13 @@ class PromptLogWriter:
         self._gathering: list[LogRecord] = []  # the batch being gathered: likewise
         self._idle = asyncio.Event()
         self._idle.set()
+        # Backpressure: admission waits while the queue holds this many records or more, until the
+        # writer takes it under the mark again (``_room``) or ``admission_wait_s`` passes. The rest
+        # of the queue is headroom for the records of requests already admitted.
+        self._mark = max(1, min(queue_size, round(queue_size * backpressure_at)))
+        self._admission_wait_s = admission_wait_s
+        self._room = asyncio.Event()
+        self._room.set()
         # The queue overflowed and that was reported (log line, incident) since the store last took
         # a batch: one report per episode, however many records arrive meanwhile (at full load
         # that is every request, and a report each starved the writer it was about).
@@ -86,11 +98,25 @@ class PromptLogWriter:
         return waiting and time.monotonic() - self._progress_at > STALL_S
 
     # --- the request side
-    def admit(self) -> None:
-        """Before anything is forwarded: refuse when the record could not be kept and the policy says block."""
+    @property
+    def backpressure(self) -> bool:
+        """The queue is at or over its mark: admission waits for the writer."""
+        return not self._room.is_set()
+
+    async def admit(self) -> None:
+        """Before anything is forwarded: wait while the writer is behind, then refuse when the
+        record could not be kept and the policy says block."""
+        if self.backpressure and self.healthy:
+            await self._wait_for_room()
         if self._on_failure() == "block" and (not self.healthy or self._queue.full()):
             self._metrics.prompt_log_refused.inc()
-            raise PromptLogUnavailable
+            raise PromptLogUnavailable(retry_after_s=1 if self.healthy else 5)
+
+    async def _wait_for_room(self) -> None:
+        started = time.perf_counter()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._room.wait(), self._admission_wait_s)
+        self._metrics.prompt_log_admission_wait.observe(time.perf_counter() - started)
 
     def submit(self, record: LogRecord) -> None:
         if not self._in_flight and self._queue.empty():  # waiting starts now, not at the last write
@@ -101,6 +127,16 @@ class PromptLogWriter:
         except asyncio.QueueFull:  # admitted earlier, full now: the record still must not be lost
             self._failure("queue_full")
             self._spool_now([row for row in [self._seal(record)] if row is not None])
+        if self._queue.qsize() >= self._mark:
+            self._room.clear()
+
+    def submit_if_room(self, record: LogRecord) -> bool:
+        """Queue a record only while the queue is under its mark (the record of a request refused
+        because the log could not keep it: at full load, queueing those kept the queue full)."""
+        if self._queue.qsize() >= self._mark:
+            return False
+        self.submit(record)
+        return True
 
     # --- the writing side
     async def start(self) -> None:
@@ -128,6 +164,8 @@ class PromptLogWriter:
                 await asyncio.sleep(self._batch_wait_s)  # let a batch gather: far less work per record
             while len(batch) < self._batch_size and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            if self._queue.qsize() < self._mark:
+                self._room.set()
             self._in_flight = self._seal_all(batch)
             self._gathering = []
             await self._write(self._in_flight, persistent=True)

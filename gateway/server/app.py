@@ -65,4 +65,6 @@ async def readyz(request: web.Request) -> web.Response:
         body["policy_version"] = state.policy.version
         # "rejected" or "retrying" while the files on disk are not that policy (even when ready)
         body["policy_file"] = "current" if state.policy_file_current else state.policy_reload_failure
+        # slowing down, not failing: the prompt log's writer is behind and admission waits for it
+        body["prompt_log_backpressure"] = state.prompt_log.writer.backpressure
     return web.json_response(body, status=200 if ready else 503)

@@ -186,7 +186,7 @@ async def test_a_store_refusing_writes_blocks_and_quarantines_nothing(
         writer.submit(rec(i))  # admitted before anyone knew
     await wait_until(lambda: not writer.healthy and not writer.ready, DEADLINE_S)
     with pytest.raises(PromptLogUnavailable):
-        writer.admit()  # block mode: nothing more is forwarded unlogged
+        await writer.admit()  # block mode: nothing more is forwarded unlogged
     assert not writer.quarantine_path.exists()
 
     await role.allow(how)

@@ -56,7 +56,7 @@ async def test_records_are_written_in_batches(tmp_path: Path) -> None:
     h = Harness(tmp_path, "block")
     await h.start()
     for i in range(95):
-        h.writer.admit()
+        await h.writer.admit()
         h.writer.submit(rec(i))
     await h.writer.flush()
     assert await h.store.count() == 95
@@ -69,7 +69,7 @@ async def test_spool_mode_keeps_serving_and_replays(tmp_path: Path) -> None:
     await h.start()
     await h.outage()
     for i in range(12):
-        h.writer.admit()  # never refuses in spool mode
+        await h.writer.admit()  # never refuses in spool mode
         h.writer.submit(rec(i))
     await h.writer.flush()
     assert len(h.spool.read_text().splitlines()) == 12
@@ -85,15 +85,15 @@ async def test_block_mode_refuses_until_the_store_is_back(tmp_path: Path) -> Non
     h = Harness(tmp_path, "block")
     await h.start()
     await h.outage()
-    h.writer.admit()
+    await h.writer.admit()
     h.writer.submit(rec(1))  # admitted before the failure was known: kept and retried
     await wait_until(lambda: not h.writer.healthy)
     with pytest.raises(PromptLogUnavailable):
-        h.writer.admit()
+        await h.writer.admit()
     assert not h.spool.exists()  # block mode does not spool while running
     await h.recover()
     await wait_until(lambda: h.writer.healthy)
-    h.writer.admit()
+    await h.writer.admit()
     await h.writer.flush()
     assert await h.store.get("req_1") is not None
     await h.writer.close()
@@ -103,10 +103,10 @@ async def test_a_full_queue_refuses_in_block_mode_and_spools_what_was_admitted(t
     h = Harness(tmp_path, "block", queue_size=3)
     await h.store.open()  # the writer task is not started: the queue only fills
     for i in range(3):
-        h.writer.admit()
+        await h.writer.admit()
         h.writer.submit(rec(i))
     with pytest.raises(PromptLogUnavailable):
-        h.writer.admit()
+        await h.writer.admit()
     h.writer.submit(rec(3))  # admitted earlier, arrives to a full queue: spooled, not lost
     assert len(h.spool.read_text().splitlines()) == 1
     await h.writer.close()  # drains the queue into the store, and the store being fine, replays the spool

@@ -26,6 +26,7 @@ async def test_health_and_readiness(start_gateway: StartGateway):
             assert resp.status == 200
             assert body["status"] == "ready"
             assert body["policy_version"].startswith("7+")
+            assert body["prompt_log_backpressure"] is False  # the writer keeps up: no request waits
         async with http.get(f"{gateway.url}/healthz") as resp:  # probes are not on the API listener
             assert resp.status == 404
 
