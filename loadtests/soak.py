@@ -1,92 +1,210 @@
 """Sustained load on one gateway, with its prompt log watched: does it slow down, or fall off a cliff?
 
-Starts the instant mock and one gateway (``aigw serve``, tests/data/policy.yaml: no detection, the
-prompt log on SQLite in a temporary folder), then keeps ``--concurrency`` chat completions in flight
-for ``--seconds``. Every ``--every`` seconds it prints the answers per second (200 and 503 apart), the
-prompt log's queue depth and the records written so far (from the gateway's ``/metrics``), and the
-gateway process's CPU. Issue 18's cliff shows as the queue reaching its size and 503s replacing 200s.
+Starts the instant mock and one gateway (``aigw serve``; ``--policy test``: tests/data/policy.yaml, no
+detection; ``--policy default``: policies/default.yaml, every detector; the prompt log on SQLite in a
+temporary folder, or with ``--store postgres`` in a fresh schema of the local PostgreSQL, dropped
+afterwards), then keeps ``--concurrency`` chat completions (about 400 characters of clean work text)
+in flight for ``--seconds``. Every ``--every`` seconds it prints the answers per second (200 and 503
+apart), the prompt log's queue depth, the records written so far and the requests that waited at
+admission (from the gateway's ``/metrics``), and the CPU and resident memory of the gateway and its
+detection workers. At the end: the answers by status, the largest queue depth, memory at the first and
+last sample, and the store's count of records against the answers sent. Issue 18's cliff showed as the
+queue reaching its size and 503s replacing 200s.
 
-    python -m loadtests.soak                                  # 30 s at c=32
-    python -m loadtests.soak --seconds 300 --concurrency 64   # the 5-minute soak
+    python -m loadtests.soak                                                       # 30 s at c=32
+    python -m loadtests.soak --seconds 300 --concurrency 64 --policy default       # the 5-minute soak
+    python -m loadtests.soak --seconds 300 --concurrency 64 --policy default --store postgres
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import re
+import secrets
+import sqlite3
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
+import asyncpg
 import uvloop
 import yaml
 
-from loadtests.bench_ab import gateway_fleet, start_all
+from loadtests.bench_ab import STREAM_MODEL, gateway_fleet, start_all
 from loadtests.bench_fleet import aigw_command, child_env, create_gateway_key
-from loadtests.bench_load import REQUEST_BODY
-from loadtests.bench_plan import HOST
+from loadtests.bench_load import PROMPT
+from loadtests.bench_plan import HOST, MODEL, ROOT
 from loadtests.bench_processes import Service, cpu_seconds, stop_all
 
-GAUGES = {"queue": "aigw_prompt_log_queue_depth", "written": "aigw_prompt_log_records_written_total"}
+PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+GAUGES = {
+    "queue": "aigw_prompt_log_queue_depth",
+    "written": "aigw_prompt_log_records_written_total",
+    "waited": "aigw_prompt_log_admission_wait_seconds_count",
+}
 
 
-def _sample(metrics: str, name: str) -> str:
+@dataclass
+class Soak:
+    """What the run saw, for the summary."""
+
+    seen: Counter[str] = field(default_factory=Counter)
+    max_queue: float = 0.0
+    rss_mib: list[float] = field(default_factory=list)
+
+
+def _sample(metrics: str, name: str) -> float:
     found = re.search(rf"^{name}(?:\{{[^}}]*\}})? (\S+)", metrics, re.M)
-    return found.group(1) if found else "?"
+    return float(found.group(1)) if found else float("nan")
+
+
+def _family(pid: int) -> list[int]:
+    """The process and all its descendants (the detection workers), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    family, frontier = [pid], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        family += children
+        frontier = children
+    return family
+
+
+def _rss_mib(pids: Sequence[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        total += int(found.group(1)) if found else 0
+    return total / 1024
 
 
 async def _load(
-    session: aiohttp.ClientSession, url: str, headers: dict[str, str], until: float, seen: Counter[str]
+    session: aiohttp.ClientSession, url: str, headers: dict[str, str], body: bytes, until: float, soak: Soak
 ) -> None:
     while time.monotonic() < until:
-        async with session.post(url, data=REQUEST_BODY, headers=headers) as reply:
+        async with session.post(url, data=body, headers=headers) as reply:
             await reply.read()
-            seen[str(reply.status)] += 1
+            soak.seen[str(reply.status)] += 1
 
 
-async def _watch(gateway: Service, admin_url: str, until: float, every: float, seen: Counter[str]) -> None:
-    started, last, cpu_then, then = time.monotonic(), Counter(seen), cpu_seconds(gateway.pid), time.monotonic()
+async def _watch(gateway: Service, admin_url: str, until: float, every: float, soak: Soak) -> None:
+    seen = soak.seen
+    started, last, then = time.monotonic(), Counter(seen), time.monotonic()
+    family = _family(gateway.pid)
+    cpu_then = sum(cpu_seconds(pid) for pid in family)
     async with aiohttp.ClientSession(trust_env=False) as probe:  # its own pool: never queued behind the load
         while time.monotonic() < until:
             await asyncio.sleep(every)
             async with probe.get(admin_url + "/metrics") as reply:
                 metrics = await reply.text()
-            now, cpu_now = time.monotonic(), cpu_seconds(gateway.pid)
+            now, family = time.monotonic(), _family(gateway.pid)
+            cpu_now, rss = sum(cpu_seconds(pid) for pid in family), _rss_mib(family)
+            queue = _sample(metrics, GAUGES["queue"])
+            soak.max_queue, soak.rss_mib = max(soak.max_queue, queue), [*soak.rss_mib, rss]
             rates = {status: (seen[status] - last[status]) / (now - then) for status in ("200", "503")}
             print(
                 f"t={now - started:6.1f} s  200/s={rates['200']:6.0f}  503/s={rates['503']:6.0f}  "
-                f"queue={_sample(metrics, GAUGES['queue'])}  written={_sample(metrics, GAUGES['written'])}  "
-                f"gateway CPU={(cpu_now - cpu_then) / (now - then):.2f}",
+                f"queue={queue:6.0f}  written={_sample(metrics, GAUGES['written']):8.0f}  "
+                f"waited={_sample(metrics, GAUGES['waited']):6.0f}  "
+                f"CPU={(cpu_now - cpu_then) / (now - then):.2f} ({len(family)} processes)  RSS={rss:5.0f} MiB",
                 flush=True,
             )
             last, cpu_then, then = Counter(seen), cpu_now, now
 
 
-async def run(seconds: float, concurrency: int, every: float) -> None:
-    with tempfile.TemporaryDirectory(prefix="aigw-soak-") as folder:
-        tmp = Path(folder)
-        services, configs, ports = gateway_fleet(tmp, {"gateway": aigw_command()}, stream=False)
-        admin_port = yaml.safe_load(configs["gateway"].read_text())["admin"]["port"]
-        env = child_env()
-        key = await create_gateway_key(configs["gateway"], env)
-        try:
-            await start_all(services, env)
-            gateway = next(s for s in services if s.name == "gateway")
-            url = f"http://{HOST}:{ports['gateway']}/v1/chat/completions"
-            headers = {"authorization": f"Bearer {key}", "content-type": "application/json"}
-            seen: Counter[str] = Counter()
-            until = time.monotonic() + seconds
-            connector = aiohttp.TCPConnector(limit=concurrency)
-            async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
-                load = [_load(session, url, headers, until, seen) for _ in range(concurrency)]
-                await asyncio.gather(_watch(gateway, f"http://{HOST}:{admin_port}", until, every, seen), *load)
-            print(f"answers by status over {seconds:.0f} s at c={concurrency}: {dict(sorted(seen.items()))}")
-        finally:
-            stop_all(services)
+def _configure(config: Path, policy: str, schema: str | None) -> str:
+    """Point the gateway's settings at the chosen policy and store; the model the policy allows."""
+    settings: dict[str, Any] = yaml.safe_load(config.read_text())
+    model = MODEL
+    if policy == "default":
+        settings["policy_path"] = str(ROOT / "policies" / "default.yaml")
+        settings["providers"]["openai"]["models"] = [model := STREAM_MODEL]
+    if schema is not None:
+        settings["prompt_log"] |= {"postgres_dsn": PG_DSN, "postgres_schema": schema}
+    config.write_text(yaml.safe_dump(settings, sort_keys=False))
+    return model
+
+
+async def _pg(sql: str) -> list[dict[str, Any]]:
+    conn = await asyncpg.connect(PG_DSN)
+    try:
+        return [dict(row) for row in await conn.fetch(sql)]
+    finally:
+        await conn.close()
+
+
+async def _stored(tmp: Path, config: Path, schema: str | None) -> int:
+    if schema is not None:
+        return int((await _pg(f"SELECT count(*) AS n FROM {schema}.exchanges"))[0]["n"])  # noqa: S608
+    return await asyncio.to_thread(_sqlite_count, config)
+
+
+def _sqlite_count(config: Path) -> int:
+    path = yaml.safe_load(config.read_text())["prompt_log"]["sqlite_path"]
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return int(db.execute("SELECT count(*) FROM exchanges").fetchone()[0])
+
+
+async def run(seconds: float, concurrency: int, every: float, policy: str, store: str) -> None:
+    schema = f"aigw_soak_{secrets.token_hex(4)}" if store == "postgres" else None
+    if schema is not None:
+        await _pg(f"CREATE SCHEMA {schema}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="aigw-soak-") as folder:
+            await _soak(Path(folder), seconds, concurrency, every, policy, schema)
+    finally:
+        if schema is not None:
+            await _pg(f"DROP SCHEMA {schema} CASCADE")
+
+
+async def _soak(tmp: Path, seconds: float, concurrency: int, every: float, policy: str, schema: str | None) -> None:
+    services, configs, ports = gateway_fleet(tmp, {"gateway": aigw_command()}, stream=False)
+    model = _configure(configs["gateway"], policy, schema)
+    body = json.dumps({"model": model, "messages": [{"role": "user", "content": PROMPT}]}).encode()
+    admin_port = yaml.safe_load(configs["gateway"].read_text())["admin"]["port"]
+    env = child_env()
+    key = await create_gateway_key(configs["gateway"], env)
+    soak = Soak()
+    try:
+        await start_all(services, env)
+        gateway = next(s for s in services if s.name == "gateway")
+        url = f"http://{HOST}:{ports['gateway']}/v1/chat/completions"
+        headers = {"authorization": f"Bearer {key}", "content-type": "application/json"}
+        until = time.monotonic() + seconds
+        connector = aiohttp.TCPConnector(limit=concurrency)
+        async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
+            load = [_load(session, url, headers, body, until, soak) for _ in range(concurrency)]
+            await asyncio.gather(_watch(gateway, f"http://{HOST}:{admin_port}", until, every, soak), *load)
+    finally:
+        stop_all(services)  # the gateway drains its queue into the store before it exits
+    answers = sum(soak.seen.values())
+    print(
+        f"answers by status over {seconds:.0f} s at c={concurrency} ({policy} policy, {schema or 'SQLite'}): "
+        f"{dict(sorted(soak.seen.items()))}; {answers / seconds:.0f}/s"
+    )
+    first, last = (soak.rss_mib[0], soak.rss_mib[-1]) if soak.rss_mib else (float("nan"), float("nan"))
+    print(
+        f"largest queue depth {soak.max_queue:.0f}; RSS first/last sample {first:.0f}/{last:.0f} MiB, "
+        f"largest {max(soak.rss_mib, default=float('nan')):.0f} MiB"
+    )
+    print(f"records in the store: {await _stored(tmp, configs['gateway'], schema)} for {answers} answers")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -94,8 +212,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--every", type=float, default=2.0, help="seconds between samples")
+    parser.add_argument("--policy", choices=("test", "default"), default="test")
+    parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args(argv)
-    uvloop.run(run(args.seconds, args.concurrency, args.every))
+    uvloop.run(run(args.seconds, args.concurrency, args.every, args.policy, args.store))
 
 
 if __name__ == "__main__":
