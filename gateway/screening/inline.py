@@ -18,13 +18,21 @@ one-character texts took 95 ms here, on the loop). One text of ``max_chars`` is 
 are fewer characters spread over more texts, up to ``max_chars // TEXT_COST_CHARS + 1``
 texts: no more than about a millisecond of the loop under the defaults. The injection classifier
 (detectors.injection_classifier) adds ``CLASSIFIER_TEXT_COST_CHARS`` per text when the policy runs it.
+
+A short text scanned alone (at most ``MEMO_MAX_CHARS``: the model name of every request, the
+model of every answer) is remembered with its findings, the most recent ``MEMO_ENTRIES`` of
+them: the detectors are deterministic, so a repeat gets the findings a scan would make, for a
+dictionary look-up instead of about 0.2 ms ("gpt-5.5" has digits, so every pattern
+recognizer runs on it). The memo belongs to this scanner, so a policy with other detectors
+starts with an empty one.
 """
 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from detectors.base import Detector, Finding
 from detectors.injection_classifier import CLASSIFIER_ONLY
@@ -37,6 +45,9 @@ DEFAULT_MAX_CHARS = 1_000
 # The injection classifier's fixed cost per text (~0.25 ms: n-gram hashing, table lookups, one matrix
 # product, whatever the length), in characters of the budget: with it, three short texts at most.
 CLASSIFIER_TEXT_COST_CHARS = 300
+MEMO_MAX_CHARS = 64
+MEMO_ENTRIES = 1024
+MemoKey = tuple[str, frozenset[str] | None]
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class InlineScanner:
     types: frozenset[str]  # what the policy's detectors can report
     max_chars: int = DEFAULT_MAX_CHARS
     text_cost: int = TEXT_COST_CHARS  # what one more text costs, in characters
+    _memo: OrderedDict[MemoKey, tuple[Finding, ...]] = field(default_factory=OrderedDict, compare=False, repr=False)
 
     @classmethod
     def from_config(cls, config: DetectorsConfig, max_chars: int = DEFAULT_MAX_CHARS) -> InlineScanner | None:
@@ -73,7 +85,18 @@ class InlineScanner:
         return not wanted & NER_ENTITIES or not any(ner_windows(text) for text in texts)
 
     def scan(self, texts: Sequence[str], entities: frozenset[str] | None) -> Scanned:
-        return scan_timed(self.detectors, texts, entities)
+        if len(texts) != 1 or len(texts[0]) > MEMO_MAX_CHARS:
+            return scan_timed(self.detectors, texts, entities)
+        key = (texts[0], entities)
+        remembered = self._memo.get(key)
+        if remembered is not None:
+            self._memo.move_to_end(key)
+            return [list(remembered)], {}
+        scanned = scan_timed(self.detectors, texts, entities)
+        self._memo[key] = tuple(scanned[0][0])
+        if len(self._memo) > MEMO_ENTRIES:
+            self._memo.popitem(last=False)
+        return scanned
 
 
 Scanned = tuple[list[list[Finding]], dict[str, float]]  # findings per text; seconds per detector

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from detectors.base import Detector, Finding
 from detectors.registry import DetectorsConfig, build_detectors
 from gateway.scan_chunks import TEXT_COST_CHARS
-from gateway.screening.inline import CLASSIFIER_TEXT_COST_CHARS, InlineScanner
+from gateway.screening.inline import CLASSIFIER_TEXT_COST_CHARS, MEMO_ENTRIES, InlineScanner
 from gateway.screening.pool import DetectionPool, DetectionUnavailable
 
 RULES_ONLY = {"classifier": {"enabled": False}}
@@ -117,3 +118,59 @@ def test_pattern_scans_leave_out_the_injection_classifier():
     wanted = pattern_entities(frozenset(entity_categories(WITH_CLASSIFIER)), None)
     assert not wanted & CLASSIFIER_ONLY
     assert "INJECTION_INSTRUCTION_OVERRIDE" in wanted  # the rules still run
+
+
+class CountingDetector:
+    """A real detector that counts the texts it is asked to scan."""
+
+    def __init__(self, inner: Detector) -> None:
+        self.name, self.category, self.entity_types = inner.name, inner.category, inner.entity_types
+        self._inner = inner
+        self.calls = 0
+
+    def detect(self, text: str, entities: frozenset[str] | None = None) -> list[Finding]:
+        self.calls += 1
+        return self._inner.detect(text, entities)
+
+
+def counting_scanner() -> tuple[InlineScanner, list[CountingDetector]]:
+    detectors = [CountingDetector(d) for d in build_detectors(CONFIG, with_ner=False)]
+    return InlineScanner(tuple(detectors), frozenset(), max_chars=1000), detectors
+
+
+def test_a_short_text_scanned_again_gets_the_same_findings_without_a_scan():
+    """The model name of every request (issue 18: 0.2 ms a scan): remembered with its findings."""
+    scanner, detectors = counting_scanner()
+    name = "gpt-5 536-22-8726"  # an SSN in a model name: the finding must come back every time
+    first, _ = scanner.scan([name], None)
+    calls = sum(d.calls for d in detectors)
+    again, seconds = scanner.scan([name], None)
+    assert again == first == InlineScanner.from_config(CONFIG).scan([name], None)[0]  # type: ignore[union-attr]
+    assert [f.entity_type for f in again[0]] == ["US_SSN"]
+    assert sum(d.calls for d in detectors) == calls  # no detector ran
+    assert seconds == {}
+    again[0].clear()  # the caller's list is its own
+    assert scanner.scan([name], None)[0] == first
+
+
+def test_the_memo_is_keyed_by_the_entities_asked_for_and_bounded():
+    scanner, detectors = counting_scanner()
+    name = "gpt-5 536-22-8726"
+    assert scanner.scan([name], frozenset({"EMAIL_ADDRESS"}))[0] == [[]]
+    assert [f.entity_type for f in scanner.scan([name], None)[0][0]] == ["US_SSN"]
+    for n in range(MEMO_ENTRIES):  # the first entries are pushed out, the most recent kept
+        scanner.scan([f"model-{n}"], None)
+    calls = sum(d.calls for d in detectors)
+    scanner.scan([f"model-{MEMO_ENTRIES - 1}"], None)
+    assert sum(d.calls for d in detectors) == calls
+    scanner.scan([name], None)
+    assert sum(d.calls for d in detectors) > calls  # scanned again: it had been forgotten
+
+
+def test_longer_texts_and_several_texts_are_always_scanned():
+    scanner, detectors = counting_scanner()
+    for texts in ([NO_NAMES], ["gpt-5", "gpt-5"]):
+        scanner.scan(texts, None)
+        calls = sum(d.calls for d in detectors)
+        scanner.scan(texts, None)
+        assert sum(d.calls for d in detectors) > calls
