@@ -14,6 +14,7 @@ queue reaching its size and 503s replacing 200s.
     python -m loadtests.soak                                                       # 30 s at c=32
     python -m loadtests.soak --seconds 300 --concurrency 64 --policy default       # the 5-minute soak
     python -m loadtests.soak --seconds 300 --concurrency 64 --policy default --store postgres
+    python -m loadtests.soak --tree /tmp/base     # another build: its source tree (git archive), this venv
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import json
 import re
 import secrets
 import sqlite3
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -162,24 +164,34 @@ def _sqlite_count(config: Path) -> int:
         return int(db.execute("SELECT count(*) FROM exchanges").fetchone()[0])
 
 
-async def run(seconds: float, concurrency: int, every: float, policy: str, store: str) -> None:
+def gateway_command(tree: Path | None, env: dict[str, str]) -> list[str]:
+    """This checkout's ``aigw``, or the gateway in another source tree run with this venv's Python."""
+    if tree is None:
+        return aigw_command()
+    env["PYTHONPATH"] = str(tree.resolve())
+    return [sys.executable, "-P", "-m", "gateway"]
+
+
+async def run(seconds: float, concurrency: int, every: float, policy: str, store: str, tree: Path | None) -> None:
     schema = f"aigw_soak_{secrets.token_hex(4)}" if store == "postgres" else None
     if schema is not None:
         await _pg(f"CREATE SCHEMA {schema}")
     try:
         with tempfile.TemporaryDirectory(prefix="aigw-soak-") as folder:
-            await _soak(Path(folder), seconds, concurrency, every, policy, schema)
+            await _soak(Path(folder), seconds, concurrency, every, policy, schema, tree)
     finally:
         if schema is not None:
             await _pg(f"DROP SCHEMA {schema} CASCADE")
 
 
-async def _soak(tmp: Path, seconds: float, concurrency: int, every: float, policy: str, schema: str | None) -> None:
-    services, configs, ports = gateway_fleet(tmp, {"gateway": aigw_command()}, stream=False)
+async def _soak(
+    tmp: Path, seconds: float, concurrency: int, every: float, policy: str, schema: str | None, tree: Path | None
+) -> None:
+    env = child_env()
+    services, configs, ports = gateway_fleet(tmp, {"gateway": gateway_command(tree, env)}, stream=False)
     model = _configure(configs["gateway"], policy, schema)
     body = json.dumps({"model": model, "messages": [{"role": "user", "content": PROMPT}]}).encode()
     admin_port = yaml.safe_load(configs["gateway"].read_text())["admin"]["port"]
-    env = child_env()
     key = await create_gateway_key(configs["gateway"], env)
     soak = Soak()
     try:
@@ -214,8 +226,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--every", type=float, default=2.0, help="seconds between samples")
     parser.add_argument("--policy", choices=("test", "default"), default="test")
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--tree", type=Path, help="run the gateway from this source tree (e.g. a git archive)")
     args = parser.parse_args(argv)
-    uvloop.run(run(args.seconds, args.concurrency, args.every, args.policy, args.store))
+    uvloop.run(run(args.seconds, args.concurrency, args.every, args.policy, args.store, args.tree))
 
 
 if __name__ == "__main__":
