@@ -15,6 +15,7 @@ queue reaching its size and 503s replacing 200s.
     python -m loadtests.soak --seconds 300 --concurrency 64 --policy default       # the 5-minute soak
     python -m loadtests.soak --seconds 300 --concurrency 64 --policy default --store postgres
     python -m loadtests.soak --tree /tmp/base     # another build: its source tree (git archive), this venv
+    python -m loadtests.soak --policy default --prompt secret   # every request blocked, an incident each
 """
 
 from __future__ import annotations
@@ -51,13 +52,19 @@ GAUGES = {
     "queue": "aigw_prompt_log_queue_depth",
     "written": "aigw_prompt_log_records_written_total",
     "waited": "aigw_prompt_log_admission_wait_seconds_count",
+    "incidents": "aigw_incident_queue_depth",
+    "dropped": "aigw_incidents_dropped_total",
 }
+# --prompt secret: a GitHub token shape in every prompt; the default policy blocks it (403) and
+# records an incident for each, so the incident recorder is under the same load as the prompt log.
+SECRET = " Deploy with token ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 please."
 
 
 @dataclass
 class Soak:
     """What the run saw, for the summary."""
 
+    incidents: bool = False  # every request raises one: watch the incident recorder too
     seen: Counter[str] = field(default_factory=Counter)
     max_queue: float = 0.0
     rss_mib: list[float] = field(default_factory=list)
@@ -120,9 +127,12 @@ async def _watch(gateway: Service, admin_url: str, until: float, every: float, s
             cpu_now, rss = sum(cpu_seconds(pid) for pid in family), _rss_mib(family)
             queue = _sample(metrics, GAUGES["queue"])
             soak.max_queue, soak.rss_mib = max(soak.max_queue, queue), [*soak.rss_mib, rss]
-            rates = {status: (seen[status] - last[status]) / (now - then) for status in ("200", "503")}
+            rates = {status: (seen[status] - last[status]) / (now - then) for status in ("200", "403", "503")}
+            incidents = f"  incident queue={_sample(metrics, GAUGES['incidents']):5.0f} " if soak.incidents else ""
+            incidents += f"dropped={_sample(metrics, GAUGES['dropped']):4.0f}" if soak.incidents else ""
             print(
-                f"t={now - started:6.1f} s  200/s={rates['200']:6.0f}  503/s={rates['503']:6.0f}  "
+                f"t={now - started:6.1f} s  200/s={rates['200']:6.0f}  403/s={rates['403']:6.0f}  "
+                f"503/s={rates['503']:6.0f}{incidents}  "
                 f"queue={queue:6.0f}  written={_sample(metrics, GAUGES['written']):8.0f}  "
                 f"waited={_sample(metrics, GAUGES['waited']):6.0f}  "
                 f"CPU={(cpu_now - cpu_then) / (now - then):.2f} ({len(family)} processes)  RSS={rss:5.0f} MiB",
@@ -152,16 +162,24 @@ async def _pg(sql: str) -> list[dict[str, Any]]:
         await conn.close()
 
 
-async def _stored(tmp: Path, config: Path, schema: str | None) -> int:
+EXCHANGES = "SELECT count(*) AS n FROM {}exchanges"
+# The occurrences the incidents hold (repeats fold into one incident with a count).
+OCCURRENCES = {
+    "sqlite": "SELECT coalesce(sum(json_extract(state, '$.count')), 0) AS n FROM incidents",
+    "postgres": "SELECT coalesce(sum((state::json->>'count')::bigint), 0) AS n FROM {}incidents",
+}
+
+
+async def _stored(config: Path, schema: str | None, sql: str) -> int:
     if schema is not None:
-        return int((await _pg(f"SELECT count(*) AS n FROM {schema}.exchanges"))[0]["n"])  # noqa: S608
-    return await asyncio.to_thread(_sqlite_count, config)
+        return int((await _pg(sql.format(schema + ".")))[0]["n"])
+    return await asyncio.to_thread(_sqlite_count, config, sql.format(""))
 
 
-def _sqlite_count(config: Path) -> int:
+def _sqlite_count(config: Path, sql: str) -> int:
     path = yaml.safe_load(config.read_text())["prompt_log"]["sqlite_path"]
     with contextlib.closing(sqlite3.connect(path)) as db:
-        return int(db.execute("SELECT count(*) FROM exchanges").fetchone()[0])
+        return int(db.execute(sql).fetchone()[0])
 
 
 def gateway_command(tree: Path | None, env: dict[str, str]) -> list[str]:
@@ -172,28 +190,39 @@ def gateway_command(tree: Path | None, env: dict[str, str]) -> list[str]:
     return [sys.executable, "-P", "-m", "gateway"]
 
 
-async def run(seconds: float, concurrency: int, every: float, policy: str, store: str, tree: Path | None) -> None:
-    schema = f"aigw_soak_{secrets.token_hex(4)}" if store == "postgres" else None
+@dataclass(frozen=True)
+class Plan:
+    seconds: float
+    concurrency: int
+    every: float
+    policy: str
+    store: str
+    tree: Path | None
+    prompt: str
+
+
+async def run(plan: Plan) -> None:
+    schema = f"aigw_soak_{secrets.token_hex(4)}" if plan.store == "postgres" else None
     if schema is not None:
         await _pg(f"CREATE SCHEMA {schema}")
     try:
         with tempfile.TemporaryDirectory(prefix="aigw-soak-") as folder:
-            await _soak(Path(folder), seconds, concurrency, every, policy, schema, tree)
+            await _soak(Path(folder), plan, schema)
     finally:
         if schema is not None:
             await _pg(f"DROP SCHEMA {schema} CASCADE")
 
 
-async def _soak(
-    tmp: Path, seconds: float, concurrency: int, every: float, policy: str, schema: str | None, tree: Path | None
-) -> None:
+async def _soak(tmp: Path, plan: Plan, schema: str | None) -> None:
+    seconds, concurrency, policy = plan.seconds, plan.concurrency, plan.policy
     env = child_env()
-    services, configs, ports = gateway_fleet(tmp, {"gateway": gateway_command(tree, env)}, stream=False)
+    services, configs, ports = gateway_fleet(tmp, {"gateway": gateway_command(plan.tree, env)}, stream=False)
     model = _configure(configs["gateway"], policy, schema)
-    body = json.dumps({"model": model, "messages": [{"role": "user", "content": PROMPT}]}).encode()
+    prompt = PROMPT + (SECRET if plan.prompt == "secret" else "")
+    body = json.dumps({"model": model, "messages": [{"role": "user", "content": prompt}]}).encode()
     admin_port = yaml.safe_load(configs["gateway"].read_text())["admin"]["port"]
     key = await create_gateway_key(configs["gateway"], env)
-    soak = Soak()
+    soak = Soak(incidents=plan.prompt == "secret")
     try:
         await start_all(services, env)
         gateway = next(s for s in services if s.name == "gateway")
@@ -203,7 +232,7 @@ async def _soak(
         connector = aiohttp.TCPConnector(limit=concurrency)
         async with aiohttp.ClientSession(connector=connector, trust_env=False) as session:
             load = [_load(session, url, headers, body, until, soak) for _ in range(concurrency)]
-            await asyncio.gather(_watch(gateway, f"http://{HOST}:{admin_port}", until, every, soak), *load)
+            await asyncio.gather(_watch(gateway, f"http://{HOST}:{admin_port}", until, plan.every, soak), *load)
     finally:
         stop_all(services)  # the gateway drains its queue into the store before it exits
     answers = sum(soak.seen.values())
@@ -216,7 +245,10 @@ async def _soak(
         f"largest queue depth {soak.max_queue:.0f}; RSS first/last sample {first:.0f}/{last:.0f} MiB, "
         f"largest {max(soak.rss_mib, default=float('nan')):.0f} MiB"
     )
-    print(f"records in the store: {await _stored(tmp, configs['gateway'], schema)} for {answers} answers")
+    print(f"records in the store: {await _stored(configs['gateway'], schema, EXCHANGES)} for {answers} answers")
+    if soak.incidents:
+        occurrences = await _stored(configs["gateway"], schema, OCCURRENCES["postgres" if schema else "sqlite"])
+        print(f"violations the incidents hold: {occurrences} for {soak.seen['403']} blocked requests")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -227,8 +259,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--policy", choices=("test", "default"), default="test")
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--tree", type=Path, help="run the gateway from this source tree (e.g. a git archive)")
+    parser.add_argument(
+        "--prompt", choices=("clean", "secret"), default="clean", help="secret: blocked, an incident each"
+    )
     args = parser.parse_args(argv)
-    uvloop.run(run(args.seconds, args.concurrency, args.every, args.policy, args.store, args.tree))
+    plan = Plan(args.seconds, args.concurrency, args.every, args.policy, args.store, args.tree, args.prompt)
+    uvloop.run(run(plan))
 
 
 if __name__ == "__main__":

@@ -18,13 +18,13 @@ from typing import Any
 
 import structlog
 
+from gateway.incidents.chain_batch import ChainBatch
 from gateway.incidents.model import TRANSITIONS, Candidate, canonical, new_incident_id, repeated_state
-from gateway.incidents.verify import GENESIS, Verification, link, verify_chain
+from gateway.incidents.verify import Verification, verify_chain
 from gateway.policy.violations import Severity
 from gateway.promptlog.store import PromptStore, Transaction, now_us
 
 log = structlog.get_logger("aigw")
-_COLUMNS = "id, type, severity, status, opened_us, last_seen_us, actor, agg_key, state, seq"
 Reassess = Callable[[int], tuple[Severity, tuple[str, ...]]]  # severity after this many occurrences
 
 
@@ -41,6 +41,7 @@ class Recorded:
     state: dict[str, Any]
     opened: bool  # False: aggregated into an incident already open
     row_edited: bool = False  # its table row differed from its last chain event: the chain's state was used
+    key: str = ""  # its aggregation key
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,10 @@ class IncidentStore:
         and a burst of violations costs one commit instead of one each."""
 
         async def work(tx: Transaction) -> list[Recorded]:
-            return [await _record(tx, seen, window_s, reassess_for(seen)) for seen in batch]
+            chain = await ChainBatch.begin(tx)
+            recorded = [await _record(chain, seen, window_s, reassess_for(seen)) for seen in batch]
+            await chain.flush()
+            return recorded
 
         return await self.store.transact(work)
 
@@ -84,7 +88,9 @@ class IncidentStore:
                 raise WorkflowError(f"{incident_id} is {state['status']}: it cannot become {status}")
             state["status"] = status
             state["workflow"].append({"status": status, "by": by, "at_us": now_us(), "note": note})
-            await _append(tx, state, status, rows[0]["agg_key"])
+            chain = await ChainBatch.begin(tx)
+            chain.append(state, status, rows[0]["agg_key"])
+            await chain.flush()
             return state
 
         return await self.store.transact(work)
@@ -112,6 +118,18 @@ class IncidentStore:
         rows = await self.store.fetch(self.store.dialect.sql(sql), [*params, max(1, min(query.limit, 100_000))])
         return [_state(r) for r in rows]
 
+    async def open_since(self, keys: Sequence[str]) -> dict[str, int]:
+        """Of these aggregation keys, those with an open or acknowledged incident: its last sighting."""
+        if not keys:
+            return {}
+        marks = ", ".join("?" * len(keys))
+        sql = (
+            f"SELECT agg_key, MAX(last_seen_us) AS seen FROM incidents WHERE agg_key IN ({marks}) "  # noqa: S608
+            "AND status IN ('open', 'acknowledged') GROUP BY agg_key"
+        )
+        rows = await self.store.fetch(self.store.dialect.sql(sql), list(keys))
+        return {str(r["agg_key"]): int(r["seen"]) for r in rows}
+
     async def held_request_ids(self) -> set[str]:
         """Prompt-log records an open or acknowledged incident refers to: the purge keeps them."""
         rows = await self.store.fetch(
@@ -125,49 +143,28 @@ class IncidentStore:
         return await verify_chain(self.store)
 
 
-async def _append(tx: Transaction, state: dict[str, Any], event: str, key: str) -> None:
-    head = await tx.fetch("SELECT seq, hash FROM incident_chain ORDER BY seq DESC LIMIT 1")
-    seq = int(head[0]["seq"]) + 1 if head else 1
-    prev = str(head[0]["hash"]) if head else GENESIS
-    body = canonical(state)
-    digest = link(prev, seq, event, body)
-    at = now_us()
-    await tx.execute(
-        "INSERT INTO incident_chain (seq, incident_id, event, at_us, body, prev_hash, hash) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [seq, state["id"], event, at, body, prev, digest],
-    )
-    state["seq"], state["hash"] = seq, digest  # for the SIEM: the chain position this state was written at
-    values = [state["type"], state["severity"], state["status"], state["opened_us"], state["last_seen_us"]]
-    values += [_actor(state), key, body, seq]
-    await tx.execute(
-        f"INSERT INTO incidents ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608 - constant
-        "ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, status = excluded.status, "
-        "last_seen_us = excluded.last_seen_us, state = excluded.state, seq = excluded.seq",
-        [state["id"], *values],
-    )
-
-
-async def _record(tx: Transaction, seen: Candidate, window_s: int, reassess: Reassess) -> Recorded:
+async def _record(chain: ChainBatch, seen: Candidate, window_s: int, reassess: Reassess) -> Recorded:
     key = seen.aggregation_key()
-    rows = await tx.fetch(
-        "SELECT id, state FROM incidents WHERE agg_key = ? AND status IN ('open', 'acknowledged') "
-        "AND last_seen_us >= ? ORDER BY last_seen_us DESC LIMIT 1",
-        [key, seen.at_us - window_s * 1_000_000],
-    )
-    if rows:
-        state, edited = await _trusted_state(tx, rows[0])
-        severity, reasons = reassess(state["occurrences"] + 1)
-        repeated_state(state, seen, severity, reasons)
-        recorded = Recorded(state, opened=False, row_edited=edited)
+    since = seen.at_us - window_s * 1_000_000
+    state, edited = chain.written(key), False  # this batch wrote it: the database has not got it yet
+    if state is not None:
+        current = state if state["last_seen_us"] >= since else None
     else:
-        recorded = Recorded(seen.opened_state(new_incident_id()), opened=True)
-    await _append(tx, recorded.state, "opened" if recorded.opened else "repeated", key)
-    if seen.request_id is not None:  # its prompt-log record is evidence: held while the incident is worked
-        await tx.execute(
-            "INSERT INTO incident_requests (incident_id, request_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            [recorded.state["id"], seen.request_id],
+        rows = await chain.tx.fetch(
+            "SELECT id, state FROM incidents WHERE agg_key = ? AND status IN ('open', 'acknowledged') "
+            "AND last_seen_us >= ? ORDER BY last_seen_us DESC LIMIT 1",
+            [key, since],
         )
+        current, edited = await _trusted_state(chain.tx, rows[0]) if rows else (None, False)
+    if current is not None:
+        severity, reasons = reassess(current["occurrences"] + 1)
+        repeated_state(current, seen, severity, reasons)
+        recorded = Recorded(current, opened=False, row_edited=edited, key=key)
+    else:
+        recorded = Recorded(seen.opened_state(new_incident_id()), opened=True, key=key)
+    chain.append(recorded.state, "opened" if recorded.opened else "repeated", key)
+    if seen.request_id is not None:  # its prompt-log record is evidence: held while the incident is worked
+        chain.note_request(recorded.state["id"], seen.request_id)
     return recorded
 
 
@@ -192,12 +189,3 @@ async def _trusted_state(tx: Transaction, row: dict[str, Any]) -> tuple[dict[str
 def _state(row: dict[str, Any]) -> dict[str, Any]:
     state: dict[str, Any] = json.loads(row["state"])
     return state
-
-
-def _actor(state: dict[str, Any]) -> str | None:
-    actor = state.get("actor") or {}
-    value = actor.get("user") or actor.get("source")
-    return str(value) if value is not None else None
-
-
-__all__ = ["IncidentQuery", "IncidentStore", "Recorded", "UnknownIncident", "Verification", "WorkflowError"]

@@ -101,24 +101,37 @@ class SqlitePromptStore(PromptStore):
         await self._run(migrate)
 
     async def transact(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
-        """On a connection of its own, so that the shared one stays free for the prompt-log writer
-        while this transaction awaits; BEGIN IMMEDIATE serialises it against other processes."""
+        """On a connection of its own, so that the shared one stays free for the prompt-log writer;
+        BEGIN IMMEDIATE serialises it against other processes. The whole transaction runs in one
+        worker thread: ``work`` awaits only its statements, which run there at once. A hop to a
+        thread per statement (six per incident) cost a turn of a busy event loop each, and held
+        SQLite's write lock, and with it the prompt-log writer, for seconds (issue 18)."""
         if self._db is None:
             raise StoreUnavailable("the prompt store is closed")
         self._guard_shm()
+        abandoned = threading.Event()
         try:
-            db = await asyncio.to_thread(_open_connection, self.path)
+            return await asyncio.to_thread(self._transact_here, work, abandoned)
+        except asyncio.CancelledError:
+            abandoned.set()  # the thread rolls back, unless it is committing already
+            raise
+
+    def _transact_here(self, work: Callable[[Transaction], Awaitable[T]], abandoned: threading.Event) -> T:
+        try:
+            db = _open_connection(self.path)
             try:
-                await asyncio.to_thread(db.execute, "BEGIN IMMEDIATE")
+                db.execute("BEGIN IMMEDIATE")
                 try:
-                    result = await work(_SqliteTransaction(db))
+                    result = _completed(work(_SqliteTransaction(db)))
+                    if abandoned.is_set():
+                        raise _Abandoned
                 except BaseException:
-                    await asyncio.to_thread(db.execute, "ROLLBACK")
+                    db.execute("ROLLBACK")
                     raise
-                await asyncio.to_thread(db.execute, "COMMIT")
+                db.execute("COMMIT")
                 return result
             finally:
-                await asyncio.to_thread(db.close)
+                db.close()
         except _DATA_ERRORS as exc:
             raise RecordRejected(f"SQLite: {type(exc).__name__}") from None
         except sqlite3.Error as exc:
@@ -177,14 +190,33 @@ def _open_connection(path: Path) -> sqlite3.Connection:
 
 
 class _SqliteTransaction:
+    """Statements of a ``transact``, run at once in its thread (``work`` is driven by ``_completed``)."""
+
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        return await asyncio.to_thread(lambda: [dict(r) for r in self._db.execute(sql, params).fetchall()])
+        return [dict(r) for r in self._db.execute(sql, params).fetchall()]
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        await asyncio.to_thread(self._db.execute, sql, params)
+        self._db.execute(sql, params)
+
+
+class _Abandoned(Exception):
+    """The caller was cancelled before the transaction committed: it is rolled back."""
+
+
+def _completed(awaitable: Awaitable[T]) -> T:
+    """Run ``awaitable`` to its end in this thread. It may await only the transaction's statements,
+    which never suspend: anything that would (a lock, a sleep, the event loop) is refused."""
+    steps = awaitable.__await__()
+    try:
+        steps.send(None)
+    except StopIteration as done:
+        result: T = done.value
+        return result
+    steps.close()
+    raise RuntimeError("a transaction's work awaited something other than its own statements")
 
 
 class _transaction:

@@ -69,6 +69,28 @@ async def test_identical_violations_aggregate_within_the_window(store: PromptSto
     assert (await incidents.verify()).ok
 
 
+async def test_a_batch_records_what_one_by_one_would(store: PromptStore) -> None:
+    """One transaction for a burst (issue 18: built in memory, written with a few statements): the same
+    incidents, counts, severities and request ids as recording each alone, repeats of an incident the
+    batch itself opened included, one past the window opening a new one, and a chain that verifies."""
+    t0 = now_us()
+    burst = [seen(at_us=t0 + n * SECOND_US) for n in range(5)] + [seen(user="bob", at_us=t0 + 5 * SECOND_US)]
+    burst += [seen(at_us=t0 + 900 * SECOND_US), seen(at_us=t0 + 901 * SECOND_US)]
+    batched = await IncidentStore(store).record_all(burst, 300, lambda _seen: same)
+    assert [r.opened for r in batched] == [True, False, False, False, False, True, True, False]
+    ids = [r.state["id"] for r in batched]
+    assert len(set(ids)) == 3
+    first = await IncidentStore(store).get(ids[0])
+    assert first is not None
+    assert (first["occurrences"], first["count"], first["severity"]) == (5, 10, "high")
+    assert first["request_ids"] == [c.request_id for c in burst[:5]]
+    assert [r.state["seq"] for r in batched] == list(range(1, 9))  # one chain event each, in order
+    assert (await IncidentStore(store).verify()).ok
+    again = await IncidentStore(store).record(seen(at_us=t0 + 902 * SECOND_US), 300, same)  # the next batch
+    assert (again.opened, again.state["id"], again.state["occurrences"]) == (False, ids[-1], 3)
+    assert (await IncidentStore(store).verify()).ok
+
+
 async def test_the_status_workflow(store: PromptStore) -> None:
     incidents = IncidentStore(store)
     opened = (await incidents.record(seen(), 300, same)).state

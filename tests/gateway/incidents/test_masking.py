@@ -4,6 +4,7 @@ path, before anything is stored, chained or spooled; without detection no excerp
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -129,3 +130,52 @@ async def test_a_candidate_spooled_before_it_was_masked_keeps_no_raw_text(tmp_pa
     assert candidate["excerpt"] is None
     assert "window" not in candidate
     await store.close()
+
+
+async def test_only_violations_that_open_an_incident_have_their_excerpt_scanned(tmp_path: Path) -> None:
+    """A repeat folds into its open incident and keeps no excerpt: its window is not scanned (issue 18:
+    a scan with NER per blocked request held the recorder to a third of the rate). Once the incident is
+    resolved, the next violation opens one, scanned and masked."""
+    store = SqlitePromptStore(tmp_path / "log.db")
+    await store.open()
+    detectors = Detectors()
+    detectors.release.clear()  # the first batch's scan waits: the next violations queue up meanwhile
+    incidents = IncidentLog(IncidentStore(store), COMPLIANCE, lambda: POLICY, lambda: KEYRING, scan=detectors)
+    await incidents.start()
+    incidents.observe_exchange(answer_exchange(), POLICY)
+    await asyncio.wait_for(detectors.called.wait(), 10)
+    for _ in range(5):  # a burst, one batch: the incident they repeat is not stored yet
+        incidents.observe_exchange(answer_exchange(), POLICY)
+    detectors.release.set()
+    await asyncio.wait_for(incidents.flush(), 10)
+    assert detectors.calls == [[ANSWER]]  # the first opened the incident; the burst only folded into it
+    for _ in range(3):  # later ones, one by one: the incident is open in the store
+        incidents.observe_exchange(answer_exchange(), POLICY)
+        await asyncio.wait_for(incidents.flush(), 10)
+    assert len(detectors.calls) == 1
+    [incident] = await IncidentStore(store).search(IncidentQuery())
+    assert incident["occurrences"] == 9
+    assert incident["excerpt"] == "Customer <PERSON> (<EMAIL_ADDRESS>) has SSN <US_SSN> on file."
+    await IncidentStore(store).transition(incident["id"], "resolved", "ann")
+    incidents.observe_exchange(answer_exchange(), POLICY)
+    await asyncio.wait_for(incidents.flush(), 10)
+    assert detectors.calls == [[ANSWER], [ANSWER]]  # a new incident: its excerpt scanned and masked
+    newest = (await IncidentStore(store).search(IncidentQuery()))[0]
+    assert (newest["occurrences"], newest["excerpt"]) == (1, incident["excerpt"])
+    await incidents.close(1)
+    await store.close()
+
+
+def test_repeats_are_the_candidates_an_open_incident_or_an_earlier_one_of_the_batch_will_take() -> None:
+    exchange = answer_exchange()
+    candidates = IncidentLog(IncidentStore(SqlitePromptStore(Path("unused.db"))), COMPLIANCE, lambda: POLICY)
+    [one] = candidates._candidates.for_exchange(exchange, POLICY)
+    key, window_s = one.aggregation_key(), 300
+    at = [one.at_us, one.at_us + 1_000_000, one.at_us + 400_000_000]  # the last is past the window
+    batch = [dataclasses.replace(one, at_us=t) for t in at]
+    assert masking.repeats(batch, {}, window_s) == {1}  # the first opens, the second folds into it
+    assert masking.repeats(batch, {key: one.at_us - 1}, window_s) == {0, 1}  # open in the store already
+    assert masking.repeats(batch, {key: one.at_us - 301_000_000}, window_s) == {1}  # seen too long ago
+    kept = masking.without_windows(batch, {1})
+    assert kept[0].window is not None
+    assert kept[1].window is None

@@ -7,6 +7,7 @@ import asyncio
 import base64
 import dataclasses
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from gateway.promptlog.crypto import LogDecryptError, LogKeyring, load_keyring, 
 from gateway.promptlog.record import COLUMNS, LogRecord, open_text, parse_list
 from gateway.promptlog.schema import LATEST
 from gateway.promptlog.sqlite_store import SqlitePromptStore
-from gateway.promptlog.store import PromptStore, RecordRejected, SchemaTooNew, SearchQuery, now_us
+from gateway.promptlog.store import PromptStore, RecordRejected, SchemaTooNew, SearchQuery, Transaction, now_us
 from tests.gateway.promptlog.conftest import MakeStore
 
 PROMPT = "Call Maria Lopez on 555-0134 about card 4111 1111 1111 1111"
@@ -278,3 +279,33 @@ async def test_migrations_from_empty_and_from_the_previous_version(make_store: M
     await again.close()
     with pytest.raises(SchemaTooNew, match="999"):
         await make_store().open()
+
+
+async def test_a_sqlite_transaction_runs_its_statements_in_one_thread_and_refuses_other_awaits(
+    tmp_path: Path,
+) -> None:
+    """transact runs the whole work in one worker thread (issue 18: a hop per statement cost a turn of
+    a busy event loop each); work that awaits anything but its statements is refused and rolled back."""
+    store = SqlitePromptStore(tmp_path / "log.db")
+    await store.open()
+    sql = "INSERT INTO legal_holds (request_id, reason, held_us, released_us) VALUES (?, ?, ?, NULL)"
+    threads: set[int] = set()
+
+    async def work(tx: Transaction) -> int:
+        for n in range(3):
+            await tx.execute(sql, [f"r{n}", "case", n])
+            threads.add(threading.get_ident())
+        return len(await tx.fetch("SELECT request_id FROM legal_holds"))
+
+    assert await store.transact(work) == 3
+    assert len(threads) == 1
+    assert threading.get_ident() not in threads  # not on the event loop's thread
+
+    async def waits(tx: Transaction) -> None:
+        await tx.execute(sql, ["r9", "case", 9])
+        await asyncio.sleep(0)
+
+    with pytest.raises(RuntimeError, match="awaited something other"):
+        await store.transact(waits)
+    assert len(await store.fetch("SELECT request_id FROM legal_holds")) == 3  # r9 rolled back
+    await store.close()
