@@ -17,7 +17,7 @@ from gateway.policy.schema import LogLevel
 from gateway.promptlog.record import LogRecord
 from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import now_us
-from gateway.promptlog.writer import OnFailure, PromptLogWriter
+from gateway.promptlog.writer import BEHIND_FACTOR, OnFailure, PromptLogWriter
 
 
 def rec(i: int) -> LogRecord:
@@ -182,3 +182,18 @@ async def test_a_batch_still_gathering_at_shutdown_is_not_lost(tmp_path: Path) -
     await h.writer.close(grace_s=0.05)
     assert await h.store.count() == 3
     assert not h.spool.exists()
+
+
+async def test_a_backlog_is_taken_several_batches_at_a_time(tmp_path: Path) -> None:
+    """Each batch costs a few turns of the event loop, long ones at full load (issue 18): behind by a
+    batch or more, the writer takes up to BEHIND_FACTOR batches in one write."""
+    h = Harness(tmp_path, "block")  # batches of 10
+    await h.store.open()
+    for i in range(45):  # queued before the writer runs: a backlog
+        h.writer.submit(rec(i))
+    await h.writer.start()
+    await h.writer.flush()
+    assert await h.store.count() == 45
+    assert writes(h.metrics) == 2  # 40 (four batches' worth), then the 5 left; ten at a time: 5 writes
+    assert BEHIND_FACTOR == 4
+    await h.writer.close()
