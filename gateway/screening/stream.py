@@ -2,11 +2,16 @@
 
 The text a client joins (a choice's content, every text block of an Anthropic message,
 every ``output_text`` part of a Responses answer, one tool call's arguments: see
-``wire/stream_text``) is held back in one window: deltas keep flowing as events but
-with their text taken out, and once the window fills (cut at whitespace, keeping a
-short tail so an entity is not split, never inside a value that could go on: see
-``stream_cut``) or the stream ends, the held text is scanned, redacted as the rules say,
-and released in a delta event of our own on the stream key the text last came on.
+``wire/stream_text``) is held back per channel: deltas keep flowing as events but with
+their text taken out, and after each read from the provider the held text is released as
+far as it is safe (``stream_cut.release_cut``: all but the last word and a candidate that
+could still become part of a finding, an open digit run, a capitalised run NER may still
+join), scanned with the text released just before it as context, redacted as the rules
+say, and sent in a delta event of our own on the stream key the text last came on. The
+text of one read goes out in one scan: a provider streaming at its pace is followed a word
+behind, one that sends faster is scanned in bigger pieces. When the answer's rules need NER
+(a model in the detection workers, milliseconds a scan), a channel's text is scanned at most
+every ``MODEL_SCAN_INTERVAL_S``, or once ``detection.stream_window_chars`` are releasable.
 A key that closes while its channel may go on (a block stops, a ``.done``, a
 ``finish_reason``: a provider can close a key after every fragment and carry on) releases
 nothing early: the closing event, and every event after it, wait in order until the
@@ -38,15 +43,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from typing import Any, ClassVar
 
+from detectors.pii.ner import NER_ENTITIES
 from gateway.errors import SensitiveDataBlocked
 from gateway.policy.data_rules import Action, Direction, RuledDecision
 from gateway.policy.policy import Policy
 from gateway.screening.pool import DetectionPool
 from gateway.screening.redaction import Pseudonyms, rewrite
 from gateway.screening.screen import Screening, decide_texts, refuse_blocked, unscreenable
-from gateway.screening.stream_cut import TAIL, close_cut, rewrite_piece, window_cut
+from gateway.screening.stream_cut import TAIL, close_cut, release_cut, rewrite_piece
 from gateway.wire.answer_event import AnswerEvent
 from gateway.wire.choice_index import ChoiceJoin, bad_index
 from gateway.wire.endpoints import Endpoint
@@ -66,6 +73,9 @@ from gateway.wire.stream_text import (
 
 __all__ = ["TAIL", "ScanningStream"]
 
+# A scan that runs NER costs milliseconds of a worker (and a round trip): at 50 tokens a second
+# a channel's text goes out about five tokens at a time instead of one.
+MODEL_SCAN_INTERVAL_S = 0.1
 _EVENT_NAME = re.compile(r"[a-z][a-z0-9_.]{0,63}")  # the APIs' event names: anything else is no event of theirs
 
 
@@ -80,6 +90,7 @@ class _Channel:
     split: bool = False  # a key closed: the next text starts a segment of its own
     sealed: bool = False  # ``context`` is a tool name sent whole: a value crossing into it is refused
     lex: JsonLex | None = None  # JSON text (tool input): in a string literal or not, after the text released
+    since: float = dataclasses.field(default_factory=time.monotonic)  # made, or last released
 
     def add(self, key: StreamKey, text: str) -> None:
         if self.split or not self.segments or self.segments[-1][1] != key:
@@ -101,6 +112,7 @@ class _Channel:
         self.context = (self.context + self.held[:cut])[-TAIL:]
         self.sealed = False
         self.held, self.base = self.held[cut:], self.base + cut
+        self.since = time.monotonic()
         while len(self.segments) > 1 and self.segments[1][0] <= self.base:
             self.segments.pop(0)
 
@@ -137,6 +149,9 @@ class ScanningStream:
         assert policy.detection is not None
         self._endpoint, self._pool, self._policy, self._screening = endpoint, pool, policy, screening
         self._window = policy.detection.stream_window_chars
+        wanted = policy.answer_entities
+        # NER runs on an answer's text only if a rule acts on its types there (and PII detection is on).
+        self._model_scans = policy.detection.pii is not None and (wanted is None or bool(wanted & NER_ENTITIES))
         self._channels: dict[StreamKey, _Channel] = {}
         self._templates: dict[StreamKey, dict[str, Any]] = {}  # per key: its last delta event
         self._named: dict[StreamKey, str] = {}  # per tool call: the name that went out in its event
@@ -153,7 +168,18 @@ class ScanningStream:
     async def feed(self, events: list[AnswerEvent]) -> list[AnswerEvent]:
         for event in events:
             await self._rewrite(event)
+        for name, channel in list(self._channels.items()):
+            cut = release_cut(channel.held)
+            if cut > 0 and self._due(channel, cut):
+                await self._release(name, cut)
         return self._flush()
+
+    def _due(self, channel: _Channel, cut: int) -> bool:
+        """Text safe to release goes out now, or, when its scan runs NER, at the interval or once
+        a window of it is ready."""
+        if not self._model_scans or cut >= self._window:
+            return True
+        return time.monotonic() - channel.since >= MODEL_SCAN_INTERVAL_S
 
     async def finish(self) -> list[AnswerEvent]:
         await self._close(ALL, self._last_chunk)
@@ -182,9 +208,6 @@ class ScanningStream:
             self._last_chunk = obj
         done = done_key(self._endpoint, obj)
         self._queue.append(_Done(event, *done) if done and done[0] in self._templates else event)
-        for name, channel in list(self._channels.items()):
-            if len(channel.held) >= self._window + TAIL:
-                await self._release(name, window_cut(channel.held))
 
     def _flush(self) -> list[AnswerEvent]:
         out = []

@@ -1,10 +1,30 @@
-"""Where a held stream window may be cut: what goes out now and what waits for more text.
+"""Where held stream text may be cut: what goes out now and what waits for more text.
 
-A window is released up to a whitespace that leaves ``TAIL`` characters held, and never
-inside a value that could go on: a card or an SSN written in groups ("4111 1111 1111
-1111", "536 22 8726") or an IBAN spans whitespace, and the part released first can no
-longer be redacted. So the cut backs off over a trailing run of groups that hold a digit,
-separated by a space or two, or of upper-case groups (a key id written in fours).
+Text goes out as soon as no value the detectors find could still run back across the cut
+(``release_cut``): a stream is held back by its last word (it may go on) and by an open
+candidate before it, no fixed window. A cut is only made after a *plain* word, one that no
+finding starts, goes on or is joined across: lower-case letters (a hyphen or apostrophe
+inside), with no digit, no capital, no symbol but sentence punctuation around it, and not a
+word that joins values (``JOINERS``: digit words, which spell a number out; name particles,
+which NER takes into a name, "van", "de"; the words of classification banners; street
+types written first in lower case, "rue", "ul"). Everything else may be part of a value:
+a token with a digit (cards, phones, SSNs, IBANs and house numbers, written in groups), a
+capital (a run NER may still join, a key id in fours, a postcode's state), a symbol
+(secrets, e-mails, URLs, banners). And a digit keeps the cut away for the two words after
+it (``DIGIT_SPAN``): an address runs from its number over lower-case words to its street
+type ("12 main street"), and a cue after a number ("... is her SSN") is scanned with it.
+A run with no such cut (a table of numbers, text in capitals or in a script without case)
+is cut as a window once it is longer than ``REACH``: at a whitespace ``TAIL`` characters
+back, before a run of digit groups ending there.
+
+The text released is scanned, with the ``TAIL`` characters released before it as context
+(cue words, and a value a window cut may still cross, found whole), before it goes out.
+
+A close (``close_cut``) is cut anywhere but inside a value written with spaces: a card or an
+SSN written in groups ("4111 1111 1111 1111", "536 22 8726") or an IBAN spans whitespace, and
+the part released first can no longer be redacted. So the cut backs off over a trailing run
+of groups that hold a digit, separated by a space or two, or of upper-case groups (a key id
+written in fours).
 """
 
 from __future__ import annotations
@@ -12,13 +32,62 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from detectors.pii.address_lexicon import TYPE_FIRST_ANY_CASE
 from gateway.policy.data_rules import Action, RuledDecision
 
-# Text kept unreleased at a window's end, and re-scanned as context with the next
-# window, so an entity up to this long is never cut between two scans.
+# The released text re-scanned as context with the next text, and the text a long run keeps
+# held when it is cut as a window, so an entity up to this long is never cut between two scans.
 TAIL = 64
 _LAST_SPACE = re.compile(r"\s(?=\S*$)")
 _REACH = 2 * TAIL  # no value the detectors find is longer: a run is not followed further back
+REACH = _REACH
+DIGIT_SPAN = 3  # a token holding a digit, and the two words after it, are never cut after
+_TOKEN = re.compile(r"\S+")
+_OPENING = "\"'([{“‘«¿¡"
+_CLOSING = ".,;:!?\"')]}”’»…"
+_INNER = re.compile(r"[-'’]")
+# Lower-case words that may be part of a value (see the module's docstring).
+_SPELLED = "zero oh one two three four five six seven eight nine double triple"
+_PARTICLES = "van von der den de del della di da das dos du la le ter ten bin ibn al el st"
+_BANNERS = (
+    "strictly highly company business proprietary privileged confidential internal use only official "
+    "secret distribution external distribute restricted sensitive"
+)
+JOINERS = frozenset(f"{_SPELLED} {_PARTICLES} {_BANNERS}".split()) | TYPE_FIRST_ANY_CASE
+
+
+def release_cut(held: str) -> int:
+    """How much of ``held`` may go out now: up to the whitespace after the last plain word
+    that no digit precedes by fewer than ``DIGIT_SPAN`` words; a run longer than ``REACH``
+    without one is cut as a window."""
+    start = max(0, len(held) - 2 * _REACH)
+    tokens = [(m.start() + start, m.group()) for m in _TOKEN.finditer(held, start)]
+    if start and tokens and tokens[0][0] == start:
+        tokens[0] = (start, "\0")  # may be cut off: not plain, and not the last break either
+    cut = 0
+    for n in range(len(tokens) - 1, -1, -1):
+        at, token = tokens[n]
+        end = at + len(token)
+        if end == len(held):
+            continue  # the last word may go on
+        if _plain(token) and not any(_has_digit(t) for _, t in tokens[max(0, n - DIGIT_SPAN + 1) : n + 1]):
+            cut = tokens[n + 1][0] if n + 1 < len(tokens) else len(held)
+            break
+    if len(held) - cut > _REACH:
+        cut = max(cut, window_cut(held))
+    return cut
+
+
+def _plain(token: str) -> bool:
+    core = token.lstrip(_OPENING).rstrip(_CLOSING)
+    parts = _INNER.split(core)
+    return bool(core) and all(p.isalpha() and p.islower() and p not in JOINERS for p in parts)
+
+
+def _has_digit(token: str) -> bool:
+    return any(c.isdigit() for c in token)
+
+
 _SEPARATORS = " \u00a0\u202f\t"
 _ENDED = ".,;:!?)]}\"'\n"
 

@@ -318,8 +318,9 @@ def test_a_closed_thinking_block_does_not_hold_the_answer_back(pool: DetectionPo
         return out
 
     before_the_end = asyncio.run(go())
-    assert b"Let me think." in before_the_end
-    assert b"content_block_stop" in before_the_end
+    stop = before_the_end.index(b"content_block_stop")
+    thought = [json.loads(line[6:]) for line in before_the_end[:stop].decode().split("\n") if "thinking_delta" in line]
+    assert "".join(t["delta"]["thinking"] for t in thought) == "Let me think."  # all of it, before its close
     assert "word word" in texts(before_the_end)
 
 
