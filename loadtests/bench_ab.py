@@ -44,7 +44,7 @@ from loadtests.bench_load import (
     warm_up,
 )
 from loadtests.bench_plan import HOST, ROOT, Plan
-from loadtests.bench_processes import Service, free_ports, http_probe, stop_all
+from loadtests.bench_processes import Service, free_ports, http_probe, stop_all, tcp_probe
 
 STREAM_MODEL = "gpt-5.5"  # the default policy lets engineering use openai gpt-5.5*
 Series = dict[str, dict[str, list[float]]]  # gateway -> measure -> one value per round
@@ -59,15 +59,25 @@ def _settings(tmp: Path, port: int, admin_port: int, mock_port: int, stream: boo
 
 
 def gateway_fleet(
-    tmp: Path, binaries: dict[str, list[str]], stream: bool
+    tmp: Path,
+    binaries: dict[str, list[str]],
+    stream: bool,
+    mock_args: Sequence[str] | None = None,
+    baseline: bool = False,
 ) -> tuple[list[Service], dict[str, Path], dict[str, int]]:
-    """The mock and one gateway per build, each with its own settings file and ports."""
-    mock, *gateway_ports = free_ports(1 + 2 * len(binaries))
+    """The mock (with ``mock_args``, else the streaming mock's when ``stream``), a bare proxy in front
+    of it named "baseline" if asked, and one gateway per build, each with its own settings file and ports."""
+    mock, baseline_port, *gateway_ports = free_ports(2 + 2 * len(binaries))
     mock_argv = [sys.executable, "-m", "loadtests.mock_provider", "--host", HOST, "--no-record", "--port", str(mock)]
-    mock_argv += list(STREAM_MOCK_ARGS) if stream else []
+    mock_argv += list(mock_args if mock_args is not None else STREAM_MOCK_ARGS if stream else ())
     services = [_service(tmp, "mock", mock_argv, http_probe(f"http://{HOST}:{mock}/v1/models"))]
     configs: dict[str, Path] = {}
     ports: dict[str, int] = {}
+    if baseline:
+        ports["baseline"] = baseline_port
+        argv = [sys.executable, "-m", "loadtests.baseline_proxy", "--host", HOST, "--port", str(baseline_port)]
+        argv += ["--upstream", f"http://{HOST}:{mock}"]
+        services.append(_service(tmp, "baseline", argv, tcp_probe(baseline_port)))
     for i, (name, command) in enumerate(binaries.items()):
         ports[name], admin_port = gateway_ports[2 * i], gateway_ports[2 * i + 1]
         configs[name] = tmp / f"{name}.yaml"

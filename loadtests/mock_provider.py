@@ -9,6 +9,12 @@ and inter-chunk delay, and injects failures: an HTTP status (429 with retry-afte
 ``<model>-answer-<field>`` puts the reply text in another field (``loadtests.mock_answers``).
 
     python -m loadtests.mock_provider --port 9100 --ttft-ms 50 --chunk-delay-ms 5
+    python -m loadtests.mock_provider --port 9100 --ttft-ms 300 --tokens-per-s 40 --reply-prose 120 --leading-space
+
+``--tokens-per-s`` paces a stream as a model does (one word-sized chunk per token), ``--reply-prose``
+answers with that many words of ordinary prose (sentences, capitals, a few numbers: what a screened
+stream holds back for is in it), ``--leading-space`` sends chat pieces as tokenizers cut them (" word",
+the space first: a word is known to be complete only when the next one starts), not "word ".
 
 Control endpoints: ``POST /_mock/behaviour`` (JSON fields of ``Behaviour``),
 ``GET /_mock/requests``, ``DELETE /_mock/requests``.
@@ -54,6 +60,7 @@ class Behaviour:
     reset_after_chunks: int = -1  # cut the connection after this many stream events (-1: never)
     hold_after_chunks: int = -1  # after this many stream events, wait for release() (-1: never)
     record: bool = True
+    leading_space: bool = False  # chat pieces as " word" rather than "word " (see the module's docstring)
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,8 @@ class MockProvider:
         if mode is not None:
             fault = mock_faults.stream_fault(mode, events, endpoint == "messages")
             events, cut_after = fault.events, fault.cut_after
+        if b.leading_space and endpoint == "chat.completions":
+            events = leading_spaces(events)
         for index, event in enumerate(events):
             if index == cut_after and request.transport is not None:
                 request.transport.abort()  # what a dropped upstream connection looks like
@@ -252,6 +261,40 @@ class MockProvider:
         return web.json_response({"cleared": True})
 
 
+# Ordinary work prose: sentences, capitalised words, names of things, a few numbers and dates.
+_PROSE = (
+    "Thanks for the details. The quarterly report shows steady growth in all regions, and the team "
+    "expects more of the same next year. Revenue rose by 12 percent compared with last year, while costs "
+    "stayed flat. In March the Berlin office moved to a new building, which cut rent by about a third. "
+    "The main risks are currency swings and a slower market in Asia; both are covered in section 4. "
+    "I would suggest two next steps: review the pricing model with finance, and plan the hiring for "
+    "the second half before the budget is fixed. Let me know if you want a shorter summary for the board."
+)
+PROSE = _PROSE.split()
+
+
+def prose(words: int) -> str:
+    return " ".join(PROSE[n % len(PROSE)] for n in range(words))
+
+
+def leading_spaces(events: list[bytes]) -> list[bytes]:
+    """Chat chunks whose content ends in whitespace, with it moved to the start of the next piece."""
+    out, carry = [], ""
+    for event in events:
+        if not event.startswith(b"data: {"):
+            out.append(event)
+            continue
+        obj = json.loads(event[6:])
+        delta = obj["choices"][0]["delta"] if obj.get("choices") else {}
+        text = delta.get("content")
+        if text:
+            stripped = text.rstrip()
+            delta["content"], carry = carry + stripped, text[len(stripped) :]
+            event = f"data: {json.dumps(obj, separators=(',', ':'))}\n\n".encode()
+        out.append(event)
+    return out
+
+
 def _error(
     status: int, kind: str, message: str, anthropic: bool, headers: dict[str, str] | None = None
 ) -> web.Response:
@@ -268,14 +311,22 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=9100)
     parser.add_argument("--ttft-ms", type=float, default=0.0)
     parser.add_argument("--chunk-delay-ms", type=float, default=0.0)
+    parser.add_argument("--tokens-per-s", type=float, default=0.0, help="pace a stream: sets --chunk-delay-ms")
+    parser.add_argument("--reply-prose", type=int, default=0, help="reply with this many words of prose")
+    parser.add_argument("--leading-space", action="store_true", help='chat pieces " word" (as tokenizers cut)')
     parser.add_argument(
         "--reply-words", type=int, default=0, help="reply with this many words instead of the default sentence"
     )
     parser.add_argument("--no-record", action="store_true", help="do not keep received requests (for benchmarks)")
     args = parser.parse_args()
-    behaviour = Behaviour(ttft_ms=args.ttft_ms, chunk_delay_ms=args.chunk_delay_ms, record=not args.no_record)
+    delay = 1000 / args.tokens_per_s if args.tokens_per_s else args.chunk_delay_ms
+    behaviour = Behaviour(
+        ttft_ms=args.ttft_ms, chunk_delay_ms=delay, record=not args.no_record, leading_space=args.leading_space
+    )
     if args.reply_words:
         behaviour = replace(behaviour, reply_text=" ".join(f"word{i}" for i in range(args.reply_words)))
+    if args.reply_prose:
+        behaviour = replace(behaviour, reply_text=prose(args.reply_prose))
     mock = MockProvider(behaviour)
     web.run_app(mock.app(), host=args.host, port=args.port, access_log=None, print=None)
 

@@ -66,9 +66,9 @@ class DetectionPolicy(DetectorsConfig):
     # caller's to fix, and scanning it would take the workers from everyone else); an answer
     # over it follows on_failure. A million characters is about 250,000 tokens.
     max_scan_chars: int = Field(default=1_000_000, gt=0, le=100_000_000)
-    # Streamed answers are scanned in windows of about this many characters per
-    # stream: text is held back until a window fills (or the stream ends). Larger
-    # windows cost fewer scans; smaller ones deliver text sooner.
+    # Streamed answers go out as soon as they are safe (gateway.screening.stream_cut); when
+    # their scan runs NER, a stream's text is scanned at most every 100 ms, or once this many
+    # characters are ready.
     stream_window_chars: int = Field(default=256, ge=32, le=65_536)
     # What cannot be screened as text (base64 images, audio, files, token ids, remote tool
     # credentials): allow or block per kind; see gateway.policy.unscreenable for the defaults.
