@@ -6,7 +6,7 @@ import anthropic
 import openai
 import pytest
 
-from loadtests.mock_provider import ANTHROPIC_KEY, OPENAI_KEY, MockProvider
+from loadtests.mock_provider import ANTHROPIC_KEY, OPENAI_KEY, MockProvider, prose
 
 
 def test_openai_sdk_chat_and_stream_against_mock(mock: MockProvider, closing: list[object]) -> None:
@@ -48,3 +48,16 @@ def test_mock_injects_rate_limit_with_retry_after(mock: MockProvider, closing: l
     with pytest.raises(anthropic.RateLimitError) as caught:
         client.messages.create(model="claude-haiku-5-5", max_tokens=5, messages=[{"role": "user", "content": "x"}])
     assert caught.value.response.headers["retry-after"] == "7"
+
+
+def test_leading_space_pieces_put_the_space_first_losing_nothing(mock: MockProvider, closing: list[object]) -> None:
+    mock.configure(reply_text=prose(12), leading_space=True)
+    client = openai.OpenAI(base_url=f"{mock.url}/v1", api_key=OPENAI_KEY, max_retries=0)
+    closing.append(client)
+    asked = [{"role": "user", "content": "hi"}]
+    chunks = client.chat.completions.create(model="gpt-4o", messages=asked, stream=True)
+    pieces = [c.choices[0].delta.content or "" for c in chunks if c.choices]
+    words = [p for p in pieces if p]
+    assert "".join(pieces) == prose(12)
+    assert len(words) == 12
+    assert all(p.startswith(" ") and not p.endswith(" ") for p in words[1:])  # as tokenizers cut: " word"
