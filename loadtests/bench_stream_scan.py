@@ -6,8 +6,9 @@ are pattern types): a provider's stream fed event by event through the answer ch
 stage the gateway runs on a screened answer whose prompt was pseudonymized (ids and logprobs
 gate, scan, capture for the prompt log, restore), behind the chain's one SSE parse.
 Per shape: the answer text read from the provider before the first text goes out to the
-client (what the window costs in time to first byte: the provider's rate times these
-characters), the events held back at a close, and the time spent per stream (best of N).
+client (what holding back costs in time to first content: the provider's rate times these
+characters), and the time spent per stream (best of N). Each event is its own read here, the
+worst case for the cost: text is released (and scanned) after every read.
 
     .venv/bin/python -m loadtests.bench_stream_scan [--runs 5] [--stages scan|all]
 """
