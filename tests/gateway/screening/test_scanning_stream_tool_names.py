@@ -91,7 +91,9 @@ def test_the_first_chunk_carries_the_tool_name(inline_pool: DetectionPool, defau
         "function": {"name": "get_weather", "arguments": ""},
     }
     names = names_of(out)
-    assert names[0] == "get_weather" and len(names) > 2 and not any(names[1:])  # once, in the first chunk
+    assert names[0] == "get_weather"
+    assert len(names) > 2
+    assert not any(names[1:])  # once, in the first chunk
 
 
 def test_a_legacy_function_call_name_goes_out_in_its_chunk(inline_pool: DetectionPool, default_policy: Policy) -> None:
