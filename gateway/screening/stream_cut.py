@@ -14,7 +14,7 @@ capital (a run NER may still join, a key id in fours, a postcode's state), a sym
 it (``DIGIT_SPAN``): an address runs from its number over lower-case words to its street
 type ("12 main street"), and a cue after a number ("... is her SSN") is scanned with it.
 A run with no such cut (a table of numbers, text in capitals or in a script without case)
-is cut as a window once it is longer than ``REACH``: at a whitespace ``TAIL`` characters
+is cut as a window once it is longer than 128 characters: at a whitespace ``TAIL`` characters
 back, before a run of digit groups ending there.
 
 The text released is scanned, with the ``TAIL`` characters released before it as context
@@ -40,7 +40,6 @@ from gateway.policy.data_rules import Action, RuledDecision
 TAIL = 64
 _LAST_SPACE = re.compile(r"\s(?=\S*$)")
 _REACH = 2 * TAIL  # no value the detectors find is longer: a run is not followed further back
-REACH = _REACH
 DIGIT_SPAN = 3  # a token holding a digit, and the two words after it, are never cut after
 _TOKEN = re.compile(r"\S+")
 _OPENING = "\"'([{“‘«¿¡"
@@ -58,7 +57,7 @@ JOINERS = frozenset(f"{_SPELLED} {_PARTICLES} {_BANNERS}".split()) | TYPE_FIRST_
 
 def release_cut(held: str) -> int:
     """How much of ``held`` may go out now: up to the whitespace after the last plain word
-    that no digit precedes by fewer than ``DIGIT_SPAN`` words; a run longer than ``REACH``
+    that no digit precedes by fewer than ``DIGIT_SPAN`` words; a run longer than 128 characters
     without one is cut as a window."""
     start = max(0, len(held) - 2 * _REACH)
     tokens = [(m.start() + start, m.group()) for m in _TOKEN.finditer(held, start)]
