@@ -128,11 +128,11 @@ def test_pii_in_an_answer_is_one_pii_in_output_incident_per_exchange(
     assert_clean(gateway, SSN, EMAIL, "maria")
 
 
-def test_a_value_near_a_stream_window_edge_is_counted_once(
+def test_a_streamed_value_rescanned_as_context_is_counted_once(
     start_gateway: StartGateway, mock: MockProvider, tmp_path: Path, closing: list[Any]
 ) -> None:
     gateway = start(start_gateway, tmp_path, OUTPUT_POLICY, detection={"workers": 1})
-    mock.configure(reply_text="lorem " * 40 + f"SSN {SSN} " + "lorem " * 30)  # released in window 1, then context
+    mock.configure(reply_text="lorem " * 40 + f"SSN {SSN} " + "lorem " * 30)  # released, then scanned as context
     with claude(gateway, closing, "stan").messages.stream(
         model="claude-sonnet-5-5", max_tokens=64, messages=[{"role": "user", "content": "What is on file?"}]
     ) as stream:
