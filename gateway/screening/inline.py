@@ -19,9 +19,10 @@ are fewer characters spread over more texts, up to ``max_chars // TEXT_COST_CHAR
 texts: no more than about a millisecond of the loop under the defaults. The injection classifier
 (detectors.injection_classifier) adds ``CLASSIFIER_TEXT_COST_CHARS`` per text when the policy runs it.
 
-A short text scanned alone (at most ``MEMO_MAX_CHARS``: the model name of every request, the
-model of every answer) is remembered with its findings, the most recent ``MEMO_ENTRIES`` of
-them: the detectors are deterministic, so a repeat gets the findings a scan would make, for a
+A short text without whitespace scanned alone (at most ``MEMO_MAX_CHARS``: the model name of
+every request) is remembered with its findings, the most recent ``MEMO_ENTRIES`` of them
+(whitespace leaves out the words a stream releases one by one, which rarely repeat and would
+push the model names out): the detectors are deterministic, so a repeat gets the findings a scan would make, for a
 dictionary look-up instead of about 0.2 ms ("gpt-5.5" has digits, so every pattern
 recognizer runs on it). The memo belongs to this scanner, so a policy with other detectors
 starts with an empty one.
@@ -29,6 +30,7 @@ starts with an empty one.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -47,6 +49,7 @@ DEFAULT_MAX_CHARS = 1_000
 CLASSIFIER_TEXT_COST_CHARS = 300
 MEMO_MAX_CHARS = 64
 MEMO_ENTRIES = 1024
+_HAS_SPACE = re.compile(r"\s")
 MemoKey = tuple[str, frozenset[str] | None]
 
 
@@ -85,7 +88,7 @@ class InlineScanner:
         return not wanted & NER_ENTITIES or not any(ner_windows(text) for text in texts)
 
     def scan(self, texts: Sequence[str], entities: frozenset[str] | None) -> Scanned:
-        if len(texts) != 1 or len(texts[0]) > MEMO_MAX_CHARS:
+        if len(texts) != 1 or len(texts[0]) > MEMO_MAX_CHARS or _HAS_SPACE.search(texts[0]):
             return scan_timed(self.detectors, texts, entities)
         key = (texts[0], entities)
         remembered = self._memo.get(key)

@@ -141,7 +141,7 @@ def counting_scanner() -> tuple[InlineScanner, list[CountingDetector]]:
 def test_a_short_text_scanned_again_gets_the_same_findings_without_a_scan():
     """The model name of every request (issue 18: 0.2 ms a scan): remembered with its findings."""
     scanner, detectors = counting_scanner()
-    name = "gpt-5 536-22-8726"  # an SSN in a model name: the finding must come back every time
+    name = "gpt-5;536-22-8726"  # an SSN in a model name: the finding must come back every time
     first, _ = scanner.scan([name], None)
     calls = sum(d.calls for d in detectors)
     again, seconds = scanner.scan([name], None)
@@ -155,7 +155,7 @@ def test_a_short_text_scanned_again_gets_the_same_findings_without_a_scan():
 
 def test_the_memo_is_keyed_by_the_entities_asked_for_and_bounded():
     scanner, detectors = counting_scanner()
-    name = "gpt-5 536-22-8726"
+    name = "gpt-5;536-22-8726"
     assert scanner.scan([name], frozenset({"EMAIL_ADDRESS"}))[0] == [[]]
     assert [f.entity_type for f in scanner.scan([name], None)[0][0]] == ["US_SSN"]
     for n in range(MEMO_ENTRIES):  # the first entries are pushed out, the most recent kept
@@ -167,9 +167,9 @@ def test_the_memo_is_keyed_by_the_entities_asked_for_and_bounded():
     assert sum(d.calls for d in detectors) > calls  # scanned again: it had been forgotten
 
 
-def test_longer_texts_and_several_texts_are_always_scanned():
+def test_longer_texts_several_texts_and_words_of_a_stream_are_always_scanned():
     scanner, detectors = counting_scanner()
-    for texts in ([NO_NAMES], ["gpt-5", "gpt-5"]):
+    for texts in ([NO_NAMES], ["gpt-5", "gpt-5"], ["Hello "], ["the card ends in 1111"]):
         scanner.scan(texts, None)
         calls = sum(d.calls for d in detectors)
         scanner.scan(texts, None)
