@@ -19,13 +19,14 @@ are fewer characters spread over more texts, up to ``max_chars // TEXT_COST_CHAR
 texts: no more than about a millisecond of the loop under the defaults. The injection classifier
 (detectors.injection_classifier) adds ``CLASSIFIER_TEXT_COST_CHARS`` per text when the policy runs it.
 
-A short text without whitespace scanned alone (at most ``MEMO_MAX_CHARS``: the model name of
-every request) is remembered with its findings, the most recent ``MEMO_ENTRIES`` of them
-(whitespace leaves out the words a stream releases one by one, which rarely repeat and would
-push the model names out): the detectors are deterministic, so a repeat gets the findings a scan would make, for a
-dictionary look-up instead of about 0.2 ms ("gpt-5.5" has digits, so every pattern
-recognizer runs on it). The memo belongs to this scanner, so a policy with other detectors
-starts with an empty one.
+A short text without whitespace scanned alone in which the detectors find nothing (at most
+``MEMO_MAX_CHARS``: the model name of every request) is remembered, the most recent
+``MEMO_ENTRIES`` of them (whitespace leaves out the words a stream releases one by one, which
+rarely repeat and would push the model names out; a text with a finding is never kept, so no
+value the policy protects stays in memory, and it is scanned again each time). The detectors
+are deterministic, so a repeat gets what a scan would find (nothing), for a dictionary look-up
+instead of about 0.2 ms ("gpt-5.5" has digits, so every pattern recognizer runs on it). The
+memo belongs to this scanner, so a policy with other detectors starts with an empty one.
 """
 
 from __future__ import annotations
@@ -96,9 +97,10 @@ class InlineScanner:
             self._memo.move_to_end(key)
             return [list(remembered)], {}
         scanned = scan_timed(self.detectors, texts, entities)
-        self._memo[key] = tuple(scanned[0][0])
-        if len(self._memo) > MEMO_ENTRIES:
-            self._memo.popitem(last=False)
+        if not scanned[0][0]:
+            self._memo[key] = ()
+            if len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
         return scanned
 
 
