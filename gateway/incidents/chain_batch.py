@@ -24,7 +24,7 @@ from gateway.promptlog.store import Transaction, now_us
 
 ROW_COLUMNS = ("id", "type", "severity", "status", "opened_us", "last_seen_us", "actor", "agg_key", "state", "seq")
 EVENT_COLUMNS = ("seq", "incident_id", "event", "at_us", "body", "prev_hash", "hash")
-ROWS_PER_STATEMENT = 100  # 1,000 parameters at most: under every SQLite build's and PostgreSQL's limit
+ROWS_PER_STATEMENT = 99  # 990 parameters at most: under SQLite's oldest limit (999, before 3.32) and PostgreSQL's
 _UPSERT = (
     "ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, status = excluded.status, "
     "last_seen_us = excluded.last_seen_us, state = excluded.state, seq = excluded.seq"

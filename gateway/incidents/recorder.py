@@ -44,7 +44,7 @@ STALL_S = 60.0  # one store call running this long: the recorder is stuck (a hun
 # Incidents stored in one transaction when a burst has queued them. Each batch costs a few turns of
 # the event loop (a look-up, a transaction: a hop to a thread each), and at full load a turn of the
 # loop took 0.2 s: the batch, not the hops, must carry the rate (issue 18).
-MAX_BATCH = 1000
+MAX_BATCH = 500  # SQLite's write lock is held while a batch is written: about 0.5 s for 500 at full load
 MAX_TRACKED_SOURCES = 10_000  # failed-login counters kept at once: a spray of addresses cannot grow memory
 Publish = Callable[[Mapping[str, Any]], None]
 

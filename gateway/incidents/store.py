@@ -25,6 +25,7 @@ from gateway.policy.violations import Severity
 from gateway.promptlog.store import PromptStore, Transaction, now_us
 
 log = structlog.get_logger("aigw")
+KEYS_PER_LOOKUP = 900  # parameters per statement: under SQLite's oldest limit (999)
 Reassess = Callable[[int], tuple[Severity, tuple[str, ...]]]  # severity after this many occurrences
 
 
@@ -120,15 +121,16 @@ class IncidentStore:
 
     async def open_since(self, keys: Sequence[str]) -> dict[str, int]:
         """Of these aggregation keys, those with an open or acknowledged incident: its last sighting."""
-        if not keys:
-            return {}
-        marks = ", ".join("?" * len(keys))
-        sql = (
-            f"SELECT agg_key, MAX(last_seen_us) AS seen FROM incidents WHERE agg_key IN ({marks}) "  # noqa: S608
-            "AND status IN ('open', 'acknowledged') GROUP BY agg_key"
-        )
-        rows = await self.store.fetch(self.store.dialect.sql(sql), list(keys))
-        return {str(r["agg_key"]): int(r["seen"]) for r in rows}
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), KEYS_PER_LOOKUP):
+            chunk = list(keys[start : start + KEYS_PER_LOOKUP])
+            sql = (
+                f"SELECT agg_key, MAX(last_seen_us) AS seen FROM incidents WHERE agg_key IN ({', '.join('?' * len(chunk))}) "  # noqa: S608,E501
+                "AND status IN ('open', 'acknowledged') GROUP BY agg_key"
+            )
+            rows = await self.store.fetch(self.store.dialect.sql(sql), chunk)
+            found |= {str(r["agg_key"]): int(r["seen"]) for r in rows}
+        return found
 
     async def held_request_ids(self) -> set[str]:
         """Prompt-log records an open or acknowledged incident refers to: the purge keeps them."""

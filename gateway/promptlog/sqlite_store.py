@@ -7,6 +7,7 @@ the disk); writes are batched by the caller, one transaction per batch.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import threading
@@ -20,6 +21,7 @@ from gateway.promptlog.store import PromptStore, RecordRejected, StoreUnavailabl
 T = TypeVar("T")
 # What SQLite says about a value it cannot bind (a closed database is caught before). A
 # constraint or trigger that aborts (IntegrityError) is the database refusing writes: an outage.
+CANCELLED_WAIT_S = 10.0  # a cancelled transaction's thread is waited for this long at most
 MAX_ROWS_PER_STATEMENT = 512  # the writer's batch (256) in one statement; a spool replay (500) too
 _DATA_ERRORS = (sqlite3.DataError, sqlite3.InterfaceError, sqlite3.ProgrammingError, OverflowError, UnicodeEncodeError)
 
@@ -109,14 +111,27 @@ class SqlitePromptStore(PromptStore):
         if self._db is None:
             raise StoreUnavailable("the prompt store is closed")
         self._guard_shm()
-        abandoned = threading.Event()
+        abandoned, finished = threading.Event(), threading.Event()
         try:
-            return await asyncio.to_thread(self._transact_here, work, abandoned)
+            return await asyncio.to_thread(self._transact_here, work, abandoned, finished)
         except asyncio.CancelledError:
-            abandoned.set()  # the thread rolls back, unless it is committing already
+            # The thread rolls back when it sees this (unless it is committing already: the same
+            # window as a cancel during COMMIT always had). Wait for it, so that the write lock is
+            # released before the caller goes on (at shutdown, the prompt log's last writes follow).
+            abandoned.set()
+            with contextlib.suppress(BaseException):
+                await asyncio.to_thread(finished.wait, CANCELLED_WAIT_S)
             raise
 
-    def _transact_here(self, work: Callable[[Transaction], Awaitable[T]], abandoned: threading.Event) -> T:
+    def _transact_here(
+        self, work: Callable[[Transaction], Awaitable[T]], abandoned: threading.Event, finished: threading.Event
+    ) -> T:
+        try:
+            return self._transaction(work, abandoned)
+        finally:
+            finished.set()
+
+    def _transaction(self, work: Callable[[Transaction], Awaitable[T]], abandoned: threading.Event) -> T:
         try:
             db = _open_connection(self.path)
             try:

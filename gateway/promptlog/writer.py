@@ -116,7 +116,8 @@ class PromptLogWriter:
     async def _wait_for_room(self) -> None:
         started = time.perf_counter()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._room.wait(), self._admission_wait_s)
+            async with asyncio.timeout(self._admission_wait_s):  # not wait_for: no task per waiting request
+                await self._room.wait()
         self._metrics.prompt_log_admission_wait.observe(time.perf_counter() - started)
 
     def submit(self, record: LogRecord) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,8 @@ from gateway.incidents.store import IncidentQuery, IncidentStore, WorkflowError
 from gateway.incidents.verify import Verification
 from gateway.policy.schema import LogLevel
 from gateway.policy.violations import Severity, Violation
+from gateway.promptlog import sqlite_store
+from gateway.promptlog.sqlite_store import SqlitePromptStore
 from gateway.promptlog.store import PromptStore, SearchQuery, now_us
 from tests.gateway.promptlog.test_store import record
 
@@ -223,3 +227,30 @@ async def test_verifying_while_incidents_are_recorded_raises_no_false_alarm(stor
     assert [r.problems for r in results if not r.ok] == []
     final = await incidents.verify()
     assert (final.ok, final.incidents, final.events) == (True, 40, 150)
+
+
+async def test_a_batch_of_many_incidents_fits_sqlites_oldest_parameter_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite before 3.32 takes 999 parameters a statement (RHEL 8, Ubuntu 20.04): a batch of 250
+    distinct incidents is written, and their open keys looked up, within it."""
+    opened = sqlite_store._open_connection
+
+    def old_sqlite(path: Path) -> sqlite3.Connection:
+        db = opened(path)
+        db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        return db
+
+    monkeypatch.setattr(sqlite_store, "_open_connection", old_sqlite)
+    store = SqlitePromptStore(tmp_path / "log.db")
+    await store.open()
+    assert store._db is not None
+    store._db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    incidents = IncidentStore(store)
+    batch = [seen(user=f"user{n}") for n in range(250)]
+    recorded = await incidents.record_all(batch, 300, lambda _seen: same)
+    assert all(r.opened for r in recorded)
+    keys = [c.aggregation_key() for c in batch] * 4  # 1,000 keys to look up
+    assert len(await incidents.open_since(keys)) == 250
+    assert (await incidents.verify()).ok
+    await store.close()

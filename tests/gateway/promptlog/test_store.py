@@ -7,6 +7,7 @@ import asyncio
 import base64
 import dataclasses
 import json
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -215,7 +216,9 @@ async def test_a_batch_larger_than_one_statement_is_written_whole_or_not_at_all(
     """SQLite writes a batch as multi-row statements (issue 18): rows beyond the first statement,
     duplicates across statements, and a refused value anywhere rolling back the whole batch."""
     if isinstance(store, SqlitePromptStore):
-        store._max_variables = len(COLUMNS) * 3  # three rows per statement: 10 rows take four
+        assert store._db is not None  # SQLite itself refuses a statement over the limit
+        store._db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, len(COLUMNS) * 3)
+        store._max_variables = len(COLUMNS) * 3  # what the store reads at connect: three rows a statement
     rows = [record(f"req_{n}", level=LogLevel.METADATA, ts_us=1_000 + n).seal(None) for n in range(10)]
     await store.write(rows[:4])
     await store.write(rows)  # the first four again, and six new ones
@@ -308,4 +311,30 @@ async def test_a_sqlite_transaction_runs_its_statements_in_one_thread_and_refuse
     with pytest.raises(RuntimeError, match="awaited something other"):
         await store.transact(waits)
     assert len(await store.fetch("SELECT request_id FROM legal_holds")) == 3  # r9 rolled back
+    await store.close()
+
+
+async def test_a_cancelled_sqlite_transaction_is_rolled_back_before_the_caller_goes_on(tmp_path: Path) -> None:
+    store = SqlitePromptStore(tmp_path / "log.db")
+    await store.open()
+    sql = "INSERT INTO legal_holds (request_id, reason, held_us, released_us) VALUES (?, ?, ?, NULL)"
+    started, release = threading.Event(), threading.Event()
+
+    async def slow(tx: Transaction) -> None:
+        await tx.execute(sql, ["r1", "case", 1])
+        started.set()
+        release.wait(10)  # the thread is busy in the work when the caller is cancelled
+        await tx.execute(sql, ["r2", "case", 2])
+
+    task = asyncio.create_task(store.transact(slow))
+    await asyncio.to_thread(started.wait, 10)
+    task.cancel()
+    releaser = threading.Timer(0.3, release.set)
+    releaser.start()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert release.is_set()  # the caller went on only once the thread had finished
+    assert await store.fetch("SELECT request_id FROM legal_holds") == []  # rolled back, not committed
+    await store.execute(sql, ["r3", "case", 3])  # and the write lock is free
+    releaser.join()
     await store.close()
