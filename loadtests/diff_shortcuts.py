@@ -11,6 +11,9 @@ Shortcuts checked:
 * ``ner-gate``: spaCy NER runs only when a text has a name candidate, and then only on
   windows around the candidates (``pii_ner.ner_windows``). Full: NER over every whole text
   (``WindowedNerEngine.windowed = False``).
+* ``batched``: a detection worker runs NER over the texts of all jobs in its batch at once
+  (``PiiDetector.prepared``). Full: NER text by text. spaCy's layers see the same rows either
+  way; this checks that the spans do not move with a text's neighbours in the batch.
 * ``pattern-exit``: with PERSON and LOCATION not wanted, ``PiiDetector.detect`` returns
   nothing for a text without a digit, "@", IPv6 colon or spelled-out e-mail, without running
   any recognizer. Full: Presidio's analyzer with every recognizer on every text.
@@ -41,6 +44,7 @@ from loadtests.eval_corpora import Corpus, pii_split, read_corpus
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 NEVER_READ = frozenset({"formats_holdout", "prose_blind"})  # held out for issue 15: not opened here
 Key = tuple[str, int, int]
+BATCH = 16  # texts per spaCy run in the batched shortcut (the pool's MAX_BATCH_JOBS)
 Detect = Callable[[str], set[Key]]
 
 
@@ -98,7 +102,23 @@ def pattern_exit(detector: PiiDetector) -> tuple[Detect, Detect]:
     return (lambda text: keys(detector, text, types)), full
 
 
+def batched(detector: PiiDetector) -> tuple[Detect, Detect]:
+    """Each text's NER run in one spaCy batch with the texts before it in its group of BATCH (as a
+    detection worker runs a batch of jobs, ``PiiDetector.prepared``; batches of 1 to BATCH texts),
+    against the text on its own."""
+    before: list[str] = []
+
+    def shortcut(text: str) -> set[Key]:
+        with detector.prepared([([*before, text], None)]):
+            found = keys(detector, text)
+        before[:] = [] if len(before) == BATCH - 1 else [*before, text]
+        return found
+
+    return shortcut, (lambda text: keys(detector, text))
+
+
 SHORTCUTS: dict[str, Callable[[PiiDetector], tuple[Detect, Detect]]] = {
+    "batched": batched,
     "ner-gate": ner_gate,
     "pattern-exit": pattern_exit,
 }

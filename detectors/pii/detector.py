@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from presidio_analyzer import AnalyzerEngine, ContextAwareEnhancer, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer import RecognizerResult as Result
@@ -46,6 +47,7 @@ from detectors.pii.ner import (
     NER_ENTITIES,
     NerArtifacts,
     NerRecognizer,
+    NerSpan,
     WindowedNerEngine,
 )
 from detectors.pii.phone import PhoneNumberRecognizer
@@ -211,6 +213,7 @@ class PiiDetector:
         self._direct = all(
             type(r).enhance_using_context is EntityRecognizer.enhance_using_context for r in self._recognizers
         )
+        self._known: dict[str, list[NerSpan]] = {}  # NER spans found ahead by ``prepared``, while inside it
 
     @classmethod
     def from_config(cls, config: PiiConfig, with_ner: bool = True) -> PiiDetector:
@@ -239,6 +242,20 @@ class PiiDetector:
         """The spaCy NER engine, or None when PERSON and LOCATION are not wanted (benchmarks time it alone)."""
         return self._ner
 
+    @contextmanager
+    def prepared(self, scans: Sequence[tuple[Sequence[str], frozenset[str] | None]]) -> Iterator[None]:
+        """While inside, ``detect`` takes the NER spans of these scans' texts (those that want PERSON
+        or LOCATION) from one spaCy run over all of them: cheaper per text than one run each, with the
+        same spans (loadtests/diff_shortcuts.py, ``batched``). The texts are forgotten on leaving."""
+        if self._ner is not None:
+            types = self.entity_types
+            named = [t for texts, entities in scans if wanted(types, entities) & NER_ENTITIES for t in texts]
+            self._known = self._ner.spans(named) if named else {}
+        try:
+            yield
+        finally:
+            self._known = {}
+
     def detect(self, text: str, entities: frozenset[str] | None = None) -> list[Finding]:
         types = wanted(self.entity_types, entities)
         if not types or not text:
@@ -246,7 +263,10 @@ class PiiDetector:
         ner_types = types & NER_ENTITIES
         if not ner_types and not PATTERN_VALUE_CHAR.search(text) and not maybe_spelled(text):
             return []  # cheap exit: Presidio's own per-call overhead is ~0.1 ms even on a word
-        artifacts = self._ner.artifacts(text, ner_types) if self._ner and ner_types else self._no_ner
+        if self._ner and ner_types:
+            artifacts: NlpArtifacts = self._ner.artifacts(text, ner_types, self._known.get(text))
+        else:
+            artifacts = self._no_ner
         results = self._analyze(text, sorted(types), artifacts)
         findings = [self._finding(r) for r in results]
         structured = sorted((f for f in findings if f.entity_type not in NER_ENTITIES), key=lambda f: f.start)

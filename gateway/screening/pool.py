@@ -2,23 +2,27 @@
 
 Presidio's ``analyze()`` holds the GIL (threads do not help), so scans run in worker
 processes, one per core by default, each building its detectors once from a picklable
-factory and spec. Each worker owns one duplex pipe that the event loop watches
-directly (non-blocking on this end, see worker_pipe): a scan is one pickled message each
-way (about 0.07 ms on the 2-CPU machine of loadtests/RESULTS.md, against 0.3 ms through
-``concurrent.futures.ProcessPoolExecutor``, whose queue and management threads add four
-thread hand-offs per call).
+factory and spec (``gateway.screening.worker``). Each worker owns one duplex pipe that the
+event loop watches directly (non-blocking on this end, see worker_pipe): about 0.07 ms a
+round trip on the 2-CPU machine of loadtests/RESULTS.md, against 0.3 ms through
+``concurrent.futures.ProcessPoolExecutor`` and its four thread hand-offs per call.
 
-The pool bounds how many scans may wait, gives each scan a time limit, and drops a scan
-whose request went away. A worker that dies fails the scan it was running and is
+Jobs queue here; a worker that is free takes its share of the queue as one batch (one
+message each way, one spaCy run over the texts of all: issue 18 measured 35% less NER CPU
+per 500-character text at 4-16 texts). At low load a job goes out alone at once; under
+load the jobs that arrived while the workers were busy go together, with no timer.
+
+The pool bounds how many scans may wait, gives each job a time limit, and drops a job
+whose request went away. A worker that dies fails the jobs it was running and is
 replaced; one that overruns the time limit is killed and replaced, so a runaway scan
 cannot hold a core. A replacement that cannot start is retried with backoff for as long
 as the pool is open (``ready`` is False while no worker can take scans). Errors are
 typed so that the caller can fail closed.
 
-Long scans are cut into jobs of bounded work (``scan_chunks``), each with its own time
-limit, and one scan runs at most ``max_workers_per_scan`` jobs at a time (half the
-workers by default): its next job queues behind other requests' scans, so a caller's
-2 MiB prompt slows that caller, not everyone.
+Long scans are cut into jobs of bounded work (``scan_chunks``; a batch holds no more), and
+one scan runs at most ``max_workers_per_scan`` jobs at a time (half the workers by
+default): its next job queues behind other requests' scans, so a caller's 2 MiB prompt
+slows that caller, not everyone.
 """
 
 from __future__ import annotations
@@ -28,26 +32,26 @@ import contextlib
 import functools
 import multiprocessing
 import os
-import signal
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
 import structlog
-from threadpoolctl import threadpool_limits
 
-from detectors.base import Detector, Finding
+from detectors.base import Finding
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, Job, is_whole, merge, plan
-from gateway.screening.inline import InlineScanner, Scanned, scan_timed
+from gateway.screening.inline import InlineScanner, Scanned
+from gateway.screening.worker import DetectorFactory, Reply, worker_main
+from gateway.screening.worker import Job as Request
 from gateway.screening.worker_pipe import WorkerPipe
 
-DetectorFactory = Callable[[Any], Sequence[Detector]]
-Request = tuple[list[str], frozenset[str] | None]
-Reply = tuple[str, Any]  # ("ok", (findings per text, seconds per detector)) | ("error", exception type name)
 STOP_GRACE_S = 5.0
+# Jobs one worker takes at once (one message, one spaCy run over their texts): past 16 the saving
+# per text levels off (gateway/screening/worker.py), and each job's wait grows with its batch.
+MAX_BATCH_JOBS = 16
 # A replacement that cannot start (the model fails to load, the host is out of memory) is
 # retried after 0.5 s, then 1, 2 ... 30 s: soon enough to recover from a blip, slowly enough
 # not to spend the cores on model loads. Back to 0.5 s once a worker has started.
@@ -86,35 +90,11 @@ class _WorkerExited(_WorkerDied):
     """The process went away, as opposed to reporting that its detectors could not be built."""
 
 
-def _worker_main(conn: Connection, factory: DetectorFactory, spec: Any) -> None:
-    """A worker process: build the detectors, say so, then answer scans until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the gateway's to handle
-    # One worker per core already: BLAS threads inside each would only fight over the cores.
-    threadpool_limits(limits=1)
-    try:
-        detectors = tuple(factory(spec))
-    except Exception as exc:
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-        return
-    conn.send(("ok", len(detectors)))
-    while True:
-        try:
-            request: Request | None = conn.recv()
-        except EOFError:
-            return  # the gateway is gone
-        if request is None:
-            return
-        texts, entities = request
-        try:
-            reply: Reply = ("ok", scan_timed(detectors, texts, entities))
-        except Exception as exc:
-            reply = ("error", type(exc).__name__)
-        conn.send(reply)
-
-
-@dataclass
+@dataclass(eq=False)
 class _Job:
     request: Request
+    chars: int
+    future: asyncio.Future[Reply]
     worker: _Worker | None = None  # the worker running it, once sent
 
 
@@ -122,7 +102,7 @@ class _Job:
 class _Worker:
     process: BaseProcess
     pipe: WorkerPipe
-    in_flight: asyncio.Future[Reply] | None = None
+    in_flight: list[_Job] | None = None  # the batch it is scanning
     dead: bool = False
     ready: asyncio.Future[Reply] | None = field(default=None)
     live: bool = False  # built its detectors, not yet retired: counted in live_workers
@@ -162,6 +142,7 @@ class DetectionPool:
         # LIFO: at low load the worker that just finished takes the next scan while its caches
         # are warm and its CPU awake; under load every worker is busy either way.
         self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
+        self._queue: deque[_Job] = deque()  # jobs waiting for a worker, oldest first
         self._pending = 0
         self._closed = False
         self._replacing: set[asyncio.Task[None]] = set()
@@ -200,7 +181,7 @@ class DetectionPool:
         ours, theirs = context.Pipe(duplex=True)
         try:
             process = context.Process(
-                target=_worker_main, args=(theirs, self._factory, self._spec), name="aigw-detector", daemon=True
+                target=worker_main, args=(theirs, self._factory, self._spec), name="aigw-detector", daemon=True
             )
             process.start()
         except BaseException:
@@ -225,24 +206,37 @@ class DetectionPool:
         if self.observer is not None:
             self.observer.detection_workers_changed(1)
         self._idle.put_nowait(worker)
+        self._dispatch()
 
-    def _on_message(self, worker: _Worker, reply: Reply) -> None:
+    def _on_message(self, worker: _Worker, reply: Any) -> None:
         if worker.ready is not None:  # the start-up message
             ready, worker.ready = worker.ready, None
             if not ready.done():  # not cancelled by a failed start()
                 ready.set_result(reply)
             return
-        future, worker.in_flight = worker.in_flight, None
-        if future is not None and not future.done():
-            future.set_result(reply)
+        batch, worker.in_flight = worker.in_flight or [], None
+        replies: list[Reply] = reply if isinstance(reply, list) and len(reply) == len(batch) else []
+        for n, job in enumerate(batch):
+            job.worker = None
+            if not job.future.done():  # not given up (time limit, client gone)
+                job.future.set_result(replies[n] if replies else ("error", "malformed reply"))
         self._idle.put_nowait(worker)
+        self._dispatch()
 
     def _on_death(self, worker: _Worker) -> None:
         was_starting = worker.ready is not None
-        for waiting in (worker.ready, worker.in_flight):
-            if waiting is not None and not waiting.done():
-                waiting.set_exception(_WorkerExited("the worker exited"))
+        if worker.ready is not None and not worker.ready.done():
+            worker.ready.set_exception(_WorkerExited("the worker exited"))
+        for job in worker.in_flight or []:
+            job.worker = None
+            if not job.future.done():
+                job.future.set_exception(_WorkerExited("the worker exited"))
         worker.ready = worker.in_flight = None
+        if self._closed and worker in self._workers:
+            # Told to stop, it closed its end on the way out: close() waits for it to exit, then retires it
+            # (killing it here raced its exit, and made a clean stop look like a kill).
+            worker.pipe.close()
+            return
         self._retire(worker)
         if not self._closed and not was_starting:  # a start-up failure is reported by start() or _replace()
             self.restarts += 1
@@ -332,7 +326,7 @@ class DetectionPool:
         return [reply for reply in replies if reply is not None]
 
     async def _scan_job(self, texts: list[str], entities: frozenset[str] | None) -> Scanned:
-        job = _Job((texts, entities))
+        job = _Job((texts, entities), sum(len(t) for t in texts), asyncio.get_running_loop().create_future())
         try:
             status, payload = await asyncio.wait_for(self._run(job), self._time_limit_s)
         except TimeoutError:
@@ -357,28 +351,63 @@ class DetectionPool:
         self.observer.observe_detectors(seconds)
 
     async def _run(self, job: _Job) -> Reply:
-        while True:
-            worker = await self._idle.get()
+        """Queue the job and wait for its reply. Cancelled (time limit, client gone), the job's future
+        is cancelled with it: a queued job is then skipped, a running one's reply dropped."""
+        self._queue.append(job)
+        self._dispatch()
+        return await job.future
+
+    def _dispatch(self) -> None:
+        """Give queued jobs to idle workers, each worker a batch: what queued while it was busy."""
+        while self._queue and not self._closed:
+            try:
+                worker = self._idle.get_nowait()
+            except asyncio.QueueEmpty:
+                return
             if worker.dead:  # died while idle: its replacement is on its way
                 continue
-            future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
-            worker.in_flight, job.worker = future, worker
+            batch = self._take_batch()
+            if not batch:
+                self._idle.put_nowait(worker)
+                return
+            worker.in_flight = batch
+            for job in batch:
+                job.worker = worker
             try:
-                worker.pipe.send(job.request)  # queued behind add_writer if larger than the buffer
-                break
-            except (OSError, ValueError):  # died and not yet noticed: nothing ran, try the next
-                worker.in_flight = job.worker = None
+                worker.pipe.send([job.request for job in batch])  # queued behind add_writer if larger than the buffer
+            except (OSError, ValueError):  # died and not yet noticed: nothing ran, the next worker takes them
+                worker.in_flight = None
+                for job in batch:
+                    job.worker = None
+                self._queue.extendleft(reversed(batch))
                 self._on_death(worker)
-        try:
-            return await future
-        except asyncio.CancelledError:
-            # Time limit or client gone: the worker finishes, its reply is dropped, and
-            # _on_readable returns it to the idle queue (or scan() kills it on a timeout).
-            job.worker = worker if worker.in_flight is future else None
-            raise
+
+    def _take_batch(self) -> list[_Job]:
+        """The next jobs for one worker: its share of the queue (the other workers, freed soon, take the
+        rest: a closed-loop load otherwise piles onto one worker while another idles), at most
+        MAX_BATCH_JOBS and ``chunk_chars`` characters (what one job may hold: the time limit still bounds
+        a batch), always at least one job."""
+        share = min(MAX_BATCH_JOBS, -(-len(self._queue) // max(1, self.live_workers)))
+        batch: list[_Job] = []
+        chars = 0
+        while self._queue and len(batch) < share:
+            job = self._queue[0]
+            if job.future.done():  # given up while queued
+                self._queue.popleft()
+                continue
+            if batch and chars + job.chars > self._chunk_chars:
+                break
+            self._queue.popleft()
+            batch.append(job)
+            chars += job.chars
+        return batch
 
     async def close(self) -> None:
         self._closed = True
+        while self._queue:  # nobody will take them now
+            job = self._queue.popleft()
+            if not job.future.done():
+                job.future.set_exception(_WorkerExited("the pool is closed"))
         for task in list(self._replacing):
             task.cancel()
         workers = list(self._workers)
