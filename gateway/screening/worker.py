@@ -20,7 +20,7 @@ from typing import Any
 from threadpoolctl import threadpool_limits
 
 from detectors.base import Detector
-from gateway.screening.inline import scan_timed
+from gateway.screening.inline import release_freed_memory, scan_timed
 
 DetectorFactory = Callable[[Any], Sequence[Detector]]
 Job = tuple[list[str], frozenset[str] | None]  # texts, entity types wanted (None: all)
@@ -38,6 +38,7 @@ def worker_main(conn: Connection, factory: DetectorFactory, spec: Any) -> None:
     except Exception as exc:
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         return
+    release_freed_memory()
     conn.send(("ok", len(detectors)))
     while True:
         try:

