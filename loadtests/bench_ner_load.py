@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import shlex
 import shutil
 import statistics
 import sys
@@ -156,17 +157,23 @@ async def measure(targets: Sequence[Target], mock: Service, text: str, args: arg
         progress(f"round {n + 1}/{args.rounds}: " + ", ".join(f"{t.name} {t.rates[-1]:.0f} req/s" for t in targets))
 
 
-def fleet(tmp: Path, workers: int, presidio: bool) -> tuple[Path, list[Service], dict[str, int]]:
-    names = ("mock", "aigw", "aigw_admin", "bare", "presidio")
+def fleet(
+    tmp: Path, workers: int, presidio: bool, other: list[str] | None = None
+) -> tuple[Path, list[Service], dict[str, int]]:
+    """The services in start order (the mock first); ``other``: a second gateway build's ``aigw`` command,
+    run as "aigw other" with the same settings (before vs after in one run, as bench_ab does)."""
+    names = ("mock", "aigw", "aigw_admin", "other", "other_admin", "bare", "presidio")
     ports = dict(zip(names, free_ports(len(names)), strict=True))
     policy = tmp / "default-policy.yaml"
     shutil.copyfile(ROOT / "policies" / "default.yaml", policy)
-    settings = gateway_settings(tmp, ports["aigw"], ports["aigw_admin"], ports["mock"], "warning")
-    settings["policy_path"] = str(policy)
-    settings["providers"]["openai"]["models"] = [MODEL_A]
-    settings["detection"] = {"workers": workers}
-    config = tmp / "aigw.yaml"
-    config.write_text(yaml.safe_dump(settings, sort_keys=False))
+    configs: dict[str, Path] = {}
+    for name in ("aigw", "other"):
+        settings = gateway_settings(tmp, ports[name], ports[f"{name}_admin"], ports["mock"], "warning")
+        settings["policy_path"] = str(policy)
+        settings["providers"]["openai"]["models"] = [MODEL_A]
+        settings["detection"] = {"workers": workers}
+        configs[name] = tmp / f"{name}.yaml"
+        configs[name].write_text(yaml.safe_dump(settings, sort_keys=False))
     upstream = _url(ports, "mock")
     python = sys.executable
 
@@ -180,22 +187,28 @@ def fleet(tmp: Path, workers: int, presidio: bool) -> tuple[Path, list[Service],
     mock_argv = [python, "-m", "loadtests.mock_provider", "--host", HOST, "--no-record", "--port", str(ports["mock"])]
     services = [
         Service("mock", mock_argv, http_probe(upstream + "/v1/models"), tmp / "mock.out", tmp / "mock.err"),
-        service("aigw", [*aigw_command(), "serve", "--config", str(config)], "aigw", "aigw_admin"),
+        service("aigw", [*aigw_command(), "serve", "--config", str(configs["aigw"])], "aigw", "aigw_admin"),
         service("bare", [python, "-m", "loadtests.baseline_proxy", *port_args("bare")], "bare"),
     ]
+    if other:
+        services.append(
+            service("aigw other", [*other, "serve", "--config", str(configs["other"])], "other", "other_admin")
+        )
     if presidio:
         argv = [python, "-m", "loadtests.presidio_proxy", *port_args("presidio")]
         services.append(service("presidio", [*argv, "--workers", str(workers)], "presidio"))
-    return config, services, ports
+    return configs["aigw"], services, ports
 
 
 async def run(args: argparse.Namespace, text: str, tmp: Path) -> list[Target]:
     cancel_on_sigterm()
     env = child_env()
-    config, services, ports = fleet(tmp, args.workers, not args.no_presidio)
+    config, services, ports = fleet(tmp, args.workers, not args.no_presidio, args.other)
     key = await create_gateway_key(config, env)
     by_name = {s.name: s for s in services}
     targets = [Target("aigw", _url(ports, "aigw") + CHAT_PATH, key, by_name["aigw"])]
+    if "aigw other" in by_name:
+        targets.append(Target("aigw other", _url(ports, "other") + CHAT_PATH, key, by_name["aigw other"]))
     targets.append(Target("bare proxy", _url(ports, "bare") + CHAT_PATH, OPENAI_KEY, by_name["bare"]))
     if "presidio" in by_name:
         targets.append(Target("Presidio default", _url(ports, "presidio") + CHAT_PATH, OPENAI_KEY, by_name["presidio"]))
@@ -207,7 +220,9 @@ async def run(args: argparse.Namespace, text: str, tmp: Path) -> list[Target]:
         for t in targets:
             connector = aiohttp.TCPConnector(limit=CONCURRENCY)
             t.session = aiohttp.ClientSession(connector=connector, trust_env=False)
-        await check_detection_on(targets[0])  # type: ignore[arg-type]  # same send() shape
+        for t in targets:
+            if t.name.startswith("aigw"):
+                await check_detection_on(t)  # type: ignore[arg-type]  # same send() shape
         progress("warming up")
         for t in targets:
             await window(t, text, 1.0, args.distinct)
@@ -250,6 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="aigw's detection workers and Presidio's processes")
     parser.add_argument("--no-presidio", action="store_true", help="leave out the Presidio default proxy")
     parser.add_argument("--distinct", action="store_true", help="a different prompt for every request")
+    parser.add_argument("--other", type=shlex.split, help="another build's aigw command (e.g. ../base/.venv/bin/aigw)")
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.seconds <= 0 or args.workers < 1:
         parser.error("--rounds and --workers must be at least 1, --seconds positive")
