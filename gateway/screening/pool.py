@@ -1,28 +1,25 @@
 """Detection off the event loop, in worker processes.
 
-Presidio's ``analyze()`` holds the GIL (threads do not help), so scans run in worker
-processes, one per core by default, each building its detectors once from a picklable
-factory and spec (``gateway.screening.worker``). Each worker owns one duplex pipe that the
-event loop watches directly (non-blocking on this end, see worker_pipe): about 0.07 ms a
-round trip on the 2-CPU machine of loadtests/RESULTS.md, against 0.3 ms through
-``concurrent.futures.ProcessPoolExecutor`` and its four thread hand-offs per call.
+Presidio's ``analyze()`` holds the GIL (threads do not help), so scans run in worker processes,
+one per core by default, each building its detectors once from a picklable factory and spec
+(``gateway.screening.worker``), each with one duplex pipe that the event loop watches directly
+(worker_pipe): 0.07 ms a round trip on the 2-CPU machine of loadtests/RESULTS.md, against 0.3 ms
+through ``ProcessPoolExecutor`` and its four thread hand-offs per call.
 
-Jobs queue here; a worker that is free takes its share of the queue as one batch (one
-message each way, one spaCy run over the texts of all: issue 18 measured 35% less NER CPU
-per 500-character text at 4-16 texts). At low load a job goes out alone at once; under
-load the jobs that arrived while the workers were busy go together, with no timer.
+Jobs queue here; a free worker takes its share of the queue as one batch (one message each way,
+one spaCy run over all their texts: 35% less NER CPU per 500-character text at 4-16 texts). At
+low load a job goes out alone at once; under load those that came while the workers were busy
+go together, with no timer. Each job has its own time limit and reply.
 
-The pool bounds how many scans may wait, gives each job a time limit, and drops a job
-whose request went away. A worker that dies fails the jobs it was running and is
-replaced; one that overruns the time limit is killed and replaced, so a runaway scan
-cannot hold a core. A replacement that cannot start is retried with backoff for as long
-as the pool is open (``ready`` is False while no worker can take scans). Errors are
-typed so that the caller can fail closed.
+The pool bounds how many scans may wait and drops a job whose request went away. A worker that
+dies fails the jobs it was running and is replaced; one that overruns the time limit is killed
+and replaced, so a runaway scan cannot hold a core. A replacement that cannot start is retried
+with backoff while the pool is open (``ready`` is False while no worker can take scans). Errors
+are typed so that the caller can fail closed.
 
-Long scans are cut into jobs of bounded work (``scan_chunks``; a batch holds no more), and
-one scan runs at most ``max_workers_per_scan`` jobs at a time (half the workers by
-default): its next job queues behind other requests' scans, so a caller's 2 MiB prompt
-slows that caller, not everyone.
+Long scans are cut into jobs of bounded work (``scan_chunks``; a batch holds no more), and one
+scan runs at most ``max_workers_per_scan`` jobs at a time (half the workers by default): its next
+job queues behind other requests' scans, so a caller's 2 MiB prompt slows that caller, not everyone.
 """
 
 from __future__ import annotations
@@ -351,8 +348,7 @@ class DetectionPool:
         self.observer.observe_detectors(seconds)
 
     async def _run(self, job: _Job) -> Reply:
-        """Queue the job and wait for its reply. Cancelled (time limit, client gone), the job's future
-        is cancelled with it: a queued job is then skipped, a running one's reply dropped."""
+        """Queue the job, wait for its reply. Cancelled, its future is: skipped if queued, reply dropped if sent."""
         self._queue.append(job)
         self._dispatch()
         return await job.future
@@ -383,10 +379,8 @@ class DetectionPool:
                 self._on_death(worker)
 
     def _take_batch(self) -> list[_Job]:
-        """The next jobs for one worker: its share of the queue (the other workers, freed soon, take the
-        rest: a closed-loop load otherwise piles onto one worker while another idles), at most
-        MAX_BATCH_JOBS and ``chunk_chars`` characters (what one job may hold: the time limit still bounds
-        a batch), always at least one job."""
+        """One worker's share of the queue (the rest is for the others, free soon: all of it would idle them),
+        at most MAX_BATCH_JOBS and ``chunk_chars`` characters (one job's most: the time limit bounds a batch)."""
         share = min(MAX_BATCH_JOBS, -(-len(self._queue) // max(1, self.live_workers)))
         batch: list[_Job] = []
         chars = 0
