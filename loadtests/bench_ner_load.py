@@ -213,10 +213,10 @@ async def run(args: argparse.Namespace, text: str, tmp: Path) -> list[Target]:
     if "presidio" in by_name:
         targets.append(Target("Presidio default", _url(ports, "presidio") + CHAT_PATH, OPENAI_KEY, by_name["presidio"]))
     try:
-        for s in services:
-            s.start(env)
         async with aiohttp.ClientSession(trust_env=False) as probe:
-            await asyncio.gather(*(s.wait_ready(probe) for s in services))
+            for s in services:  # one at a time: four loading spaCy at once overran the start-up timeout
+                s.start(env)
+                await s.wait_ready(probe)
         for t in targets:
             connector = aiohttp.TCPConnector(limit=CONCURRENCY)
             t.session = aiohttp.ClientSession(connector=connector, trust_env=False)

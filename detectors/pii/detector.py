@@ -85,6 +85,7 @@ PII_ENTITIES = frozenset(
 )
 LANGUAGE = "en"
 ID_KEY, BOOSTED_KEY = Result.RECOGNIZER_IDENTIFIER_KEY, Result.IS_SCORE_ENHANCED_BY_CONTEXT_KEY
+MAX_ENTITY_SETS = 64  # sets of types whose recognizers are remembered (a policy asks for a few)
 
 
 VALUE_BEFORE = re.compile(r"\d{2,}(?!.*\d{2})", re.DOTALL)
@@ -213,6 +214,7 @@ class PiiDetector:
         self._direct = all(
             type(r).enhance_using_context is EntityRecognizer.enhance_using_context for r in self._recognizers
         )
+        self._chosen: dict[tuple[str, ...], list[EntityRecognizer]] = {}  # recognizers by the types asked for
         self._known: dict[str, list[NerSpan]] = {}  # NER spans found ahead by ``prepared``, while inside it
 
     @classmethod
@@ -280,7 +282,12 @@ class PiiDetector:
         ``remove_duplicates`` sorts them."""
         if not self._direct:
             return self._analyzer.analyze(text, LANGUAGE, entities=entities, nlp_artifacts=artifacts)
-        chosen = [r for r in self._recognizers if any(e in r.supported_entities for e in entities)]
+        chosen = self._chosen.get(key := tuple(entities))
+        if chosen is None:  # once per set of types (the policy has a few): 0.05 ms a call at 13 types
+            chosen = [r for r in self._recognizers if any(e in r.supported_entities for e in entities)]
+            if len(self._chosen) >= MAX_ENTITY_SETS:
+                self._chosen.clear()
+            self._chosen[key] = chosen
         results: list[Result] = []
         for recognizer in chosen:
             if not recognizer.is_loaded:
