@@ -30,10 +30,10 @@ import functools
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
-from typing import Any, Protocol
+from typing import Any
 
 import structlog
 
@@ -41,6 +41,13 @@ from detectors.base import Finding
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, Job, is_whole, merge, plan
 from gateway.screening.inline import InlineScanner, Scanned
+from gateway.screening.pool_types import (
+    DetectionStartInterrupted,
+    DetectionUnavailable,
+    PoolObserver,
+    WorkerDied,
+    WorkerExited,
+)
 from gateway.screening.worker import DetectorFactory, Reply, worker_main
 from gateway.screening.worker import Job as Request
 from gateway.screening.worker_pipe import WorkerPipe
@@ -54,37 +61,7 @@ MAX_BATCH_JOBS = 16
 # not to spend the cores on model loads. Back to 0.5 s once a worker has started.
 RESPAWN_BACKOFF_S = (0.5, 30.0)
 log = structlog.get_logger("aigw")
-
-
-class PoolObserver(Protocol):
-    """What the pool reports to the metrics (``GatewayMetrics`` is one)."""
-
-    def observe_detectors(self, seconds: Mapping[str, float]) -> None: ...
-
-    def detection_workers_changed(self, delta: int) -> None: ...
-
-    def detection_worker_restarted(self, reason: str) -> None: ...
-
-
-class DetectionUnavailable(Exception):
-    """Detection could not give an answer (overloaded, timed out, or failed)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class DetectionStartInterrupted(ConfigError):
-    """A worker exited while building its detectors (killed, out of memory): unlike detectors
-    that cannot be built, this says nothing about the policy, so a policy reload retries it."""
-
-
-class _WorkerDied(Exception):
-    pass
-
-
-class _WorkerExited(_WorkerDied):
-    """The process went away, as opposed to reporting that its detectors could not be built."""
+__all__ = ["DetectionPool", "DetectionStartInterrupted", "DetectionUnavailable", "PoolObserver", "default_workers"]
 
 
 @dataclass(eq=False)
@@ -167,10 +144,10 @@ class DetectionPool:
             await asyncio.gather(*(self._spawn() for _ in range(self._size)))
         except Exception as exc:
             await self.close()  # no worker left behind, whatever failed
-            if not isinstance(exc, _WorkerDied):
+            if not isinstance(exc, WorkerDied):
                 raise  # not about the policy (out of file descriptors, of memory)
             problem = ConfigProblem("policy", "detection", f"the detectors could not be built: {exc}")
-            raise (DetectionStartInterrupted if isinstance(exc, _WorkerExited) else ConfigError)([problem]) from None
+            raise (DetectionStartInterrupted if isinstance(exc, WorkerExited) else ConfigError)([problem]) from None
 
     async def _spawn(self) -> None:
         # spawn, not fork: the gateway process has threads and an event loop not to copy.
@@ -198,7 +175,7 @@ class DetectionPool:
             raise
         if status != "ok":
             self._retire(worker)
-            raise _WorkerDied(str(detail))
+            raise WorkerDied(str(detail))
         worker.live = True
         if self.observer is not None:
             self.observer.detection_workers_changed(1)
@@ -223,11 +200,11 @@ class DetectionPool:
     def _on_death(self, worker: _Worker) -> None:
         was_starting = worker.ready is not None
         if worker.ready is not None and not worker.ready.done():
-            worker.ready.set_exception(_WorkerExited("the worker exited"))
+            worker.ready.set_exception(WorkerExited("the worker exited"))
         for job in worker.in_flight or []:
             job.worker = None
             if not job.future.done():
-                job.future.set_exception(_WorkerExited("the worker exited"))
+                job.future.set_exception(WorkerExited("the worker exited"))
         worker.ready = worker.in_flight = None
         if self._closed and worker in self._workers:
             # Told to stop, it closed its end on the way out: close() waits for it to exit, then retires it
@@ -256,7 +233,7 @@ class DetectionPool:
                 delay, self._backoff_s = self._backoff_s, min(self._backoff_s * 2, self._backoff_max_s)
                 # The detectors' own error is the worker's report, written for the log; any other
                 # (OSError from spawning, ...) is logged by type only: its text may carry paths.
-                reason = str(exc) if isinstance(exc, _WorkerDied) else type(exc).__name__
+                reason = str(exc) if isinstance(exc, WorkerDied) else type(exc).__name__
                 log.error(
                     "detection_worker_start_failed", reason=reason, retry_in_s=delay, live_workers=self.live_workers
                 )
@@ -331,7 +308,7 @@ class DetectionPool:
                 job.worker.overran = True
                 job.worker.process.kill()  # still on it: replace it (on EOF) rather than let it run on
             raise DetectionUnavailable("timeout") from None
-        except _WorkerDied:
+        except WorkerDied:
             raise DetectionUnavailable("worker crashed") from None
         if status != "ok":
             raise DetectionUnavailable(f"error: {payload}")
@@ -401,7 +378,7 @@ class DetectionPool:
         while self._queue:  # nobody will take them now
             job = self._queue.popleft()
             if not job.future.done():
-                job.future.set_exception(_WorkerExited("the pool is closed"))
+                job.future.set_exception(WorkerExited("the pool is closed"))
         for task in list(self._replacing):
             task.cancel()
         workers = list(self._workers)
