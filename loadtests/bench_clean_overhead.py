@@ -35,10 +35,10 @@ import yaml
 from loadtests.bench_ab import STREAM_MODEL, start_all
 from loadtests.bench_fleet import _service, child_env, create_gateway_key, gateway_settings
 from loadtests.bench_plan import HOST, MODEL, ROOT
-from loadtests.bench_processes import Service, free_ports, http_probe, stop_all, tcp_probe
+from loadtests.bench_processes import Service, free_ports, http_probe, stop_all, tcp_probe, tree_memory
 from loadtests.eval_pii import load, texts_of
 from loadtests.mock_provider import OPENAI_KEY
-from loadtests.soak import _family, _rss_mib, gateway_command
+from loadtests.soak import gateway_command
 
 TARGET_RATIO = 2.0
 
@@ -120,11 +120,10 @@ async def run(requests: int, warmup: int, tree: Path | None) -> None:
             ]
             await measure(targets, text, requests, warmup)
             gateway = next(s for s in services if s.name == "default")
-            family = _family(gateway.pid)
-            rss = _rss_mib(family)
+            rss, _pss, processes = tree_memory(gateway.pid)
         finally:
             stop_all(services)
-    report(targets, len(text), requests, rss, len(family))
+    report(targets, len(text), requests, rss, processes)
 
 
 def report(targets: Sequence[Target], chars: int, requests: int, rss: float, processes: int) -> None:

@@ -44,7 +44,16 @@ from loadtests.bench_fleet import _url, aigw_command, child_env, create_gateway_
 from loadtests.bench_load import CHAT_PATH
 from loadtests.bench_overhead import cancel_on_sigterm
 from loadtests.bench_plan import HOST, ROOT, BenchError, progress
-from loadtests.bench_processes import Service, cpu_seconds, free_ports, http_probe, stop_all, tcp_probe
+from loadtests.bench_processes import (
+    Service,
+    cpu_seconds,
+    free_ports,
+    http_probe,
+    stop_all,
+    tcp_probe,
+    tree_cpu,
+    tree_memory,
+)
 from loadtests.bench_report import machine
 from loadtests.eval_pii import load, texts_of
 from loadtests.mock_provider import OPENAI_KEY
@@ -84,41 +93,6 @@ class Target:
 
     def per_request_ms(self, seconds: float) -> float:
         return 1000 * seconds / max(1, self.ok)
-
-
-def tree(pid: int) -> list[int]:
-    """The process and all its descendants (Linux /proc)."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
-                todo.extend(int(child) for child in task.read_text().split())
-            except OSError:
-                continue
-    return found
-
-
-def tree_cpu(pid: int) -> float:
-    return sum(c for c in (cpu_seconds(p) for p in tree(pid)) if c == c)  # nan: gone meanwhile
-
-
-def tree_memory(pid: int) -> tuple[float, float, int]:
-    """RSS and PSS of the process tree in MiB, and how many processes it has."""
-    rss = pss = 0
-    pids = tree(pid)
-    for p in pids:
-        try:
-            rollup = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
-        except OSError:
-            continue
-        for line in rollup:
-            key, _, value = line.partition(":")
-            if key in ("Rss", "Pss"):
-                kib = int(value.split()[0])
-                rss, pss = (rss + kib, pss) if key == "Rss" else (rss, pss + kib)
-    return rss / 1024, pss / 1024, len(pids)
 
 
 async def window(target: Target, text: str, seconds: float, distinct: bool) -> tuple[int, int, float]:

@@ -159,3 +159,38 @@ def cpu_seconds(pid: int) -> float:
     fields_after_name = stat.rsplit(")", 1)[1].split()
     utime, stime = int(fields_after_name[11]), int(fields_after_name[12])
     return (utime + stime) / os.sysconf("SC_CLK_TCK")
+
+
+def tree(pid: int) -> list[int]:
+    """The process and all its descendants (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                continue
+    return found
+
+
+def tree_cpu(pid: int) -> float:
+    return sum(c for c in (cpu_seconds(p) for p in tree(pid)) if c == c)  # nan: gone meanwhile
+
+
+def tree_memory(pid: int) -> tuple[float, float, int]:
+    """RSS and PSS of the process tree in MiB, and how many processes it has."""
+    rss = pss = 0
+    pids = tree(pid)
+    for p in pids:
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue
+        for line in rollup:
+            key, _, value = line.partition(":")
+            if key in ("Rss", "Pss"):
+                kib = int(value.split()[0])
+                rss, pss = (rss + kib, pss) if key == "Rss" else (rss, pss + kib)
+    return rss / 1024, pss / 1024, len(pids)

@@ -45,7 +45,7 @@ from loadtests.bench_ab import STREAM_MODEL, gateway_fleet, start_all
 from loadtests.bench_fleet import aigw_command, child_env, create_gateway_key
 from loadtests.bench_load import PROMPT
 from loadtests.bench_plan import HOST, MODEL, ROOT
-from loadtests.bench_processes import Service, cpu_seconds, stop_all
+from loadtests.bench_processes import Service, stop_all, tree_cpu, tree_memory
 
 PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 GAUGES = {
@@ -75,35 +75,6 @@ def _sample(metrics: str, name: str) -> float:
     return float(found.group(1)) if found else float("nan")
 
 
-def _family(pid: int) -> list[int]:
-    """The process and all its descendants (the detection workers), from /proc."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    family, frontier = [pid], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        family += children
-        frontier = children
-    return family
-
-
-def _rss_mib(pids: Sequence[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-        total += int(found.group(1)) if found else 0
-    return total / 1024
-
-
 async def _load(
     session: aiohttp.ClientSession, url: str, headers: dict[str, str], body: bytes, until: float, soak: Soak
 ) -> None:
@@ -116,15 +87,14 @@ async def _load(
 async def _watch(gateway: Service, admin_url: str, until: float, every: float, soak: Soak) -> None:
     seen = soak.seen
     started, last, then = time.monotonic(), Counter(seen), time.monotonic()
-    family = _family(gateway.pid)
-    cpu_then = sum(cpu_seconds(pid) for pid in family)
+    cpu_then = tree_cpu(gateway.pid)
     async with aiohttp.ClientSession(trust_env=False) as probe:  # its own pool: never queued behind the load
         while time.monotonic() < until:
             await asyncio.sleep(every)
             async with probe.get(admin_url + "/metrics") as reply:
                 metrics = await reply.text()
-            now, family = time.monotonic(), _family(gateway.pid)
-            cpu_now, rss = sum(cpu_seconds(pid) for pid in family), _rss_mib(family)
+            now, cpu_now = time.monotonic(), tree_cpu(gateway.pid)
+            rss, _pss, processes = tree_memory(gateway.pid)
             queue = _sample(metrics, GAUGES["queue"])
             soak.max_queue, soak.rss_mib = max(soak.max_queue, queue), [*soak.rss_mib, rss]
             rates = {status: (seen[status] - last[status]) / (now - then) for status in ("200", "403", "503")}
@@ -135,7 +105,7 @@ async def _watch(gateway: Service, admin_url: str, until: float, every: float, s
                 f"503/s={rates['503']:6.0f}{incidents}  "
                 f"queue={queue:6.0f}  written={_sample(metrics, GAUGES['written']):8.0f}  "
                 f"waited={_sample(metrics, GAUGES['waited']):6.0f}  "
-                f"CPU={(cpu_now - cpu_then) / (now - then):.2f} ({len(family)} processes)  RSS={rss:5.0f} MiB",
+                f"CPU={(cpu_now - cpu_then) / (now - then):.2f} ({processes} processes)  RSS={rss:5.0f} MiB",
                 flush=True,
             )
             last, cpu_then, then = Counter(seen), cpu_now, now

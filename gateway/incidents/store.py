@@ -42,7 +42,6 @@ class Recorded:
     state: dict[str, Any]
     opened: bool  # False: aggregated into an incident already open
     row_edited: bool = False  # its table row differed from its last chain event: the chain's state was used
-    key: str = ""  # its aggregation key
 
 
 @dataclass(frozen=True)
@@ -161,9 +160,9 @@ async def _record(chain: ChainBatch, seen: Candidate, window_s: int, reassess: R
     if current is not None:
         severity, reasons = reassess(current["occurrences"] + 1)
         repeated_state(current, seen, severity, reasons)
-        recorded = Recorded(current, opened=False, row_edited=edited, key=key)
+        recorded = Recorded(current, opened=False, row_edited=edited)
     else:
-        recorded = Recorded(seen.opened_state(new_incident_id()), opened=True, key=key)
+        recorded = Recorded(seen.opened_state(new_incident_id()), opened=True)
     chain.append(recorded.state, "opened" if recorded.opened else "repeated", key)
     if seen.request_id is not None:  # its prompt-log record is evidence: held while the incident is worked
         chain.note_request(recorded.state["id"], seen.request_id)
