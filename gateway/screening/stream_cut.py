@@ -2,12 +2,15 @@
 
 Text goes out as soon as no value the detectors find could still run back across the cut
 (``release_cut``): a stream is held back by its last word (it may go on) and by an open
-candidate before it, no fixed window. A cut is only made after a *plain* word, one that no
+candidate before it, no fixed window. A cut is only made next to a *plain* word, one that no
 finding starts, goes on or is joined across: lower-case letters (a hyphen or apostrophe
 inside), with no digit, no capital, no symbol but sentence punctuation around it, and not a
 word that joins values (``JOINERS``: digit words, which spell a number out; name particles,
 which NER takes into a name, "van", "de"; the words of classification banners; street
-types written first in lower case, "rue", "ul"). Everything else may be part of a value:
+types written in lower case, first, "rue", "ul", or after the name, "Váci utca 12"). The
+cut goes after such a word, or before the last word once it has begun as one: "Thanks"
+goes out when " fo" comes, which no joiner begins, rather than when "for" is known to be
+complete (a tokenizer sends " for" and only the next piece ends it). Everything else may be part of a value:
 a token with a digit (cards, phones, SSNs, IBANs and house numbers, written in groups), a
 capital (a run NER may still join, a key id in fours, a postcode's state), a symbol
 (secrets, e-mails, URLs, banners). And a digit keeps the cut away for the two words after
@@ -32,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from detectors.pii.address_lexicon import TYPE_FIRST_ANY_CASE
+from detectors.pii.address_lexicon import TYPE_FIRST_ANY_CASE, WORD_AFTER_NAME
 from gateway.policy.data_rules import Action, RuledDecision
 
 # The released text re-scanned as context with the next text, and the text a long run keeps
@@ -52,7 +55,12 @@ _BANNERS = (
     "strictly highly company business proprietary privileged confidential internal use only official "
     "secret distribution external distribute restricted sensitive"
 )
-JOINERS = frozenset(f"{_SPELLED} {_PARTICLES} {_BANNERS}".split()) | TYPE_FIRST_ANY_CASE
+# Street types written after the name, in lower case, the number last ("Váci utca 12", "Karl Johans gate
+# 22"): the name before them is part of the address once the number comes.
+_TYPES_AFTER_NAME = frozenset(t.rstrip(".") for t in WORD_AFTER_NAME)
+JOINERS = frozenset(f"{_SPELLED} {_PARTICLES} {_BANNERS}".split()) | TYPE_FIRST_ANY_CASE | _TYPES_AFTER_NAME
+# Every start of a joiner: a last word that is not one of these cannot become a joiner.
+_JOINER_STARTS = frozenset(j[:n] for j in JOINERS for n in range(1, len(j) + 1))
 
 
 def release_cut(held: str) -> int:
@@ -68,8 +76,12 @@ def release_cut(held: str) -> int:
         at, token = tokens[n]
         end = at + len(token)
         if end == len(held):
-            continue  # the last word may go on
-        if _plain(token) and not any(_has_digit(t) for _, t in tokens[max(0, n - DIGIT_SPAN + 1) : n + 1]):
+            # The last word may go on; but once it has begun as a plain word, what is before it is closed.
+            if _begins_plain(token) and not _digit_before(tokens, n) and held[start:at].strip():
+                cut = at
+                break
+            continue
+        if _plain(token) and not _digit_before(tokens, n + 1):
             cut = tokens[n + 1][0] if n + 1 < len(tokens) else len(held)
             break
     if len(held) - cut > _REACH:
@@ -81,6 +93,17 @@ def _plain(token: str) -> bool:
     core = token.lstrip(_OPENING).rstrip(_CLOSING)
     parts = _INNER.split(core)
     return bool(core) and all(p.isalpha() and p.islower() and p not in JOINERS for p in parts)
+
+
+def _begins_plain(token: str) -> bool:
+    """The start of a plain word, whatever follows: lower-case letters no joiner begins with."""
+    core = token.lstrip(_OPENING)
+    return bool(core) and core.isalpha() and core.islower() and core not in _JOINER_STARTS
+
+
+def _digit_before(tokens: Sequence[tuple[int, str]], n: int) -> bool:
+    """Whether a cut before token ``n`` is within ``DIGIT_SPAN`` words of a token holding a digit."""
+    return any(_has_digit(t) for _, t in tokens[max(0, n - DIGIT_SPAN) : n])
 
 
 def _has_digit(token: str) -> bool:
