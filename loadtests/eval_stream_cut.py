@@ -8,7 +8,9 @@ need no NER) twice: in word pieces as tokenizers cut them (" word"), and in two 
 
 - *same*: identical;
 - *more redacted*: different, but every value the whole screening redacts is absent from it too;
-- *leak*: a value the whole screening redacts or blocks is in what the caller got. Should be 0.
+- *leak*: part of a value the whole screening redacts or blocks is in what the caller got: a run of
+  three or more of the text's characters, at least one of them a letter or digit inside such a value,
+  that the caller's text has in the same order (``difflib`` alignment). Should be 0.
 
     python -m loadtests.eval_stream_cut                       # about 2 minutes on 2 CPUs
     python -m loadtests.eval_stream_cut --limit 100 --step 7
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import json
 import re
 from collections import Counter
@@ -40,6 +43,7 @@ from loadtests.bench_plan import ROOT
 
 CORPORA = ("tests/data/pii_corpus.jsonl", "tests/data/eval15/formats_dev.jsonl", "tests/data/ner/btc.jsonl")
 CHAT = endpoint_named("chat.completions")
+LEAK_RUN = 3
 
 
 class _InlinePool:
@@ -83,20 +87,33 @@ async def _verdicts(pool: DetectionPool, policy: Policy, text: str, step: int) -
     acted = [d for d in decisions if d.action in (Action.REDACT, Action.PSEUDONYMIZE, Action.BLOCK)]
     if not acted:
         return None
-    values = [text[d.finding.start : d.finding.end] for d in acted]
+    spans = [(d.finding.start, d.finding.end) for d in acted]
     blocks = any(d.action is Action.BLOCK for d in acted)
     expected = "" if blocks else rewrite(text, decisions, Pseudonyms())
     cuts = [re.findall(r"\s*\S+", text)] + [[text[:i], text[i:]] for i in range(1, len(text), step)]
     verdicts = []
     for pieces in cuts:
         got, blocked = await _streamed(pool, policy, pieces)
-        if any(value in got for value in values):
-            verdicts.append("leak")
-        elif (blocked and blocks) or got == expected:
+        if got == expected or (blocked and blocks and not got):
             verdicts.append("same")
+        elif _leaked(text, got, spans):
+            verdicts.append("leak")
         else:
             verdicts.append("more redacted")
     return verdicts
+
+
+def _leaked(text: str, got: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether the caller's text kept a letter or digit of a value, in a run of three or more characters
+    aligned with the original text."""
+    matcher = difflib.SequenceMatcher(None, text, got, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        if block.size < LEAK_RUN:
+            continue
+        for at in range(block.a, block.a + block.size):
+            if text[at].isalnum() and any(start <= at < end for start, end in spans):
+                return True
+    return False
 
 
 def _texts(path: Path) -> list[str]:

@@ -15,6 +15,7 @@ from detectors.pii.address_lexicon import (
     POSTCODE,
     TYPE_FIRST,
     WORD_AFTER_NAME,
+    words,
 )
 from detectors.pii.recognizers import Hit
 
@@ -64,11 +65,12 @@ _CITY = rf"(?:{_CITY_WORD})(?:[ \t]+(?:(?:am|an|der|de|del|di|la|le|sur|upon|on|
 _STATE = r"[A-Z]{2,3}|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?"
 _SIDE = r"izq(?:da)?\.?|dcha?\.?|Esq\.?|Dto\.?|Dir\.?"  # the door's side in Spanish and Portuguese
 # Flat, floor, staircase, door: "Apt 4B", "Int. 4", "lgh 1102", "/Top 9", "bloco B", "ap. 71".
-_UNIT_WORD = (
-    r"(?i:apt|apartment|suite|ste|unit|flat|fl|floor|room|rm|bldg|building|wohnung|whg|app|appt|apto|ap|bte|bus|lok"
-    r"|m|piso|esc|puerta|pta|porta|int|interior|scala|sc|étage|etage|stiege|stg|tür|top|bloco|bl|sala|cj|dpto|depto"
-    r"|lgh|as|asunto|em|level|lvl|boîte|dept|department|mail stop|ms|c/o|conj|casa|sl)"
+UNIT_WORDS = words(
+    "apt apartment suite ste unit flat fl floor room rm bldg building wohnung whg app appt apto ap bte bus lok "
+    "m piso esc puerta pta porta int interior scala sc étage etage stiege stg tür top bloco bl sala cj dpto depto "
+    "lgh as asunto em level lvl boîte dept department mail_stop ms c/o conj casa sl"
 )
+_UNIT_WORD = "(?i:" + "|".join(word.replace("_", " ") for word in UNIT_WORDS) + ")"
 _UNIT = (
     rf"(?:{_UNIT_WORD}\.?[ \t]*(?:no\.?[ \t]*)?(?=[\w-]{{0,4}}\d|[A-Z]\b)[\w-]{{1,5}}|#[ \t]?[\w-]{{1,5}}"
     rf"|\d{{1,2}}[ \t]*[º°ª]\.?(?:[ \t]*(?:[A-Z]|\d{{1,2}}[ \t]*[ºª]?|{_SIDE}))?)(?![\w])"

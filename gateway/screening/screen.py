@@ -166,12 +166,16 @@ async def decide_texts(
     entities: frozenset[str] | None = None,
     counted_upto: Sequence[int] | None = None,
     sources: Sequence[PartSource] | None = None,
+    starting_before: Sequence[int] | None = None,
 ) -> list[list[RuledDecision]]:
     """Per text, the findings and what the rules do about them ([] when nothing ran); text i is read
     from ``sources[i]`` (a request's part; None: an answer's text, the assistant's).
     Detection failing follows the policy's on_failure; decisions are added to ``screening``,
     except those ending within ``counted_upto[i]`` characters of text i: a stream window is
-    scanned with the text released before it as context, whose findings are counted already."""
+    scanned with the text released before it as context, whose findings are counted already.
+    Only findings starting before ``starting_before[i]`` are kept: a stream window is scanned with
+    the text still held after it too, so that a value running on past the cut is found whole; a
+    value starting in that text is the next window's."""
     if pool is None or policy.detection is None or not texts:
         return []
     started = time.perf_counter()
@@ -195,6 +199,8 @@ async def decide_texts(
         return []
     screening.scanned_s = (screening.scanned_s or 0.0) + time.perf_counter() - started
     rules = policy.data_rules
+    if starting_before is not None:
+        per_text = [[f for f in found if f.start < starting_before[n]] for n, found in enumerate(per_text)]
     decided = [
         rules.decide(resolve_overlaps(found), direction, sources[n] if sources else None)
         for n, found in enumerate(per_text)

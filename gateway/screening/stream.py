@@ -331,8 +331,10 @@ class ScanningStream:
         if cut <= 0:
             return
         context = channel.context
-        scanned = context + channel.held[:cut]
-        (decisions,) = await self._scan([scanned], [len(context)])
+        # Scanned with what stays held too: a value the cut goes through (a window's cut, in a run with no
+        # plain word) is found whole, and its part before the cut redacted now, the rest with the next text.
+        scanned = context + channel.held
+        (decisions,) = await self._scan([scanned], [len(context)], [len(context) + cut])
         if channel.sealed and any(
             d.finding.start < len(context) < d.finding.end
             for d in decisions
@@ -381,7 +383,9 @@ class ScanningStream:
                 return
         self._queue.append(AnswerEvent.made(event))
 
-    async def _scan(self, texts: list[str], counted_upto: list[int]) -> list[list[RuledDecision]]:
+    async def _scan(
+        self, texts: list[str], counted_upto: list[int], starting_before: list[int] | None = None
+    ) -> list[list[RuledDecision]]:
         decided = await decide_texts(
             self._pool,
             self._policy,
@@ -390,6 +394,7 @@ class ScanningStream:
             self._screening,
             self._policy.answer_entities,
             counted_upto,
+            starting_before=starting_before,
         )
         refuse_blocked(
             [d for decisions in decided for d in decisions],

@@ -36,6 +36,7 @@ import re
 from collections.abc import Sequence
 
 from detectors.pii.address_lexicon import TYPE_FIRST_ANY_CASE, WORD_AFTER_NAME
+from detectors.pii.address_parts import UNIT_WORDS
 from gateway.policy.data_rules import Action, RuledDecision
 
 # The released text re-scanned as context with the next text, and the text a long run keeps
@@ -58,7 +59,9 @@ _BANNERS = (
 # Street types written after the name, in lower case, the number last ("Váci utca 12", "Karl Johans gate
 # 22"): the name before them is part of the address once the number comes.
 _TYPES_AFTER_NAME = frozenset(t.rstrip(".") for t in WORD_AFTER_NAME)
-JOINERS = frozenset(f"{_SPELLED} {_PARTICLES} {_BANNERS}".split()) | TYPE_FIRST_ANY_CASE | _TYPES_AFTER_NAME
+# And the words of a flat, floor or door, which an address takes after its number: "5420, bloco B, ap. 71".
+_UNITS = frozenset(UNIT_WORDS)
+JOINERS = frozenset(f"{_SPELLED} {_PARTICLES} {_BANNERS}".split()) | TYPE_FIRST_ANY_CASE | _TYPES_AFTER_NAME | _UNITS
 # Every start of a joiner: a last word that is not one of these cannot become a joiner.
 _JOINER_STARTS = frozenset(j[:n] for j in JOINERS for n in range(1, len(j) + 1))
 

@@ -56,7 +56,14 @@ REDACTED = [
     ("Ship to Váci utca 12, 1052 Budapest today.", "Váci utca 12, 1052 Budapest"),
     ("Write to Karl Johans gate 22, 0159 Oslo soon.", "Karl Johans gate 22, 0159 Oslo"),
     ("Send it to Brivibas iela 40, Riga please.", "Brivibas iela 40, Riga"),
+    # A flat's word after the number: "ap." was a plain word that went out between two redactions.
+    ("Our office is at Rua Augusta, 5420, bloco B, ap. 71 - Jardins - Rio de Janeiro - RJ, 28952-738.", "Rua Augusta"),
 ]
+# A record with no plain word for lines: cut as a window, wherever the text runs past 128 characters.
+RECORD = (
+    "Vendor record\nName: Orbis Bank\nContact: Paloma Dominguez\nPhone: +234 1 350 5519 x42\n"
+    "Address: Spalenberg 75\n1208 Genève\nSwitzerland\nIBAN: AT24 6903 2481 3040 3668\nPayment terms: 30 days"
+)
 BLOCKED = [
     ("Use the key AKIAIOSFODNN7EXAMPLQ for the bucket.", "AKIAIOSFODNN7EXAMPLQ"),
     ("The token is ghp_1234567890abcdefghijABCDEFGHIJ123456 here.", "ghp_1234567890abcdefghijABCDEFGHIJ123456"),
@@ -194,6 +201,15 @@ def test_a_blocked_secret_cut_anywhere_blocks_before_any_of_it_goes(
         got = content(stream.out)
         assert answer.startswith(got), pieces
         assert len(got) <= answer.index(value), pieces  # none of the value went
+
+
+def test_a_value_a_window_cut_goes_through_is_redacted_on_both_sides(default_policy: Policy) -> None:
+    pool = inline_pool(default_policy)
+    assert "Spalenberg" not in whole(pool, default_policy, RECORD)
+    for pieces in splits(RECORD, "Spalenberg 75\n1208 Genève"):
+        got = content(streamed(pool, default_policy, pieces).out)
+        assert not {"Spalenberg", "1208", "Genève", "6903"} & set(re.findall(r"\w+", got)), pieces
+        assert got.startswith("Vendor record\nName: Orbis Bank\n") and got.endswith("\nPayment terms: 30 days")
 
 
 def test_a_pseudonym_cut_anywhere_comes_back_with_redactions_kept(people_policy: Policy) -> None:
