@@ -129,7 +129,7 @@ async def _run(args: argparse.Namespace) -> int:
     pool = cast(DetectionPool, _InlinePool(scanner))
     print("| corpus | texts with a finding | cuts | same | more redacted | leak |\n|---|---:|---:|---:|---:|---:|")
     leaks = 0
-    for name in CORPORA:
+    for name in args.corpus or CORPORA:
         counts: Counter[str] = Counter()
         texts = 0
         for text in _texts(ROOT / name):
@@ -151,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=250, help="texts with a finding per corpus")
     parser.add_argument("--step", type=int, default=3, help="split in two at every step-th offset")
     parser.add_argument("--max-chars", type=int, default=600)
+    parser.add_argument("--corpus", action="append", help="a JSONL file of texts (path from the repo's root)")
     return asyncio.run(_run(parser.parse_args(argv)))
 
 

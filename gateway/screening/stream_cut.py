@@ -51,7 +51,11 @@ _CLOSING = ".,;:!?\"')]}”’»…"
 _INNER = re.compile(r"[-'’]")
 # Lower-case words that may be part of a value (see the module's docstring).
 _SPELLED = "zero oh one two three four five six seven eight nine double triple"
-_PARTICLES = "van von der den de del della di da das dos du la le ter ten bin ibn al el st"
+# Name particles, and the articles inside a street's name ("Viale dei Mille 43", "Rua do Ouvidor 50").
+_PARTICLES = (
+    "van von der den de del della dei degli delle dello dell dal dalla dai des di da das do dos du la le ter ten "
+    "bin ibn al el st"
+)
 _BANNERS = (
     "strictly highly company business proprietary privileged confidential internal use only official "
     "secret distribution external distribute restricted sensitive"

@@ -56,6 +56,7 @@ REDACTED = [
     ("Ship to Váci utca 12, 1052 Budapest today.", "Váci utca 12, 1052 Budapest"),
     ("Write to Karl Johans gate 22, 0159 Oslo soon.", "Karl Johans gate 22, 0159 Oslo"),
     ("Send it to Brivibas iela 40, Riga please.", "Brivibas iela 40, Riga"),
+    ("Write to Viale dei Mille 43, 00185 Roma today.", "Viale dei Mille 43"),  # an article inside the name
     # A flat's word after the number: "ap." was a plain word that went out between two redactions.
     ("Our office is at Rua Augusta, 5420, bloco B, ap. 71 - Jardins - Rio de Janeiro - RJ, 28952-738.", "Rua Augusta"),
 ]
