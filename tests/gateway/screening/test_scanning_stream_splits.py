@@ -210,7 +210,8 @@ def test_a_value_a_window_cut_goes_through_is_redacted_on_both_sides(default_pol
     for pieces in splits(RECORD, "Spalenberg 75\n1208 Genève"):
         got = content(streamed(pool, default_policy, pieces).out)
         assert not {"Spalenberg", "1208", "Genève", "6903"} & set(re.findall(r"\w+", got)), pieces
-        assert got.startswith("Vendor record\nName: Orbis Bank\n") and got.endswith("\nPayment terms: 30 days")
+        assert got.startswith("Vendor record\nName: Orbis Bank\n")
+        assert got.endswith("\nPayment terms: 30 days")
 
 
 def test_a_pseudonym_cut_anywhere_comes_back_with_redactions_kept(people_policy: Policy) -> None:
