@@ -73,6 +73,9 @@ class Exchange:
     prompt_texts: list[str] | None = None  # as the caller sent them (kept only when the log level needs them)
     forwarded_texts: list[str] | None = None  # as they left for the provider
     capture: AnswerCapture | None = None
+    # What the exchange cost, from the price table and the provider's usage (None: no price, or no usage).
+    cost: float | None = None
+    cost_currency: str | None = None
     restored: bool = False  # pseudonyms in the answer were put back before it went to the caller
     policy: Policy | None = None  # the policy this exchange was decided under
     sent_at: float | None = None  # perf_counter when the provider call began, and when it answered

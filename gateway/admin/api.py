@@ -1,4 +1,4 @@
-"""The admin API on the admin listener: the prompt log for SecOps and auditors.
+"""The admin API on the admin listener: the prompt log, and usage and spend from it, for SecOps and auditors.
 
 Every call needs an admin token (``aigw admin-tokens create``). Both roles search and
 see metadata; only ``auditor`` may open prompt text (``?text=1``), and every such read is
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import cast
 
 import structlog
 from aiohttp import web
@@ -30,10 +31,11 @@ from gateway.errors import render_error as render
 from gateway.exchange import new_request_id
 from gateway.lifecycle.state import SETTINGS, STATE, GatewayState
 from gateway.logs import code_location
-from gateway.promptlog.access import read_record, view
+from gateway.promptlog.access import iso, read_record, view
 from gateway.promptlog.service import PromptLog
 from gateway.promptlog.store import MAX_SEARCH, SearchQuery
-from gateway.time_ranges import parse_time
+from gateway.promptlog.usage import BY, By, UsageQuery, usage
+from gateway.time_ranges import parse_time, period
 
 GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)  # the API app, from the admin app
 TOKENS: web.AppKey[AdminTokenStore] = web.AppKey("admin_tokens", AdminTokenStore)
@@ -55,6 +57,7 @@ def add_routes(admin: web.Application, gateway: web.Application) -> None:
     admin.router.add_get("/admin/logs", guarded(search))
     admin.router.add_get("/admin/logs/{request_id}", guarded(show))
     admin.router.add_get("/admin/purge-runs", guarded(purge_runs))
+    admin.router.add_get("/admin/usage", guarded(usage_report))
 
 
 def guarded(handler: Handler, roles: tuple[Role, ...] = ROLES) -> Handler:
@@ -156,6 +159,23 @@ async def show(request: web.Request) -> web.Response:
     if record is None:
         raise NotFound("No such record in the prompt log.")
     return web.json_response(record)
+
+
+async def usage_report(request: web.Request) -> web.Response:
+    """Requests, tokens and spend per user, group, model or provider (?by=, ?since=, ?until=; both roles)."""
+    q = request.query
+    by = q.get("by", "user")
+    if by not in BY:
+        raise InvalidRequest(f"Bad usage parameter: by must be one of {', '.join(BY)}.")
+    try:
+        since, until = period(
+            parse_time(q["since"]) if "since" in q else None, parse_time(q["until"]) if "until" in q else None
+        )
+    except ValueError as exc:
+        raise InvalidRequest(f"Bad usage parameter: {exc}") from None
+    rows = await usage(_prompt_log(request).store, UsageQuery(cast(By, by), since, until))
+    body = {"by": by, "since": iso(since), "until": iso(until), "rows": [r.as_json() for r in rows]}
+    return web.json_response(body)
 
 
 async def purge_runs(request: web.Request) -> web.Response:

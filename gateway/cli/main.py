@@ -17,6 +17,7 @@ from gateway.cli import logs as logs_cli
 from gateway.cli import policy as policy_cli
 from gateway.cli import report as report_cli
 from gateway.cli import scan as scan_cli
+from gateway.cli import usage as usage_cli
 from gateway.config.settings import Settings, load_settings
 from gateway.errors import ConfigError
 from gateway.logs import configure_logging
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     logs_cli.add_parsers(sub, keys, [config])
     incidents_cli.add_parsers(sub, [config])
     report_cli.add_parser(sub, [config])
+    usage_cli.add_parser(sub, [config])
     return parser
 
 

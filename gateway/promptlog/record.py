@@ -51,6 +51,8 @@ COLUMNS = (
     "prompt_hash",
     "response_hash",
     "finding_sources",
+    "cost",
+    "cost_currency",
 )
 SEALED = ("prompt_sealed", "response_sealed")
 Row = dict[str, Any]
@@ -84,6 +86,8 @@ class LogRecord:
     data_classes: tuple[str, ...] = ()
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    cost: float | None = None  # in cost_currency, from the price table when the exchange was made
+    cost_currency: str | None = None
     upstream_ms: float | None = None
     overhead_ms: float | None = None
     duration_ms: float | None = None
@@ -115,6 +119,8 @@ class LogRecord:
             "data_classes": _list(self.data_classes),
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
+            "cost": self.cost,
+            "cost_currency": self.cost_currency,
             "upstream_ms": self.upstream_ms,
             "overhead_ms": self.overhead_ms,
             "duration_ms": self.duration_ms,

@@ -121,6 +121,16 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         # JSON metadata, never text. Records from before it have none ('{}').
         ("ALTER TABLE exchanges ADD COLUMN finding_sources TEXT NOT NULL DEFAULT '{{}}'",),
     ),
+    (
+        8,
+        "what an exchange cost",
+        # From the settings' price table when the exchange was made (a later price change does not
+        # rewrite history); NULL when its model has no price or the provider reported no usage.
+        (
+            "ALTER TABLE exchanges ADD COLUMN cost {real}",
+            "ALTER TABLE exchanges ADD COLUMN cost_currency TEXT",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -205,6 +205,7 @@ def build_record(exchange: Exchange, policy: Policy) -> LogRecord:
     capture = exchange.capture
     if capture is not None:
         record.prompt_tokens, record.completion_tokens = capture.prompt_tokens, capture.completion_tokens
+    record.cost, record.cost_currency = exchange.cost, exchange.cost_currency
     if level.rank >= level.HASH.rank:
         _add_texts(record, exchange, level.value == "full")
     return record

@@ -36,6 +36,7 @@ from gateway.report.model import (
     Summary,
     Timeline,
 )
+from gateway.report.usage_section import gather_usage
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 STATUSES = ("open", "acknowledged", "resolved", "false_positive")
@@ -68,6 +69,7 @@ async def gather(store: PromptStore, compliance: Compliance, since_us: int, unti
         "timeline": _timeline(incidents, days),
         "policy": {"in_force": await _in_force(store, incidents, since_us, until_us), "changes": _changes(incidents)},
         "retention": await _retention(store, incidents, since_us, until_us),
+        "usage": await gather_usage(store, since_us, until_us),
         "chain": Chain(ok=chain.ok, events=chain.events, incidents=chain.incidents, problems=chain.problems),
         "samples": [_sample(i) for i in _samples(incidents)],
     }

@@ -151,6 +151,24 @@ class Sample(TypedDict):
     workflow: list[WorkflowStep]
 
 
+class UsageLine(TypedDict):
+    """Requests, tokens and spend of one group or model (``gateway.promptlog.usage``)."""
+
+    key: str
+    requests: int
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    cost: dict[str, float]  # currency -> amount
+    unpriced_requests: int
+
+
+class UsageSection(TypedDict):
+    total: UsageLine
+    by_group: list[UsageLine]
+    by_model: list[UsageLine]
+
+
 class EvidenceReport(TypedDict):
     report: ReportHeader
     summary: Summary
@@ -161,5 +179,6 @@ class EvidenceReport(TypedDict):
     timeline: Timeline
     policy: PolicySection
     retention: Retention
+    usage: UsageSection
     chain: Chain
     samples: list[Sample]

@@ -8,10 +8,9 @@ writes them out (user names, excerpts and policy ids can be attacker-controlled)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TypeAlias
 
 from gateway.report import svg
+from gateway.report.blocks import Block, Cell, Chart, Code, Heading, Mark, Para, Table
 from gateway.report.model import (
     CitedControl,
     ControlRow,
@@ -22,6 +21,7 @@ from gateway.report.model import (
     SampleControl,
     SideBySideRow,
 )
+from gateway.report.usage_section import usage_blocks
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 FRAMEWORKS = {
@@ -33,48 +33,7 @@ FRAMEWORKS = {
     "eu_ai_act": "EU AI Act",
 }
 NO_INCIDENTS = "No incidents in this period."
-
-
-@dataclass(frozen=True)
-class Mark:
-    """Text to flag visibly: a verdict, a rejected reload, a loosened policy."""
-
-    text: str
-    tone: str  # "ok" | "warn" | "bad": a CSS class in HTML; Markdown makes every mark bold
-
-
-Cell: TypeAlias = str | int | Mark | tuple[str, ...]  # a tuple is one line per item
-
-
-@dataclass(frozen=True)
-class Para:
-    parts: tuple[str | Mark, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: tuple[str, ...]
-    rows: list[list[Cell]]
-
-
-@dataclass(frozen=True)
-class Chart:
-    svg: str  # markup from gateway.report.svg, which escapes its own labels
-    fallback: Table | None = None  # what Markdown shows instead, if anything
-
-
-@dataclass(frozen=True)
-class Heading:
-    text: str
-    level: int = 3
-
-
-@dataclass(frozen=True)
-class Code:
-    text: str
-
-
-Block: TypeAlias = Para | Table | Chart | Heading | Code
+__all__ = ["Block", "Cell", "Chart", "Code", "Heading", "Mark", "Para", "Table", "sections"]
 
 
 def _text(text: str) -> Para:
@@ -362,6 +321,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[EvidenceReport], list[Block]]], ...] =
     ("groups", "Incidents per group", _groups),
     ("policy", "Policy versions and changes", _policy),
     ("retention", "Retention", _retention),
+    ("usage", "Usage and spend", usage_blocks),
     ("chain", "Hash-chain verification", _chain),
     ("samples", "Sample incidents", _samples),
 )

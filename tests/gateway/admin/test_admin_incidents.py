@@ -142,7 +142,18 @@ def test_the_evidence_report_on_the_admin_api(gateway: RunningGateway) -> None:
     content_type, page = raw(url, auditor)
     assert content_type.startswith("text/html")
     sections = re.findall(r'<section id="([a-z]+)"', page)
-    assert sections == ["summary", "controls", "severity", "types", "groups", "policy", "retention", "chain", "samples"]
+    assert sections == [
+        "summary",
+        "controls",
+        "severity",
+        "types",
+        "groups",
+        "policy",
+        "retention",
+        "usage",
+        "chain",
+        "samples",
+    ]
     assert "my SSN is &lt;US_SSN&gt;" in page  # the sample's redacted excerpt, escaped
     _, data = raw(f"{url}?format=json&since=1h", auditor)
     report = json.loads(data)

@@ -64,6 +64,8 @@ def record(request_id: str = "req_1", **changes: object) -> LogRecord:
         finding_sources={"CREDIT_CARD": ["tool/tool_result"], "PERSON": ["assistant/text", "user/text"]},
         prompt_tokens=21,
         completion_tokens=12,
+        cost=0.000345,
+        cost_currency="USD",
         upstream_ms=812.5,
         overhead_ms=1.75,
         duration_ms=815.0,
@@ -272,7 +274,8 @@ async def test_migrations_from_empty_and_from_the_previous_version(make_store: M
     current = make_store()
     await current.open()
     assert await current.schema_version() == LATEST
-    assert await current.get("from_v1") == v1_row | {"finding_sources": "{}"}  # a column added by migration 7
+    added = {"finding_sources": "{}", "cost": None, "cost_currency": None}  # columns of migrations 7 and 8
+    assert await current.get("from_v1") == v1_row | added
     await current.hold("from_v1", "works after the upgrade")  # a table added by a later migration
     await current.close()
     again = make_store()

@@ -44,6 +44,18 @@ def sample(incident_id: str, severity: str, actor: str, excerpt: str | None) -> 
     }
 
 
+def usage_line(key: str, requests: int, prompt: int, completion: int, cost: dict[str, float], unpriced: int) -> Any:
+    return {
+        "key": key,
+        "requests": requests,
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "cost": cost,
+        "unpriced_requests": unpriced,
+    }
+
+
 def month_report() -> dict[str, Any]:
     """A month with every severity, four types, three groups, two policy versions and two retention runs."""
     by_severity = {
@@ -212,6 +224,18 @@ def month_report() -> dict[str, Any]:
             "held": 6,
             "failures": 0,
         },
+        "usage": {
+            "total": usage_line("total", 1400, 250_000, 42_000, {"USD": 301.5, "EUR": 60.0}, 150),
+            "by_group": [
+                usage_line("engineering", 1200, 240_000, 36_000, {"USD": 301.5}, 0),
+                usage_line("sales", 200, 10_000, 6_000, {"EUR": 60.0}, 150),
+            ],
+            "by_model": [
+                usage_line("openai/gpt-6-sol", 1200, 200_000, 36_000, {"USD": 301.5}, 0),
+                usage_line("anthropic/claude-opus-9", 50, 20_000, 2_000, {"EUR": 60.0}, 0),
+                usage_line("ollama/local-llama", 150, 30_000, 4_000, {}, 150),
+            ],
+        },
         "chain": {"ok": True, "events": 5120, "incidents": 17, "problems": []},
         "samples": [
             sample("inc_0001", "critical", "mallory@example.com", "key ```\n```\n<b>AKIA[REDACTED]</b> | pipe"),
@@ -249,4 +273,5 @@ def empty_report(report: dict[str, Any]) -> dict[str, Any]:
     quiet["policy"] = {"in_force": [], "changes": []}
     quiet["retention"] = {"runs": [], "deleted": 0, "held": 0, "failures": 0}
     quiet["chain"] = {"ok": True, "events": 0, "incidents": 0, "problems": []}
+    quiet["usage"] = {"total": usage_line("total", 0, 0, 0, {}, 0), "by_group": [], "by_model": []}
     return quiet

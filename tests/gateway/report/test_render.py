@@ -13,7 +13,7 @@ from gateway.report.render import render_html, render_markdown
 from tests.gateway.report.month_report import DAYS, SEVERITIES, empty_report, month_report, per_day, tampered_report
 from tests.gateway.report.shape import shape_problems
 
-SECTION_IDS = ["summary", "controls", "severity", "types", "groups", "policy", "retention", "chain", "samples"]
+SECTION_IDS = ["summary", "controls", "severity", "types", "groups", "policy", "retention", "usage", "chain", "samples"]
 EVIL = "<script>alert(1)</script>"
 
 
@@ -192,6 +192,16 @@ def test_policy_flags_loosened_changes_and_rejected_reloads(report: dict[str, An
     assert "1 change(s) loosened the policy" in part
 
 
+def test_usage_per_group_and_model_with_unpriced_flagged(report: dict[str, Any]) -> None:
+    part = section(render_html(report), "usage")
+    rows = table_rows(part)
+    assert ["engineering", "1200", "240000", "36000", "301.50 USD", "0"] in rows
+    assert ["ollama/local-llama", "150", "30000", "4000", "-", "150"] in rows  # flagged: no price
+    assert ["anthropic/claude-opus-9", "50", "20000", "2000", "60.00 EUR", "0"] in rows
+    assert "1,400 requests, 292,000 tokens, cost 60.00 EUR; 301.50 USD." in part
+    assert "\n## Usage and spend\n" in render_markdown(report)
+
+
 def test_retention_runs_and_totals(report: dict[str, Any]) -> None:
     rows = table_rows(section(render_html(report), "retention"))
     assert ["2026-10-10T03:00:00+00:00", "2+9f00", "dry run", "120", "4", "metadata 100, full 20"] in rows
@@ -261,6 +271,7 @@ def test_markdown_has_the_sections_and_tables(report: dict[str, Any]) -> None:
         "Incidents per group",
         "Policy versions and changes",
         "Retention",
+        "Usage and spend",
         "Hash-chain verification",
         "Sample incidents",
     ]

@@ -32,7 +32,7 @@ from tests.gateway.report.shape import shape_problems
 COMPLIANCE = load_compliance()
 DAY_US = 86_400 * 1_000_000
 GROUPS = ("engineering", "sales", "finance")
-SECTIONS = ["summary", "controls", "severity", "types", "groups", "policy", "retention", "chain", "samples"]
+SECTIONS = ["summary", "controls", "severity", "types", "groups", "policy", "retention", "usage", "chain", "samples"]
 
 
 @dataclass
@@ -158,6 +158,8 @@ async def seed(store: PromptStore) -> Month:
             ts_us=now - (29 - day) * DAY_US,
             policy_version="1+aaa" if day < 10 else "2+bbb",
             expires_us=now - 1 if day < 3 else now + DAY_US,
+            cost=0.25 if day % 2 == 0 else None,  # odd days: a model without a price
+            cost_currency="USD" if day % 2 == 0 else None,
         )
         for day in range(30)
     ]
@@ -198,6 +200,12 @@ async def test_a_seeded_month(store: PromptStore) -> None:
         ("applied", 1, 0),
         ("rejected", 0, 2),
     ]
+    usage, kept = report["usage"], await store.count()
+    assert (usage["total"]["requests"], usage["total"]["prompt_tokens"], kept) == (29, 29 * 21, 29)  # day 0 purged
+    assert usage["total"]["cost"] == {"USD": 0.25 * 14}  # days 2, 4 ... 28
+    assert usage["total"]["unpriced_requests"] == 15
+    assert {line["key"]: line["requests"] for line in usage["by_group"]} == {"engineering": 29, "eu": 29}
+    assert [line["key"] for line in usage["by_model"]] == ["openai/gpt-6-sol"]
     [run] = report["retention"]["runs"]
     assert (run["deleted"], run["held"], report["retention"]["failures"]) == (1, 2, 1)  # open incidents hold 2
     assert report["chain"] == {"ok": True, "events": 44 + 6 + 4, "incidents": 44, "problems": []}
