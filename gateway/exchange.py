@@ -16,6 +16,7 @@ from gateway.auth.identity import Identity
 from gateway.errors import ApiFormat
 from gateway.logs import code_location
 from gateway.policy.policy import Policy
+from gateway.policy.register import Verdict
 from gateway.policy.violations import Violation
 from gateway.screening.screen import Screening
 from gateway.wire.capture import AnswerCapture
@@ -73,6 +74,7 @@ class Exchange:
     prompt_texts: list[str] | None = None  # as the caller sent them (kept only when the log level needs them)
     forwarded_texts: list[str] | None = None  # as they left for the provider
     capture: AnswerCapture | None = None
+    register: Verdict | None = None  # the AI tool register's entry for the tool, and where it stood
     # What the exchange cost, from the price table and the provider's usage (None: no price, or no usage).
     cost: float | None = None
     cost_currency: str | None = None

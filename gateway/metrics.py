@@ -18,6 +18,7 @@ from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from gateway.policy.violations import Severity, Violation
+from gateway.register_metrics import RegisterMetrics
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 MAX_CACHED_CHILDREN = 10_000
@@ -47,6 +48,7 @@ class GatewayMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self._children: dict[tuple[int, tuple[str, ...]], MetricWrapperBase] = {}
+        self.register = RegisterMetrics(self.registry)  # the AI tool register's entries
         self.policy_reloads = Counter(
             "aigw_policy_reloads",
             "Policy reloads (file change or SIGHUP) by result: accepted, rejected (invalid; old policy kept), "

@@ -11,6 +11,7 @@ import structlog
 from aiohttp import ClientConnectionResetError, web
 
 from gateway.api.middleware import EXCHANGE
+from gateway.api.register_gate import check_register
 from gateway.auth.identity import Identity
 from gateway.errors import (
     ApiFormat,
@@ -227,6 +228,8 @@ def _authorize(policy: Policy, exchange: Exchange, identity: Identity, provider:
             raise PolicyDenied(
                 denial_message(decision, policy, provider, model), param="model", code="model_not_approved"
             )
+        return decision
+    check_register(policy, exchange, provider, model)
     return decision
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -25,6 +26,7 @@ from gateway.errors import ConfigError
 from gateway.policy.data_rules import DataRule, Direction
 from gateway.policy.diff import Effect, diff
 from gateway.policy.policy import GroupSource, Policy, load_policy
+from gateway.policy.register import RegisterPolicy, standing
 from gateway.policy.schema import GroupMembers, PolicyDocument
 from gateway.wire.part_source import DEFAULT_ROLE, PartKind
 from gateway.wire.part_source import source as part_source
@@ -131,6 +133,7 @@ def summary(path: Path, policy: Policy) -> str:
             receives = "" if tool.data_classes is None else f"  (receives only: {_classes(tool.data_classes)})"
             lines.append(f"  {group:<20} {tool.provider:<12} {', '.join(tool.models)}{receives}")
     lines += _log_and_incidents(policy.document)
+    lines += _register(policy.document.tool_register)
     detection = policy.detection
     if detection is None:
         lines.append("  detection: off (no prompt or answer is scanned)")
@@ -177,6 +180,25 @@ def _log_and_incidents(doc: PolicyDocument) -> list[str]:
         ]
         where = f" ({'; '.join(scope)})" if scope else ""
         lines.append(f"  incident severity: {override.violation.value}{where} -> {override.severity.value}")
+    return lines
+
+
+def _register(register: RegisterPolicy, today: date | None = None) -> list[str]:
+    """Each register entry, where it stands today, and whom to ask."""
+    if not register.entries:
+        return []
+    day = today or datetime.now(UTC).date()
+    lines = [
+        f"  tool register: {len(register.entries)} entries, {register.enforcement}, warning {register.warn_days} days",
+        f"    {'ENTRY':<20} {'TOOL':<28} {'STATUS':<12} {'REVIEW BY':<11} {'TODAY':<14} OWNER",
+    ]
+    for entry in register.entries:
+        verdict = standing(entry, day, register.warn_days)
+        tool = f"{entry.provider}/{','.join(entry.models)}"
+        lines.append(
+            f"    {entry.id:<20} {tool:<28} {entry.status.value:<12} {entry.review_by.isoformat():<11} "
+            f"{verdict.standing.value:<14} {entry.owner}"
+        )
     return lines
 
 

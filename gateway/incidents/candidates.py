@@ -16,6 +16,7 @@ from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
 from gateway.policy.data_rules import Action, RuledDecision, finding_sources
 from gateway.policy.policy import Policy
+from gateway.policy.register import Standing
 from gateway.policy.violations import Violation
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import now_us
@@ -72,8 +73,16 @@ class Candidates:
                 for d in exchange.screening.decisions
                 if d.finding.category in CARRIED_CLASSES and d.action in (Action.ALLOW, Action.AUDIT)
             ]
-        unapproved, screening = Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL, exchange.screening
-        return self._from_exchange(unapproved, exchange, policy, carried, let_through, not let_through, screening)
+        violation, flags = Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL, frozenset[str]()
+        verdict = exchange.register
+        if verdict is not None and verdict.standing is Standing.REVIEW_LAPSED:  # approved, but its review lapsed
+            violation, flags = Violation.SUPPLIER_REVIEW_LAPSED, frozenset({"review_lapsed"})
+        elif verdict is not None and verdict.standing.refused:  # suspended or retired: approval withdrawn
+            flags = frozenset({verdict.standing.value})
+        screening = exchange.screening
+        return self._from_exchange(
+            violation, exchange, policy, carried, let_through, not let_through, screening, flags=flags
+        )
 
     def _findings(
         self,
@@ -96,6 +105,7 @@ class Candidates:
         let_through: bool,
         enforced: bool,
         screening: Screening | None,
+        flags: frozenset[str] = frozenset(),
     ) -> Candidate:
         identity = exchange.identity
         # The policy's groups (what privileged_groups and overrides name), not the key's or SSO's own.
@@ -109,6 +119,7 @@ class Candidates:
             entity_types=frozenset(entity_types),
             count=max(1, len(decisions)),
             privileged=bool(set(groups).intersection(policy.document.incidents.privileged_groups)),
+            flags=flags,
         )
         actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)} if identity else {}
         model = exchange.model[:MAX_LOGGED_MODEL_LENGTH] if exchange.model else None  # caller-supplied: clipped
@@ -128,6 +139,7 @@ class Candidates:
             policy=policy,
             window=evidence.window,
             evidence=evidence.to_json(),
+            **_register_details(exchange),
         )
 
     def build(
@@ -166,3 +178,20 @@ class Candidates:
 def _flagged(decision: RuledDecision) -> bool:
     """A finding the policy acted on (or would have, in monitor mode): allowed ones are no violation."""
     return decision.action is not Action.ALLOW or decision.monitored is not None
+
+
+def _register_details(exchange: Exchange) -> dict[str, Any]:
+    """The register entry that refused the tool, for the incident: whom to ask, what lapsed when."""
+    verdict = exchange.register
+    if verdict is None or not verdict.standing.refused:
+        return {}
+    entry = verdict.entry
+    return {
+        "details": {
+            "register_entry": entry.id,
+            "vendor": entry.vendor,
+            "owner": entry.owner,
+            "status": entry.status.value,
+            "review_by": entry.review_by.isoformat(),
+        }
+    }

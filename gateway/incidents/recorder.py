@@ -32,6 +32,7 @@ from gateway.incidents.store import IncidentStore, Recorded
 from gateway.incidents.storing import quarantine_candidate, record_each_if_needed, replay_spool
 from gateway.metrics import GatewayMetrics
 from gateway.policy.policy import Policy
+from gateway.policy.register import Standing, Verdict
 from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import StoreUnavailable
@@ -206,6 +207,24 @@ class IncidentLog:
         actor = {"source": "policy_reload"}
         facts = Facts(flags=frozenset({"rejected"}))
         self._enqueue(self._candidates.build(Violation.POLICY_CHANGE, facts, actor, details=details))
+
+    def observe_register(self, verdict: Verdict) -> None:
+        """An AI tool register entry whose review falls due (low) or has lapsed (medium): for its owner."""
+        entry = verdict.entry
+        lapsed = verdict.standing is Standing.REVIEW_LAPSED
+        facts = Facts(flags=frozenset({"review_lapsed"} if lapsed else {"review_due"}))
+        actor = {"source": "tool_register", "owner": entry.owner}
+        details = {
+            "register_entry": entry.id,
+            "vendor": entry.vendor,
+            "standing": verdict.standing.value,
+            "review_by": entry.review_by.isoformat(),
+        }
+        destination = {"provider": entry.provider, "models": list(entry.models)}
+        candidate = self._candidates.build(
+            Violation.SUPPLIER_REVIEW_LAPSED, facts, actor, details=details, destination=destination
+        )
+        self._enqueue(candidate)
 
     def observe_logging_failure(self, reason: str) -> None:
         actor = {"source": "prompt_log"}

@@ -35,6 +35,7 @@ from gateway.promptlog.service import PromptLog, checked_keyring, open_store
 from gateway.promptlog.store import PromptStore
 from gateway.providers import Credential, Provider, build_providers
 from gateway.providers.routing import Router
+from gateway.register_watch import RegisterWatch
 from gateway.request_metrics import ModelLabels, RequestMetrics
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
@@ -184,7 +185,9 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         )
         state.metrics.policy_in_force(policy.id, policy.version)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
-        async with PolicyReloader(state, functools.partial(detection_pool, observer=observer)).running():
+        reloader = PolicyReloader(state, functools.partial(detection_pool, observer=observer))
+        register = RegisterWatch(lambda: state.policy, state.metrics, incidents.observe_register)
+        async with reloader.running(), register.running():
             yield
         pool = state.runtime.pool
         await asyncio.gather(*state.closing)

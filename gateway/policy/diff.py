@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from detectors.base import Category
 from gateway.policy.data_rules import Action, DataRule, DetectionPolicy, Mode
+from gateway.policy.register import RegisterEntry, RegisterPolicy
 from gateway.policy.schema import LogLevel, PolicyDocument, PromptLogPolicy
 from gateway.policy.violations import Severity
 
@@ -45,6 +46,7 @@ def diff(old: PolicyDocument, new: PolicyDocument) -> list[Change]:
         *_features(old, new),
         *_prompt_log(old, new),
         *_severities(old, new),
+        *_register(old.tool_register, new.tool_register),
     ]
 
 
@@ -244,3 +246,40 @@ def _severities(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
         elif was is not None and now is not None:
             effect = Effect.LOOSENED if now.rank < was.rank else Effect.TIGHTENED
             yield Change(effect, where, f"severity {was.value} -> {now.value}")
+
+
+def _register(old: RegisterPolicy, new: RegisterPolicy) -> Iterator[Change]:
+    """The register can only take tools out of service: putting one back, a later review date, an
+    entry removed or monitor mode loosen it; the reverse tightens."""
+    if old.enforcement != new.enforcement:
+        effect = Effect.LOOSENED if new.enforcement == "monitor" else Effect.TIGHTENED
+        yield Change(effect, "tool_register.enforcement", f"{old.enforcement} -> {new.enforcement}")
+    was, now = {e.id: e for e in old.entries}, {e.id: e for e in new.entries}
+    for entry_id in sorted(was.keys() - now.keys()):
+        yield Change(Effect.LOOSENED, f"tool_register.{entry_id}", "entry removed: its tool is no longer reviewed")
+    for entry_id in sorted(now.keys() - was.keys()):
+        entry = now[entry_id]
+        effect = Effect.CHANGED if entry.status.in_service else Effect.TIGHTENED
+        yield Change(effect, f"tool_register.{entry_id}", f"entry added ({entry.status.value})")
+    for entry_id in sorted(was.keys() & now.keys()):
+        yield from _entry_changes(f"tool_register.{entry_id}", was[entry_id], now[entry_id])
+
+
+def _entry_changes(where: str, was: RegisterEntry, now: RegisterEntry) -> Iterator[Change]:
+    if was.status != now.status:
+        before, after = was.status.in_service, now.status.in_service
+        effect = Effect.CHANGED if before == after else (Effect.LOOSENED if after else Effect.TIGHTENED)
+        yield Change(effect, f"{where}.status", f"{was.status.value} -> {now.status.value}")
+    if was.review_by != now.review_by:
+        effect = Effect.LOOSENED if now.review_by > was.review_by else Effect.TIGHTENED
+        yield Change(effect, f"{where}.review_by", f"{was.review_by} -> {now.review_by}")
+    added, removed = set(now.data_classes) - set(was.data_classes), set(was.data_classes) - set(now.data_classes)
+    if added:
+        yield Change(Effect.LOOSENED, f"{where}.data_classes", "approved for " + ", ".join(sorted(added)))
+    if removed:
+        yield Change(Effect.TIGHTENED, f"{where}.data_classes", "no longer for " + ", ".join(sorted(removed)))
+    if (was.provider, was.models) != (now.provider, now.models):
+        tool_was, tool_now = f"{was.provider}/{list(was.models)}", f"{now.provider}/{list(now.models)}"
+        yield Change(Effect.CHANGED, f"{where}.models", f"{tool_was} -> {tool_now}")
+    if was.data_terms != now.data_terms or was.hosting != now.hosting:
+        yield Change(Effect.CHANGED, where, "hosting or data terms changed")

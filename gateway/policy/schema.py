@@ -19,6 +19,7 @@ from detectors.base import Category
 from gateway.config.yamlconfig import LocatedError
 from gateway.policy.checks import check_document
 from gateway.policy.data_rules import DataRule, DetectionPolicy, Mode
+from gateway.policy.register import RegisterPolicy
 from gateway.policy.violations import Severity, Violation
 
 # What a model glob may hold: the characters of model names, plus fnmatch's * ? [ ] !.
@@ -189,8 +190,24 @@ class PolicyDocument(_Strict):
     data_rules: tuple[DataRule, ...] = ()
     prompt_log: PromptLogPolicy = PromptLogPolicy()
     incidents: IncidentPolicy = IncidentPolicy()
+    tool_register: RegisterPolicy = RegisterPolicy()  # the AI tool register (gateway.policy.register)
 
     @model_validator(mode="after")
     def _check(self) -> PolicyDocument:
         check_document(self)
+        _check_register(self)
         return self
+
+
+def _check_register(doc: PolicyDocument) -> None:
+    """An entry in service must cover a tool some group is approved for: a register entry for a
+    provider nobody may use is a typo or a stale entry, and would enforce nothing."""
+    granted = {tool.provider for rules in doc.groups.values() for tool in rules.approved_tools}
+    for index, entry in enumerate(doc.tool_register.entries):
+        if entry.status.in_service and entry.provider not in granted:
+            known = ", ".join(sorted(granted)) or "none"
+            message = (
+                f"register entry {entry.id!r} covers provider {entry.provider!r}, "
+                f"which no group's approved_tools grant ({known})"
+            )
+            raise LocatedError(message, "tool_register", "entries", index, "provider")

@@ -23,6 +23,7 @@ class Violation(enum.StrEnum):
     PII_IN_OUTPUT = "PII_IN_OUTPUT"
     LOGGING_OR_RETENTION_FAILURE = "LOGGING_OR_RETENTION_FAILURE"
     POLICY_CHANGE = "POLICY_CHANGE"
+    SUPPLIER_REVIEW_LAPSED = "SUPPLIER_REVIEW_LAPSED"  # an AI tool used past (or near) its register review date
 
 
 class Severity(enum.StrEnum):

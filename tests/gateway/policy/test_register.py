@@ -1,0 +1,188 @@
+"""The AI tool register in the policy: validated with the line to fix, where each tool stands on a
+given day, which entry covers a model, and how ``aigw policy diff`` labels register changes."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from gateway.cli.policy import run_check
+from gateway.policy.diff import Effect, diff
+from gateway.policy.policy import load_policy
+from gateway.policy.register import Register, RegisterPolicy, Standing, standing
+from gateway.policy.schema import PolicyDocument
+from tests.conftest import TEST_POLICY
+from tests.gateway.policy_helpers import load_error, only_problem
+
+ENTRY = (
+    "    - id: openai-all\n"  # line n+0 of the register block
+    "      provider: openai\n"
+    "      vendor: OpenAI\n"
+    "      owner: procurement@example.com\n"
+    "      hosting: {type: cloud, region: eu}\n"
+    "      data_terms: {retains_prompts: true, retention_days: 30}\n"
+    "      risk_assessed: 2026-01-10\n"
+    "      review_by: 2027-01-10\n"
+    "      status: approved\n"
+)
+
+
+def with_register(entries: str, head: str = "") -> str:
+    return TEST_POLICY.read_text() + "tool_register:\n" + head + "  entries:\n" + entries
+
+
+def line_of(text: str, needle: str) -> int:
+    return text.splitlines().index(needle) + 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "message"),
+    [
+        ("      status: approved\n", "      status: paused\n", "status", "approved"),
+        (
+            "      review_by: 2027-01-10\n",
+            "      review_by: 2025-01-10\n",
+            "review_by",
+            "must come after risk_assessed",
+        ),
+        ("      review_by: 2027-01-10\n", "      review_by: next year\n", "review_by", "date"),
+        ("      provider: openai\n", "      provider: mistral\n", "provider", "no group's approved_tools grant"),
+        ("      owner: procurement@example.com\n", "", "owner", "required"),
+        (
+            "      data_terms: {retains_prompts: true, retention_days: 30}\n",
+            "      data_terms: {retains_prompts: true, zero_data_retention: true}\n",
+            "zero_data_retention",
+            "contradicts",
+        ),
+    ],
+    ids=["status", "review-before-assessment", "not-a-date", "provider-not-approved", "no-owner", "zdr"],
+)
+def test_a_bad_entry_is_refused_at_its_line(tmp_path: Path, old: str, new: str, key: str, message: str) -> None:
+    text = with_register(ENTRY.replace(old, new))
+    _path, err = load_error(tmp_path, text)
+    problem = only_problem(err)
+    assert message in problem.message
+    assert problem.path.startswith("tool_register.entries[0]")
+    assert problem.path.endswith(key) or new == ""  # a missing key is reported at its entry
+    if new:
+        assert problem.line == line_of(text, new.rstrip("\n"))
+
+
+def test_a_repeated_entry_id_names_both(tmp_path: Path) -> None:
+    text = with_register(ENTRY + ENTRY)
+    _path, err = load_error(tmp_path, text)
+    problem = only_problem(err)
+    assert "used twice" in problem.message
+    assert problem.line == [n for n, line in enumerate(text.splitlines(), 1) if line == "    - id: openai-all"][1]
+
+
+def test_a_retired_entry_may_name_a_provider_no_group_grants(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(
+        with_register(ENTRY.replace("provider: openai", "provider: mistral").replace("approved", "retired"))
+    )
+    assert load_policy(path).register.entry_for("mistral", "large") is not None
+
+
+def entry_policy(review_by: str, status: str = "approved", warn_days: int = 30) -> RegisterPolicy:
+    return RegisterPolicy.model_validate(
+        {
+            "warn_days": warn_days,
+            "entries": [
+                {
+                    "id": "gpt4o",
+                    "provider": "openai",
+                    "models": ["gpt-4o"],
+                    "vendor": "OpenAI",
+                    "owner": "o@example.com",
+                    "hosting": {"type": "cloud"},
+                    "data_terms": {"retains_prompts": False},
+                    "risk_assessed": "2026-01-01",
+                    "review_by": review_by,
+                    "status": status,
+                },
+                {
+                    "id": "openai",
+                    "provider": "openai",
+                    "vendor": "OpenAI",
+                    "owner": "o@example.com",
+                    "hosting": {"type": "cloud"},
+                    "data_terms": {"retains_prompts": False},
+                    "risk_assessed": "2026-01-01",
+                    "review_by": "2030-01-01",
+                    "status": "approved",
+                },
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("review_by", "status", "today", "expected", "days"),
+    [
+        ("2026-12-31", "approved", date(2026, 12, 1), Standing.REVIEW_DUE, 30),  # exactly warn_days ahead
+        ("2026-12-31", "approved", date(2026, 11, 30), Standing.IN_SERVICE, 31),
+        ("2026-12-31", "conditional", date(2026, 12, 31), Standing.REVIEW_DUE, 0),  # the review day itself
+        ("2026-12-31", "approved", date(2027, 1, 1), Standing.REVIEW_LAPSED, -1),
+        ("2027-06-30", "suspended", date(2026, 12, 1), Standing.SUSPENDED, 211),
+        ("2027-06-30", "retired", date(2026, 12, 1), Standing.RETIRED, 211),
+    ],
+)
+def test_standing_on_a_day(review_by: str, status: str, today: date, expected: Standing, days: int) -> None:
+    entry = entry_policy(review_by, status).entries[0]
+    verdict = standing(entry, today, warn_days=30)
+    assert (verdict.standing, verdict.days_to_review) == (expected, days)
+    assert verdict.standing.refused == (expected in (Standing.REVIEW_LAPSED, Standing.SUSPENDED, Standing.RETIRED))
+
+
+def test_the_first_entry_in_file_order_covers_a_model() -> None:
+    register = Register(entry_policy("2027-01-01"))
+    covering = register.entry_for("openai", "gpt-4o")
+    assert covering is not None
+    assert covering.id == "gpt4o"
+    other = register.entry_for("openai", "gpt-4o-mini")
+    assert other is not None
+    assert other.id == "openai"
+    assert register.entry_for("anthropic", "claude") is None
+    lapsed = register.verdict("openai", "gpt-4o", date(2027, 1, 2))
+    assert lapsed is not None
+    assert lapsed.standing is Standing.REVIEW_LAPSED
+    assert "lapsed on 2027-01-01" in lapsed.message()
+    assert "o@example.com" in lapsed.message()
+
+
+def test_diff_labels_register_changes(tmp_path: Path) -> None:
+    def loaded(text: str) -> PolicyDocument:
+        path = tmp_path / "p.yaml"
+        path.write_text(text)
+        return load_policy(path).document
+
+    suspended = loaded(with_register(ENTRY.replace("status: approved", "status: suspended")))
+    approved = loaded(with_register(ENTRY))
+    later = loaded(
+        with_register(ENTRY.replace("review_by: 2027-01-10", "review_by: 2028-01-10"), "  enforcement: monitor\n")
+    )
+    changes = {(c.where, c.effect) for c in diff(suspended, approved)}
+    assert ("tool_register.openai-all.status", Effect.LOOSENED) in changes  # a suspended tool approved again
+    assert ("tool_register.openai-all.status", Effect.TIGHTENED) in {
+        (c.where, c.effect) for c in diff(approved, suspended)
+    }
+    moved = {(c.where, c.effect) for c in diff(approved, later)}
+    assert ("tool_register.openai-all.review_by", Effect.LOOSENED) in moved
+    assert ("tool_register.enforcement", Effect.LOOSENED) in moved
+    gone = loaded(TEST_POLICY.read_text())
+    assert ("tool_register.openai-all", Effect.LOOSENED) in {(c.where, c.effect) for c in diff(approved, gone)}
+
+
+def test_policy_check_lists_the_register_with_each_entrys_standing(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(with_register(ENTRY.replace("review_by: 2027-01-10", "review_by: 2026-02-01")))
+    out, err = io.StringIO(), io.StringIO()
+    assert run_check([path], out, err) == 0
+    lines = out.getvalue().splitlines()
+    assert "  tool register: 1 entries, enforce, warning 30 days" in lines
+    [row] = [line for line in lines if line.strip().startswith("openai-all")]
+    assert row.split()[1:] == ["openai/*", "approved", "2026-02-01", "review_lapsed", "procurement@example.com"]

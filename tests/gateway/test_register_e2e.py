@@ -1,0 +1,113 @@
+"""The AI tool register through the real gateway and SDKs: a tool whose review lapsed is refused with
+the entry and its owner named (enforce) or served and recorded (monitor); a suspended tool is refused
+like an unapproved one; a review falling due raises a low incident and shows on /metrics."""
+
+from __future__ import annotations
+
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import anthropic
+import openai
+import pytest
+
+from gateway.incidents.store import IncidentQuery
+from gateway.lifecycle.state import STATE
+from gateway.testing import RunningGateway
+from tests.conftest import TEST_POLICY, StartGateway
+
+
+def day(offset: int) -> str:
+    return (datetime.now(UTC).date() + timedelta(days=offset)).isoformat()
+
+
+def register_yaml(enforcement: str = "enforce") -> str:
+    terms = "data_terms: {retains_prompts: true, retention_days: 30}"
+    cloud = "hosting: {type: cloud, region: eu-west-1}"
+    return f"""
+tool_register:
+  enforcement: {enforcement}
+  warn_days: 30
+  entries:
+    - {{id: openai-gpt4o, provider: openai, models: ["gpt-4o"], vendor: OpenAI, owner: procurement@example.com,
+        {cloud}, {terms}, risk_assessed: "{day(-400)}", review_by: "{day(-1)}", status: approved}}
+    - {{id: openai-other, provider: openai, vendor: OpenAI, owner: procurement@example.com, {cloud}, {terms},
+        risk_assessed: "{day(-10)}", review_by: "{day(300)}", status: approved}}
+    - {{id: anthropic, provider: anthropic, vendor: Anthropic, owner: legal@example.com, {cloud}, {terms},
+        risk_assessed: "{day(-10)}", review_by: "{day(300)}", status: suspended, notes: terms under review}}
+    - {{id: echo-local, provider: echo, vendor: Our team, owner: platform@example.com,
+        hosting: {{type: self_hosted}}, data_terms: {{retains_prompts: false}},
+        risk_assessed: "{day(-300)}", review_by: "{day(10)}", status: conditional}}
+"""
+
+
+def start(start_gateway: StartGateway, tmp_path: Path, enforcement: str = "enforce") -> RunningGateway:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(TEST_POLICY.read_text() + register_yaml(enforcement))
+    return start_gateway(policy_path=str(policy))
+
+
+def incidents(gateway: RunningGateway) -> list[dict[str, Any]]:
+    state = gateway.server.app[STATE]
+
+    async def stored() -> list[dict[str, Any]]:
+        await state.incidents.flush()
+        return await state.incidents.store.search(IncidentQuery())
+
+    return gateway.run(stored())
+
+
+def metrics(gateway: RunningGateway) -> str:
+    with urllib.request.urlopen(f"{gateway.admin_url}/metrics", timeout=10) as resp:
+        return resp.read().decode()
+
+
+def test_a_lapsed_review_refuses_and_a_suspended_tool_is_refused(
+    start_gateway: StartGateway, tmp_path: Path, closing: list[Any]
+) -> None:
+    gateway = start(start_gateway, tmp_path)
+    key = gateway.create_key("alice", "engineering")
+    oai = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=key, max_retries=0)
+    claude = anthropic.Anthropic(base_url=gateway.url, api_key=key, max_retries=0)
+    closing.extend([oai, claude])
+    with pytest.raises(openai.PermissionDeniedError) as lapsed:
+        oai.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+    message = str(lapsed.value)
+    assert "openai-gpt4o" in message
+    assert "procurement@example.com" in message
+    assert f"lapsed on {day(-1)}" in message
+    assert lapsed.value.code == "tool_out_of_service"
+    # the same provider's other models: their own entry, in service
+    assert oai.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).choices
+    with pytest.raises(anthropic.PermissionDeniedError) as suspended:
+        claude.messages.create(model="claude-sonnet-5-5", max_tokens=20, messages=[{"role": "user", "content": "hi"}])
+    assert "'anthropic' (Anthropic)" in str(suspended.value)
+    assert "suspended" in str(suspended.value)
+    found = {(i["type"], i["actor"].get("user") or i["actor"].get("source")): i for i in incidents(gateway)}
+    lapse = found[("SUPPLIER_REVIEW_LAPSED", "alice")]
+    assert (lapse["severity"], lapse["details"]["register_entry"]) == ("medium", "openai-gpt4o")
+    assert "A.5.22" in {c["id"] for c in lapse["controls"]}
+    withdrawn = found[("UNAPPROVED_AI_PROVIDER_OR_MODEL", "alice")]
+    assert withdrawn["details"]["status"] == "suspended"
+    # the watch: the lapsed entry and the one falling due, for their owners, before anyone asked
+    owners = {i["details"]["register_entry"]: i["severity"] for i in incidents(gateway) if i["actor"].get("source")}
+    assert owners == {"openai-gpt4o": "medium", "echo-local": "low"}
+    shown = metrics(gateway)
+    assert 'aigw_tool_register_review_days{entry="echo-local"} 10.0' in shown
+    assert 'aigw_tool_register_in_service{entry="openai-gpt4o"} 0.0' in shown
+    assert 'aigw_tool_register_in_service{entry="openai-other"} 1.0' in shown
+
+
+def test_monitor_mode_serves_a_lapsed_tool_and_records_it_as_let_through(
+    start_gateway: StartGateway, tmp_path: Path, closing: list[Any]
+) -> None:
+    gateway = start(start_gateway, tmp_path, enforcement="monitor")
+    oai = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("bob", "engineering"), max_retries=0)
+    closing.append(oai)
+    answer = oai.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+    assert answer.choices[0].message.content
+    [lapse] = [i for i in incidents(gateway) if i["type"] == "SUPPLIER_REVIEW_LAPSED" and i["actor"].get("user")]
+    assert lapse["severity"] == "high"  # it reached the tool
+    assert lapse["let_through"] is True
