@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import cast
 
 import structlog
@@ -33,14 +34,17 @@ from gateway.lifecycle.state import SETTINGS, STATE, GatewayState
 from gateway.logs import code_location
 from gateway.promptlog.access import iso, read_record, view
 from gateway.promptlog.service import PromptLog
-from gateway.promptlog.store import MAX_SEARCH, SearchQuery
+from gateway.promptlog.store import MAX_SEARCH, SearchQuery, now_us
 from gateway.promptlog.usage import BY, By, UsageQuery, usage
+from gateway.report.inventory import inventory
 from gateway.time_ranges import parse_time, period
 
 GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)  # the API app, from the admin app
 TOKENS: web.AppKey[AdminTokenStore] = web.AppKey("admin_tokens", AdminTokenStore)
 TOKEN: web.RequestKey[AdminToken] = web.RequestKey("admin_token", AdminToken)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+INVENTORY_DAYS = 90
+DAY_US = 86_400_000_000
 log = structlog.get_logger("aigw")
 
 
@@ -58,6 +62,7 @@ def add_routes(admin: web.Application, gateway: web.Application) -> None:
     admin.router.add_get("/admin/logs/{request_id}", guarded(show))
     admin.router.add_get("/admin/purge-runs", guarded(purge_runs))
     admin.router.add_get("/admin/usage", guarded(usage_report))
+    admin.router.add_get("/admin/inventory", guarded(inventory_report))
 
 
 def guarded(handler: Handler, roles: tuple[Role, ...] = ROLES) -> Handler:
@@ -176,6 +181,21 @@ async def usage_report(request: web.Request) -> web.Response:
     rows = await usage(_prompt_log(request).store, UsageQuery(cast(By, by), since, until))
     body = {"by": by, "since": iso(since), "until": iso(until), "rows": [r.as_json() for r in rows]}
     return web.json_response(body)
+
+
+async def inventory_report(request: web.Request) -> web.Response:
+    """The live AI inventory under the policy in force (?since=, default 90 days; ?until=; both roles)."""
+    q = request.query
+    try:
+        until = parse_time(q["until"]) if "until" in q else now_us()
+        since, until = period(parse_time(q["since"]) if "since" in q else until - INVENTORY_DAYS * DAY_US, until)
+    except ValueError as exc:
+        raise InvalidRequest(f"Bad inventory parameter: {exc}") from None
+    state = running(request)
+    register = state.policy.document.tool_register
+    found = await inventory(state.prompt_log.store, register, since, until, datetime.now(UTC).date())
+    period_shown = {"since": iso(since), "until": iso(until), "policy_version": state.policy.version}
+    return web.json_response({**found, **period_shown})
 
 
 async def purge_runs(request: web.Request) -> web.Response:

@@ -104,7 +104,8 @@ async def report(request: web.Request) -> web.Response:
     except ValueError as exc:
         raise InvalidRequest(f"Bad report period: {exc}") from None
     state = running(request)
-    data = await gather(state.prompt_log.store, state.incidents.compliance, since, until)
+    register = state.policy.document.tool_register
+    data = await gather(state.prompt_log.store, state.incidents.compliance, since, until, register)
     return web.Response(text=render_report(data, fmt), content_type=REPORT_TYPES[fmt], charset="utf-8")
 
 

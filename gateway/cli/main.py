@@ -13,6 +13,7 @@ import yaml
 
 from gateway.auth.keystore import KeyStore
 from gateway.cli import incidents as incidents_cli
+from gateway.cli import inventory as inventory_cli
 from gateway.cli import logs as logs_cli
 from gateway.cli import policy as policy_cli
 from gateway.cli import report as report_cli
@@ -92,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     incidents_cli.add_parsers(sub, [config])
     report_cli.add_parser(sub, [config])
     usage_cli.add_parser(sub, [config])
+    inventory_cli.add_parser(sub, [config])
     return parser
 
 

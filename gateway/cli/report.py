@@ -15,6 +15,7 @@ from typing import Any
 from gateway.cli.logs import time_arg, with_store
 from gateway.compliance.catalog import load_compliance
 from gateway.config.settings import Settings
+from gateway.policy.policy import load_policy
 from gateway.promptlog.store import PromptStore
 from gateway.report.gather import gather
 from gateway.report.render import FORMATS, render
@@ -37,9 +38,10 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         print(f"aigw: {exc}", file=sys.stderr)
         return 2
     compliance = load_compliance()
+    register = load_policy(settings.policy_path).document.tool_register
 
     async def work(store: PromptStore) -> int:
-        text = render(await gather(store, compliance, since, until), args.format)
+        text = render(await gather(store, compliance, since, until, register), args.format)
         if args.output is None:
             sys.stdout.write(text)
         else:  # evidence names users: not world-readable

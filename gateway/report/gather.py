@@ -19,8 +19,10 @@ from typing import Any
 from gateway.compliance.catalog import Compliance, ControlRef
 from gateway.incidents.export import iso_time
 from gateway.incidents.store import IncidentQuery, IncidentStore
+from gateway.policy.register import RegisterPolicy
 from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.store import PromptStore, now_us
+from gateway.report.inventory_section import gather_inventory
 from gateway.report.model import (
     Chain,
     CitedControl,
@@ -46,7 +48,13 @@ NO_GROUP = "(none)"
 SIDE_BY_SIDE = ("iso27001_2022", "iso42001_2023")
 
 
-async def gather(store: PromptStore, compliance: Compliance, since_us: int, until_us: int) -> EvidenceReport:
+async def gather(
+    store: PromptStore,
+    compliance: Compliance,
+    since_us: int,
+    until_us: int,
+    register: RegisterPolicy | None = None,
+) -> EvidenceReport:
     incidents_store = IncidentStore(store)
     query = IncidentQuery(since_us=since_us, until_us=until_us, limit=MAX_INCIDENTS)
     incidents = sorted(await incidents_store.search(query), key=lambda i: (i["opened_us"], i["id"]))
@@ -70,6 +78,7 @@ async def gather(store: PromptStore, compliance: Compliance, since_us: int, unti
         "policy": {"in_force": await _in_force(store, incidents, since_us, until_us), "changes": _changes(incidents)},
         "retention": await _retention(store, incidents, since_us, until_us),
         "usage": await gather_usage(store, since_us, until_us),
+        "inventory": await gather_inventory(store, register, since_us, until_us),
         "chain": Chain(ok=chain.ok, events=chain.events, incidents=chain.incidents, problems=chain.problems),
         "samples": [_sample(i) for i in _samples(incidents)],
     }

@@ -169,6 +169,37 @@ class UsageSection(TypedDict):
     by_model: list[UsageLine]
 
 
+class InventoryRow(TypedDict):
+    """One AI tool register entry and what the period showed of it (``gateway.report.inventory``)."""
+
+    id: str
+    tool: str
+    vendor: str
+    hosting: str
+    status: str
+    review_by: str
+    standing: str
+    owner: str
+    requests: int
+    refused: int
+    users: int
+    data_classes: list[str]
+    incidents: dict[str, int]
+
+
+class ShadowRow(TypedDict):
+    tool: str
+    requests: int
+    users: int
+    groups: list[str]
+
+
+class InventorySection(TypedDict):
+    entries: list[InventoryRow]
+    unregistered: list[str]  # providers used that no register entry covers
+    shadow_demand: list[ShadowRow]
+
+
 class EvidenceReport(TypedDict):
     report: ReportHeader
     summary: Summary
@@ -180,5 +211,6 @@ class EvidenceReport(TypedDict):
     policy: PolicySection
     retention: Retention
     usage: UsageSection
+    inventory: InventorySection
     chain: Chain
     samples: list[Sample]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from gateway.report import svg
 from gateway.report.blocks import Block, Cell, Chart, Code, Heading, Mark, Para, Table
+from gateway.report.inventory_section import inventory_blocks
 from gateway.report.model import (
     CitedControl,
     ControlRow,
@@ -322,6 +323,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[EvidenceReport], list[Block]]], ...] =
     ("policy", "Policy versions and changes", _policy),
     ("retention", "Retention", _retention),
     ("usage", "Usage and spend", usage_blocks),
+    ("inventory", "AI tool inventory", inventory_blocks),
     ("chain", "Hash-chain verification", _chain),
     ("samples", "Sample incidents", _samples),
 )

@@ -4,6 +4,7 @@ like an unapproved one; a review falling due raises a low incident and shows on 
 
 from __future__ import annotations
 
+import json
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,10 +14,12 @@ import anthropic
 import openai
 import pytest
 
+from gateway.cli.main import main
 from gateway.incidents.store import IncidentQuery
 from gateway.lifecycle.state import STATE
 from gateway.testing import RunningGateway
-from tests.conftest import TEST_POLICY, StartGateway
+from tests.conftest import TEST_POLICY, StartGateway, stores_yaml
+from tests.gateway.admin.test_admin_api import get, token
 
 
 def day(offset: int) -> str:
@@ -111,3 +114,62 @@ def test_monitor_mode_serves_a_lapsed_tool_and_records_it_as_let_through(
     [lapse] = [i for i in incidents(gateway) if i["type"] == "SUPPLIER_REVIEW_LAPSED" and i["actor"].get("user")]
     assert lapse["severity"] == "high"  # it reached the tool
     assert lapse["let_through"] is True
+
+
+def test_the_inventory_counts_what_the_log_holds_and_shows_shadow_demand(
+    start_gateway: StartGateway, tmp_path: Path, closing: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    gateway = start(start_gateway, tmp_path)
+    eng = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("ann", "engineering"), max_retries=0)
+    sales = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("sam", "marketing"), max_retries=0)
+    closing.extend([eng, sales])
+    ids = []
+    for sdk, model in ((eng, "gpt-4o-mini"), (eng, "gpt-4o-mini"), (eng, "echo-1"), (eng, "gpt-4o"), (sales, "gpt-4o")):
+        try:
+            raw = sdk.chat.completions.with_raw_response.create(
+                model=model, messages=[{"role": "user", "content": "x"}]
+            )
+            ids.append(raw.headers["x-request-id"])
+        except openai.PermissionDeniedError as refused:
+            ids.append(refused.response.headers["x-request-id"])
+    for request_id in ids:
+        gateway.log_record(request_id)
+    status, body = get(f"{gateway.admin_url}/admin/inventory?since=1h", token(gateway, "sec", "secops"))
+    assert status == 200
+    entries = {e["id"]: e for e in body["entries"]}
+    other, lapsed, echo = (
+        entries["openai-other"]["seen"],
+        entries["openai-gpt4o"]["seen"],
+        entries["echo-local"]["seen"],
+    )
+    assert (other["requests"], other["allowed"], other["users"], other["groups"]) == (2, 2, 1, ["engineering"])
+    assert other["prompt_tokens"] > 0
+    assert (lapsed["requests"], lapsed["refused"], lapsed["incidents"]) == (1, 1, {"SUPPLIER_REVIEW_LAPSED": 1})
+    assert (entries["openai-gpt4o"]["standing"], entries["openai-gpt4o"]["owner"]) == (
+        "review_lapsed",
+        "procurement@example.com",
+    )
+    assert echo["requests"] == 1
+    assert entries["anthropic"]["seen"]["requests"] == 0
+    [shadow] = body["shadow_demand"]  # marketing may use gpt-4o-mini only
+    assert (shadow["tool"], shadow["seen"]["requests"], shadow["seen"]["groups"]) == ("openai/gpt-4o", 1, ["marketing"])
+    assert shadow["seen"]["incidents"] == {"UNAPPROVED_AI_PROVIDER_OR_MODEL": 1}
+    counted = sum(e["seen"]["requests"] for e in body["entries"]) + shadow["seen"]["requests"]
+    assert counted == len(ids)  # every exchange in the log is in exactly one place
+    status, report = get(f"{gateway.admin_url}/admin/report?format=json&since=1h", token(gateway, "aud", "auditor"))
+    assert status == 200
+    in_report = report["inventory"]
+    assert [e["id"] for e in in_report["entries"]] == ["openai-gpt4o", "openai-other", "anthropic", "echo-local"]
+    lapsed_row = in_report["entries"][0]
+    assert (lapsed_row["requests"], lapsed_row["standing"]) == (1, "review_lapsed")
+    assert in_report["shadow_demand"] == [{"tool": "openai/gpt-4o", "requests": 1, "users": 1, "groups": ["marketing"]}]
+    config = tmp_path / "cli.yaml"
+    config.write_text(f"policy_path: {tmp_path / 'policy.yaml'}\n{stores_yaml(tmp_path)}")
+    capsys.readouterr()  # the gateway's own log lines so far
+    assert main(["inventory", "--config", str(config), "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert [e["seen"]["requests"] for e in printed["entries"]] == [e["seen"]["requests"] for e in body["entries"]]
+    assert main(["inventory", "--config", str(config), "--format", "md"]) == 0
+    markdown = capsys.readouterr().out
+    assert "| openai-gpt4o | openai/gpt-4o | OpenAI | cloud (eu-west-1) | approved |" in markdown
+    assert "## Shadow demand (requested, not approved)" in markdown

@@ -151,6 +151,7 @@ def test_the_evidence_report_on_the_admin_api(gateway: RunningGateway) -> None:
         "policy",
         "retention",
         "usage",
+        "inventory",
         "chain",
         "samples",
     ]

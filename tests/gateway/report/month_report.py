@@ -236,6 +236,42 @@ def month_report() -> dict[str, Any]:
                 usage_line("ollama/local-llama", 150, 30_000, 4_000, {}, 150),
             ],
         },
+        "inventory": {
+            "entries": [
+                {
+                    "id": "openai-gpt",
+                    "tool": "openai/gpt-6*",
+                    "vendor": "OpenAI",
+                    "hosting": "cloud (eu-west-1)",
+                    "status": "approved",
+                    "review_by": "2027-03-01",
+                    "standing": "in_service",
+                    "owner": "procurement@example.com",
+                    "requests": 1200,
+                    "refused": 3,
+                    "users": 41,
+                    "data_classes": ["pii"],
+                    "incidents": {"PII_IN_PROMPT": 9},
+                },
+                {
+                    "id": "claude",
+                    "tool": "anthropic/*",
+                    "vendor": "Anthropic",
+                    "hosting": "cloud",
+                    "status": "approved",
+                    "review_by": "2026-10-15",
+                    "standing": "review_lapsed",
+                    "owner": "legal@example.com",
+                    "requests": 50,
+                    "refused": 50,
+                    "users": 7,
+                    "data_classes": [],
+                    "incidents": {"SUPPLIER_REVIEW_LAPSED": 2},
+                },
+            ],
+            "unregistered": ["ollama"],
+            "shadow_demand": [{"tool": "deepseek/deepseek-r2", "requests": 14, "users": 3, "groups": ["sales"]}],
+        },
         "chain": {"ok": True, "events": 5120, "incidents": 17, "problems": []},
         "samples": [
             sample("inc_0001", "critical", "mallory@example.com", "key ```\n```\n<b>AKIA[REDACTED]</b> | pipe"),
@@ -273,5 +309,6 @@ def empty_report(report: dict[str, Any]) -> dict[str, Any]:
     quiet["policy"] = {"in_force": [], "changes": []}
     quiet["retention"] = {"runs": [], "deleted": 0, "held": 0, "failures": 0}
     quiet["chain"] = {"ok": True, "events": 0, "incidents": 0, "problems": []}
+    quiet["inventory"] = {"entries": [], "unregistered": [], "shadow_demand": []}
     quiet["usage"] = {"total": usage_line("total", 0, 0, 0, {}, 0), "by_group": [], "by_model": []}
     return quiet

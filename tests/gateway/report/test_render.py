@@ -13,7 +13,19 @@ from gateway.report.render import render_html, render_markdown
 from tests.gateway.report.month_report import DAYS, SEVERITIES, empty_report, month_report, per_day, tampered_report
 from tests.gateway.report.shape import shape_problems
 
-SECTION_IDS = ["summary", "controls", "severity", "types", "groups", "policy", "retention", "usage", "chain", "samples"]
+SECTION_IDS = [
+    "summary",
+    "controls",
+    "severity",
+    "types",
+    "groups",
+    "policy",
+    "retention",
+    "usage",
+    "inventory",
+    "chain",
+    "samples",
+]
 EVIL = "<script>alert(1)</script>"
 
 
@@ -202,6 +214,30 @@ def test_usage_per_group_and_model_with_unpriced_flagged(report: dict[str, Any])
     assert "\n## Usage and spend\n" in render_markdown(report)
 
 
+def test_inventory_shows_each_entry_flags_the_lapsed_and_lists_shadow_demand(report: dict[str, Any]) -> None:
+    part = section(render_html(report), "inventory")
+    rows = table_rows(part)
+    assert [
+        "claude",
+        "anthropic/*",
+        "Anthropic",
+        "cloud",
+        "approved",
+        "2026-10-15",
+        "review_lapsed",
+        "legal@example.com",
+        "50",
+        "50",
+        "7",
+        "-",
+        "SUPPLIER_REVIEW_LAPSED: 2",
+    ] in rows
+    assert 'class="flag bad">review_lapsed<' in part  # the lapsed entry is flagged
+    assert ["deepseek/deepseek-r2", "14", "3", "sales"] in rows
+    assert "Used but not in the register: ollama" in part
+    assert "\n## AI tool inventory\n" in render_markdown(report)
+
+
 def test_retention_runs_and_totals(report: dict[str, Any]) -> None:
     rows = table_rows(section(render_html(report), "retention"))
     assert ["2026-10-10T03:00:00+00:00", "2+9f00", "dry run", "120", "4", "metadata 100, full 20"] in rows
@@ -272,6 +308,7 @@ def test_markdown_has_the_sections_and_tables(report: dict[str, Any]) -> None:
         "Policy versions and changes",
         "Retention",
         "Usage and spend",
+        "AI tool inventory",
         "Hash-chain verification",
         "Sample incidents",
     ]

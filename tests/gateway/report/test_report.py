@@ -32,7 +32,19 @@ from tests.gateway.report.shape import shape_problems
 COMPLIANCE = load_compliance()
 DAY_US = 86_400 * 1_000_000
 GROUPS = ("engineering", "sales", "finance")
-SECTIONS = ["summary", "controls", "severity", "types", "groups", "policy", "retention", "usage", "chain", "samples"]
+SECTIONS = [
+    "summary",
+    "controls",
+    "severity",
+    "types",
+    "groups",
+    "policy",
+    "retention",
+    "usage",
+    "inventory",
+    "chain",
+    "samples",
+]
 
 
 @dataclass
@@ -200,6 +212,7 @@ async def test_a_seeded_month(store: PromptStore) -> None:
         ("applied", 1, 0),
         ("rejected", 0, 2),
     ]
+    assert report["inventory"] == {"entries": [], "unregistered": ["openai"], "shadow_demand": []}  # no register
     usage, kept = report["usage"], await store.count()
     assert (usage["total"]["requests"], usage["total"]["prompt_tokens"], kept) == (29, 29 * 21, 29)  # day 0 purged
     assert usage["total"]["cost"] == {"USD": 0.25 * 14}  # days 2, 4 ... 28
