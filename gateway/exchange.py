@@ -48,6 +48,13 @@ def new_request_id() -> str:
     return "req_" + secrets.token_hex(12)
 
 
+@dataclass(frozen=True)
+class Rerouted:
+    original: str  # provider/model the caller asked for
+    target: str  # provider/model that answered
+    classes: tuple[str, ...]  # the data classes the original tool may not receive
+
+
 @dataclass
 class Exchange:
     api: ApiFormat
@@ -75,6 +82,7 @@ class Exchange:
     forwarded_texts: list[str] | None = None  # as they left for the provider
     capture: AnswerCapture | None = None
     register: Verdict | None = None  # the AI tool register's entry for the tool, and where it stood
+    rerouted: Rerouted | None = None  # sent to a self-hosted tool for its data's classes (gateway.api.reroute)
     # What the exchange cost, from the price table and the provider's usage (None: no price, or no usage).
     cost: float | None = None
     cost_currency: str | None = None
@@ -99,6 +107,9 @@ class Exchange:
         headers = {"x-request-id": self.request_id}
         if self.policy_version is not None:
             headers["x-aigw-policy-version"] = self.policy_version
+        if self.rerouted is not None:  # the caller is told where its prompt went, and why
+            headers["x-aigw-rerouted-to"] = self.rerouted.target
+            headers["x-aigw-rerouted-for"] = ",".join(self.rerouted.classes)
         return headers
 
     def log_fields(self) -> dict[str, Any]:

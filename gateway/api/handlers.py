@@ -12,6 +12,7 @@ from aiohttp import ClientConnectionResetError, web
 
 from gateway.api.middleware import EXCHANGE
 from gateway.api.register_gate import check_register
+from gateway.api.reroute import reroute
 from gateway.auth.identity import Identity
 from gateway.errors import (
     ApiFormat,
@@ -94,6 +95,10 @@ async def _proxy(
     finally:
         if screening.model_refused:  # the log line, the prompt log and the incident name no protected value
             exchange.model = REFUSED_MODEL_NAME
+    target = reroute(state, policy, exchange, identity, endpoint, tool, screening)
+    if target is not None:  # to the self-hosted tool the policy names for this data, under its name
+        route, provider, tool = target.route, target.provider, target.tool
+        body, raw = {**body, "model": route.model}, None
     refuse_data_classes(policy, tool, route.provider, screening)
     if screening.changed:
         raw = None

@@ -3,6 +3,7 @@ mapping and the policy, controls, evidence. Nothing here queues or stores (``rec
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
@@ -10,7 +11,7 @@ from typing import Any
 
 from detectors.base import Category
 from gateway.compliance.catalog import Compliance
-from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, AccessDecision, Exchange
+from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, AccessDecision, Exchange, Rerouted
 from gateway.incidents.evidence import ScannedText, gather
 from gateway.incidents.model import Candidate
 from gateway.incidents.severity import Facts, assess
@@ -31,6 +32,7 @@ PROMPT_VIOLATIONS: Mapping[Category, Violation] = MappingProxyType(
     }
 )
 CARRIED_CLASSES = frozenset({Category.PII, Category.CONFIDENTIAL, Category.SECRET})
+_REROUTED = frozenset({"rerouted"})
 
 
 class Candidates:
@@ -49,6 +51,8 @@ class Candidates:
             return  # most exchanges: nothing found, nothing refused (the request path's common case, kept cheap)
         if denied:
             yield self._unapproved(exchange, policy)
+        if exchange.rerouted is not None:
+            yield self._rerouted(exchange, policy, exchange.rerouted)
         by_category: defaultdict[Category, list[RuledDecision]] = defaultdict(list)
         for decision in screening.decisions if screening else ():
             if _flagged(decision):
@@ -83,6 +87,20 @@ class Candidates:
         return self._from_exchange(
             violation, exchange, policy, carried, let_through, not let_through, screening, flags=flags
         )
+
+    def _rerouted(self, exchange: Exchange, policy: Policy, rerouted: Rerouted) -> Candidate:
+        """An audit record: the prompt's data went to a company-hosted tool instead of the one asked for."""
+        screening = exchange.screening
+        moved = [
+            d
+            for d in (screening.decisions if screening else ())
+            if d.finding.category.value in rerouted.classes and d.action in (Action.ALLOW, Action.AUDIT)
+        ]
+        candidate = self._from_exchange(
+            Violation.SENSITIVE_DATA_REROUTED, exchange, policy, moved, False, True, screening, flags=_REROUTED
+        )
+        details = {"asked_for": rerouted.original, "sent_to": rerouted.target, "classes": list(rerouted.classes)}
+        return dataclasses.replace(candidate, details=details)
 
     def _findings(
         self,

@@ -47,6 +47,7 @@ def diff(old: PolicyDocument, new: PolicyDocument) -> list[Change]:
         *_prompt_log(old, new),
         *_severities(old, new),
         *_register(old.tool_register, new.tool_register),
+        *_reroutes(old, new),
     ]
 
 
@@ -283,3 +284,25 @@ def _entry_changes(where: str, was: RegisterEntry, now: RegisterEntry) -> Iterat
         yield Change(Effect.CHANGED, f"{where}.models", f"{tool_was} -> {tool_now}")
     if was.data_terms != now.data_terms or was.hosting != now.hosting:
         yield Change(Effect.CHANGED, where, "hosting or data terms changed")
+
+
+def _reroute_targets(doc: PolicyDocument) -> dict[tuple[str, str], str]:
+    return {
+        (group, f"{tool.provider}/{','.join(tool.models)}"): f"{tool.reroute_to.provider}/{tool.reroute_to.model}"
+        for group, rules in doc.groups.items()
+        for tool in rules.approved_tools
+        if tool.reroute_to is not None
+    }
+
+
+def _reroutes(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
+    """A reroute sends data a tool may not receive elsewhere instead of refusing it: adding one loosens."""
+    was, now = _reroute_targets(old), _reroute_targets(new)
+    for key in sorted(was.keys() | now.keys()):
+        where = f"groups.{key[0]}.approved_tools[{key[1]}].reroute_to"
+        if key not in was:
+            yield Change(Effect.LOOSENED, where, f"data of other classes goes to {now[key]} instead of being refused")
+        elif key not in now:
+            yield Change(Effect.TIGHTENED, where, f"no longer rerouted to {was[key]}: refused")
+        elif was[key] != now[key]:
+            yield Change(Effect.CHANGED, where, f"{was[key]} -> {now[key]}")

@@ -40,6 +40,7 @@ class ToolDecision:
     groups: tuple[str, ...]
     alternatives: tuple[str, ...] = ()
     data_classes: frozenset[Category] | None = None  # what the approved tool may receive as is
+    reroute: tuple[str, str] | None = None  # (provider, model) for data of other classes, instead of a refusal
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class _Grant:
     pattern: re.Pattern[str]
     label: str
     data_classes: frozenset[Category] | None
+    reroute: tuple[str, str] | None
 
 
 class Policy:
@@ -70,6 +72,7 @@ class Policy:
                     glob_regex(glob),
                     f"{tool.provider}/{glob}",
                     None if tool.data_classes is None else frozenset(tool.data_classes),
+                    None if tool.reroute_to is None else (tool.reroute_to.provider, tool.reroute_to.model),
                 )
                 for index, tool in enumerate(rules.approved_tools)
                 for glob in tool.models
@@ -112,7 +115,7 @@ class Policy:
             for grant in self._grants[group]:
                 if grant.provider == provider and grant.pattern.match(model):
                     rule = f"groups.{group}.approved_tools[{grant.index}]"
-                    return ToolDecision(True, rule, effective, data_classes=grant.data_classes)
+                    return ToolDecision(True, rule, effective, data_classes=grant.data_classes, reroute=grant.reroute)
         alternatives = tuple(dict.fromkeys(g.label for group in effective for g in self._grants[group]))
         return ToolDecision(False, "approved_tools.default_deny", effective, alternatives)
 

@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.base import Category
 from gateway.config.yamlconfig import LocatedError
+from gateway.model_names import glob_regex
 from gateway.policy.checks import check_document
 from gateway.policy.data_rules import DataRule, DetectionPolicy, Mode
-from gateway.policy.register import RegisterPolicy
+from gateway.policy.register import Register, RegisterPolicy
 from gateway.policy.violations import Severity, Violation
 
 # What a model glob may hold: the characters of model names, plus fnmatch's * ? [ ] !.
@@ -48,6 +49,13 @@ class GroupMembers(_Strict):
     sso_groups: tuple[str, ...] | None = None  # groups the SSO proxy sends in its groups header
 
 
+class RerouteTarget(_Strict):
+    """Where a prompt goes instead when it carries data of a class its tool may not receive."""
+
+    provider: str = Field(min_length=1)
+    model: str = Field(min_length=1)  # a model name, not a glob: the answer names it
+
+
 class ApprovedTool(_Strict):
     provider: str = Field(min_length=1)
     models: tuple[str, ...] = Field(min_length=1)
@@ -56,6 +64,9 @@ class ApprovedTool(_Strict):
     # e.g. [pii] for a vendor, while confidential data goes only to a self-hosted model.
     # None: whatever the data rules let through.
     data_classes: tuple[Category, ...] | None = None
+    # A prompt with data of another class goes to this tool (approved in the same group, self-hosted
+    # when the register covers it) instead of being refused ("hosted versus cloud").
+    reroute_to: RerouteTarget | None = None
 
     @model_validator(mode="after")
     def _check(self) -> ApprovedTool:
@@ -65,6 +76,10 @@ class ApprovedTool(_Strict):
             problem = glob_problem(glob)
             if problem:
                 raise LocatedError(f"model glob {glob!r} {problem}", "models", index)
+        if self.reroute_to is not None and self.data_classes is None:
+            raise LocatedError("reroute_to needs data_classes: it applies to data of the other classes", "reroute_to")
+        if self.reroute_to is not None and any(c in self.reroute_to.model for c in "*?["):
+            raise LocatedError("reroute_to.model is a model name, not a glob", "reroute_to", "model")
         return self
 
 
@@ -196,7 +211,37 @@ class PolicyDocument(_Strict):
     def _check(self) -> PolicyDocument:
         check_document(self)
         _check_register(self)
+        _check_reroutes(self)
         return self
+
+
+def _check_reroutes(doc: PolicyDocument) -> None:
+    """A reroute goes to a tool the same group is approved for, without a reroute of its own, and
+    (when the register covers it) hosted by the company: rerouting exists to keep data in house."""
+    register = Register(doc.tool_register)
+    for group, rules in doc.groups.items():
+        for index, tool in enumerate(rules.approved_tools):
+            target = tool.reroute_to
+            if target is None:
+                continue
+            where = ("groups", group, "approved_tools", index, "reroute_to")
+            grants = [
+                t for t in rules.approved_tools if t.provider == target.provider and _covers(t.models, target.model)
+            ]
+            if not grants or grants[0] is tool:
+                message = f"reroute target {target.provider}/{target.model} is not another tool group {group!r} may use"
+                raise LocatedError(message, *where)
+            if grants[0].reroute_to is not None:
+                raise LocatedError("a reroute target may not reroute again", *where)
+            entry = register.entry_for(target.provider, target.model)
+            if entry is not None and entry.hosting.type != "self_hosted":
+                name = f"{target.provider}/{target.model}"
+                message = f"reroute target {name} is register entry {entry.id!r}, which is not self-hosted"
+                raise LocatedError(message, *where)
+
+
+def _covers(globs: tuple[str, ...], model: str) -> bool:
+    return any(glob_regex(glob).match(model) for glob in globs)
 
 
 def _check_register(doc: PolicyDocument) -> None:

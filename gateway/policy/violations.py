@@ -24,6 +24,7 @@ class Violation(enum.StrEnum):
     LOGGING_OR_RETENTION_FAILURE = "LOGGING_OR_RETENTION_FAILURE"
     POLICY_CHANGE = "POLICY_CHANGE"
     SUPPLIER_REVIEW_LAPSED = "SUPPLIER_REVIEW_LAPSED"  # an AI tool used past (or near) its register review date
+    SENSITIVE_DATA_REROUTED = "SENSITIVE_DATA_REROUTED"  # sent to a self-hosted tool instead (an audit record)
 
 
 class Severity(enum.StrEnum):

@@ -275,13 +275,18 @@ def refuse_blocked(decisions: list[RuledDecision], what: str) -> None:
     raise SensitiveDataBlocked(f"{what}: {types} (rule: {rules}).")
 
 
+def refused_classes(tool: ToolDecision, screening: Screening) -> list[str]:
+    """The classes of data leaving for the tool (not redacted or pseudonymized) it may not receive."""
+    if tool.data_classes is None:
+        return []
+    leaving = [d for d in screening.decisions if d.action in (Action.ALLOW, Action.AUDIT)]
+    return sorted({d.finding.category.value for d in leaving if d.finding.category not in tool.data_classes})
+
+
 def refuse_data_classes(policy: Policy, tool: ToolDecision, provider: str, screening: Screening) -> None:
     """Block data of a class the approved tool may not receive, unless rules already removed it
     (redacted or pseudonymized values never reach the provider). Monitor mode only records it."""
-    if tool.data_classes is None:
-        return
-    leaving = [d for d in screening.decisions if d.action in (Action.ALLOW, Action.AUDIT)]
-    refused = sorted({d.finding.category.value for d in leaving if d.finding.category not in tool.data_classes})
+    refused = refused_classes(tool, screening)
     if not refused:
         return
     rule = f"{tool.rule}.data_classes"

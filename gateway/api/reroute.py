@@ -1,0 +1,84 @@
+"""Routing by data sensitivity ("hosted versus cloud"): a prompt carrying data of a class its approved
+tool may not receive goes to the self-hosted tool the policy names (``approved_tools[].reroute_to``)
+instead of being refused. The caller gets a normal answer in the same API shape, from the model that
+actually answered (its name is in the answer), and is told in ``x-aigw-rerouted-to`` and
+``x-aigw-rerouted-for``; the prompt log records the target and the rule, and an audit incident
+(``SENSITIVE_DATA_REROUTED``) records the reroute.
+
+Anything that would make the reroute unsafe leaves the refusal in place (fail closed): the target
+provider missing, without its credential or speaking another API, not approved for the caller, its
+register entry out of service, or itself not allowed the data's classes. Monitor mode never
+reroutes (it records what enforcement would do, and serves the tool asked for).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+
+from gateway.auth.identity import Identity
+from gateway.exchange import Exchange, Rerouted
+from gateway.lifecycle.state import GatewayState
+from gateway.policy.policy import Policy, ToolDecision
+from gateway.providers import Provider
+from gateway.providers.routing import Route
+from gateway.screening.screen import Screening, refused_classes
+from gateway.wire.endpoints import Endpoint
+
+log = structlog.get_logger("aigw")
+
+
+@dataclass(frozen=True)
+class Target:
+    route: Route
+    provider: Provider
+    tool: ToolDecision
+
+
+def reroute(
+    state: GatewayState,
+    policy: Policy,
+    exchange: Exchange,
+    identity: Identity,
+    endpoint: Endpoint,
+    tool: ToolDecision,
+    screening: Screening,
+) -> Target | None:
+    """The tool to send this request to instead, or None (the data-class check then refuses it)."""
+    classes = refused_classes(tool, screening)
+    if tool.reroute is None or not classes or policy.monitor:
+        return None
+    name, model = tool.reroute
+    provider = state.providers.get(name)
+    target = policy.check_tool(identity.groups, name, model, identity.group_source)
+    verdict = policy.register.verdict(name, model, datetime.now(UTC).date())
+    problem = (
+        "provider not configured or without its credential"
+        if provider is None or not provider.available
+        else "provider does not speak this API"
+        if endpoint.api not in provider.formats
+        else "target not approved for the caller"
+        if not target.allowed
+        else "target's register entry out of service"
+        if verdict is not None and verdict.standing.refused
+        else "target may not receive the data either"
+        if refused_classes(target, screening)
+        else None
+    )
+    if problem is not None or provider is None:
+        log.warning("reroute_refused", request_id=exchange.request_id, to=f"{name}/{model}", reason=problem)
+        return None
+    exchange.rerouted = Rerouted(f"{exchange.provider}/{exchange.model}", f"{name}/{model}", tuple(classes))
+    exchange.provider, exchange.model, exchange.register = name, model, verdict
+    exchange.rule = f"{tool.rule}.reroute_to"
+    log.info(
+        "rerouted",
+        request_id=exchange.request_id,
+        to=exchange.rerouted.target,
+        classes=list(classes),
+        rule=exchange.rule,
+        policy_version=policy.version,
+    )
+    return Target(Route(name, model, explicit=True), provider, target)
