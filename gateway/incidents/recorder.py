@@ -192,9 +192,13 @@ class IncidentLog:
             self._candidates.build(Violation.UNAUTHENTICATED_ACCESS, facts, actor, details={"key": "revoked"})
         )
 
-    def observe_policy_change(self, old_version: str, new_version: str, loosened: int, tightened: int) -> None:
+    def observe_policy_change(
+        self, old_version: str, new_version: str, loosened: int, tightened: int, register_changes: Sequence[str] = ()
+    ) -> None:
         flags = frozenset({"loosened"} if loosened else ())
-        details = {"old_version": old_version, "loosened": loosened, "tightened": tightened}
+        details: dict[str, Any] = {"old_version": old_version, "loosened": loosened, "tightened": tightened}
+        if register_changes:  # the AI tool register's change history (the inventory shows it)
+            details["register_changes"] = list(register_changes)
         actor = {"source": "policy_reload"}
         self._enqueue(
             self._candidates.build(

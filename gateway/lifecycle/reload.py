@@ -189,8 +189,10 @@ class PolicyReloader:
         self._state.replace_runtime(PolicyRuntime(policy, pool))
         self.accepted += 1
         self._state.metrics.policy_reloads.labels("accepted").inc()
-        loosened, tightened = _log_change(reason, old.policy, policy)
-        self._state.incidents.observe_policy_change(old.policy.version, policy.version, loosened, tightened)
+        loosened, tightened, register = _log_change(reason, old.policy, policy)
+        self._state.incidents.observe_policy_change(
+            old.policy.version, policy.version, loosened, tightened, register_changes=register
+        )
         return True
 
     def _reject(self, reason: str, digests: tuple[str, ...], exc: ConfigError) -> None:
@@ -291,8 +293,9 @@ class PolicyReloader:
         return pool
 
 
-def _log_change(reason: str, old: Policy, new: Policy) -> tuple[int, int]:
-    """Log what changed; how many changes loosened and tightened a control."""
+def _log_change(reason: str, old: Policy, new: Policy) -> tuple[int, int, tuple[str, ...]]:
+    """Log what changed; how many changes loosened and tightened a control, and the changes to the AI tool
+    register and to reroutes (the inventory's change history keeps them)."""
     changes = diff(old.document, new.document)
     loosened = sum(c.effect is Effect.LOOSENED for c in changes)
     tightened = sum(c.effect is Effect.TIGHTENED for c in changes)
@@ -306,7 +309,8 @@ def _log_change(reason: str, old: Policy, new: Policy) -> tuple[int, int]:
         tightened=tightened,
         changes=[str(c) for c in changes],
     )
-    return loosened, tightened
+    register = tuple(str(c) for c in changes if c.where.startswith("tool_register") or c.where.endswith("reroute_to"))
+    return loosened, tightened, register
 
 
 def _load_held_still(path: Path) -> Policy:

@@ -8,11 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from gateway.incidents.export import iso_time
+from gateway.incidents.store import IncidentQuery, IncidentStore
 from gateway.policy.register import RegisterPolicy
+from gateway.policy.violations import Violation
 from gateway.promptlog.store import PromptStore
 from gateway.report.blocks import Block, Cell, Mark, Para, Table
 from gateway.report.inventory import inventory
-from gateway.report.model import EvidenceReport, InventoryRow, InventorySection, ShadowRow
+from gateway.report.model import EvidenceReport, InventoryRow, InventorySection, RegisterChange, ShadowRow
 
 OUT_OF_SERVICE = ("review_lapsed", "suspended", "retired")
 
@@ -21,10 +24,21 @@ async def gather_inventory(
     store: PromptStore, register: RegisterPolicy | None, since_us: int, until_us: int
 ) -> InventorySection:
     found = await inventory(store, register or RegisterPolicy(), since_us, until_us, datetime.now(UTC).date())
+    query = IncidentQuery(type=Violation.POLICY_CHANGE.value, since_us=since_us, until_us=until_us, limit=10_000)
+    changes = [
+        RegisterChange(
+            at=iso_time(i["opened_us"]),
+            policy_version=i.get("policy_version"),
+            changes=[str(c) for c in (i.get("details") or {})["register_changes"]],
+        )
+        for i in sorted(await IncidentStore(store).search(query), key=lambda i: (i["opened_us"], i["id"]))
+        if (i.get("details") or {}).get("register_changes")
+    ]
     return {
         "entries": [_row(entry) for entry in found["entries"]],
         "unregistered": [str(u["provider"]) for u in found["unregistered"]],
         "shadow_demand": [_shadow(s) for s in found["shadow_demand"]],
+        "register_changes": changes,
     }
 
 
@@ -84,4 +98,9 @@ def inventory_blocks(report: EvidenceReport) -> list[Block]:
     shadow_headers = ("Shadow demand: requested, not approved", "Requests", "Users", "Groups")
     empty: list[list[Cell]] = [["-", 0, 0, "-"]]
     blocks.append(Table(shadow_headers, shadow or empty))
+    history: list[list[Cell]] = [
+        [c["at"], c["policy_version"] or "-", tuple(c["changes"])] for c in section["register_changes"]
+    ]
+    no_change: list[list[Cell]] = [["-", "-", "No change to the register or to reroutes in this period."]]
+    blocks.append(Table(("Register changes: at", "Policy version", "Changes"), history or no_change))
     return blocks

@@ -194,10 +194,19 @@ class ShadowRow(TypedDict):
     groups: list[str]
 
 
+class RegisterChange(TypedDict):
+    """A policy reload that changed the register or a reroute: when, to which version, what."""
+
+    at: str
+    policy_version: str | None
+    changes: list[str]  # as `aigw policy diff` prints them, each labelled loosened, tightened or changed
+
+
 class InventorySection(TypedDict):
     entries: list[InventoryRow]
     unregistered: list[str]  # providers used that no register entry covers
     shadow_demand: list[ShadowRow]
+    register_changes: list[RegisterChange]
 
 
 class EvidenceReport(TypedDict):

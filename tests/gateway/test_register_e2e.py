@@ -5,6 +5,7 @@ like an unapproved one; a review falling due raises a low incident and shows on 
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -173,3 +174,30 @@ def test_the_inventory_counts_what_the_log_holds_and_shows_shadow_demand(
     markdown = capsys.readouterr().out
     assert "| openai-gpt4o | openai/gpt-4o | OpenAI | cloud (eu-west-1) | approved |" in markdown
     assert "## Shadow demand (requested, not approved)" in markdown
+
+
+def test_a_register_change_by_reload_applies_at_once_and_is_in_the_inventorys_history(
+    start_gateway: StartGateway, tmp_path: Path, closing: list[Any]
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(TEST_POLICY.read_text() + register_yaml())
+    gateway = start_gateway(policy_path=str(policy), policy_reload={"watch_interval_s": 0.1})
+    oai = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("al", "engineering"), max_retries=0)
+    closing.append(oai)
+    assert oai.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).choices
+    # the owner suspends the provider-wide OpenAI entry: a reload, no restart
+    approved = f'review_by: "{day(300)}", status: approved}}'
+    suspended = f'review_by: "{day(300)}", status: suspended}}'
+    policy.write_text(policy.read_text().replace(approved, suspended, 1))
+    deadline = time.monotonic() + 30
+    while gateway.server.app[STATE].policy.document.tool_register.entries[1].status.value != "suspended":
+        assert time.monotonic() < deadline, "the reload did not happen"
+        time.sleep(0.1)
+    with pytest.raises(openai.PermissionDeniedError) as refused:
+        oai.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    assert "'openai-other'" in str(refused.value)
+    status, report = get(f"{gateway.admin_url}/admin/report?format=json&since=1h", token(gateway, "a", "auditor"))
+    assert status == 200
+    [change] = report["inventory"]["register_changes"]
+    assert change["changes"] == ["tightened  tool_register.openai-other.status: approved -> suspended"]
+    assert change["policy_version"] == gateway.server.app[STATE].policy.version

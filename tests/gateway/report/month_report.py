@@ -271,6 +271,13 @@ def month_report() -> dict[str, Any]:
             ],
             "unregistered": ["ollama"],
             "shadow_demand": [{"tool": "deepseek/deepseek-r2", "requests": 14, "users": 3, "groups": ["sales"]}],
+            "register_changes": [
+                {
+                    "at": "2026-10-16T09:00:00+00:00",
+                    "policy_version": "3+ab12",
+                    "changes": ["tightened  tool_register.claude.status: approved -> suspended"],
+                }
+            ],
         },
         "chain": {"ok": True, "events": 5120, "incidents": 17, "problems": []},
         "samples": [
@@ -309,6 +316,6 @@ def empty_report(report: dict[str, Any]) -> dict[str, Any]:
     quiet["policy"] = {"in_force": [], "changes": []}
     quiet["retention"] = {"runs": [], "deleted": 0, "held": 0, "failures": 0}
     quiet["chain"] = {"ok": True, "events": 0, "incidents": 0, "problems": []}
-    quiet["inventory"] = {"entries": [], "unregistered": [], "shadow_demand": []}
+    quiet["inventory"] = {"entries": [], "unregistered": [], "shadow_demand": [], "register_changes": []}
     quiet["usage"] = {"total": usage_line("total", 0, 0, 0, {}, 0), "by_group": [], "by_model": []}
     return quiet

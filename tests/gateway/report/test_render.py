@@ -235,6 +235,9 @@ def test_inventory_shows_each_entry_flags_the_lapsed_and_lists_shadow_demand(rep
     assert 'class="flag bad">review_lapsed<' in part  # the lapsed entry is flagged
     assert ["deepseek/deepseek-r2", "14", "3", "sales"] in rows
     assert "Used but not in the register: ollama" in part
+    [change] = [row for row in rows if row[0] == "2026-10-16T09:00:00+00:00"]
+    assert change[1] == "3+ab12"
+    assert "tool_register.claude.status: approved -&gt; suspended" in change[2]  # escaped in HTML
     assert "\n## AI tool inventory\n" in render_markdown(report)
 
 

@@ -212,7 +212,8 @@ async def test_a_seeded_month(store: PromptStore) -> None:
         ("applied", 1, 0),
         ("rejected", 0, 2),
     ]
-    assert report["inventory"] == {"entries": [], "unregistered": ["openai"], "shadow_demand": []}  # no register
+    no_register = {"entries": [], "unregistered": ["openai"], "shadow_demand": [], "register_changes": []}
+    assert report["inventory"] == no_register
     usage, kept = report["usage"], await store.count()
     assert (usage["total"]["requests"], usage["total"]["prompt_tokens"], kept) == (29, 29 * 21, 29)  # day 0 purged
     assert usage["total"]["cost"] == {"USD": 0.25 * 14}  # days 2, 4 ... 28
