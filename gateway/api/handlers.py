@@ -41,10 +41,13 @@ from gateway.screening.restore import RestoringStream, restore_body
 from gateway.screening.screen import Screening, refuse_data_classes, screen_request, screen_response
 from gateway.screening.stream import ScanningStream
 from gateway.text_safety import scrub
+from gateway.usage.headers import estimate_tokens
+from gateway.usage.limiter import LimitRefused
 from gateway.wire.capture import AnswerCapture, CapturingStage
 from gateway.wire.choice_index import asked_choices
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.slots import request_texts
+from gateway.wire.stream_usage import USAGE_ON_REQUEST, UsageStrip, include_usage, with_usage_asked
 
 log = structlog.get_logger("aigw")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -64,7 +67,10 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     forward, screen and restore the answer, relay it."""
     state, exchange = request.app[STATE], request[EXCHANGE]
     with state.lease() as runtime:  # one policy from start to end, even if a reload happens meanwhile
-        return await _proxy(request, endpoint, state, runtime, exchange)
+        try:
+            return await _proxy(request, endpoint, state, runtime, exchange)
+        finally:  # however it ended (answered, refused later, failed, cut): the estimate becomes the usage
+            _settle(state, exchange)
 
 
 async def _proxy(
@@ -82,8 +88,12 @@ async def _proxy(
     route, provider = _route(state, exchange, endpoint, body)
     tool = _authorize(policy, exchange, identity, route.provider, route.model)
     check_features(policy, exchange, identity, body, request.headers)
+    await _admit(state, policy, exchange, endpoint, identity, tool, route, body)  # before any scan: a 429 is cheap
     if route.explicit:  # the provider knows the model without our provider/ prefix
         body, raw = {**body, "model": route.model}, None
+    if _ask_usage(state, exchange, endpoint, body):  # the stream's usage is counted (limits, spend)
+        body, raw = with_usage_asked(body), None
+        exchange.usage_asked = True
     keep_text = policy.log_keeps_text
     if keep_text:
         exchange.prompt_texts = request_texts(endpoint, body)
@@ -152,8 +162,61 @@ def _capture(
         return
     if reply.stream is not None:
         stages.capture = CapturingStage(capture, endpoint)
+        if exchange.usage_asked:  # the caller did not ask for usage: it gets the stream it asked for
+            stages.strip = UsageStrip()
     else:
         capture.read_body(endpoint, reply.body)
+
+
+async def _admit(
+    state: GatewayState,
+    policy: Policy,
+    exchange: Exchange,
+    endpoint: Endpoint,
+    identity: Identity,
+    tool: ToolDecision,
+    route: Route,
+    body: dict[str, Any],
+) -> None:
+    """Charge the policy's limits an estimate of this request, or refuse it (429; monitor mode: recorded only)."""
+    limits = policy.limits.applicable(identity.key_id, identity.user, tool.groups, route.provider, route.model)
+    if not limits:
+        return
+    prompt, completion = estimate_tokens(endpoint, body)
+    try:
+        admission = await state.limiter.admit(
+            policy.document.limits, limits, identity, route.provider, route.model, prompt, completion
+        )
+    except LimitRefused as refused:
+        exchange.limit_hit = refused.hit
+        if not policy.monitor:
+            raise
+        return
+    if admission is not None:
+        exchange.admission, exchange.limit_headers = admission, admission.headers
+
+
+def _ask_usage(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: dict[str, Any]) -> bool:
+    if endpoint.name not in USAGE_ON_REQUEST or body.get("stream") is not True or include_usage(body):
+        return False
+    return exchange.admission is not None or bool(state.limiter.prices)
+
+
+def _settle(state: GatewayState, exchange: Exchange) -> None:
+    """The provider's usage replaces the admitted estimate (nothing, if the call failed or never left)."""
+    capture, admission = exchange.capture, exchange.admission
+    prompt = capture.prompt_tokens if capture is not None else None
+    completion = capture.completion_tokens if capture is not None else None
+    cached = capture.cached_tokens if capture is not None else 0
+    if admission is not None:
+        failed = exchange.answered_at is None or exchange.outcome is Outcome.UPSTREAM_ERROR
+        currency = exchange.policy.document.limits.currency if exchange.policy else "USD"
+        exchange.cost = state.limiter.settle(
+            admission, currency, exchange.sent_at is not None, failed, prompt, completion, cached
+        )
+    elif exchange.provider is not None and exchange.model is not None and (prompt or completion):
+        model = exchange.model.removeprefix(f"{exchange.provider}/")
+        exchange.cost = state.limiter.prices.cost(exchange.provider, model, prompt or 0, completion or 0, cached)
 
 
 def _route(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: dict[str, Any]) -> tuple[Route, Provider]:
@@ -238,7 +301,10 @@ async def _read_json(request: web.Request, limit: int, max_depth: int) -> tuple[
 
 
 async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange) -> web.StreamResponse:
-    headers = {**reply.headers, **exchange.stamp()}
+    relayed = reply.headers
+    if exchange.limit_headers:  # the gateway's limits are the caller's: the provider's own would contradict them
+        relayed = {name: value for name, value in relayed.items() if not name.lower().startswith("x-ratelimit-")}
+    headers = {**relayed, **exchange.stamp()}
     if reply.stream is None:
         if reply.status >= 400:
             exchange.outcome = Outcome.UPSTREAM_ERROR

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -76,6 +77,16 @@ class StoreSettings(_Database):
     replica stops working on all of them within identity.key_refresh_interval_s."""
 
     sqlite_path: Path = Path("var/aigw.db")
+    # Rate-limit and budget counters shared by every replica (redis://host:6379/0); None: each
+    # gateway process counts on its own. Redis being down: the policy's limits.on_store_failure.
+    redis_url: str | None = None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("redis_url must be a redis://, rediss:// or unix:// URL")
+        return value
 
 
 class LimitSettings(_Strict):
@@ -228,6 +239,17 @@ class ProviderSettings(_Strict):
         return self
 
 
+class PriceSettings(_Strict):
+    """What one provider charges for the models a glob matches, per million tokens (gateway.usage.prices)."""
+
+    provider: str = Field(min_length=1)
+    models: str = Field(min_length=1)  # a glob over the model name the provider sees, e.g. "gpt-6-*"
+    input: Decimal = Field(ge=0)
+    output: Decimal = Field(ge=0)
+    cached_input: Decimal | None = Field(default=None, ge=0)  # None: cached prompt tokens cost as input
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+
+
 class RouteSettings(_Strict):
     match: str = Field(min_length=1)
     provider: str
@@ -270,6 +292,9 @@ class Settings(_Strict):
     siem: list[SinkSettings] = []
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     routes: tuple[RouteSettings, ...] = Field(default_factory=_default_routes)
+    # Per-model prices: the first entry matching provider and model prices a request; spend limits
+    # count only priced requests (unpriced ones are counted in tokens).
+    prices: tuple[PriceSettings, ...] = ()
 
     @model_validator(mode="after")
     def _check_references(self) -> Settings:
@@ -283,6 +308,11 @@ class Settings(_Strict):
                 known = ", ".join(sorted(self.providers)) or "none"
                 message = f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})"
                 raise LocatedError(message, "routes", index, "provider", related=[("providers",)])
+        for index, price in enumerate(self.prices):
+            if price.provider not in self.providers:
+                known = ", ".join(sorted(self.providers)) or "none"
+                message = f"prices[{index}] names provider {price.provider!r}, which is not defined (defined: {known})"
+                raise LocatedError(message, "prices", index, "provider", related=[("providers",)])
         if self.listen.port and self.listen.port == self.admin.port and self.listen.host == self.admin.host:
             message = "listen and admin must not use the same address and port"
             raise LocatedError(message, "admin", "port", related=[("listen",)])

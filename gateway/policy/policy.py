@@ -22,6 +22,7 @@ from gateway.config.yamlconfig import Loc, YamlDocument, validate
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.model_names import glob_regex
 from gateway.policy.data_rules import DataRules, Direction, Mode
+from gateway.policy.limits import Limits
 from gateway.policy.schema import PolicyDocument
 
 MAX_ALTERNATIVES_SHOWN = 12
@@ -95,6 +96,7 @@ class Policy:
         self.answer_entities = self.data_rules.answer_entities(known)
         self.scans_answers = self.data_rules.acts_on(Direction.RESPONSE) and self.answer_entities != frozenset()
         self.log_keeps_text = document.prompt_log.keeps_text
+        self.limits = Limits(document.limits)
 
     def effective_groups(self, groups: Iterable[str], source: GroupSource = "key") -> tuple[str, ...]:
         """The policy groups a caller with these key or SSO groups is in; the default group if none."""

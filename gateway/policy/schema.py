@@ -19,6 +19,7 @@ from detectors.base import Category
 from gateway.config.yamlconfig import LocatedError
 from gateway.policy.checks import check_document
 from gateway.policy.data_rules import DataRule, DetectionPolicy, Mode
+from gateway.policy.limits import LimitsPolicy, check_limits
 from gateway.policy.violations import Severity, Violation
 
 # What a model glob may hold: the characters of model names, plus fnmatch's * ? [ ] !.
@@ -189,8 +190,11 @@ class PolicyDocument(_Strict):
     data_rules: tuple[DataRule, ...] = ()
     prompt_log: PromptLogPolicy = PromptLogPolicy()
     incidents: IncidentPolicy = IncidentPolicy()
+    # Requests, tokens and spend per group, user or key (gateway.policy.limits).
+    limits: LimitsPolicy = LimitsPolicy()
 
     @model_validator(mode="after")
     def _check(self) -> PolicyDocument:
         check_document(self)
+        check_limits(self.limits, self.groups)
         return self
