@@ -84,11 +84,13 @@ def test_the_request_past_the_limit_is_refused_with_openai_headers(tmp_path: Pat
     assert int(err.response.headers["retry-after"]) >= 1
     assert err.response.headers["x-ratelimit-remaining-requests"] == "0"
     assert err.response.headers["x-ratelimit-reset-requests"].endswith("s")
-    assert "limits.rules[0]" in err.message and "3 requests per minute" in err.message
+    assert "limits.rules[0]" in err.message
+    assert "3 requests per minute" in err.message
     other = oai(gateway, gateway.create_key("bob"))  # each member of the group has their own count
     assert chat(other).http_response.status_code == 200
     found = [i for i in incidents(gateway) if i["type"] == "RATE_OR_BUDGET_EXCEEDED"]
-    assert len(found) == 1 and found[0]["actor"]["user"] == "ann"
+    assert len(found) == 1
+    assert found[0]["actor"]["user"] == "ann"
     assert found[0]["details"]["limit"] == "requests_per_minute"
 
 
@@ -103,7 +105,8 @@ def test_anthropic_routes_get_anthropics_429(tmp_path: Path, start_gateway: Star
     with pytest.raises(anthropic.RateLimitError) as info:
         client.messages.create(model="claude-haiku-5-5", max_tokens=20, messages=[{"role": "user", "content": "hi"}])
     body = info.value.body
-    assert isinstance(body, dict) and body["error"]["type"] == "rate_limit_error"
+    assert isinstance(body, dict)
+    assert body["error"]["type"] == "rate_limit_error"
     assert info.value.response.headers["retry-after"]
     client.close()
 
@@ -120,7 +123,8 @@ def test_a_stream_past_the_token_budget_finishes_and_the_next_is_refused(
     )
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    assert text.startswith("word0") and "word59" in text  # the whole answer, though it went past the budget
+    assert text.startswith("word0")
+    assert "word59" in text
     assert all(c.choices for c in chunks)  # the usage chunk the gateway asked for was taken out
     assert all(c.usage is None for c in chunks)
     sent = mock.requests[-1].body
@@ -143,7 +147,8 @@ def test_a_caller_that_asked_for_usage_keeps_it(tmp_path: Path, start_gateway: S
             stream_options={"include_usage": True},
         )
     )
-    assert chunks[-1].usage is not None and chunks[-1].choices == []
+    assert chunks[-1].usage is not None
+    assert chunks[-1].choices == []
 
 
 def test_spend_budget_refuses_with_insufficient_quota(
@@ -160,7 +165,8 @@ def test_spend_budget_refuses_with_insufficient_quota(
         chat(client)
     assert info.value.code == "insufficient_quota"
     found = [i for i in incidents(gateway) if i["type"] == "RATE_OR_BUDGET_EXCEEDED"]
-    assert found and found[0]["severity"] == "medium"  # a spend budget escalates
+    assert found
+    assert found[0]["severity"] == "medium"
     metrics = httpx.get(f"{gateway.admin_url}/metrics").text
     assert 'aigw_spend_total{currency="USD",group="everyone",model="gpt-4o-mini"}' in metrics
     assert 'aigw_limit_hits_total{group="everyone",limit="spend_per_day",model="gpt-4o-mini"} 1.0' in metrics
