@@ -10,6 +10,7 @@ from typing import Any
 import structlog
 from aiohttp import ClientConnectionResetError, web
 
+from gateway.api.limits import admit, ask_usage, settle
 from gateway.api.middleware import EXCHANGE
 from gateway.auth.identity import Identity
 from gateway.errors import (
@@ -41,13 +42,11 @@ from gateway.screening.restore import RestoringStream, restore_body
 from gateway.screening.screen import Screening, refuse_data_classes, screen_request, screen_response
 from gateway.screening.stream import ScanningStream
 from gateway.text_safety import scrub
-from gateway.usage.headers import estimate_tokens
-from gateway.usage.limiter import LimitRefused
 from gateway.wire.capture import AnswerCapture, CapturingStage
 from gateway.wire.choice_index import asked_choices
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.slots import request_texts
-from gateway.wire.stream_usage import USAGE_ON_REQUEST, UsageStrip, include_usage, with_usage_asked
+from gateway.wire.stream_usage import UsageStrip, with_usage_asked
 
 log = structlog.get_logger("aigw")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -70,7 +69,7 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
         try:
             return await _proxy(request, endpoint, state, runtime, exchange)
         finally:  # however it ended (answered, refused later, failed, cut): the estimate becomes the usage
-            _settle(state, exchange)
+            settle(state, exchange)
 
 
 async def _proxy(
@@ -88,10 +87,10 @@ async def _proxy(
     route, provider = _route(state, exchange, endpoint, body)
     tool = _authorize(policy, exchange, identity, route.provider, route.model)
     check_features(policy, exchange, identity, body, request.headers)
-    await _admit(state, policy, exchange, endpoint, identity, tool, route, body)  # before any scan: a 429 is cheap
+    await admit(state, policy, exchange, endpoint, identity, tool, route, body)  # before any scan: a 429 is cheap
     if route.explicit:  # the provider knows the model without our provider/ prefix
         body, raw = {**body, "model": route.model}, None
-    if _ask_usage(state, exchange, endpoint, body):  # the stream's usage is counted (limits, spend)
+    if ask_usage(state, exchange, endpoint, route, body):  # the stream's usage is counted (limits, spend)
         body, raw = with_usage_asked(body), None
         exchange.usage_asked = True
     keep_text = policy.log_keeps_text
@@ -166,57 +165,6 @@ def _capture(
             stages.strip = UsageStrip()
     else:
         capture.read_body(endpoint, reply.body)
-
-
-async def _admit(
-    state: GatewayState,
-    policy: Policy,
-    exchange: Exchange,
-    endpoint: Endpoint,
-    identity: Identity,
-    tool: ToolDecision,
-    route: Route,
-    body: dict[str, Any],
-) -> None:
-    """Charge the policy's limits an estimate of this request, or refuse it (429; monitor mode: recorded only)."""
-    limits = policy.limits.applicable(identity.key_id, identity.user, tool.groups, route.provider, route.model)
-    if not limits:
-        return
-    prompt, completion = estimate_tokens(endpoint, body)
-    try:
-        admission = await state.limiter.admit(
-            policy.document.limits, limits, identity, route.provider, route.model, prompt, completion
-        )
-    except LimitRefused as refused:
-        exchange.limit_hit = refused.hit
-        if not policy.monitor:
-            raise
-        return
-    if admission is not None:
-        exchange.admission, exchange.limit_headers = admission, admission.headers
-
-
-def _ask_usage(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: dict[str, Any]) -> bool:
-    if endpoint.name not in USAGE_ON_REQUEST or body.get("stream") is not True or include_usage(body):
-        return False
-    return exchange.admission is not None or bool(state.limiter.prices)
-
-
-def _settle(state: GatewayState, exchange: Exchange) -> None:
-    """The provider's usage replaces the admitted estimate (nothing, if the call failed or never left)."""
-    capture, admission = exchange.capture, exchange.admission
-    prompt = capture.prompt_tokens if capture is not None else None
-    completion = capture.completion_tokens if capture is not None else None
-    cached = capture.cached_tokens if capture is not None else 0
-    if admission is not None:
-        failed = exchange.answered_at is None or exchange.outcome is Outcome.UPSTREAM_ERROR
-        currency = exchange.policy.document.limits.currency if exchange.policy else "USD"
-        exchange.cost = state.limiter.settle(
-            admission, currency, exchange.sent_at is not None, failed, prompt, completion, cached
-        )
-    elif exchange.provider is not None and exchange.model is not None and (prompt or completion):
-        model = exchange.model.removeprefix(f"{exchange.provider}/")
-        exchange.cost = state.limiter.prices.cost(exchange.provider, model, prompt or 0, completion or 0, cached)
 
 
 def _route(state: GatewayState, exchange: Exchange, endpoint: Endpoint, body: dict[str, Any]) -> tuple[Route, Provider]:

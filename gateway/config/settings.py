@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator, model_validator
 
+from gateway.config.price_settings import PriceSettings, default_prices
 from gateway.config.sink_settings import SinkSettings
 from gateway.config.yamlconfig import Loc, LocatedError, YamlDocument, validate
 from gateway.errors import ConfigError, ConfigProblem
@@ -239,17 +239,6 @@ class ProviderSettings(_Strict):
         return self
 
 
-class PriceSettings(_Strict):
-    """What one provider charges for the models a glob matches, per million tokens (gateway.usage.prices)."""
-
-    provider: str = Field(min_length=1)
-    models: str = Field(min_length=1)  # a glob over the model name the provider sees, e.g. "gpt-6-*"
-    input: Decimal = Field(ge=0)
-    output: Decimal = Field(ge=0)
-    cached_input: Decimal | None = Field(default=None, ge=0)  # None: cached prompt tokens cost as input
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-
-
 class RouteSettings(_Strict):
     match: str = Field(min_length=1)
     provider: str
@@ -294,7 +283,7 @@ class Settings(_Strict):
     routes: tuple[RouteSettings, ...] = Field(default_factory=_default_routes)
     # Per-model prices: the first entry matching provider and model prices a request; spend limits
     # count only priced requests (unpriced ones are counted in tokens).
-    prices: tuple[PriceSettings, ...] = ()
+    prices: tuple[PriceSettings, ...] = Field(default_factory=default_prices)
 
     @model_validator(mode="after")
     def _check_references(self) -> Settings:
@@ -308,7 +297,9 @@ class Settings(_Strict):
                 known = ", ".join(sorted(self.providers)) or "none"
                 message = f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})"
                 raise LocatedError(message, "routes", index, "provider", related=[("providers",)])
-        for index, price in enumerate(self.prices):
+        # A table given in the file must name defined providers; the embedded example one may name
+        # providers a file's own `providers:` replaced (its entries then price nothing).
+        for index, price in enumerate(self.prices if "prices" in self.model_fields_set else ()):
             if price.provider not in self.providers:
                 known = ", ".join(sorted(self.providers)) or "none"
                 message = f"prices[{index}] names provider {price.provider!r}, which is not defined (defined: {known})"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from gateway.config.settings import PriceSettings
+from gateway.config.price_settings import PriceSettings
 from gateway.model_names import glob_regex
 
 MILLION = Decimal(1_000_000)

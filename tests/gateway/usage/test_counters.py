@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import calendar
 from decimal import Decimal
+from pathlib import Path
 
-from gateway.config.settings import PriceSettings
+import pytest
+
+from gateway.config.price_settings import PriceSettings
+from gateway.config.settings import load_settings
+from gateway.errors import ConfigError
 from gateway.usage.counters import Charge, LocalCounters, slot_for
 from gateway.usage.headers import duration, retry_after_s
 from gateway.usage.prices import PriceTable
@@ -86,3 +91,17 @@ def test_prices_per_million_tokens_first_match_wins() -> None:
 
 def test_reset_durations_in_openais_format() -> None:
     assert [duration(s) for s in (0.25, 1, 12.2, 360, 3723)] == ["250ms", "1s", "13s", "6m0s", "1h2m3s"]
+
+
+def test_a_price_table_in_the_settings_must_name_defined_providers(tmp_path: Path) -> None:
+    config = tmp_path / "gateway.yaml"
+    config.write_text(
+        "providers:\n  echo: {type: echo}\n"
+        "routes: [{match: '*', provider: echo}]\n"
+        "prices:\n  - {provider: openai, models: 'gpt-*', input: 1, output: 2}\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_settings(config, {})
+    assert "gateway.yaml:5:6: prices[0].provider: prices[0] names provider 'openai'" in str(info.value)
+    config.write_text("providers:\n  echo: {type: echo}\nroutes: [{match: '*', provider: echo}]\n")
+    assert load_settings(config, {}).prices  # the embedded examples stay, pricing nothing here

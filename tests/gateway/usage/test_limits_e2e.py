@@ -209,3 +209,36 @@ def test_no_limits_no_headers(start_gateway: StartGateway, tmp_path: Path) -> No
     raw = chat(oai(gateway, gateway.create_key("ann")))
     assert "x-ratelimit-limit-requests" not in raw.headers
     assert raw.headers["x-ratelimit-remaining-requests"] == "999"  # the provider's own, relayed
+
+
+def test_an_anthropic_stream_is_counted_and_max_tokens_is_admitted_up_front(
+    tmp_path: Path, start_gateway: StartGateway, mock: MockProvider
+) -> None:
+    mock.configure(reply_text=" ".join(f"w{i}" for i in range(50)))
+    gateway = start(start_gateway, write_policy(tmp_path, "    - {user: ann, tokens_per_minute: 100}\n"))
+    client = anthropic.Anthropic(base_url=gateway.url, api_key=gateway.create_key("ann"), max_retries=0)
+    with pytest.raises(anthropic.RateLimitError):  # 1000 asked for cannot fit in 100 a minute
+        client.messages.create(model="claude-haiku-5-5", max_tokens=1000, messages=[{"role": "user", "content": "hi"}])
+    with client.messages.stream(
+        model="claude-haiku-5-5", max_tokens=20, messages=[{"role": "user", "content": "hi"}]
+    ) as stream:
+        message = stream.get_final_message()
+    assert message.usage.output_tokens > 20  # the mock ignores max_tokens; the provider's usage counts
+    raw = client.messages.with_raw_response.create(
+        model="claude-haiku-5-5", max_tokens=5, messages=[{"role": "user", "content": "hi"}]
+    )
+    used = 100 - int(raw.headers["x-ratelimit-remaining-tokens"])
+    assert used >= message.usage.input_tokens + message.usage.output_tokens
+    client.close()
+
+
+def test_monitor_mode_records_the_refusal_and_lets_it_through(tmp_path: Path, start_gateway: StartGateway) -> None:
+    policy = write_policy(tmp_path, "    - {group: everyone, requests_per_minute: 1}\n")
+    policy.write_text(policy.read_text().replace('version: "1"}', 'version: "1", mode: monitor}'))
+    gateway = start(start_gateway, policy)
+    client = oai(gateway, gateway.create_key("ann"))
+    assert [chat(client).http_response.status_code for _ in range(3)] == [200, 200, 200]
+    found = [i for i in incidents(gateway) if i["type"] == "RATE_OR_BUDGET_EXCEEDED"]
+    assert len(found) == 1
+    assert found[0]["occurrences"] == 2
+    assert found[0]["enforced"] is False

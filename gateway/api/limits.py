@@ -1,0 +1,68 @@
+"""The request path's part in the policy's limits (``gateway.usage``): admission before any scan,
+asking for a stream's usage, and the estimate replaced by the provider's usage however the request ended."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.auth.identity import Identity
+from gateway.exchange import Exchange, Outcome
+from gateway.lifecycle.state import GatewayState
+from gateway.policy.policy import Policy, ToolDecision
+from gateway.providers.routing import Route
+from gateway.usage.headers import estimate_tokens
+from gateway.usage.limiter import LimitRefused
+from gateway.wire.endpoints import Endpoint
+from gateway.wire.stream_usage import USAGE_ON_REQUEST, include_usage
+
+
+async def admit(
+    state: GatewayState,
+    policy: Policy,
+    exchange: Exchange,
+    endpoint: Endpoint,
+    identity: Identity,
+    tool: ToolDecision,
+    route: Route,
+    body: dict[str, Any],
+) -> None:
+    """Charge the policy's limits an estimate of this request, or refuse it (429; monitor mode: recorded only)."""
+    limits = policy.limits.applicable(identity.key_id, identity.user, tool.groups, route.provider, route.model)
+    if not limits:
+        return
+    prompt, completion = estimate_tokens(endpoint, body)
+    try:
+        admission = await state.limiter.admit(
+            policy.document.limits, limits, identity, route.provider, route.model, prompt, completion
+        )
+    except LimitRefused as refused:
+        exchange.limit_hit = refused.hit
+        if not policy.monitor:
+            raise
+        return
+    if admission is not None:
+        exchange.admission, exchange.limit_headers = admission, admission.headers
+
+
+def ask_usage(state: GatewayState, exchange: Exchange, endpoint: Endpoint, route: Route, body: dict[str, Any]) -> bool:
+    """A stream's usage is asked for when it counts: against a limit, or to price a priced model."""
+    if endpoint.name not in USAGE_ON_REQUEST or body.get("stream") is not True or include_usage(body):
+        return False
+    return exchange.admission is not None or state.limiter.prices.price(route.provider, route.model) is not None
+
+
+def settle(state: GatewayState, exchange: Exchange) -> None:
+    """The provider's usage replaces the admitted estimate (nothing, if the call failed or never left)."""
+    capture, admission = exchange.capture, exchange.admission
+    prompt = capture.prompt_tokens if capture is not None else None
+    completion = capture.completion_tokens if capture is not None else None
+    cached = capture.cached_tokens if capture is not None else 0
+    if admission is not None:
+        failed = exchange.answered_at is None or exchange.outcome is Outcome.UPSTREAM_ERROR
+        currency = exchange.policy.document.limits.currency if exchange.policy else "USD"
+        exchange.cost = state.limiter.settle(
+            admission, currency, exchange.sent_at is not None, failed, prompt, completion, cached
+        )
+    elif exchange.provider is not None and exchange.model is not None and (prompt or completion):
+        model = exchange.model.removeprefix(f"{exchange.provider}/")
+        exchange.cost = state.limiter.prices.cost(exchange.provider, model, prompt or 0, completion or 0, cached)
