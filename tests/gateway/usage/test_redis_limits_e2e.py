@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 import subprocess
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import anthropic
 import openai
 import pytest
 
+from gateway.usage.limiter import RETRY_STORE_S
 from loadtests.mock_provider import MockProvider
 from tests.conftest import UPSTREAM_ENV, free_port, stores_yaml
 from tests.gateway.cli.test_cli import AIGW, aigw
@@ -164,3 +166,46 @@ def test_redis_down_fail_open_counts_in_the_process(fleet: Start) -> None:
     assert len(store_down) == 1
     assert store_down[0]["details"] == {"reason": "limit_store_unavailable", "mode": "fail_open"}
     assert any(i["actor"].get("user", "").startswith("ann-") for i in incidents)  # and the 429 itself
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[Callable[[], None]]:
+    """A Redis of this test's own on a free port, started when the test says (until then: down)."""
+    port = free_port()
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start() -> None:
+        argv = ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
+        procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_for(lambda: _pings(port), "redis-server answering")
+
+    start.url = f"redis://127.0.0.1:{port}/0"  # type: ignore[attr-defined]
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _pings(port: int) -> bool:
+    done = subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True, check=False)
+    return done.stdout.strip() == "PONG"
+
+
+def test_fail_open_goes_back_to_redis_when_it_returns(
+    fleet: Start, private_redis: Callable[[], None], tmp_path: Path
+) -> None:
+    url: str = private_redis.url  # type: ignore[attr-defined]
+    (gateway,), key = fleet(1, url, mode="fail_open", rpm=5)
+    client = sdk(gateway, key)
+    assert [_remaining(client) for _ in range(2)] == ["4", "3"]  # counted in the process meanwhile
+    private_redis()
+    time.sleep(RETRY_STORE_S + 0.2)  # Redis is tried again at most this often
+    assert _remaining(client) == "4"  # counted in the fresh Redis (the process's count would say 2)
+    wait_for(lambda: bool(gateway.events("limit_store_recovered")), "the recovery logged")
+    assert len(gateway.events("limit_store_unavailable")) == 1
+    client.close()
+
+
+def _remaining(client: openai.OpenAI) -> str:
+    raw = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=[{"role": "user", "content": "a"}])
+    return str(raw.headers["x-ratelimit-remaining-requests"])
