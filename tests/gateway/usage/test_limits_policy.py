@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.cli.policy import summary
 from gateway.errors import ConfigError
 from gateway.policy.diff import Change, Effect, diff
 from gateway.policy.limits import Metric
@@ -117,3 +118,16 @@ def test_diff_labels_limit_changes(tmp_path: Path) -> None:
         Change(Effect.TIGHTENED, "limits[user bob].spend_per_day", "no limit -> 3"),
         Change(Effect.LOOSENED, "limits.on_store_failure", "fail_closed -> fail_open"),
     ]
+
+
+def test_policy_check_prints_the_limits(tmp_path: Path) -> None:
+    loaded = policy(
+        tmp_path,
+        "  on_store_failure: fail_open\n  rules:\n"
+        "    - {group: eng, shared: true, models: 'openai/gpt-6-*', spend_per_month: 20.5}\n"
+        "    - {key: k1, requests_per_minute: 5}\n",
+    )
+    text = summary(tmp_path / "p.yaml", loaded)
+    assert "  limits: most generous across groups; store down: fail_open\n" in text
+    assert "    group eng on openai/gpt-6-* (shared): spend_per_month 20.5\n" in text
+    assert "    key k1: requests_per_minute 5\n" in text
