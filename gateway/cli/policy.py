@@ -177,7 +177,11 @@ def _log_and_incidents(doc: PolicyDocument) -> list[str]:
         ]
         where = f" ({'; '.join(scope)})" if scope else ""
         lines.append(f"  incident severity: {override.violation.value}{where} -> {override.severity.value}")
-    limits = doc.limits
+    return lines + _limits(doc)
+
+
+def _limits(doc: PolicyDocument) -> list[str]:
+    limits, lines = doc.limits, []
     if limits.rules:
         lines.append(
             f"  limits: {limits.groups_combine.replace('_', ' ')} across groups; store down: {limits.on_store_failure}"
