@@ -20,7 +20,8 @@ class LimitMetrics:
         )
         self.spend = Counter(
             "aigw_spend",
-            "What answered requests cost (the settings' price table), by group, model and currency.",
+            "What answered requests cost (the settings' price table), by the caller's first policy group, "
+            "model and currency.",
             ["group", "model", "currency"],
             registry=registry,
         )

@@ -33,7 +33,13 @@ async def admit(
     prompt, completion = estimate_tokens(endpoint, body)
     try:
         admission = await state.limiter.admit(
-            policy.document.limits, limits, identity, route.provider, route.model, prompt, completion
+            policy.document.limits,
+            limits,
+            tool.groups[0] if tool.groups else "-",
+            route.provider,
+            route.model,
+            prompt,
+            completion,
         )
     except LimitRefused as refused:
         exchange.limit_hit = refused.hit
@@ -64,5 +70,10 @@ def settle(state: GatewayState, exchange: Exchange) -> None:
             admission, currency, exchange.sent_at is not None, failed, prompt, completion, cached
         )
     elif exchange.provider is not None and exchange.model is not None and (prompt or completion):
-        model = exchange.model.removeprefix(f"{exchange.provider}/")
-        exchange.cost = state.limiter.prices.cost(exchange.provider, model, prompt or 0, completion or 0, cached)
+        provider, model = exchange.provider, exchange.model.removeprefix(f"{exchange.provider}/")
+        price = state.limiter.prices.price(provider, model)
+        exchange.cost = state.limiter.prices.cost(provider, model, prompt or 0, completion or 0, cached)
+        if price is not None and exchange.cost is not None:
+            identity, policy = exchange.identity, exchange.policy
+            groups = policy.effective_groups(identity.groups, identity.group_source) if identity and policy else ()
+            state.limiter.record_spend(groups[0] if groups else "-", model, exchange.cost, price.currency)

@@ -23,7 +23,6 @@ from typing import Protocol
 
 import structlog
 
-from gateway.auth.identity import Identity
 from gateway.config.settings import Settings
 from gateway.errors import LimitStoreUnavailable, RateLimited
 from gateway.policy.limits import SPEND_UNITS, AppliedLimit, LimitsPolicy, Metric
@@ -74,7 +73,7 @@ class Admission:
     store: CounterStore
     provider: str
     model: str
-    group: str  # the metrics' group label
+    group: str  # the spend metric's group label: the caller's first policy group
     model_label: str
     estimated_tokens: int
     estimated_spend: int  # millionths of the currency; 0 when unpriced
@@ -100,10 +99,10 @@ class Limiter:
         self._settling: set[asyncio.Task[None]] = set()
         self._peaks: dict[tuple[str, str], tuple[str, float]] = {}  # (group, limit) -> (window key, highest ratio)
 
-    @property
-    def degraded(self) -> bool:
-        """Redis is down and limits are counted in this process alone (fail_open)."""
-        return self._down_since is not None
+    def record_spend(self, group: str, model: str, cost: Decimal, currency: str) -> None:
+        """The cost of a request no limit applied to (``settle`` counts those that had one)."""
+        if cost:
+            self._observer.spent(group, self._model_label(model), currency, float(cost))
 
     async def close(self) -> None:
         if self._settling:
@@ -115,13 +114,14 @@ class Limiter:
         self,
         policy: LimitsPolicy,
         limits: tuple[AppliedLimit, ...],
-        identity: Identity,
+        group: str,
         provider: str,
         model: str,
         prompt_tokens: int,
         max_tokens: int,
     ) -> Admission | None:
-        """Charge the estimate, or raise ``RateLimited`` (429) / ``LimitStoreUnavailable`` (503)."""
+        """Charge the estimate, or raise ``RateLimited`` (429) / ``LimitStoreUnavailable`` (503).
+        ``group``: the caller's first policy group, the spend metric's label."""
         if not limits:
             return None
         tokens = prompt_tokens + max_tokens
@@ -131,7 +131,6 @@ class Limiter:
         now = time.time()
         slots = tuple(slot_for(charge, now) for charge in charges)
         store, verdict = await self._check(policy, charges, slots)
-        group = next((limit.group for limit in limits if limit.group), None) or "-"
         model_label = self._model_label(model)
         headers = limit_headers(limits, slots, verdict)
         self._observe_use(limits, slots, verdict)

@@ -204,11 +204,14 @@ def test_a_policy_reload_changes_limits_live_and_keeps_the_count(tmp_path: Path,
     assert raw.headers["x-ratelimit-remaining-requests"] == "1"
 
 
-def test_no_limits_no_headers(start_gateway: StartGateway, tmp_path: Path) -> None:
-    gateway = start(start_gateway, write_policy(tmp_path, "    - {user: nobody-here, requests_per_minute: 1}\n"))
+def test_no_limits_no_headers_and_spend_still_counted(start_gateway: StartGateway, tmp_path: Path) -> None:
+    rules = "    - {user: nobody-here, requests_per_minute: 1}\n"
+    gateway = start(start_gateway, write_policy(tmp_path, rules), prices=PRICES)
     raw = chat(oai(gateway, gateway.create_key("ann")))
     assert "x-ratelimit-limit-requests" not in raw.headers
     assert raw.headers["x-ratelimit-remaining-requests"] == "999"  # the provider's own, relayed
+    metrics = httpx.get(f"{gateway.admin_url}/metrics").text
+    assert 'aigw_spend_total{currency="USD",group="everyone",model="gpt-4o-mini"}' in metrics
 
 
 def test_an_anthropic_stream_is_counted_and_max_tokens_is_admitted_up_front(
