@@ -275,6 +275,10 @@ def _limits(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
                 yield Change(Effect.TIGHTENED, where, f"no limit -> {b}")
             else:
                 yield Change(Effect.LOOSENED if b > a else Effect.TIGHTENED, where, f"{a} -> {b}")
+    for label in sorted(before.keys() & after.keys()):
+        if before[label].tokens != after[label].tokens:
+            what = f"counts {before[label].tokens} tokens -> {after[label].tokens} tokens"
+            yield Change(Effect.CHANGED, f"limits[{label}].tokens", what)
     was_l, now_l = old.limits, new.limits
     if was_l.on_store_failure != now_l.on_store_failure:
         effect = Effect.LOOSENED if now_l.on_store_failure == "fail_open" else Effect.TIGHTENED

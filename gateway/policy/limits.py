@@ -61,9 +61,10 @@ class LimitRule(_Strict):
     key: str | None = Field(default=None, min_length=1)  # a gateway key's id (`aigw keys list`)
     models: str | None = None  # "provider/glob": this rule counts only requests to these models
     shared: bool = False  # group rules: one budget for the whole group (else each member's own)
+    tokens: Literal["total", "prompt", "completion"] = "total"  # which tokens its token limits count
     description: str = ""
     requests_per_minute: int | None = Field(default=None, gt=0)
-    tokens_per_minute: int | None = Field(default=None, gt=0)  # prompt and completion tokens together
+    tokens_per_minute: int | None = Field(default=None, gt=0)  # prompt and completion together, or as `tokens` says
     tokens_per_day: int | None = Field(default=None, gt=0)
     spend_per_day: Decimal | None = Field(default=None, gt=0, le=10**9)  # in limits.currency
     spend_per_month: Decimal | None = Field(default=None, gt=0, le=10**9)
@@ -121,6 +122,7 @@ class AppliedLimit:
     rule: str  # "limits.rules[3]"
     group: str | None  # the policy group whose rule it is (a metric label); None: a user's or key's rule
     scope: str  # "*" or the rule's "provider/glob"
+    tokens: str = "total"  # token limits: which tokens they count (total, prompt, completion)
 
     @property
     def shown_limit(self) -> str:
@@ -165,7 +167,8 @@ class Limits:
         self, key_id: str | None, user: str, groups: tuple[str, ...], provider: str, model: str
     ) -> tuple[AppliedLimit, ...]:
         generous = self.policy.groups_combine == "most_generous"
-        chosen: dict[tuple[Metric, str], tuple[int, int, _Compiled]] = {}  # (metric, scope) -> (level, limit, rule)
+        # (metric, scope, tokens counted) -> (level, limit, rule)
+        chosen: dict[tuple[Metric, str, str], tuple[int, int, _Compiled]] = {}
         for compiled in self._rules:
             rule = compiled.rule
             kind, name = rule.principal
@@ -174,22 +177,25 @@ class Limits:
             level, scope = _LEVEL[kind], rule.models or "*"
             for metric, value in rule.values().items():
                 units = int(value * SPEND_UNITS) if metric.kind == "spend" else int(value)
-                held = chosen.get((metric, scope))
+                slot = (metric, scope, rule.tokens if metric.kind == "tokens" else "total")
+                held = chosen.get(slot)
                 better = (
                     held is None
                     or level > held[0]
                     or (level == held[0] == 1 and (units > held[1] if generous else units < held[1]))
                 )
                 if better:
-                    chosen[(metric, scope)] = (level, units, compiled)
+                    chosen[slot] = (level, units, compiled)
         out = []
-        for (metric, scope), (_, units, compiled) in chosen.items():
+        for (metric, scope, _), (_, units, compiled) in chosen.items():
             rule = compiled.rule
             kind, name = rule.principal
             subject = f"key:{key_id}" if kind == "key" else f"group:{name}" if rule.shared else f"user:{user}"
             group = name if kind == "group" else None
-            counter = f"{subject}|{scope}|{metric.value}"
-            out.append(AppliedLimit(metric, units, counter, f"limits.rules[{compiled.index}]", group, scope))
+            counted = rule.tokens if metric.kind == "tokens" else "total"
+            counter = f"{subject}|{scope}|{metric.value}" + ("" if counted == "total" else f":{counted}")
+            rule_name = f"limits.rules[{compiled.index}]"
+            out.append(AppliedLimit(metric, units, counter, rule_name, group, scope, counted))
         return tuple(out)
 
 

@@ -86,7 +86,8 @@ def refusal_message(limit: AppliedLimit, used: float, wait_s: int, currency: str
         spent = (Decimal(int(used)) / SPEND_UNITS).quantize(Decimal("0.01"))
         what = f"spend budget of {limit.shown_limit} {currency} per {window}{scope} is used up ({spent} spent)"
     else:
-        what = f"limit of {limit.shown_limit} {limit.metric.kind} per {window}{scope} is reached ({int(used)} used)"
+        unit = limit.metric.kind if limit.tokens == "total" else f"{limit.tokens} tokens"
+        what = f"limit of {limit.shown_limit} {unit} per {window}{scope} is reached ({int(used)} used)"
     return (
         f"Rate limit: your {what} under AI policy rule {limit.rule}. Try again in {wait_s} s, "
         f"or ask your AI policy owner for a higher limit."

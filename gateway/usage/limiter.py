@@ -75,7 +75,7 @@ class Admission:
     model: str
     group: str  # the spend metric's group label: the caller's first policy group
     model_label: str
-    estimated_tokens: int
+    estimated_tokens: tuple[int, int]  # prompt, completion
     estimated_spend: int  # millionths of the currency; 0 when unpriced
     headers: dict[str, str]
 
@@ -124,10 +124,9 @@ class Limiter:
         ``group``: the caller's first policy group, the spend metric's label."""
         if not limits:
             return None
-        tokens = prompt_tokens + max_tokens
+        tokens = (prompt_tokens, max_tokens)
         spend = self._spend_units(policy, provider, model, prompt_tokens, max_tokens)
-        amounts = {"requests": 1, "tokens": tokens, "spend": spend}
-        charges = [Charge(lim.counter, lim.limit, amounts[lim.metric.kind], lim.metric.window) for lim in limits]
+        charges = [Charge(lim.counter, lim.limit, _amount(lim, 1, tokens, spend), lim.metric.window) for lim in limits]
         now = time.time()
         slots = tuple(slot_for(charge, now) for charge in charges)
         store, verdict = await self._check(policy, charges, slots)
@@ -158,24 +157,23 @@ class Limiter:
         """Replace the estimate with what was used: nothing when the call was never made or failed,
         the provider's usage when it reported one, else the estimate stands. Returns the cost."""
         if not sent or failed:
-            tokens, cost = 0, Decimal(0)
+            tokens, cost = (0, 0), Decimal(0)
         elif prompt_tokens is None and completion_tokens is None:
             tokens, cost = admission.estimated_tokens, Decimal(admission.estimated_spend) / SPEND_UNITS
         else:
             prompt, completion = prompt_tokens or 0, completion_tokens or 0
-            tokens = prompt + completion
+            tokens = (prompt, completion)
             priced = self.prices.price(admission.provider, admission.model)
             found = self.prices.cost(admission.provider, admission.model, prompt, completion, cached_tokens)
             cost = found if found is not None and priced is not None and priced.currency == currency else Decimal(0)
         spend = int(cost * SPEND_UNITS)
         if spend:
             self._observer.spent(admission.group, admission.model_label, currency, float(cost))
-        deltas = {
-            "requests": 0,
-            "tokens": tokens - admission.estimated_tokens,
-            "spend": spend - admission.estimated_spend,
-        }
-        amounts = [deltas[limit.metric.kind] for limit in admission.limits]
+        estimate = admission.estimated_tokens
+        amounts = [
+            _amount(limit, 0, tokens, spend) - _amount(limit, 0, estimate, admission.estimated_spend)
+            for limit in admission.limits
+        ]
         if any(amounts):
             self._apply(admission, amounts)
         return cost if spend else None
@@ -245,3 +243,14 @@ class Limiter:
             if held is None or held[0] != window or ratio > held[1]:
                 self._peaks[key] = (window, ratio)
                 self._observer.limit_used(limit.group, limit.metric.value, ratio)
+
+
+def _amount(limit: AppliedLimit, requests: int, tokens: tuple[int, int], spend: int) -> int:
+    """What one request adds to ``limit``'s counter: a request, its tokens (those the rule counts), its spend."""
+    kind = limit.metric.kind
+    if kind == "requests":
+        return requests
+    if kind == "spend":
+        return spend
+    prompt, completion = tokens
+    return prompt if limit.tokens == "prompt" else completion if limit.tokens == "completion" else prompt + completion

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from gateway.cli.policy import summary
-from gateway.errors import ConfigError
+from gateway.config.settings import Settings
+from gateway.errors import ConfigError, RateLimited
 from gateway.policy.diff import Change, Effect, diff
 from gateway.policy.limits import Metric
 from gateway.policy.policy import Policy, load_policy
+from gateway.usage.limiter import Limiter
 
 HEAD = """\
 policy: {id: t, version: "1"}
@@ -131,3 +134,33 @@ def test_policy_check_prints_the_limits(tmp_path: Path) -> None:
     assert "  limits: most generous across groups; store down: fail_open\n" in text
     assert "    group eng on openai/gpt-6-* (shared): spend_per_month 20.5\n" in text
     assert "    key k1: requests_per_minute 5\n" in text
+
+
+def test_a_rule_may_count_completion_tokens_only(tmp_path: Path) -> None:
+    loaded = policy(tmp_path, "  rules:\n    - {user: ann, tokens: completion, tokens_per_day: 30}\n")
+    limits = loaded.limits.applicable(None, "ann", ("staff",), "openai", "gpt-4o")
+    assert [a.counter for a in limits] == ["user:ann|*|tokens_per_day:completion"]
+    limiter = Limiter(Settings(), _Quiet(), lambda model: model or "", lambda mode: None)
+
+    async def run() -> tuple[bool, str]:
+        policy_limits = loaded.document.limits
+        first = await limiter.admit(policy_limits, limits, "staff", "openai", "gpt-4o", 5000, 0)
+        assert first is not None  # a long prompt: not counted
+        limiter.settle(first, "USD", sent=True, failed=False, prompt_tokens=5000, completion_tokens=40)
+        await asyncio.sleep(0)  # the correction is applied
+        try:
+            await limiter.admit(policy_limits, limits, "staff", "openai", "gpt-4o", 1, 0)
+        except RateLimited as refused:
+            return False, refused.message
+        return True, ""
+
+    admitted, message = asyncio.run(run())
+    assert not admitted
+    assert "30 completion tokens per day" in message
+
+
+class _Quiet:
+    def limit_hit(self, group: str, model: str, limit: str) -> None: ...
+    def spent(self, group: str, model: str, currency: str, amount: float) -> None: ...
+    def limit_used(self, group: str, limit: str, ratio: float) -> None: ...
+    def limit_store_failed(self, mode: str) -> None: ...
