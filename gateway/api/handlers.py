@@ -251,7 +251,8 @@ async def _read_json(request: web.Request, limit: int, max_depth: int) -> tuple[
 async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange) -> web.StreamResponse:
     relayed = reply.headers
     if exchange.limit_headers:  # the gateway's limits are the caller's: the provider's own would contradict them
-        relayed = {name: value for name, value in relayed.items() if not name.lower().startswith("x-ratelimit-")}
+        own = ("x-ratelimit-", "anthropic-ratelimit-")
+        relayed = {name: value for name, value in relayed.items() if not name.lower().startswith(own)}
     headers = {**relayed, **exchange.stamp()}
     if reply.stream is None:
         if reply.status >= 400:

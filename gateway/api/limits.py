@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.auth.identity import Identity
+from gateway.errors import ApiFormat
 from gateway.exchange import Exchange, Outcome
 from gateway.lifecycle.state import GatewayState
 from gateway.policy.policy import Policy, ToolDecision
@@ -40,6 +41,7 @@ async def admit(
             route.model,
             prompt,
             completion,
+            exchange.api is ApiFormat.ANTHROPIC,
         )
     except LimitRefused as refused:
         exchange.limit_hit = refused.hit

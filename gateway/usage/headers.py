@@ -4,7 +4,9 @@ which both SDKs expose), a 429's message and ``retry-after``, and the estimate a
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -43,9 +45,12 @@ def duration(seconds: float) -> str:
     return f"{minutes}m{secs}s" if minutes else f"{secs}s"
 
 
-def limit_headers(limits: Sequence[AppliedLimit], slots: Sequence[Slot], verdict: Verdict) -> dict[str, str]:
+def limit_headers(
+    limits: Sequence[AppliedLimit], slots: Sequence[Slot], verdict: Verdict, anthropic: bool = False
+) -> dict[str, str]:
     """x-ratelimit-{limit,remaining,reset}-{requests,tokens}: of the limit of each kind with the least
-    left (a per-minute one before a daily one when both have as much)."""
+    left (a per-minute one before a daily one when both have as much). On Anthropic routes also
+    Anthropic's anthropic-ratelimit-{requests,tokens}-{limit,remaining,reset} (reset: an RFC 3339 time)."""
     headers: dict[str, str] = {}
     for kind in ("requests", "tokens"):
         best: tuple[float, int, float] | None = None  # (remaining, limit, reset)
@@ -59,6 +64,11 @@ def limit_headers(limits: Sequence[AppliedLimit], slots: Sequence[Slot], verdict
             headers[f"x-ratelimit-limit-{kind}"] = str(best[1])
             headers[f"x-ratelimit-remaining-{kind}"] = str(math.floor(best[0]))
             headers[f"x-ratelimit-reset-{kind}"] = duration(best[2])
+            if anthropic:
+                at = datetime.fromtimestamp(math.ceil(time.time() + best[2]), UTC)
+                headers[f"anthropic-ratelimit-{kind}-limit"] = str(best[1])
+                headers[f"anthropic-ratelimit-{kind}-remaining"] = str(math.floor(best[0]))
+                headers[f"anthropic-ratelimit-{kind}-reset"] = at.strftime("%Y-%m-%dT%H:%M:%SZ")
     return headers
 
 

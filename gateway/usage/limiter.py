@@ -119,6 +119,7 @@ class Limiter:
         model: str,
         prompt_tokens: int,
         max_tokens: int,
+        anthropic: bool = False,
     ) -> Admission | None:
         """Charge the estimate, or raise ``RateLimited`` (429) / ``LimitStoreUnavailable`` (503).
         ``group``: the caller's first policy group, the spend metric's label."""
@@ -131,7 +132,7 @@ class Limiter:
         slots = tuple(slot_for(charge, now) for charge in charges)
         store, verdict = await self._check(policy, charges, slots)
         model_label = self._model_label(model)
-        headers = limit_headers(limits, slots, verdict)
+        headers = limit_headers(limits, slots, verdict, anthropic)
         self._observe_use(limits, slots, verdict)
         if not verdict.admitted and verdict.refused is not None:
             hit = limits[verdict.refused]

@@ -102,6 +102,9 @@ def test_anthropic_routes_get_anthropics_429(tmp_path: Path, start_gateway: Star
         model="claude-haiku-5-5", max_tokens=20, messages=[{"role": "user", "content": "hi"}]
     )
     assert ok.headers["x-ratelimit-remaining-requests"] == "0"
+    assert ok.headers["anthropic-ratelimit-requests-limit"] == "1"
+    assert ok.headers["anthropic-ratelimit-requests-remaining"] == "0"
+    assert ok.headers["anthropic-ratelimit-requests-reset"].endswith("Z")
     with pytest.raises(anthropic.RateLimitError) as info:
         client.messages.create(model="claude-haiku-5-5", max_tokens=20, messages=[{"role": "user", "content": "hi"}])
     body = info.value.body
