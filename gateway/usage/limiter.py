@@ -88,8 +88,10 @@ class Limiter:
         model_label: Callable[[str | None], str],
         on_store_failure: Callable[[str], None],
         prices: PriceTable | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.prices = prices or PriceTable(settings.prices)
+        self.clock = clock  # Unix time: which minute, day and month a request is counted in
         self._observer, self._model_label, self._on_store_failure = observer, model_label, on_store_failure
         self._local = LocalCounters()
         url = settings.store.redis_url
@@ -128,7 +130,7 @@ class Limiter:
         tokens = (prompt_tokens, max_tokens)
         spend = self._spend_units(policy, provider, model, prompt_tokens, max_tokens)
         charges = [Charge(lim.counter, lim.limit, _amount(lim, 1, tokens, spend), lim.metric.window) for lim in limits]
-        now = time.time()
+        now = self.clock()
         slots = tuple(slot_for(charge, now) for charge in charges)
         store, verdict = await self._check(policy, charges, slots)
         model_label = self._model_label(model)

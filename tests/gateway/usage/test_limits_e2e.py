@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import time
 from pathlib import Path
 from typing import Any
@@ -248,3 +249,25 @@ def test_monitor_mode_records_the_refusal_and_lets_it_through(tmp_path: Path, st
     assert len(found) == 1
     assert found[0]["occurrences"] == 2
     assert found[0]["enforced"] is False
+
+
+def test_a_daily_budget_resets_at_midnight_utc(tmp_path: Path, start_gateway: StartGateway) -> None:
+    gateway = start(start_gateway, write_policy(tmp_path, "    - {user: ann, tokens_per_day: 30}\n"))
+    limiter = gateway.server.app[STATE].limiter
+    day = calendar.timegm((2026, 12, 6, 23, 59, 0))
+    limiter.clock = lambda: day
+    client = oai(gateway, gateway.create_key("ann"))
+    assert chat(client).headers["x-ratelimit-reset-tokens"] == "1m0s"  # a minute to midnight
+    refused = None
+    for _ in range(10):
+        try:
+            chat(client)
+        except openai.RateLimitError as err:
+            refused = err
+            break
+    assert refused is not None  # the day's 30 tokens are used up
+    assert refused.response.headers["retry-after"] == "60"
+    limiter.clock = lambda: day + 61  # 00:00:01 the next day
+    raw = chat(client)
+    assert raw.http_response.status_code == 200
+    assert raw.headers["x-ratelimit-reset-tokens"] == "23h59m59s"
