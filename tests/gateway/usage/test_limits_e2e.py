@@ -271,3 +271,38 @@ def test_a_daily_budget_resets_at_midnight_utc(tmp_path: Path, start_gateway: St
     raw = chat(client)
     assert raw.http_response.status_code == 200
     assert raw.headers["x-ratelimit-reset-tokens"] == "23h59m59s"
+
+
+def test_a_shared_group_budget_and_a_key_limit(tmp_path: Path, start_gateway: StartGateway) -> None:
+    gateway = start(
+        start_gateway, write_policy(tmp_path, "    - {group: engineering, shared: true, requests_per_minute: 3}\n")
+    )
+    ann, bob = (oai(gateway, gateway.create_key(user, "engineering")) for user in ("ann", "bob"))
+    assert [chat(c).headers["x-ratelimit-remaining-requests"] for c in (ann, bob, ann)] == ["2", "1", "0"]
+    with pytest.raises(openai.RateLimitError):
+        chat(bob)  # the group's three are used, by whoever
+    key = gateway.create_key("carol", "engineering")
+    key_id = key.split("_")[1]
+    policy = tmp_path / "limits.yaml"
+    policy.write_text(BASE + f"    - {{key: {key_id}, requests_per_minute: 1}}\n", encoding="utf-8")
+    deadline = time.monotonic() + 10
+    while not gateway.server.app[STATE].policy.document.limits.rules[0].key:
+        assert time.monotonic() < deadline, "the policy was not reloaded"
+        time.sleep(0.05)
+    carol = oai(gateway, key)
+    assert chat(carol).headers["x-ratelimit-limit-requests"] == "1"
+    with pytest.raises(openai.RateLimitError):
+        chat(carol)
+    assert "x-ratelimit-limit-requests" not in chat(ann).headers  # the group rule is gone
+
+
+def test_repeated_refusals_fold_into_one_incident_that_escalates(tmp_path: Path, start_gateway: StartGateway) -> None:
+    gateway = start(start_gateway, write_policy(tmp_path, "    - {user: ann, requests_per_minute: 1}\n"))
+    client = oai(gateway, gateway.create_key("ann"))
+    chat(client)
+    for _ in range(11):
+        with pytest.raises(openai.RateLimitError):
+            chat(client)
+    (incident,) = [i for i in incidents(gateway) if i["type"] == "RATE_OR_BUDGET_EXCEEDED"]
+    assert incident["occurrences"] == 11
+    assert incident["severity"] == "medium"  # sustained: 10 or more within the aggregation window
