@@ -8,7 +8,6 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Protocol
 
 import structlog
@@ -88,7 +87,6 @@ class Exchange:
     limit_headers: dict[str, str] = field(default_factory=dict)
     limit_hit: LimitHit | None = None
     usage_asked: bool = False  # the gateway asked for a stream's usage the caller did not (stripped on the way back)
-    cost: Decimal | None = None  # the price table's cost of the provider's usage (None: unpriced or unknown)
 
     def duration_ms(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 3)

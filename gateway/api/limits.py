@@ -60,7 +60,8 @@ def ask_usage(state: GatewayState, exchange: Exchange, endpoint: Endpoint, route
 
 
 def settle(state: GatewayState, exchange: Exchange) -> None:
-    """The provider's usage replaces the admitted estimate (nothing, if the call failed or never left)."""
+    """The provider's usage replaces the admitted estimate (nothing, if the call failed or never left);
+    what the usage cost goes on the exchange (the prompt log's cost column) and into aigw_spend_total."""
     capture, admission = exchange.capture, exchange.admission
     prompt = capture.prompt_tokens if capture is not None else None
     completion = capture.completion_tokens if capture is not None else None
@@ -68,14 +69,19 @@ def settle(state: GatewayState, exchange: Exchange) -> None:
     if admission is not None:
         failed = exchange.answered_at is None or exchange.outcome is Outcome.UPSTREAM_ERROR
         currency = exchange.policy.document.limits.currency if exchange.policy else "USD"
-        exchange.cost = state.limiter.settle(
-            admission, currency, exchange.sent_at is not None, failed, prompt, completion, cached
-        )
-    elif exchange.provider is not None and exchange.model is not None and (prompt or completion):
-        provider, model = exchange.provider, exchange.model.removeprefix(f"{exchange.provider}/")
-        price = state.limiter.prices.price(provider, model)
-        exchange.cost = state.limiter.prices.cost(provider, model, prompt or 0, completion or 0, cached)
-        if price is not None and exchange.cost is not None:
-            identity, policy = exchange.identity, exchange.policy
-            groups = policy.effective_groups(identity.groups, identity.group_source) if identity and policy else ()
-            state.limiter.record_spend(groups[0] if groups else "-", model, exchange.cost, price.currency)
+        state.limiter.settle(admission, currency, exchange.sent_at is not None, failed, prompt, completion, cached)
+    if exchange.provider is None or exchange.model is None or not (prompt or completion):
+        return
+    provider, model = exchange.provider, exchange.model.removeprefix(f"{exchange.provider}/")
+    price = state.limiter.prices.price(provider, model)
+    cost = state.limiter.prices.cost(provider, model, prompt or 0, completion or 0, cached)
+    if price is None or cost is None:
+        return
+    exchange.cost, exchange.cost_currency = float(cost), price.currency
+    if admission is not None:
+        group = admission.group
+    else:
+        identity, policy = exchange.identity, exchange.policy
+        groups = policy.effective_groups(identity.groups, identity.group_source) if identity and policy else ()
+        group = groups[0] if groups else "-"
+    state.limiter.record_spend(group, model, cost, price.currency)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator, model_validator
 
-from gateway.config.price_settings import PriceSettings, default_prices
+from gateway.config.price_settings import PriceSettings
 from gateway.config.sink_settings import SinkSettings
 from gateway.config.yamlconfig import Loc, LocatedError, YamlDocument, validate
 from gateway.errors import ConfigError, ConfigProblem
@@ -283,7 +283,7 @@ class Settings(_Strict):
     routes: tuple[RouteSettings, ...] = Field(default_factory=_default_routes)
     # Per-model prices: the first entry matching provider and model prices a request; spend limits
     # count only priced requests (unpriced ones are counted in tokens).
-    prices: tuple[PriceSettings, ...] = Field(default_factory=default_prices)
+    prices: tuple[PriceSettings, ...] = ()
 
     @model_validator(mode="after")
     def _check_references(self) -> Settings:
@@ -297,9 +297,7 @@ class Settings(_Strict):
                 known = ", ".join(sorted(self.providers)) or "none"
                 message = f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})"
                 raise LocatedError(message, "routes", index, "provider", related=[("providers",)])
-        # A table given in the file must name defined providers; the embedded example one may name
-        # providers a file's own `providers:` replaced (its entries then price nothing).
-        for index, price in enumerate(self.prices if "prices" in self.model_fields_set else ()):
+        for index, price in enumerate(self.prices):
             if price.provider not in self.providers:
                 known = ", ".join(sorted(self.providers)) or "none"
                 message = f"prices[{index}] names provider {price.provider!r}, which is not defined (defined: {known})"

@@ -102,7 +102,7 @@ class Limiter:
         self._peaks: dict[tuple[str, str], tuple[str, float]] = {}  # (group, limit) -> (window key, highest ratio)
 
     def record_spend(self, group: str, model: str, cost: Decimal, currency: str) -> None:
-        """The cost of a request no limit applied to (``settle`` counts those that had one)."""
+        """What an answered request cost, in aigw_spend_total (limited or not)."""
         if cost:
             self._observer.spent(group, self._model_label(model), currency, float(cost))
 
@@ -170,8 +170,6 @@ class Limiter:
             found = self.prices.cost(admission.provider, admission.model, prompt, completion, cached_tokens)
             cost = found if found is not None and priced is not None and priced.currency == currency else Decimal(0)
         spend = int(cost * SPEND_UNITS)
-        if spend:
-            self._observer.spent(admission.group, admission.model_label, currency, float(cost))
         estimate = admission.estimated_tokens
         amounts = [
             _amount(limit, 0, tokens, spend) - _amount(limit, 0, estimate, admission.estimated_spend)

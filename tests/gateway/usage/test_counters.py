@@ -8,9 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gateway.config.price_settings import PriceSettings
-from gateway.config.settings import load_settings
+from gateway.config.settings import Settings, load_settings
 from gateway.errors import ConfigError
 from gateway.usage.counters import Charge, LocalCounters, slot_for
 from gateway.usage.headers import duration, retry_after_s
@@ -104,4 +105,13 @@ def test_a_price_table_in_the_settings_must_name_defined_providers(tmp_path: Pat
         load_settings(config, {})
     assert "gateway.yaml:5:6: prices[0].provider: prices[0] names provider 'openai'" in str(info.value)
     config.write_text("providers:\n  echo: {type: echo}\nroutes: [{match: '*', provider: echo}]\n")
-    assert load_settings(config, {}).prices  # the embedded examples stay, pricing nothing here
+    assert load_settings(config, {}).prices == ()  # nothing is priced by default
+
+
+def test_the_example_prices_are_valid_and_price_the_shipped_catalogue() -> None:
+    example = Path(__file__).resolve().parents[3] / "deploy" / "gateway.example.yaml"
+    lines = [line.split("# ", 1)[1] for line in example.read_text().splitlines() if line.startswith("  # - {provider")]
+    table = PriceTable(Settings.model_validate({"prices": yaml.safe_load("\n".join(lines))}).prices)
+    catalogue = Settings().providers
+    unpriced = [(name, m) for name, p in catalogue.items() for m in p.models if table.price(name, m) is None]
+    assert unpriced == []

@@ -164,7 +164,10 @@ def test_spend_budget_refuses_with_insufficient_quota(
     gateway = start(start_gateway, policy, prices=PRICES)
     client = oai(gateway, gateway.create_key("ann"))
     assert chat(client).http_response.status_code == 200
-    assert chat(client).http_response.status_code == 200  # 0.0016 < 0.002: admitted, then passes it
+    raw = chat(client)  # 0.0016 < 0.002: admitted, then passes it
+    record = gateway.log_record(raw.headers["x-request-id"])
+    assert record["cost_currency"] == "USD"
+    assert 0.001 < record["cost"] < 0.003  # the prompt log's cost column, from the provider's usage
     with pytest.raises(openai.RateLimitError) as info:
         chat(client)
     assert info.value.code == "insufficient_quota"
@@ -284,7 +287,7 @@ def test_a_shared_group_budget_and_a_key_limit(tmp_path: Path, start_gateway: St
     key = gateway.create_key("carol", "engineering")
     key_id = key.split("_")[1]
     policy = tmp_path / "limits.yaml"
-    policy.write_text(BASE + f"    - {{key: {key_id}, requests_per_minute: 1}}\n", encoding="utf-8")
+    policy.write_text(BASE + f"    - {{key: '{key_id}', requests_per_minute: 1}}\n", encoding="utf-8")
     deadline = time.monotonic() + 10
     while not gateway.server.app[STATE].policy.document.limits.rules[0].key:
         assert time.monotonic() < deadline, "the policy was not reloaded"

@@ -71,11 +71,15 @@ def fleet(tmp_path: Path, mock: MockProvider) -> Iterator[Start]:
         policy.write_text(POLICY.format(mode=mode, user=user, rpm=rpm))
         gateways = []
         for n in range(count):
+            (tmp_path / f"gw{n}").mkdir(exist_ok=True)
+            own_prompt_log = stores_yaml(tmp_path / f"gw{n}").split("\n", 1)[1]  # its prompt_log: line
             api, admin = free_port(), free_port()
             config = tmp_path / f"gateway{n}.yaml"
             config.write_text(
                 f"listen: {{port: {api}}}\nadmin: {{port: {admin}}}\npolicy_path: {policy}\n"
-                f"{stores_yaml(tmp_path)}log: {{format: json}}\npolicy_reload: {{watch_interval_s: 0}}\n"
+                f"store: {{sqlite_path: {tmp_path / 'aigw.db'}}}\n"  # one key store; each its own prompt log
+                f"{own_prompt_log}"
+                "log: {format: json}\npolicy_reload: {watch_interval_s: 0}\n"
                 "providers:\n"
                 f"  openai: {{type: openai, base_url: '{mock.url}/v1', api_key_env: MOCK_OPENAI_KEY}}\n"
                 f"  anthropic: {{type: anthropic, base_url: '{mock.url}', api_key_env: MOCK_ANTHROPIC_KEY}}\n"
