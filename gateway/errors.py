@@ -125,6 +125,24 @@ class PayloadTooLarge(GatewayError):
     code = "request_too_large"
 
 
+class RateLimited(GatewayError):
+    """A rate limit or budget of the policy is reached (``gateway.usage.limiter``): OpenAI's 429 shape
+    (type ``requests``/``tokens``, or ``insufficient_quota`` for a spend budget), Anthropic's
+    ``rate_limit_error``; ``retry-after`` and the x-ratelimit headers say when to try again."""
+
+    status = 429
+    openai_type = "requests"
+    anthropic_type = "rate_limit_error"
+    code = "rate_limit_exceeded"
+
+    def __init__(self, message: str, *, kind: str, headers: Mapping[str, str]) -> None:
+        super().__init__(message, headers=headers)
+        if kind == "spend":
+            self.openai_type = self.code = "insufficient_quota"
+        else:
+            self.openai_type = kind
+
+
 class InternalError(GatewayError):
     status = 500
     code = "internal_error"
@@ -163,6 +181,19 @@ class PromptLogUnavailable(ServiceUnavailable):
         super().__init__(
             "The gateway cannot record this exchange in the prompt log right now, and the AI policy does not "
             "allow unlogged use. Try again shortly.",
+            headers={"retry-after": str(retry_after_s)},
+        )
+
+
+class LimitStoreUnavailable(ServiceUnavailable):
+    """The shared counter store (Redis) is down and the policy's limits fail closed."""
+
+    code = "limit_store_unavailable"
+
+    def __init__(self, retry_after_s: int = 5) -> None:
+        super().__init__(
+            "The gateway cannot check your usage limits right now, and the AI policy does not allow "
+            "unmetered use. Try again shortly.",
             headers={"retry-after": str(retry_after_s)},
         )
 

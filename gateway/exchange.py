@@ -19,6 +19,7 @@ from gateway.policy.policy import Policy
 from gateway.policy.register import Verdict
 from gateway.policy.violations import Violation
 from gateway.screening.screen import Screening
+from gateway.usage.limiter import Admission, LimitHit
 from gateway.wire.capture import AnswerCapture
 
 MAX_LOGGED_MODEL_LENGTH = 100
@@ -91,6 +92,11 @@ class Exchange:
     sent_at: float | None = None  # perf_counter when the provider call began, and when it answered
     answered_at: float | None = None
     relayed_at: float | None = None  # when the answer began to go back to the caller
+    # Limits (gateway.usage.limiter): what was charged, the x-ratelimit headers, the limit a 429 hit.
+    admission: Admission | None = None
+    limit_headers: dict[str, str] = field(default_factory=dict)
+    limit_hit: LimitHit | None = None
+    usage_asked: bool = False  # the gateway asked for a stream's usage the caller did not (stripped on the way back)
 
     def duration_ms(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 3)
@@ -104,7 +110,7 @@ class Exchange:
 
     def stamp(self) -> dict[str, str]:
         """Response headers that tie an answer to its log record and to the policy that decided it."""
-        headers = {"x-request-id": self.request_id}
+        headers = {**self.limit_headers, "x-request-id": self.request_id}
         if self.policy_version is not None:
             headers["x-aigw-policy-version"] = self.policy_version
         if self.rerouted is not None:  # the caller is told where its prompt went, and why
@@ -136,6 +142,8 @@ class Exchange:
         fields.update({k: v for k, v in optional.items() if v is not None})
         if self.stream:
             fields["stream"] = True
+        if self.limit_hit is not None:
+            fields["limit"], fields["limit_rule"] = self.limit_hit.metric.value, self.limit_hit.rule
         if self.screening is not None and (self.screening.decisions or self.screening.skipped):
             fields["findings"] = self.screening.summary()
             if self.screening.decisions:

@@ -17,6 +17,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from gateway.limit_metrics import LimitMetrics
 from gateway.policy.violations import Severity, Violation
 from gateway.register_metrics import RegisterMetrics
 
@@ -92,6 +93,7 @@ class GatewayMetrics:
         self._incident_metrics()
         self._fault_metrics()
         self._connection_metrics()
+        self.limits = LimitMetrics(self.registry)  # rate limits and budgets (gateway.usage.limiter)
         self.build_info = Gauge(
             "aigw_build_info",
             "The gateway's version: 1.",

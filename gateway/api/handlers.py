@@ -10,6 +10,7 @@ from typing import Any
 import structlog
 from aiohttp import ClientConnectionResetError, web
 
+from gateway.api.limits import admit, ask_usage, settle
 from gateway.api.middleware import EXCHANGE
 from gateway.api.register_gate import check_register
 from gateway.api.reroute import reroute
@@ -47,6 +48,7 @@ from gateway.wire.capture import AnswerCapture, CapturingStage
 from gateway.wire.choice_index import asked_choices
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.slots import request_texts
+from gateway.wire.stream_usage import UsageStrip, with_usage_asked
 
 log = structlog.get_logger("aigw")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -66,7 +68,10 @@ async def proxy(request: web.Request, endpoint: Endpoint) -> web.StreamResponse:
     forward, screen and restore the answer, relay it."""
     state, exchange = request.app[STATE], request[EXCHANGE]
     with state.lease() as runtime:  # one policy from start to end, even if a reload happens meanwhile
-        return await _proxy(request, endpoint, state, runtime, exchange)
+        try:
+            return await _proxy(request, endpoint, state, runtime, exchange)
+        finally:  # however it ended (answered, refused later, failed, cut): the estimate becomes the usage
+            settle(state, exchange)
 
 
 async def _proxy(
@@ -84,8 +89,12 @@ async def _proxy(
     route, provider = _route(state, exchange, endpoint, body)
     tool = _authorize(policy, exchange, identity, route.provider, route.model)
     check_features(policy, exchange, identity, body, request.headers)
+    await admit(state, policy, exchange, endpoint, identity, tool, route, body)  # before any scan: a 429 is cheap
     if route.explicit:  # the provider knows the model without our provider/ prefix
         body, raw = {**body, "model": route.model}, None
+    if ask_usage(state, exchange, endpoint, route, body):  # the stream's usage is counted (limits, spend)
+        body, raw = with_usage_asked(body), None
+        exchange.usage_asked = True
     keep_text = policy.log_keeps_text
     if keep_text:
         exchange.prompt_texts = request_texts(endpoint, body)
@@ -158,6 +167,8 @@ def _capture(
         return
     if reply.stream is not None:
         stages.capture = CapturingStage(capture, endpoint)
+        if exchange.usage_asked:  # the caller did not ask for usage: it gets the stream it asked for
+            stages.strip = UsageStrip()
     else:
         capture.read_body(endpoint, reply.body)
 
@@ -246,7 +257,11 @@ async def _read_json(request: web.Request, limit: int, max_depth: int) -> tuple[
 
 
 async def _relay(request: web.Request, reply: UpstreamReply, exchange: Exchange) -> web.StreamResponse:
-    headers = {**reply.headers, **exchange.stamp()}
+    relayed = reply.headers
+    if exchange.limit_headers:  # the gateway's limits are the caller's: the provider's own would contradict them
+        own = ("x-ratelimit-", "anthropic-ratelimit-")
+        relayed = {name: value for name, value in relayed.items() if not name.lower().startswith(own)}
+    headers = {**relayed, **exchange.stamp()}
     if reply.stream is None:
         if reply.status >= 400:
             exchange.outcome = Outcome.UPSTREAM_ERROR

@@ -180,6 +180,20 @@ def _log_and_incidents(doc: PolicyDocument) -> list[str]:
         ]
         where = f" ({'; '.join(scope)})" if scope else ""
         lines.append(f"  incident severity: {override.violation.value}{where} -> {override.severity.value}")
+    return lines + _limits(doc)
+
+
+def _limits(doc: PolicyDocument) -> list[str]:
+    limits, lines = doc.limits, []
+    if limits.rules:
+        lines.append(
+            f"  limits: {limits.groups_combine.replace('_', ' ')} across groups; store down: {limits.on_store_failure}"
+        )
+    for rule in limits.rules:
+        kind, name = rule.principal
+        scope = (f" on {rule.models}" if rule.models else "") + (" (shared)" if rule.shared else "")
+        values = ", ".join(f"{metric.value} {value}" for metric, value in rule.values().items())
+        lines.append(f"    {kind} {name}{scope}: {values}")
     return lines
 
 

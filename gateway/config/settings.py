@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, field_validator, model_validator
 
+from gateway.config.price_settings import PriceSettings
 from gateway.config.sink_settings import SinkSettings
 from gateway.config.yamlconfig import Loc, LocatedError, YamlDocument, validate
 from gateway.errors import ConfigError, ConfigProblem
@@ -76,6 +77,16 @@ class StoreSettings(_Database):
     replica stops working on all of them within identity.key_refresh_interval_s."""
 
     sqlite_path: Path = Path("var/aigw.db")
+    # Rate-limit and budget counters shared by every replica (redis://host:6379/0); None: each
+    # gateway process counts on its own. Redis being down: the policy's limits.on_store_failure.
+    redis_url: str | None = None
+
+    @field_validator("redis_url")
+    @classmethod
+    def _check_redis(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError("redis_url must be a redis://, rediss:// or unix:// URL")
+        return value
 
 
 class LimitSettings(_Strict):
@@ -270,6 +281,9 @@ class Settings(_Strict):
     siem: list[SinkSettings] = []
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)
     routes: tuple[RouteSettings, ...] = Field(default_factory=_default_routes)
+    # Per-model prices: the first entry matching provider and model prices a request; spend limits
+    # count only priced requests (unpriced ones are counted in tokens).
+    prices: tuple[PriceSettings, ...] = ()
 
     @model_validator(mode="after")
     def _check_references(self) -> Settings:
@@ -283,6 +297,11 @@ class Settings(_Strict):
                 known = ", ".join(sorted(self.providers)) or "none"
                 message = f"routes[{index}] names provider {route.provider!r}, which is not defined (defined: {known})"
                 raise LocatedError(message, "routes", index, "provider", related=[("providers",)])
+        for index, price in enumerate(self.prices):
+            if price.provider not in self.providers:
+                known = ", ".join(sorted(self.providers)) or "none"
+                message = f"prices[{index}] names provider {price.provider!r}, which is not defined (defined: {known})"
+                raise LocatedError(message, "prices", index, "provider", related=[("providers",)])
         if self.listen.port and self.listen.port == self.admin.port and self.listen.host == self.admin.host:
             message = "listen and admin must not use the same address and port"
             raise LocatedError(message, "admin", "port", related=[("listen",)])

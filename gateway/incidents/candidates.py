@@ -22,6 +22,7 @@ from gateway.policy.violations import Violation
 from gateway.promptlog.crypto import LogKeyring
 from gateway.promptlog.store import now_us
 from gateway.screening.screen import Screening
+from gateway.usage.limiter import LimitHit
 
 PROMPT_VIOLATIONS: Mapping[Category, Violation] = MappingProxyType(
     {
@@ -47,6 +48,8 @@ class Candidates:
         """The incidents of one finished exchange, one at a time (the caller queues each as it comes)."""
         screening, answer = exchange.screening, exchange.response_screening
         denied = exchange.decision in (AccessDecision.DENY, AccessDecision.MONITOR_DENY)
+        if exchange.limit_hit is not None:
+            yield self._limit(exchange, policy, exchange.limit_hit)
         if not denied and not (screening and screening.decisions) and not (answer and answer.decisions):
             return  # most exchanges: nothing found, nothing refused (the request path's common case, kept cheap)
         if denied:
@@ -101,6 +104,27 @@ class Candidates:
         )
         details = {"asked_for": rerouted.original, "sent_to": rerouted.target, "classes": list(rerouted.classes)}
         return dataclasses.replace(candidate, details=details)
+
+    def _limit(self, exchange: Exchange, policy: Policy, hit: LimitHit) -> Candidate:
+        """A rate limit or budget reached: one incident per actor, limit and model scope, repeats
+        within the aggregation window folded into it (escalated when sustained, or for a spend budget)."""
+        identity = exchange.identity
+        groups = policy.effective_groups(identity.groups, identity.group_source) if identity else ()
+        flags = frozenset({"spend_budget"} if hit.metric.kind == "spend" else ())
+        facts = Facts(enforced=not policy.monitor, let_through=policy.monitor, groups=tuple(groups), flags=flags)
+        actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)} if identity else {}
+        details = {"limit": hit.metric.value, "rule": hit.rule, "value": hit.limit, "scope": hit.scope}
+        destination = {"provider": exchange.provider, "endpoint": exchange.endpoint}
+        return self.build(
+            Violation.RATE_OR_BUDGET_EXCEEDED,
+            facts,
+            actor,
+            destination=destination,
+            request_id=exchange.request_id,
+            policy_version=exchange.policy_version,
+            policy=policy,
+            details=details,
+        )
 
     def _findings(
         self,

@@ -229,6 +229,13 @@ class IncidentLog:
             Violation.SUPPLIER_REVIEW_LAPSED, facts, actor, details=details, destination=destination
         )
         self._enqueue(candidate)
+    def observe_limit_store_failure(self, mode: str) -> None:
+        """The shared counter store (Redis) went down: under fail_open each replica counts alone, so a
+        fleet may let through up to its replica count times each limit until it is back."""
+        actor = {"source": "limit_store"}
+        facts = Facts(flags=frozenset({"limit_store_unavailable"}))
+        details = {"reason": "limit_store_unavailable", "mode": mode}
+        self._enqueue(self._candidates.build(Violation.RATE_OR_BUDGET_EXCEEDED, facts, actor, details=details))
 
     def observe_logging_failure(self, reason: str) -> None:
         actor = {"source": "prompt_log"}

@@ -39,6 +39,7 @@ from gateway.register_watch import RegisterWatch
 from gateway.request_metrics import ModelLabels, RequestMetrics
 from gateway.screening.inline import InlineScanner
 from gateway.screening.pool import DetectionPool, DetectionUnavailable, PoolObserver, default_workers
+from gateway.usage.limiter import Limiter
 
 log = structlog.get_logger("aigw")
 
@@ -54,6 +55,7 @@ class GatewayState:
     prompt_log: PromptLog
     incidents: IncidentLog
     exchange_subscribers: ExchangeSubscribers  # told of each finished exchange (``exchange_subscribers`` below)
+    limiter: Limiter  # the policy's rate limits and budgets, and the price table
     draining: bool = False
     # False while the policy file on disk is not the policy in force (a rejected or failed reload)
     policy_file_current: bool = True
@@ -116,6 +118,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
     prompt_log: PromptLog | None = None
     incidents: IncidentLog | None = None
     siem: SinkDispatcher | None = None
+    limiter: Limiter | None = None
     compliance = load_compliance()  # the shipped mapping, checked against the catalogue: refuse to start if broken
 
     def policy_now() -> Policy:
@@ -172,6 +175,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         router = Router(settings.routes, settings.providers)
         await authenticator.start()
         runtime = PolicyRuntime(policy, pool)
+        model_labels = ModelLabels(settings)
+        limiter = Limiter(settings, app[METRICS].limits, model_labels, incidents.observe_limit_store_failure)
         app[STATE] = state = GatewayState(
             settings,
             runtime,
@@ -181,7 +186,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
             app[METRICS],
             prompt_log,
             incidents,
-            exchange_subscribers(prompt_log, incidents, RequestMetrics(app[METRICS], ModelLabels(settings))),
+            exchange_subscribers(prompt_log, incidents, RequestMetrics(app[METRICS], model_labels)),
+            limiter,
         )
         state.metrics.policy_in_force(policy.id, policy.version)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
@@ -193,6 +199,8 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         await asyncio.gather(*state.closing)
     finally:
         await lag.stop()
+        if limiter is not None:  # requests have drained: their corrections are sent
+            await limiter.close()
         if incidents is not None:
             await incidents.close(settings.limits.shutdown_grace_s)
         if siem is not None:  # after the incident log: what it stored last is still exported

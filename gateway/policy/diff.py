@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from detectors.base import Category
 from gateway.policy.data_rules import Action, DataRule, DetectionPolicy, Mode
 from gateway.policy.register import RegisterEntry, RegisterPolicy
+from gateway.policy.limits import LimitRule, Metric
 from gateway.policy.schema import LogLevel, PolicyDocument, PromptLogPolicy
 from gateway.policy.violations import Severity
 
@@ -48,6 +49,7 @@ def diff(old: PolicyDocument, new: PolicyDocument) -> list[Change]:
         *_severities(old, new),
         *_register(old.tool_register, new.tool_register),
         *_reroutes(old, new),
+        *_limits(old, new),
     ]
 
 
@@ -247,6 +249,48 @@ def _severities(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
         elif was is not None and now is not None:
             effect = Effect.LOOSENED if now.rank < was.rank else Effect.TIGHTENED
             yield Change(effect, where, f"severity {was.value} -> {now.value}")
+
+
+def _limit_rules(doc: PolicyDocument) -> dict[str, LimitRule]:
+    """A rule by what it limits: "group engineering", "user alice on openai/gpt-6-*", "key k1 (shared)"."""
+    out: dict[str, LimitRule] = {}
+    for rule in doc.limits.rules:
+        kind, name = rule.principal
+        label = f"{kind} {name}" + (f" on {rule.models}" if rule.models else "") + (" (shared)" if rule.shared else "")
+        out[label] = rule
+    return out
+
+
+def _limits(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
+    """A limit raised or removed loosens (more use is allowed); one lowered or added tightens."""
+    before, after = _limit_rules(old), _limit_rules(new)
+    for label in sorted(before.keys() | after.keys()):
+        was = before[label].values() if label in before else {}
+        now = after[label].values() if label in after else {}
+        for metric in Metric:
+            a, b = was.get(metric), now.get(metric)
+            if a == b:
+                continue
+            where = f"limits[{label}].{metric.value}"
+            if b is None:
+                yield Change(Effect.LOOSENED, where, f"{a} -> no limit")
+            elif a is None:
+                yield Change(Effect.TIGHTENED, where, f"no limit -> {b}")
+            else:
+                yield Change(Effect.LOOSENED if b > a else Effect.TIGHTENED, where, f"{a} -> {b}")
+    for label in sorted(before.keys() & after.keys()):
+        if before[label].tokens != after[label].tokens:
+            what = f"counts {before[label].tokens} tokens -> {after[label].tokens} tokens"
+            yield Change(Effect.CHANGED, f"limits[{label}].tokens", what)
+    was_l, now_l = old.limits, new.limits
+    if was_l.on_store_failure != now_l.on_store_failure:
+        effect = Effect.LOOSENED if now_l.on_store_failure == "fail_open" else Effect.TIGHTENED
+        yield Change(effect, "limits.on_store_failure", f"{was_l.on_store_failure} -> {now_l.on_store_failure}")
+    if was_l.groups_combine != now_l.groups_combine:
+        effect = Effect.LOOSENED if now_l.groups_combine == "most_generous" else Effect.TIGHTENED
+        yield Change(effect, "limits.groups_combine", f"{was_l.groups_combine} -> {now_l.groups_combine}")
+    if was_l.currency != now_l.currency:
+        yield Change(Effect.CHANGED, "limits.currency", f"{was_l.currency} -> {now_l.currency}")
 
 
 def _register(old: RegisterPolicy, new: RegisterPolicy) -> Iterator[Change]:

@@ -23,6 +23,7 @@ from gateway.errors import ConfigError, ConfigProblem
 from gateway.model_names import glob_regex
 from gateway.policy.data_rules import DataRules, Direction, Mode
 from gateway.policy.register import Register
+from gateway.policy.limits import Limits
 from gateway.policy.schema import PolicyDocument
 
 MAX_ALTERNATIVES_SHOWN = 12
@@ -100,6 +101,7 @@ class Policy:
         self.scans_answers = self.data_rules.acts_on(Direction.RESPONSE) and self.answer_entities != frozenset()
         self.log_keeps_text = document.prompt_log.keeps_text
         self.register = Register(document.tool_register)
+        self.limits = Limits(document.limits)
 
     def effective_groups(self, groups: Iterable[str], source: GroupSource = "key") -> tuple[str, ...]:
         """The policy groups a caller with these key or SSO groups is in; the default group if none."""

@@ -21,6 +21,7 @@ from gateway.model_names import glob_regex
 from gateway.policy.checks import check_document
 from gateway.policy.data_rules import DataRule, DetectionPolicy, Mode
 from gateway.policy.register import Register, RegisterPolicy
+from gateway.policy.limits import LimitsPolicy, check_limits
 from gateway.policy.violations import Severity, Violation
 
 # What a model glob may hold: the characters of model names, plus fnmatch's * ? [ ] !.
@@ -206,12 +207,15 @@ class PolicyDocument(_Strict):
     prompt_log: PromptLogPolicy = PromptLogPolicy()
     incidents: IncidentPolicy = IncidentPolicy()
     tool_register: RegisterPolicy = RegisterPolicy()  # the AI tool register (gateway.policy.register)
+    # Requests, tokens and spend per group, user or key (gateway.policy.limits).
+    limits: LimitsPolicy = LimitsPolicy()
 
     @model_validator(mode="after")
     def _check(self) -> PolicyDocument:
         check_document(self)
         _check_register(self)
         _check_reroutes(self)
+        check_limits(self.limits, self.groups)
         return self
 
 

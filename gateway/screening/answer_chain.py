@@ -8,7 +8,9 @@ let through (adding its own, holding some back for later), in one fixed order, d
 2. ``scan`` (``stream.ScanningStream``): the data rules over windows of the text a client joins;
 3. ``capture`` (``wire.capture.CapturingStage``): usage, and the text the prompt log keeps --
    the answer as screened, placeholders and all, before the caller's values come back;
-4. ``restore`` (``restore.RestoringStream``): pseudonyms back to the caller's own values, last,
+4. ``strip`` (``wire.stream_usage.UsageStrip``): the usage the gateway asked for and the caller
+   did not, taken out again (after the capture has counted it);
+5. ``restore`` (``restore.RestoringStream``): pseudonyms back to the caller's own values, last,
    so that nothing else sees them (left out when the provider mirrors the request).
 
 Each stage gets the events of one provider read together, and hands on its result before the
@@ -34,6 +36,7 @@ from gateway.wire.capture import CapturingStage
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.sse_parse import SseParser
 from gateway.wire.stream_text import Numbering
+from gateway.wire.stream_usage import UsageStrip
 
 
 class AnswerStage(Protocol):
@@ -58,10 +61,11 @@ class AnswerStages:
     gate: AnswerGate | None = None
     scan: ScanningStream | None = None
     capture: CapturingStage | None = None
+    strip: UsageStrip | None = None
     restore: RestoringStream | None = None
 
     def in_order(self) -> list[AnswerStage]:
-        stages: tuple[AnswerStage | None, ...] = (self.gate, self.scan, self.capture, self.restore)
+        stages: tuple[AnswerStage | None, ...] = (self.gate, self.scan, self.capture, self.strip, self.restore)
         return [stage for stage in stages if stage is not None]
 
 

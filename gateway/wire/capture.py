@@ -29,6 +29,7 @@ class AnswerCapture:
     keep_text: bool
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    cached_tokens: int = 0  # of the prompt's, read from the provider's prompt cache (priced apart)
     parts: list[str] = field(default_factory=list)
     _chars: int = 0
 
@@ -78,6 +79,12 @@ class AnswerCapture:
                 value = bounded_count(usage.get(name))  # 2**63 from a provider is no count (nor a column)
                 if value is not None:
                     setattr(self, target, value)
+        # OpenAI's cached tokens are part of its prompt tokens (Anthropic's cache reads are apart from
+        # input_tokens and are not counted here).
+        details = usage.get("prompt_tokens_details") or usage.get("input_tokens_details")
+        cached = bounded_count(details.get("cached_tokens")) if isinstance(details, dict) else None
+        if cached:
+            self.cached_tokens = cached
 
 
 @dataclass

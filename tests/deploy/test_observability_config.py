@@ -90,6 +90,12 @@ REQUIRED_PANELS = {
         "SIEM dead letters by sink and cause",
     ],
     "policy": ["Policy in force", "Policy reloads by result"],
+    "usage and limits": [
+        "Limit hits/s by group and limit",
+        "Spend per hour by group and model",
+        "Budget used by group and limit",
+        "Limit store failures by mode",
+    ],
 }
 
 
@@ -311,6 +317,10 @@ def test_required_alerts_exist() -> None:
         "AigwIncidentsDropped",
         "AigwSiemDeliveryFailing",
         "AigwGatewayDown",
+        "AigwBudgetAt80Percent",
+        "AigwBudgetExhausted",
+        "AigwLimitHitRate",
+        "AigwLimitStoreDown",
     }
     assert required <= names, f"missing: {sorted(required - names)}"
 

@@ -1,0 +1,87 @@
+"""The request path's part in the policy's limits (``gateway.usage``): admission before any scan,
+asking for a stream's usage, and the estimate replaced by the provider's usage however the request ended."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.auth.identity import Identity
+from gateway.errors import ApiFormat
+from gateway.exchange import Exchange, Outcome
+from gateway.lifecycle.state import GatewayState
+from gateway.policy.policy import Policy, ToolDecision
+from gateway.providers.routing import Route
+from gateway.usage.headers import estimate_tokens
+from gateway.usage.limiter import LimitRefused
+from gateway.wire.endpoints import Endpoint
+from gateway.wire.stream_usage import USAGE_ON_REQUEST, include_usage
+
+
+async def admit(
+    state: GatewayState,
+    policy: Policy,
+    exchange: Exchange,
+    endpoint: Endpoint,
+    identity: Identity,
+    tool: ToolDecision,
+    route: Route,
+    body: dict[str, Any],
+) -> None:
+    """Charge the policy's limits an estimate of this request, or refuse it (429; monitor mode: recorded only)."""
+    limits = policy.limits.applicable(identity.key_id, identity.user, tool.groups, route.provider, route.model)
+    if not limits:
+        return
+    prompt, completion = estimate_tokens(endpoint, body)
+    try:
+        admission = await state.limiter.admit(
+            policy.document.limits,
+            limits,
+            tool.groups[0] if tool.groups else "-",
+            route.provider,
+            route.model,
+            prompt,
+            completion,
+            exchange.api is ApiFormat.ANTHROPIC,
+        )
+    except LimitRefused as refused:
+        exchange.limit_hit = refused.hit
+        if not policy.monitor:
+            raise
+        return
+    if admission is not None:
+        exchange.admission, exchange.limit_headers = admission, admission.headers
+
+
+def ask_usage(state: GatewayState, exchange: Exchange, endpoint: Endpoint, route: Route, body: dict[str, Any]) -> bool:
+    """A stream's usage is asked for when it counts: against a limit, or to price a priced model."""
+    if endpoint.name not in USAGE_ON_REQUEST or body.get("stream") is not True or include_usage(body):
+        return False
+    return exchange.admission is not None or state.limiter.prices.price(route.provider, route.model) is not None
+
+
+def settle(state: GatewayState, exchange: Exchange) -> None:
+    """The provider's usage replaces the admitted estimate (nothing, if the call failed or never left);
+    what the usage cost goes on the exchange (the prompt log's cost column) and into aigw_spend_total."""
+    capture, admission = exchange.capture, exchange.admission
+    prompt = capture.prompt_tokens if capture is not None else None
+    completion = capture.completion_tokens if capture is not None else None
+    cached = capture.cached_tokens if capture is not None else 0
+    if admission is not None:
+        failed = exchange.answered_at is None or exchange.outcome is Outcome.UPSTREAM_ERROR
+        currency = exchange.policy.document.limits.currency if exchange.policy else "USD"
+        state.limiter.settle(admission, currency, exchange.sent_at is not None, failed, prompt, completion, cached)
+    if exchange.provider is None or exchange.model is None or not (prompt or completion):
+        return
+    provider, model = exchange.provider, exchange.model.removeprefix(f"{exchange.provider}/")
+    price = state.limiter.prices.price(provider, model)
+    cost = state.limiter.prices.cost(provider, model, prompt or 0, completion or 0, cached)
+    if price is None or cost is None:
+        return
+    exchange.cost, exchange.cost_currency = float(cost), price.currency
+    if admission is not None:
+        group = admission.group
+    else:
+        identity, policy = exchange.identity, exchange.policy
+        groups = policy.effective_groups(identity.groups, identity.group_source) if identity and policy else ()
+        group = groups[0] if groups else "-"
+    state.limiter.record_spend(group, model, cost, price.currency)
