@@ -95,8 +95,10 @@ def fleet(tmp_path: Path, mock: MockProvider) -> Iterator[Start]:
                     env={**os.environ, **UPSTREAM_ENV, "AIGW_STORE__REDIS_URL": redis_url},  # the env var works too
                 )
             procs.append(proc)
-            gateways.append(Gateway(proc, f"http://127.0.0.1:{api}", f"http://127.0.0.1:{admin}", log_file, config))
-        for gateway in gateways:
+            gateway = Gateway(proc, f"http://127.0.0.1:{api}", f"http://127.0.0.1:{admin}", log_file, config)
+            gateways.append(gateway)
+            # One at a time: processes opening one SQLite key store at the same instant can race on its
+            # journal mode ("database is locked"; a fleet shares PostgreSQL, not a SQLite file).
             wait_for(lambda g=gateway: bool(g.events("listening")) or g.proc.poll() is not None, "listening")
             assert gateway.proc.poll() is None, gateway.log_file.read_text()[-3000:]
         created = aigw("keys", "create", "--user", user, config=gateways[0].config)
