@@ -52,3 +52,21 @@ def glob_regex(glob: str) -> re.Pattern[str]:
 
 
 __all__ = ["check_model_name", "glob_regex"]
+
+
+# The characters of a model name, and a glob's own (* ? [ ] !): a policy's or register's model patterns.
+MODEL_GLOB = re.compile(r"^[A-Za-z0-9._:/@+\-*?\[\]!]+$")
+
+
+def glob_problem(glob: str) -> str | None:
+    if not MODEL_GLOB.match(glob):
+        return "has characters no model name holds (a glob uses * ? [...] and the name's own characters)"
+    depth = 0
+    for char in glob:
+        depth += char == "["
+        depth -= char == "]" and depth > 0
+        if depth > 1:
+            return "nests '[' (a character class is [abc] or [0-9])"
+    if depth:
+        return "opens '[' without closing it (a character class is [abc] or [0-9])"
+    return None

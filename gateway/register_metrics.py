@@ -3,6 +3,8 @@ review date and whether its tool is in service."""
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 from collections.abc import Sequence
 
@@ -29,14 +31,32 @@ class RegisterMetrics:
         )
         self._shown: set[str] = set()
 
-    def show(self, entries: Sequence[tuple[str, int, bool]]) -> None:
-        """Each entry's (id, days to its review, in service): the policy's entries now."""
+    def show(self, entries: Sequence[tuple[str, int | None, bool]]) -> None:
+        """Each entry's (id, days to its review or None when its status takes it out of service anyway,
+        in service): the policy's entries now. A suspended or retired entry has no review to renew."""
         now = {entry for entry, _, _ in entries}
         for gone in self._shown - now:  # an entry removed by a reload stops being reported
-            if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # shared files keep a series: it goes stale
-                self.review_days.remove(gone)
-                self.in_service.remove(gone)
+            if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # shared files keep a series: make it harmless
+                self.review_days.labels(gone).set(math.inf)
+                self.in_service.labels(gone).set(0)
+            else:
+                self._forget(gone)
         for entry, days, in_service in entries:
-            self.review_days.labels(entry).set(days)
+            if days is None:
+                self._forget_days(entry)
+            else:
+                self.review_days.labels(entry).set(days)
             self.in_service.labels(entry).set(1 if in_service else 0)
         self._shown = now
+
+    def _forget(self, entry: str) -> None:
+        self._forget_days(entry)
+        with contextlib.suppress(KeyError):
+            self.in_service.remove(entry)
+
+    def _forget_days(self, entry: str) -> None:
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            self.review_days.labels(entry).set(math.inf)
+            return
+        with contextlib.suppress(KeyError):
+            self.review_days.remove(entry)

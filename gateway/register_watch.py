@@ -31,7 +31,10 @@ def check(policy: Policy, today: date, metrics: RegisterMetrics, report: Callabl
     """Every entry's standing today: shown on /metrics, logged and reported when it needs the owner."""
     register = policy.document.tool_register
     verdicts = [standing(entry, today, register.warn_days) for entry in register.entries]
-    metrics.show([(v.entry.id, v.days_to_review, not v.standing.refused) for v in verdicts])
+    shown = [
+        (v.entry.id, v.days_to_review if v.entry.status.in_service else None, not v.standing.refused) for v in verdicts
+    ]
+    metrics.show(shown)
     for verdict in verdicts:
         if verdict.standing in (Standing.REVIEW_DUE, Standing.REVIEW_LAPSED):
             entry = verdict.entry

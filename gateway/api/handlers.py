@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -245,8 +246,7 @@ def _authorize(policy: Policy, exchange: Exchange, identity: Identity, provider:
                 denial_message(decision, policy, provider, model), param="model", code="model_not_approved"
             )
         return decision
-    check_register(policy, exchange, provider, model)
-    return decision
+    return check_register(policy, exchange, provider, model, decision)
 
 
 async def _read_json(request: web.Request, limit: int, max_depth: int) -> tuple[dict[str, Any], bytes]:
@@ -350,13 +350,18 @@ async def get_model(request: web.Request) -> web.Response:
 def _visible_models(state: GatewayState, identity: Identity) -> list[tuple[str, str]]:
     """Catalogue models the caller may use, named so that they route where listed."""
     out: list[tuple[str, str]] = []
+    policy, today = state.policy, datetime.now(UTC).date()
+    enforced = not policy.monitor and policy.document.tool_register.enforcement == "enforce"
     for name, provider in state.providers.items():
         if not provider.available:
             continue
         for model in provider.models:
             route = state.router.resolve(model)
             model_id = model if route is not None and route.provider == name else f"{name}/{model}"
-            if state.policy.check_tool(identity.groups, name, model, identity.group_source).allowed:
+            verdict = policy.register.verdict(name, model, today)
+            if enforced and verdict is not None and verdict.standing.refused:
+                continue  # out of service in the AI tool register: refused if asked for
+            if policy.check_tool(identity.groups, name, model, identity.group_source).allowed:
                 out.append((model_id, name))
     return out
 

@@ -3,24 +3,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import structlog
 
 from gateway.errors import PolicyDenied
 from gateway.exchange import AccessDecision, Exchange
-from gateway.policy.policy import Policy
+from gateway.policy.policy import Policy, ToolDecision
+from gateway.policy.register import Verdict
 
 log = structlog.get_logger("aigw")
 
 
-def check_register(policy: Policy, exchange: Exchange, provider: str, model: str) -> None:
+def check_register(policy: Policy, exchange: Exchange, provider: str, model: str, tool: ToolDecision) -> ToolDecision:
     """Refuse an approved tool the register takes out of service; in monitor mode (the policy's or the
-    register's own) serve it, recorded as denied. The verdict is kept on the exchange for its incident."""
+    register's own) serve it, recorded as denied. The verdict is kept on the exchange for its incident.
+    The tool may receive only the data classes both its grant and its register entry approve."""
     verdict = policy.register.verdict(provider, model, datetime.now(UTC).date())
     exchange.register = verdict
     if verdict is None or not verdict.standing.refused:
-        return
+        return _with_entry_classes(tool, verdict)
     monitored = policy.monitor or policy.document.tool_register.enforcement == "monitor"
     exchange.decision = AccessDecision.MONITOR_DENY if monitored else AccessDecision.DENY
     exchange.rule = f"register.{verdict.entry.id}"
@@ -38,3 +41,13 @@ def check_register(policy: Policy, exchange: Exchange, provider: str, model: str
     )
     if not monitored:
         raise PolicyDenied(verdict.message(), param="model", code="tool_out_of_service")
+    return _with_entry_classes(tool, verdict)
+
+
+def _with_entry_classes(tool: ToolDecision, verdict: Verdict | None) -> ToolDecision:
+    """A register entry that states the data classes its supplier agreement covers narrows the grant's."""
+    approved = None if verdict is None else verdict.entry.data_classes
+    if approved is None:
+        return tool
+    classes = frozenset(approved) if tool.data_classes is None else tool.data_classes & frozenset(approved)
+    return dataclasses.replace(tool, data_classes=classes)

@@ -7,8 +7,9 @@ actually answered (its name is in the answer), and is told in ``x-aigw-rerouted-
 
 Anything that would make the reroute unsafe leaves the refusal in place (fail closed): the target
 provider missing, without its credential or speaking another API, not approved for the caller, its
-register entry out of service, or itself not allowed the data's classes. Monitor mode never
-reroutes (it records what enforcement would do, and serves the tool asked for).
+register entry out of service or not on record as self-hosted, or itself not allowed the data's
+classes. Monitor mode never reroutes (it records what enforcement would do, and serves the tool
+asked for).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 import structlog
 
 from gateway.auth.identity import Identity
-from gateway.exchange import Exchange, Rerouted
+from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, AccessDecision, Exchange, Rerouted
 from gateway.lifecycle.state import GatewayState
 from gateway.policy.policy import Policy, ToolDecision
 from gateway.providers import Provider
@@ -54,6 +55,7 @@ def reroute(
     provider = state.providers.get(name)
     target = policy.check_tool(identity.groups, name, model, identity.group_source)
     verdict = policy.register.verdict(name, model, datetime.now(UTC).date())
+    hosted = policy.register.entries_for(name, model)
     problem = (
         "provider not configured or without its credential"
         if provider is None or not provider.available
@@ -63,6 +65,8 @@ def reroute(
         if not target.allowed
         else "target's register entry out of service"
         if verdict is not None and verdict.standing.refused
+        else "target not on record as self-hosted"
+        if not hosted or any(e.hosting.type != "self_hosted" for e in hosted)
         else "target may not receive the data either"
         if refused_classes(target, screening)
         else None
@@ -70,8 +74,11 @@ def reroute(
     if problem is not None or provider is None:
         log.warning("reroute_refused", request_id=exchange.request_id, to=f"{name}/{model}", reason=problem)
         return None
-    exchange.rerouted = Rerouted(f"{exchange.provider}/{exchange.model}", f"{name}/{model}", tuple(classes))
+    asked = f"{exchange.provider}/{(exchange.model or '')[:MAX_LOGGED_MODEL_LENGTH]}"  # caller-supplied: clipped
+    exchange.rerouted = Rerouted(asked, f"{name}/{model}", tuple(classes))
     exchange.provider, exchange.model, exchange.register = name, model, verdict
+    # The tool asked for was not used: a register refusal recorded for it in monitor mode does not apply.
+    exchange.decision = AccessDecision.ALLOW
     exchange.rule = f"{tool.rule}.reroute_to"
     log.info(
         "rerouted",

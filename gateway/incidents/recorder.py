@@ -229,6 +229,7 @@ class IncidentLog:
             Violation.SUPPLIER_REVIEW_LAPSED, facts, actor, details=details, destination=destination
         )
         self._enqueue(candidate)
+
     def observe_limit_store_failure(self, mode: str) -> None:
         """The shared counter store (Redis) went down: under fail_open each replica counts alone, so a
         fleet may let through up to its replica count times each limit until it is back."""

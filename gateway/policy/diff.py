@@ -9,11 +9,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from detectors.base import Category
 from gateway.policy.data_rules import Action, DataRule, DetectionPolicy, Mode
-from gateway.policy.register import RegisterEntry, RegisterPolicy
 from gateway.policy.limits import LimitRule, Metric
+from gateway.policy.register import RegisterEntry, RegisterPolicy
 from gateway.policy.schema import LogLevel, PolicyDocument, PromptLogPolicy
 from gateway.policy.violations import Severity
 
@@ -294,17 +295,22 @@ def _limits(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
 
 
 def _register(old: RegisterPolicy, new: RegisterPolicy) -> Iterator[Change]:
-    """The register can only take tools out of service: putting one back, a later review date, an
-    entry removed or monitor mode loosen it; the reverse tightens."""
+    """The register can only take tools out of service (the worst-standing entry covering a tool decides):
+    putting one back, a later review date, an entry removed or narrowed, wider data classes or monitor mode
+    loosen it; the reverse tightens."""
     if old.enforcement != new.enforcement:
         effect = Effect.LOOSENED if new.enforcement == "monitor" else Effect.TIGHTENED
         yield Change(effect, "tool_register.enforcement", f"{old.enforcement} -> {new.enforcement}")
+    if old.warn_days != new.warn_days:
+        yield Change(Effect.CHANGED, "tool_register.warn_days", f"{old.warn_days} -> {new.warn_days}")
     was, now = {e.id: e for e in old.entries}, {e.id: e for e in new.entries}
     for entry_id in sorted(was.keys() - now.keys()):
         yield Change(Effect.LOOSENED, f"tool_register.{entry_id}", "entry removed: its tool is no longer reviewed")
     for entry_id in sorted(now.keys() - was.keys()):
         entry = now[entry_id]
-        effect = Effect.CHANGED if entry.status.in_service else Effect.TIGHTENED
+        refuses = not entry.status.in_service or entry.review_by < datetime.now(UTC).date()
+        restricts = entry.data_classes is not None
+        effect = Effect.TIGHTENED if refuses or restricts else Effect.CHANGED
         yield Change(effect, f"tool_register.{entry_id}", f"entry added ({entry.status.value})")
     for entry_id in sorted(was.keys() & now.keys()):
         yield from _entry_changes(f"tool_register.{entry_id}", was[entry_id], now[entry_id])
@@ -318,16 +324,31 @@ def _entry_changes(where: str, was: RegisterEntry, now: RegisterEntry) -> Iterat
     if was.review_by != now.review_by:
         effect = Effect.LOOSENED if now.review_by > was.review_by else Effect.TIGHTENED
         yield Change(effect, f"{where}.review_by", f"{was.review_by} -> {now.review_by}")
-    added, removed = set(now.data_classes) - set(was.data_classes), set(was.data_classes) - set(now.data_classes)
+    yield from _entry_classes(where, was.data_classes, now.data_classes)
+    if (was.provider, was.models) != (now.provider, now.models):
+        tool_was, tool_now = f"{was.provider}/{list(was.models)}", f"{now.provider}/{list(now.models)}"
+        wider = was.provider == now.provider and set(now.models) >= set(was.models)
+        yield Change(Effect.CHANGED if wider else Effect.LOOSENED, f"{where}.models", f"{tool_was} -> {tool_now}")
+    if was.data_terms != now.data_terms or was.hosting != now.hosting:
+        yield Change(Effect.CHANGED, where, "hosting or data terms changed")
+
+
+def _entry_classes(where: str, was: tuple[Category, ...] | None, now: tuple[Category, ...] | None) -> Iterator[Change]:
+    if was == now:
+        return
+    if was is None or now is None:
+        effect = Effect.TIGHTENED if was is None else Effect.LOOSENED
+        yield Change(effect, f"{where}.data_classes", f"{_stated(was)} -> {_stated(now)}")
+        return
+    added, removed = set(now) - set(was), set(was) - set(now)
     if added:
         yield Change(Effect.LOOSENED, f"{where}.data_classes", "approved for " + ", ".join(sorted(added)))
     if removed:
         yield Change(Effect.TIGHTENED, f"{where}.data_classes", "no longer for " + ", ".join(sorted(removed)))
-    if (was.provider, was.models) != (now.provider, now.models):
-        tool_was, tool_now = f"{was.provider}/{list(was.models)}", f"{now.provider}/{list(now.models)}"
-        yield Change(Effect.CHANGED, f"{where}.models", f"{tool_was} -> {tool_now}")
-    if was.data_terms != now.data_terms or was.hosting != now.hosting:
-        yield Change(Effect.CHANGED, where, "hosting or data terms changed")
+
+
+def _stated(classes: tuple[Category, ...] | None) -> str:
+    return "not stated" if classes is None else "[" + ", ".join(c.value for c in classes) + "]"
 
 
 def _reroute_targets(doc: PolicyDocument) -> dict[tuple[str, str], str]:

@@ -22,8 +22,8 @@ from gateway.config.yamlconfig import Loc, YamlDocument, validate
 from gateway.errors import ConfigError, ConfigProblem
 from gateway.model_names import glob_regex
 from gateway.policy.data_rules import DataRules, Direction, Mode
-from gateway.policy.register import Register
 from gateway.policy.limits import Limits
+from gateway.policy.register import Register
 from gateway.policy.schema import PolicyDocument
 
 MAX_ALTERNATIVES_SHOWN = 12

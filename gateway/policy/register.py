@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.base import Category
 from gateway.config.yamlconfig import LocatedError
-from gateway.model_names import glob_regex
+from gateway.model_names import glob_problem, glob_regex
 
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 PROVIDER = re.compile(r"^[a-z0-9_-]+$")
@@ -75,7 +75,9 @@ class RegisterEntry(_Strict):
     contract: str = ""  # contract, licence or order reference
     hosting: Hosting
     data_terms: DataTerms
-    data_classes: tuple[Category, ...] = ()  # the data classes the tool is approved to receive
+    # The data classes the supplier agreement covers: the tool receives only these (and only what its grant in
+    # approved_tools allows too). None: not stated here; the grant decides.
+    data_classes: tuple[Category, ...] | None = None
     owner: str = Field(min_length=1)
     risk_assessed: dt.date
     review_by: dt.date
@@ -84,6 +86,12 @@ class RegisterEntry(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> RegisterEntry:
+        if not self.models:
+            raise LocatedError('an entry covers at least one model glob ("*": every model)', "models")
+        for index, glob in enumerate(self.models):
+            problem = glob_problem(glob)
+            if problem:
+                raise LocatedError(f"model glob {glob!r} {problem}", "models", index)
         if not ENTRY_ID.match(self.id):
             raise LocatedError("an entry id is lower-case letters, digits, '.', '_' and '-'", "id")
         if not PROVIDER.match(self.provider):
@@ -126,6 +134,15 @@ class Standing(enum.StrEnum):
         return self in (Standing.REVIEW_LAPSED, Standing.SUSPENDED, Standing.RETIRED)
 
 
+_SEVERITY = {
+    Standing.IN_SERVICE: 0,
+    Standing.REVIEW_DUE: 1,
+    Standing.REVIEW_LAPSED: 2,
+    Standing.SUSPENDED: 3,
+    Standing.RETIRED: 4,
+}
+
+
 @dataclass(frozen=True)
 class Verdict:
     entry: RegisterEntry
@@ -151,19 +168,21 @@ class Register:
 
     def __init__(self, policy: RegisterPolicy) -> None:
         self.policy = policy
-        self._entries = [(e, [glob_regex(g) for g in e.models]) for e in policy.entries]
+        # Case-insensitive: the register takes tools out of service, so matching more only refuses more.
+        self._entries = [
+            (e, [re.compile(glob_regex(g).pattern, re.IGNORECASE) for g in e.models]) for e in policy.entries
+        ]
 
-    def entry_for(self, provider: str, model: str) -> RegisterEntry | None:
-        """The entry covering the tool: the first whose provider and a model glob match, in file order
-        (list a model-specific entry before a provider-wide one)."""
-        for entry, patterns in self._entries:
-            if entry.provider == provider and any(p.match(model) for p in patterns):
-                return entry
-        return None
+    def entries_for(self, provider: str, model: str) -> list[RegisterEntry]:
+        """Every entry covering the tool (``provider/model`` or the bare model name), in file order."""
+        bare = model.removeprefix(f"{provider}/")
+        return [e for e, patterns in self._entries if e.provider == provider and any(p.match(bare) for p in patterns)]
 
     def verdict(self, provider: str, model: str, today: dt.date) -> Verdict | None:
-        entry = self.entry_for(provider, model)
-        return None if entry is None else standing(entry, today, self.policy.warn_days)
+        """Where the tool stands: of the entries covering it, the one that stands worst decides -- any
+        entry that takes it out of service refuses it, whatever the order of the entries in the file."""
+        verdicts = [standing(e, today, self.policy.warn_days) for e in self.entries_for(provider, model)]
+        return max(verdicts, key=lambda v: _SEVERITY[v.standing], default=None)
 
 
 def standing(entry: RegisterEntry, today: dt.date, warn_days: int) -> Verdict:

@@ -17,15 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detectors.base import Category
 from gateway.config.yamlconfig import LocatedError
-from gateway.model_names import glob_regex
+from gateway.model_names import glob_problem, glob_regex
 from gateway.policy.checks import check_document
 from gateway.policy.data_rules import DataRule, DetectionPolicy, Mode
-from gateway.policy.register import Register, RegisterPolicy
 from gateway.policy.limits import LimitsPolicy, check_limits
+from gateway.policy.register import Register, RegisterPolicy
 from gateway.policy.violations import Severity, Violation
 
 # What a model glob may hold: the characters of model names, plus fnmatch's * ? [ ] !.
-MODEL_GLOB = re.compile(r"^[A-Za-z0-9._:/@+\-*?\[\]!]+$")
 PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_RETENTION_DAYS = 36_500
 
@@ -82,20 +81,6 @@ class ApprovedTool(_Strict):
         if self.reroute_to is not None and any(c in self.reroute_to.model for c in "*?["):
             raise LocatedError("reroute_to.model is a model name, not a glob", "reroute_to", "model")
         return self
-
-
-def glob_problem(glob: str) -> str | None:
-    if not MODEL_GLOB.match(glob):
-        return "has characters no model name holds (a glob uses * ? [...] and the name's own characters)"
-    depth = 0
-    for char in glob:
-        depth += char == "["
-        depth -= char == "]" and depth > 0
-        if depth > 1:
-            return "nests '[' (a character class is [abc] or [0-9])"
-    if depth:
-        return "opens '[' without closing it (a character class is [abc] or [0-9])"
-    return None
 
 
 Permission = Literal["allow", "deny"]
@@ -237,8 +222,13 @@ def _check_reroutes(doc: PolicyDocument) -> None:
                 raise LocatedError(message, *where)
             if grants[0].reroute_to is not None:
                 raise LocatedError("a reroute target may not reroute again", *where)
-            entry = register.entry_for(target.provider, target.model)
-            if entry is not None and entry.hosting.type != "self_hosted":
+            covering = register.entries_for(target.provider, target.model)
+            entry = next((e for e in covering if e.hosting.type != "self_hosted"), None)
+            if not covering:
+                name = f"{target.provider}/{target.model}"
+                message = f"reroute target {name} has no register entry: a reroute goes to a self-hosted tool on record"
+                raise LocatedError(message, *where)
+            if entry is not None:
                 name = f"{target.provider}/{target.model}"
                 message = f"reroute target {name} is register entry {entry.id!r}, which is not self-hosted"
                 raise LocatedError(message, *where)

@@ -32,7 +32,8 @@ class Seen:
 
     requests: int = 0
     allowed: int = 0
-    refused: int = 0  # denied by the policy or the register (monitor_deny counts as refused)
+    refused: int = 0  # denied by the policy or the register
+    monitored: int = 0  # would have been denied, and were served: monitor mode
     users: set[str] = field(default_factory=set)
     groups: set[str] = field(default_factory=set)
     prompt_tokens: int = 0
@@ -47,8 +48,10 @@ class Seen:
         self.requests += n
         if row["decision"] == "allow":
             self.allowed += n
-        elif row["decision"] in ("deny", "monitor_deny"):
+        elif row["decision"] == "deny":
             self.refused += n
+        elif row["decision"] == "monitor_deny":  # would have been refused; served (monitor mode)
+            self.monitored += n
         if row["user_name"]:
             self.users.add(str(row["user_name"]))
         self.groups.update(parse_list(row["groups"]))
@@ -66,6 +69,7 @@ class Seen:
             "requests": self.requests,
             "allowed": self.allowed,
             "refused": self.refused,
+            "served_in_monitor_mode": self.monitored,
             "users": len(self.users),
             "groups": sorted(self.groups),
             "prompt_tokens": self.prompt_tokens,
@@ -85,13 +89,16 @@ async def inventory(
     unregistered: dict[str, Seen] = {}
     shadow: dict[str, Seen] = {}
     for row in await _rows(store, since_us, until_us):
-        provider, model = str(row["provider"] or "-"), str(row["model"] or "-")
+        provider, model = str(row["provider"] or "-"), _bare(row["provider"], row["model"])
         if row["decision"] in ("deny", "monitor_deny") and row["rule"] == DEFAULT_DENY:
             shadow.setdefault(f"{provider}/{model}", Seen()).add(row)
             continue
-        entry = lookup.entry_for(provider, model)
-        if entry is not None:
-            entries[entry.id].add(row)
+        if row["decision"] is None and row["error_code"] == "model_not_found":  # no provider serves it at all
+            shadow.setdefault(f"(none)/{model}", Seen()).add(row)
+            continue
+        verdict = lookup.verdict(provider, model, today)
+        if verdict is not None:
+            entries[verdict.entry.id].add(row)
         elif row["decision"] is not None:  # reached the policy's decision: a tool the register does not cover
             unregistered.setdefault(provider, Seen()).add(row)
     query = IncidentQuery(since_us=since_us, until_us=until_us, limit=MAX_INCIDENTS)
@@ -100,13 +107,13 @@ async def inventory(
         to_provider, to_model = destination.get("provider"), destination.get("model")
         if not (isinstance(to_provider, str) and isinstance(to_model, str)):
             continue  # not about a request (the register watch's own, a failed login...)
-        kind, tool = str(incident["type"]), f"{to_provider}/{to_model}"
+        kind, bare = str(incident["type"]), _bare(to_provider, to_model)
         by_register = "register_entry" in (incident.get("details") or {})
-        covering = lookup.entry_for(to_provider, to_model)
+        covering = lookup.verdict(to_provider, bare, today)
         if kind == UNAPPROVED and not by_register:  # asked for a model no group of the caller's may use
-            shadow.setdefault(tool, Seen()).incidents[kind] += 1
+            shadow.setdefault(f"{to_provider}/{bare}", Seen()).incidents[kind] += 1
         elif covering is not None:
-            entries[covering.id].incidents[kind] += 1
+            entries[covering.entry.id].incidents[kind] += 1
     return {
         "since_us": since_us,
         "until_us": until_us,
@@ -121,8 +128,14 @@ async def inventory(
     }
 
 
+def _bare(provider: object, model: object) -> str:
+    """The model name without the ``provider/`` prefix a caller may have chosen the provider with."""
+    name = str(model or "-")
+    return name.removeprefix(f"{provider}/") if provider else name
+
+
 async def _rows(store: PromptStore, since_us: int, until_us: int) -> list[dict[str, Any]]:
-    columns = "provider, model, decision, rule, user_name, groups, data_classes, cost_currency"
+    columns = "provider, model, decision, rule, error_code, user_name, groups, data_classes, cost_currency"
     sql = (
         f"SELECT {columns}, COUNT(*) AS n, SUM(prompt_tokens) AS prompt_tokens, "  # noqa: S608 - constant names
         "SUM(completion_tokens) AS completion_tokens, SUM(cost) AS cost "
@@ -141,7 +154,7 @@ def _entry(entry: RegisterEntry, today: date, warn_days: int) -> dict[str, Any]:
         "contract": entry.contract,
         "hosting": entry.hosting.type + (f" ({entry.hosting.region})" if entry.hosting.region else ""),
         "data_terms": entry.data_terms.model_dump(),
-        "approved_data_classes": [c.value for c in entry.data_classes],
+        "approved_data_classes": None if entry.data_classes is None else [c.value for c in entry.data_classes],
         "owner": entry.owner,
         "risk_assessed": entry.risk_assessed.isoformat(),
         "review_by": entry.review_by.isoformat(),

@@ -15,9 +15,14 @@ import anthropic
 import openai
 import pytest
 
+from detectors.base import Category
+from gateway.api.register_gate import check_register
 from gateway.cli.main import main
+from gateway.errors import ApiFormat
+from gateway.exchange import Exchange
 from gateway.incidents.store import IncidentQuery
 from gateway.lifecycle.state import STATE
+from gateway.policy.policy import load_policy
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway, stores_yaml
 from tests.gateway.admin.test_admin_api import get, token
@@ -98,8 +103,12 @@ def test_a_lapsed_review_refuses_and_a_suspended_tool_is_refused(
     # the watch: the lapsed entry and the one falling due, for their owners, before anyone asked
     owners = {i["details"]["register_entry"]: i["severity"] for i in incidents(gateway) if i["actor"].get("source")}
     assert owners == {"openai-gpt4o": "medium", "echo-local": "low"}
+    listed = {m.id for m in oai.models.list()}
+    assert "gpt-4o-mini" in listed
+    assert not listed & {"gpt-4o", "claude-sonnet-5-5"}  # out of service: not offered
     shown = metrics(gateway)
     assert 'aigw_tool_register_review_days{entry="echo-local"} 10.0' in shown
+    assert 'aigw_tool_register_review_days{entry="anthropic"}' not in shown  # suspended: no review to renew
     assert 'aigw_tool_register_in_service{entry="openai-gpt4o"} 0.0' in shown
     assert 'aigw_tool_register_in_service{entry="openai-other"} 1.0' in shown
 
@@ -125,13 +134,21 @@ def test_the_inventory_counts_what_the_log_holds_and_shows_shadow_demand(
     sales = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("sam", "marketing"), max_retries=0)
     closing.extend([eng, sales])
     ids = []
-    for sdk, model in ((eng, "gpt-4o-mini"), (eng, "gpt-4o-mini"), (eng, "echo-1"), (eng, "gpt-4o"), (sales, "gpt-4o")):
+    asks = [
+        (eng, "gpt-4o-mini"),
+        (eng, "openai/gpt-4o-mini"),
+        (eng, "echo-1"),
+        (eng, "openai/gpt-4o"),
+        (sales, "gpt-4o"),
+    ]
+    asks.append((eng, "deepseek-chat"))  # served by no provider here: shadow demand too
+    for sdk, model in asks:
         try:
             raw = sdk.chat.completions.with_raw_response.create(
                 model=model, messages=[{"role": "user", "content": "x"}]
             )
             ids.append(raw.headers["x-request-id"])
-        except openai.PermissionDeniedError as refused:
+        except (openai.PermissionDeniedError, openai.NotFoundError) as refused:
             ids.append(refused.response.headers["x-request-id"])
     for request_id in ids:
         gateway.log_record(request_id)
@@ -152,18 +169,20 @@ def test_the_inventory_counts_what_the_log_holds_and_shows_shadow_demand(
     )
     assert echo["requests"] == 1
     assert entries["anthropic"]["seen"]["requests"] == 0
-    [shadow] = body["shadow_demand"]  # marketing may use gpt-4o-mini only
+    unserved, shadow = body["shadow_demand"]  # marketing may use gpt-4o-mini only; deepseek is served by none
     assert (shadow["tool"], shadow["seen"]["requests"], shadow["seen"]["groups"]) == ("openai/gpt-4o", 1, ["marketing"])
     assert shadow["seen"]["incidents"] == {"UNAPPROVED_AI_PROVIDER_OR_MODEL": 1}
-    counted = sum(e["seen"]["requests"] for e in body["entries"]) + shadow["seen"]["requests"]
-    assert counted == len(ids)  # every exchange in the log is in exactly one place
+    assert (unserved["tool"], unserved["seen"]["requests"]) == ("(none)/deepseek-chat", 1)
+    assert body["unregistered"] == []  # provider/model names count towards their entries
+    shadows = sum(s["seen"]["requests"] for s in body["shadow_demand"])
+    assert sum(e["seen"]["requests"] for e in body["entries"]) + shadows == len(ids)  # each exchange once
     status, report = get(f"{gateway.admin_url}/admin/report?format=json&since=1h", token(gateway, "aud", "auditor"))
     assert status == 200
     in_report = report["inventory"]
     assert [e["id"] for e in in_report["entries"]] == ["openai-gpt4o", "openai-other", "anthropic", "echo-local"]
     lapsed_row = in_report["entries"][0]
     assert (lapsed_row["requests"], lapsed_row["standing"]) == (1, "review_lapsed")
-    assert in_report["shadow_demand"] == [{"tool": "openai/gpt-4o", "requests": 1, "users": 1, "groups": ["marketing"]}]
+    assert {"tool": "openai/gpt-4o", "requests": 1, "users": 1, "groups": ["marketing"]} in in_report["shadow_demand"]
     config = tmp_path / "cli.yaml"
     config.write_text(f"policy_path: {tmp_path / 'policy.yaml'}\n{stores_yaml(tmp_path)}")
     capsys.readouterr()  # the gateway's own log lines so far
@@ -201,3 +220,18 @@ def test_a_register_change_by_reload_applies_at_once_and_is_in_the_inventorys_hi
     [change] = report["inventory"]["register_changes"]
     assert change["changes"] == ["tightened  tool_register.openai-other.status: approved -> suspended"]
     assert change["policy_version"] == gateway.server.app[STATE].policy.version
+
+
+def test_an_entry_stating_its_data_classes_narrows_its_grant(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        TEST_POLICY.read_text() + register_yaml().replace("status: approved}", "status: approved, data_classes: [pii]}")
+    )
+    loaded = load_policy(policy)
+    exchange = Exchange(api=ApiFormat.OPENAI)
+    tool = loaded.check_tool(("engineering",), "openai", "gpt-4o-mini")
+    assert tool.data_classes is None  # the grant states none
+    narrowed = check_register(loaded, exchange, "openai", "gpt-4o-mini", tool)
+    assert narrowed.data_classes == frozenset({Category.PII})
+    echo = loaded.check_tool(("engineering",), "echo", "echo-1")
+    assert check_register(loaded, exchange, "echo", "echo-1", echo).data_classes is None  # its entry states none

@@ -6,6 +6,7 @@ record it. Data the tool may receive stays on its route; a target that cannot ta
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from gateway.incidents.store import IncidentQuery
 from gateway.lifecycle.state import STATE
 from gateway.policy.diff import Effect, diff
 from gateway.policy.policy import load_policy
-from gateway.testing import RunningGateway
+from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import OPENAI_KEY, MockProvider
 from tests.conftest import UPSTREAM_ENV, StartGateway
 
@@ -57,10 +58,21 @@ LOCAL = {
 SECRET_PROJECT = "What is the status of Project Nightingale?"
 
 
-def start(start_gateway: StartGateway, tmp_path: Path, mock: MockProvider, with_local: bool = True) -> RunningGateway:
+@pytest.fixture
+def local_mock(bg_loop: BackgroundLoop) -> Iterator[MockProvider]:
+    """The self-hosted model's server: a mock of its own, on another port."""
+    server = MockProvider()
+    bg_loop.run(server.start())
+    yield server
+    bg_loop.run(server.stop())
+
+
+def start(
+    start_gateway: StartGateway, tmp_path: Path, local_mock: MockProvider, with_local: bool = True, text: str = ""
+) -> RunningGateway:
     policy = tmp_path / "policy.yaml"
-    policy.write_text(POLICY)
-    local: dict[str, Any] = json.loads(json.dumps(LOCAL).replace("{mock}", mock.url))
+    policy.write_text(text or POLICY)
+    local: dict[str, Any] = json.loads(json.dumps(LOCAL).replace("{mock}", local_mock.url))
     env = {**UPSTREAM_ENV, **({"MOCK_LOCAL_KEY": OPENAI_KEY} if with_local else {})}
     return start_gateway(env=env, policy_path=str(policy), detection={"workers": 1}, **local)
 
@@ -82,9 +94,9 @@ def client(gateway: RunningGateway, closing: list[Any]) -> openai.OpenAI:
 
 
 def test_confidential_data_goes_to_the_self_hosted_tool_and_the_caller_is_told(
-    start_gateway: StartGateway, tmp_path: Path, mock: MockProvider, closing: list[Any]
+    start_gateway: StartGateway, tmp_path: Path, mock: MockProvider, local_mock: MockProvider, closing: list[Any]
 ) -> None:
-    gateway = start(start_gateway, tmp_path, mock)
+    gateway = start(start_gateway, tmp_path, local_mock)
     sdk = client(gateway, closing)
     raw = sdk.chat.completions.with_raw_response.create(
         model="gpt-4o", messages=[{"role": "user", "content": SECRET_PROJECT}]
@@ -96,8 +108,9 @@ def test_confidential_data_goes_to_the_self_hosted_tool_and_the_caller_is_told(
         "local/llama-3.3-70b",
         "confidential",
     )
-    [sent] = [r for r in mock.requests if r.path.endswith("/chat/completions")]
+    [sent] = [r for r in local_mock.requests if r.path.endswith("/chat/completions")]
     assert sent.body["model"] == "llama-3.3-70b"
+    assert not mock.requests  # the cloud provider's server got nothing
     record = gateway.log_record(raw.headers["x-request-id"])
     assert (record["provider"], record["model"]) == ("local", "llama-3.3-70b")
     assert record["rule"] == "groups.everyone.approved_tools[0].reroute_to"
@@ -116,30 +129,34 @@ def test_confidential_data_goes_to_the_self_hosted_tool_and_the_caller_is_told(
         assert stream.headers["x-aigw-rerouted-to"] == "local/llama-3.3-70b"
         chunks = list(stream.parse())
     assert {c.model for c in chunks} == {"llama-3.3-70b"}
+    assert not mock.requests
+    assert len(local_mock.requests) == 2
 
 
 def test_data_the_tool_may_receive_stays_on_its_route(
-    start_gateway: StartGateway, tmp_path: Path, mock: MockProvider, closing: list[Any]
+    start_gateway: StartGateway, tmp_path: Path, mock: MockProvider, local_mock: MockProvider, closing: list[Any]
 ) -> None:
-    gateway = start(start_gateway, tmp_path, mock)
+    gateway = start(start_gateway, tmp_path, local_mock)
     raw = client(gateway, closing).chat.completions.with_raw_response.create(
         model="gpt-4o", messages=[{"role": "user", "content": "Mail ann@example.org the minutes"}]
     )
     assert raw.parse().model == "gpt-4o"
     assert "x-aigw-rerouted-to" not in raw.headers
     assert mock.requests[-1].body["model"] == "gpt-4o"
+    assert not local_mock.requests
 
 
 def test_a_target_that_cannot_take_it_leaves_the_refusal(
-    start_gateway: StartGateway, tmp_path: Path, mock: MockProvider, closing: list[Any]
+    start_gateway: StartGateway, tmp_path: Path, mock: MockProvider, local_mock: MockProvider, closing: list[Any]
 ) -> None:
-    gateway = start(start_gateway, tmp_path, mock, with_local=False)  # the local provider has no credential
+    gateway = start(start_gateway, tmp_path, local_mock, with_local=False)  # the local provider has no credential
     with pytest.raises(openai.PermissionDeniedError) as refused:
         client(gateway, closing).chat.completions.create(
             model="gpt-4o", messages=[{"role": "user", "content": SECRET_PROJECT}]
         )
     assert refused.value.code == "sensitive_data_blocked"
-    assert not [r for r in mock.requests if r.path.endswith("/chat/completions")]  # nothing left the building
+    assert not mock.requests  # nothing left the building
+    assert not local_mock.requests
 
 
 @pytest.mark.parametrize(
@@ -173,3 +190,35 @@ def test_diff_labels_a_new_reroute_loosened(tmp_path: Path) -> None:
     [added] = [c for c in diff(old, new) if c.where.endswith("reroute_to")]
     assert added.effect is Effect.LOOSENED
     assert [c.effect for c in diff(new, old) if c.where.endswith("reroute_to")] == [Effect.TIGHTENED]
+
+
+def test_a_reroute_raises_only_its_audit_record_and_undoes_a_monitored_register_refusal(
+    start_gateway: StartGateway, tmp_path: Path, mock: MockProvider, local_mock: MockProvider, closing: list[Any]
+) -> None:
+    # the cloud tool's own register entry is suspended, in monitor mode: the request would be served by it
+    suspended_cloud = POLICY.replace(
+        "tool_register:\n  entries:\n",
+        "tool_register:\n  enforcement: monitor\n  entries:\n"
+        "    - {id: openai, provider: openai, vendor: OpenAI, owner: o@example.com, hosting: {type: cloud},\n"
+        "       data_terms: {retains_prompts: true}, risk_assessed: 2026-01-01, review_by: 2099-01-01,\n"
+        "       status: suspended}\n",
+    )
+    gateway = start(start_gateway, tmp_path, local_mock, text=suspended_cloud)
+    raw = client(gateway, closing).chat.completions.with_raw_response.create(
+        model="gpt-4o", messages=[{"role": "user", "content": SECRET_PROJECT}]
+    )
+    assert raw.headers["x-aigw-rerouted-to"] == "local/llama-3.3-70b"
+    assert not mock.requests
+    record = gateway.log_record(raw.headers["x-request-id"])
+    assert (record["provider"], record["decision"]) == ("local", "allow")  # the suspended tool was not used
+    found = incidents(gateway)
+    assert [i["type"] for i in found] == ["SENSITIVE_DATA_REROUTED"]  # no "confidential data reached" alarm
+    assert found[0]["severity"] == "info"
+
+
+def test_a_reroute_target_must_be_on_record_as_self_hosted(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(POLICY[: POLICY.index("tool_register:")])  # no register entry for the target
+    with pytest.raises(ConfigError) as refused:
+        load_policy(path)
+    assert "has no register entry" in refused.value.problems[0].message

@@ -84,7 +84,7 @@ def test_a_retired_entry_may_name_a_provider_no_group_grants(tmp_path: Path) -> 
     path.write_text(
         with_register(ENTRY.replace("provider: openai", "provider: mistral").replace("approved", "retired"))
     )
-    assert load_policy(path).register.entry_for("mistral", "large") is not None
+    assert load_policy(path).register.entries_for("mistral", "large")
 
 
 def entry_policy(review_by: str, status: str = "approved", warn_days: int = 30) -> RegisterPolicy:
@@ -138,20 +138,29 @@ def test_standing_on_a_day(review_by: str, status: str, today: date, expected: S
     assert verdict.standing.refused == (expected in (Standing.REVIEW_LAPSED, Standing.SUSPENDED, Standing.RETIRED))
 
 
-def test_the_first_entry_in_file_order_covers_a_model() -> None:
-    register = Register(entry_policy("2027-01-01"))
-    covering = register.entry_for("openai", "gpt-4o")
-    assert covering is not None
-    assert covering.id == "gpt4o"
-    other = register.entry_for("openai", "gpt-4o-mini")
-    assert other is not None
-    assert other.id == "openai"
-    assert register.entry_for("anthropic", "claude") is None
-    lapsed = register.verdict("openai", "gpt-4o", date(2027, 1, 2))
-    assert lapsed is not None
-    assert lapsed.standing is Standing.REVIEW_LAPSED
-    assert "lapsed on 2027-01-01" in lapsed.message()
-    assert "o@example.com" in lapsed.message()
+def test_the_worst_standing_entry_covering_a_model_decides_whatever_the_order() -> None:
+    policy = entry_policy("2027-01-01")
+    for entries in (policy.entries, tuple(reversed(policy.entries))):
+        register = Register(policy.model_copy(update={"entries": entries}))
+        assert [e.id for e in register.entries_for("openai", "GPT-4o")] == [e.id for e in entries]  # any case
+        lapsed = register.verdict("openai", "openai/gpt-4o", date(2027, 1, 2))  # the provider/ prefix too
+        assert lapsed is not None
+        assert (lapsed.entry.id, lapsed.standing) == ("gpt4o", Standing.REVIEW_LAPSED)
+        assert "lapsed on 2027-01-01" in lapsed.message()
+        assert "o@example.com" in lapsed.message()
+        other = register.verdict("openai", "gpt-4o-mini", date(2027, 1, 2))
+        assert other is not None
+        assert (other.entry.id, other.standing) == ("openai", Standing.IN_SERVICE)
+        assert register.verdict("anthropic", "claude", date(2027, 1, 2)) is None
+
+
+def test_an_entry_covers_at_least_one_valid_glob(tmp_path: Path) -> None:
+    for models, message in (("[]", "at least one model glob"), ('["gpt-[4"]', "opens '['")):
+        text = with_register(
+            ENTRY.replace("      provider: openai\n", f"      provider: openai\n      models: {models}\n")
+        )
+        _path, err = load_error(tmp_path, text)
+        assert message in only_problem(err).message
 
 
 def test_diff_labels_register_changes(tmp_path: Path) -> None:
@@ -173,6 +182,20 @@ def test_diff_labels_register_changes(tmp_path: Path) -> None:
     moved = {(c.where, c.effect) for c in diff(approved, later)}
     assert ("tool_register.openai-all.review_by", Effect.LOOSENED) in moved
     assert ("tool_register.enforcement", Effect.LOOSENED) in moved
+    narrowed = loaded(
+        with_register(
+            ENTRY.replace("status: approved", "status: suspended").replace(
+                "      provider: openai\n", "      provider: openai\n      models: [gpt-4o]\n"
+            )
+        )
+    )
+    assert ("tool_register.openai-all.models", Effect.LOOSENED) in {
+        (c.where, c.effect) for c in diff(suspended, narrowed)
+    }
+    restricted = loaded(with_register(ENTRY.replace("      owner:", "      data_classes: [pii]\n      owner:")))
+    assert ("tool_register.openai-all.data_classes", Effect.TIGHTENED) in {
+        (c.where, c.effect) for c in diff(approved, restricted)
+    }
     gone = loaded(TEST_POLICY.read_text())
     assert ("tool_register.openai-all", Effect.LOOSENED) in {(c.where, c.effect) for c in diff(approved, gone)}
 
