@@ -80,6 +80,17 @@ class Admission:
     headers: dict[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class Used:
+    """What a request used, as far as the gateway knows: the provider's final usage, or (``final``
+    False) what it saw of an answer that ended early -- then the estimate is charged if larger."""
+
+    prompt: int
+    completion: int
+    cached: int = 0  # of the prompt, read from the provider's prompt cache
+    final: bool = True
+
+
 class Limiter:
     def __init__(
         self,
@@ -147,28 +158,23 @@ class Limiter:
             )
         return Admission(limits, slots, store, provider, model, group, model_label, tokens, spend, headers)
 
-    def settle(
-        self,
-        admission: Admission,
-        currency: str,
-        sent: bool,
-        failed: bool,
-        prompt_tokens: int | None,
-        completion_tokens: int | None,
-        cached_tokens: int = 0,
-    ) -> Decimal | None:
-        """Replace the estimate with what was used: nothing when the call was never made or failed,
-        the provider's usage when it reported one, else the estimate stands. Returns the cost."""
-        if not sent or failed:
+    def settle(self, admission: Admission, currency: str, used: Used | None) -> Decimal | None:
+        """Replace the estimate with what was used: nothing when the provider did no work (``used``
+        None), the provider's final usage when it reported one, else at least the estimate (a cut
+        stream, a cancelled call: the provider may have billed all of it). Returns the cost."""
+        if used is None:
             tokens, cost = (0, 0), Decimal(0)
-        elif prompt_tokens is None and completion_tokens is None:
-            tokens, cost = admission.estimated_tokens, Decimal(admission.estimated_spend) / SPEND_UNITS
         else:
-            prompt, completion = prompt_tokens or 0, completion_tokens or 0
-            tokens = (prompt, completion)
+            cached = used.cached
+            tokens = (used.prompt, used.completion)
+            if not used.final:  # the most the provider may have billed
+                estimate = admission.estimated_tokens
+                tokens, cached = (max(estimate[0], used.prompt), max(estimate[1], used.completion)), 0
             priced = self.prices.price(admission.provider, admission.model)
-            found = self.prices.cost(admission.provider, admission.model, prompt, completion, cached_tokens)
+            found = self.prices.cost(admission.provider, admission.model, *tokens, cached)
             cost = found if found is not None and priced is not None and priced.currency == currency else Decimal(0)
+            if not used.final:
+                cost = max(cost, Decimal(admission.estimated_spend) / SPEND_UNITS)
         spend = int(cost * SPEND_UNITS)
         estimate = admission.estimated_tokens
         amounts = [

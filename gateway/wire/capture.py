@@ -20,6 +20,7 @@ from gateway.wire.slots import response_slots
 from gateway.wire.stream_text import deltas
 
 MAX_CAPTURED_CHARS = 1_000_000  # a runaway answer is kept in part, with a marker
+FINAL_RESPONSE_EVENTS = frozenset({"response.completed", "response.incomplete", "response.failed"})
 
 
 @dataclass
@@ -30,6 +31,11 @@ class AnswerCapture:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     cached_tokens: int = 0  # of the prompt's, read from the provider's prompt cache (priced apart)
+    # The usage is the provider's last word on the answer (a whole body's; OpenAI's usage chunk,
+    # Anthropic's message_delta, Responses' response.completed): else a cut stream's usage so far
+    # (Anthropic's message_start says output_tokens 1) and the limits charge at least the estimate.
+    usage_final: bool = False
+    answer_chars: int = 0  # of the answer's text relayed, counted whether or not the log keeps it
     parts: list[str] = field(default_factory=list)
     _chars: int = 0
 
@@ -41,6 +47,7 @@ class AnswerCapture:
         return joined if self._chars <= MAX_CAPTURED_CHARS else joined + "\n[... truncated in the prompt log]"
 
     def add_text(self, text: str) -> None:
+        self.answer_chars += len(text)
         if self.keep_text and self._chars <= MAX_CAPTURED_CHARS:
             self.parts.append(scrub(text))  # a provider's lone surrogate: U+FFFD in the log copy only
             self._chars += len(text)
@@ -49,28 +56,31 @@ class AnswerCapture:
         obj = parse_upstream(body)
         if not isinstance(obj, dict):
             return
-        self._read_usage(obj.get("usage"))
-        if self.keep_text:
+        self._read_usage(obj.get("usage"), final=True)
+        if self.keep_text or not self.usage_final:  # without usage, the answer's length is what is counted
             for slot in response_slots(endpoint, obj):
                 self.add_text(slot.text + "\n")
 
     def read_event(self, endpoint: Endpoint, obj: dict[str, Any]) -> None:
-        self._read_usage(obj.get("usage"))  # OpenAI's last chunk; Anthropic's message_delta
+        # OpenAI's usage chunk and Anthropic's message_delta are the last word; message_start's is not.
+        self._read_usage(obj.get("usage"), final=True)
         message = obj.get("message")
         if isinstance(message, dict):  # Anthropic's message_start
-            self._read_usage(message.get("usage"))
+            self._read_usage(message.get("usage"), final=False)
         response = obj.get("response")
-        if obj.get("type") == "response.completed" and isinstance(response, dict):
-            self._read_usage(response.get("usage"))
-        if self.keep_text:
-            for delta in deltas(endpoint, None, obj):
-                if not delta.json_escaped:
-                    self.add_text(delta.slot.text)
+        if obj.get("type") in FINAL_RESPONSE_EVENTS and isinstance(response, dict):
+            self._read_usage(response.get("usage"), final=True)
+        for delta in deltas(endpoint, None, obj):
+            if self.keep_text and not delta.json_escaped:
+                self.add_text(delta.slot.text)
+            else:
+                self.answer_chars += len(delta.slot.text)
 
-    def _read_usage(self, usage: object) -> None:
+    def _read_usage(self, usage: object, *, final: bool) -> None:
         """OpenAI: prompt_tokens/completion_tokens; Responses and Anthropic: input_tokens/output_tokens."""
         if not isinstance(usage, dict):
             return
+        self.usage_final = self.usage_final or final
         for target, names in (
             ("prompt_tokens", ("prompt_tokens", "input_tokens")),
             ("completion_tokens", ("completion_tokens", "output_tokens")),
