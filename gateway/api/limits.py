@@ -68,6 +68,7 @@ def settle(state: GatewayState, exchange: Exchange) -> None:
     prompt = capture.prompt_tokens if capture is not None else None
     completion = capture.completion_tokens if capture is not None else None
     cached = capture.cached_tokens if capture is not None else 0
+    written = capture.cache_write_tokens if capture is not None else 0
     if admission is not None:
         currency = exchange.policy.document.limits.currency if exchange.policy else "USD"
         state.limiter.settle(admission, currency, used(exchange))
@@ -75,7 +76,7 @@ def settle(state: GatewayState, exchange: Exchange) -> None:
         return
     provider, model = exchange.provider, exchange.model.removeprefix(f"{exchange.provider}/")
     price = state.limiter.prices.price(provider, model)
-    cost = state.limiter.prices.cost(provider, model, prompt or 0, completion or 0, cached)
+    cost = state.limiter.prices.cost(provider, model, prompt or 0, completion or 0, cached, written)
     if price is None or cost is None:
         return
     exchange.cost, exchange.cost_currency = float(cost), price.currency
@@ -97,7 +98,8 @@ def used(exchange: Exchange) -> Used | None:
         return None
     capture = exchange.capture
     if capture is not None and capture.usage_final:
-        return Used(capture.prompt_tokens or 0, capture.completion_tokens or 0, capture.cached_tokens)
+        prompt, completion = capture.prompt_tokens or 0, capture.completion_tokens or 0
+        return Used(prompt, completion, capture.cached_tokens, capture.cache_write_tokens)
     if capture is None:  # cancelled before the answer was read
         return Used(0, 0, final=False)
     relayed = (capture.answer_chars + 3) // 4  # about four characters a token, as the estimate

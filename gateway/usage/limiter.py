@@ -88,6 +88,7 @@ class Used:
     prompt: int
     completion: int
     cached: int = 0  # of the prompt, read from the provider's prompt cache
+    cache_write: int = 0  # of the prompt, written to it
     final: bool = True
 
 
@@ -165,13 +166,13 @@ class Limiter:
         if used is None:
             tokens, cost = (0, 0), Decimal(0)
         else:
-            cached = used.cached
+            cached, written = used.cached, used.cache_write
             tokens = (used.prompt, used.completion)
-            if not used.final:  # the most the provider may have billed
+            if not used.final:  # the most the provider may have billed, at the plain input price
                 estimate = admission.estimated_tokens
-                tokens, cached = (max(estimate[0], used.prompt), max(estimate[1], used.completion)), 0
+                tokens, cached, written = (max(estimate[0], used.prompt), max(estimate[1], used.completion)), 0, 0
             priced = self.prices.price(admission.provider, admission.model)
-            found = self.prices.cost(admission.provider, admission.model, *tokens, cached)
+            found = self.prices.cost(admission.provider, admission.model, *tokens, cached, written)
             cost = found if found is not None and priced is not None and priced.currency == currency else Decimal(0)
             if not used.final:
                 cost = max(cost, Decimal(admission.estimated_spend) / SPEND_UNITS)
