@@ -33,7 +33,7 @@ async def admit(
     limits = policy.limits.applicable(identity.key_id, identity.user, tool.groups, route.provider, route.model)
     if not limits:
         return
-    prompt, completion = estimate_tokens(endpoint, body)
+    estimate = estimate_tokens(endpoint, body, state.settings.limits.default_completion_tokens)
     try:
         admission = await state.limiter.admit(
             policy.document.limits,
@@ -41,9 +41,10 @@ async def admit(
             tool.groups[0] if tool.groups else "-",
             route.provider,
             route.model,
-            prompt,
-            completion,
+            estimate.prompt,
+            estimate.completion,
             exchange.api is ApiFormat.ANTHROPIC,
+            estimate.assumed,
         )
     except LimitRefused as refused:
         exchange.limit_hit = refused.hit

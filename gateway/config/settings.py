@@ -111,6 +111,9 @@ class LimitSettings(_Strict):
     keepalive_timeout_s: float = Field(default=75.0, gt=0)
     # Open connections per listener (API and admin each, per worker process); more are closed at once.
     max_connections: int = Field(default=1024, gt=0)
+    # What the policy's limits admit a request on as its answer's length when the caller set no
+    # max_tokens (times n choices): concurrent requests are counted before their usage is known.
+    default_completion_tokens: int = Field(default=1024, ge=0)
 
 
 class TrustedHeaderSettings(_Strict):

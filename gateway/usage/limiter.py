@@ -78,6 +78,7 @@ class Admission:
     estimated_tokens: tuple[int, int]  # prompt, completion
     estimated_spend: int  # millionths of the currency; 0 when unpriced
     headers: dict[str, str]
+    charged: list[int]  # what each limit's counter was charged beyond the request itself (the estimate)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +135,24 @@ class Limiter:
         prompt_tokens: int,
         max_tokens: int,
         anthropic: bool = False,
+        assumed: bool = False,
     ) -> Admission | None:
         """Charge the estimate, or raise ``RateLimited`` (429) / ``LimitStoreUnavailable`` (503).
-        ``group``: the caller's first policy group, the spend metric's label."""
+        ``group``: the caller's first policy group, the spend metric's label. ``assumed``: the caller
+        set no maximum and ``max_tokens`` is the gateway's assumption (``limits.default_completion_tokens``)."""
         if not limits:
             return None
         tokens = (prompt_tokens, max_tokens)
         spend = self._spend_units(policy, provider, model, prompt_tokens, max_tokens)
-        charges = [Charge(lim.counter, lim.limit, _amount(lim, 1, tokens, spend), lim.metric.window) for lim in limits]
+        # Without a maximum from the caller the answer's length is assumed: charged as far as each limit
+        # allows, so concurrent requests cannot all be admitted on their prompts, nor a small budget none.
+        firm = (prompt_tokens, 0) if assumed else tokens
+        firm_spend = self._spend_units(policy, provider, model, *firm) if assumed else spend
+        charges = []
+        for lim in limits:
+            amount = _amount(lim, 1, firm, firm_spend)
+            extra = _amount(lim, 1, tokens, spend) - amount
+            charges.append(Charge(lim.counter, lim.limit, amount, lim.metric.window, extra))
         now = self.clock()
         slots = tuple(slot_for(charge, now) for charge in charges)
         store, verdict = await self._check(policy, charges, slots)
@@ -157,7 +168,8 @@ class Limiter:
                 LimitHit(hit.metric, hit.rule, hit.group, hit.shown_limit, hit.scope),
                 headers={**headers, "retry-after": str(wait)},
             )
-        return Admission(limits, slots, store, provider, model, group, model_label, tokens, spend, headers)
+        charged = [0 if lim.metric.kind == "requests" else n for lim, n in zip(limits, verdict.charged, strict=True)]
+        return Admission(limits, slots, store, provider, model, group, model_label, tokens, spend, headers, charged)
 
     def settle(self, admission: Admission, currency: str, used: Used | None) -> Decimal | None:
         """Replace the estimate with what was used: nothing when the provider did no work (``used``
@@ -177,10 +189,9 @@ class Limiter:
             if not used.final:
                 cost = max(cost, Decimal(admission.estimated_spend) / SPEND_UNITS)
         spend = int(cost * SPEND_UNITS)
-        estimate = admission.estimated_tokens
         amounts = [
-            _amount(limit, 0, tokens, spend) - _amount(limit, 0, estimate, admission.estimated_spend)
-            for limit in admission.limits
+            _amount(limit, 0, tokens, spend) - charged
+            for limit, charged in zip(admission.limits, admission.charged, strict=True)
         ]
         if any(amounts):
             self._apply(admission, amounts)
