@@ -105,11 +105,26 @@ class LimitsPolicy(_Strict):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")  # spend limits' currency (the price table's)
 
 
+def limit_label(rule: LimitRule, metric: Metric) -> str:
+    """What one limit of a rule limits: "group eng", "user alice on openai/gpt-6-*", "group eng (shared)",
+    "group eng (prompt tokens)". Two rules with the same label for the same metric are one limit set twice."""
+    kind, name = rule.principal
+    label = f"{kind} {name}" + (f" on {rule.models}" if rule.models else "") + (" (shared)" if rule.shared else "")
+    return label + (f" ({rule.tokens} tokens)" if metric.kind == "tokens" and rule.tokens != "total" else "")
+
+
 def check_limits(limits: LimitsPolicy, groups: Mapping[str, object]) -> None:
+    seen: dict[tuple[str, Metric], int] = {}
     for index, rule in enumerate(limits.rules):
         if rule.group is not None and rule.group not in groups:
             message = f"group {rule.group!r} is not one of the groups defined ({', '.join(groups)})"
             raise LocatedError(message, "limits", "rules", index, "group")
+        for metric in rule.values():
+            key = (limit_label(rule, metric), metric)
+            if key in seen:  # only one of them would apply, and a diff could not tell which changed
+                message = f"limits.rules[{seen[key]}] already sets {metric.value} for {key[0]}: set it once"
+                raise LocatedError(message, "limits", "rules", index, metric.value)
+            seen[key] = index
 
 
 @dataclass(frozen=True, slots=True)
