@@ -11,7 +11,7 @@ from gateway.exchange import Exchange
 from gateway.lifecycle.state import GatewayState
 from gateway.policy.policy import Policy, ToolDecision
 from gateway.providers.routing import Route
-from gateway.usage.headers import estimate_tokens
+from gateway.usage.headers import UNBILLED, estimate_tokens
 from gateway.usage.limiter import LimitRefused, Used
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.stream_usage import USAGE_ON_REQUEST, include_usage
@@ -95,6 +95,8 @@ def used(exchange: Exchange) -> Used | None:
     or it answered with an error status. A call cancelled (the caller hung up) or timed out after it
     left, or a stream cut before its final usage, may have been billed in full: at least the estimate."""
     status = exchange.upstream_status
+    if exchange.endpoint in UNBILLED:  # the request counts; its tokens cost nothing
+        return Used(0, 0)
     if exchange.sent_at is None or status == 0 or (status is not None and status >= 400):
         return None
     capture = exchange.capture

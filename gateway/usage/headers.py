@@ -19,6 +19,7 @@ from gateway.wire.text import approx_tokens
 MAX_TOKEN_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
 MAX_ESTIMATE = 10**9
 GENERATING = frozenset({"chat.completions", "completions", "responses", "messages"})  # billed for an answer
+UNBILLED = frozenset({"messages.count_tokens"})  # free at the provider: counted as a request, never tokens or spend
 WITH_CHOICES = frozenset({"chat.completions", "completions"})  # n answers (best_of: generated, one returned)
 CHOICE_FIELDS = ("n", "best_of")
 
@@ -33,6 +34,8 @@ def estimate_tokens(endpoint: Endpoint, body: Mapping[str, Any], default_complet
     """(prompt, completion) tokens to admit a request on: its texts at about four characters a token,
     and the most it asked to be answered with, or ``default_completion`` when it set no maximum (so
     that concurrent requests cannot all be admitted on their prompts alone); times ``n`` choices."""
+    if endpoint.name in UNBILLED:
+        return Estimate(0, 0)
     prompt = sum(approx_tokens(text) for text in request_texts(endpoint, dict(body)))
     if endpoint.name not in GENERATING:  # embeddings: the prompt is all that is billed
         return Estimate(min(prompt, MAX_ESTIMATE), 0)

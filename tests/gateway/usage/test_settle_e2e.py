@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import anthropic
 import httpx
 import openai
 import pytest
@@ -31,9 +32,9 @@ PROBE_ESTIMATE = 2  # the probe's prompt "a" (1 token) and its max_tokens 1
 WORDS = " ".join(f"w{i}" for i in range(400))  # 400 stream pieces of about five characters
 
 
-def start(start_gateway: StartGateway, tmp_path: Path, **overrides: object) -> RunningGateway:
+def start(start_gateway: StartGateway, tmp_path: Path, more: str = "", **overrides: object) -> RunningGateway:
     path = tmp_path / "p.yaml"
-    path.write_text(BASE, encoding="utf-8")
+    path.write_text(BASE + more, encoding="utf-8")
     return start_gateway(policy_path=str(path), **overrides)
 
 
@@ -159,3 +160,23 @@ def test_a_provider_that_cannot_be_reached_charges_nothing(
     )
     assert response.status_code == 502
     assert meter.charged() == 0
+
+
+def test_counting_tokens_is_a_request_not_tokens_or_spend(
+    tmp_path: Path, start_gateway: StartGateway, mock: MockProvider
+) -> None:
+    prices = [{"provider": "anthropic", "models": "claude-*", "input": "3", "output": "15", "currency": "USD"}]
+    more = "    - {user: ann, requests_per_minute: 100, spend_per_day: 10}\n"
+    gateway = start(start_gateway, tmp_path, more, prices=prices)
+    meter = Meter(gateway)
+    client = anthropic.Anthropic(base_url=gateway.url, api_key=meter.key, max_retries=0)
+    remaining = []
+    for _ in range(3):
+        raw = client.messages.with_raw_response.count_tokens(
+            model="claude-haiku-5-5", messages=[{"role": "user", "content": "y" * 4000}]
+        )
+        remaining.append(int(raw.headers["x-ratelimit-remaining-requests"]))
+    assert remaining[0] - remaining[2] == 2  # each counted as a request
+    assert meter.charged() == 0  # a 1,000-token prompt counted three times before
+    spend = [line for line in httpx.get(f"{gateway.admin_url}/metrics").text.splitlines() if "claude" in line]
+    assert not [line for line in spend if line.startswith("aigw_spend_total")]
