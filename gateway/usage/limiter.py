@@ -15,6 +15,7 @@ With ``store.redis_url`` the counters are shared by every replica. Redis down: t
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -102,17 +103,23 @@ class Limiter:
         on_store_failure: Callable[[str], None],
         prices: PriceTable | None = None,
         clock: Callable[[], float] = time.time,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.prices = prices or PriceTable(settings.prices)
         self.clock = clock  # Unix time: which minute, day and month a request is counted in
         self._observer, self._model_label, self._on_store_failure = observer, model_label, on_store_failure
         self._local = LocalCounters()
-        url = settings.store.redis_url
+        url = settings.store.redis(os.environ if environ is None else environ)
         self._shared: RedisCounters | None = RedisCounters(url) if url else None
         self._down_since: float | None = None  # Redis failed; tried again after RETRY_STORE_S
         self._last_try = 0.0
         self._settling: set[asyncio.Task[None]] = set()
         self._peaks: dict[tuple[str, str], tuple[str, float]] = {}  # (group, limit) -> (window key, highest ratio)
+
+    @property
+    def shared(self) -> bool:
+        """The counters are in Redis, shared by every replica."""
+        return self._shared is not None
 
     def record_spend(self, group: str, model: str, cost: Decimal, currency: str) -> None:
         """What an answered request cost, in aigw_spend_total (limited or not)."""
