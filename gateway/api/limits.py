@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.auth.identity import Identity
-from gateway.errors import ApiFormat, UpstreamConnectTimeout, UpstreamUnreachable
+from gateway.errors import ApiFormat, ServiceUnavailable, UpstreamConnectTimeout, UpstreamUnreachable
 from gateway.exchange import Exchange
 from gateway.lifecycle.state import GatewayState
 from gateway.policy.policy import Policy, ToolDecision
@@ -16,7 +16,8 @@ from gateway.usage.limiter import LimitRefused, Used
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.stream_usage import USAGE_ON_REQUEST, include_usage
 
-UNSENT = (UpstreamUnreachable, UpstreamConnectTimeout)  # the provider call failed before anything was sent
+# The provider call failed before anything was sent: no connection, or (503) no key for the provider.
+UNSENT = (UpstreamUnreachable, UpstreamConnectTimeout, ServiceUnavailable)
 
 
 async def admit(

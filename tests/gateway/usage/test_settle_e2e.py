@@ -13,7 +13,7 @@ import pytest
 
 from gateway.testing import RunningGateway
 from loadtests.mock_provider import MockProvider
-from tests.conftest import StartGateway, free_port
+from tests.conftest import UPSTREAM_ENV, StartGateway, free_port
 
 BASE = """\
 policy: {id: settle-test, version: "1"}
@@ -159,6 +159,21 @@ def test_a_provider_that_cannot_be_reached_charges_nothing(
         timeout=10,
     )
     assert response.status_code == 502
+    assert meter.charged() == 0
+
+
+def test_a_provider_without_its_key_charges_nothing(
+    tmp_path: Path, start_gateway: StartGateway, mock: MockProvider
+) -> None:
+    gateway = start(start_gateway, tmp_path, env={"MOCK_OPENAI_KEY": UPSTREAM_ENV["MOCK_OPENAI_KEY"]})
+    meter = Meter(gateway)
+    response = httpx.post(
+        f"{gateway.url}/v1/messages",
+        headers={"x-api-key": meter.key, "anthropic-version": "2023-06-01"},
+        json={"model": "claude-haiku-5-5", "max_tokens": 500, "messages": [{"role": "user", "content": "y" * 400}]},
+        timeout=10,
+    )
+    assert response.status_code == 503
     assert meter.charged() == 0
 
 
