@@ -153,6 +153,10 @@ class UpstreamUnavailable(GatewayError):
     code = "upstream_unavailable"
 
 
+class UpstreamUnreachable(UpstreamUnavailable):
+    """No connection to the provider could be made: nothing was sent, so nothing was billed (limits refund)."""
+
+
 class UnreadableBody(InvalidRequest):
     """The body cannot be decoded as sent (a Content-Encoding that does not match it)."""
 
@@ -203,6 +207,10 @@ class UpstreamTimeout(GatewayError):
     openai_type = "timeout_error"
     anthropic_type = "timeout_error"
     code = "upstream_timeout"
+
+
+class UpstreamConnectTimeout(UpstreamTimeout):
+    """No connection to the provider within the connect timeout: nothing was sent (limits refund)."""
 
 
 def error_payload(err: GatewayError, fmt: ApiFormat, request_id: str) -> dict[str, object]:

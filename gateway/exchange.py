@@ -96,6 +96,7 @@ class Exchange:
     admission: Admission | None = None
     limit_headers: dict[str, str] = field(default_factory=dict)
     limit_hit: LimitHit | None = None
+    upstream_status: int | None = None  # the provider's HTTP status; 0: not reached; None: no answer (yet)
     usage_asked: bool = False  # the gateway asked for a stream's usage the caller did not (stripped on the way back)
 
     def duration_ms(self) -> float:

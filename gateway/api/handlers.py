@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 from aiohttp import ClientConnectionResetError, web
 
-from gateway.api.limits import admit, ask_usage, settle
+from gateway.api.limits import UNSENT, admit, ask_usage, settle
 from gateway.api.middleware import EXCHANGE
 from gateway.api.register_gate import check_register
 from gateway.api.reroute import reroute
@@ -117,8 +117,12 @@ async def _proxy(
     await state.prompt_log.admit()  # fail closed before anything leaves when the exchange could not be recorded
     call = UpstreamCall(endpoint, body, raw, forwardable_headers(request.headers), exchange.request_id)
     exchange.sent_at = time.perf_counter()
-    reply = await provider.send(call)
-    exchange.answered_at = time.perf_counter()
+    try:
+        reply = await provider.send(call)
+    except UNSENT:
+        exchange.upstream_status = 0  # nothing left for the provider: the limits refund the estimate
+        raise
+    exchange.answered_at, exchange.upstream_status = time.perf_counter(), reply.status
     exchange.upstream_ms = round((exchange.answered_at - exchange.sent_at) * 1000, 3)
     try:
         choices = asked_choices(endpoint, body)

@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.auth.identity import Identity
-from gateway.errors import ApiFormat
-from gateway.exchange import Exchange, Outcome
+from gateway.errors import ApiFormat, ServiceUnavailable, UpstreamConnectTimeout, UpstreamUnreachable
+from gateway.exchange import Exchange
 from gateway.lifecycle.state import GatewayState
 from gateway.policy.policy import Policy, ToolDecision
 from gateway.providers.routing import Route
-from gateway.usage.headers import estimate_tokens
-from gateway.usage.limiter import LimitRefused
+from gateway.usage.headers import UNBILLED, estimate_tokens
+from gateway.usage.limiter import LimitRefused, Used
 from gateway.wire.endpoints import Endpoint
 from gateway.wire.stream_usage import USAGE_ON_REQUEST, include_usage
+
+# The provider call failed before anything was sent: no connection, or (503) no key for the provider.
+UNSENT = (UpstreamUnreachable, UpstreamConnectTimeout, ServiceUnavailable)
 
 
 async def admit(
@@ -31,7 +34,7 @@ async def admit(
     limits = policy.limits.applicable(identity.key_id, identity.user, tool.groups, route.provider, route.model)
     if not limits:
         return
-    prompt, completion = estimate_tokens(endpoint, body)
+    estimate = estimate_tokens(endpoint, body, state.settings.limits.default_completion_tokens)
     try:
         admission = await state.limiter.admit(
             policy.document.limits,
@@ -39,9 +42,10 @@ async def admit(
             tool.groups[0] if tool.groups else "-",
             route.provider,
             route.model,
-            prompt,
-            completion,
+            estimate.prompt,
+            estimate.completion,
             exchange.api is ApiFormat.ANTHROPIC,
+            estimate.assumed,
         )
     except LimitRefused as refused:
         exchange.limit_hit = refused.hit
@@ -60,21 +64,21 @@ def ask_usage(state: GatewayState, exchange: Exchange, endpoint: Endpoint, route
 
 
 def settle(state: GatewayState, exchange: Exchange) -> None:
-    """The provider's usage replaces the admitted estimate (nothing, if the call failed or never left);
+    """The provider's usage replaces the admitted estimate (nothing, if the provider did no work);
     what the usage cost goes on the exchange (the prompt log's cost column) and into aigw_spend_total."""
     capture, admission = exchange.capture, exchange.admission
     prompt = capture.prompt_tokens if capture is not None else None
     completion = capture.completion_tokens if capture is not None else None
     cached = capture.cached_tokens if capture is not None else 0
+    written = capture.cache_write_tokens if capture is not None else 0
     if admission is not None:
-        failed = exchange.answered_at is None or exchange.outcome is Outcome.UPSTREAM_ERROR
         currency = exchange.policy.document.limits.currency if exchange.policy else "USD"
-        state.limiter.settle(admission, currency, exchange.sent_at is not None, failed, prompt, completion, cached)
+        state.limiter.settle(admission, currency, used(exchange))
     if exchange.provider is None or exchange.model is None or not (prompt or completion):
         return
     provider, model = exchange.provider, exchange.model.removeprefix(f"{exchange.provider}/")
     price = state.limiter.prices.price(provider, model)
-    cost = state.limiter.prices.cost(provider, model, prompt or 0, completion or 0, cached)
+    cost = state.limiter.prices.cost(provider, model, prompt or 0, completion or 0, cached, written)
     if price is None or cost is None:
         return
     exchange.cost, exchange.cost_currency = float(cost), price.currency
@@ -85,3 +89,22 @@ def settle(state: GatewayState, exchange: Exchange) -> None:
         groups = policy.effective_groups(identity.groups, identity.group_source) if identity and policy else ()
         group = groups[0] if groups else "-"
     state.limiter.record_spend(group, model, cost, price.currency)
+
+
+def used(exchange: Exchange) -> Used | None:
+    """None only when the provider certainly did no work: the call never left, no connection was made,
+    or it answered with an error status. A call cancelled (the caller hung up) or timed out after it
+    left, or a stream cut before its final usage, may have been billed in full: at least the estimate."""
+    status = exchange.upstream_status
+    if exchange.endpoint in UNBILLED:  # the request counts; its tokens cost nothing
+        return Used(0, 0)
+    if exchange.sent_at is None or status == 0 or (status is not None and status >= 400):
+        return None
+    capture = exchange.capture
+    if capture is not None and capture.usage_final:
+        prompt, completion = capture.prompt_tokens or 0, capture.completion_tokens or 0
+        return Used(prompt, completion, capture.cached_tokens, capture.cache_write_tokens)
+    if capture is None:  # cancelled before the answer was read
+        return Used(0, 0, final=False)
+    relayed = (capture.answer_chars + 3) // 4  # about four characters a token, as the estimate
+    return Used(capture.prompt_tokens or 0, max(capture.completion_tokens or 0, relayed), final=False)

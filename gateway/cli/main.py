@@ -19,6 +19,7 @@ from gateway.cli import policy as policy_cli
 from gateway.cli import report as report_cli
 from gateway.cli import scan as scan_cli
 from gateway.cli import usage as usage_cli
+from gateway.config.redact import redacted
 from gateway.config.settings import Settings, load_settings
 from gateway.errors import ConfigError
 from gateway.logs import configure_logging
@@ -111,7 +112,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _config_show(args: argparse.Namespace, settings: Settings) -> int:
-    print(yaml.safe_dump(settings.model_dump(mode="json"), sort_keys=False), end="")
+    shown = redacted(settings.model_dump(mode="json"))  # a URL's password is never printed
+    print(yaml.safe_dump(shown, sort_keys=False), end="")
     return 0
 
 

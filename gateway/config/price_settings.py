@@ -17,4 +17,7 @@ class PriceSettings(BaseModel):
     input: Decimal = Field(ge=0)
     output: Decimal = Field(ge=0)
     cached_input: Decimal | None = Field(default=None, ge=0)  # None: cached prompt tokens cost as input
+    # Prompt tokens written to the provider's prompt cache (Anthropic's cache_creation_input_tokens);
+    # None: 1.25 times input, Anthropic's price for its default five-minute cache.
+    cache_write: Decimal | None = Field(default=None, ge=0)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")

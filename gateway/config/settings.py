@@ -80,13 +80,39 @@ class StoreSettings(_Database):
     # Rate-limit and budget counters shared by every replica (redis://host:6379/0); None: each
     # gateway process counts on its own. Redis being down: the policy's limits.on_store_failure.
     redis_url: str | None = None
+    redis_url_env: str | None = None  # the name of a variable holding the URL instead (when it carries a password)
 
     @field_validator("redis_url")
     @classmethod
     def _check_redis(cls, value: str | None) -> str | None:
-        if value is not None and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        if value is not None and not _redis_scheme(value):
             raise ValueError("redis_url must be a redis://, rediss:// or unix:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _one_redis_url(self) -> StoreSettings:
+        if self.redis_url and self.redis_url_env:
+            raise LocatedError("set redis_url or redis_url_env, not both", "redis_url_env")
+        return self
+
+    def redis(self, environ: Mapping[str, str]) -> str | None:
+        """The Redis URL, or None (each process counts alone); a named variable unset or not a URL stops start-up."""
+        if not self.redis_url_env:
+            return self.redis_url
+        url = environ.get(self.redis_url_env)
+        where = f"environment variable {self.redis_url_env}"
+        if not url:
+            raise ConfigError([ConfigProblem(where, "", "is not set")])
+        if not _redis_scheme(url):  # the value itself is never shown: it may carry a password
+            raise ConfigError([ConfigProblem(where, "", "is not a redis://, rediss:// or unix:// URL")])
+        return url
+
+
+def _redis_scheme(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme in ("redis", "rediss", "unix")
+    except ValueError:
+        return False
 
 
 class LimitSettings(_Strict):
@@ -111,6 +137,9 @@ class LimitSettings(_Strict):
     keepalive_timeout_s: float = Field(default=75.0, gt=0)
     # Open connections per listener (API and admin each, per worker process); more are closed at once.
     max_connections: int = Field(default=1024, gt=0)
+    # What the policy's limits admit a request on as its answer's length when the caller set no
+    # max_tokens (times n choices): concurrent requests are counted before their usage is known.
+    default_completion_tokens: int = Field(default=1024, ge=0)
 
 
 class TrustedHeaderSettings(_Strict):

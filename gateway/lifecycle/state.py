@@ -176,7 +176,9 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
         await authenticator.start()
         runtime = PolicyRuntime(policy, pool)
         model_labels = ModelLabels(settings)
-        limiter = Limiter(settings, app[METRICS].limits, model_labels, incidents.observe_limit_store_failure)
+        limiter = Limiter(
+            settings, app[METRICS].limits, model_labels, incidents.observe_limit_store_failure, environ=os.environ
+        )
         app[STATE] = state = GatewayState(
             settings,
             runtime,

@@ -10,10 +10,11 @@ import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from detectors.base import Category
 from gateway.policy.data_rules import Action, DataRule, DetectionPolicy, Mode
-from gateway.policy.limits import LimitRule, Metric
+from gateway.policy.limits import Metric, limit_label
 from gateway.policy.register import RegisterEntry, RegisterPolicy
 from gateway.policy.schema import LogLevel, PolicyDocument, PromptLogPolicy
 from gateway.policy.violations import Severity
@@ -252,37 +253,27 @@ def _severities(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
             yield Change(effect, where, f"severity {was.value} -> {now.value}")
 
 
-def _limit_rules(doc: PolicyDocument) -> dict[str, LimitRule]:
-    """A rule by what it limits: "group engineering", "user alice on openai/gpt-6-*", "key k1 (shared)"."""
-    out: dict[str, LimitRule] = {}
-    for rule in doc.limits.rules:
-        kind, name = rule.principal
-        label = f"{kind} {name}" + (f" on {rule.models}" if rule.models else "") + (" (shared)" if rule.shared else "")
-        out[label] = rule
-    return out
+def _limit_values(doc: PolicyDocument) -> dict[tuple[str, Metric], int | Decimal]:
+    """Each limit by what it limits and which metric (validation holds each set once)."""
+    values = ((rule, metric, value) for rule in doc.limits.rules for metric, value in rule.values().items())
+    return {(limit_label(rule, metric), metric): value for rule, metric, value in values}
 
 
 def _limits(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
     """A limit raised or removed loosens (more use is allowed); one lowered or added tightens."""
-    before, after = _limit_rules(old), _limit_rules(new)
-    for label in sorted(before.keys() | after.keys()):
-        was = before[label].values() if label in before else {}
-        now = after[label].values() if label in after else {}
-        for metric in Metric:
-            a, b = was.get(metric), now.get(metric)
-            if a == b:
-                continue
-            where = f"limits[{label}].{metric.value}"
-            if b is None:
-                yield Change(Effect.LOOSENED, where, f"{a} -> no limit")
-            elif a is None:
-                yield Change(Effect.TIGHTENED, where, f"no limit -> {b}")
-            else:
-                yield Change(Effect.LOOSENED if b > a else Effect.TIGHTENED, where, f"{a} -> {b}")
-    for label in sorted(before.keys() & after.keys()):
-        if before[label].tokens != after[label].tokens:
-            what = f"counts {before[label].tokens} tokens -> {after[label].tokens} tokens"
-            yield Change(Effect.CHANGED, f"limits[{label}].tokens", what)
+    before, after = _limit_values(old), _limit_values(new)
+    order = list(Metric)
+    for label, metric in sorted(before.keys() | after.keys(), key=lambda key: (key[0], order.index(key[1]))):
+        a, b = before.get((label, metric)), after.get((label, metric))
+        if a == b:
+            continue
+        where = f"limits[{label}].{metric.value}"
+        if b is None:
+            yield Change(Effect.LOOSENED, where, f"{a} -> no limit")
+        elif a is None:
+            yield Change(Effect.TIGHTENED, where, f"no limit -> {b}")
+        else:
+            yield Change(Effect.LOOSENED if b > a else Effect.TIGHTENED, where, f"{a} -> {b}")
     was_l, now_l = old.limits, new.limits
     if was_l.on_store_failure != now_l.on_store_failure:
         effect = Effect.LOOSENED if now_l.on_store_failure == "fail_open" else Effect.TIGHTENED

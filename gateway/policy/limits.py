@@ -5,7 +5,8 @@ A rule names one principal (``group``, ``user`` or ``key``), optionally a ``mode
 specific rule that sets it wins: a key's rule over a user's over a group's. A user in several
 groups whose rules set the same limit gets the most generous of them (``limits.groups_combine:
 most_generous``, the default: membership of another group never takes an allowance away), or the
-most restrictive (``most_restrictive``).
+most restrictive (``most_restrictive``). That choice is among a person's own limits only: a
+group's shared budget (``shared: true``) always applies to every member's request, on top.
 
 A rule without ``models`` counts every request; one with ``models`` counts only the requests to
 those models, on its own counter, on top of the rules without: a group may have 100 a day in all
@@ -105,11 +106,26 @@ class LimitsPolicy(_Strict):
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")  # spend limits' currency (the price table's)
 
 
+def limit_label(rule: LimitRule, metric: Metric) -> str:
+    """What one limit of a rule limits: "group eng", "user alice on openai/gpt-6-*", "group eng (shared)",
+    "group eng (prompt tokens)". Two rules with the same label for the same metric are one limit set twice."""
+    kind, name = rule.principal
+    label = f"{kind} {name}" + (f" on {rule.models}" if rule.models else "") + (" (shared)" if rule.shared else "")
+    return label + (f" ({rule.tokens} tokens)" if metric.kind == "tokens" and rule.tokens != "total" else "")
+
+
 def check_limits(limits: LimitsPolicy, groups: Mapping[str, object]) -> None:
+    seen: dict[tuple[str, Metric], int] = {}
     for index, rule in enumerate(limits.rules):
         if rule.group is not None and rule.group not in groups:
             message = f"group {rule.group!r} is not one of the groups defined ({', '.join(groups)})"
             raise LocatedError(message, "limits", "rules", index, "group")
+        for metric in rule.values():
+            key = (limit_label(rule, metric), metric)
+            if key in seen:  # only one of them would apply, and a diff could not tell which changed
+                message = f"limits.rules[{seen[key]}] already sets {metric.value} for {key[0]}: set it once"
+                raise LocatedError(message, "limits", "rules", index, metric.value)
+            seen[key] = index
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +183,11 @@ class Limits:
         self, key_id: str | None, user: str, groups: tuple[str, ...], provider: str, model: str
     ) -> tuple[AppliedLimit, ...]:
         generous = self.policy.groups_combine == "most_generous"
-        # (metric, scope, tokens counted) -> (level, limit, rule)
+        # Per person: (metric, scope, tokens counted) -> (level, limit, rule). A group's shared budget
+        # is the group's, not a person's: every one of the caller's groups applies, always, on its own
+        # counter (a member's own limit, or a user's, does not replace it).
         chosen: dict[tuple[Metric, str, str], tuple[int, int, _Compiled]] = {}
+        budgets: list[tuple[Metric, str, int, _Compiled]] = []
         for compiled in self._rules:
             rule = compiled.rule
             kind, name = rule.principal
@@ -177,6 +196,9 @@ class Limits:
             level, scope = _LEVEL[kind], rule.models or "*"
             for metric, value in rule.values().items():
                 units = int(value * SPEND_UNITS) if metric.kind == "spend" else int(value)
+                if rule.shared:
+                    budgets.append((metric, scope, units, compiled))
+                    continue
                 slot = (metric, scope, rule.tokens if metric.kind == "tokens" else "total")
                 held = chosen.get(slot)
                 better = (
@@ -187,7 +209,8 @@ class Limits:
                 if better:
                     chosen[slot] = (level, units, compiled)
         out = []
-        for (metric, scope, _), (_, units, compiled) in chosen.items():
+        picked = [(metric, scope, units, compiled) for (metric, scope, _), (_, units, compiled) in chosen.items()]
+        for metric, scope, units, compiled in picked + budgets:
             rule = compiled.rule
             kind, name = rule.principal
             subject = f"key:{key_id}" if kind == "key" else f"group:{name}" if rule.shared else f"user:{user}"

@@ -15,7 +15,15 @@ from functools import partial
 import aiohttp
 
 from gateway.config.settings import LimitSettings, ProviderSettings
-from gateway.errors import ApiFormat, GatewayError, ServiceUnavailable, UpstreamTimeout, UpstreamUnavailable
+from gateway.errors import (
+    ApiFormat,
+    GatewayError,
+    ServiceUnavailable,
+    UpstreamConnectTimeout,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+    UpstreamUnreachable,
+)
 from gateway.providers.base import UpstreamCall, UpstreamReply
 from gateway.providers.reply_headers import passable_headers
 
@@ -153,6 +161,11 @@ class HttpProvider:
     def _translate(self, exc: BaseException) -> GatewayError:
         if isinstance(exc, GatewayError):
             return exc
+        # No connection made (refused, DNS, TLS, connect timeout): the prompt never left.
+        if isinstance(exc, aiohttp.ConnectionTimeoutError):
+            return UpstreamConnectTimeout(f"Provider '{self.name}' did not answer in time.")
+        if isinstance(exc, aiohttp.ClientConnectorError):
+            return UpstreamUnreachable(f"Provider '{self.name}' could not be reached ({type(exc).__name__}).")
         if isinstance(exc, asyncio.TimeoutError):
             return UpstreamTimeout(f"Provider '{self.name}' did not answer in time.")
         return UpstreamUnavailable(f"Provider '{self.name}' could not be reached ({type(exc).__name__}).")

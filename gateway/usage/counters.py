@@ -26,6 +26,7 @@ which is well inside a minute.
 from __future__ import annotations
 
 import calendar
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,12 +39,15 @@ SWEEP_EVERY = 1024  # in-process: expired counters are dropped every this many a
 
 @dataclass(frozen=True, slots=True)
 class Charge:
-    """One counter to check and add to: ``amount`` more, allowed while at most ``limit``."""
+    """One counter to check and add to: ``amount`` more, allowed while at most ``limit``. ``assumed``: more
+    the request may use (an answer's length the caller set no maximum for), charged as far as the limit
+    allows, so a budget smaller than it admits such requests one at a time rather than never."""
 
     counter: str
     limit: int
     amount: int
     window: Window
+    assumed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,7 @@ class Verdict:
     used: tuple[float, ...]  # per charge: the sliding use after this admission (or now, when refused)
     current: tuple[int, ...]  # per charge: this window's counter
     previous: tuple[int, ...]  # per charge: the previous minute's counter (0 for calendar windows)
+    charged: tuple[int, ...] = ()  # per charge: what was added (admitted), a fill charge's at most what was left
 
 
 class CounterStore(Protocol):
@@ -95,6 +100,11 @@ def over(used: float, amount: int, limit: int) -> bool:
     return used >= limit or used + amount > limit
 
 
+def charged(charge: Charge, used: float) -> int:
+    """What an admitted charge adds: its amount, and of its assumed part as much as the limit has left."""
+    return charge.amount + min(charge.assumed, max(math.ceil(charge.limit - used - charge.amount), 0))
+
+
 class LocalCounters:
     """This process's counters: exact for one gateway process; per process under ``--workers`` and
     per replica in a fleet (then set store.redis_url)."""
@@ -122,11 +132,12 @@ class LocalCounters:
         for index, charge in enumerate(charges):
             if over(used[index], charge.amount, charge.limit):
                 return Verdict(False, index, tuple(used), tuple(current), tuple(previous))
-        for index, (charge, slot) in enumerate(zip(charges, slots, strict=True)):
-            current[index] += charge.amount
-            used[index] += charge.amount
+        amounts = tuple(charged(charge, use) for charge, use in zip(charges, used, strict=True))
+        for index, (amount, slot) in enumerate(zip(amounts, slots, strict=True)):
+            current[index] += amount
+            used[index] += amount
             self._values[slot.key] = (current[index], now + slot.ttl_s)
-        return Verdict(True, None, tuple(used), tuple(current), tuple(previous))
+        return Verdict(True, None, tuple(used), tuple(current), tuple(previous), amounts)
 
     async def add(self, slots: Sequence[Slot], amounts: Sequence[int]) -> None:
         now = time.time()

@@ -8,7 +8,7 @@ import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from gateway.policy.limits import SPEND_UNITS, AppliedLimit
 from gateway.usage.counters import MINUTE, Charge, Slot, Verdict
@@ -18,19 +18,39 @@ from gateway.wire.text import approx_tokens
 
 MAX_TOKEN_FIELDS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
 MAX_ESTIMATE = 10**9
+GENERATING = frozenset({"chat.completions", "completions", "responses", "messages"})  # billed for an answer
+UNBILLED = frozenset({"messages.count_tokens"})  # free at the provider: counted as a request, never tokens or spend
+WITH_CHOICES = frozenset({"chat.completions", "completions"})  # n answers (best_of: generated, one returned)
+CHOICE_FIELDS = ("n", "best_of")
 
 
-def estimate_tokens(endpoint: Endpoint, body: Mapping[str, Any]) -> tuple[int, int]:
+class Estimate(NamedTuple):
+    prompt: int
+    completion: int
+    assumed: bool = False  # the completion is the gateway's assumption: the caller set no maximum
+
+
+def estimate_tokens(endpoint: Endpoint, body: Mapping[str, Any], default_completion: int = 0) -> Estimate:
     """(prompt, completion) tokens to admit a request on: its texts at about four characters a token,
-    and the most it asked to be answered with (0 when it set no maximum: then the actual usage counts)."""
+    and the most it asked to be answered with, or ``default_completion`` when it set no maximum (so
+    that concurrent requests cannot all be admitted on their prompts alone); times ``n`` choices."""
+    if endpoint.name in UNBILLED:
+        return Estimate(0, 0)
     prompt = sum(approx_tokens(text) for text in request_texts(endpoint, dict(body)))
-    completion = 0
+    if endpoint.name not in GENERATING:  # embeddings: the prompt is all that is billed
+        return Estimate(min(prompt, MAX_ESTIMATE), 0)
+    completion, assumed = default_completion, True
     for name in MAX_TOKEN_FIELDS:
-        value = body.get(name)
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            completion = min(value, MAX_ESTIMATE)
+        value = _count(body.get(name))
+        if value is not None and value > 0:
+            completion, assumed = value, False
             break
-    return min(prompt, MAX_ESTIMATE), completion
+    choices = max(_count(body.get(name)) or 1 for name in CHOICE_FIELDS) if endpoint.name in WITH_CHOICES else 1
+    return Estimate(min(prompt, MAX_ESTIMATE), min(completion * choices, MAX_ESTIMATE), assumed)
+
+
+def _count(value: object) -> int | None:
+    return min(value, MAX_ESTIMATE) if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def duration(seconds: float) -> str:

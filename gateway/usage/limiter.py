@@ -15,6 +15,7 @@ With ``store.redis_url`` the counters are shared by every replica. Redis down: t
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -78,6 +79,19 @@ class Admission:
     estimated_tokens: tuple[int, int]  # prompt, completion
     estimated_spend: int  # millionths of the currency; 0 when unpriced
     headers: dict[str, str]
+    charged: list[int]  # what each limit's counter was charged beyond the request itself (the estimate)
+
+
+@dataclass(frozen=True, slots=True)
+class Used:
+    """What a request used, as far as the gateway knows: the provider's final usage, or (``final``
+    False) what it saw of an answer that ended early -- then the estimate is charged if larger."""
+
+    prompt: int
+    completion: int
+    cached: int = 0  # of the prompt, read from the provider's prompt cache
+    cache_write: int = 0  # of the prompt, written to it
+    final: bool = True
 
 
 class Limiter:
@@ -89,17 +103,23 @@ class Limiter:
         on_store_failure: Callable[[str], None],
         prices: PriceTable | None = None,
         clock: Callable[[], float] = time.time,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.prices = prices or PriceTable(settings.prices)
         self.clock = clock  # Unix time: which minute, day and month a request is counted in
         self._observer, self._model_label, self._on_store_failure = observer, model_label, on_store_failure
         self._local = LocalCounters()
-        url = settings.store.redis_url
+        url = settings.store.redis(os.environ if environ is None else environ)
         self._shared: RedisCounters | None = RedisCounters(url) if url else None
         self._down_since: float | None = None  # Redis failed; tried again after RETRY_STORE_S
         self._last_try = 0.0
         self._settling: set[asyncio.Task[None]] = set()
         self._peaks: dict[tuple[str, str], tuple[str, float]] = {}  # (group, limit) -> (window key, highest ratio)
+
+    @property
+    def shared(self) -> bool:
+        """The counters are in Redis, shared by every replica."""
+        return self._shared is not None
 
     def record_spend(self, group: str, model: str, cost: Decimal, currency: str) -> None:
         """What an answered request cost, in aigw_spend_total (limited or not)."""
@@ -122,14 +142,24 @@ class Limiter:
         prompt_tokens: int,
         max_tokens: int,
         anthropic: bool = False,
+        assumed: bool = False,
     ) -> Admission | None:
         """Charge the estimate, or raise ``RateLimited`` (429) / ``LimitStoreUnavailable`` (503).
-        ``group``: the caller's first policy group, the spend metric's label."""
+        ``group``: the caller's first policy group, the spend metric's label. ``assumed``: the caller
+        set no maximum and ``max_tokens`` is the gateway's assumption (``limits.default_completion_tokens``)."""
         if not limits:
             return None
         tokens = (prompt_tokens, max_tokens)
         spend = self._spend_units(policy, provider, model, prompt_tokens, max_tokens)
-        charges = [Charge(lim.counter, lim.limit, _amount(lim, 1, tokens, spend), lim.metric.window) for lim in limits]
+        # Without a maximum from the caller the answer's length is assumed: charged as far as each limit
+        # allows, so concurrent requests cannot all be admitted on their prompts, nor a small budget none.
+        firm = (prompt_tokens, 0) if assumed else tokens
+        firm_spend = self._spend_units(policy, provider, model, *firm) if assumed else spend
+        charges = []
+        for lim in limits:
+            amount = _amount(lim, 1, firm, firm_spend)
+            extra = _amount(lim, 1, tokens, spend) - amount
+            charges.append(Charge(lim.counter, lim.limit, amount, lim.metric.window, extra))
         now = self.clock()
         slots = tuple(slot_for(charge, now) for charge in charges)
         store, verdict = await self._check(policy, charges, slots)
@@ -145,35 +175,30 @@ class Limiter:
                 LimitHit(hit.metric, hit.rule, hit.group, hit.shown_limit, hit.scope),
                 headers={**headers, "retry-after": str(wait)},
             )
-        return Admission(limits, slots, store, provider, model, group, model_label, tokens, spend, headers)
+        charged = [0 if lim.metric.kind == "requests" else n for lim, n in zip(limits, verdict.charged, strict=True)]
+        return Admission(limits, slots, store, provider, model, group, model_label, tokens, spend, headers, charged)
 
-    def settle(
-        self,
-        admission: Admission,
-        currency: str,
-        sent: bool,
-        failed: bool,
-        prompt_tokens: int | None,
-        completion_tokens: int | None,
-        cached_tokens: int = 0,
-    ) -> Decimal | None:
-        """Replace the estimate with what was used: nothing when the call was never made or failed,
-        the provider's usage when it reported one, else the estimate stands. Returns the cost."""
-        if not sent or failed:
+    def settle(self, admission: Admission, currency: str, used: Used | None) -> Decimal | None:
+        """Replace the estimate with what was used: nothing when the provider did no work (``used``
+        None), the provider's final usage when it reported one, else at least the estimate (a cut
+        stream, a cancelled call: the provider may have billed all of it). Returns the cost."""
+        if used is None:
             tokens, cost = (0, 0), Decimal(0)
-        elif prompt_tokens is None and completion_tokens is None:
-            tokens, cost = admission.estimated_tokens, Decimal(admission.estimated_spend) / SPEND_UNITS
         else:
-            prompt, completion = prompt_tokens or 0, completion_tokens or 0
-            tokens = (prompt, completion)
+            cached, written = used.cached, used.cache_write
+            tokens = (used.prompt, used.completion)
+            if not used.final:  # the most the provider may have billed, at the plain input price
+                estimate = admission.estimated_tokens
+                tokens, cached, written = (max(estimate[0], used.prompt), max(estimate[1], used.completion)), 0, 0
             priced = self.prices.price(admission.provider, admission.model)
-            found = self.prices.cost(admission.provider, admission.model, prompt, completion, cached_tokens)
+            found = self.prices.cost(admission.provider, admission.model, *tokens, cached, written)
             cost = found if found is not None and priced is not None and priced.currency == currency else Decimal(0)
+            if not used.final:
+                cost = max(cost, Decimal(admission.estimated_spend) / SPEND_UNITS)
         spend = int(cost * SPEND_UNITS)
-        estimate = admission.estimated_tokens
         amounts = [
-            _amount(limit, 0, tokens, spend) - _amount(limit, 0, estimate, admission.estimated_spend)
-            for limit in admission.limits
+            _amount(limit, 0, tokens, spend) - charged
+            for limit, charged in zip(admission.limits, admission.charged, strict=True)
         ]
         if any(amounts):
             self._apply(admission, amounts)

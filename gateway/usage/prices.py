@@ -17,6 +17,7 @@ from gateway.config.price_settings import PriceSettings
 from gateway.model_names import glob_regex
 
 MILLION = Decimal(1_000_000)
+CACHE_WRITE_FACTOR = Decimal("1.25")  # a cache write's price, when the table does not say, times input
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Price:
     output: Decimal
     cached_input: Decimal
     currency: str
+    cache_write: Decimal
 
 
 class PriceTable:
@@ -43,6 +45,7 @@ class PriceTable:
                     entry.output,
                     entry.input if entry.cached_input is None else entry.cached_input,
                     entry.currency,
+                    entry.input * CACHE_WRITE_FACTOR if entry.cache_write is None else entry.cache_write,
                 ),
             )
             for entry in entries
@@ -62,13 +65,26 @@ class PriceTable:
         return None
 
     def cost(
-        self, provider: str, model: str, prompt_tokens: int, completion_tokens: int, cached_tokens: int = 0
+        self,
+        provider: str,
+        model: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        cached_tokens: int = 0,
+        cache_write_tokens: int = 0,
     ) -> Decimal | None:
         """What the tokens cost in the entry's currency; None when the model has no price.
-        ``cached_tokens`` are the part of ``prompt_tokens`` the provider read from its prompt cache."""
+        ``cached_tokens`` are the part of ``prompt_tokens`` the provider read from its prompt cache
+        (priced at ``cached_input``), ``cache_write_tokens`` the part it wrote to it (``cache_write``)."""
         price = self.price(provider, model)
         if price is None:
             return None
         cached = min(max(cached_tokens, 0), prompt_tokens)
-        total = (prompt_tokens - cached) * price.input + cached * price.cached_input + completion_tokens * price.output
+        written = min(max(cache_write_tokens, 0), prompt_tokens - cached)
+        total = (
+            (prompt_tokens - cached - written) * price.input
+            + cached * price.cached_input
+            + written * price.cache_write
+            + completion_tokens * price.output
+        )
         return total / MILLION

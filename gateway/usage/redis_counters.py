@@ -20,28 +20,34 @@ KEY_PREFIX = "aigw:{lim}:"  # one hash tag: a script's keys stay in one cluster 
 TIMEOUT_S = 0.5  # a Redis that does not answer in this long is down for the limiter
 
 # KEYS: per charge, its window's key and the previous window's key.
-# ARGV: per charge, limit, amount, weight of the previous window, TTL.
+# ARGV: per charge, limit, amount, weight of the previous window, TTL, assumed (charged as far as the limit allows).
+# Returns: refused (0: admitted), per charge the window's counter and the previous one's, then per charge the amount.
 ADMIT = """
 local n = #KEYS / 2
 local out = {}
+local amounts = {}
 local refused = 0
 for i = 1, n do
   local cur = tonumber(redis.call('GET', KEYS[2 * i - 1]) or '0')
   local prev = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
-  local limit = tonumber(ARGV[4 * i - 3])
-  local amount = tonumber(ARGV[4 * i - 2])
-  local used = prev * tonumber(ARGV[4 * i - 1]) + cur
+  local limit = tonumber(ARGV[5 * i - 4])
+  local amount = tonumber(ARGV[5 * i - 3])
+  local used = prev * tonumber(ARGV[5 * i - 2]) + cur
   out[2 * i - 1] = cur
   out[2 * i] = prev
   if refused == 0 and (used >= limit or used + amount > limit) then
     refused = i
   end
+  amounts[i] = amount + math.min(tonumber(ARGV[5 * i]), math.max(math.ceil(limit - used - amount), 0))
 end
 if refused == 0 then
   for i = 1, n do
-    out[2 * i - 1] = redis.call('INCRBY', KEYS[2 * i - 1], ARGV[4 * i - 2])
-    redis.call('EXPIRE', KEYS[2 * i - 1], ARGV[4 * i])
+    out[2 * i - 1] = redis.call('INCRBY', KEYS[2 * i - 1], amounts[i])
+    redis.call('EXPIRE', KEYS[2 * i - 1], ARGV[5 * i - 1])
   end
+end
+for i = 1, n do
+  table.insert(out, amounts[i])
 end
 table.insert(out, 1, refused)
 return out
@@ -76,16 +82,17 @@ class RedisCounters:
         args: list[int | float] = []
         for charge, slot in zip(charges, slots, strict=True):
             keys += [KEY_PREFIX + slot.key, KEY_PREFIX + (slot.previous or slot.key + ":none")]
-            args += [charge.limit, charge.amount, slot.weight if slot.previous else 0.0, slot.ttl_s]
+            args += [charge.limit, charge.amount, slot.weight if slot.previous else 0.0, slot.ttl_s, charge.assumed]
         try:
             raw: list[Any] = await self._admit(keys=keys, args=args)
         except (RedisError, OSError) as exc:
             raise CounterStoreDown(type(exc).__name__) from None
-        refused = int(raw[0])
-        current = tuple(int(v) for v in raw[1::2])
-        previous = tuple(int(v) for v in raw[2::2])
+        refused, n = int(raw[0]), len(slots)
+        current = tuple(int(v) for v in raw[1 : 2 * n + 1 : 2])
+        previous = tuple(int(v) for v in raw[2 : 2 * n + 1 : 2])
+        amounts = tuple(int(v) for v in raw[2 * n + 1 :])
         used = tuple(p * s.weight + c for p, c, s in zip(previous, current, slots, strict=True))
-        return Verdict(refused == 0, refused - 1 if refused else None, used, current, previous)
+        return Verdict(refused == 0, refused - 1 if refused else None, used, current, previous, amounts)
 
     async def add(self, slots: Sequence[Slot], amounts: Sequence[int]) -> None:
         pairs = [(slot, amount) for slot, amount in zip(slots, amounts, strict=True) if amount]

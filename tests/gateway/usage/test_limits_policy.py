@@ -13,7 +13,7 @@ from gateway.errors import ConfigError, RateLimited
 from gateway.policy.diff import Change, Effect, diff
 from gateway.policy.limits import Metric
 from gateway.policy.policy import Policy, load_policy
-from gateway.usage.limiter import Limiter
+from gateway.usage.limiter import Limiter, Used
 
 HEAD = """\
 policy: {id: t, version: "1"}
@@ -146,7 +146,7 @@ def test_a_rule_may_count_completion_tokens_only(tmp_path: Path) -> None:
         policy_limits = loaded.document.limits
         first = await limiter.admit(policy_limits, limits, "staff", "openai", "gpt-4o", 5000, 0)
         assert first is not None  # a long prompt: not counted
-        limiter.settle(first, "USD", sent=True, failed=False, prompt_tokens=5000, completion_tokens=40)
+        limiter.settle(first, "USD", Used(5000, 40))
         await asyncio.sleep(0)  # the correction is applied
         try:
             await limiter.admit(policy_limits, limits, "staff", "openai", "gpt-4o", 1, 0)
