@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from gateway.auth.keystore import KeyStore
 from gateway.config.settings import Settings
+from gateway.incidents.store import IncidentQuery
 from gateway.lifecycle.state import STATE
 from gateway.promptlog.record import Row
 from gateway.providers import Credential, resolve_credentials
@@ -92,6 +93,16 @@ class RunningGateway:
                 await asyncio.sleep(0.01)
 
         return self._loop.run(read(), timeout + 5)
+
+    def incidents(self) -> list[dict[str, Any]]:
+        """Every stored incident, once what the gateway has recorded so far is written (newest first)."""
+
+        async def read() -> list[dict[str, Any]]:
+            state = self.server.app[STATE]
+            await state.incidents.flush()
+            return await state.incidents.store.search(IncidentQuery())
+
+        return self._loop.run(read())
 
     def stop(self) -> None:
         self._loop.run(self.server.stop())

@@ -20,7 +20,6 @@ from gateway.api.register_gate import check_register
 from gateway.cli.main import main
 from gateway.errors import ApiFormat
 from gateway.exchange import Exchange
-from gateway.incidents.store import IncidentQuery
 from gateway.lifecycle.state import STATE
 from gateway.policy.policy import load_policy
 from gateway.testing import RunningGateway
@@ -58,16 +57,6 @@ def start(start_gateway: StartGateway, tmp_path: Path, enforcement: str = "enfor
     return start_gateway(policy_path=str(policy))
 
 
-def incidents(gateway: RunningGateway) -> list[dict[str, Any]]:
-    state = gateway.server.app[STATE]
-
-    async def stored() -> list[dict[str, Any]]:
-        await state.incidents.flush()
-        return await state.incidents.store.search(IncidentQuery())
-
-    return gateway.run(stored())
-
-
 def metrics(gateway: RunningGateway) -> str:
     with urllib.request.urlopen(f"{gateway.admin_url}/metrics", timeout=10) as resp:
         return resp.read().decode()
@@ -94,14 +83,14 @@ def test_a_lapsed_review_refuses_and_a_suspended_tool_is_refused(
         claude.messages.create(model="claude-sonnet-5-5", max_tokens=20, messages=[{"role": "user", "content": "hi"}])
     assert "'anthropic' (Anthropic)" in str(suspended.value)
     assert "suspended" in str(suspended.value)
-    found = {(i["type"], i["actor"].get("user") or i["actor"].get("source")): i for i in incidents(gateway)}
+    found = {(i["type"], i["actor"].get("user") or i["actor"].get("source")): i for i in gateway.incidents()}
     lapse = found[("SUPPLIER_REVIEW_LAPSED", "alice")]
     assert (lapse["severity"], lapse["details"]["register_entry"]) == ("medium", "openai-gpt4o")
     assert "A.5.22" in {c["id"] for c in lapse["controls"]}
     withdrawn = found[("UNAPPROVED_AI_PROVIDER_OR_MODEL", "alice")]
     assert withdrawn["details"]["status"] == "suspended"
     # the watch: the lapsed entry and the one falling due, for their owners, before anyone asked
-    owners = {i["details"]["register_entry"]: i["severity"] for i in incidents(gateway) if i["actor"].get("source")}
+    owners = {i["details"]["register_entry"]: i["severity"] for i in gateway.incidents() if i["actor"].get("source")}
     assert owners == {"openai-gpt4o": "medium", "echo-local": "low"}
     listed = {m.id for m in oai.models.list()}
     assert "gpt-4o-mini" in listed
@@ -121,7 +110,7 @@ def test_monitor_mode_serves_a_lapsed_tool_and_records_it_as_let_through(
     closing.append(oai)
     answer = oai.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
     assert answer.choices[0].message.content
-    [lapse] = [i for i in incidents(gateway) if i["type"] == "SUPPLIER_REVIEW_LAPSED" and i["actor"].get("user")]
+    [lapse] = [i for i in gateway.incidents() if i["type"] == "SUPPLIER_REVIEW_LAPSED" and i["actor"].get("user")]
     assert lapse["severity"] == "high"  # it reached the tool
     assert lapse["let_through"] is True
 

@@ -14,8 +14,6 @@ import openai
 import pytest
 
 from gateway.errors import ConfigError
-from gateway.incidents.store import IncidentQuery
-from gateway.lifecycle.state import STATE
 from gateway.policy.diff import Effect, diff
 from gateway.policy.policy import load_policy
 from gateway.testing import BackgroundLoop, RunningGateway
@@ -77,16 +75,6 @@ def start(
     return start_gateway(env=env, policy_path=str(policy), detection={"workers": 1}, **local)
 
 
-def incidents(gateway: RunningGateway) -> list[dict[str, Any]]:
-    state = gateway.server.app[STATE]
-
-    async def stored() -> list[dict[str, Any]]:
-        await state.incidents.flush()
-        return await state.incidents.store.search(IncidentQuery())
-
-    return gateway.run(stored())
-
-
 def client(gateway: RunningGateway, closing: list[Any]) -> openai.OpenAI:
     sdk = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("ann", "everyone"), max_retries=0)
     closing.append(sdk)
@@ -114,7 +102,7 @@ def test_confidential_data_goes_to_the_self_hosted_tool_and_the_caller_is_told(
     record = gateway.log_record(raw.headers["x-request-id"])
     assert (record["provider"], record["model"]) == ("local", "llama-3.3-70b")
     assert record["rule"] == "groups.everyone.approved_tools[0].reroute_to"
-    [audit] = [i for i in incidents(gateway) if i["type"] == "SENSITIVE_DATA_REROUTED"]
+    [audit] = [i for i in gateway.incidents() if i["type"] == "SENSITIVE_DATA_REROUTED"]
     assert audit["severity"] == "info"
     assert audit["details"] == {
         "asked_for": "openai/gpt-4o",
@@ -211,7 +199,7 @@ def test_a_reroute_raises_only_its_audit_record_and_undoes_a_monitored_register_
     assert not mock.requests
     record = gateway.log_record(raw.headers["x-request-id"])
     assert (record["provider"], record["decision"]) == ("local", "allow")  # the suspended tool was not used
-    found = incidents(gateway)
+    found = gateway.incidents()
     assert [i["type"] for i in found] == ["SENSITIVE_DATA_REROUTED"]  # no "confidential data reached" alarm
     assert found[0]["severity"] == "info"
 

@@ -44,6 +44,11 @@ def sample(incident_id: str, severity: str, actor: str, excerpt: str | None) -> 
     }
 
 
+# The evidence report's sections, in order: what the renderers and the admin API must produce.
+SECTION_IDS = ["summary", "controls", "severity", "types", "groups", "policy", "retention", "usage", "inventory"]
+SECTION_IDS += ["chain", "samples"]
+
+
 def usage_line(key: str, requests: int, prompt: int, completion: int, cost: dict[str, float], unpriced: int) -> Any:
     return {
         "key": key,

@@ -10,22 +10,17 @@ import pytest
 
 from gateway.report.model import EvidenceReport
 from gateway.report.render import render_html, render_markdown
-from tests.gateway.report.month_report import DAYS, SEVERITIES, empty_report, month_report, per_day, tampered_report
+from tests.gateway.report.month_report import (
+    DAYS,
+    SECTION_IDS,
+    SEVERITIES,
+    empty_report,
+    month_report,
+    per_day,
+    tampered_report,
+)
 from tests.gateway.report.shape import shape_problems
 
-SECTION_IDS = [
-    "summary",
-    "controls",
-    "severity",
-    "types",
-    "groups",
-    "policy",
-    "retention",
-    "usage",
-    "inventory",
-    "chain",
-    "samples",
-]
 EVIL = "<script>alert(1)</script>"
 
 

@@ -27,24 +27,12 @@ from gateway.report.model import EvidenceReport
 from gateway.report.render import render_html, render_markdown
 from tests.conftest import TEST_POLICY, stores_yaml
 from tests.gateway.promptlog.test_store import record
+from tests.gateway.report.month_report import SECTION_IDS as SECTIONS
 from tests.gateway.report.shape import shape_problems
 
 COMPLIANCE = load_compliance()
 DAY_US = 86_400 * 1_000_000
 GROUPS = ("engineering", "sales", "finance")
-SECTIONS = [
-    "summary",
-    "controls",
-    "severity",
-    "types",
-    "groups",
-    "policy",
-    "retention",
-    "usage",
-    "inventory",
-    "chain",
-    "samples",
-]
 
 
 @dataclass
