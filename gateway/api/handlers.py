@@ -363,8 +363,9 @@ def _visible_models(state: GatewayState, identity: Identity) -> list[tuple[str, 
             route = state.router.resolve(model)
             model_id = model if route is not None and route.provider == name else f"{name}/{model}"
             verdict = policy.register.verdict(name, model, today)
-            if enforced and verdict is not None and verdict.standing.refused:
-                continue  # out of service in the AI tool register: refused if asked for
+            unregistered = verdict is None and policy.document.tool_register.require_entry
+            if enforced and (unregistered or (verdict is not None and verdict.standing.refused)):
+                continue  # out of service in the AI tool register, or not in it when it must be: refused
             if policy.check_tool(identity.groups, name, model, identity.group_source).allowed:
                 out.append((model_id, name))
     return out

@@ -22,24 +22,34 @@ def check_register(policy: Policy, exchange: Exchange, provider: str, model: str
     The tool may receive only the data classes both its grant and its register entry approve."""
     verdict = policy.register.verdict(provider, model, datetime.now(UTC).date())
     exchange.register = verdict
-    if verdict is None or not verdict.standing.refused:
+    register = policy.document.tool_register
+    unregistered = verdict is None and register.require_entry
+    if not unregistered and (verdict is None or not verdict.standing.refused):
         return _with_entry_classes(tool, verdict)
-    monitored = policy.monitor or policy.document.tool_register.enforcement == "monitor"
+    monitored = policy.monitor or register.enforcement == "monitor"
     exchange.decision = AccessDecision.MONITOR_DENY if monitored else AccessDecision.DENY
-    exchange.rule = f"register.{verdict.entry.id}"
+    exchange.rule = "tool_register.require_entry" if verdict is None else f"register.{verdict.entry.id}"
     log.warning(
         "policy_decision",
         request_id=exchange.request_id,
         decision="deny",
         mode="monitor" if monitored else "enforce",
-        violation=verdict.standing.value,
+        violation="unregistered_tool" if verdict is None else verdict.standing.value,
         rule=exchange.rule,
         policy=policy.id,
         policy_version=policy.version,
         provider=provider,
         model=model[:100],
     )
-    if not monitored:
+    if not monitored and verdict is None:
+        raise PolicyDenied(
+            f"Model '{model[:100]}' on provider '{provider}' has no entry in the AI tool register, which AI "
+            f"policy '{policy.id}' requires before a tool is used (rule: {exchange.rule}). Ask the security "
+            "team to review it.",
+            param="model",
+            code="tool_not_registered",
+        )
+    if not monitored and verdict is not None:
         raise PolicyDenied(verdict.message(), param="model", code="tool_out_of_service")
     return _with_entry_classes(tool, verdict)
 

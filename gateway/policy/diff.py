@@ -292,6 +292,9 @@ def _register(old: RegisterPolicy, new: RegisterPolicy) -> Iterator[Change]:
     if old.enforcement != new.enforcement:
         effect = Effect.LOOSENED if new.enforcement == "monitor" else Effect.TIGHTENED
         yield Change(effect, "tool_register.enforcement", f"{old.enforcement} -> {new.enforcement}")
+    if old.require_entry != new.require_entry:
+        effect = Effect.TIGHTENED if new.require_entry else Effect.LOOSENED
+        yield Change(effect, "tool_register.require_entry", f"{old.require_entry} -> {new.require_entry}")
     if old.warn_days != new.warn_days:
         yield Change(Effect.CHANGED, "tool_register.warn_days", f"{old.warn_days} -> {new.warn_days}")
     was, now = {e.id: e for e in old.entries}, {e.id: e for e in new.entries}

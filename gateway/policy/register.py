@@ -106,6 +106,8 @@ class RegisterEntry(_Strict):
 class RegisterPolicy(_Strict):
     enforcement: Literal["enforce", "monitor"] = "enforce"  # monitor: a lapsed or suspended tool is served, recorded
     warn_days: int = Field(default=30, ge=0, le=365)  # flag a review falling due this many days ahead
+    # Review and approval before use: an approved tool no entry covers is refused like an unapproved one.
+    require_entry: bool = False
     entries: tuple[RegisterEntry, ...] = ()
 
     @model_validator(mode="after")

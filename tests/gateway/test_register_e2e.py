@@ -224,3 +224,24 @@ def test_an_entry_stating_its_data_classes_narrows_its_grant(tmp_path: Path) -> 
     assert narrowed.data_classes == frozenset({Category.PII})
     echo = loaded.check_tool(("engineering",), "echo", "echo-1")
     assert check_register(loaded, exchange, "echo", "echo-1", echo).data_classes is None  # its entry states none
+
+
+def test_require_entry_refuses_an_approved_tool_the_register_does_not_cover(
+    start_gateway: StartGateway, tmp_path: Path, closing: list[Any]
+) -> None:
+    register = register_yaml().replace("  warn_days: 30\n", "  warn_days: 30\n  require_entry: true\n")
+    start = register.index("    - {id: openai-other,")  # gpt-4o-mini stays approved for the group, on no entry
+    register = register[:start] + register[register.index("    - {id: anthropic,", start) :]
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(TEST_POLICY.read_text() + register)
+    gateway = start_gateway(policy_path=str(policy))
+    oai = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("zoe", "engineering"), max_retries=0)
+    closing.append(oai)
+    assert oai.chat.completions.create(model="echo-1", messages=[{"role": "user", "content": "hi"}]).choices
+    with pytest.raises(openai.PermissionDeniedError) as refused:
+        oai.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    assert refused.value.code == "tool_not_registered"
+    assert "tool_register.require_entry" in str(refused.value)
+    assert "gpt-4o-mini" not in {m.id for m in oai.models.list()}
+    [incident] = [i for i in gateway.incidents() if i["actor"].get("user") == "zoe"]
+    assert incident["type"] == "UNAPPROVED_AI_PROVIDER_OR_MODEL"

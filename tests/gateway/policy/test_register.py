@@ -196,6 +196,9 @@ def test_diff_labels_register_changes(tmp_path: Path) -> None:
     assert ("tool_register.openai-all.data_classes", Effect.TIGHTENED) in {
         (c.where, c.effect) for c in diff(approved, restricted)
     }
+    required = loaded(with_register(ENTRY, "  require_entry: true\n"))
+    assert ("tool_register.require_entry", Effect.TIGHTENED) in {(c.where, c.effect) for c in diff(approved, required)}
+    assert ("tool_register.require_entry", Effect.LOOSENED) in {(c.where, c.effect) for c in diff(required, approved)}
     gone = loaded(TEST_POLICY.read_text())
     assert ("tool_register.openai-all", Effect.LOOSENED) in {(c.where, c.effect) for c in diff(approved, gone)}
 
