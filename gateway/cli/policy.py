@@ -10,6 +10,7 @@ security team keeps its own regression suite for its policy.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -56,6 +57,7 @@ class PolicyCase(_Strict):
     # The part of a prompt the text is in: "tool_result" reads it as a tool's output (an injection
     # there is INJECTION_INDIRECT), in the role that part has by default (gateway.wire.part_source).
     part: PartKind = PartKind.TEXT
+    today: date | None = None  # the day the AI tool register is judged on (default: today, UTC)
     expect: Expectation
 
     @model_validator(mode="after")
@@ -270,6 +272,15 @@ def decide_case(case: PolicyCase, policy: Policy, detectors: Sequence[Detector])
         tool = policy.check_tool(groups, case.provider, case.model, source)
         if not tool.allowed:
             return "deny", tool.rule, set()
+        verdict = policy.register.verdict(case.provider, case.model, case.today or datetime.now(UTC).date())
+        if verdict is not None and verdict.standing.refused:
+            return "deny", f"register.{verdict.entry.id}", set()
+        if verdict is None and policy.document.tool_register.require_entry:
+            return "deny", "tool_register.require_entry", set()
+        if verdict is not None and verdict.entry.data_classes is not None:  # the entry narrows the grant
+            classes = frozenset(verdict.entry.data_classes)
+            granted = classes if tool.data_classes is None else tool.data_classes
+            tool = dataclasses.replace(tool, data_classes=classes & granted)
         rule = tool.rule
     if case.text is None:
         return "allow", rule, set()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.cli.policy import run_check
+from gateway.cli.policy import run_check, run_test
 from gateway.policy.diff import Effect, diff
 from gateway.policy.policy import load_policy
 from gateway.policy.register import Register, RegisterPolicy, Standing, standing
@@ -212,3 +212,25 @@ def test_policy_check_lists_the_register_with_each_entrys_standing(tmp_path: Pat
     assert "  tool register: 1 entries, enforce, warning 30 days" in lines
     [row] = [line for line in lines if line.strip().startswith("openai-all")]
     assert row.split()[1:] == ["openai/*", "approved", "2026-02-01", "review_lapsed", "procurement@example.com"]
+
+
+def test_policy_test_cases_are_decided_with_the_register_as_the_gateway_decides(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(with_register(ENTRY.replace("review_by: 2027-01-10", "review_by: 2026-06-01")))
+    cases = tmp_path / "policy.tests.yaml"
+    cases.write_text(
+        "cases:\n"
+        "  - {name: in review, groups: [engineering], provider: openai, model: gpt-4o, today: 2026-05-01,\n"
+        "     expect: {decision: allow}}\n"
+        "  - {name: lapsed, groups: [engineering], provider: openai, model: gpt-4o, today: 2026-06-02,\n"
+        "     expect: {decision: deny, rule: register.openai-all}}\n"
+        "  - {name: wrongly expected, groups: [engineering], provider: openai, model: gpt-4o, today: 2026-06-02,\n"
+        "     expect: {decision: allow}}\n"
+    )
+    out = io.StringIO()
+    assert run_test(path, cases, out) == 1
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("ok   in review")
+    assert lines[1].startswith("ok   lapsed")
+    assert lines[2].startswith("FAIL wrongly expected")
+    assert "got deny (rule: register.openai-all)" in out.getvalue()
