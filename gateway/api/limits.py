@@ -65,15 +65,20 @@ def ask_usage(state: GatewayState, exchange: Exchange, endpoint: Endpoint, route
 
 def settle(state: GatewayState, exchange: Exchange) -> None:
     """The provider's usage replaces the admitted estimate (nothing, if the provider did no work);
-    what the usage cost goes on the exchange (the prompt log's cost column) and into aigw_spend_total."""
+    what the usage cost goes on the exchange (the prompt log's cost column) and into aigw_spend_total.
+    An answer cut before the provider's final usage is priced on what the gateway saw of it."""
     capture, admission = exchange.capture, exchange.admission
     prompt = capture.prompt_tokens if capture is not None else None
     completion = capture.completion_tokens if capture is not None else None
     cached = capture.cached_tokens if capture is not None else 0
     written = capture.cache_write_tokens if capture is not None else 0
+    spent = used(exchange)
     if admission is not None:
         currency = exchange.policy.document.limits.currency if exchange.policy else "USD"
-        state.limiter.settle(admission, currency, used(exchange))
+        state.limiter.settle(admission, currency, spent)
+    if spent is not None and not spent.final:  # cut short: priced on the prompt sent and the answer relayed
+        prompt = max(prompt or 0, spent.prompt, admission.estimated_tokens[0] if admission is not None else 0)
+        completion = max(completion or 0, spent.completion)
     if exchange.provider is None or exchange.model is None or not (prompt or completion):
         return
     provider, model = exchange.provider, exchange.model.removeprefix(f"{exchange.provider}/")

@@ -11,6 +11,8 @@ import httpx
 import openai
 import pytest
 
+from gateway.lifecycle.state import STATE
+from gateway.promptlog.store import SearchQuery
 from gateway.testing import RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import UPSTREAM_ENV, StartGateway, free_port
@@ -195,3 +197,29 @@ def test_counting_tokens_is_a_request_not_tokens_or_spend(
     assert meter.charged() == 0  # a 1,000-token prompt counted three times before
     spend = [line for line in httpx.get(f"{gateway.admin_url}/metrics").text.splitlines() if "claude" in line]
     assert not [line for line in spend if line.startswith("aigw_spend_total")]
+
+
+def test_a_cut_stream_is_priced_on_the_answer_relayed_not_the_last_usage_seen(
+    tmp_path: Path, start_gateway: StartGateway, mock: MockProvider
+) -> None:
+    prices = [{"provider": "anthropic", "models": "claude-*", "input": "3", "output": "15", "currency": "USD"}]
+    gateway = start(start_gateway, tmp_path, prices=prices)
+    key = gateway.create_key("ann")
+    mock.configure(reply_text=WORDS, hold_after_chunks=200)
+    messages = [{"role": "user", "content": "hi"}]
+    body = {"model": "claude-haiku-5-5", "max_tokens": 4000, "stream": True, "messages": messages}
+    headers = {"x-api-key": key, "anthropic-version": "2023-06-01"}
+    _cut_stream(gateway, "/v1/messages", headers, body, 150)
+    mock.release()
+    wait_for_disconnect(gateway)
+    mock.configure(hold_after_chunks=-1, reply_text="Hello from the mock provider.")
+    [row] = gateway.run(_records(gateway))
+    # about 150 deltas of five characters went out: at least 100 output tokens at 15 USD a million
+    assert row["cost"] >= 100 * 15 / 1_000_000
+    assert row["cost_currency"] == "USD"
+
+
+async def _records(gateway: RunningGateway) -> list[dict[str, object]]:
+    state = gateway.server.app[STATE]
+    await state.prompt_log.writer.flush()
+    return await state.prompt_log.store.search(SearchQuery(user="ann", model="claude-haiku-5-5"))
