@@ -36,6 +36,7 @@ import structlog
 from gateway.config.settings import Settings
 from gateway.errors import ConfigError
 from gateway.incidents.recorder import IncidentLog
+from gateway.lifecycle.register_history import record_register
 from gateway.lifecycle.runtime import PolicyRuntime
 from gateway.logs import code_location
 from gateway.metrics import GatewayMetrics
@@ -193,6 +194,7 @@ class PolicyReloader:
         self._state.incidents.observe_policy_change(
             old.policy.version, policy.version, loosened, tightened, register_changes=register
         )
+        await record_register(self._state.prompt_log.store, policy)
         return True
 
     def _reject(self, reason: str, digests: tuple[str, ...], exc: ConfigError) -> None:

@@ -25,6 +25,7 @@ from gateway.incidents.dispatcher import SinkDispatcher
 from gateway.incidents.recorder import IncidentLog
 from gateway.incidents.store import IncidentStore
 from gateway.lifecycle.inflight import InFlight
+from gateway.lifecycle.register_history import record_register_at_start
 from gateway.lifecycle.reload import PolicyReloader
 from gateway.lifecycle.runtime import PolicyRuntime
 from gateway.loop_lag import LoopLagMonitor
@@ -192,6 +193,7 @@ async def gateway_context(app: web.Application) -> AsyncIterator[None]:
             limiter,
         )
         state.metrics.policy_in_force(policy.id, policy.version)
+        await record_register_at_start(prompt_store, policy, incidents)
         log.info("policy_loaded", policy=policy.id, policy_version=policy.version, path=str(settings.policy_path))
         reloader = PolicyReloader(state, functools.partial(detection_pool, observer=observer))
         register = RegisterWatch(lambda: state.policy, state.metrics, incidents.observe_register)

@@ -49,7 +49,7 @@ def diff(old: PolicyDocument, new: PolicyDocument) -> list[Change]:
         *_features(old, new),
         *_prompt_log(old, new),
         *_severities(old, new),
-        *_register(old.tool_register, new.tool_register),
+        *register_diff(old.tool_register, new.tool_register),
         *_reroutes(old, new),
         *_limits(old, new),
     ]
@@ -285,7 +285,7 @@ def _limits(old: PolicyDocument, new: PolicyDocument) -> Iterator[Change]:
         yield Change(Effect.CHANGED, "limits.currency", f"{was_l.currency} -> {now_l.currency}")
 
 
-def _register(old: RegisterPolicy, new: RegisterPolicy) -> Iterator[Change]:
+def register_diff(old: RegisterPolicy, new: RegisterPolicy) -> Iterator[Change]:
     """The register can only take tools out of service (the worst-standing entry covering a tool decides):
     putting one back, a later review date, an entry removed or narrowed, wider data classes or monitor mode
     loosen it; the reverse tightens."""

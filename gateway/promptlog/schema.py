@@ -131,6 +131,17 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "ALTER TABLE exchanges ADD COLUMN cost_currency TEXT",
         ),
     ),
+    (
+        9,
+        "the AI tool register of each policy version loaded",
+        # So that a policy changed by a restart (not a hot reload) still leaves the register's change history:
+        # at start the register in force is compared with the one last recorded (gateway.promptlog.registers).
+        (
+            """CREATE TABLE policy_registers (
+                version TEXT PRIMARY KEY, seen_us BIGINT NOT NULL, register TEXT NOT NULL
+            )""",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 

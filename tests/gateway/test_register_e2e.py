@@ -245,3 +245,25 @@ def test_require_entry_refuses_an_approved_tool_the_register_does_not_cover(
     assert "gpt-4o-mini" not in {m.id for m in oai.models.list()}
     [incident] = [i for i in gateway.incidents() if i["actor"].get("user") == "zoe"]
     assert incident["type"] == "UNAPPROVED_AI_PROVIDER_OR_MODEL"
+
+
+def test_a_register_changed_by_a_restart_is_in_the_history_too(start_gateway: StartGateway, tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(TEST_POLICY.read_text() + register_yaml())
+    first = start_gateway(policy_path=str(policy))
+    assert not [i for i in first.incidents() if i["type"] == "POLICY_CHANGE"]  # a first start changes nothing
+    first.stop()
+    approved = f'review_by: "{day(300)}", status: approved}}'
+    policy.write_text(policy.read_text().replace(approved, f'review_by: "{day(300)}", status: suspended}}', 1))
+    second = start_gateway(policy_path=str(policy))  # the same stores: a deploy of a new policy file
+    [change] = [i for i in second.incidents() if i["type"] == "POLICY_CHANGE"]
+    assert change["details"]["register_changes"] == [
+        "tightened  tool_register.openai-other.status: approved -> suspended"
+    ]
+    status, report = get(f"{second.admin_url}/admin/report?format=json&since=1h", token(second, "a", "auditor"))
+    assert status == 200
+    [history] = report["inventory"]["register_changes"]
+    assert history["policy_version"] == second.server.app[STATE].policy.version
+    second.stop()
+    third = start_gateway(policy_path=str(policy))  # the same policy again: nothing new
+    assert len([i for i in third.incidents() if i["type"] == "POLICY_CHANGE"]) == 1
