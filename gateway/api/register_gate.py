@@ -25,7 +25,7 @@ def check_register(policy: Policy, exchange: Exchange, provider: str, model: str
     register = policy.document.tool_register
     unregistered = verdict is None and register.require_entry
     if not unregistered and (verdict is None or not verdict.standing.refused):
-        return _with_entry_classes(tool, verdict)
+        return with_entry_classes(tool, verdict)
     monitored = policy.monitor or register.enforcement == "monitor"
     exchange.decision = AccessDecision.MONITOR_DENY if monitored else AccessDecision.DENY
     exchange.rule = "tool_register.require_entry" if verdict is None else f"register.{verdict.entry.id}"
@@ -51,10 +51,10 @@ def check_register(policy: Policy, exchange: Exchange, provider: str, model: str
         )
     if not monitored and verdict is not None:
         raise PolicyDenied(verdict.message(), param="model", code="tool_out_of_service")
-    return _with_entry_classes(tool, verdict)
+    return with_entry_classes(tool, verdict)
 
 
-def _with_entry_classes(tool: ToolDecision, verdict: Verdict | None) -> ToolDecision:
+def with_entry_classes(tool: ToolDecision, verdict: Verdict | None) -> ToolDecision:
     """A register entry that states the data classes its supplier agreement covers narrows the grant's."""
     approved = None if verdict is None else verdict.entry.data_classes
     if approved is None:

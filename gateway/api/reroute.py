@@ -19,10 +19,12 @@ from datetime import UTC, datetime
 
 import structlog
 
+from gateway.api.register_gate import with_entry_classes
 from gateway.auth.identity import Identity
 from gateway.exchange import MAX_LOGGED_MODEL_LENGTH, AccessDecision, Exchange, Rerouted
 from gateway.lifecycle.state import GatewayState
 from gateway.policy.policy import Policy, ToolDecision
+from gateway.policy.register import Verdict
 from gateway.providers import Provider
 from gateway.providers.routing import Route
 from gateway.screening.screen import Screening, refused_classes
@@ -53,24 +55,9 @@ def reroute(
         return None
     name, model = tool.reroute
     provider = state.providers.get(name)
-    target = policy.check_tool(identity.groups, name, model, identity.group_source)
     verdict = policy.register.verdict(name, model, datetime.now(UTC).date())
-    hosted = policy.register.entries_for(name, model)
-    problem = (
-        "provider not configured or without its credential"
-        if provider is None or not provider.available
-        else "provider does not speak this API"
-        if endpoint.api not in provider.formats
-        else "target not approved for the caller"
-        if not target.allowed
-        else "target's register entry out of service"
-        if verdict is not None and verdict.standing.refused
-        else "target not on record as self-hosted"
-        if not hosted or any(e.hosting.type != "self_hosted" for e in hosted)
-        else "target may not receive the data either"
-        if refused_classes(target, screening)
-        else None
-    )
+    target = with_entry_classes(policy.check_tool(identity.groups, name, model, identity.group_source), verdict)
+    problem = _unsafe(policy, endpoint, provider, (name, model), target, verdict, screening)
     if problem is not None or provider is None:
         log.warning("reroute_refused", request_id=exchange.request_id, to=f"{name}/{model}", reason=problem)
         return None
@@ -89,3 +76,29 @@ def reroute(
         policy_version=policy.version,
     )
     return Target(Route(name, model, explicit=True), provider, target)
+
+
+def _unsafe(
+    policy: Policy,
+    endpoint: Endpoint,
+    provider: Provider | None,
+    tool: tuple[str, str],
+    target: ToolDecision,
+    verdict: Verdict | None,
+    screening: Screening,
+) -> str | None:
+    """Why the reroute may not be made, or None. Every register entry covering the target must say it
+    is self-hosted (the verdict's entry is only the one that stands worst)."""
+    if provider is None or not provider.available:
+        return "provider not configured or without its credential"
+    if endpoint.api not in provider.formats:
+        return "provider does not speak this API"
+    if not target.allowed:
+        return "target not approved for the caller"
+    if verdict is None or verdict.standing.refused:
+        return "target's register entry missing or out of service"
+    if any(e.hosting.type != "self_hosted" for e in policy.register.entries_for(*tool)):
+        return "target not on record as self-hosted"
+    if refused_classes(target, screening):
+        return "target may not receive the data either"
+    return None

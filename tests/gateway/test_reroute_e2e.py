@@ -210,3 +210,17 @@ def test_a_reroute_target_must_be_on_record_as_self_hosted(tmp_path: Path) -> No
     with pytest.raises(ConfigError) as refused:
         load_policy(path)
     assert "has no register entry" in refused.value.problems[0].message
+
+
+def test_a_target_whose_register_entry_does_not_cover_the_data_leaves_the_refusal(
+    start_gateway: StartGateway, tmp_path: Path, mock: MockProvider, local_mock: MockProvider, closing: list[Any]
+) -> None:
+    narrow = POLICY.replace("data_classes: [pii, confidential]", "data_classes: [pii]")
+    gateway = start(start_gateway, tmp_path, local_mock, text=narrow)
+    with pytest.raises(openai.PermissionDeniedError) as refused:
+        client(gateway, closing).chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": SECRET_PROJECT}]
+        )
+    assert refused.value.code == "sensitive_data_blocked"
+    assert not mock.requests
+    assert not local_mock.requests
