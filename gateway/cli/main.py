@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from gateway.auth.keystore import KeyStore
+from gateway.cli import assure as assure_cli
 from gateway.cli import incidents as incidents_cli
 from gateway.cli import inventory as inventory_cli
 from gateway.cli import logs as logs_cli
@@ -95,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     report_cli.add_parser(sub, [config])
     usage_cli.add_parser(sub, [config])
     inventory_cli.add_parser(sub, [config])
+    assure_cli.add_parser(sub, [config])
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Control assurance: synthetic probes that prove, through the live request path, that the policy's controls work."""

@@ -1,0 +1,169 @@
+"""Probes sent through the gateway's real request path (the live API listener, over HTTP).
+
+Every planted value goes to an echo model: the echo provider answers with exactly what it
+received, so the answer shows what left the gateway, and nothing leaves the host. A result
+says what was expected and what was seen in words of its own (actions, statuses, error
+codes): never a canary value or any prompt or answer text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import aiohttp
+
+from detectors.base import Category
+from gateway.assurance.canaries import Canaries
+from gateway.assurance.plan import PROTECTING, DataTarget, Expectation
+from gateway.incidents.candidates import PROMPT_VIOLATIONS
+from gateway.policy.data_rules import Action
+from gateway.policy.violations import Violation
+
+Status = Literal["pass", "fail", "skip"]
+MAX_TOKENS = 64
+BLOCKED_CODE = "sensitive_data_blocked"
+UNAPPROVED_CODE = "model_not_approved"
+
+
+@dataclass
+class Result:
+    control: str
+    status: Status
+    expected: str
+    seen: str
+    request_id: str | None = None
+    violation: Violation | None = None  # the incident this probe must raise, once sent
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"control": self.control, "status": self.status, "expected": self.expected, "seen": self.seen}
+
+
+@dataclass(frozen=True)
+class Sent:
+    status: int
+    code: str | None  # the error code of a refusal
+    text: str  # what the echo answered (held in memory only, to be compared)
+    request_id: str | None
+    complete: bool = True  # a stream that ended with its final event
+
+
+async def chat(session: aiohttp.ClientSession, url: str, key: str, model: str, text: str, stream: bool = False) -> Sent:
+    body: dict[str, Any] = {"model": model, "messages": [{"role": "user", "content": text}], "max_tokens": MAX_TOKENS}
+    if stream:
+        body["stream"] = True
+    headers = {"authorization": f"Bearer {key}"}
+    async with session.post(f"{url}/v1/chat/completions", json=body, headers=headers) as resp:
+        request_id = resp.headers.get("x-request-id")
+        if stream and resp.status == 200 and resp.content_type == "text/event-stream":
+            streamed, complete = await _read_stream(resp)
+            return Sent(resp.status, None, streamed, request_id, complete)
+        raw = await resp.read()
+    try:
+        parsed: Any = json.loads(raw)
+    except ValueError:
+        return Sent(resp.status, None, "", request_id)
+    if resp.status >= 400:
+        error = parsed.get("error") if isinstance(parsed, dict) else None
+        code = error.get("code") if isinstance(error, dict) else None
+        return Sent(resp.status, code if isinstance(code, str) else None, "", request_id)
+    try:
+        content = parsed["choices"][0]["message"]["content"]
+    except (KeyError, IndexError, TypeError):
+        content = ""
+    return Sent(resp.status, None, content if isinstance(content, str) else "", request_id)
+
+
+async def _read_stream(resp: aiohttp.ClientResponse) -> tuple[str, bool]:
+    """The streamed text, and whether the stream ended as a finished answer does (``[DONE]``)."""
+    parts: list[str] = []
+    done = False
+    async for line in resp.content:
+        data = line.decode(errors="replace").strip()
+        if not data.startswith("data:"):
+            continue
+        payload = data.removeprefix("data:").strip()
+        if payload == "[DONE]":
+            done = True
+            continue
+        try:
+            event: Any = json.loads(payload)
+            delta = event["choices"][0].get("delta", {}).get("content")
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            continue
+        if isinstance(delta, str):
+            parts.append(delta)
+    return "".join(parts), done
+
+
+def observed(sent: Sent, value: str, target: DataTarget) -> str:
+    """What the gateway did with the planted value, as an action name (or a status)."""
+    if sent.status == 403 and sent.code == BLOCKED_CODE:
+        return Action.BLOCK.value
+    if sent.status != 200:
+        return f"status {sent.status} {sent.code or ''}".strip()
+    if leaked(sent.text, value):
+        return "sent as is"
+    if f"[{target.entity_type}]" in sent.text:
+        return Action.REDACT.value
+    if f"<{target.entity_type}_" in sent.text:
+        return Action.PSEUDONYMIZE.value
+    if not sent.complete:
+        return "stream cut"
+    return "removed"
+
+
+def leaked(text: str, value: str) -> bool:
+    digits = "".join(c for c in value if c.isdigit())
+    in_digits = len(digits) >= 9 and digits in "".join(c for c in text if c.isdigit())
+    return value in text or in_digits
+
+
+async def data_probe(
+    session: aiohttp.ClientSession,
+    url: str,
+    key: str,
+    model: str | None,
+    canaries: Canaries,
+    target: DataTarget,
+    expect: Expectation,
+    stream: bool = False,
+) -> Result:
+    if expect.action is None:
+        return Result(target.control, "skip", f"{target.entity_type} handled as the policy says", expect.describe())
+    if model is None:
+        return Result(target.control, "skip", "an approved echo model to probe with", "none in the settings' routes")
+    value = getattr(canaries, target.canary)
+    sent = await chat(session, url, key, model, target.template.format(value=value), stream=stream)
+    seen = observed(sent, value, target)
+    violation = PROMPT_VIOLATIONS[target.category]
+    if expect.off is not None:
+        expected = f"{target.entity_type} kept from the provider (redact, pseudonymize or block)"
+        return Result(target.control, "fail", expected, f"{expect.off}; the provider got: {seen}", sent.request_id)
+    ok = seen == expect.action.value
+    if stream and expect.action in PROTECTING and seen == "stream cut":
+        ok = True  # a stream stopped before the value is the other safe outcome of a streamed answer
+    if target.category is Category.INJECTION:
+        # Recorded is the control (audit): the record check below decides; here only a refusal fails it.
+        ok = sent.status == 200 or seen == expect.action.value
+    expected = f"{target.entity_type}: {expect.describe()}"
+    if stream:
+        expected += ", in the streamed answer (or the stream cut)"
+    return Result(target.control, "pass" if ok else "fail", expected, seen, sent.request_id, violation)
+
+
+async def unapproved_probe(
+    session: aiohttp.ClientSession, url: str, key: str, model: str | None, provider: str | None
+) -> Result:
+    control, expected = "unapproved_model_refused", f"403 {UNAPPROVED_CODE}"
+    if model is None:
+        return Result(control, "skip", expected, "every routed model is approved for the assurance identity")
+    # No canary here: if the control were broken this request would reach the model's provider.
+    sent = await chat(session, url, key, model, "Reply with OK.")
+    seen = f"{sent.status} {sent.code or ''}".strip() + f" for {provider}/{model}"
+    ok = sent.status == 403 and sent.code == UNAPPROVED_CODE
+    return Result(
+        control, "pass" if ok else "fail", expected, seen, sent.request_id, Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL
+    )

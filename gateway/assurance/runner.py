@@ -1,0 +1,62 @@
+"""One assurance run: every probe against a running gateway, then the evidence they must leave.
+
+Probes run one after another (each is one small request): the run is a test of the
+gateway, not a load on it, and one probe's refusal can never mask another's outcome.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import aiohttp
+
+from gateway.assurance import canaries as canary_values
+from gateway.assurance import checks
+from gateway.assurance.plan import (
+    ASSURANCE_GROUP,
+    DATA_TARGETS,
+    JAILBREAK_TARGET,
+    STREAM_TARGET,
+    expectation,
+    pick_models,
+)
+from gateway.assurance.probes import Result, data_probe, unapproved_probe
+from gateway.config.settings import Settings
+from gateway.policy.policy import Policy
+
+DEFAULT_WAIT_S = 15.0
+REQUEST_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str  # the API listener
+    admin_url: str
+    key: str  # the assurance identity's gateway key
+    admin_token: str
+
+
+async def run(settings: Settings, policy: Policy, target: Target, wait_s: float = DEFAULT_WAIT_S) -> list[Result]:
+    planted = canary_values.fresh()
+    models = pick_models(settings, policy, (ASSURANCE_GROUP,))
+    since_us = time.time_ns() // 1000
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        url, key = target.url.rstrip("/"), target.key
+        probes = [await unapproved_probe(session, url, key, models.unapproved, models.unapproved_provider)]
+        for data in DATA_TARGETS:
+            probes.append(await data_probe(session, url, key, models.echo, planted, data, expectation(policy, data)))
+        expect = expectation(policy, STREAM_TARGET)
+        probes.append(await data_probe(session, url, key, models.echo, planted, STREAM_TARGET, expect, stream=True))
+        expect = expectation(policy, JAILBREAK_TARGET)
+        probes.append(await data_probe(session, url, key, models.echo, planted, JAILBREAK_TARGET, expect))
+        admin = checks.AdminClient(session, target.admin_url.rstrip("/"), target.admin_token, wait_s)
+        evidence = await checks.prompt_log(admin, probes, planted.values)
+        evidence += await checks.incidents(admin, probes, since_us, planted.values)
+        evidence.append(await checks.chain(admin))
+    return probes + evidence
+
+
+def failed(results: list[Result]) -> bool:
+    return any(r.status == "fail" for r in results)

@@ -1,0 +1,117 @@
+"""``aigw assure [--json] [--url URL] [--admin-url URL]``: prove now that the controls work.
+
+Sends the assurance probes to a running gateway and checks the evidence they leave; prints
+one result per control (pass, fail or skip; what was expected, what was seen, never a
+planted value or any prompt text) and exits 1 if any control failed: a CI/CD step before a
+policy ships. Expectations come from the policy file the settings name (the one to ship).
+
+Credentials: ``AIGW_ASSURANCE_KEY`` (a gateway key, best issued to the user ``aigw-assurance``)
+and ``AIGW_ADMIN_TOKEN`` (an admin token) from the environment; either one missing is created
+for this run in the settings' key store (user and token name ``aigw-assurance``) and revoked
+when the run ends. Never options: a command line is visible to every user of the host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import aiohttp
+
+from gateway.assurance.plan import ASSURANCE_GROUP, ASSURANCE_USER
+from gateway.assurance.probes import Result
+from gateway.assurance.runner import Target, failed, run
+from gateway.auth.admin_tokens import AdminTokenStore
+from gateway.auth.keystore import KeyStore
+from gateway.config.settings import Settings
+from gateway.policy.policy import load_policy
+
+KEY_ENV = "AIGW_ASSURANCE_KEY"
+TOKEN_ENV = "AIGW_ADMIN_TOKEN"  # noqa: S105 - the name of a variable, not a token
+EXIT_FAILED = 1
+_ANY_HOST = ("0.0.0.0", "::", "")  # a listener on every address is probed over loopback
+
+
+def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+    assure = sub.add_parser("assure", parents=parents, help="probe a running gateway's controls now")
+    assure.add_argument("--json", action="store_true", help="results as JSON")
+    assure.add_argument("--url", help="the API listener (default: the settings' listen address)")
+    assure.add_argument("--admin-url", help="the admin listener (default: the settings' admin address)")
+    assure.add_argument("--wait", type=float, default=15.0, help="seconds to wait for records and incidents")
+    assure.set_defaults(run=_assure)
+
+
+def _url(host: str, port: int) -> str:
+    host = "127.0.0.1" if host in _ANY_HOST else host
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _assure(args: argparse.Namespace, settings: Settings) -> int:
+    policy = load_policy(settings.policy_path)
+    url = args.url or _url(settings.listen.host, settings.listen.port)
+    admin_url = args.admin_url or _url(settings.admin.host, settings.admin.port)
+    with _credentials(settings) as (key, token):
+        try:
+            results = asyncio.run(run(settings, policy, Target(url, admin_url, key, token), args.wait))
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            print(f"aigw: cannot run the probes against {url} / {admin_url}: {type(exc).__name__}", file=sys.stderr)
+            return EXIT_FAILED
+    _print(results, policy.version, args.json)
+    return EXIT_FAILED if failed(results) else 0
+
+
+@contextmanager
+def _credentials(settings: Settings) -> Iterator[tuple[str, str]]:
+    """The environment's credentials, or ones made for this run (revoked when it ends, pass or fail)."""
+    key, token = os.environ.get(KEY_ENV), os.environ.get(TOKEN_ENV)
+    made_key = made_token = None
+    if not key:
+        keys = KeyStore.open(settings.store, os.environ)
+        try:
+            record, key = keys.create(ASSURANCE_USER, (ASSURANCE_GROUP,))
+            made_key = record.key_id
+        finally:
+            keys.close()
+    if not token:
+        tokens = AdminTokenStore.open(settings.store, os.environ)
+        try:
+            made, token = tokens.create(ASSURANCE_USER, "secops")  # metadata only: no prompt text is ever read
+            made_token = made.token_id
+        finally:
+            tokens.close()
+    try:
+        yield key, token
+    finally:
+        if made_key is not None:
+            keys = KeyStore.open(settings.store, os.environ)
+            try:
+                keys.revoke(made_key)
+            finally:
+                keys.close()
+        if made_token is not None:
+            tokens = AdminTokenStore.open(settings.store, os.environ)
+            try:
+                tokens.revoke(made_token)
+            finally:
+                tokens.close()
+
+
+def _print(results: list[Result], policy_version: str, as_json: bool) -> None:
+    if as_json:
+        body = {"policy_version": policy_version, "ok": not failed(results), "results": [r.as_json() for r in results]}
+        print(json.dumps(body, indent=2))
+        return
+    print(f"control assurance, policy {policy_version}")
+    for r in results:
+        print(f"{r.status.upper():<5} {r.control:<26} expected: {r.expected}\n{'':<32} seen: {r.seen}")
+    counts = {s: sum(r.status == s for r in results) for s in ("pass", "fail", "skip")}
+    print(f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped")
+
+
+__all__ = ["add_parser"]

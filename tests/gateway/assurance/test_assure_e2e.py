@@ -1,0 +1,173 @@
+"""Issue 21, first slice, end to end: ``aigw assure`` probes a real gateway on loopback (echo provider,
+mock provider behind the unapproved model), under the shipped default policy every control passes;
+under a policy that lets cards through the card probes fail and the command exits non-zero; a type
+no rule names is reported as skipped, never as passed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from gateway.assurance import canaries, runner
+from gateway.auth.admin_tokens import AdminTokenStore
+from gateway.auth.keystore import KeyStore
+from gateway.cli.main import main
+from gateway.testing import BackgroundLoop, RunningGateway
+from loadtests.mock_provider import MockProvider
+from tests.conftest import policy_gateway
+
+DEFAULT_POLICY = Path(__file__).resolve().parents[3] / "policies" / "default.yaml"
+CORE = (
+    "unapproved_model_refused",
+    "credential_blocked",
+    "card_protected",
+    "ssn_protected",
+    "email_protected",
+    "stream_protected",
+    "jailbreak_recorded",
+    "prompt_log_sealed",
+    "incidents_recorded",
+    "incident_chain_verifies",
+)
+
+
+def broken_policy(tmp_path: Path) -> Path:
+    """The default policy with its ID rule set to audit (cards and SSNs let through) and e-mail addresses
+    taken out of the people rule (no rule names them any more)."""
+    text = DEFAULT_POLICY.read_text(encoding="utf-8")
+    ids_rule = "CREDIT_CARD, IBAN_CODE, MEDICAL_RECORD_NUMBER]\n    action: redact"
+    people = "entity_types: [PERSON, EMAIL_ADDRESS, PHONE_NUMBER]"
+    assert ids_rule in text
+    assert people in text
+    text = text.replace(ids_rule, ids_rule.replace("redact", "audit"))
+    text = text.replace(people, people.replace(" EMAIL_ADDRESS,", ""))
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def gateway(
+    bg_loop: BackgroundLoop, mock_server: MockProvider, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningGateway]:
+    with policy_gateway(bg_loop, mock_server, tmp_path_factory.mktemp("assure"), DEFAULT_POLICY) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def broken_gateway(
+    bg_loop: BackgroundLoop, mock_server: MockProvider, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningGateway]:
+    folder = tmp_path_factory.mktemp("assure-broken")
+    with policy_gateway(bg_loop, mock_server, folder, broken_policy(folder)) as running:
+        yield running
+
+
+@pytest.fixture
+def planted(monkeypatch: pytest.MonkeyPatch) -> list[canaries.Canaries]:
+    """The canaries each run plants (to check that none of them is ever shown)."""
+    made: list[canaries.Canaries] = []
+    original = canaries.fresh
+
+    def fresh() -> canaries.Canaries:
+        made.append(original())
+        return made[-1]
+
+    monkeypatch.setattr(runner.canary_values, "fresh", fresh)
+    return made
+
+
+def assure(gateway: RunningGateway, tmp_path: Path, *extra: str) -> int:
+    config = tmp_path / "gateway.yaml"
+    config.write_text(yaml.safe_dump(gateway.settings.model_dump(mode="json")), encoding="utf-8")
+    return main(["assure", "--config", str(config), "--url", gateway.url, "--admin-url", gateway.admin_url, *extra])
+
+
+def report(out: str) -> dict[str, Any]:
+    """The command's JSON, among the lines the gateway (in this process, for the test) logs to stdout."""
+    found: dict[str, Any] = json.JSONDecoder().raw_decode(out[out.index('{\n  "policy_version"') :])[0]
+    return found
+
+
+def by_control(out: str) -> dict[str, dict[str, Any]]:
+    results = report(out)["results"]
+    return {r["control"]: r for r in results}
+
+
+def test_every_control_passes_under_the_default_policy(
+    gateway: RunningGateway,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    planted: list[canaries.Canaries],
+    mock: MockProvider,
+) -> None:
+    assert assure(gateway, tmp_path, "--json") == 0
+    out = capsys.readouterr().out
+    results = by_control(out)
+    assert list(results) == list(CORE)
+    assert {c: r["status"] for c, r in results.items()} == dict.fromkeys(CORE, "pass"), out
+    assert results["card_protected"]["seen"] == "redact"
+    assert results["email_protected"]["seen"] == "pseudonymize"
+    assert results["credential_blocked"]["seen"] == "block"
+    assert results["jailbreak_recorded"]["seen"].startswith("recorded as INJECTION_")
+    assert not mock.requests  # the unapproved model's request never reached its provider
+    assert all(value not in out for value in planted[0].values)  # results never show a planted value
+    incidents = gateway.incidents()  # real incidents, of the assurance identity
+    assert incidents
+    assert {i["actor"]["user"] for i in incidents} == {"aigw-assurance"}
+    # The run's key and admin token were made for it, and are revoked when it ends.
+    keys, tokens = KeyStore.open(gateway.settings.store, {}), AdminTokenStore.open(gateway.settings.store, {})
+    try:
+        assert [k.user for k in keys.list(include_revoked=False)] == []
+        assert {k.user for k in keys.list()} == {"aigw-assurance"}
+        made = {(t.name, t.role, t.revoked_at is not None) for t in tokens.list()}
+        assert made == {("aigw-assurance", "secops", True)}
+    finally:
+        keys.close()
+        tokens.close()
+
+
+def test_human_readable_output_names_each_control(
+    gateway: RunningGateway, tmp_path: Path, capsys: pytest.CaptureFixture[str], planted: list[canaries.Canaries]
+) -> None:
+    assert assure(gateway, tmp_path) == 0
+    out = capsys.readouterr().out
+    assert "10 passed, 0 failed, 0 skipped" in out
+    assert all(f"PASS  {control}" in out for control in CORE)
+    assert all(value not in out for value in planted[0].values)
+
+
+def test_a_policy_that_lets_cards_through_fails_the_card_probes(
+    broken_gateway: RunningGateway,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    planted: list[canaries.Canaries],
+) -> None:
+    assert assure(broken_gateway, tmp_path, "--json") == 1
+    out = capsys.readouterr().out
+    results = by_control(out)
+    for control in ("card_protected", "ssn_protected", "stream_protected"):
+        assert results[control]["status"] == "fail"
+        assert "lets the type through (audit)" in results[control]["seen"]
+    assert results["card_protected"]["seen"].endswith("the provider got: sent as is")
+    assert results["email_protected"]["status"] == "skip"  # no rule names e-mail addresses: nothing to assure
+    assert results["email_protected"]["seen"] == "no data rule for this type"
+    for control in ("unapproved_model_refused", "credential_blocked", "prompt_log_sealed", "incident_chain_verifies"):
+        assert results[control]["status"] == "pass"
+    assert report(out)["ok"] is False
+    assert all(value not in out for value in planted[0].values)
+
+
+def test_an_unreachable_gateway_fails_the_command(
+    gateway: RunningGateway, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "gateway.yaml"
+    config.write_text(yaml.safe_dump(gateway.settings.model_dump(mode="json")), encoding="utf-8")
+    closed = "http://127.0.0.1:9"  # discard: nothing listens there
+    assert main(["assure", "--config", str(config), "--url", closed, "--admin-url", closed]) == 1
+    assert "cannot run the probes" in capsys.readouterr().err
