@@ -148,7 +148,8 @@ async def data_probe(
     if target.category is Category.INJECTION:
         # Recorded is the control (audit): the record check below decides; here only a refusal fails it.
         ok = sent.status == 200 or seen == expect.action.value
-    expected = f"{target.entity_type}: {expect.describe()}"
+    subject = "a prompt injection" if target.category is Category.INJECTION else target.entity_type
+    expected = f"{subject}: {expect.describe()}"
     if stream:
         expected += ", in the streamed answer (or the stream cut)"
     return Result(target.control, "pass" if ok else "fail", expected, seen, sent.request_id, violation)
