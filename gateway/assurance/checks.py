@@ -35,15 +35,16 @@ class AdminClient:
             except ValueError:
                 return resp.status, None
 
-    async def record(self, request_id: str) -> dict[str, Any] | None:
-        """The record's metadata once written (None if it never appears within the wait)."""
+    async def record(self, request_id: str) -> tuple[int, dict[str, Any] | None]:
+        """The admin API's last status, and the record's metadata once written (None if it never
+        appears within the wait, or the API refuses: 404 is the only answer worth waiting out)."""
         deadline = asyncio.get_running_loop().time() + self.wait_s
         while True:
             status, body = await self.get(f"/admin/logs/{request_id}")
             if status == 200 and isinstance(body, dict):
-                return body
+                return status, body
             if status != 404 or asyncio.get_running_loop().time() > deadline:
-                return None
+                return status, None
             await asyncio.sleep(POLL_S)
 
 
@@ -63,7 +64,9 @@ def sealed(record: dict[str, Any], canaries: Sequence[str]) -> bool:
 async def prompt_log(admin: AdminClient, probes: Sequence[Result], canaries: Sequence[str]) -> list[Result]:
     """One result for the log as a whole; and each injection probe's 'recorded' read from its record."""
     sent = [p for p in probes if p.request_id is not None]
-    records = await asyncio.gather(*(admin.record(str(p.request_id)) for p in sent))
+    answers = await asyncio.gather(*(admin.record(str(p.request_id)) for p in sent))
+    records = [record for _, record in answers]
+    refused = sorted({status for status, _ in answers if status not in (200, 404)})
     missing = [p.control for p, r in zip(sent, records, strict=True) if r is None]
     unsealed = [p.control for p, r in zip(sent, records, strict=True) if r is not None and not sealed(r, canaries)]
     for probe, record in zip(sent, records, strict=True):
@@ -77,7 +80,7 @@ async def prompt_log(admin: AdminClient, probes: Sequence[Result], canaries: Seq
     expected = f"a record for each of the {len(sent)} probes sent, its text sealed as its log level says"
     if not sent:
         return [Result("prompt_log_sealed", "skip", expected, "no probe was sent")]
-    problems = []
+    problems = [f"the admin API answered {', '.join(map(str, refused))}"] if refused else []
     if missing:
         problems.append(f"no record for: {', '.join(missing)}")
     if unsealed:

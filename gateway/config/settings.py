@@ -26,8 +26,9 @@ from gateway.errors import ConfigError, ConfigProblem
 from gateway.scan_chunks import DEFAULT_CHUNK_CHARS, OVERLAP_CHARS
 
 ENV_PREFIX = "AIGW_"
-# Environment variables with the prefix that are not settings keys.
-ENV_NOT_SETTINGS = frozenset({"AIGW_CONFIG", "AIGW_LOG_KEYS"})
+# Variables of that prefix that are not settings: the settings file, the log keys, and the
+# credentials `aigw assure` probes with (gateway.cli.assure).
+ENV_NOT_SETTINGS = frozenset({"AIGW_CONFIG", "AIGW_LOG_KEYS", "AIGW_ASSURANCE_KEY", "AIGW_ADMIN_TOKEN"})
 PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MiB = 1024 * 1024
 

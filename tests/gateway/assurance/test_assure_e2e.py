@@ -171,3 +171,49 @@ def test_an_unreachable_gateway_fails_the_command(
     closed = "http://127.0.0.1:9"  # discard: nothing listens there
     assert main(["assure", "--config", str(config), "--url", closed, "--admin-url", closed]) == 1
     assert "cannot run the probes" in capsys.readouterr().err
+
+
+def test_credentials_from_the_environment_are_used_and_nothing_is_created(
+    gateway: RunningGateway, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI runner without the key store: its own key (any user) and admin token, from the environment."""
+    tokens = AdminTokenStore.open(gateway.settings.store, {})
+    try:
+        made, token = tokens.create("ci", "secops")
+        before = len(tokens.list())
+    finally:
+        tokens.close()
+    monkeypatch.setenv("AIGW_ASSURANCE_KEY", gateway.create_key("ci-bot"))
+    monkeypatch.setenv("AIGW_ADMIN_TOKEN", token)
+    keys = KeyStore.open(gateway.settings.store, {})
+    try:
+        active = len(keys.list(include_revoked=False))
+        assert assure(gateway, tmp_path, "--json") == 0
+        assert len(keys.list(include_revoked=False)) == active  # the caller's key stays; none made
+    finally:
+        keys.close()
+    results = by_control(capsys.readouterr().out)
+    assert results["incidents_recorded"]["status"] == "pass"  # found under the key's own user
+    tokens = AdminTokenStore.open(gateway.settings.store, {})
+    try:
+        assert len(tokens.list()) == before
+        assert all(t.revoked_at is None for t in tokens.list() if t.token_id == made.token_id)
+    finally:
+        tokens.close()
+    assert "ci-bot" in {i["actor"]["user"] for i in gateway.incidents()}
+
+
+def test_a_wrong_admin_token_fails_the_evidence_checks(
+    gateway: RunningGateway, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIGW_ADMIN_TOKEN", "aigwadm_000000000000_wrong")
+    assert assure(gateway, tmp_path, "--json") == 1
+    results = by_control(capsys.readouterr().out)
+    assert results["prompt_log_sealed"]["status"] == "fail"
+    assert results["prompt_log_sealed"]["seen"].startswith("the admin API answered 401; no record for: ")
+    assert results["incident_chain_verifies"] == {
+        "control": "incident_chain_verifies",
+        "status": "fail",
+        "expected": "the incident hash chain verifies",
+        "seen": "the admin API answered 401",
+    }

@@ -11,7 +11,7 @@ import yaml
 from gateway.assurance import canaries
 from gateway.assurance.checks import sealed
 from gateway.assurance.plan import DATA_TARGETS, JAILBREAK_TARGET, STREAM_TARGET, DataTarget, expectation, pick_models
-from gateway.config.settings import Settings
+from gateway.config.settings import Settings, load_settings
 from gateway.policy.data_rules import Action
 from gateway.policy.policy import Policy, load_policy
 from tests.gateway.policy_helpers import DEFAULT_POLICY, ROOT
@@ -113,3 +113,8 @@ def test_the_luhn_check_refuses_a_wrong_check_digit() -> None:
 )
 def test_a_sealed_record_keeps_text_only_as_its_level_says(record: dict[str, object], ok: bool) -> None:
     assert sealed(record, ["CANARY"]) is ok
+
+
+def test_the_assurance_credentials_in_the_environment_are_not_read_as_settings() -> None:
+    environ = {"AIGW_ASSURANCE_KEY": "aigw_x_y", "AIGW_ADMIN_TOKEN": "aigwadm_x_y", "AIGW_LISTEN__PORT": "9000"}
+    assert load_settings(None, environ).listen.port == 9000
