@@ -168,3 +168,16 @@ async def unapproved_probe(
     return Result(
         control, "pass" if ok else "fail", expected, seen, sent.request_id, Violation.UNAPPROVED_AI_PROVIDER_OR_MODEL
     )
+
+
+async def revoked_key_probe(session: aiohttp.ClientSession, url: str, revoked: str | None, model: str | None) -> Result:
+    control, expected = "revoked_key_refused", "401 for a key revoked before the run"
+    if revoked is None:
+        return Result(control, "skip", expected, "no key store here to make a revoked key in (credentials given)")
+    if model is None:
+        return Result(control, "skip", expected, "no approved echo model to probe with")
+    sent = await chat(session, url, revoked, model, "Reply with OK.")
+    # No request id kept: a refused caller is nobody's exchange, the log and incident checks do not cover it.
+    return Result(
+        control, "pass" if sent.status == 401 else "fail", expected, f"{sent.status} {sent.code or ''}".strip()
+    )

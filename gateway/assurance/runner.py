@@ -21,7 +21,7 @@ from gateway.assurance.plan import (
     expectation,
     pick_models,
 )
-from gateway.assurance.probes import Result, data_probe, unapproved_probe
+from gateway.assurance.probes import Result, data_probe, revoked_key_probe, unapproved_probe
 from gateway.config.settings import Settings
 from gateway.policy.policy import Policy
 
@@ -35,6 +35,7 @@ class Target:
     admin_url: str
     key: str  # the assurance identity's gateway key
     admin_token: str
+    revoked_key: str | None = None  # a key of the assurance identity revoked before the run, when one could be made
 
 
 async def run(settings: Settings, policy: Policy, target: Target, wait_s: float = DEFAULT_WAIT_S) -> list[Result]:
@@ -45,6 +46,7 @@ async def run(settings: Settings, policy: Policy, target: Target, wait_s: float 
     async with aiohttp.ClientSession(timeout=timeout) as session:
         url, key = target.url.rstrip("/"), target.key
         probes = [await unapproved_probe(session, url, key, models.unapproved, models.unapproved_provider)]
+        probes.append(await revoked_key_probe(session, url, target.revoked_key, models.echo))
         for data in DATA_TARGETS:
             probes.append(await data_probe(session, url, key, models.echo, planted, data, expectation(policy, data)))
         expect = expectation(policy, STREAM_TARGET)

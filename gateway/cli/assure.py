@@ -56,9 +56,9 @@ def _assure(args: argparse.Namespace, settings: Settings) -> int:
     policy = load_policy(settings.policy_path)
     url = args.url or _url(settings.listen.host, settings.listen.port)
     admin_url = args.admin_url or _url(settings.admin.host, settings.admin.port)
-    with _credentials(settings) as (key, token):
+    with _credentials(settings) as (key, token, revoked):
         try:
-            results = asyncio.run(run(settings, policy, Target(url, admin_url, key, token), args.wait))
+            results = asyncio.run(run(settings, policy, Target(url, admin_url, key, token, revoked), args.wait))
         except (aiohttp.ClientError, TimeoutError) as exc:
             print(f"aigw: cannot run the probes against {url} / {admin_url}: {type(exc).__name__}", file=sys.stderr)
             return EXIT_FAILED
@@ -67,15 +67,18 @@ def _assure(args: argparse.Namespace, settings: Settings) -> int:
 
 
 @contextmanager
-def _credentials(settings: Settings) -> Iterator[tuple[str, str]]:
-    """The environment's credentials, or ones made for this run (revoked when it ends, pass or fail)."""
+def _credentials(settings: Settings) -> Iterator[tuple[str, str, str | None]]:
+    """The environment's credentials, or ones made for this run (revoked when it ends, pass or fail);
+    with a key made here, a second one revoked at once, for the revoked-key probe."""
     key, token = os.environ.get(KEY_ENV), os.environ.get(TOKEN_ENV)
-    made_key = made_token = None
+    made_key = made_token = revoked = None
     if not key:
         keys = KeyStore.open(settings.store, os.environ)
         try:
             record, key = keys.create(ASSURANCE_USER, (ASSURANCE_GROUP,))
             made_key = record.key_id
+            dead, revoked = keys.create(ASSURANCE_USER, (ASSURANCE_GROUP,))
+            keys.revoke(dead.key_id)
         finally:
             keys.close()
     if not token:
@@ -86,7 +89,7 @@ def _credentials(settings: Settings) -> Iterator[tuple[str, str]]:
         finally:
             tokens.close()
     try:
-        yield key, token
+        yield key, token, revoked
     finally:
         if made_key is not None:
             keys = KeyStore.open(settings.store, os.environ)

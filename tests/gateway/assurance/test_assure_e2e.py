@@ -24,6 +24,7 @@ from tests.conftest import policy_gateway
 DEFAULT_POLICY = Path(__file__).resolve().parents[3] / "policies" / "default.yaml"
 CORE = (
     "unapproved_model_refused",
+    "revoked_key_refused",
     "credential_blocked",
     "card_protected",
     "ssn_protected",
@@ -137,7 +138,7 @@ def test_human_readable_output_names_each_control(
 ) -> None:
     assert assure(gateway, tmp_path) == 0
     out = capsys.readouterr().out
-    assert "10 passed, 0 failed, 0 skipped" in out
+    assert "11 passed, 0 failed, 0 skipped" in out
     assert all(f"PASS  {control}" in out for control in CORE)
     assert all(value not in out for value in planted[0].values)
 
@@ -194,6 +195,7 @@ def test_credentials_from_the_environment_are_used_and_nothing_is_created(
         keys.close()
     results = by_control(capsys.readouterr().out)
     assert results["incidents_recorded"]["status"] == "pass"  # found under the key's own user
+    assert results["revoked_key_refused"]["status"] == "skip"  # no key store of its own to revoke a key in
     tokens = AdminTokenStore.open(gateway.settings.store, {})
     try:
         assert len(tokens.list()) == before
