@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 
 from gateway.assurance.probes import Result
-from gateway.policy.violations import Violation
+from gateway.incidents.model import MAX_REQUEST_IDS
 
 TEXT_LEVELS = ("redacted", "full")  # log levels that keep text, sealed (encrypted)
 POLL_S = 0.2
@@ -54,8 +54,9 @@ def sealed(record: dict[str, Any], canaries: Sequence[str]) -> bool:
     if any(value in shown for value in canaries):
         return False
     level = record.get("log_level")
-    if level in TEXT_LEVELS:
-        return record.get("has_text") is True
+    if level in TEXT_LEVELS:  # a refused request forwarded nothing: there may be no text to keep
+        status = record.get("status")
+        return record.get("has_text") is True or (isinstance(status, int) and status >= 400)
     if level == "hash":
         return record.get("has_text") is False and record.get("prompt_hash") is not None
     return record.get("has_text") is False
@@ -109,7 +110,7 @@ async def incidents(
             if status != 200 or not isinstance(body, dict):
                 return [Result("incidents_recorded", "fail", expected, f"the admin API answered {status}")]
             found.extend(body.get("incidents", []))
-        absent = [p.control for p in wanted if not _has_incident(found, p.violation)]
+        absent = [p.control for p in wanted if not _has_incident(found, p)]
         if not absent or asyncio.get_running_loop().time() > deadline:
             break
         await asyncio.sleep(POLL_S)
@@ -120,8 +121,16 @@ async def incidents(
     return [Result("incidents_recorded", "fail" if problems else "pass", expected, seen)]
 
 
-def _has_incident(found: Sequence[dict[str, Any]], violation: Violation | None) -> bool:
-    return violation is not None and any(i.get("type") == violation.value for i in found)
+def _has_incident(found: Sequence[dict[str, Any]], probe: Result) -> bool:
+    """An incident of the probe's type naming its request; or, an aggregated one that has stopped
+    keeping request ids (its first MAX_REQUEST_IDS only), of that type and seen during the run."""
+    for incident in found:
+        if probe.violation is None or incident.get("type") != probe.violation.value:
+            continue
+        ids = incident.get("request_ids") or []
+        if probe.request_id in ids or len(ids) >= MAX_REQUEST_IDS:
+            return True
+    return False
 
 
 async def chain(admin: AdminClient) -> Result:

@@ -17,6 +17,7 @@ from gateway.assurance import canaries, runner
 from gateway.auth.admin_tokens import AdminTokenStore
 from gateway.auth.keystore import KeyStore
 from gateway.cli.main import main
+from gateway.promptlog.crypto import rotate_key_file
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import policy_gateway
@@ -219,3 +220,32 @@ def test_a_wrong_admin_token_fails_the_evidence_checks(
         "expected": "the incident hash chain verifies",
         "seen": "the admin API answered 401",
     }
+
+
+@pytest.mark.parametrize(
+    ("policy", "skipped"),
+    [
+        ("strict-finance.yaml", set()),  # blocks cards and SSNs, jailbreaks too: block is what those probes expect
+        # Lets data through (no rule names the types) and approves every model for everyone.
+        (
+            "permissive.yaml",
+            {"unapproved_model_refused", "card_protected", "ssn_protected", "email_protected", "stream_protected"},
+        ),
+    ],
+)
+def test_the_example_policies_pass_what_they_protect_and_skip_what_they_do_not(
+    bg_loop: BackgroundLoop,
+    mock: MockProvider,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    policy: str,
+    skipped: set[str],
+) -> None:
+    rotate_key_file(tmp_path / "log-keys.json")  # strict-finance keeps sealed text: the log needs its key
+    with policy_gateway(bg_loop, mock, tmp_path, DEFAULT_POLICY.parent / "examples" / policy) as running:
+        code = assure(running, tmp_path, "--json")
+    results = by_control(capsys.readouterr().out)
+    assert {c for c, r in results.items() if r["status"] == "skip"} == skipped
+    failed = [r for r in results.values() if r["status"] == "fail"]
+    assert failed == []
+    assert code == 0

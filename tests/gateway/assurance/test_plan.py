@@ -104,8 +104,9 @@ def test_the_luhn_check_refuses_a_wrong_check_digit() -> None:
     [
         ({"log_level": "metadata", "has_text": False}, True),
         ({"log_level": "metadata", "has_text": True}, False),
-        ({"log_level": "redacted", "has_text": True}, True),
-        ({"log_level": "full", "has_text": False}, False),
+        ({"log_level": "redacted", "has_text": True, "status": 200}, True),
+        ({"log_level": "full", "has_text": False, "status": 200}, False),
+        ({"log_level": "redacted", "has_text": False, "status": 403}, True),  # refused: nothing was forwarded
         ({"log_level": "hash", "has_text": False, "prompt_hash": "ab"}, True),
         ({"log_level": "hash", "has_text": False, "prompt_hash": None}, False),
         ({"log_level": "metadata", "has_text": False, "rule": "x CANARY y"}, False),
