@@ -47,15 +47,15 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     assure.set_defaults(run=_assure)
 
 
-def _url(host: str, port: int) -> str:
+def listener_url(host: str, port: int) -> str:
     host = "127.0.0.1" if host in _ANY_HOST else host
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _assure(args: argparse.Namespace, settings: Settings) -> int:
     policy = load_policy(settings.policy_path)
-    url = args.url or _url(settings.listen.host, settings.listen.port)
-    admin_url = args.admin_url or _url(settings.admin.host, settings.admin.port)
+    url = args.url or listener_url(settings.listen.host, settings.listen.port)
+    admin_url = args.admin_url or listener_url(settings.admin.host, settings.admin.port)
     with _credentials(settings) as (key, token, revoked):
         try:
             results = asyncio.run(run(settings, policy, Target(url, admin_url, key, token, revoked), args.wait))
