@@ -25,6 +25,7 @@ Status = Literal["pass", "fail", "skip"]
 MAX_TOKENS = 64
 BLOCKED_CODE = "sensitive_data_blocked"
 UNAPPROVED_CODE = "model_not_approved"
+USER_AGENT = "aigw-assure/1"
 
 
 @dataclass
@@ -54,7 +55,8 @@ async def chat(session: aiohttp.ClientSession, url: str, key: str, model: str, t
     body: dict[str, Any] = {"model": model, "messages": [{"role": "user", "content": text}], "max_tokens": MAX_TOKENS}
     if stream:
         body["stream"] = True
-    headers = {"authorization": f"Bearer {key}"}
+    # The key is what marks assurance traffic; the user agent only labels its records (``client``) for a reader.
+    headers = {"authorization": f"Bearer {key}", "user-agent": USER_AGENT}
     async with session.post(f"{url}/v1/chat/completions", json=body, headers=headers) as resp:
         request_id = resp.headers.get("x-request-id")
         if stream and resp.status == 200 and resp.content_type == "text/event-stream":

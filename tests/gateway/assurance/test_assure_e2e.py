@@ -17,7 +17,9 @@ from gateway.assurance import canaries, runner
 from gateway.auth.admin_tokens import AdminTokenStore
 from gateway.auth.keystore import KeyStore
 from gateway.cli.main import main
+from gateway.lifecycle.state import STATE
 from gateway.promptlog.crypto import rotate_key_file
+from gateway.promptlog.store import SearchQuery
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import policy_gateway
@@ -119,6 +121,9 @@ def test_every_control_passes_under_the_default_policy(
     assert results["jailbreak_recorded"]["seen"].startswith("recorded as INJECTION_")
     assert not mock.requests  # the unapproved model's request never reached its provider
     assert all(value not in out for value in planted[0].values)  # results never show a planted value
+    records = gateway.run(gateway.server.app[STATE].prompt_log.store.search(SearchQuery(user="aigw-assurance")))
+    assert len(records) == 7  # every probe sent with the identity's key (a revoked key is nobody's)
+    assert {r["client"] for r in records} == {"aigw-assure/1"}
     incidents = gateway.incidents()  # real incidents, of the assurance identity
     assert incidents
     assert {i["actor"]["user"] for i in incidents} == {"aigw-assurance"}
