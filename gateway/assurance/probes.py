@@ -147,9 +147,9 @@ async def data_probe(
     ok = seen == expect.action.value
     if stream and expect.action in PROTECTING and seen == "stream cut":
         ok = True  # a stream stopped before the value is the other safe outcome of a streamed answer
-    if target.category is Category.INJECTION:
-        # Recorded is the control (audit): the record check below decides; here only a refusal fails it.
-        ok = sent.status == 200 or seen == expect.action.value
+    if target.category is Category.INJECTION and expect.action is Action.AUDIT:
+        # Recorded is the control: the prompt-log check decides; here only a refusal fails it.
+        ok = sent.status == 200
     subject = "a prompt injection" if target.category is Category.INJECTION else target.entity_type
     expected = f"{subject}: {expect.describe()}"
     if stream:
