@@ -218,6 +218,8 @@ def listener_closed(api: str) -> bool:
         socket.create_connection((where.hostname, where.port), timeout=1).close()
     except ConnectionRefusedError:
         return True
+    except ConnectionResetError:  # caught in the listener's backlog as it closed: the next try is refused
+        return False
     return False
 
 
