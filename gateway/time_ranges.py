@@ -17,6 +17,7 @@ UNIT_S = {"m": 60, "h": 3600, "d": 86_400}
 # "99999999999d" or a year-1 date would overflow the stores' 64-bit integers and the report's dates.
 LATEST_US = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()) * 1_000_000
 DEFAULT_DAYS = 30  # a report's period when it names no start
+INVENTORY_DAYS = 90  # the AI inventory's (aigw inventory, /admin/inventory): a quarter
 
 
 def parse_time(text: str) -> int:
@@ -38,10 +39,10 @@ def parse_time(text: str) -> int:
     return moment_us
 
 
-def period(since_us: int | None, until_us: int | None) -> tuple[int, int]:
-    """A report's period: up to now and over the last ``DEFAULT_DAYS`` days unless given."""
+def period(since_us: int | None, until_us: int | None, days: int = DEFAULT_DAYS) -> tuple[int, int]:
+    """A report's period: up to now and over the last ``days`` days unless given."""
     until = until_us if until_us is not None else time.time_ns() // 1000
-    since = since_us if since_us is not None else until - DEFAULT_DAYS * 86_400 * 1_000_000
+    since = since_us if since_us is not None else until - days * 86_400 * 1_000_000
     if since >= until:
         raise ValueError("--since must be before --until")
     return since, until

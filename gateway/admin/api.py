@@ -34,17 +34,15 @@ from gateway.lifecycle.state import SETTINGS, STATE, GatewayState
 from gateway.logs import code_location
 from gateway.promptlog.access import iso, read_record, view
 from gateway.promptlog.service import PromptLog
-from gateway.promptlog.store import MAX_SEARCH, SearchQuery, now_us
+from gateway.promptlog.store import MAX_SEARCH, SearchQuery
 from gateway.promptlog.usage import BY, By, UsageQuery, usage
 from gateway.report.inventory import inventory
-from gateway.time_ranges import parse_time, period
+from gateway.time_ranges import INVENTORY_DAYS, parse_time, period
 
 GATEWAY: web.AppKey[web.Application] = web.AppKey("gateway", web.Application)  # the API app, from the admin app
 TOKENS: web.AppKey[AdminTokenStore] = web.AppKey("admin_tokens", AdminTokenStore)
 TOKEN: web.RequestKey[AdminToken] = web.RequestKey("admin_token", AdminToken)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-INVENTORY_DAYS = 90
-DAY_US = 86_400_000_000
 log = structlog.get_logger("aigw")
 
 
@@ -187,8 +185,11 @@ async def inventory_report(request: web.Request) -> web.Response:
     """The live AI inventory under the policy in force (?since=, default 90 days; ?until=; both roles)."""
     q = request.query
     try:
-        until = parse_time(q["until"]) if "until" in q else now_us()
-        since, until = period(parse_time(q["since"]) if "since" in q else until - INVENTORY_DAYS * DAY_US, until)
+        since, until = period(
+            parse_time(q["since"]) if "since" in q else None,
+            parse_time(q["until"]) if "until" in q else None,
+            INVENTORY_DAYS,
+        )
     except ValueError as exc:
         raise InvalidRequest(f"Bad inventory parameter: {exc}") from None
     state = running(request)

@@ -18,9 +18,7 @@ from gateway.policy.policy import load_policy
 from gateway.promptlog.store import PromptStore
 from gateway.report.inventory import inventory
 from gateway.report.inventory_render import FORMS, render
-from gateway.time_ranges import period
-
-DEFAULT_DAYS = 90
+from gateway.time_ranges import INVENTORY_DAYS, period
 
 
 def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
@@ -32,10 +30,8 @@ def add_parser(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
 
 def _inventory(args: argparse.Namespace, settings: Settings) -> int:
-    now_us = datetime.now(UTC).timestamp() * 1_000_000
-    since = args.since if args.since is not None else int(now_us) - DEFAULT_DAYS * 86_400_000_000
     try:
-        since, until = period(since, args.until)
+        since, until = period(args.since, args.until, INVENTORY_DAYS)
     except ValueError as exc:
         print(f"aigw: {exc}", file=sys.stderr)
         return 2
