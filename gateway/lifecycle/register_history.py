@@ -11,7 +11,7 @@ from gateway.incidents.recorder import IncidentLog
 from gateway.policy.diff import Effect, register_diff
 from gateway.policy.policy import Policy
 from gateway.promptlog.registers import last_register, remember_register
-from gateway.promptlog.store import PromptStore, StoreUnavailable
+from gateway.promptlog.store import PromptStore, RecordRejected, StoreUnavailable
 
 log = structlog.get_logger("aigw")
 
@@ -35,13 +35,13 @@ async def record_register_at_start(store: PromptStore, policy: Policy, incidents
                     previous.version, policy.version, loosened, tightened, register_changes=register_changes
                 )
         await remember_register(store, policy.version, policy.document.tool_register)
-    except StoreUnavailable as exc:
-        log.error("tool_register_history_unavailable", error=str(exc))
+    except (StoreUnavailable, RecordRejected, ValueError) as exc:  # ValueError: a snapshot no longer valid
+        log.error("tool_register_history_unavailable", error=type(exc).__name__)
 
 
 async def record_register(store: PromptStore, policy: Policy) -> None:
     """After a hot reload (whose changes the reload records itself): the register now in force."""
     try:
         await remember_register(store, policy.version, policy.document.tool_register)
-    except StoreUnavailable as exc:
-        log.error("tool_register_history_unavailable", error=str(exc))
+    except (StoreUnavailable, RecordRejected) as exc:
+        log.error("tool_register_history_unavailable", error=type(exc).__name__)

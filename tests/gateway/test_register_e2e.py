@@ -267,3 +267,17 @@ def test_a_register_changed_by_a_restart_is_in_the_history_too(start_gateway: St
     second.stop()
     third = start_gateway(policy_path=str(policy))  # the same policy again: nothing new
     assert len([i for i in third.incidents() if i["type"] == "POLICY_CHANGE"]) == 1
+
+
+def test_a_stored_register_no_longer_valid_does_not_stop_the_gateway(
+    start_gateway: StartGateway, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(TEST_POLICY.read_text() + register_yaml())
+    first = start_gateway(policy_path=str(policy))
+    first.run(first.server.app[STATE].prompt_log.store.execute("UPDATE policy_registers SET register = '{\"x\": 1}'"))
+    first.stop()
+    policy.write_text(policy.read_text().replace("warn_days: 30", "warn_days: 20"))
+    second = start_gateway(policy_path=str(policy))  # history is evidence, not a control: the gateway starts
+    assert second.server.app[STATE].policy.document.tool_register.warn_days == 20
+    assert not [i for i in second.incidents() if i["type"] == "POLICY_CHANGE"]
