@@ -18,22 +18,16 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import aiohttp
 
-from gateway.assurance.plan import ASSURANCE_GROUP, ASSURANCE_USER
+from gateway.assurance.credentials import RunCredentials
 from gateway.assurance.probes import Result
 from gateway.assurance.runner import Target, failed, run
-from gateway.auth.admin_tokens import AdminTokenStore
-from gateway.auth.keystore import KeyStore
 from gateway.config.settings import Settings
 from gateway.policy.policy import load_policy
 
-KEY_ENV = "AIGW_ASSURANCE_KEY"
-TOKEN_ENV = "AIGW_ADMIN_TOKEN"  # noqa: S105 - the name of a variable, not a token
 EXIT_FAILED = 1
 _ANY_HOST = ("0.0.0.0", "::", "")  # a listener on every address is probed over loopback
 
@@ -56,53 +50,17 @@ def _assure(args: argparse.Namespace, settings: Settings) -> int:
     policy = load_policy(settings.policy_path)
     url = args.url or listener_url(settings.listen.host, settings.listen.port)
     admin_url = args.admin_url or listener_url(settings.admin.host, settings.admin.port)
-    with _credentials(settings) as (key, token, revoked):
-        try:
-            results = asyncio.run(run(settings, policy, Target(url, admin_url, key, token, revoked), args.wait))
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            print(f"aigw: cannot run the probes against {url} / {admin_url}: {type(exc).__name__}", file=sys.stderr)
-            return EXIT_FAILED
+    credentials = RunCredentials.open(settings, os.environ)
+    try:
+        target = Target(url, admin_url, credentials.key, credentials.admin_token, credentials.revoked_key)
+        results = asyncio.run(run(settings, policy, target, args.wait))
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        print(f"aigw: cannot run the probes against {url} / {admin_url}: {type(exc).__name__}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        credentials.close()
     _print(results, policy.version, args.json)
     return EXIT_FAILED if failed(results) else 0
-
-
-@contextmanager
-def _credentials(settings: Settings) -> Iterator[tuple[str, str, str | None]]:
-    """The environment's credentials, or ones made for this run (revoked when it ends, pass or fail);
-    with a key made here, a second one revoked at once, for the revoked-key probe."""
-    key, token = os.environ.get(KEY_ENV), os.environ.get(TOKEN_ENV)
-    made_key = made_token = revoked = None
-    if not key:
-        keys = KeyStore.open(settings.store, os.environ)
-        try:
-            record, key = keys.create(ASSURANCE_USER, (ASSURANCE_GROUP,))
-            made_key = record.key_id
-            dead, revoked = keys.create(ASSURANCE_USER, (ASSURANCE_GROUP,))
-            keys.revoke(dead.key_id)
-        finally:
-            keys.close()
-    if not token:
-        tokens = AdminTokenStore.open(settings.store, os.environ)
-        try:
-            made, token = tokens.create(ASSURANCE_USER, "secops")  # metadata only: no prompt text is ever read
-            made_token = made.token_id
-        finally:
-            tokens.close()
-    try:
-        yield key, token, revoked
-    finally:
-        if made_key is not None:
-            keys = KeyStore.open(settings.store, os.environ)
-            try:
-                keys.revoke(made_key)
-            finally:
-                keys.close()
-        if made_token is not None:
-            tokens = AdminTokenStore.open(settings.store, os.environ)
-            try:
-                tokens.revoke(made_token)
-            finally:
-                tokens.close()
 
 
 def _print(results: list[Result], policy_version: str, as_json: bool) -> None:
