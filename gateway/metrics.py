@@ -17,6 +17,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from gateway.assurance_metrics import AssuranceMetrics
 from gateway.limit_metrics import LimitMetrics
 from gateway.policy.violations import Severity, Violation
 from gateway.register_metrics import RegisterMetrics
@@ -50,6 +51,7 @@ class GatewayMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self._children: dict[tuple[int, tuple[str, ...]], MetricWrapperBase] = {}
         self.register = RegisterMetrics(self.registry)  # the AI tool register's entries
+        self.assurance = AssuranceMetrics(self.registry)  # control assurance (gateway.server.assurance_schedule)
         self.policy_reloads = Counter(
             "aigw_policy_reloads",
             "Policy reloads (file change or SIGHUP) by result: accepted, rejected (invalid; old policy kept), "

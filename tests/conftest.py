@@ -69,8 +69,10 @@ def free_port() -> int:
 
 
 def stores_yaml(tmp_path: Path) -> str:
-    """Settings lines that keep a gateway's key store and prompt log inside the test's folder."""
+    """Settings lines that keep a gateway's key store and prompt log inside the test's folder, and its
+    assurance schedule off (its probes would add records and incidents to what a test counts)."""
     return (
+        "assurance: {interval_s: 0}\n"
         f"store: {{sqlite_path: {tmp_path / 'aigw.db'}}}\n"
         f"prompt_log: {{sqlite_path: {tmp_path / 'prompt-log.db'}, key_file: {tmp_path / 'log-keys.json'}, "
         f"spool_path: {tmp_path / 'prompt-log.spool'}}}\n"
@@ -82,6 +84,7 @@ def gateway_settings(tmp_path: Path, mock_url: str, overrides: dict[str, Any] | 
         "listen": {"port": 0},
         "admin": {"port": 0},
         "policy_path": str(TEST_POLICY),
+        "assurance": {"interval_s": 0},  # its probes would add records and incidents to what a test counts
         "store": {"sqlite_path": str(tmp_path / "aigw.db")},
         "prompt_log": {
             "sqlite_path": str(tmp_path / "prompt-log.db"),

@@ -199,6 +199,17 @@ class PolicyReloadSettings(_Strict):
     ready_while_rejected: bool = False
 
 
+class AssuranceSettings(_Strict):
+    # How often the gateway probes its own controls through its own listener (gateway.server.assurance_schedule,
+    # one worker per machine); 0: never on a schedule (`aigw assure` still runs them on demand). On by
+    # default: a control nobody proves is a control nobody knows is on.
+    interval_s: float = Field(default=3600.0, ge=0, le=7 * 86400)
+    # The first run, this long after the listeners open (not a whole interval: a deploy is proven at once).
+    first_run_after_s: float = Field(default=30.0, ge=0, le=86400)
+    # How long a run waits for a probe's prompt-log record and incident before calling them missing.
+    wait_s: float = Field(default=15.0, gt=0, le=600)
+
+
 class PromptLogSettings(_Database):
     """Where the prompt log (and the incident log) is kept and how it is written; what it keeps
     is the policy's."""
@@ -307,6 +318,7 @@ class Settings(_Strict):
     detection: DetectionSettings = DetectionSettings()
     log: LogSettings = LogSettings()
     prompt_log: PromptLogSettings = PromptLogSettings()
+    assurance: AssuranceSettings = AssuranceSettings()
     # SIEM export of incidents: jsonl files, RFC 5424 syslog (udp/tcp), HMAC-signed webhooks.
     siem: list[SinkSettings] = []
     providers: dict[str, ProviderSettings] = Field(default_factory=_default_providers)

@@ -230,6 +230,16 @@ class IncidentLog:
         )
         self._enqueue(candidate)
 
+    def observe_control_failure(self, control: str, seen: str, run_id: str, data_control: bool) -> None:
+        """A control its scheduled assurance probe found not operating; ``seen`` is the probe's own words
+        (statuses, actions, error codes: never a planted value). One incident per control, repeats folded."""
+        actor = {"source": "control_assurance", "control": control}
+        facts = Facts(flags=frozenset({"data_control"} if data_control else ()))
+        details = {"control": control, "seen": seen}  # the run is evidence, not identity: repeats fold
+        evidence = {"assurance_run": run_id}
+        candidate = self._candidates.build(Violation.CONTROL_FAILURE, facts, actor, details=details, evidence=evidence)
+        self._enqueue(candidate)
+
     def observe_limit_store_failure(self, mode: str) -> None:
         """The shared counter store (Redis) went down: under fail_open each replica counts alone, so a
         fleet may let through up to its replica count times each limit until it is back."""

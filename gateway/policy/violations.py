@@ -25,6 +25,7 @@ class Violation(enum.StrEnum):
     POLICY_CHANGE = "POLICY_CHANGE"
     SUPPLIER_REVIEW_LAPSED = "SUPPLIER_REVIEW_LAPSED"  # an AI tool used past (or near) its register review date
     SENSITIVE_DATA_REROUTED = "SENSITIVE_DATA_REROUTED"  # sent to a self-hosted tool instead (an audit record)
+    CONTROL_FAILURE = "CONTROL_FAILURE"  # a scheduled assurance probe found a control not operating
 
 
 class Severity(enum.StrEnum):

@@ -10,8 +10,8 @@ connections over them. The supervisor only starts, watches and signals them:
 * A worker that dies is started again (after a pause, so a crash loop cannot spin).
 * Metrics: every worker writes its values to files in one folder (prometheus_client's
   multiprocess mode), and whichever worker answers ``/metrics`` reports them all.
-* Work that must not run N times -- the retention purge, the hash-chain verification --
-  runs in worker 0 only; each worker has its own spool files.
+* Work that must not run N times -- the retention purge, the hash-chain verification, the
+  control assurance schedule -- runs in worker 0 only; each worker has its own spool files.
 * The detection pool of each worker gets an equal share of the cores.
 """
 
@@ -54,9 +54,11 @@ def worker_settings(settings: Settings, index: int, count: int) -> Settings:
         "spool_path": spool.with_name(f"{spool.name}.w{index}"),
         "incident_spool_path": log_settings.incident_spool.with_name(f"{log_settings.incident_spool.name}.w{index}"),
     }
+    update: dict[str, object] = {"detection": detection}
     if index > 0:  # once per machine is enough (and N purges would record N runs)
         changes.update(purge_interval_s=0, incident_verify_interval_s=0)
-    return settings.model_copy(update={"detection": detection, "prompt_log": log_settings.model_copy(update=changes)})
+        update["assurance"] = settings.assurance.model_copy(update={"interval_s": 0.0})  # its probes reach all N
+    return settings.model_copy(update={**update, "prompt_log": log_settings.model_copy(update=changes)})
 
 
 def _worker_main(settings: Settings, index: int, count: int) -> None:

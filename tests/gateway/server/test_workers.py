@@ -20,6 +20,8 @@ import openai
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from gateway.config.settings import Settings
+from gateway.server.workers import worker_settings
 from tests.conftest import TEST_POLICY, free_port, stores_yaml
 from tests.gateway.cli.test_cli import AIGW, aigw
 
@@ -147,3 +149,12 @@ def test_two_workers_share_the_port_and_report_one_view(fleet: Fleet, closing: l
     assert len(fleet.events("stopped")) == 2
     with pytest.raises(urllib.error.URLError, match="refused"):
         chat(fleet, "anyone there?")
+
+
+def test_only_worker_zero_runs_the_once_per_machine_schedules() -> None:
+    settings = Settings.model_validate({"assurance": {"interval_s": 3600}})
+    first, second = worker_settings(settings, 0, 2), worker_settings(settings, 1, 2)
+    assert first.assurance.interval_s == 3600  # its probes reach every worker through the shared port
+    assert second.assurance.interval_s == 0
+    assert second.prompt_log.purge_interval_s == 0
+    assert first.prompt_log.purge_interval_s > 0
