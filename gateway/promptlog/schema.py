@@ -142,6 +142,21 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        10,
+        "control assurance runs and their hash chain",
+        # Each run of the assurance probes as evidence that the controls operated (gateway.incidents.assurance_runs):
+        # the whole run in ``body``, chained like the incidents in a sequence of its own; the columns are its
+        # searchable copy. No prompt text: outcomes are statuses and codes.
+        (
+            """CREATE TABLE assurance_runs (
+                seq BIGINT PRIMARY KEY, run_id TEXT NOT NULL UNIQUE, started_us BIGINT NOT NULL,
+                finished_us BIGINT NOT NULL, origin TEXT NOT NULL, policy_id TEXT NOT NULL,
+                policy_version TEXT NOT NULL, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+            )""",
+            "CREATE INDEX assurance_runs_started ON assurance_runs (started_us)",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 

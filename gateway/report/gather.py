@@ -22,6 +22,7 @@ from gateway.incidents.store import IncidentQuery, IncidentStore
 from gateway.policy.register import RegisterPolicy
 from gateway.policy.violations import Severity, Violation
 from gateway.promptlog.store import PromptStore, now_us
+from gateway.report.controls_section import gather_controls
 from gateway.report.inventory_section import gather_inventory
 from gateway.report.model import (
     Chain,
@@ -79,6 +80,7 @@ async def gather(
         "retention": await _retention(store, incidents, since_us, until_us),
         "usage": await gather_usage(store, since_us, until_us),
         "inventory": await gather_inventory(store, register, since_us, until_us),
+        "controls_tested": await gather_controls(store, since_us, until_us),
         "chain": Chain(ok=chain.ok, events=chain.events, incidents=chain.incidents, problems=chain.problems),
         "samples": [_sample(i) for i in _samples(incidents)],
     }

@@ -209,6 +209,48 @@ class InventorySection(TypedDict):
     register_changes: list[RegisterChange]
 
 
+class FailureWindow(TypedDict):
+    """A control failing from one assurance run until the next run it passed (``ended`` null: still
+    failing at the end of the period). ``before_period``: the last run before the period failed it
+    too, so it began at or before ``began`` (that run)."""
+
+    control: str
+    began: str
+    ended: str | None
+    failed_runs: int
+    before_period: bool
+
+
+class TestedControl(TypedDict):
+    """One control over the period's assurance runs (``gateway.incidents.assurance_runs``)."""
+
+    control: str
+    runs: int
+    passes: int
+    failures: int
+    skips: int
+    first_failure: str | None
+    last_failure: str | None
+    policy_versions: list[str]  # of the runs that tested it, first seen first
+
+
+class AssuranceChain(TypedDict):
+    ok: bool
+    runs: int
+    problems: list[str]
+
+
+class ControlsTested(TypedDict):
+    runs: int
+    by_origin: dict[str, int]  # "schedule" | "command" -> runs
+    first_run: str | None
+    last_run: str | None
+    policy_versions: list[str]
+    controls: list[TestedControl]
+    failure_windows: list[FailureWindow]
+    chain: AssuranceChain
+
+
 class EvidenceReport(TypedDict):
     report: ReportHeader
     summary: Summary
@@ -221,5 +263,6 @@ class EvidenceReport(TypedDict):
     retention: Retention
     usage: UsageSection
     inventory: InventorySection
+    controls_tested: ControlsTested
     chain: Chain
     samples: list[Sample]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from gateway.report import svg
 from gateway.report.blocks import Block, Cell, Chart, Code, Heading, Mark, Para, Table
+from gateway.report.controls_section import controls_blocks
 from gateway.report.inventory_section import inventory_blocks
 from gateway.report.model import (
     CitedControl,
@@ -324,6 +325,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[EvidenceReport], list[Block]]], ...] =
     ("retention", "Retention", _retention),
     ("usage", "Usage and spend", usage_blocks),
     ("inventory", "AI tool inventory", inventory_blocks),
+    ("assurance", "Controls tested", controls_blocks),
     ("chain", "Hash-chain verification", _chain),
     ("samples", "Sample incidents", _samples),
 )

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from gateway.admin.api import GATEWAY, add_routes, admin_errors
+from gateway.admin.assurance import add_assurance_routes
 from gateway.admin.incidents import add_incident_routes
 from gateway.api.handlers import endpoint_handler, get_model, list_models
 from gateway.api.middleware import exchange_middleware
@@ -38,6 +39,7 @@ def build_admin_app(gateway: web.Application) -> web.Application:
     admin = web.Application(middlewares=[admin_errors])
     add_routes(admin, gateway)
     add_incident_routes(admin)
+    add_assurance_routes(admin)
     admin.router.add_get("/healthz", healthz)
     admin.router.add_get("/readyz", readyz)
     admin.router.add_get("/metrics", metrics)

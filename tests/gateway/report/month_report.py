@@ -46,7 +46,24 @@ def sample(incident_id: str, severity: str, actor: str, excerpt: str | None) -> 
 
 # The evidence report's sections, in order: what the renderers and the admin API must produce.
 SECTION_IDS = ["summary", "controls", "severity", "types", "groups", "policy", "retention", "usage", "inventory"]
-SECTION_IDS += ["chain", "samples"]
+SECTION_IDS += ["assurance", "chain", "samples"]
+
+
+def tested(control: str, runs: int, passes: int, failures: int, skips: int, failed: tuple[str, str] | None) -> Any:
+    return {
+        "control": control,
+        "runs": runs,
+        "passes": passes,
+        "failures": failures,
+        "skips": skips,
+        "first_failure": failed[0] if failed else None,
+        "last_failure": failed[1] if failed else None,
+        "policy_versions": ["2+9f00", "3+ab12"] if runs > 3 else ["3+ab12"],
+    }
+
+
+def window(control: str, began: str, ended: str | None, runs: int, before: bool = False) -> Any:
+    return {"control": control, "began": began, "ended": ended, "failed_runs": runs, "before_period": before}
 
 
 def usage_line(key: str, requests: int, prompt: int, completion: int, cost: dict[str, float], unpriced: int) -> Any:
@@ -284,6 +301,25 @@ def month_report() -> dict[str, Any]:
                 }
             ],
         },
+        "controls_tested": {
+            "runs": 720,
+            "by_origin": {"command": 3, "schedule": 717},
+            "first_run": "2026-10-01T00:00:00+00:00",
+            "last_run": "2026-10-30T23:00:00+00:00",
+            "policy_versions": ["2+9f00", "3+ab12"],
+            "controls": [
+                tested("card_redacted", 720, 716, 4, 0, ("2026-10-16T09:00:00+00:00", "2026-10-30T23:00:00+00:00")),
+                tested("credential_blocked", 720, 719, 1, 0, ("2026-10-01T00:00:00+00:00",) * 2),
+                tested("revoked_key", 3, 0, 0, 3, None),
+                tested("unapproved_model", 720, 720, 0, 0, None),
+            ],
+            "failure_windows": [
+                window("card_redacted", "2026-10-16T09:00:00+00:00", "2026-10-16T11:00:00+00:00", 2),
+                window("card_redacted", "2026-10-30T22:00:00+00:00", None, 2),
+                window("credential_blocked", "2026-09-30T23:00:00+00:00", "2026-10-01T01:00:00+00:00", 1, True),
+            ],
+            "chain": {"ok": True, "runs": 9000, "problems": []},
+        },
         "chain": {"ok": True, "events": 5120, "incidents": 17, "problems": []},
         "samples": [
             sample("inc_0001", "critical", "mallory@example.com", "key ```\n```\n<b>AKIA[REDACTED]</b> | pipe"),
@@ -323,4 +359,14 @@ def empty_report(report: dict[str, Any]) -> dict[str, Any]:
     quiet["chain"] = {"ok": True, "events": 0, "incidents": 0, "problems": []}
     quiet["inventory"] = {"entries": [], "unregistered": [], "shadow_demand": [], "register_changes": []}
     quiet["usage"] = {"total": usage_line("total", 0, 0, 0, {}, 0), "by_group": [], "by_model": []}
+    quiet["controls_tested"] = {
+        "runs": 0,
+        "by_origin": {},
+        "first_run": None,
+        "last_run": None,
+        "policy_versions": [],
+        "controls": [],
+        "failure_windows": [],
+        "chain": {"ok": True, "runs": 0, "problems": []},
+    }
     return quiet

@@ -236,6 +236,41 @@ def test_inventory_shows_each_entry_flags_the_lapsed_and_lists_shadow_demand(rep
     assert "\n## AI tool inventory\n" in render_markdown(report)
 
 
+def test_controls_tested_per_control_with_failure_windows(report: dict[str, Any]) -> None:
+    part = section(render_html(report), "assurance")
+    rows = table_rows(part)
+    card = ["card_redacted", "720", "716", "4", "0", "2026-10-16T09:00:00+00:00", "2026-10-30T23:00:00+00:00"]
+    assert [*card, "2+9f003+ab12"] in rows  # one policy version per line
+    assert ["unapproved_model", "720", "720", "0", "0", "-", "-", "2+9f003+ab12"] in rows
+    assert ["revoked_key", "3", "0", "0", "3 (never tested)", "-", "-", "3+ab12"] in rows
+    assert 'class="flag warn">3 (never tested)<' in part
+    assert 'class="flag bad">4<' in part  # failures flagged
+    windows = rows[rows.index(["Control", "From", "Until it passed again", "Failed runs"]) + 1 :]
+    assert windows == [
+        ["card_redacted", "2026-10-16T09:00:00+00:00", "2026-10-16T11:00:00+00:00", "2"],
+        ["card_redacted", "2026-10-30T22:00:00+00:00", "still failing", "2"],
+        [
+            "credential_blocked",
+            "before the period (a run at 2026-09-30T23:00:00+00:00 failed it)",
+            "2026-10-01T01:00:00+00:00",
+            "1",
+        ],
+    ]
+    assert 'class="flag bad">still failing<' in part
+    assert "720 assurance run(s) (command 3, schedule 717) from 2026-10-01T00:00:00+00:00" in part
+    assert '<strong class="flag ok">INTACT</strong>. 9000 runs checked, 0 problem(s) found.' in part
+    markdown = render_markdown(report)
+    assert "\n## Controls tested\n" in markdown
+    assert "| card\\_redacted | 2026-10-30T22:00:00+00:00 | **still failing** | 2 |" in markdown
+
+
+def test_controls_tested_shows_a_tampered_assurance_chain(report: dict[str, Any]) -> None:
+    report["controls_tested"]["chain"] = {"ok": False, "runs": 9000, "problems": ["run 12: missing"]}
+    part = section(render_html(report), "assurance")
+    assert '<strong class="flag bad">TAMPERED</strong>. 9000 runs checked, 1 problem(s) found.' in part
+    assert ["run 12: missing"] in table_rows(part)
+
+
 def test_retention_runs_and_totals(report: dict[str, Any]) -> None:
     rows = table_rows(section(render_html(report), "retention"))
     assert ["2026-10-10T03:00:00+00:00", "2+9f00", "dry run", "120", "4", "metadata 100, full 20"] in rows
@@ -307,6 +342,7 @@ def test_markdown_has_the_sections_and_tables(report: dict[str, Any]) -> None:
         "Retention",
         "Usage and spend",
         "AI tool inventory",
+        "Controls tested",
         "Hash-chain verification",
         "Sample incidents",
     ]
@@ -351,6 +387,10 @@ def test_empty_period_renders_without_charts(empty: dict[str, Any]) -> None:
     markdown = render_markdown(empty)
     assert markdown.count("No incidents in this period.") == 5
     assert "Verdict: **INTACT**" in markdown
+    # No assurance run on record is a finding, flagged, not an empty table.
+    assert '<p><strong class="flag bad">No control was tested in this period: no assurance run is on record.' in page
+    assert "Failure windows" not in section(page, "assurance")
+    assert "**No control was tested in this period: no assurance run is on record.**" in markdown
 
 
 def test_no_days_at_all_still_renders(empty: dict[str, Any]) -> None:
