@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import faulthandler
+import os
 import signal
 import socket
 from collections.abc import Coroutine, Mapping
@@ -19,6 +20,7 @@ from gateway.config.settings import Settings
 from gateway.lifecycle.state import IN_FLIGHT, METRICS, STATE
 from gateway.providers import Credential
 from gateway.server.app import build_admin_app, build_app
+from gateway.server.assurance_schedule import AssuranceSchedule
 from gateway.server.connections import GuardedSite, ListenerGuard, bare_server_header
 
 log = structlog.get_logger("aigw")
@@ -48,6 +50,7 @@ class GatewayServer:
         self.guards = {name: ListenerGuard(name, settings.limits, open_gauge, rejected) for name in ("api", "admin")}
         self.api_url = ""
         self.admin_url = ""
+        self.assurance: AssuranceSchedule | None = None
 
     async def start(self) -> None:
         grace = self.settings.limits.shutdown_grace_s
@@ -66,11 +69,16 @@ class GatewayServer:
         self.api_url = await _serve_on(api, listen.host, listen.port, reuse, self.guards["api"])
         self.admin_url = await _serve_on(admin, admin_listen.host, admin_listen.port, reuse, self.guards["admin"])
         log.info("listening", api=self.api_url, admin=self.admin_url)
+        # The schedule probes this gateway through the listeners just opened (its runs are their clients).
+        self.assurance = AssuranceSchedule(self.app[STATE], self.api_url, self.admin_url, os.environ)
+        self.assurance.start()
 
     async def stop(self) -> None:
         """Stop listening, let the requests already begun finish (their uploads included), then
         close connections and tear down the app, which flushes the prompt log. The admin listener
         goes last, so /readyz reports ``accepting: false`` while the API drains."""
+        if self.assurance is not None:  # no new probes into a draining gateway
+            await self.assurance.stop()
         state = self.app.get(STATE)
         if state is not None:
             state.draining = True

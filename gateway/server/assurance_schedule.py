@@ -1,0 +1,129 @@
+"""The gateway proves its own controls on a schedule (settings ``assurance.interval_s``).
+
+Every interval, the assurance probes (``gateway.assurance``: the same ones ``aigw assure``
+sends) go through this gateway's own API listener as an ordinary client, with credentials
+made for the run and revoked after it. The run's results are evidence: stored, hash-chained,
+in the audit database with the policy version in force; each failed control raises a
+CONTROL_FAILURE incident and every result reaches ``/metrics``, so a control switched off by
+a policy edit, a detector regression or a dead worker pool is noticed within one interval.
+
+A run that cannot even reach the listeners (or dies half-way) is itself a failed control,
+``assurance_run``: an assurance schedule that stopped proving anything must not look quiet.
+One worker per machine runs it (``server.workers``); a failure to store the evidence is
+logged and counted, and the next run tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Mapping
+
+import structlog
+
+from gateway.assurance import runner
+from gateway.assurance.credentials import RunCredentials
+from gateway.assurance.probes import Result
+from gateway.incidents.assurance_runs import AssuranceRun, ControlOutcome, RunRejected, record_run
+from gateway.lifecycle.state import GatewayState
+from gateway.policy.policy import Policy
+from gateway.promptlog.store import StoreUnavailable, now_us
+from gateway.supervise import BackgroundTask
+
+log = structlog.get_logger("aigw")
+RUN_CONTROL = "assurance_run"  # the run itself: its probes reached the gateway and came back
+# Controls whose failure means data may be passing unprotected: their incidents are critical.
+DATA_CONTROLS = frozenset(
+    {
+        "credential_blocked",
+        "card_protected",
+        "ssn_protected",
+        "email_protected",
+        "name_protected",
+        "stream_protected",
+        "answer_stream_protected",
+    }
+)
+
+
+class AssuranceSchedule:
+    def __init__(self, state: GatewayState, api_url: str, admin_url: str, environ: Mapping[str, str]) -> None:
+        self._state, self._api_url, self._admin_url, self._environ = state, api_url, admin_url, environ
+        self._settings = state.settings.assurance
+        self._task: BackgroundTask | None = None
+        self.last: AssuranceRun | None = None  # the last finished run (the evidence store keeps them all)
+
+    def start(self) -> None:
+        if self._settings.interval_s <= 0:
+            return
+        metrics = self._state.metrics
+        metrics.assurance.started(self._settings.interval_s, time.time())
+        self._task = BackgroundTask("control_assurance", self._forever, metrics)
+        self._task.start()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            await self._task.stop()
+            self._task = None
+
+    async def _forever(self) -> None:
+        await asyncio.sleep(self._settings.first_run_after_s)
+        while True:
+            started = time.monotonic()
+            await self.run_once()
+            await asyncio.sleep(max(0.0, self._settings.interval_s - (time.monotonic() - started)))
+
+    async def run_once(self, origin: str = "schedule") -> AssuranceRun:
+        """Probe every control now; store, count and report what was found."""
+        state = self._state
+        policy = state.policy
+        run_id, started_us = "asr_" + secrets.token_hex(8), now_us()
+        expected = "every probe reaches the gateway and is answered"
+        try:
+            results = await self._probe(policy)
+        except Exception as exc:  # whatever stopped the run, the run is the failed control
+            where = "the key store" if isinstance(exc, CredentialsUnavailable) else self._api_url
+            seen = f"the probes could not complete ({where}): {type(exc).__name__}"
+            results = [Result(RUN_CONTROL, "fail", expected, seen)]
+        else:
+            results.insert(0, Result(RUN_CONTROL, "pass", expected, f"{len(results)} probes and checks completed"))
+        outcomes = tuple(ControlOutcome.of(r) for r in results)
+        run = AssuranceRun(run_id, started_us, now_us(), origin, policy.id, policy.version, outcomes)
+        await self._record(run)
+        state.metrics.assurance.observe(((o.control, o.status) for o in outcomes), run.finished_us / 1_000_000)
+        for outcome in outcomes:
+            if outcome.status == "fail":
+                data_control = outcome.control in DATA_CONTROLS
+                state.incidents.observe_control_failure(outcome.control, outcome.seen, run_id, data_control)
+        log.info("control_assurance_run", run=run_id, failed=list(run.failed), controls=len(outcomes))
+        self.last = run
+        return run
+
+    async def _probe(self, policy: Policy) -> list[Result]:
+        settings = self._state.settings
+        try:
+            credentials = await asyncio.to_thread(RunCredentials.open, settings, self._environ)
+        except Exception as exc:
+            raise CredentialsUnavailable(type(exc).__name__) from exc
+        try:
+            target = runner.Target(
+                self._api_url, self._admin_url, credentials.key, credentials.admin_token, credentials.revoked_key
+            )
+            return await runner.run(settings, policy, target, self._settings.wait_s)
+        finally:
+            try:
+                await asyncio.to_thread(credentials.close)
+            except Exception as exc:  # keys outliving their run are logged, not fatal
+                log.error("control_assurance_credentials_not_revoked", error_type=type(exc).__name__)
+
+    async def _record(self, run: AssuranceRun) -> None:
+        try:
+            await record_run(self._state.prompt_log.store, run)
+        except (StoreUnavailable, RunRejected) as exc:  # the metrics and incidents still say what the run found
+            log.error("control_assurance_not_recorded", run=run.run_id, error_type=type(exc).__name__)
+            self._state.incidents.observe_logging_failure("assurance_run_not_recorded")
+
+
+class CredentialsUnavailable(Exception):
+    """The run's key or admin token could not be made (the key store is down)."""

@@ -1,0 +1,148 @@
+"""Issue 21: the gateway probes its own controls every ``assurance.interval_s`` through its own listener.
+Under the default policy every control passes and /metrics says so; a policy edit that lets cards
+through makes the card probes fail within one interval, raising a critical CONTROL_FAILURE incident
+and the metric; a run that cannot reach the gateway is itself a failed control."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from gateway.incidents.assurance_runs import AssuranceRun, runs_between, verify_runs
+from gateway.lifecycle.state import STATE
+from gateway.promptlog.store import now_us
+from gateway.server.assurance_schedule import RUN_CONTROL, AssuranceSchedule
+from gateway.testing import BackgroundLoop, RunningGateway
+from loadtests.mock_provider import MockProvider
+from tests.conftest import UPSTREAM_ENV, gateway_settings
+
+DEFAULT_POLICY = Path(__file__).resolve().parents[3] / "policies" / "default.yaml"
+IDS_RULE = "CREDIT_CARD, IBAN_CODE, MEDICAL_RECORD_NUMBER]\n    action: redact"
+WAIT_S = 120.0
+
+
+@pytest.fixture(scope="module")
+def policy_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("assurance-policy") / "policy.yaml"
+    path.write_text(DEFAULT_POLICY.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def gateway(
+    bg_loop: BackgroundLoop, mock_server: MockProvider, policy_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningGateway]:
+    overrides = {
+        "policy_path": str(policy_file),
+        "detection": {"workers": 1},
+        "policy_reload": {"watch_interval_s": 0.2},
+        "assurance": {"interval_s": 1.0, "first_run_after_s": 0.0, "wait_s": 10.0},
+    }
+    settings = gateway_settings(tmp_path_factory.mktemp("assurance"), mock_server.url, overrides)
+    running = RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def schedule(gateway: RunningGateway) -> AssuranceSchedule:
+    assert gateway.server.assurance is not None
+    return gateway.server.assurance
+
+
+def wait_for_run(gateway: RunningGateway, accept: Callable[[AssuranceRun], bool]) -> AssuranceRun:
+    """The first run (by the schedule itself) that ``accept`` takes, polling what the schedule last finished."""
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        last = schedule(gateway).last
+        if last is not None and accept(last):
+            return last
+        time.sleep(0.2)
+    raise AssertionError("no accepted assurance run in time")
+
+
+def metric(gateway: RunningGateway, name: str, control: str) -> float | None:
+    with urllib.request.urlopen(f"{gateway.admin_url}/metrics", timeout=10) as resp:
+        text = resp.read().decode()
+    prefix = f'{name}{{control="{control}"}} '
+    values = [float(line.removeprefix(prefix)) for line in text.splitlines() if line.startswith(prefix)]
+    return values[0] if values else None
+
+
+def stored_runs(gateway: RunningGateway) -> list[AssuranceRun]:
+    async def read() -> list[AssuranceRun]:
+        store = gateway.server.app[STATE].prompt_log.store
+        assert (await verify_runs(store)).ok
+        return await runs_between(store, 0, now_us() + 1)
+
+    return gateway.run(read())
+
+
+def policy_version(gateway: RunningGateway) -> str:
+    async def read() -> str:
+        return gateway.server.app[STATE].policy.version
+
+    return gateway.run(read())
+
+
+def test_the_schedule_proves_every_control_of_the_default_policy(gateway: RunningGateway) -> None:
+    run = wait_for_run(gateway, lambda run: run.origin == "schedule")
+    statuses = {o.control: o.status for o in run.outcomes}
+    assert run.failed == ()
+    assert statuses[RUN_CONTROL] == "pass"
+    for control in ("card_protected", "credential_blocked", "stream_protected", "incidents_recorded"):
+        assert statuses[control] == "pass"
+    assert run.policy_version == policy_version(gateway)
+    assert run in stored_runs(gateway)  # evidence: in the audit database, on its chain
+    assert metric(gateway, "aigw_control_assurance_passing", "card_protected") == 1.0
+    last_success = metric(gateway, "aigw_control_assurance_last_success_timestamp_seconds", "card_protected")
+    assert last_success is not None
+    assert last_success > time.time() - WAIT_S
+    assert not [i for i in gateway.incidents() if i["type"] == "CONTROL_FAILURE"]
+
+
+def test_a_policy_edit_that_lets_cards_through_fails_within_one_interval(
+    gateway: RunningGateway, policy_file: Path
+) -> None:
+    wait_for_run(gateway, lambda run: run.failed == ())
+    good = policy_file.read_text(encoding="utf-8")
+    assert IDS_RULE in good
+    before = policy_version(gateway)
+    policy_file.write_text(good.replace(IDS_RULE, IDS_RULE.replace("redact", "audit")), encoding="utf-8")
+    try:
+        broken = wait_for_run(gateway, lambda run: run.policy_version != before)
+        assert {"card_protected", "ssn_protected", "stream_protected"} <= set(broken.failed)  # one rule, both types
+        assert "email_protected" not in broken.failed  # another rule: still operating
+        assert metric(gateway, "aigw_control_assurance_passing", "card_protected") == 0.0
+        failures = [i for i in gateway.incidents() if i["type"] == "CONTROL_FAILURE"]
+        by_control = {i["details"]["control"]: i for i in failures}
+        assert {"card_protected", "stream_protected"} <= set(by_control)
+        card = by_control["card_protected"]
+        assert card["severity"] == "critical"  # a data control: real cards may be passing
+        assert card["evidence"]["assurance_run"].startswith("asr_")
+        assert "audit" in card["details"]["seen"]
+        assert any(c["id"] == "A.5.36" for c in card["controls"])
+    finally:
+        policy_file.write_text(good, encoding="utf-8")
+    wait_for_run(gateway, lambda run: run.policy_version == before and run.failed == ())
+    assert metric(gateway, "aigw_control_assurance_passing", "card_protected") == 1.0
+
+
+def test_a_run_that_cannot_reach_the_gateway_is_a_failed_control(gateway: RunningGateway) -> None:
+    async def run_against_nothing() -> AssuranceRun:
+        state = gateway.server.app[STATE]
+        lost = AssuranceSchedule(state, "http://127.0.0.1:9", "http://127.0.0.1:9", {})
+        return await lost.run_once(origin="command")
+
+    run = gateway.run(run_against_nothing(), timeout=60)
+    assert run.failed == (RUN_CONTROL,)
+    assert run in stored_runs(gateway)
+    [outcome] = run.outcomes
+    assert "ClientConnectorError" in outcome.seen
+    incidents = [i for i in gateway.incidents() if i["type"] == "CONTROL_FAILURE"]
+    assert any(i["details"]["control"] == RUN_CONTROL and i["severity"] == "high" for i in incidents)
