@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "resolved": frozenset(),
     "false_positive": frozenset(),
 }
+
+
+ASSURANCE_ACTOR = "aigw-assurance"  # who resolves a probe's incident at birth (the workflow's "by")
+
+
+def is_assurance(state: Mapping[str, Any]) -> bool:
+    """An incident a control-assurance probe raised (reports and counts leave it out)."""
+    return state.get("assurance") is True
 
 
 def new_incident_id() -> str:
@@ -64,6 +73,9 @@ class Candidate:
     # Raw text until the recorder's task masks it into ``excerpt`` (gateway.incidents.masking):
     # never stored, spooled or shown, whatever happens to the candidate before then.
     window: ExcerptWindow | None = field(default=None, compare=False, repr=False)
+    # Raised by a control-assurance probe (its key marks it: ``Identity.assurance``): planted values, kept as
+    # the probe's evidence, opened already resolved and counted nowhere a real incident is.
+    assurance: bool = False
 
     def aggregation_key(self) -> str:
         """Identical violations: same type, actor, destination, entity types (values play no part) and
@@ -99,7 +111,12 @@ class Candidate:
             "controls": [c.to_json() for c in self.controls],
             "details": self.details,
             "workflow": [],
-        }
+        } | (self._assurance_state() if self.assurance else {})
+
+    def _assurance_state(self) -> dict[str, Any]:
+        note = "a control-assurance probe's planted values: evidence that the control acted, not a real incident"
+        workflow = [{"status": "resolved", "by": ASSURANCE_ACTOR, "at_us": self.at_us, "note": note}]
+        return {"assurance": True, "status": "resolved", "workflow": workflow}
 
 
 def repeated_state(state: dict[str, Any], seen: Candidate, severity: Severity, reasons: tuple[str, ...]) -> None:

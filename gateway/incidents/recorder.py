@@ -26,7 +26,7 @@ from gateway.exchange import Exchange, ExchangeFinished
 from gateway.incidents import spool
 from gateway.incidents.candidates import Candidates
 from gateway.incidents.masking import ExcerptScan, mask_excerpts, repeats, without_windows
-from gateway.incidents.model import Candidate
+from gateway.incidents.model import Candidate, is_assurance
 from gateway.incidents.severity import Facts, assess
 from gateway.incidents.store import IncidentStore, Recorded
 from gateway.incidents.storing import quarantine_candidate, record_each_if_needed, replay_spool
@@ -282,7 +282,8 @@ class IncidentLog:
 
     def _enqueue(self, candidate: Candidate) -> None:
         candidate = scrub_dataclass(candidate)  # a lone surrogate from a header cannot reach a hash or column
-        self._metrics.violations.labels(candidate.violation.value, candidate.severity.value).inc()
+        if not candidate.assurance:  # a probe's violation is counted as its control's result instead
+            self._metrics.violations.labels(candidate.violation.value, candidate.severity.value).inc()
         try:
             self._queue.put_nowait(candidate)
             self._idle.clear()
@@ -379,7 +380,8 @@ class IncidentLog:
 
     def _stored(self, recorded: Recorded) -> None:
         state = recorded.state
-        if recorded.opened:
+        probe = is_assurance(state)  # kept as the probe's evidence; not counted, not sent to the SIEM
+        if recorded.opened and not probe:
             self._metrics.incidents_opened.labels(state["type"], state["severity"]).inc()
         if recorded.row_edited:
             self.observe_tampering([f"incident {state['id']}: differs from its last chain event (edited)"])
@@ -387,5 +389,5 @@ class IncidentLog:
         log.warning(
             event, incident_id=state["id"], type=state["type"], severity=state["severity"], count=state["count"]
         )
-        if self._publish is not None:
+        if self._publish is not None and not probe:
             self._publish(state)

@@ -25,7 +25,7 @@ from gateway.report.model import AssuranceChain, ControlsTested, EvidenceReport,
 NOT_TESTED = "No control was tested in this period: no assurance run is on record."
 
 
-async def gather_controls(store: PromptStore, since_us: int, until_us: int) -> ControlsTested:
+async def gather_controls(store: PromptStore, since_us: int, until_us: int, probe_incidents: int = 0) -> ControlsTested:
     runs = await runs_between(store, since_us, until_us)
     before = await last_run_before(store, since_us)
     chain = await verify_runs(store)
@@ -38,6 +38,7 @@ async def gather_controls(store: PromptStore, since_us: int, until_us: int) -> C
         "controls": [_tested(control, runs) for control in _controls(runs)],
         "failure_windows": [w for control in _controls(runs) for w in _windows(control, runs, before)],
         "chain": AssuranceChain(ok=chain.ok, runs=chain.count, problems=chain.problems),
+        "probe_incidents": probe_incidents,
     }
 
 
@@ -138,7 +139,9 @@ def controls_blocks(report: EvidenceReport) -> list[Block]:
     summary = (
         f"{section['runs']:,} assurance run(s) ({origins}) from {section['first_run']} to {section['last_run']}, "
         f"under policy version(s) {versions}. Each run sends probes through the gateway's request path and "
-        "checks the evidence they leave; a skipped control was not tested in that run."
+        "checks the evidence they leave; a skipped control was not tested in that run. "
+        f"The {section['probe_incidents']:,} incident(s) the probes raised (planted values, resolved at once) "
+        "are the probes' evidence and are counted nowhere else in this report."
     )
     headers = ("Control", "Runs", "Passed", "Failed", "Skipped", "First failure", "Last failure", "Policy versions")
     windows = [_window_row(w) for w in section["failure_windows"]]

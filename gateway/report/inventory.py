@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from gateway.incidents.model import is_assurance
 from gateway.incidents.store import IncidentQuery, IncidentStore
 from gateway.policy.register import Register, RegisterEntry, RegisterPolicy, standing
 from gateway.promptlog.record import parse_list
@@ -103,6 +104,8 @@ async def inventory(
             unregistered.setdefault(provider, Seen()).add(row)
     query = IncidentQuery(since_us=since_us, until_us=until_us, limit=MAX_INCIDENTS)
     for incident in await IncidentStore(store).search(query):
+        if is_assurance(incident):  # a probe's, through the register's tools on purpose: not usage
+            continue
         destination = incident.get("destination") or {}
         to_provider, to_model = destination.get("provider"), destination.get("model")
         if not (isinstance(to_provider, str) and isinstance(to_model, str)):

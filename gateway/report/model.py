@@ -249,6 +249,7 @@ class ControlsTested(TypedDict):
     controls: list[TestedControl]
     failure_windows: list[FailureWindow]
     chain: AssuranceChain
+    probe_incidents: int  # incidents the probes raised in the period, left out of every other section
 
 
 class EvidenceReport(TypedDict):

@@ -319,6 +319,7 @@ def month_report() -> dict[str, Any]:
                 window("credential_blocked", "2026-09-30T23:00:00+00:00", "2026-10-01T01:00:00+00:00", 1, True),
             ],
             "chain": {"ok": True, "runs": 9000, "problems": []},
+            "probe_incidents": 70,
         },
         "chain": {"ok": True, "events": 5120, "incidents": 17, "problems": []},
         "samples": [
@@ -368,5 +369,6 @@ def empty_report(report: dict[str, Any]) -> dict[str, Any]:
         "controls": [],
         "failure_windows": [],
         "chain": {"ok": True, "runs": 0, "problems": []},
+        "probe_incidents": 0,
     }
     return quiet

@@ -258,6 +258,7 @@ def test_controls_tested_per_control_with_failure_windows(report: dict[str, Any]
     ]
     assert 'class="flag bad">still failing<' in part
     assert "720 assurance run(s) (command 3, schedule 717) from 2026-10-01T00:00:00+00:00" in part
+    assert "The 70 incident(s) the probes raised (planted values, resolved at once)" in part
     assert '<strong class="flag ok">INTACT</strong>. 9000 runs checked, 0 problem(s) found.' in part
     markdown = render_markdown(report)
     assert "\n## Controls tested\n" in markdown
