@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -33,6 +34,12 @@ from gateway.promptlog.store import PromptStore, Transaction
 
 STATUSES = ("pass", "fail", "skip")
 ORIGINS = ("schedule", "command")
+
+
+def new_run_id() -> str:
+    return "asr_" + secrets.token_hex(8)
+
+
 EVENT = "assurance_run"  # the chain event name hashed into every link
 PAGE = 2000
 MAX_RUNS = 100_000  # a year of runs every five minutes

@@ -16,7 +16,6 @@ logged and counted, and the next run tries again.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import time
 from collections.abc import Mapping
 
@@ -25,7 +24,7 @@ import structlog
 from gateway.assurance import runner
 from gateway.assurance.credentials import RunCredentials
 from gateway.assurance.probes import Result
-from gateway.incidents.assurance_runs import AssuranceRun, ControlOutcome, RunRejected, record_run
+from gateway.incidents.assurance_runs import AssuranceRun, ControlOutcome, RunRejected, new_run_id, record_run
 from gateway.lifecycle.state import GatewayState
 from gateway.policy.policy import Policy
 from gateway.promptlog.store import StoreUnavailable, now_us
@@ -78,7 +77,7 @@ class AssuranceSchedule:
         """Probe every control now; store, count and report what was found."""
         state = self._state
         policy = state.policy
-        run_id, started_us = "asr_" + secrets.token_hex(8), now_us()
+        run_id, started_us = new_run_id(), now_us()
         expected = "every probe reaches the gateway and is answered"
         try:
             results = await self._probe(policy)
