@@ -10,7 +10,6 @@ placeholders on both backends (psycopg's sync API for PostgreSQL).
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import stat
 import threading
@@ -22,6 +21,7 @@ import psycopg
 
 from gateway.config.settings import StoreSettings
 from gateway.errors import ConfigError, ConfigProblem
+from gateway.owner_only import create_owner_only
 
 CONNECT_TIMEOUT_S = 5
 BLOB = {"sqlite": "BLOB", "postgresql": "BYTEA"}  # the column type for bytes on each backend
@@ -67,7 +67,7 @@ def _owner_only(path: Path) -> None:
     """Key digests and admin tokens: owner-only (0600) from the first byte, whatever the umask.
     SQLite gives the -wal and -shm files the database file's mode; a file an older gateway left
     readable to others (and its -wal/-shm) is narrowed."""
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    create_owner_only(path)  # never a descriptor on an existing database (gateway.owner_only says why)
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         with contextlib.suppress(FileNotFoundError):
             if stat.S_IMODE(file.stat().st_mode) & 0o077:

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from gateway.owner_only import create_owner_only
 from gateway.promptlog.schema import SQLITE
 from gateway.promptlog.store import PromptStore, RecordRejected, StoreUnavailable, Transaction, now_us
 
@@ -43,8 +44,9 @@ class SqlitePromptStore(PromptStore):
 
     def _connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Owner-only from the first byte; SQLite gives the -wal and -shm files the same mode.
-        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        # Owner-only from the first byte; SQLite gives the -wal and -shm files the same mode. Never a
+        # descriptor on an existing database: closing it would drop this process's locks on it.
+        create_owner_only(self.path)
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
