@@ -110,8 +110,8 @@ async def make_keys(
     settings: Settings, policy: Policy, credentials: RunCredentials | None
 ) -> tuple[list[GroupProbe], list[str], dict[str, str] | None]:
     """The plan, its notes, and a key per key group (None: no keys can be made here). Made before the
-    run's first request: a gateway reading a SQLite key store another process writes to has been seen
-    to miss keys made while it serves (a key made mid-run answered 401: see the README)."""
+    run's first request: a ``serve`` process on a SQLite key store was seen to miss keys another process
+    made while it was serving (401, or a 500 DatabaseError), while keys made before its first request work."""
     groups, notes = plan(settings, policy)
     if credentials is None or not groups:
         return groups, notes, None

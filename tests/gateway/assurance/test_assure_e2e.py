@@ -241,9 +241,11 @@ def test_a_wrong_admin_token_fails_the_evidence_checks(
 
 
 @pytest.mark.parametrize(
-    ("policy", "skipped"),
+    ("policy", "skipped", "answer_seen"),
     [
-        ("strict-finance.yaml", set()),  # blocks cards and SSNs, jailbreaks too: block is what those probes expect
+        # Blocks cards and SSNs, jailbreaks too: block is what those probes expect. An answer with a card is
+        # stopped mid-stream by an error event.
+        ("strict-finance.yaml", set(), "stream ended by an error event (sensitive_data_blocked)"),
         # Lets data through (no rule names the types) and approves every model for everyone.
         (
             "permissive.yaml",
@@ -256,6 +258,7 @@ def test_a_wrong_admin_token_fails_the_evidence_checks(
                 "stream_protected",
                 "answer_stream_protected",
             },
+            "no data rule for this type",
         ),
     ],
 )
@@ -266,6 +269,7 @@ def test_the_example_policies_pass_what_they_protect_and_skip_what_they_do_not(
     capsys: pytest.CaptureFixture[str],
     policy: str,
     skipped: set[str],
+    answer_seen: str,
 ) -> None:
     rotate_key_file(tmp_path / "log-keys.json")  # strict-finance keeps sealed text: the log needs its key
     with policy_gateway(bg_loop, mock, tmp_path, DEFAULT_POLICY.parent / "examples" / policy) as running:
@@ -273,5 +277,6 @@ def test_the_example_policies_pass_what_they_protect_and_skip_what_they_do_not(
     results = by_control(capsys.readouterr().out)
     assert {c for c, r in results.items() if r["status"] == "skip"} == skipped
     failed = [r for r in results.values() if r["status"] == "fail"]
+    assert results["answer_stream_protected"]["seen"] == answer_seen
     assert failed == []
     assert code == 0
