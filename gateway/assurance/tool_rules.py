@@ -110,8 +110,7 @@ async def make_keys(
     settings: Settings, policy: Policy, credentials: RunCredentials | None
 ) -> tuple[list[GroupProbe], list[str], dict[str, str] | None]:
     """The plan, its notes, and a key per key group (None: no keys can be made here). Made before the
-    run's first request: a ``serve`` process on a SQLite key store was seen to miss keys another process
-    made while it was serving (401, or a 500 DatabaseError), while keys made before its first request work."""
+    run's first request, with the run's other credentials: a probe never waits on the key store."""
     groups, notes = plan(settings, policy)
     if credentials is None or not groups:
         return groups, notes, None
