@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from gateway.providers.echo_plant import TEST_CARD_PREFIX, planted_card
 
-# Common US given names and surnames (1990 census frequency lists), initials that begin no common word
-# alone. Checked as a whole (every combination, in PERSON_TEMPLATE): a change here must pass that test.
+# Common US given names and surnames (1990 census frequency lists), and middle initials that are no word
+# themselves (no A., I., O.). Checked as a whole (every combination, in PERSON_TEMPLATE): a change here
+# must pass that test.
 _GIVEN = (
     "James Mary Robert Patricia Michael Linda David Elizabeth Richard Susan "
     "Thomas Karen Daniel Nancy Paul Margaret Steven Laura Kevin Sarah"
