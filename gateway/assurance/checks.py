@@ -93,7 +93,8 @@ async def prompt_log(admin: AdminClient, probes: Sequence[Result], canaries: Seq
 async def incidents(
     admin: AdminClient, probes: Sequence[Result], since_us: int, canaries: Sequence[str]
 ) -> list[Result]:
-    wanted = [p for p in probes if p.violation is not None and p.request_id is not None and p.status != "skip"]
+    # A probe that failed had no violation acted on (or its own result says so already): only passed ones count.
+    wanted = [p for p in probes if p.violation is not None and p.request_id is not None and p.status == "pass"]
     actors = {
         str(r["user_name"]) for p in wanted if isinstance(r := p.extra.get("record"), dict) and r.get("user_name")
     }

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from detectors.base import Category, Finding
+from gateway.assurance.canaries import PERSON_TEMPLATE
 from gateway.config.settings import Settings
 from gateway.policy.data_rules import DEFAULT_RULE, Action, Direction
 from gateway.policy.policy import Policy
@@ -35,6 +36,7 @@ class DataTarget:
     detector: str
     canary: str  # the Canaries field holding the value
     template: str  # the prompt, with {value} where the canary goes
+    direction: Direction = Direction.PROMPT  # where the value is met: in the prompt, or only in the answer
 
 
 DATA_TARGETS = (
@@ -51,9 +53,14 @@ DATA_TARGETS = (
     ),
     DataTarget("ssn_protected", "US_SSN", Category.PII, "pii", "ssn", "My social security number is {value}."),
     DataTarget("email_protected", "EMAIL_ADDRESS", Category.PII, "pii", "email", "Write to me at {value} today."),
+    DataTarget("name_protected", "PERSON", Category.PII, "pii", "person", PERSON_TEMPLATE),
 )
 STREAM_TARGET = DataTarget(
     "stream_protected", "CREDIT_CARD", Category.PII, "pii", "card", "Repeat back my card number {value} exactly."
+)
+# The card only the echo's answer holds: the prompt is the echo's plant instruction (providers/echo_plant.py).
+ANSWER_TARGET = DataTarget(
+    "answer_stream_protected", "CREDIT_CARD", Category.PII, "pii", "answer_card", "{value}", Direction.RESPONSE
 )
 JAILBREAK_TARGET = DataTarget(
     "jailbreak_recorded", "INJECTION_INSTRUCTION_OVERRIDE", Category.INJECTION, "injection", "jailbreak", "{value}"
@@ -73,8 +80,9 @@ class Expectation:
 
 
 def expectation(policy: Policy, target: DataTarget) -> Expectation:
+    """What the first rule for the target's type in its direction (prompt or answer) makes of it."""
     finding = Finding(target.entity_type, 0, 1, 1.0, target.detector, target.category)
-    decision = policy.data_rules.decide([finding], Direction.PROMPT)[0]
+    decision = policy.data_rules.decide([finding], target.direction)[0]
     if decision.rule == DEFAULT_RULE:
         return Expectation(None, decision.rule)
     rule = decision.rule.removeprefix("data_rules.")

@@ -20,12 +20,18 @@ from gateway.assurance.plan import PROTECTING, DataTarget, Expectation
 from gateway.incidents.candidates import PROMPT_VIOLATIONS
 from gateway.policy.data_rules import Action
 from gateway.policy.violations import Violation
+from gateway.providers.echo_plant import plant_instruction
 
 Status = Literal["pass", "fail", "skip"]
 MAX_TOKENS = 64
 BLOCKED_CODE = "sensitive_data_blocked"
 UNAPPROVED_CODE = "model_not_approved"
 USER_AGENT = "aigw-assure/1"
+# Refusals that mean the gateway failed closed: safe for the caller, but the control did not operate.
+NOT_OPERATING = {
+    "detection_unavailable": "detection could not run",
+    "prompt_log_unavailable": "the prompt log could not keep the record",
+}
 
 
 @dataclass
@@ -49,6 +55,7 @@ class Sent:
     text: str  # what the echo answered (held in memory only, to be compared)
     request_id: str | None
     complete: bool = True  # a stream that ended with its final event
+    stream_error: str | None = None  # the code of an error event that ended a stream
 
 
 async def chat(session: aiohttp.ClientSession, url: str, key: str, model: str, text: str, stream: bool = False) -> Sent:
@@ -60,8 +67,8 @@ async def chat(session: aiohttp.ClientSession, url: str, key: str, model: str, t
     async with session.post(f"{url}/v1/chat/completions", json=body, headers=headers) as resp:
         request_id = resp.headers.get("x-request-id")
         if stream and resp.status == 200 and resp.content_type == "text/event-stream":
-            streamed, complete = await _read_stream(resp)
-            return Sent(resp.status, None, streamed, request_id, complete)
+            streamed, complete, error = await _read_stream(resp)
+            return Sent(resp.status, None, streamed, request_id, complete, error)
         raw = await resp.read()
     try:
         parsed: Any = json.loads(raw)
@@ -78,10 +85,11 @@ async def chat(session: aiohttp.ClientSession, url: str, key: str, model: str, t
     return Sent(resp.status, None, content if isinstance(content, str) else "", request_id)
 
 
-async def _read_stream(resp: aiohttp.ClientResponse) -> tuple[str, bool]:
-    """The streamed text, and whether the stream ended as a finished answer does (``[DONE]``)."""
+async def _read_stream(resp: aiohttp.ClientResponse) -> tuple[str, bool, str | None]:
+    """The streamed text, whether the stream ended as a finished answer does (``[DONE]``), and the
+    code of the error event that ended it, if one did (how the gateway stops an answer mid-stream)."""
     parts: list[str] = []
-    done = False
+    done, error = False, None
     async for line in resp.content:
         data = line.decode(errors="replace").strip()
         if not data.startswith("data:"):
@@ -92,12 +100,15 @@ async def _read_stream(resp: aiohttp.ClientResponse) -> tuple[str, bool]:
             continue
         try:
             event: Any = json.loads(payload)
+            if isinstance(event, dict) and isinstance(event.get("error"), dict):
+                error = str(event["error"].get("code") or "error")
+                continue
             delta = event["choices"][0].get("delta", {}).get("content")
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             continue
         if isinstance(delta, str):
             parts.append(delta)
-    return "".join(parts), done
+    return "".join(parts), done, error
 
 
 def observed(sent: Sent, value: str, target: DataTarget) -> str:
@@ -105,16 +116,28 @@ def observed(sent: Sent, value: str, target: DataTarget) -> str:
     if sent.status == 403 and sent.code == BLOCKED_CODE:
         return Action.BLOCK.value
     if sent.status != 200:
-        return f"status {sent.status} {sent.code or ''}".strip()
+        return refusal(sent)
     if leaked(sent.text, value):
         return "sent as is"
     if f"[{target.entity_type}]" in sent.text:
         return Action.REDACT.value
     if f"<{target.entity_type}_" in sent.text:
         return Action.PSEUDONYMIZE.value
+    if sent.stream_error is not None:
+        seen = f"stream ended by an error event ({sent.stream_error})"
+        reason = NOT_OPERATING.get(sent.stream_error)
+        return f"{seen}: {reason}, the control is not operating" if reason else seen
     if not sent.complete:
         return "stream cut"
     return "removed"
+
+
+def refusal(sent: Sent) -> str:
+    """A refusal in words: a control that could not run (detection, the prompt log) says so."""
+    seen = f"refused {sent.status} {sent.code or ''}".strip()
+    if sent.code in NOT_OPERATING:
+        seen += f": {NOT_OPERATING[sent.code]}, the control is not operating"
+    return seen
 
 
 def leaked(text: str, value: str) -> bool:
@@ -183,3 +206,36 @@ async def revoked_key_probe(session: aiohttp.ClientSession, url: str, revoked: s
     return Result(
         control, "pass" if sent.status == 401 else "fail", expected, f"{sent.status} {sent.code or ''}".strip()
     )
+
+
+async def answer_probe(
+    session: aiohttp.ClientSession,
+    url: str,
+    key: str,
+    model: str | None,
+    canaries: Canaries,
+    target: DataTarget,
+    expect: Expectation,
+) -> Result:
+    """A value only the answer holds (the echo plants it: providers/echo_plant.py), streamed: the answer-side
+    scan alone can keep it from the caller, as the policy's response-direction rule says."""
+    subject = f"{target.entity_type} only in the streamed answer"
+    if expect.action is None:
+        return Result(target.control, "skip", f"{subject}, handled as the policy says", expect.describe())
+    if model is None:  # only echo plants the value: a real provider is never asked
+        return Result(target.control, "skip", "an approved echo model to probe with", "none in the settings' routes")
+    value = canaries.answer_card
+    sent = await chat(session, url, key, model, plant_instruction(canaries.plant_nonce), stream=True)
+    seen = observed(sent, value, target)
+    if expect.off is not None:
+        expected = f"{subject}: kept from the caller (redact or block)"
+        return Result(target.control, "fail", expected, f"{expect.off}; the caller got: {seen}", sent.request_id)
+    # Stopped by the rule: an error event saying the data was blocked, or a stream just cut off. An error
+    # event of another kind (detection failed, fail closed) is safe for the caller but no control operating.
+    stopped = sent.stream_error == BLOCKED_CODE or (sent.stream_error is None and not sent.complete)
+    if expect.action is Action.BLOCK:
+        ok = seen == Action.BLOCK.value or (stopped and not leaked(sent.text, value))
+    else:  # redact (pseudonymize is for prompts; in an answer it can only be cut or replaced too)
+        ok = seen in (Action.REDACT.value, Action.PSEUDONYMIZE.value, "stream cut")
+    expected = f"{subject}: {expect.describe()} (or the stream cut)"
+    return Result(target.control, "pass" if ok else "fail", expected, seen, sent.request_id, Violation.PII_IN_OUTPUT)

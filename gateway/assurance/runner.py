@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import aiohttp
 
 from gateway.assurance import canaries as canary_values
-from gateway.assurance import checks
+from gateway.assurance import checks, tool_rules
+from gateway.assurance.credentials import RunCredentials
 from gateway.assurance.plan import (
+    ANSWER_TARGET,
     ASSURANCE_GROUP,
     DATA_TARGETS,
     JAILBREAK_TARGET,
@@ -21,7 +23,7 @@ from gateway.assurance.plan import (
     expectation,
     pick_models,
 )
-from gateway.assurance.probes import Result, data_probe, revoked_key_probe, unapproved_probe
+from gateway.assurance.probes import Result, answer_probe, data_probe, revoked_key_probe, unapproved_probe
 from gateway.config.settings import Settings
 from gateway.policy.policy import Policy
 
@@ -38,8 +40,16 @@ class Target:
     revoked_key: str | None = None  # a key of the assurance identity revoked before the run, when one could be made
 
 
-async def run(settings: Settings, policy: Policy, target: Target, wait_s: float = DEFAULT_WAIT_S) -> list[Result]:
+async def run(
+    settings: Settings,
+    policy: Policy,
+    target: Target,
+    wait_s: float = DEFAULT_WAIT_S,
+    *,
+    credentials: RunCredentials | None = None,  # to make keys of other groups (approved-tool rules)
+) -> list[Result]:
     planted = canary_values.fresh()
+    group_keys = await tool_rules.make_keys(settings, policy, credentials)
     models = pick_models(settings, policy, (ASSURANCE_GROUP,))
     since_us = time.time_ns() // 1000
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
@@ -51,8 +61,11 @@ async def run(settings: Settings, policy: Policy, target: Target, wait_s: float 
             probes.append(await data_probe(session, url, key, models.echo, planted, data, expectation(policy, data)))
         expect = expectation(policy, STREAM_TARGET)
         probes.append(await data_probe(session, url, key, models.echo, planted, STREAM_TARGET, expect, stream=True))
+        expect = expectation(policy, ANSWER_TARGET)
+        probes.append(await answer_probe(session, url, key, models.echo, planted, ANSWER_TARGET, expect))
         expect = expectation(policy, JAILBREAK_TARGET)
         probes.append(await data_probe(session, url, key, models.echo, planted, JAILBREAK_TARGET, expect))
+        probes.append(await tool_rules.probe(session, url, policy, group_keys, planted))
         admin = checks.AdminClient(session, target.admin_url.rstrip("/"), target.admin_token, wait_s)
         evidence = await checks.prompt_log(admin, probes, planted.values)
         evidence += await checks.incidents(admin, probes, since_us, planted.values)

@@ -59,7 +59,7 @@ def _assure(args: argparse.Namespace, settings: Settings) -> int:
     started_us = now_us()
     try:
         target = Target(url, admin_url, credentials.key, credentials.admin_token, credentials.revoked_key)
-        results = asyncio.run(run(settings, policy, target, args.wait))
+        results = asyncio.run(run(settings, policy, target, args.wait, credentials=credentials))
     except (aiohttp.ClientError, TimeoutError) as exc:
         print(f"aigw: cannot run the probes against {url} / {admin_url}: {type(exc).__name__}", file=sys.stderr)
         return EXIT_FAILED

@@ -1,7 +1,9 @@
 """The offline echo provider: answers with exactly the text the gateway would send upstream.
 
 It needs no key and no network, so the gateway works out of the box, and it shows
-a user what leaves the building after the policy has done its work.
+a user what leaves the building after the policy has done its work. One exception, for
+control assurance: a prompt starting with ``aigw-echo-plant <hex nonce>`` is answered with a
+test card number derived from the nonce (``echo_plant``), a value that only the answer holds.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import AsyncGenerator, Iterator
 
 from gateway.errors import ApiFormat
 from gateway.providers.base import UpstreamCall, UpstreamReply
+from gateway.providers.echo_plant import planted_answer
 from gateway.wire import replies
 from gateway.wire.slots import request_texts
 from gateway.wire.text import approx_tokens
@@ -35,6 +38,7 @@ class EchoProvider:
     async def send(self, call: UpstreamCall) -> UpstreamReply:
         endpoint, body = call.endpoint, call.body
         text = "\n".join(request_texts(endpoint, body))
+        text = planted_answer(text) or text  # control assurance: an answer-only value (echo_plant)
         reply = replies.Reply(model=str(body.get("model", self.name)), text=text, input_tokens=approx_tokens(text))
         if endpoint.streams and body.get("stream") is True:
             return UpstreamReply(

@@ -48,10 +48,18 @@ routes:
     # Every model here is served by echo and approved for everyone: no unapproved model to ask for.
     assert statuses.pop("unapproved_model_refused") == "skip"
     assert set(statuses.values()) == {"pass"}
+    assert "tool_rules_enforced" in statuses  # keys of other groups, made by another process, were accepted
     assert report["ok"] is True
     assert report["policy_version"].startswith("1+")
     keys = json.loads(aigw("keys", "list", "--json", config=config).stdout)
-    assert [k["user"] for k in keys] == ["aigw-assurance", "aigw-assurance"]  # the probing key and the revoked one
+    # The probing key, the revoked one, and one per policy group with approved-tool rules (everyone, engineering).
+    assert sorted(tuple(k["groups"]) for k in keys) == [
+        ("aigw-assurance",),
+        ("aigw-assurance",),
+        ("engineering",),
+        ("everyone",),
+    ]
+    assert {k["user"] for k in keys} == {"aigw-assurance"}
     assert all(k["revoked_at"] for k in keys)
 
 

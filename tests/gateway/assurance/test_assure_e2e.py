@@ -32,8 +32,11 @@ CORE = (
     "card_protected",
     "ssn_protected",
     "email_protected",
+    "name_protected",
     "stream_protected",
+    "answer_stream_protected",
     "jailbreak_recorded",
+    "tool_rules_enforced",
     "prompt_log_sealed",
     "incidents_recorded",
     "incident_chain_verifies",
@@ -119,10 +122,20 @@ def test_every_control_passes_under_the_default_policy(
     assert results["email_protected"]["seen"] == "pseudonymize"
     assert results["credential_blocked"]["seen"] == "block"
     assert results["jailbreak_recorded"]["seen"].startswith("recorded as INJECTION_")
+    assert results["name_protected"]["seen"] == "pseudonymize"
+    assert results["answer_stream_protected"]["seen"] == "redact"  # the marker, in an answer only the echo wrote
+    assert results["tool_rules_enforced"]["seen"] == (
+        "groups.everyone.approved_tools[0]: echo-1 accepted; groups.everyone: gpt-4o refused 403 model_not_approved; "
+        "groups.engineering.approved_tools[0]: echo-1 accepted; "
+        "groups.engineering: gpt-4o refused 403 model_not_approved; "
+        "groups.engineering.approved_tools[1]: not probed (no echo-served model); "
+        "groups.engineering.approved_tools[2]: not probed (no echo-served model)"
+    )
     assert not mock.requests  # the unapproved model's request never reached its provider
     assert all(value not in out for value in planted[0].values)  # results never show a planted value
     records = gateway.run(gateway.server.app[STATE].prompt_log.store.search(SearchQuery(user="aigw-assurance")))
-    assert len(records) == 7  # every probe sent with the identity's key (a revoked key is nobody's)
+    # Every probe sent with the identity's key (a revoked key is nobody's): 9 of its own, 4 with keys of the groups.
+    assert len(records) == 13
     assert {r["client"] for r in records} == {"aigw-assure/1"}
     incidents = gateway.incidents()  # real incidents, of the assurance identity
     assert incidents
@@ -144,7 +157,7 @@ def test_human_readable_output_names_each_control(
 ) -> None:
     assert assure(gateway, tmp_path) == 0
     out = capsys.readouterr().out
-    assert "11 passed, 0 failed, 0 skipped" in out
+    assert "14 passed, 0 failed, 0 skipped" in out
     assert all(f"PASS  {control}" in out for control in CORE)
     assert all(value not in out for value in planted[0].values)
 
@@ -228,13 +241,24 @@ def test_a_wrong_admin_token_fails_the_evidence_checks(
 
 
 @pytest.mark.parametrize(
-    ("policy", "skipped"),
+    ("policy", "skipped", "answer_seen"),
     [
-        ("strict-finance.yaml", set()),  # blocks cards and SSNs, jailbreaks too: block is what those probes expect
+        # Blocks cards and SSNs, jailbreaks too: block is what those probes expect. An answer with a card is
+        # stopped mid-stream by an error event.
+        ("strict-finance.yaml", set(), "stream ended by an error event (sensitive_data_blocked)"),
         # Lets data through (no rule names the types) and approves every model for everyone.
         (
             "permissive.yaml",
-            {"unapproved_model_refused", "card_protected", "ssn_protected", "email_protected", "stream_protected"},
+            {
+                "unapproved_model_refused",
+                "card_protected",
+                "ssn_protected",
+                "email_protected",
+                "name_protected",
+                "stream_protected",
+                "answer_stream_protected",
+            },
+            "no data rule for this type",
         ),
     ],
 )
@@ -245,6 +269,7 @@ def test_the_example_policies_pass_what_they_protect_and_skip_what_they_do_not(
     capsys: pytest.CaptureFixture[str],
     policy: str,
     skipped: set[str],
+    answer_seen: str,
 ) -> None:
     rotate_key_file(tmp_path / "log-keys.json")  # strict-finance keeps sealed text: the log needs its key
     with policy_gateway(bg_loop, mock, tmp_path, DEFAULT_POLICY.parent / "examples" / policy) as running:
@@ -252,5 +277,6 @@ def test_the_example_policies_pass_what_they_protect_and_skip_what_they_do_not(
     results = by_control(capsys.readouterr().out)
     assert {c for c, r in results.items() if r["status"] == "skip"} == skipped
     failed = [r for r in results.values() if r["status"] == "fail"]
+    assert results["answer_stream_protected"]["seen"] == answer_seen
     assert failed == []
     assert code == 0

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
+import aiohttp
 import pytest
 import yaml
 
-from gateway.assurance import canaries
+from gateway.assurance import canaries, tool_rules
 from gateway.assurance.checks import sealed
-from gateway.assurance.plan import DATA_TARGETS, JAILBREAK_TARGET, STREAM_TARGET, DataTarget, expectation, pick_models
+from gateway.assurance.plan import (
+    ANSWER_TARGET,
+    DATA_TARGETS,
+    JAILBREAK_TARGET,
+    STREAM_TARGET,
+    DataTarget,
+    expectation,
+    pick_models,
+)
 from gateway.config.settings import Settings, load_settings
 from gateway.policy.data_rules import Action
 from gateway.policy.policy import Policy, load_policy
 from tests.gateway.policy_helpers import DEFAULT_POLICY, ROOT
 
-TARGETS = {t.control: t for t in (*DATA_TARGETS, STREAM_TARGET, JAILBREAK_TARGET)}
+TARGETS = {t.control: t for t in (*DATA_TARGETS, STREAM_TARGET, ANSWER_TARGET, JAILBREAK_TARGET)}
 AWS_KEY_ID = yaml.safe_load((ROOT / "detectors" / "data" / "secret_rules.yaml").read_text())
 
 
@@ -40,7 +50,9 @@ def test_the_default_policy_expects_what_its_rules_say() -> None:
         "card_protected": (Action.REDACT, "ids-redact", None),
         "ssn_protected": (Action.REDACT, "ids-redact", None),
         "email_protected": (Action.PSEUDONYMIZE, "people-pseudonymize", None),
+        "name_protected": (Action.PSEUDONYMIZE, "people-pseudonymize", None),
         "stream_protected": (Action.REDACT, "ids-redact", None),
+        "answer_stream_protected": (Action.REDACT, "ids-redact", None),  # the rule applies to answers too
         "jailbreak_recorded": (Action.AUDIT, "injection-audit", None),
     }
 
@@ -119,3 +131,81 @@ def test_a_sealed_record_keeps_text_only_as_its_level_says(record: dict[str, obj
 def test_the_assurance_credentials_in_the_environment_are_not_read_as_settings() -> None:
     environ = {"AIGW_ASSURANCE_KEY": "aigw_x_y", "AIGW_ADMIN_TOKEN": "aigwadm_x_y", "AIGW_LISTEN__PORT": "9000"}
     assert load_settings(None, environ).listen.port == 9000
+
+
+def test_the_answer_probe_reads_the_rule_for_answers(tmp_path: Path) -> None:
+    """A rule for prompts only leaves answers to no rule: the answer probe is skipped, the prompt's is not."""
+    ids = "CREDIT_CARD, IBAN_CODE, MEDICAL_RECORD_NUMBER]\n    action: redact"
+    policy = edited(tmp_path, ids, ids.replace("    action:", "    directions: [prompt]\n    action:"))
+    assert expectation(policy, target("card_protected")).action is Action.REDACT
+    assert expectation(policy, ANSWER_TARGET).describe() == "no data rule for this type"
+    policy = edited(tmp_path, ids, ids.replace("    action:", "    directions: [response]\n    action:"))
+    assert expectation(policy, target("card_protected")).action is None
+    assert expectation(policy, ANSWER_TARGET).action is Action.REDACT
+
+
+def test_canaries_hold_a_person_and_an_answer_card_that_no_prompt_holds() -> None:
+    one = canaries.fresh()
+    assert one.person in one.values
+    assert one.answer_card in one.values
+    assert canaries.luhn_valid(one.answer_card)
+    assert one.answer_card != one.card
+    assert one.answer_card.replace(" ", "") not in one.plant_nonce
+
+
+def test_tool_rules_are_probed_per_group_with_a_key_of_a_member_key_group(tmp_path: Path) -> None:
+    settings = Settings.model_validate(
+        {
+            "policy_path": str(DEFAULT_POLICY),
+            "providers": {
+                "echo": {"type": "echo", "models": ["echo-1"]},
+                "openai": {"type": "openai", "models": ["gpt-4o", "gpt-5.5"]},
+            },
+            "routes": [{"match": "echo-*", "provider": "echo"}, {"match": "gpt-*", "provider": "openai"}],
+        }
+    )
+    members = "  engineering:\n    description: Software engineering.\n"
+    policy = edited(tmp_path, members, members + "    members: {key_groups: [eng-staff]}\n")
+    groups, notes = tool_rules.plan(settings, policy)
+    assert notes == []
+    assert [(g.group, g.key_group, g.approved, g.untested, g.refused, g.refused_on_echo) for g in groups] == [
+        ("everyone", "everyone", (("groups.everyone.approved_tools[0]", "echo-1"),), (), "gpt-4o", False),
+        (
+            "engineering",
+            "eng-staff",
+            (("groups.engineering.approved_tools[0]", "echo-1"),),
+            ("groups.engineering.approved_tools[1]", "groups.engineering.approved_tools[2]"),
+            "gpt-4o",  # gpt-5.5 is approved for engineering
+            False,
+        ),
+    ]
+    sso_only = edited(tmp_path, members, members + "    members: {key_groups: []}\n")
+    groups, notes = tool_rules.plan(settings, sso_only)
+    assert [g.group for g in groups] == ["everyone"]
+    assert notes == ["engineering: no key group is a member (SSO only)"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "outcome"),
+    [
+        # Credentials let through: a broken approval would send to the real provider. Not asked.
+        ("    action: block", "    action: allow", None),
+        # Monitor mode enforces no approval: failed without sending anything.
+        (
+            "  mode: enforce",
+            "  mode: monitor",
+            (False, "groups.everyone: gpt-4o would be let through: the policy is in monitor mode"),
+        ),
+    ],
+)
+def test_a_model_served_by_a_real_provider_is_asked_only_when_nothing_could_reach_it(
+    tmp_path: Path, old: str, new: str, outcome: tuple[bool, str] | None
+) -> None:
+    policy = edited(tmp_path, old, new)
+    group = tool_rules.GroupProbe("everyone", "everyone", (), (), "gpt-4o", refused_on_echo=False)
+
+    async def refuse() -> tuple[bool, str] | None:
+        async with aiohttp.ClientSession() as session:  # nothing listens at the discard port: a request would raise
+            return await tool_rules._refusal(session, "http://127.0.0.1:9", "aigw_x_y", policy, group, canaries.fresh())
+
+    assert asyncio.run(refuse()) == outcome
