@@ -109,7 +109,7 @@ class AssuranceSchedule:
             target = runner.Target(
                 self._api_url, self._admin_url, credentials.key, credentials.admin_token, credentials.revoked_key
             )
-            return await runner.run(settings, policy, target, self._settings.wait_s)
+            return await runner.run(settings, policy, target, self._settings.wait_s, credentials=credentials)
         finally:
             try:
                 await asyncio.to_thread(credentials.close)
