@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 from detectors.base import Category, Finding
 from gateway.assurance.canaries import PERSON_TEMPLATE
+from gateway.auth.identity import ASSURANCE_USER as ASSURANCE_USER  # re-exported for gateway.cli.assure
 from gateway.config.settings import Settings
 from gateway.policy.data_rules import DEFAULT_RULE, Action, Direction
 from gateway.policy.policy import Policy
 from gateway.providers.routing import Router
 
-# The assurance identity: a gateway key issued to this user, in this key group. The key is the
-# mark (a header could be sent by anyone); the prompt log and incidents record the user as usual.
-ASSURANCE_USER = "aigw-assurance"
+# The assurance identity: a gateway key issued to ASSURANCE_USER (defined with ``Identity.assurance``, the
+# mark), in this key group. The key is the mark (a header could be sent by anyone); the prompt log and
+# incidents record the user as usual.
 ASSURANCE_GROUP = "aigw-assurance"
 PROTECTING = (Action.REDACT, Action.PSEUDONYMIZE, Action.BLOCK)
 

@@ -22,6 +22,8 @@ from gateway.errors import AuthenticationFailed, RevokedKeyPresented
 from gateway.text_safety import is_utf8_safe
 
 MAX_USER_LENGTH = 256
+# The user of the gateway keys `aigw assure` sends its probes with (gateway.assurance re-exports it).
+ASSURANCE_USER = "aigw-assurance"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,18 @@ class Identity:
     groups: tuple[str, ...]
     method: Literal["key", "trusted_header"]
     key_id: str | None = None
+
+    @property
+    def assurance(self) -> bool:
+        """Control-assurance traffic (``aigw assure``): a gateway key issued to ``ASSURANCE_USER``.
+        Only a key marks it, whatever its group: an SSO proxy's header naming that user is a person
+        (anyone able to set the header could claim it), and is limited, charged and counted as one."""
+        return self.method == "key" and self.user == ASSURANCE_USER
+
+    @property
+    def traffic(self) -> Literal["user", "assurance"]:
+        """The bounded ``traffic`` label of the request metrics."""
+        return "assurance" if self.assurance else "user"
 
     @property
     def group_source(self) -> Literal["key", "sso"]:
