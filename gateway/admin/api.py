@@ -11,7 +11,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import cast
+from typing import Literal, cast
 
 import structlog
 from aiohttp import web
@@ -126,6 +126,9 @@ def _prompt_log(request: web.Request) -> PromptLog:
 
 async def search(request: web.Request) -> web.Response:
     q = request.query
+    traffic = q.get("traffic")
+    if traffic not in (None, "user", "assurance"):
+        raise InvalidRequest("Bad search parameter: traffic must be user or assurance.")
     try:
         query = SearchQuery(
             user=q.get("user"),
@@ -136,6 +139,7 @@ async def search(request: web.Request) -> web.Response:
             source=q.get("source"),
             since_us=parse_time(q["since"]) if "since" in q else None,
             until_us=parse_time(q["until"]) if "until" in q else None,
+            traffic=cast(Literal["user", "assurance"] | None, traffic),
             limit=min(int(q.get("limit", "100")), MAX_SEARCH),
         )
     except ValueError as exc:

@@ -117,7 +117,7 @@ class Candidates:
         groups = policy.effective_groups(identity.groups, identity.group_source) if identity else ()
         flags = frozenset({"spend_budget"} if hit.metric.kind == "spend" else ())
         facts = Facts(enforced=not policy.monitor, let_through=policy.monitor, groups=tuple(groups), flags=flags)
-        actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)} if identity else {}
+        actor = _actor(exchange, groups)
         details = {"limit": hit.metric.value, "rule": hit.rule, "value": hit.limit, "scope": hit.scope}
         destination = {"provider": exchange.provider, "endpoint": exchange.endpoint}
         return self.build(
@@ -168,7 +168,7 @@ class Candidates:
             privileged=bool(set(groups).intersection(policy.document.incidents.privileged_groups)),
             flags=flags,
         )
-        actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)} if identity else {}
+        actor = _actor(exchange, groups)
         model = exchange.model[:MAX_LOGGED_MODEL_LENGTH] if exchange.model else None  # caller-supplied: clipped
         destination = {"provider": exchange.provider, "model": model, "endpoint": exchange.endpoint}
         texts: Sequence[ScannedText] = screening.scanned if screening is not None else ()
@@ -220,6 +220,19 @@ class Candidates:
             facts=facts,
             **fields,
         )
+
+
+def _actor(exchange: Exchange, groups: Sequence[str]) -> dict[str, Any]:
+    """Who: the user and the policy's groups; control-assurance probes (``Identity.assurance``) say so,
+    which keeps them in incidents of their own (the mark is part of the aggregation key) that readers
+    such as the AI inventory can leave out."""
+    identity = exchange.identity
+    if identity is None:
+        return {}
+    actor: dict[str, Any] = {"user": identity.user, "groups": list(groups)}
+    if identity.assurance:
+        actor["assurance"] = True
+    return actor
 
 
 def _flagged(decision: RuledDecision) -> bool:

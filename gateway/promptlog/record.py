@@ -53,6 +53,7 @@ COLUMNS = (
     "finding_sources",
     "cost",
     "cost_currency",
+    "assurance",
 )
 SEALED = ("prompt_sealed", "response_sealed")
 Row = dict[str, Any]
@@ -88,6 +89,7 @@ class LogRecord:
     completion_tokens: int | None = None
     cost: float | None = None  # in cost_currency, from the price table when the exchange was made
     cost_currency: str | None = None
+    assurance: bool = False  # control-assurance traffic (Identity.assurance): left out of usage and spend
     upstream_ms: float | None = None
     overhead_ms: float | None = None
     duration_ms: float | None = None
@@ -121,6 +123,7 @@ class LogRecord:
             "completion_tokens": self.completion_tokens,
             "cost": self.cost,
             "cost_currency": self.cost_currency,
+            "assurance": self.assurance,
             "upstream_ms": self.upstream_ms,
             "overhead_ms": self.overhead_ms,
             "duration_ms": self.duration_ms,
@@ -214,4 +217,5 @@ def row_from_json(line: str) -> Row:
         if data.get(name) is not None:
             data[name] = base64.b64decode(data[name])
     data.setdefault("finding_sources", "{}")  # spooled by a gateway from before the column
+    data.setdefault("assurance", False)  # likewise: before the mark, every exchange was staff's
     return {name: data.get(name) for name in COLUMNS}

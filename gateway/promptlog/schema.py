@@ -157,6 +157,13 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX assurance_runs_started ON assurance_runs (started_us)",
         ),
     ),
+    (
+        11,
+        "control-assurance traffic marked",
+        # An exchange made with a key of the assurance user (``Identity.assurance``): usage and spend
+        # leave it out by this mark. FALSE (not 0) is a boolean in both databases; earlier records are staff's.
+        ("ALTER TABLE exchanges ADD COLUMN assurance {boolean} NOT NULL DEFAULT FALSE",),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -202,6 +202,7 @@ def build_record(exchange: Exchange, policy: Policy) -> LogRecord:
             exchange.identity.groups,
             exchange.identity.method,
         )
+        record.assurance = exchange.identity.assurance
     capture = exchange.capture
     if capture is not None:
         record.prompt_tokens, record.completion_tokens = capture.prompt_tokens, capture.completion_tokens

@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from gateway.promptlog.record import COLUMNS, Row
 from gateway.promptlog.schema import CREATE_VERSIONS, LATEST, Dialect, statements
@@ -62,6 +62,7 @@ class SearchQuery:
     source: str | None = None  # a part a finding was made in: "tool/tool_result", or a kind, "tool_result"
     since_us: int | None = None
     until_us: int | None = None
+    traffic: Literal["user", "assurance"] | None = None  # the assurance mark: probes only, or staff's only
     limit: int = 100
 
 
@@ -151,6 +152,8 @@ class PromptStore(abc.ABC):
             where.append("finding_sources LIKE ? ESCAPE '\\'")
             source = _literal(query.source)
             params.append(f'%"{source}"%' if "/" in query.source else f'%/{source}"%')
+        if query.traffic is not None:
+            where.append("assurance" if query.traffic == "assurance" else "NOT assurance")
         if query.since_us is not None:
             where.append("ts_us >= ?")
             params.append(query.since_us)
@@ -218,6 +221,7 @@ class PromptStore(abc.ABC):
     def _row(found: dict[str, Any]) -> Row:
         row = dict(found)
         row["stream"] = bool(row["stream"])
+        row["assurance"] = bool(row["assurance"])  # SQLite's booleans are 0 and 1
         for name in ("prompt_sealed", "response_sealed"):
             if row[name] is not None:
                 row[name] = bytes(row[name])

@@ -6,7 +6,8 @@ own usage figures, and each record's cost was priced from the settings' price ta
 exchange was made (a later price change does not rewrite history). A request whose model has no
 price is counted in tokens and flagged as *unpriced*, never guessed. A user in several groups counts
 in each of them: per-group figures can add up to more than the total. Costs in different currencies
-are kept apart, never converted.
+are kept apart, never converted. Control-assurance exchanges (the ``assurance`` mark, set from
+``Identity.assurance``) are not usage: they are left out.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ async def usage(store: PromptStore, query: UsageQuery) -> list[UsageRow]:
         "SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, SUM(cost) AS cost, "
         "SUM(CASE WHEN cost IS NULL AND (prompt_tokens IS NOT NULL OR completion_tokens IS NOT NULL) "
         "THEN 1 ELSE 0 END) AS unpriced "
-        f"FROM exchanges WHERE ts_us >= ? AND ts_us < ? GROUP BY {', '.join(columns)}, cost_currency"
+        f"FROM exchanges WHERE ts_us >= ? AND ts_us < ? AND NOT assurance GROUP BY {', '.join(columns)}, cost_currency"
     )
     rows: dict[str, UsageRow] = {}
     for found in await store.fetch(store.dialect.sql(sql), [query.since_us, query.until_us]):

@@ -110,6 +110,8 @@ async def inventory(
         to_provider, to_model = destination.get("provider"), destination.get("model")
         if not (isinstance(to_provider, str) and isinstance(to_model, str)):
             continue  # not about a request (the register watch's own, a failed login...)
+        if (incident.get("actor") or {}).get("assurance"):
+            continue  # a control-assurance probe's, provoked on purpose
         kind, bare = str(incident["type"]), _bare(to_provider, to_model)
         by_register = "register_entry" in (incident.get("details") or {})
         covering = lookup.verdict(to_provider, bare, today)
@@ -142,7 +144,8 @@ async def _rows(store: PromptStore, since_us: int, until_us: int) -> list[dict[s
     sql = (
         f"SELECT {columns}, COUNT(*) AS n, SUM(prompt_tokens) AS prompt_tokens, "  # noqa: S608 - constant names
         "SUM(completion_tokens) AS completion_tokens, SUM(cost) AS cost "
-        f"FROM exchanges WHERE ts_us >= ? AND ts_us < ? GROUP BY {columns}"
+        # Control-assurance probes (the record's mark) ask for unapproved models on purpose: not use, nor demand.
+        f"FROM exchanges WHERE ts_us >= ? AND ts_us < ? AND NOT assurance GROUP BY {columns}"
     )
     return await store.fetch(store.dialect.sql(sql), [since_us, until_us])
 

@@ -17,6 +17,7 @@ import pytest
 
 from detectors.base import Category
 from gateway.api.register_gate import check_register
+from gateway.auth.identity import ASSURANCE_USER
 from gateway.cli.main import main
 from gateway.errors import ApiFormat
 from gateway.exchange import Exchange
@@ -281,3 +282,22 @@ def test_a_stored_register_no_longer_valid_does_not_stop_the_gateway(
     second = start_gateway(policy_path=str(policy))  # history is evidence, not a control: the gateway starts
     assert second.server.app[STATE].policy.document.tool_register.warn_days == 20
     assert not [i for i in second.incidents() if i["type"] == "POLICY_CHANGE"]
+
+
+def test_assurance_probes_are_not_in_the_inventory(
+    start_gateway: StartGateway, tmp_path: Path, closing: list[Any]
+) -> None:
+    gateway = start(start_gateway, tmp_path)
+    probe = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key(ASSURANCE_USER), max_retries=0)
+    closing.append(probe)
+    ids = [probe.chat.completions.with_raw_response.create(model="echo-1", messages=[{"role": "user", "content": "x"}])]
+    with pytest.raises(openai.PermissionDeniedError) as refused:  # an unapproved model, asked for on purpose
+        probe.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "x"}])
+    for request_id in (ids[0].headers["x-request-id"], refused.value.response.headers["x-request-id"]):
+        assert gateway.log_record(request_id)["assurance"] is True
+    status, body = get(f"{gateway.admin_url}/admin/inventory?since=1h", token(gateway, "sec", "secops"))
+    assert status == 200
+    assert body["shadow_demand"] == []  # not demand
+    assert all(e["seen"]["requests"] == 0 for e in body["entries"])  # nor use
+    [unapproved] = [i for i in gateway.incidents() if i["type"] == "UNAPPROVED_AI_PROVIDER_OR_MODEL"]
+    assert unapproved["actor"] == {"user": ASSURANCE_USER, "groups": ["everyone"], "assurance": True}  # marked

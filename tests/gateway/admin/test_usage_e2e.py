@@ -11,6 +11,7 @@ import anthropic
 import openai
 import pytest
 
+from gateway.auth.identity import ASSURANCE_USER
 from gateway.cli.main import main
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway, stores_yaml
@@ -82,3 +83,30 @@ def test_aigw_usage_prints_the_same_figures(
     requests = seen["alice"][0] + seen["bob"][0]
     assert table[1].split()[:2] == ["engineering", str(requests)]
     assert main(["usage", "--config", str(config), "--since", "1h", "--until", "2h"]) == 2  # since after until
+
+
+def test_assurance_probes_are_marked_in_the_logs_and_left_out_of_usage(
+    start_gateway: StartGateway, closing: list[Any]
+) -> None:
+    gateway = start_gateway()
+    probe = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key(ASSURANCE_USER, "engineering"))
+    alice = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("alice", "engineering"))
+    closing.extend([probe, alice])
+    ids = {}
+    for who, client in (("probe", probe), ("alice", alice)):
+        raw = client.chat.completions.with_raw_response.create(
+            model="gpt-4o", messages=[{"role": "user", "content": "hi"}]
+        )
+        ids[who] = raw.headers["x-request-id"]
+        gateway.log_record(ids[who])
+    secops = token(gateway, "s", "secops")
+    status, body = get(f"{gateway.admin_url}/admin/usage?by=user&since=1h", secops)
+    assert status == 200
+    assert [r["key"] for r in body["rows"]] == ["alice"]
+    status, body = get(f"{gateway.admin_url}/admin/logs?traffic=assurance", secops)
+    assert [(r["request_id"], r["user_name"], r["assurance"]) for r in body["records"]] == [
+        (ids["probe"], ASSURANCE_USER, True)
+    ]
+    status, body = get(f"{gateway.admin_url}/admin/logs?traffic=user", secops)
+    assert [(r["request_id"], r["assurance"]) for r in body["records"]] == [(ids["alice"], False)]
+    assert get(f"{gateway.admin_url}/admin/logs?traffic=probes", secops)[0] == 400

@@ -205,6 +205,19 @@ async def test_search_filters(store: PromptStore, tmp_path: Path) -> None:
     assert await ids(limit=1) == ["c"]
 
 
+async def test_the_assurance_mark_is_stored_and_searched(store: PromptStore) -> None:
+    t = now_us()
+    staff = record("staff", ts_us=t - 2000, level=LogLevel.METADATA)
+    probe = record("probe", ts_us=t - 1000, level=LogLevel.METADATA, user="aigw-assurance", assurance=True)
+    await store.write([staff.seal(None), probe.seal(None)])
+    assert [(r["request_id"], r["assurance"]) for r in await store.search(SearchQuery())] == [
+        ("probe", True),
+        ("staff", False),
+    ]
+    assert [r["request_id"] for r in await store.search(SearchQuery(traffic="assurance"))] == ["probe"]
+    assert [r["request_id"] for r in await store.search(SearchQuery(traffic="user"))] == ["staff"]
+
+
 async def test_a_replayed_record_is_not_duplicated(store: PromptStore, tmp_path: Path) -> None:
     row = record(level=LogLevel.METADATA).seal(None)
     await store.write([row])
@@ -275,6 +288,7 @@ async def test_migrations_from_empty_and_from_the_previous_version(make_store: M
     await current.open()
     assert await current.schema_version() == LATEST
     added = {"finding_sources": "{}", "cost": None, "cost_currency": None}  # columns of migrations 7 and 8
+    added["assurance"] = False  # migration 11: a record from before the mark is staff's
     assert await current.get("from_v1") == v1_row | added
     await current.hold("from_v1", "works after the upgrade")  # a table added by a later migration
     await current.close()

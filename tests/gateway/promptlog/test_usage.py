@@ -125,3 +125,23 @@ async def test_the_formats_carry_the_same_figures(store: PromptStore) -> None:
 async def test_no_exchange_is_an_empty_usage(store: PromptStore) -> None:
     assert await usage(store, last_30_days("group")) == []
     assert json.loads(render([], "group", "json"))["rows"] == []
+
+
+async def test_assurance_records_are_not_usage(store: PromptStore) -> None:
+    """Probes of ``aigw assure`` are left out by their mark, not their user name: a staff record of the same
+    user (an SSO identity claiming it) is usage; a marked one of any user, in any group, is not."""
+    await fill(store)
+    probes = [
+        exchange(10, "aigw-assurance", ("aigw-assurance",), "gpt-6-sol", auth="key", assurance=True, cost=9.0),
+        exchange(11, "aigw-assurance", ("engineering",), "gpt-6-sol", auth="key", assurance=True, cost=9.0),
+        exchange(12, "aigw-assurance", ("sales",), "gpt-6-mini", auth="trusted_header", cost=0.25),
+    ]
+    await store.write([r.seal(None) for r in probes])
+    by_user = {r.key: r for r in await usage(store, last_30_days("user"))}
+    assert (by_user["aigw-assurance"].requests, by_user["aigw-assurance"].cost) == (1, {"USD": 0.25})
+    assert by_user["alice"].cost == {"USD": 1.75}  # as before the probes
+    by_group = {r.key: r for r in await usage(store, last_30_days("group"))}
+    assert "aigw-assurance" not in by_group
+    assert by_group["engineering"].requests == 2
+    by_model = {r.key: r for r in await usage(store, last_30_days("model"))}
+    assert by_model["openai/gpt-6-sol"].cost == {"USD": 1.75}
