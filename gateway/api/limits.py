@@ -30,7 +30,11 @@ async def admit(
     route: Route,
     body: dict[str, Any],
 ) -> None:
-    """Charge the policy's limits an estimate of this request, or refuse it (429; monitor mode: recorded only)."""
+    """Charge the policy's limits an estimate of this request, or refuse it (429; monitor mode: recorded only).
+    Control-assurance traffic (``Identity.assurance``) is neither admitted nor charged, as a request without
+    limits: a probe must not eat a budget staff share, nor be refused by one and read as a failed control."""
+    if identity.assurance:
+        return
     limits = policy.limits.applicable(identity.key_id, identity.user, tool.groups, route.provider, route.model)
     if not limits:
         return
@@ -86,7 +90,9 @@ def settle(state: GatewayState, exchange: Exchange) -> None:
     cost = state.limiter.prices.cost(provider, model, prompt or 0, completion or 0, cached, written)
     if price is None or cost is None:
         return
-    exchange.cost, exchange.cost_currency = float(cost), price.currency
+    exchange.cost, exchange.cost_currency = float(cost), price.currency  # kept on the record, probes' too
+    if exchange.identity is not None and exchange.identity.assurance:
+        return  # not spend: aigw_spend_total counts staff's use only
     if admission is not None:
         group = admission.group
     else:
