@@ -130,6 +130,8 @@ class Exchange:
         }
         if self.identity is not None:
             fields.update(user=self.identity.user, groups=list(self.identity.groups), auth=self.identity.method)
+            if self.identity.assurance:
+                fields["traffic"] = "assurance"
         if self.model is not None:
             fields["model"] = self.model[:MAX_LOGGED_MODEL_LENGTH]
         optional = {

@@ -173,8 +173,8 @@ class GatewayMetrics:
         self.requests = Counter(
             "aigw_requests",
             "Requests to the API endpoints by provider, model (catalogue name or route pattern), "
-            "endpoint, policy decision and HTTP status.",
-            ["provider", "model", "endpoint", "decision", "status"],
+            "endpoint, policy decision, HTTP status and traffic (user; assurance: aigw assure's probes).",
+            ["provider", "model", "endpoint", "decision", "status", "traffic"],
             registry=registry,
         )
         self.request_seconds = Histogram(
@@ -207,7 +207,8 @@ class GatewayMetrics:
         )
         self.tokens = Counter(
             "aigw_tokens",
-            "Tokens by provider, model and direction (prompt, completion), from the provider's usage.",
+            "Tokens by provider, model and direction (prompt, completion), from the provider's usage "
+            "(staff's: not control-assurance probes').",
             ["provider", "model", "direction"],
             registry=registry,
         )
@@ -224,8 +225,8 @@ class GatewayMetrics:
         self.detections = Counter(
             "aigw_detections",
             "Findings by detector, data class, entity type, action, mode (monitor: the action was "
-            "only recorded) and direction.",
-            ["detector", "category", "entity_type", "action", "mode", "direction"],
+            "only recorded), direction and traffic (user; assurance: aigw assure's planted values).",
+            ["detector", "category", "entity_type", "action", "mode", "direction", "traffic"],
             registry=self.registry,
         )
         self.detector_seconds = Histogram(

@@ -2,7 +2,9 @@
 
 Labels stay bounded whatever callers send: ``model`` is a name from a provider's
 configured catalogue (``providers.*.models``) or else the route pattern that matched
-(``gpt-*``), never the raw string; entity types and detectors come from the policy.
+(``gpt-*``), never the raw string; entity types and detectors come from the policy. ``traffic`` is
+``assurance`` for control-assurance probes (``Identity.assurance``: a key of the assurance user), else
+``user``: alerts and panels on staff's traffic leave the probes out, which are refused and blocked on purpose.
 """
 
 from __future__ import annotations
@@ -54,8 +56,9 @@ def observe_exchange(metrics: GatewayMetrics, exchange: Exchange, model_label: M
     provider, endpoint = exchange.provider or "", exchange.endpoint or ""
     model = model_label(exchange.model)
     decision = exchange.decision.value if exchange.decision is not None else "none"
+    traffic = exchange.identity.traffic if exchange.identity is not None else "user"
     child = metrics.child
-    child(metrics.requests, provider, model, endpoint, decision, str(exchange.status)).inc()
+    child(metrics.requests, provider, model, endpoint, decision, str(exchange.status), traffic).inc()
     child(metrics.request_seconds, provider, endpoint).observe(exchange.duration_ms() / 1000)
     if exchange.upstream_ms is not None:
         child(metrics.upstream_seconds, provider, endpoint).observe(exchange.upstream_ms / 1000)
@@ -64,16 +67,18 @@ def observe_exchange(metrics: GatewayMetrics, exchange: Exchange, model_label: M
         child(metrics.overhead_seconds, endpoint).observe(overhead / 1000)
     if exchange.stream and exchange.relayed_at is not None:
         child(metrics.ttft_seconds, provider, endpoint).observe(exchange.relayed_at - exchange.started)
-    _observe_screening(metrics, exchange.screening, Direction.PROMPT)
-    _observe_screening(metrics, exchange.response_screening, Direction.RESPONSE)
+    _observe_screening(metrics, exchange.screening, Direction.PROMPT, traffic)
+    _observe_screening(metrics, exchange.response_screening, Direction.RESPONSE, traffic)
     capture = exchange.capture
-    if capture is not None:
+    if capture is not None and traffic == "user":  # usage: a probe's tokens are not staff's use
         for direction, tokens in (("prompt", capture.prompt_tokens), ("completion", capture.completion_tokens)):
             if tokens:
                 child(metrics.tokens, provider, model, direction).inc(tokens)
 
 
-def _observe_screening(metrics: GatewayMetrics, screening: Screening | None, direction: Direction) -> None:
+def _observe_screening(
+    metrics: GatewayMetrics, screening: Screening | None, direction: Direction, traffic: str
+) -> None:
     if screening is None or screening.scanned_s is None:
         return
     metrics.child(metrics.detection_seconds, direction.value).observe(screening.scanned_s)
@@ -88,7 +93,8 @@ def _observe_screening(metrics: GatewayMetrics, screening: Screening | None, dir
         for d in screening.decisions
     )
     for (detector, category, entity_type, action, mode), n in found.items():
-        metrics.child(metrics.detections, detector, category, entity_type, action, mode, direction.value).inc(n)
+        labels = (detector, category, entity_type, action, mode, direction.value, traffic)
+        metrics.child(metrics.detections, *labels).inc(n)
 
 
 __all__ = ["ModelLabels", "RequestMetrics", "observe_exchange"]

@@ -13,6 +13,7 @@ import openai
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from gateway.auth.identity import ASSURANCE_USER
 from gateway.lifecycle.state import STATE
 from gateway.testing import RunningGateway
 from tests.conftest import TEST_POLICY, StartGateway
@@ -110,3 +111,50 @@ def test_traffic_moves_the_counters_and_histograms(gateway: RunningGateway, clos
     for planted in ("alice", "mark", random_model, SSN, AWS_KEY, "sk-wrong"):
         assert not any(planted in label for label in labels), planted
     assert max(map(len, labels)) <= 64
+
+
+def test_assurance_traffic_is_labelled_apart_and_is_not_usage(
+    start_gateway: StartGateway, tmp_path: Path, closing: list[Any]
+) -> None:
+    """traffic="assurance" only for a gateway key of the assurance user (any group); an SSO identity
+    naming that user is staff's traffic like any other."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    gateway = start_gateway(
+        policy_path=str(policy),
+        detection={"workers": 1},
+        identity={"modes": ["keys", "trusted_header"], "trusted_header": {"trusted_proxies": ["127.0.0.0/8"]}},
+    )
+
+    def client(key: str, headers: dict[str, str] | None = None) -> openai.OpenAI:
+        made = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=key, max_retries=0, default_headers=headers)
+        closing.append(made)
+        return made
+
+    before = scrape(gateway)
+    probe = client(gateway.create_key(ASSURANCE_USER, "engineering"))
+    probe.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": f"my SSN is {SSN}"}])
+    with pytest.raises(openai.PermissionDeniedError):  # the default group may not use gpt-4o
+        client(gateway.create_key(ASSURANCE_USER)).chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": "hi"}]
+        )
+    probes = scrape(gateway)
+    alice = client(gateway.create_key("alice", "engineering"))
+    alice.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": f"my SSN is {SSN}"}])
+    claimed = client("sso", {"x-forwarded-user": ASSURANCE_USER, "x-forwarded-groups": "engineering"})
+    claimed.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+    after = scrape(gateway)
+
+    def moved(since: Samples, until: Samples, name: str, **labels: str) -> float:
+        return value(until, name, **labels) - value(since, name, **labels)
+
+    chat = {"provider": "openai", "endpoint": "chat.completions", "model": "gpt-4o"}
+    assert moved(before, after, "aigw_requests_total", **chat, traffic="assurance", status="200") == 1
+    assert moved(before, after, "aigw_requests_total", **chat, traffic="assurance", decision="deny") == 1
+    assert moved(before, after, "aigw_requests_total", traffic="assurance") == 2
+    assert moved(before, after, "aigw_requests_total", **chat, traffic="user", status="200") == 2  # alice, the SSO
+    ssn = {"entity_type": "US_SSN", "action": "redact", "direction": "prompt"}
+    assert moved(before, after, "aigw_detections_total", **ssn, traffic="assurance") == 1
+    assert moved(before, after, "aigw_detections_total", **ssn, traffic="user") == 1
+    assert moved(before, probes, "aigw_tokens_total") == 0  # the probes' tokens are not usage
+    assert moved(probes, after, "aigw_tokens_total", provider="openai", direction="prompt") > 0
