@@ -129,6 +129,7 @@ class Candidates:
             policy_version=exchange.policy_version,
             policy=policy,
             details=details,
+            assurance=_assurance(exchange),
         )
 
     def _findings(
@@ -186,6 +187,7 @@ class Candidates:
             policy=policy,
             window=evidence.window,
             evidence=evidence.to_json(),
+            assurance=_assurance(exchange),
             **_register_details(exchange),
         )
 
@@ -222,10 +224,15 @@ class Candidates:
         )
 
 
+def _assurance(exchange: Exchange) -> bool:
+    """A control-assurance probe's exchange (``Identity.assurance``): its incident is the probe's evidence."""
+    return exchange.identity is not None and exchange.identity.assurance
+
+
 def _actor(exchange: Exchange, groups: Sequence[str]) -> dict[str, Any]:
-    """Who: the user and the policy's groups; control-assurance probes (``Identity.assurance``) say so,
-    which keeps them in incidents of their own (the mark is part of the aggregation key) that readers
-    such as the AI inventory can leave out."""
+    """Who: the user and the policy's groups; a control-assurance probe's actor says so too, which keeps
+    its incidents apart from a person's (the actor is part of the aggregation key): a probe's violation
+    never folds into an open incident of an SSO identity that happens to carry the same user name."""
     identity = exchange.identity
     if identity is None:
         return {}

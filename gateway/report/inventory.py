@@ -110,8 +110,6 @@ async def inventory(
         to_provider, to_model = destination.get("provider"), destination.get("model")
         if not (isinstance(to_provider, str) and isinstance(to_model, str)):
             continue  # not about a request (the register watch's own, a failed login...)
-        if (incident.get("actor") or {}).get("assurance"):
-            continue  # a control-assurance probe's, provoked on purpose
         kind, bare = str(incident["type"]), _bare(to_provider, to_model)
         by_register = "register_entry" in (incident.get("details") or {})
         covering = lookup.verdict(to_provider, bare, today)

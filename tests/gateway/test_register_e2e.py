@@ -300,4 +300,5 @@ def test_assurance_probes_are_not_in_the_inventory(
     assert body["shadow_demand"] == []  # not demand
     assert all(e["seen"]["requests"] == 0 for e in body["entries"])  # nor use
     [unapproved] = [i for i in gateway.incidents() if i["type"] == "UNAPPROVED_AI_PROVIDER_OR_MODEL"]
-    assert unapproved["actor"] == {"user": ASSURANCE_USER, "groups": ["everyone"], "assurance": True}  # marked
+    assert unapproved["actor"] == {"user": ASSURANCE_USER, "groups": ["everyone"], "assurance": True}
+    assert (unapproved["assurance"], unapproved["status"]) == (True, "resolved")  # the probe's evidence
