@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from detectors.base import Category, Finding
 from gateway.assurance.canaries import PERSON_TEMPLATE
-from gateway.auth.identity import ASSURANCE_USER as ASSURANCE_USER  # re-exported for gateway.cli.assure
+from gateway.auth.identity import ASSURANCE_USER as ASSURANCE_USER  # re-exported: credentials, the command
 from gateway.config.settings import Settings
 from gateway.policy.data_rules import DEFAULT_RULE, Action, Direction
 from gateway.policy.policy import Policy
