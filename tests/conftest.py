@@ -72,10 +72,10 @@ def stores_yaml(tmp_path: Path) -> str:
     """Settings lines that keep a gateway's key store and prompt log inside the test's folder, and its
     assurance schedule off (its probes would add records and incidents to what a test counts)."""
     return (
-        "assurance: {interval_s: 0}\n"
         f"store: {{sqlite_path: {tmp_path / 'aigw.db'}}}\n"
         f"prompt_log: {{sqlite_path: {tmp_path / 'prompt-log.db'}, key_file: {tmp_path / 'log-keys.json'}, "
         f"spool_path: {tmp_path / 'prompt-log.spool'}}}\n"
+        "assurance: {interval_s: 0}\n"
     )
 
 

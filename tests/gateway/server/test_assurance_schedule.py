@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from gateway.compliance.catalog import load_compliance
 from gateway.incidents.assurance_runs import AssuranceRun, runs_between, verify_runs
+from gateway.incidents.export import iso_time
 from gateway.lifecycle.state import STATE
 from gateway.promptlog.store import now_us
+from gateway.report.gather import gather
+from gateway.report.model import ControlsTested
 from gateway.server.assurance_schedule import RUN_CONTROL, AssuranceSchedule
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
@@ -83,6 +87,15 @@ def stored_runs(gateway: RunningGateway) -> list[AssuranceRun]:
     return gateway.run(read())
 
 
+def report_section(gateway: RunningGateway) -> ControlsTested:
+    async def read() -> ControlsTested:
+        state = gateway.server.app[STATE]
+        report = await gather(state.prompt_log.store, load_compliance(), 0, now_us() + 1)
+        return report["controls_tested"]
+
+    return gateway.run(read())
+
+
 def policy_version(gateway: RunningGateway) -> str:
     async def read() -> str:
         return gateway.server.app[STATE].policy.version
@@ -97,6 +110,7 @@ def test_the_schedule_proves_every_control_of_the_default_policy(gateway: Runnin
     assert statuses[RUN_CONTROL] == "pass"
     for control in ("card_protected", "credential_blocked", "stream_protected", "incidents_recorded"):
         assert statuses[control] == "pass"
+    assert statuses["tool_rules_enforced"] == "pass"  # keys for the policy's groups, made for the run
     assert run.policy_version == policy_version(gateway)
     assert run in stored_runs(gateway)  # evidence: in the audit database, on its chain
     assert metric(gateway, "aigw_control_assurance_passing", "card_protected") == 1.0
@@ -129,8 +143,15 @@ def test_a_policy_edit_that_lets_cards_through_fails_within_one_interval(
         assert any(c["id"] == "A.5.36" for c in card["controls"])
     finally:
         policy_file.write_text(good, encoding="utf-8")
-    wait_for_run(gateway, lambda run: run.policy_version == before and run.failed == ())
+    fixed = wait_for_run(gateway, lambda run: run.policy_version == before and run.failed == ())
     assert metric(gateway, "aigw_control_assurance_passing", "card_protected") == 1.0
+    # The evidence report shows the window: from the first failing run until the run that passed again.
+    section = report_section(gateway)
+    [window] = [w for w in section["failure_windows"] if w["control"] == "card_protected"]
+    assert window["began"] == iso_time(broken.started_us)
+    assert window["ended"] == iso_time(fixed.started_us)
+    assert {broken.policy_version, before} <= set(section["policy_versions"])
+    assert section["probe_incidents"] > 0  # the probes' own incidents: counted apart
 
 
 def test_a_run_that_cannot_reach_the_gateway_is_a_failed_control(gateway: RunningGateway) -> None:
