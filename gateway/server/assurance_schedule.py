@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Mapping
 
 import structlog
@@ -27,10 +28,11 @@ from gateway.assurance.probes import Result
 from gateway.incidents.assurance_runs import AssuranceRun, ControlOutcome, RunRejected, new_run_id, record_run
 from gateway.lifecycle.state import GatewayState
 from gateway.policy.policy import Policy
-from gateway.promptlog.store import StoreUnavailable, now_us
+from gateway.promptlog.store import now_us
 from gateway.supervise import BackgroundTask
 
 log = structlog.get_logger("aigw")
+MAX_UNRECORDED = 168  # a week of hourly runs waits in memory for the store to come back
 RUN_CONTROL = "assurance_run"  # the run itself: its probes reached the gateway and came back
 # Controls whose failure means data may be passing unprotected: their incidents are critical.
 DATA_CONTROLS = frozenset(
@@ -52,6 +54,7 @@ class AssuranceSchedule:
         self._settings = state.settings.assurance
         self._task: BackgroundTask | None = None
         self.last: AssuranceRun | None = None  # the last finished run (the evidence store keeps them all)
+        self._unrecorded: deque[AssuranceRun] = deque(maxlen=MAX_UNRECORDED)  # refused by the store so far
 
     def start(self) -> None:
         if self._settings.interval_s <= 0:
@@ -117,11 +120,20 @@ class AssuranceSchedule:
                 log.error("control_assurance_credentials_not_revoked", error_type=type(exc).__name__)
 
     async def _record(self, run: AssuranceRun) -> None:
-        try:
-            await record_run(self._state.prompt_log.store, run)
-        except (StoreUnavailable, RunRejected) as exc:  # the metrics and incidents still say what the run found
-            log.error("control_assurance_not_recorded", run=run.run_id, error_type=type(exc).__name__)
-            self._state.incidents.observe_logging_failure("assurance_run_not_recorded")
+        """Store the run, after any earlier ones the store refused (kept in memory, oldest first, up to
+        MAX_UNRECORDED): the evidence of a store outage is exactly the runs made during it."""
+        self._unrecorded.append(run)
+        while self._unrecorded:
+            pending = self._unrecorded[0]
+            try:
+                await record_run(self._state.prompt_log.store, pending)
+            except RunRejected as exc:  # never storable as given: logged, not retried
+                log.error("control_assurance_run_rejected", run=pending.run_id, error_type=type(exc).__name__)
+            except Exception as exc:  # the store down, read-only, locked: the next run tries again
+                log.error("control_assurance_not_recorded", run=pending.run_id, error_type=type(exc).__name__)
+                self._state.incidents.observe_logging_failure("assurance_run_not_recorded")
+                return
+            self._unrecorded.popleft()
 
 
 class CredentialsUnavailable(Exception):

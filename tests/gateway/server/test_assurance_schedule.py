@@ -9,6 +9,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,7 @@ from gateway.server.assurance_schedule import RUN_CONTROL, AssuranceSchedule
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import UPSTREAM_ENV, gateway_settings
+from tests.gateway.assurance.test_assure_breaks import broken_factory, pool_of, replace_workers, unstartable_factory
 
 DEFAULT_POLICY = Path(__file__).resolve().parents[3] / "policies" / "default.yaml"
 IDS_RULE = "CREDIT_CARD, IBAN_CODE, MEDICAL_RECORD_NUMBER]\n    action: redact"
@@ -167,3 +169,77 @@ def test_a_run_that_cannot_reach_the_gateway_is_a_failed_control(gateway: Runnin
     assert "ClientConnectorError" in outcome.seen
     incidents = [i for i in gateway.incidents() if i["type"] == "CONTROL_FAILURE"]
     assert any(i["details"]["control"] == RUN_CONTROL and i["severity"] == "high" for i in incidents)
+
+
+@pytest.fixture
+def scheduled(bg_loop: BackgroundLoop, mock: MockProvider, tmp_path: Path) -> Iterator[RunningGateway]:
+    """A gateway of this test's own (a control is broken in it), probing itself every second."""
+    overrides = {
+        "policy_path": str(DEFAULT_POLICY),
+        "detection": {"workers": 1},
+        "assurance": {"interval_s": 1.0, "first_run_after_s": 0.0, "wait_s": 3.0},
+    }
+    running = RunningGateway.start(bg_loop, gateway_settings(tmp_path, mock.url, overrides), UPSTREAM_ENV)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize(("factory", "live"), [(broken_factory, 1), (unstartable_factory, 0)])
+def test_a_broken_detector_or_a_pool_without_workers_fails_within_one_interval(
+    scheduled: RunningGateway, factory: Callable[[Any], Any], live: int
+) -> None:
+    wait_for_run(scheduled, lambda run: run.failed == ())
+    if live:
+        pool_of(scheduled)._inline = None  # every scan in the workers, where the broken detector runs
+    replace_workers(scheduled, factory, live=live)
+    broken_at = now_us()
+    run = wait_for_run(scheduled, lambda run: run.started_us > broken_at and "card_protected" in run.failed)
+    [card] = [o for o in run.outcomes if o.control == "card_protected"]
+    assert card.seen == "refused 503 detection_unavailable: detection could not run, the control is not operating"
+    assert metric(scheduled, "aigw_control_assurance_passing", "card_protected") == 0.0
+    assert metric(scheduled, "aigw_control_assurance_passing", "unapproved_model_refused") == 1.0  # still operating
+    failures = [i for i in scheduled.incidents() if i["type"] == "CONTROL_FAILURE"]
+    [incident] = [i for i in failures if i["details"]["control"] == "card_protected"]
+    assert incident["severity"] == "critical"
+    assert incident["details"]["seen"] == card.seen
+
+
+def test_an_unwritable_log_store_fails_within_one_interval(scheduled: RunningGateway) -> None:
+    wait_for_run(scheduled, lambda run: run.failed == ())
+    db = scheduled.server.app[STATE].prompt_log.store._db  # type: ignore[attr-defined]
+    db.execute("PRAGMA query_only = ON")  # every write fails, as on a read-only file system; reads work
+    try:
+        broken_at = now_us()
+        wait_for_run(scheduled, lambda run: run.started_us > broken_at and "prompt_log_sealed" in run.failed)
+        assert metric(scheduled, "aigw_control_assurance_passing", "prompt_log_sealed") == 0.0
+    finally:
+        db.execute("PRAGMA query_only = OFF")
+    failures = [i for i in scheduled.incidents() if i["type"] == "CONTROL_FAILURE"]
+    assert any(i["details"]["control"] == "prompt_log_sealed" for i in failures)
+
+
+def test_runs_the_store_refuses_are_kept_and_stored_once_it_takes_them(scheduled: RunningGateway) -> None:
+    """The evidence of an outage is the runs made during it: none is lost while the store refuses them."""
+    wait_for_run(scheduled, lambda run: run.failed == ())
+    store = scheduled.server.app[STATE].prompt_log.store
+
+    async def rename(old: str, new: str) -> None:
+        await store.execute(f"ALTER TABLE {old} RENAME TO {new}")
+
+    scheduled.run(rename("assurance_runs", "assurance_runs_away"))  # every run's insert now fails
+    try:
+        refused_from = now_us()
+        refused = [wait_for_run(scheduled, lambda run: run.started_us > refused_from)]
+        refused.append(wait_for_run(scheduled, lambda run: run.started_us > refused[0].finished_us))
+    finally:
+        scheduled.run(rename("assurance_runs_away", "assurance_runs"))
+    after = wait_for_run(scheduled, lambda run: run.started_us > refused[1].finished_us)
+    stored = stored_runs(scheduled)  # the chain verifies (stored_runs checks it)
+    assert refused[0] in stored
+    assert refused[1] in stored
+    assert after in stored
+    assert stored.index(refused[0]) < stored.index(refused[1]) < stored.index(after)
+    not_recorded = [i for i in scheduled.incidents() if i["type"] == "LOGGING_OR_RETENTION_FAILURE"]
+    assert any(i["details"].get("reason") == "assurance_run_not_recorded" for i in not_recorded)
