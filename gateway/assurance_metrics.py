@@ -8,6 +8,7 @@ worker's files (prometheus_client's multiprocess mode) cannot mask what the live
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
@@ -26,7 +27,7 @@ class AssuranceMetrics:
         )
         self.passing = Gauge(
             "aigw_control_assurance_passing",
-            "1 if the control passed its last assurance probe, 0 if it failed (a skipped control is not shown).",
+            "1 if the control passed its last assurance probe, 0 if it failed, NaN if it was skipped.",
             ["control"],
             registry=registry,
             multiprocess_mode="livemostrecent",
@@ -69,4 +70,6 @@ class AssuranceMetrics:
                 self.passing.labels(control).set(1)
             elif result == "fail":
                 self.passing.labels(control).set(0)
+            else:  # skipped (no rule for it now, or the run was not judged): neither passing nor failing
+                self.passing.labels(control).set(math.nan)
         self.last_run.set(finished_s)

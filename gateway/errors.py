@@ -79,6 +79,12 @@ class SensitiveDataBlocked(PolicyDenied):
     code = "sensitive_data_blocked"
 
 
+class AssuranceConfined(PolicyDenied):
+    """A control-assurance key asked for a model a real provider serves: its traffic never leaves the host."""
+
+    code = "assurance_echo_only"
+
+
 class NotFound(GatewayError):
     status = 404
     openai_type = "invalid_request_error"

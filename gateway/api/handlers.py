@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 from aiohttp import ClientConnectionResetError, web
 
+from gateway.api.assurance_gate import confine_assurance
 from gateway.api.limits import UNSENT, admit, ask_usage, settle
 from gateway.api.middleware import EXCHANGE
 from gateway.api.register_gate import check_register
@@ -110,6 +111,7 @@ async def _proxy(
         route, provider, tool = target.route, target.provider, target.tool
         body, raw = {**body, "model": route.model}, None
     refuse_data_classes(policy, tool, route.provider, screening)
+    confine_assurance(state.settings, identity, route.provider)  # the provider that would get it: echo only
     if screening.changed:
         raw = None
     if keep_text:

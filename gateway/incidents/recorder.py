@@ -21,6 +21,7 @@ from typing import Any
 
 import structlog
 
+from gateway.auth.identity import ASSURANCE_USER
 from gateway.compliance.catalog import Compliance
 from gateway.exchange import Exchange, ExchangeFinished
 from gateway.incidents import spool
@@ -164,10 +165,10 @@ class IncidentLog:
         """Count a failed authentication; at the policy's threshold within its window, an incident.
         ``target`` "admin_api": failed admin tokens, counted apart and escalated by the mapping. A
         revoked key presented with its right secret is an incident at once (``revoked_key_owner``)."""
-        self._metrics.auth_failures.labels(target).inc()
         if revoked_key_owner is not None:
-            self._observe_revoked_key(source, revoked_key_owner)
+            self._observe_revoked_key(source, revoked_key_owner, target)
             return
+        self._metrics.auth_failures.labels(target).inc()
         rule = self._policy().document.incidents.auth_failures
         now = time.monotonic() if at is None else at
         tracked = f"{target} {source}"
@@ -184,13 +185,20 @@ class IncidentLog:
             actor = {"source": source} if target == "api" else {"source": source, "target": target}
             self._enqueue(self._candidates.build(Violation.UNAUTHENTICATED_ACCESS, facts, actor, count=count))
 
-    def _observe_revoked_key(self, source: str, owner: str) -> None:
-        """A revoked key in use: no threshold (one use is a former employee's or a leaked key)."""
+    def _observe_revoked_key(self, source: str, owner: str, target: str) -> None:
+        """A revoked key in use: no threshold (one use is a former employee's or a leaked key). The
+        owner is the key store's record, not a claim: a revoked key of the assurance user is the
+        revoked-key probe's, kept as its evidence and counted nowhere (``Candidate.assurance``)."""
+        probe = owner == ASSURANCE_USER
+        if not probe:
+            self._metrics.auth_failures.labels(target).inc()
         facts = Facts(flags=frozenset({"revoked_key"}))
-        actor = {"source": source, "user": owner}
-        self._enqueue(
-            self._candidates.build(Violation.UNAUTHENTICATED_ACCESS, facts, actor, details={"key": "revoked"})
+        actor: dict[str, Any] = {"source": source, "user": owner, **({"assurance": True} if probe else {})}
+        details = {"key": "revoked"}
+        candidate = self._candidates.build(
+            Violation.UNAUTHENTICATED_ACCESS, facts, actor, details=details, assurance=probe
         )
+        self._enqueue(candidate)
 
     def observe_policy_change(
         self, old_version: str, new_version: str, loosened: int, tightened: int, register_changes: Sequence[str] = ()
@@ -230,11 +238,11 @@ class IncidentLog:
         )
         self._enqueue(candidate)
 
-    def observe_control_failure(self, control: str, seen: str, run_id: str, data_control: bool) -> None:
+    def observe_control_failure(self, control: str, seen: str, run_id: str, exposed: bool) -> None:
         """A control its scheduled assurance probe found not operating; ``seen`` is the probe's own words
         (statuses, actions, error codes: never a planted value). One incident per control, repeats folded."""
         actor = {"source": "control_assurance", "control": control}
-        facts = Facts(flags=frozenset({"data_control"} if data_control else ()))
+        facts = Facts(flags=frozenset({"data_exposed"} if exposed else ()))
         details = {"control": control, "seen": seen}  # the run is evidence, not identity: repeats fold
         evidence = {"assurance_run": run_id}
         candidate = self._candidates.build(Violation.CONTROL_FAILURE, facts, actor, details=details, evidence=evidence)

@@ -32,6 +32,7 @@ from gateway.promptlog.store import now_us
 from gateway.supervise import BackgroundTask
 
 log = structlog.get_logger("aigw")
+FAILED_CLOSED = "the control is not operating"  # how a probe says a fail-closed gateway refused it
 MAX_UNRECORDED = 168  # a week of hourly runs waits in memory for the store to come back
 RUN_CONTROL = "assurance_run"  # the run itself: its probes reached the gateway and came back
 # Controls whose failure means data may be passing unprotected: their incidents are critical.
@@ -90,14 +91,15 @@ class AssuranceSchedule:
             results = [Result(RUN_CONTROL, "fail", expected, seen)]
         else:
             results.insert(0, Result(RUN_CONTROL, "pass", expected, f"{len(results)} probes and checks completed"))
+        if state.policy.version != policy.version:  # a reload mid-run: its probes met two policies
+            results = [_unjudged(r, policy.version, state.policy.version) for r in results]
         outcomes = tuple(ControlOutcome.of(r) for r in results)
         run = AssuranceRun(run_id, started_us, now_us(), origin, policy.id, policy.version, outcomes)
         await self._record(run)
         state.metrics.assurance.observe(((o.control, o.status) for o in outcomes), run.finished_us / 1_000_000)
         for outcome in outcomes:
             if outcome.status == "fail":
-                data_control = outcome.control in DATA_CONTROLS
-                state.incidents.observe_control_failure(outcome.control, outcome.seen, run_id, data_control)
+                state.incidents.observe_control_failure(outcome.control, outcome.seen, run_id, _exposed(outcome))
         log.info("control_assurance_run", run=run_id, failed=list(run.failed), controls=len(outcomes))
         self.last = run
         return run
@@ -134,6 +136,19 @@ class AssuranceSchedule:
                 self._state.incidents.observe_logging_failure("assurance_run_not_recorded")
                 return
             self._unrecorded.popleft()
+
+
+def _unjudged(result: Result, before: str, after: str) -> Result:
+    """A result of a run the policy changed under: neither a pass nor a failure of either policy (a
+    legitimate change landing mid-run must not page anyone); the next run judges the new policy."""
+    seen = f"not judged: the policy changed during the run ({before} to {after})"
+    return Result(result.control, "skip", result.expected, seen)
+
+
+def _exposed(outcome: ControlOutcome) -> bool:
+    """A data control that failed other than by failing closed: real data may be passing unprotected
+    (critical). A refusal because detection or the log could not run kept callers safe (high)."""
+    return outcome.control in DATA_CONTROLS and FAILED_CLOSED not in outcome.seen
 
 
 class CredentialsUnavailable(Exception):

@@ -133,7 +133,7 @@ def test_assurance_traffic_is_labelled_apart_and_is_not_usage(
 
     before = scrape(gateway)
     probe = client(gateway.create_key(ASSURANCE_USER, "engineering"))
-    probe.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": f"my SSN is {SSN}"}])
+    probe.chat.completions.create(model="echo-1", messages=[{"role": "user", "content": f"my SSN is {SSN}"}])
     with pytest.raises(openai.PermissionDeniedError):  # the default group may not use gpt-4o
         client(gateway.create_key(ASSURANCE_USER)).chat.completions.create(
             model="gpt-4o", messages=[{"role": "user", "content": "hi"}]
@@ -149,7 +149,8 @@ def test_assurance_traffic_is_labelled_apart_and_is_not_usage(
         return value(until, name, **labels) - value(since, name, **labels)
 
     chat = {"provider": "openai", "endpoint": "chat.completions", "model": "gpt-4o"}
-    assert moved(before, after, "aigw_requests_total", **chat, traffic="assurance", status="200") == 1
+    echo = {"provider": "echo", "endpoint": "chat.completions"}
+    assert moved(before, after, "aigw_requests_total", **echo, traffic="assurance", status="200") == 1
     assert moved(before, after, "aigw_requests_total", **chat, traffic="assurance", decision="deny") == 1
     assert moved(before, after, "aigw_requests_total", traffic="assurance") == 2
     assert moved(before, after, "aigw_requests_total", **chat, traffic="user", status="200") == 2  # alice, the SSO

@@ -93,9 +93,9 @@ def test_assurance_probes_are_marked_in_the_logs_and_left_out_of_usage(
     alice = openai.OpenAI(base_url=f"{gateway.url}/v1", api_key=gateway.create_key("alice", "engineering"))
     closing.extend([probe, alice])
     ids = {}
-    for who, client in (("probe", probe), ("alice", alice)):
+    for who, client, model in (("probe", probe, "echo-1"), ("alice", alice, "gpt-4o")):  # probes reach echo only
         raw = client.chat.completions.with_raw_response.create(
-            model="gpt-4o", messages=[{"role": "user", "content": "hi"}]
+            model=model, messages=[{"role": "user", "content": "hi"}]
         )
         ids[who] = raw.headers["x-request-id"]
         gateway.log_record(ids[who])

@@ -5,6 +5,7 @@ and the metric; a run that cannot reach the gateway is itself a failed control."
 
 from __future__ import annotations
 
+import math
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -13,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from gateway.assurance import runner
+from gateway.assurance.probes import Result
 from gateway.compliance.catalog import load_compliance
 from gateway.incidents.assurance_runs import AssuranceRun, runs_between, verify_runs
 from gateway.incidents.export import iso_time
@@ -25,6 +28,7 @@ from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import UPSTREAM_ENV, gateway_settings
 from tests.gateway.assurance.test_assure_breaks import broken_factory, pool_of, replace_workers, unstartable_factory
+from tests.gateway.screening.test_detection_pool import until
 
 DEFAULT_POLICY = Path(__file__).resolve().parents[3] / "policies" / "default.yaml"
 IDS_RULE = "CREDIT_CARD, IBAN_CODE, MEDICAL_RECORD_NUMBER]\n    action: redact"
@@ -202,7 +206,7 @@ def test_a_broken_detector_or_a_pool_without_workers_fails_within_one_interval(
     assert metric(scheduled, "aigw_control_assurance_passing", "unapproved_model_refused") == 1.0  # still operating
     failures = [i for i in scheduled.incidents() if i["type"] == "CONTROL_FAILURE"]
     [incident] = [i for i in failures if i["details"]["control"] == "card_protected"]
-    assert incident["severity"] == "critical"
+    assert incident["severity"] == "high"  # failed closed: no card got through (a leak would be critical)
     assert incident["details"]["seen"] == card.seen
 
 
@@ -243,3 +247,46 @@ def test_runs_the_store_refuses_are_kept_and_stored_once_it_takes_them(scheduled
     assert stored.index(refused[0]) < stored.index(refused[1]) < stored.index(after)
     not_recorded = [i for i in scheduled.incidents() if i["type"] == "LOGGING_OR_RETENTION_FAILURE"]
     assert any(i["details"].get("reason") == "assurance_run_not_recorded" for i in not_recorded)
+
+
+def test_a_run_the_policy_changes_under_is_not_judged(
+    bg_loop: BackgroundLoop, mock: MockProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload landing mid-run (its probes met two policies) neither passes nor fails anything: no
+    incident, no page; the run is stored with every control skipped and says why."""
+    policy = tmp_path / "policy.yaml"
+    good = DEFAULT_POLICY.read_text(encoding="utf-8")
+    policy.write_text(good, encoding="utf-8")
+    overrides = {
+        "policy_path": str(policy),
+        "detection": {"workers": 1},
+        "policy_reload": {"watch_interval_s": 0.05},
+        "assurance": {"interval_s": 0, "wait_s": 3.0},
+    }
+    gateway = RunningGateway.start(bg_loop, gateway_settings(tmp_path, mock.url, overrides), UPSTREAM_ENV)
+    real_run = runner.run
+
+    async def run_then_reload(*args: Any, **kwargs: Any) -> list[Result]:
+        results = await real_run(*args, **kwargs)  # the probes, under the old policy...
+        state = gateway.server.app[STATE]
+        before = state.policy.version
+        policy.write_text(good.replace(IDS_RULE, IDS_RULE.replace("redact", "audit")), encoding="utf-8")
+        await until(lambda: state.policy.version != before)  # ...and a real reload before the run ends
+        return results
+
+    monkeypatch.setattr(runner, "run", run_then_reload)
+    try:
+
+        async def once() -> AssuranceRun:
+            assert gateway.server.assurance is not None
+            return await gateway.server.assurance.run_once()
+
+        run = gateway.run(once(), timeout=120)
+        assert {o.status for o in run.outcomes} == {"skip"}
+        assert all(o.seen.startswith("not judged: the policy changed during the run") for o in run.outcomes)
+        assert run in stored_runs(gateway)
+        assert not [i for i in gateway.incidents() if i["type"] == "CONTROL_FAILURE"]
+        passing = metric(gateway, "aigw_control_assurance_passing", "card_protected")
+        assert passing is None or math.isnan(passing)  # neither passing nor failing
+    finally:
+        gateway.stop()

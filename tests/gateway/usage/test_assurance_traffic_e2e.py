@@ -17,6 +17,7 @@ from tests.gateway.usage.test_limits_e2e import PRICES, chat, oai, start, write_
 
 # One request a minute for the whole group, and the assurance user's own rule: each would refuse the
 # second request of a caller it applied to.
+ECHO_PRICE = {"provider": "echo", "models": "*", "input": "2", "output": "8", "currency": "USD"}
 RULES = (
     "    - {group: everyone, shared: true, requests_per_minute: 1}\n"
     f"    - {{user: {ASSURANCE_USER}, requests_per_minute: 1}}\n"
@@ -26,11 +27,13 @@ RULES = (
 def test_an_assurance_key_is_neither_refused_nor_charged_by_a_budget(
     tmp_path: Path, start_gateway: StartGateway, closing: list[Any]
 ) -> None:
-    gateway = start(start_gateway, write_policy(tmp_path, RULES), prices=PRICES)
+    gateway = start(start_gateway, write_policy(tmp_path, RULES), prices=[*PRICES, ECHO_PRICE])
     probe = oai(gateway, gateway.create_key(ASSURANCE_USER))  # the default group: everyone
     closing.append(probe)
     for _ in range(3):
-        raw = chat(probe)
+        raw = probe.chat.completions.with_raw_response.create(  # probes reach echo models only
+            model="echo-1", messages=[{"role": "user", "content": "hello there"}]
+        )
         assert raw.http_response.status_code == 200
         assert "x-ratelimit-limit-requests" not in raw.headers  # not admitted against any limit
         record = gateway.log_record(raw.headers["x-request-id"])
