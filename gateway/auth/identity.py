@@ -103,7 +103,24 @@ class Authenticator:
         if from_header is not None:
             return from_header
         if "keys" not in self._settings.modes:
-            raise AuthenticationFailed("This gateway accepts only requests through the company's SSO proxy.")
+            return await self._assurance_key_only(request)
+        return await self._from_key(request)
+
+    async def _assurance_key_only(self, request: web.Request) -> Identity:
+        """SSO only: no caller's key is accepted, except the assurance user's (admin-issued, echo models
+        only: ``gateway.api.assurance_gate``), so that the gateway can still prove its controls."""
+        sso_only = AuthenticationFailed("This gateway accepts only requests through the company's SSO proxy.")
+        try:
+            identity = await self._from_key(request)
+        except RevokedKeyPresented as revoked:
+            raise (revoked if revoked.owner == ASSURANCE_USER else sso_only) from None
+        except AuthenticationFailed:
+            raise sso_only from None
+        if not identity.assurance:
+            raise sso_only
+        return identity
+
+    async def _from_key(self, request: web.Request) -> Identity:
         presented = _presented_key(request)
         if presented is None:
             raise AuthenticationFailed(
