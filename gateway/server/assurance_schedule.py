@@ -106,8 +106,12 @@ class AssuranceSchedule:
 
     async def _probe(self, policy: Policy) -> list[Result]:
         settings = self._state.settings
+        opening = asyncio.ensure_future(asyncio.to_thread(RunCredentials.open, settings, self._environ))
         try:
-            credentials = await asyncio.to_thread(RunCredentials.open, settings, self._environ)
+            credentials = await asyncio.shield(opening)
+        except asyncio.CancelledError:  # a stop while the key and token are being made: the thread goes on
+            opening.add_done_callback(_revoke_when_made)
+            raise
         except Exception as exc:
             raise CredentialsUnavailable(type(exc).__name__) from exc
         try:
@@ -136,6 +140,12 @@ class AssuranceSchedule:
                 self._state.incidents.observe_logging_failure("assurance_run_not_recorded")
                 return
             self._unrecorded.popleft()
+
+
+def _revoke_when_made(opening: asyncio.Future[RunCredentials]) -> None:
+    """Credentials made for a run that was stopped meanwhile: revoked (in a thread) as soon as they exist."""
+    if not opening.cancelled() and opening.exception() is None:
+        asyncio.get_running_loop().run_in_executor(None, opening.result().close)
 
 
 def _unjudged(result: Result, before: str, after: str) -> Result:

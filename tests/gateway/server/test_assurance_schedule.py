@@ -5,6 +5,7 @@ and the metric; a run that cannot reach the gateway is itself a failed control."
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 import urllib.request
@@ -16,6 +17,9 @@ import pytest
 
 from gateway.assurance import runner
 from gateway.assurance.probes import Result
+from gateway.auth.admin_tokens import AdminTokenStore
+from gateway.auth.identity import ASSURANCE_USER
+from gateway.auth.keystore import KeyStore
 from gateway.compliance.catalog import load_compliance
 from gateway.incidents.assurance_runs import AssuranceRun, runs_between, verify_runs
 from gateway.incidents.export import iso_time
@@ -26,7 +30,7 @@ from gateway.report.model import ControlsTested
 from gateway.server.assurance_schedule import RUN_CONTROL, AssuranceSchedule
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
-from tests.conftest import UPSTREAM_ENV, gateway_settings
+from tests.conftest import UPSTREAM_ENV, StartGateway, gateway_settings
 from tests.gateway.assurance.test_assure_breaks import broken_factory, pool_of, replace_workers, unstartable_factory
 from tests.gateway.screening.test_detection_pool import until
 
@@ -290,3 +294,36 @@ def test_a_run_the_policy_changes_under_is_not_judged(
         assert passing is None or math.isnan(passing)  # neither passing nor failing
     finally:
         gateway.stop()
+
+
+def test_a_run_stopped_while_its_credentials_are_made_leaves_none_behind(start_gateway: StartGateway) -> None:
+    gateway = start_gateway()  # its own schedule off: the only keys made are the stopped run's
+
+    async def stop_early() -> None:
+        state = gateway.server.app[STATE]
+        run = asyncio.ensure_future(AssuranceSchedule(state, gateway.url, gateway.admin_url, {}).run_once())
+        for _ in range(3):  # into the thread that makes the key and the token
+            await asyncio.sleep(0)
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
+
+    gateway.run(stop_early())
+    keys, tokens = KeyStore.open(gateway.settings.store, {}), AdminTokenStore.open(gateway.settings.store, {})
+    try:
+        deadline = time.monotonic() + 30
+        while not [t for t in tokens.list() if t.name == ASSURANCE_USER]:  # the thread made them all (token last)
+            assert time.monotonic() < deadline, "the run's credentials were never made"
+            time.sleep(0.05)
+        while time.monotonic() < deadline:  # then revoked, once made
+            live_keys = [k for k in keys.list(include_revoked=False) if k.user == ASSURANCE_USER]
+            live_tokens = [t for t in tokens.list() if t.revoked_at is None and t.name == ASSURANCE_USER]
+            if not live_keys and not live_tokens:
+                break
+            time.sleep(0.1)
+        assert not live_keys
+        assert not live_tokens
+        assert [k for k in keys.list() if k.user == ASSURANCE_USER]  # they did exist
+    finally:
+        keys.close()
+        tokens.close()
