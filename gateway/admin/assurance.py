@@ -28,7 +28,13 @@ def add_assurance_routes(admin: web.Application) -> None:
 
 def run_view(run: AssuranceRun) -> dict[str, Any]:
     """A run as the API shows it: as stored, with readable times and the controls that failed."""
-    return {**run.as_json(), "started": iso(run.started_us), "finished": iso(run.finished_us), "failed": run.failed}
+    return {
+        **run.as_json(),
+        "instance": run.instance or None,  # the machine that ran it; null: stored before runs carried it
+        "started": iso(run.started_us),
+        "finished": iso(run.finished_us),
+        "failed": run.failed,
+    }
 
 
 async def list_runs(request: web.Request) -> web.Response:

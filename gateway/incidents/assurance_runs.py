@@ -22,7 +22,8 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from collections.abc import Iterable, Sequence
+import socket
+from collections.abc import AsyncGenerator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -42,7 +43,7 @@ def new_run_id() -> str:
 
 EVENT = "assurance_run"  # the chain event name hashed into every link
 PAGE = 2000
-MAX_RUNS = 100_000  # a year of runs every five minutes
+MAX_RUNS = 100_000  # a year of runs every five minutes, or hourly on eleven machines: a report reads the newest
 _COLUMNS = ("seq", "run_id", "started_us", "finished_us", "origin", "policy_id", "policy_version")
 _CHAIN = f"SELECT {', '.join(_COLUMNS)}, body, prev_hash, hash FROM assurance_runs"  # noqa: S608 - constants
 log = structlog.get_logger("aigw")
@@ -95,6 +96,9 @@ class AssuranceRun:
     policy_id: str
     policy_version: str
     outcomes: tuple[ControlOutcome, ...]
+    # The machine that ran it: every machine's scheduler runs its own, into the one chain, and a broken
+    # replica's failures must not be closed by another's passes. "": stored before runs carried it.
+    instance: str = field(default_factory=socket.gethostname, kw_only=True)
 
     def __post_init__(self) -> None:
         if self.origin not in ORIGINS:
@@ -114,7 +118,7 @@ class AssuranceRun:
             "policy_id": self.policy_id,
             "policy_version": self.policy_version,
             "outcomes": [o.as_json() for o in self.outcomes],
-        }
+        } | ({"instance": self.instance} if self.instance else {})  # a run stored before reads back as it was
 
     def columns(self) -> tuple[Any, ...]:
         """The searchable columns, in ``_COLUMNS`` order after ``seq``."""
@@ -134,6 +138,7 @@ class AssuranceRun:
             str(body["policy_id"]),
             str(body["policy_version"]),
             outcomes,
+            instance=str(body.get("instance", "")),
         )
 
 
@@ -172,17 +177,27 @@ async def record_run(store: PromptStore, run: AssuranceRun) -> None:
 async def runs_between(
     store: PromptStore, since_us: int, until_us: int, *, limit: int | None = None, newest_first: bool = False
 ) -> list[AssuranceRun]:
-    """Runs started in [since_us, until_us), oldest first (or newest first); ``limit``: the newest so many.
+    """The newest ``limit`` (at most MAX_RUNS) runs started in [since_us, until_us), oldest first (or newest
+    first). Past the cap the oldest are left out, never the newest: a control still failing at the end of
+    the period must show. ``count_runs`` says whether any were left out.
 
     Read from each run's chained body, not its columns: an edited column cannot change what is shown
     (``verify_runs`` reports it)."""
-    newest = limit is not None or newest_first
-    order = "DESC" if newest else "ASC"
     count = max(1, min(limit if limit is not None else MAX_RUNS, MAX_RUNS))
-    sql = f"SELECT seq, body FROM assurance_runs WHERE started_us >= ? AND started_us < ? ORDER BY started_us {order}, seq {order} LIMIT ?"  # noqa: S608,E501
+    sql = (
+        "SELECT seq, body FROM assurance_runs WHERE started_us >= ? AND started_us < ? "
+        "ORDER BY started_us DESC, seq DESC LIMIT ?"
+    )
     rows = await store.fetch(store.dialect.sql(sql), [since_us, until_us, count])
     runs = [run for run in map(_readable, rows) if run is not None]
-    return runs if newest_first or not newest else runs[::-1]
+    return runs if newest_first else runs[::-1]
+
+
+async def count_runs(store: PromptStore, since_us: int, until_us: int) -> int:
+    """How many runs started in [since_us, until_us) are on record (read or not)."""
+    sql = "SELECT COUNT(*) AS n FROM assurance_runs WHERE started_us >= ? AND started_us < ?"
+    rows = await store.fetch(store.dialect.sql(sql), [since_us, until_us])
+    return int(rows[0]["n"])
 
 
 async def last_run_before(store: PromptStore, until_us: int) -> AssuranceRun | None:
@@ -190,6 +205,25 @@ async def last_run_before(store: PromptStore, until_us: int) -> AssuranceRun | N
     sql = "SELECT seq, body FROM assurance_runs WHERE started_us < ? ORDER BY started_us DESC, seq DESC LIMIT 1"
     rows = await store.fetch(store.dialect.sql(sql), [until_us])
     return _readable(rows[0]) if rows else None
+
+
+async def runs_before(store: PromptStore, until_us: int, origin: str, most: int) -> AsyncGenerator[AssuranceRun, None]:
+    """Runs of ``origin`` started before ``until_us``, newest first, page by page, at most ``most``: how far
+    back a report looks for the last outcome of each control."""
+    sql = (
+        "SELECT seq, started_us, body FROM assurance_runs WHERE origin = ? AND (started_us < ? "
+        "OR (started_us = ? AND seq < ?)) ORDER BY started_us DESC, seq DESC LIMIT ?"
+    )
+    read, at, seq = 0, until_us, 0  # (started_us, seq) of the last row read: the next page starts below it
+    while read < most:
+        rows = await store.fetch(store.dialect.sql(sql), [origin, at, at, seq, min(PAGE, most - read)])
+        if not rows:
+            return
+        read += len(rows)
+        at, seq = int(rows[-1]["started_us"]), int(rows[-1]["seq"])
+        for run in map(_readable, rows):
+            if run is not None:
+                yield run
 
 
 def _readable(row: dict[str, Any]) -> AssuranceRun | None:
@@ -250,8 +284,10 @@ __all__ = [
     "ControlOutcome",
     "RunRejected",
     "RunsVerification",
+    "count_runs",
     "last_run_before",
     "record_run",
+    "runs_before",
     "runs_between",
     "verify_runs",
 ]

@@ -18,16 +18,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.incidents.model import canonical
+from gateway.incidents.model import canonical, is_assurance
 from gateway.incidents.verify import GENESIS, link
 from gateway.promptlog.store import Transaction, now_us
 
-ROW_COLUMNS = ("id", "type", "severity", "status", "opened_us", "last_seen_us", "actor", "agg_key", "state", "seq")
+ROW_COLUMNS = (
+    "id",
+    "type",
+    "severity",
+    "status",
+    "opened_us",
+    "last_seen_us",
+    "actor",
+    "agg_key",
+    "state",
+    "seq",
+    "assurance",
+)
 EVENT_COLUMNS = ("seq", "incident_id", "event", "at_us", "body", "prev_hash", "hash")
-ROWS_PER_STATEMENT = 99  # 990 parameters at most: under SQLite's oldest limit (999, before 3.32) and PostgreSQL's
+PARAMETERS_PER_STATEMENT = 990  # under SQLite's oldest limit (999, before 3.32) and PostgreSQL's
 _UPSERT = (
     "ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, status = excluded.status, "
-    "last_seen_us = excluded.last_seen_us, state = excluded.state, seq = excluded.seq"
+    "last_seen_us = excluded.last_seen_us, state = excluded.state, seq = excluded.seq, assurance = excluded.assurance"
 )
 
 
@@ -66,7 +78,9 @@ class ChainBatch:
         actor = state.get("actor") or {}
         who = actor.get("user") or actor.get("source")
         values = [state["type"], state["severity"], state["status"], state["opened_us"], state["last_seen_us"]]
-        self.rows[state["id"]] = [state["id"], *values, str(who) if who is not None else None, key, body, self.seq]
+        who_s = str(who) if who is not None else None
+        # The assurance column is the state's mark, searchable (the report leaves probes' incidents out in SQL).
+        self.rows[state["id"]] = [state["id"], *values, who_s, key, body, self.seq, is_assurance(state)]
 
     def note_request(self, incident_id: str, request_id: str) -> None:
         self.requests[(incident_id, request_id)] = None
@@ -80,7 +94,8 @@ class ChainBatch:
 
 async def _insert(tx: Transaction, table: str, columns: Sequence[str], rows: list[list[Any]], tail: str) -> None:
     row = f"({', '.join('?' * len(columns))})"
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        chunk = rows[start : start + ROWS_PER_STATEMENT]
+    per_statement = PARAMETERS_PER_STATEMENT // len(columns)
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start : start + per_statement]
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(chunk))} {tail}"  # noqa: S608
         await tx.execute(sql, [value for values in chunk for value in values])

@@ -53,6 +53,8 @@ class IncidentQuery:
     since_us: int | None = None
     until_us: int | None = None
     limit: int = 100
+    # True: only incidents control-assurance probes raised; False: only real ones; None: both.
+    assurance: bool | None = None
 
 
 class IncidentStore:
@@ -100,23 +102,17 @@ class IncidentStore:
         return _state(rows[0]) if rows else None
 
     async def search(self, query: IncidentQuery) -> list[dict[str, Any]]:
-        where, params = ["1 = 1"], list[Any]()
-        for column, value in (("status", query.status), ("type", query.type), ("severity", query.severity)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if query.actor is not None:
-            where.append("actor = ?")
-            params.append(query.actor)
-        if query.since_us is not None:
-            where.append("last_seen_us >= ?")
-            params.append(query.since_us)
-        if query.until_us is not None:
-            where.append("opened_us < ?")
-            params.append(query.until_us)
-        sql = f"SELECT state FROM incidents WHERE {' AND '.join(where)} ORDER BY opened_us DESC, seq DESC LIMIT ?"  # noqa: S608
+        where, params = _where(query)
+        sql = f"SELECT state FROM incidents WHERE {where} ORDER BY opened_us DESC, seq DESC LIMIT ?"  # noqa: S608
         rows = await self.store.fetch(self.store.dialect.sql(sql), [*params, max(1, min(query.limit, 100_000))])
         return [_state(r) for r in rows]
+
+    async def count(self, query: IncidentQuery) -> int:
+        """How many incidents ``search`` would find without its limit (one COUNT: no state is read)."""
+        where, params = _where(query)
+        sql = f"SELECT COUNT(*) AS n FROM incidents WHERE {where}"  # noqa: S608 - built from constants
+        rows = await self.store.fetch(self.store.dialect.sql(sql), params)
+        return int(rows[0]["n"])
 
     async def open_since(self, keys: Sequence[str]) -> dict[str, int]:
         """Of these aggregation keys, those with an open or acknowledged incident: its last sighting."""
@@ -142,6 +138,26 @@ class IncidentStore:
     async def verify(self) -> Verification:
         """Check the hash chain and every row against it (see ``verify``); no lock is held."""
         return await verify_chain(self.store)
+
+
+def _where(query: IncidentQuery) -> tuple[str, list[Any]]:
+    where, params = ["1 = 1"], list[Any]()
+    for column, value in (("status", query.status), ("type", query.type), ("severity", query.severity)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if query.actor is not None:
+        where.append("actor = ?")
+        params.append(query.actor)
+    if query.since_us is not None:
+        where.append("last_seen_us >= ?")
+        params.append(query.since_us)
+    if query.until_us is not None:
+        where.append("opened_us < ?")
+        params.append(query.until_us)
+    if query.assurance is not None:  # a boolean in PostgreSQL, 0/1 in SQLite: both read it bare
+        where.append("assurance" if query.assurance else "NOT assurance")
+    return " AND ".join(where), params
 
 
 async def _record(chain: ChainBatch, seen: Candidate, window_s: int, reassess: Reassess) -> Recorded:

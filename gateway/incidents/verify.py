@@ -20,13 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.incidents.model import canonical
+from gateway.incidents.model import canonical, is_assurance
 from gateway.promptlog.store import PromptStore
 
 GENESIS = "0" * 64
 PAGE = 2000
 _EVENTS = "SELECT seq, incident_id, event, body, prev_hash, hash FROM incident_chain WHERE seq > ? ORDER BY seq LIMIT ?"
-_ROWS = "SELECT id, type, severity, status, last_seen_us, state, seq FROM incidents"
+_ROWS = "SELECT id, type, severity, status, last_seen_us, state, seq, assurance FROM incidents"
 _EVENT_AT = "SELECT incident_id, body FROM incident_chain WHERE seq = ?"
 
 
@@ -101,8 +101,11 @@ def _compare_rows(walk: _Walk, rows: Sequence[dict[str, Any]], newer: dict[int, 
         seen.add(incident)
         state = json.loads(row["state"])
         body = canonical(state)
-        columns = (state["type"], state["severity"], state["status"], state["last_seen_us"])
-        if columns != (row["type"], row["severity"], row["status"], int(row["last_seen_us"])):
+        # The assurance mark too: set on a real incident's row it would hide it from the report (which filters
+        # on the column); rows from before the column were marked from their state by migration 12.
+        columns = (state["type"], state["severity"], state["status"], state["last_seen_us"], is_assurance(state))
+        stored = (row["type"], row["severity"], row["status"], int(row["last_seen_us"]), bool(row["assurance"]))
+        if columns != stored:
             problems.append(f"incident {incident}: its columns differ from its state (edited)")
         if seq > upto:  # changed after the walk passed: compare with the event it names
             event = newer.get(seq)

@@ -164,8 +164,40 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         # leave it out by this mark. FALSE (not 0) is a boolean in both databases; earlier records are staff's.
         ("ALTER TABLE exchanges ADD COLUMN assurance {boolean} NOT NULL DEFAULT FALSE",),
     ),
+    (
+        12,
+        "control-assurance incidents marked",
+        # An incident a probe raised (its state's ``"assurance": true``): the report and inventory leave it out
+        # in SQL, so that a year of probes' incidents (born resolved, never folded) cannot fill the report's
+        # cap and push out real ones. Incidents recorded before are marked from their state here.
+        (
+            "ALTER TABLE incidents ADD COLUMN assurance {boolean} NOT NULL DEFAULT FALSE",
+            "{mark_assurance_incidents}",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1][0]
+
+# Migration 12's backfill: rows whose state's top-level "assurance" is JSON true (``is_assurance``). The LIKE
+# (canonical JSON has no spaces) keeps the JSON parse to the few candidates; a row whose state is not JSON at
+# all (edited: the chain verification reports it) is left unmarked rather than failing the upgrade.
+_MARK_SQLITE = (
+    "UPDATE incidents SET assurance = TRUE WHERE state LIKE '%\"assurance\":true%' "
+    "AND CASE WHEN json_valid(state) THEN json_type(state, '$.assurance') = 'true' ELSE 0 END"
+)
+_MARK_PG = """DO $$
+DECLARE r RECORD;
+BEGIN
+    FOR r IN SELECT id, state FROM incidents WHERE state LIKE '%"assurance":true%' LOOP
+        BEGIN
+            IF (r.state::jsonb -> 'assurance') = 'true'::jsonb THEN
+                UPDATE incidents SET assurance = TRUE WHERE id = r.id;
+            END IF;
+        EXCEPTION WHEN invalid_text_representation THEN
+            NULL;
+        END;
+    END LOOP;
+END $$"""
 
 CREATE_VERSIONS = (
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_us BIGINT NOT NULL)"
@@ -175,4 +207,5 @@ CREATE_VERSIONS = (
 def statements(dialect: Dialect, upto: int = LATEST, after: int = 0) -> list[tuple[int, list[str]]]:
     """The migrations in (after, upto], each as its statements for this database."""
     fill = {"blob": dialect.blob, "real": dialect.real, "serial": dialect.serial, "boolean": dialect.boolean}
+    fill["mark_assurance_incidents"] = _MARK_PG if dialect.name == "postgresql" else _MARK_SQLITE
     return [(version, [s.format(**fill) for s in sqls]) for version, _, sqls in MIGRATIONS if after < version <= upto]

@@ -102,9 +102,11 @@ async def inventory(
             entries[verdict.entry.id].add(row)
         elif row["decision"] is not None:  # reached the policy's decision: a tool the register does not cover
             unregistered.setdefault(provider, Seen()).add(row)
-    query = IncidentQuery(since_us=since_us, until_us=until_us, limit=MAX_INCIDENTS)
+    # Probes go through the register's tools on purpose: not usage. Left out in SQL (a year of them would fill
+    # the limit), and by their state too (a row whose column lost the mark).
+    query = IncidentQuery(since_us=since_us, until_us=until_us, limit=MAX_INCIDENTS, assurance=False)
     for incident in await IncidentStore(store).search(query):
-        if is_assurance(incident):  # a probe's, through the register's tools on purpose: not usage
+        if is_assurance(incident):
             continue
         destination = incident.get("destination") or {}
         to_provider, to_model = destination.get("provider"), destination.get("model")

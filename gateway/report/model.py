@@ -210,11 +210,13 @@ class InventorySection(TypedDict):
 
 
 class FailureWindow(TypedDict):
-    """A control failing from one assurance run until the next run it passed (``ended`` null: still
-    failing at the end of the period). ``before_period``: the last run before the period failed it
-    too, so it began at or before ``began`` (that run)."""
+    """A control failing on one machine (``instance``) from one scheduled assurance run until that machine's
+    next scheduled run passed it (``ended`` null: still failing at the end of the period). ``before_period``:
+    that machine's last scheduled run before the period (or before the runs read) that tested the control
+    failed it, so it began at or before ``began`` (that run)."""
 
     control: str
+    instance: str  # "": runs stored before they carried their machine
     began: str
     ended: str | None
     failed_runs: int
@@ -222,9 +224,10 @@ class FailureWindow(TypedDict):
 
 
 class TestedControl(TypedDict):
-    """One control over the period's assurance runs (``gateway.incidents.assurance_runs``)."""
+    """One control on one machine over the period's scheduled assurance runs (``gateway.incidents.assurance_runs``)."""
 
     control: str
+    instance: str
     runs: int
     passes: int
     failures: int
@@ -234,6 +237,31 @@ class TestedControl(TypedDict):
     policy_versions: list[str]  # of the runs that tested it, first seen first
 
 
+class Coverage(TypedDict):
+    """How regularly one machine's schedule ran in the period: the gaps between its consecutive scheduled runs."""
+
+    instance: str
+    runs: int
+    median_gap_s: float | None  # the typical interval (None: fewer than two runs)
+    longest_gap_s: float | None
+    longest_gap_from: str | None
+    longest_gap_until: str | None
+    gap_flagged: bool  # the longest gap is over twice the median: the schedule stopped for a while
+    since_last_run_s: float  # from its last run to the period's end (or now, if sooner)
+    stale: bool  # that is over twice the median: no scheduled run lately
+
+
+class CommandFailure(TypedDict):
+    """An ``aigw assure`` run that failed controls: possibly against a candidate policy on staging, so it
+    opens no failure window; shown so that it is not hidden either."""
+
+    run_id: str
+    at: str
+    instance: str
+    policy_version: str
+    failed: list[str]
+
+
 class AssuranceChain(TypedDict):
     ok: bool
     runs: int
@@ -241,13 +269,17 @@ class AssuranceChain(TypedDict):
 
 
 class ControlsTested(TypedDict):
-    runs: int
+    runs: int  # read: the newest MAX_RUNS of the period's
+    runs_on_record: int  # in the period: more than ``runs`` when the oldest were not read
     by_origin: dict[str, int]  # "schedule" | "command" -> runs
     first_run: str | None
     last_run: str | None
     policy_versions: list[str]
-    controls: list[TestedControl]
-    failure_windows: list[FailureWindow]
+    controls: list[TestedControl]  # per control and machine, of scheduled runs
+    failure_windows: list[FailureWindow]  # of scheduled runs
+    coverage: list[Coverage]  # per machine, of scheduled runs
+    command_failed_runs: int  # command runs that failed a control
+    command_failures: list[CommandFailure]  # the newest of them, newest first
     chain: AssuranceChain
     probe_incidents: int  # incidents the probes raised in the period, left out of every other section
 

@@ -3,6 +3,7 @@ its own, and nothing without an admin token."""
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from gateway.incidents.assurance_runs import AssuranceRun, ControlOutcome, record_run
@@ -69,6 +70,7 @@ def test_both_roles_list_runs_newest_first(gateway: RunningGateway) -> None:
         "seen": "status 1",
     }
     assert newest["started_us"] == runs[1].started_us
+    assert newest["instance"] == socket.gethostname()  # the machine that ran it
     assert newest["started"].endswith("+00:00")
 
 

@@ -5,7 +5,9 @@ and stays one chain under concurrent writers."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import socket
 
 import pytest
 
@@ -15,8 +17,10 @@ from gateway.incidents.assurance_runs import (
     AssuranceRun,
     ControlOutcome,
     RunRejected,
+    count_runs,
     last_run_before,
     record_run,
+    runs_before,
     runs_between,
     verify_runs,
 )
@@ -171,3 +175,39 @@ async def test_a_probe_result_is_stored_as_its_four_words_only(store: PromptStor
     body = json.loads((await store.fetch("SELECT body FROM assurance_runs"))[0]["body"])
     assert body["outcomes"] == [probe.as_json()]
     assert "req_1" not in json.dumps(body)
+
+
+async def test_past_the_cap_the_newest_runs_are_read(store: PromptStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A period with more runs than are read (MAX_RUNS, made small): the oldest are left out, never the newest
+    (a control still failing at the end must show), and the count says how many there were."""
+    made = await three_runs(store)
+    monkeypatch.setattr(runs_module, "MAX_RUNS", 2)
+    assert await runs_between(store, T0, T0 + 10 * HOUR_US) == made[1:]
+    assert await runs_between(store, T0, T0 + 10 * HOUR_US, newest_first=True) == made[:0:-1]
+    assert await count_runs(store, T0, T0 + 10 * HOUR_US) == 3
+    assert await count_runs(store, T0 + 2 * HOUR_US, T0 + 3 * HOUR_US) == 1
+
+
+async def test_a_run_carries_its_machine_and_one_stored_before_reads_without(store: PromptStore) -> None:
+    assert run(1).instance == socket.gethostname()  # the scheduler's and the command's, unless they say
+    here = dataclasses.replace(run(1), instance="gw-2")
+    older = dataclasses.replace(run(2), instance="")  # as runs were stored before they carried their machine
+    for each in (here, older):
+        await record_run(store, each)
+    bodies = [json.loads(str(r["body"])) for r in await store.fetch("SELECT body FROM assurance_runs ORDER BY seq")]
+    assert (bodies[0]["instance"], "instance" in bodies[1]) == ("gw-2", False)
+    assert await runs_between(store, T0, T0 + 10 * HOUR_US) == [here, older]
+    assert (await verify_runs(store)).ok
+
+
+async def test_runs_before_a_time_are_read_back_page_by_page(
+    store: PromptStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runs_module, "PAGE", 2)
+    made = [run(1), run(2), run(3, origin="command"), dataclasses.replace(run(4), run_id="run-4b"), run(4), run(5)]
+    for each in made:
+        await record_run(store, each)
+    older = [r.run_id async for r in runs_before(store, T0 + 5 * HOUR_US, "schedule", 100)]
+    assert older == ["run-4", "run-4b", "run-2", "run-1"]  # newest first; a tie by its sequence; no command run
+    assert [r.run_id async for r in runs_before(store, T0 + 5 * HOUR_US, "schedule", 3)] == older[:3]
+    assert [r.run_id async for r in runs_before(store, T0 + 5 * HOUR_US, "command", 100)] == ["run-3"]

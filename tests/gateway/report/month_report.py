@@ -52,6 +52,7 @@ SECTION_IDS += ["assurance", "chain", "samples"]
 def tested(control: str, runs: int, passes: int, failures: int, skips: int, failed: tuple[str, str] | None) -> Any:
     return {
         "control": control,
+        "instance": "gw-1",
         "runs": runs,
         "passes": passes,
         "failures": failures,
@@ -63,7 +64,14 @@ def tested(control: str, runs: int, passes: int, failures: int, skips: int, fail
 
 
 def window(control: str, began: str, ended: str | None, runs: int, before: bool = False) -> Any:
-    return {"control": control, "began": began, "ended": ended, "failed_runs": runs, "before_period": before}
+    return {
+        "control": control,
+        "instance": "gw-1",
+        "began": began,
+        "ended": ended,
+        "failed_runs": runs,
+        "before_period": before,
+    }
 
 
 def usage_line(key: str, requests: int, prompt: int, completion: int, cost: dict[str, float], unpriced: int) -> Any:
@@ -303,6 +311,7 @@ def month_report() -> dict[str, Any]:
         },
         "controls_tested": {
             "runs": 720,
+            "runs_on_record": 720,
             "by_origin": {"command": 3, "schedule": 717},
             "first_run": "2026-10-01T00:00:00+00:00",
             "last_run": "2026-10-30T23:00:00+00:00",
@@ -317,6 +326,29 @@ def month_report() -> dict[str, Any]:
                 window("card_redacted", "2026-10-16T09:00:00+00:00", "2026-10-16T11:00:00+00:00", 2),
                 window("card_redacted", "2026-10-30T22:00:00+00:00", None, 2),
                 window("credential_blocked", "2026-09-30T23:00:00+00:00", "2026-10-01T01:00:00+00:00", 1, True),
+            ],
+            "coverage": [
+                {
+                    "instance": "gw-1",
+                    "runs": 717,
+                    "median_gap_s": 3600.0,
+                    "longest_gap_s": 3 * 3600.0,
+                    "longest_gap_from": "2026-10-12T04:00:00+00:00",
+                    "longest_gap_until": "2026-10-12T07:00:00+00:00",
+                    "gap_flagged": True,
+                    "since_last_run_s": 1800.0,
+                    "stale": False,
+                }
+            ],
+            "command_failed_runs": 1,
+            "command_failures": [
+                {
+                    "run_id": "asr_0123456789abcdef",
+                    "at": "2026-10-20T10:00:00+00:00",
+                    "instance": "staging-1",
+                    "policy_version": "4+cand",
+                    "failed": ["card_redacted", "ssn_protected"],
+                }
             ],
             "chain": {"ok": True, "runs": 9000, "problems": []},
             "probe_incidents": 70,
@@ -362,6 +394,10 @@ def empty_report(report: dict[str, Any]) -> dict[str, Any]:
     quiet["usage"] = {"total": usage_line("total", 0, 0, 0, {}, 0), "by_group": [], "by_model": []}
     quiet["controls_tested"] = {
         "runs": 0,
+        "runs_on_record": 0,
+        "coverage": [],
+        "command_failed_runs": 0,
+        "command_failures": [],
         "by_origin": {},
         "first_run": None,
         "last_run": None,

@@ -239,18 +239,20 @@ def test_inventory_shows_each_entry_flags_the_lapsed_and_lists_shadow_demand(rep
 def test_controls_tested_per_control_with_failure_windows(report: dict[str, Any]) -> None:
     part = section(render_html(report), "assurance")
     rows = table_rows(part)
-    card = ["card_redacted", "720", "716", "4", "0", "2026-10-16T09:00:00+00:00", "2026-10-30T23:00:00+00:00"]
+    card = ["card_redacted", "gw-1", "720", "716", "4", "0", "2026-10-16T09:00:00+00:00", "2026-10-30T23:00:00+00:00"]
     assert [*card, "2+9f003+ab12"] in rows  # one policy version per line
-    assert ["unapproved_model", "720", "720", "0", "0", "-", "-", "2+9f003+ab12"] in rows
-    assert ["revoked_key", "3", "0", "0", "3 (never tested)", "-", "-", "3+ab12"] in rows
+    assert ["unapproved_model", "gw-1", "720", "720", "0", "0", "-", "-", "2+9f003+ab12"] in rows
+    assert ["revoked_key", "gw-1", "3", "0", "0", "3 (never tested)", "-", "-", "3+ab12"] in rows
     assert 'class="flag warn">3 (never tested)<' in part
     assert 'class="flag bad">4<' in part  # failures flagged
-    windows = rows[rows.index(["Control", "From", "Until it passed again", "Failed runs"]) + 1 :]
+    header = ["Control", "Machine", "From", "Until it passed again", "Failed runs"]
+    windows = rows[rows.index(header) + 1 : rows.index(header) + 4]
     assert windows == [
-        ["card_redacted", "2026-10-16T09:00:00+00:00", "2026-10-16T11:00:00+00:00", "2"],
-        ["card_redacted", "2026-10-30T22:00:00+00:00", "still failing", "2"],
+        ["card_redacted", "gw-1", "2026-10-16T09:00:00+00:00", "2026-10-16T11:00:00+00:00", "2"],
+        ["card_redacted", "gw-1", "2026-10-30T22:00:00+00:00", "still failing", "2"],
         [
             "credential_blocked",
+            "gw-1",
             "before the period (a run at 2026-09-30T23:00:00+00:00 failed it)",
             "2026-10-01T01:00:00+00:00",
             "1",
@@ -262,7 +264,29 @@ def test_controls_tested_per_control_with_failure_windows(report: dict[str, Any]
     assert '<strong class="flag ok">INTACT</strong>. 9000 runs checked, 0 problem(s) found.' in part
     markdown = render_markdown(report)
     assert "\n## Controls tested\n" in markdown
-    assert "| card\\_redacted | 2026-10-30T22:00:00+00:00 | **still failing** | 2 |" in markdown
+    assert "| card\\_redacted | gw-1 | 2026-10-30T22:00:00+00:00 | **still failing** | 2 |" in markdown
+
+
+def test_controls_tested_shows_coverage_gaps_command_failures_and_a_cut(report: dict[str, Any]) -> None:
+    part = section(render_html(report), "assurance")
+    rows = table_rows(part)
+    gap = "3h (2026-10-12T04:00:00+00:00 to 2026-10-12T07:00:00+00:00): over twice the typical interval"
+    assert ["gw-1", "717", "1h", gap, "30m"] in rows
+    assert f'class="flag bad">{gap}<' in part
+    assert [
+        "2026-10-20T10:00:00+00:00",
+        "staging-1",
+        "4+cand",
+        "card_redactedssn_protected",
+        "asr_0123456789abcdef",
+    ] in rows
+    assert "3 run(s) of aigw assure (origin command, possibly against a candidate policy on staging): 1 failed" in part
+    assert "only the newest" not in part
+    report["controls_tested"]["runs_on_record"] = 150_000
+    report["controls_tested"]["coverage"][0] |= {"stale": True, "since_last_run_s": 90_000.0}
+    part = section(render_html(report), "assurance")
+    assert "The period holds 150,000 runs: only the newest 720 were read" in part
+    assert 'class="flag bad">no scheduled run in the last 1d 1h<' in part
 
 
 def test_controls_tested_shows_a_tampered_assurance_chain(report: dict[str, Any]) -> None:
