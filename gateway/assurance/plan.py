@@ -19,6 +19,7 @@ from gateway.config.settings import Settings
 from gateway.policy.data_rules import DEFAULT_RULE, Action, Direction
 from gateway.policy.policy import Policy
 from gateway.providers.routing import Router
+from gateway.wire.part_source import ANSWER, USER_TEXT
 
 # The assurance identity: a gateway key issued to ASSURANCE_USER (defined with ``Identity.assurance``, the
 # mark), in this key group. The key is the mark (a header could be sent by anyone); the prompt log and
@@ -83,7 +84,9 @@ class Expectation:
 def expectation(policy: Policy, target: DataTarget) -> Expectation:
     """What the first rule for the target's type in its direction (prompt or answer) makes of it."""
     finding = Finding(target.entity_type, 0, 1, 1.0, target.detector, target.category)
-    decision = policy.data_rules.decide([finding], target.direction)[0]
+    # Where the probe puts it: the user's text in a prompt, the answer's text in an answer (a rule's `sources`).
+    where = ANSWER if target.direction is Direction.RESPONSE else USER_TEXT
+    decision = policy.data_rules.decide([finding], target.direction, where)[0]
     if decision.rule == DEFAULT_RULE:
         return Expectation(None, decision.rule)
     rule = decision.rule.removeprefix("data_rules.")

@@ -209,3 +209,14 @@ def test_a_model_served_by_a_real_provider_is_asked_only_when_nothing_could_reac
             return await tool_rules._refusal(session, "http://127.0.0.1:9", "aigw_x_y", policy, group, canaries.fresh())
 
     assert asyncio.run(refuse()) == outcome
+
+
+def test_the_expectation_is_read_for_where_the_probe_puts_its_value(tmp_path: Path) -> None:
+    """A rule limited by `sources` is judged for the user's text of a prompt, where the probes plant."""
+    policy = edited(
+        tmp_path,
+        "                     CREDIT_CARD, IBAN_CODE, MEDICAL_RECORD_NUMBER]\n",
+        "                     CREDIT_CARD, IBAN_CODE, MEDICAL_RECORD_NUMBER]\n      sources: [text]\n",
+    )
+    assert expectation(policy, target("card_protected")).action is Action.REDACT
+    assert expectation(policy, target("card_protected")).rule == "ids-redact"
