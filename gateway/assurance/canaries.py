@@ -94,7 +94,8 @@ def fresh() -> Canaries:
         card=_card(),
         ssn=_ssn(),
         email=f"assure-{secrets.token_hex(4)}@example.org",
-        aws_key_id="AKIA" + "".join(secrets.choice(_AWS_ALPHABET) for _ in range(16)),
+        # 16 different characters: a random draw with repeats fell under the detector's entropy floor 1 in 5,000.
+        aws_key_id="AKIA" + "".join(secrets.SystemRandom().sample(_AWS_ALPHABET, 16)),
         jailbreak=f"{secrets.choice(JAILBREAKS)} (ref {secrets.token_hex(3)})",
         person=" ".join(secrets.choice(part) for part in (GIVEN_NAMES, MIDDLE_INITIALS, SURNAMES)),
         plant_nonce=secrets.token_hex(8),

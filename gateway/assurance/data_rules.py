@@ -171,7 +171,7 @@ def value_of(policy: Policy, canaries: Canaries, target: DataTarget) -> str | No
 
 
 @dataclass
-class _Sent:
+class SentProbe:
     plan: RulePlan
     target: DataTarget
     value: str
@@ -192,7 +192,7 @@ async def probe(
     passed: list[str] = []
     failed: list[str] = []
     notes: list[str] = []
-    sent: list[_Sent] = []
+    sent: list[SentProbe] = []
     for rule in plan(policy):
         if rule.off is not None:
             failed.append(f"{rule.rule}: {rule.off}")
@@ -202,11 +202,11 @@ async def probe(
             text = plant_instruction(canaries.plant_nonce) if rule.direction is Direction.RESPONSE else None
             prompt = text or rule.target.template.format(value=value)
             answer = await chat(session, url, key, model, prompt, stream=rule.direction is Direction.RESPONSE)
-            sent.append(_Sent(rule, rule.target, value, answer))
+            sent.append(SentProbe(rule, rule.target, value, answer))
     secret = [*canaries.values, *(s.value for s in sent if not s.target.canary and s.value != MARKER)]
     records = await asyncio.gather(*(_record(admin, s) for s in sent))
     for item, record in zip(sent, records, strict=True):
-        ok, seen = _judge(item, record, secret)
+        ok, seen = judge(item, record, secret)
         where = f"{item.plan.rule} ({item.target.entity_type}"
         where += " in a streamed answer)" if item.plan.direction is Direction.RESPONSE else ")"
         (passed if ok else failed).append(f"{where}: {seen}")
@@ -216,14 +216,14 @@ async def probe(
     return Result(CONTROL, "pass" if passed else "skip", EXPECTED, seen or "the policy has no data rules")
 
 
-async def _record(admin: AdminClient, item: _Sent) -> dict[str, object] | None:
+async def _record(admin: AdminClient, item: SentProbe) -> dict[str, object] | None:
     if item.sent.request_id is None:
         return None
     _, record = await admin.record(item.sent.request_id)
     return record
 
 
-def _judge(item: _Sent, record: dict[str, object] | None, secret: Sequence[str]) -> tuple[bool, str]:
+def judge(item: SentProbe, record: dict[str, object] | None, secret: Sequence[str]) -> tuple[bool, str]:
     """Whether the rule did what it says, and what was seen, in words (never the value)."""
     action, sent, target = item.plan.action, item.sent, item.target
     seen = observed(sent, item.value, target)

@@ -133,3 +133,31 @@ def test_a_gateway_doing_less_than_the_rule_says_fails_naming_the_rule(
     assert seen.startswith("FAILED data_rules.ids-redact (UK_NINO): redact expected; the provider got: sent as is; ")
     assert seen.count("FAILED") == 1
     assert "data_rules.people-pseudonymize (PHONE_NUMBER): pseudonymize" in seen
+
+
+ANSWER_RULE = (
+    "  - id: answer-cards-block\n"
+    "    description: Cards a model writes are stopped (prompts are the ID rule's).\n"
+    "    match: {entity_types: [CREDIT_CARD]}\n"
+    "    directions: [response]\n"
+    "    action: block\n"
+)
+
+
+def test_a_rule_for_answers_only_is_probed_through_the_echo_plant(
+    bg_loop: BackgroundLoop, mock: MockProvider, tmp_path: Path, planted: list[canaries.Canaries]
+) -> None:
+    text = DEFAULT_POLICY.read_text(encoding="utf-8")
+    first = "  - id: secrets-block\n"
+    assert first in text
+    path = tmp_path / "answers.yaml"
+    path.write_text(text.replace(first, ANSWER_RULE + first, 1), encoding="utf-8")
+    policy = load_policy(path)
+    with policy_gateway(bg_loop, mock, tmp_path, path) as running:
+        result = assure(running, policy)[data_rules.CONTROL]
+    assert result.status == "pass", result
+    seen = shown(result, planted)
+    assert seen.startswith(
+        "data_rules.answer-cards-block (CREDIT_CARD in a streamed answer): "
+        "stream ended by an error event (sensitive_data_blocked); data_rules.secrets-block (GITHUB_TOKEN): block; "
+    )

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gateway.assurance import data_rules
-from gateway.assurance.data_rules import RulePlan
+from gateway.assurance.data_rules import RulePlan, SentProbe
+from gateway.assurance.probes import Sent
 from gateway.policy.data_rules import Direction
 from gateway.policy.policy import Policy, load_policy
 from tests.gateway.policy_helpers import DEFAULT_POLICY
@@ -15,6 +18,7 @@ from tests.gateway.policy_helpers import DEFAULT_POLICY
 EXAMPLES = DEFAULT_POLICY.parent / "examples"
 K8S_POLICY = DEFAULT_POLICY.parents[1] / "deploy" / "kubernetes" / "policies" / "default.yaml"
 SECRETS_RULE = "  - id: secrets-block\n"
+IDS_REDACT = "CREDIT_CARD, IBAN_CODE, MEDICAL_RECORD_NUMBER]\n    action: redact"
 
 
 def summary(policy: Policy) -> dict[str, str]:
@@ -144,3 +148,79 @@ def test_the_policys_own_pattern_is_probed_when_no_term_is_given(tmp_path: Path)
     strict = EXAMPLES / "strict-finance.yaml"
     policy = edited(tmp_path, "    terms_files: [finance-terms.txt]", "    terms_files: []", strict)
     assert summary(policy)["client-data-block"] == "CONFIDENTIAL_PATTERN"
+
+
+def sent_probe(rule: str, entity: str, status: int, text: str, value: str, code: str | None = None) -> SentProbe:
+    """A probe as sent under the default policy, and what the echo (or the refusal) gave back."""
+    plan = next(p for p in data_rules.plan(load_policy(DEFAULT_POLICY)) if p.rule == f"data_rules.{rule}")
+    assert plan.target is not None
+    assert plan.target.entity_type == entity
+    return SentProbe(plan, plan.target, value, Sent(status, code, text, "req_1"))
+
+
+RECORD = {"log_level": "metadata", "has_text": False, "status": 200, "entity_types": ["UK_NINO"]}
+
+
+@pytest.mark.parametrize(
+    ("probe", "record", "verdict"),
+    [
+        (sent_probe("ids-redact", "UK_NINO", 200, "nino [UK_NINO].", "AB 12 34 56 C"), RECORD, (True, "redact")),
+        (
+            sent_probe("ids-redact", "UK_NINO", 200, "nino AB 12 34 56 C.", "AB 12 34 56 C"),
+            RECORD,
+            (False, "redact expected; the provider got: sent as is"),
+        ),
+        (
+            sent_probe("secrets-block", "GITHUB_TOKEN", 403, "", "ghp_x", "sensitive_data_blocked"),
+            RECORD | {"status": 403},
+            (True, "block"),
+        ),
+        (
+            sent_probe("secrets-block", "GITHUB_TOKEN", 503, "", "ghp_x", "detection_unavailable"),
+            RECORD | {"status": 503},
+            (
+                False,
+                "block expected; the provider got: refused 503 detection_unavailable: detection could not run, "
+                "the control is not operating",
+            ),
+        ),
+        (
+            sent_probe("ids-redact", "UK_NINO", 200, "nino [UK_NINO].", "AB 12 34 56 C"),
+            None,
+            (False, "redact; no prompt-log record for the probe"),
+        ),
+        (
+            sent_probe("ids-redact", "UK_NINO", 200, "nino [UK_NINO].", "AB 12 34 56 C"),
+            RECORD | {"rule": "AB 12 34 56 C"},
+            (False, "redact; its prompt-log record shows text outside its seal"),
+        ),
+    ],
+)
+def test_what_a_probe_of_a_protecting_rule_saw_is_judged_by_its_action(
+    probe: SentProbe, record: dict[str, object] | None, verdict: tuple[bool, str]
+) -> None:
+    assert data_rules.judge(probe, record, [probe.value]) == verdict
+
+
+def test_an_audit_rule_passes_only_when_the_value_went_through_and_its_record_has_the_finding(
+    tmp_path: Path,
+) -> None:
+    policy = edited(tmp_path, IDS_REDACT, IDS_REDACT.replace("redact", "audit"))
+    plan = next(p for p in data_rules.plan(policy) if p.rule == "data_rules.ids-redact")
+    target = plan.target
+    assert target is not None
+    value = "AB 12 34 56 C"
+
+    def judged(text: str, types: list[str]) -> tuple[bool, str]:
+        probe = SentProbe(plan, target, value, Sent(200, None, text, "req_1"))
+        return data_rules.judge(probe, RECORD | {"entity_types": types}, [])
+
+    assert judged(f"nino {value}.", ["UK_NINO"]) == (True, "audit: let through, recorded as UK_NINO")
+    assert judged(f"nino {value}.", []) == (
+        False,
+        "audit expected; let through, but no UK_NINO finding in its prompt-log record",
+    )
+    assert judged("nino [UK_NINO].", ["UK_NINO"]) == (
+        False,
+        "audit expected (let through, recorded); the provider got: redact",
+    )

@@ -48,8 +48,9 @@ def missed(policy: Path, target: DataTarget, values: list[str]) -> list[str]:
 @pytest.mark.parametrize("target", GENERATED, ids=[t.entity_type for t in GENERATED])
 def test_every_drawn_canary_is_found_as_its_type(policy: Path, target: DataTarget) -> None:
     values = [getattr(canaries.fresh(), target.canary) for _ in range(RUNS)]
-    # Fresh per run; reserved ranges are small (1,000 drama numbers, 762 documentation addresses).
-    assert len(set(values)) > (RUNS / 2 if target.entity_type in ("PHONE_NUMBER", "IP_ADDRESS") else RUNS - 2)
+    # Fresh per run (a constant would fail this); some ranges are small: 1,000 drama numbers, 762 documentation
+    # addresses, 7,200 names, so repeats among 300 draws are expected there.
+    assert len(set(values)) > RUNS / 2
     assert missed(policy, target, values) == []
 
 
