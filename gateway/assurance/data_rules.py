@@ -43,9 +43,13 @@ EXPECTED = (
     "keep it from the echo; audit lets it through and records the finding"
 )
 MARKER = "CONFIDENTIAL"  # a banner, not a value: the same word every run (and no planted value)
-DETECTOR = {Category.SECRET: "secrets", Category.PII: "pii", Category.CONFIDENTIAL: "confidential"}
-DETECTOR[Category.INJECTION] = "injection"
-_CORE = {t.entity_type: t for t in DATA_TARGETS}
+# The detector reporting each data class (a rule may match by detector name).
+DETECTOR = {
+    Category.SECRET: "secrets",
+    Category.PII: "pii",
+    Category.CONFIDENTIAL: "confidential",
+    Category.INJECTION: "injection",
+}
 
 
 def _target(entity_type: str, category: Category, canary: str, template: str) -> DataTarget:
@@ -198,7 +202,9 @@ async def probe(
             failed.append(f"{rule.rule}: {rule.off}")
         elif rule.target is None:
             notes.append(f"{rule.rule}: {rule.note}")
-        elif (value := value_of(policy, canaries, rule.target)) is not None:
+        elif (value := value_of(policy, canaries, rule.target)) is None:  # a pattern's draw that did not match
+            notes.append(f"{rule.rule}: not probed (no {rule.target.entity_type} value could be drawn this run)")
+        else:
             text = plant_instruction(canaries.plant_nonce) if rule.direction is Direction.RESPONSE else None
             prompt = text or rule.target.template.format(value=value)
             answer = await chat(session, url, key, model, prompt, stream=rule.direction is Direction.RESPONSE)
