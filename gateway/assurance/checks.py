@@ -54,11 +54,12 @@ def sealed(record: dict[str, Any], canaries: Sequence[str]) -> bool:
     if any(value in shown for value in canaries):
         return False
     level = record.get("log_level")
-    if level in TEXT_LEVELS:  # a refused request forwarded nothing: there may be no text to keep
-        status = record.get("status")
-        return record.get("has_text") is True or (isinstance(status, int) and status >= 400)
-    if level == "hash":
-        return record.get("has_text") is False and record.get("prompt_hash") is not None
+    status = record.get("status")
+    refused = isinstance(status, int) and status >= 400  # it forwarded nothing: there may be no text to keep
+    if level in TEXT_LEVELS:
+        return record.get("has_text") is True or refused
+    if level == "hash":  # (a refused request has no hash either: strict-finance's blocked client names)
+        return record.get("has_text") is False and (record.get("prompt_hash") is not None or refused)
     return record.get("has_text") is False
 
 

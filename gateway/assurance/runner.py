@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from gateway.assurance import canaries as canary_values
-from gateway.assurance import checks, tool_rules
+from gateway.assurance import checks, data_rules, tool_rules
 from gateway.assurance.credentials import RunCredentials
 from gateway.assurance.plan import (
     ANSWER_TARGET,
@@ -67,6 +67,7 @@ async def run(
         probes.append(await data_probe(session, url, key, models.echo, planted, JAILBREAK_TARGET, expect))
         probes.append(await tool_rules.probe(session, url, policy, group_keys, planted))
         admin = checks.AdminClient(session, target.admin_url.rstrip("/"), target.admin_token, wait_s)
+        probes.append(await data_rules.probe(session, url, key, models.echo, policy, planted, admin))
         evidence = await checks.prompt_log(admin, probes, planted.values)
         evidence += await checks.incidents(admin, probes, since_us, planted.values)
         evidence.append(await checks.chain(admin))

@@ -37,6 +37,7 @@ CORE = (
     "answer_stream_protected",
     "jailbreak_recorded",
     "tool_rules_enforced",
+    "data_rules_enforced",
     "prompt_log_sealed",
     "incidents_recorded",
     "incident_chain_verifies",
@@ -134,8 +135,9 @@ def test_every_control_passes_under_the_default_policy(
     assert not mock.requests  # the unapproved model's request never reached its provider
     assert all(value not in out for value in planted[0].values)  # results never show a planted value
     records = gateway.run(gateway.server.app[STATE].prompt_log.store.search(SearchQuery(user="aigw-assurance")))
-    # Every probe sent with the identity's key (a revoked key is nobody's): 9 of its own, 4 with keys of the groups.
-    assert len(records) == 13
+    # Every probe sent with the identity's key (a revoked key is nobody's): 9 of its own, 4 with keys of the groups,
+    # 6 of the policy's data rules (data_rules_enforced: one per rule).
+    assert len(records) == 19
     assert {r["client"] for r in records} == {"aigw-assure/1"}
     incidents = gateway.incidents()  # real incidents, of the assurance identity
     assert incidents
@@ -157,7 +159,7 @@ def test_human_readable_output_names_each_control(
 ) -> None:
     assert assure(gateway, tmp_path) == 0
     out = capsys.readouterr().out
-    assert "14 passed, 0 failed, 0 skipped" in out
+    assert "15 passed, 0 failed, 0 skipped" in out
     assert all(f"PASS  {control}" in out for control in CORE)
     assert all(value not in out for value in planted[0].values)
 
@@ -278,5 +280,5 @@ def test_the_example_policies_pass_what_they_protect_and_skip_what_they_do_not(
     assert {c for c, r in results.items() if r["status"] == "skip"} == skipped
     failed = [r for r in results.values() if r["status"] == "fail"]
     assert results["answer_stream_protected"]["seen"] == answer_seen
-    assert failed == []
+    assert failed == [], [r["seen"] for r in failed]
     assert code == 0

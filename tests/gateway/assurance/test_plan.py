@@ -121,6 +121,9 @@ def test_the_luhn_check_refuses_a_wrong_check_digit() -> None:
         ({"log_level": "redacted", "has_text": False, "status": 403}, True),  # refused: nothing was forwarded
         ({"log_level": "hash", "has_text": False, "prompt_hash": "ab"}, True),
         ({"log_level": "hash", "has_text": False, "prompt_hash": None}, False),
+        ({"log_level": "hash", "has_text": False, "prompt_hash": None, "status": 200}, False),
+        ({"log_level": "hash", "has_text": False, "prompt_hash": None, "status": 403}, True),  # refused: no text
+        ({"log_level": "hash", "has_text": True, "prompt_hash": None, "status": 403}, False),
         ({"log_level": "metadata", "has_text": False, "rule": "x CANARY y"}, False),
     ],
 )
