@@ -27,6 +27,7 @@ from gateway.assurance.probes import Result, answer_probe, data_probe, revoked_k
 from gateway.config.settings import Settings
 from gateway.policy.policy import Policy
 
+SETUP_CONTROL = "assurance_setup"
 DEFAULT_WAIT_S = 15.0
 REQUEST_TIMEOUT_S = 60.0
 
@@ -68,10 +69,19 @@ async def run(
         probes.append(await tool_rules.probe(session, url, policy, group_keys, planted))
         admin = checks.AdminClient(session, target.admin_url.rstrip("/"), target.admin_token, wait_s)
         probes.append(await data_rules.probe(session, url, key, models.echo, policy, planted, admin))
+        if models.echo is None:  # every planted value goes to echo: without one, the data controls go unproven
+            probes.insert(0, no_echo_model())
         evidence = await checks.prompt_log(admin, probes, planted.values)
         evidence += await checks.incidents(admin, probes, since_us, planted.values)
         evidence.append(await checks.chain(admin))
     return probes + evidence
+
+
+def no_echo_model() -> Result:
+    """The data probes skip without an approved echo model; a skip is not a pass, and a deployment whose
+    data controls can never be proven must not look proven: the setup fails, once."""
+    expected = "an echo model approved for the assurance identity (every planted value goes only there)"
+    return Result(SETUP_CONTROL, "fail", expected, "none in the settings' routes: no data control could be probed")
 
 
 def failed(results: list[Result]) -> bool:

@@ -32,6 +32,7 @@ from gateway.promptlog.store import now_us
 from gateway.supervise import BackgroundTask
 
 log = structlog.get_logger("aigw")
+LEAKED = "sent as is"  # how a probe says the planted value reached the provider unchanged
 FAILED_CLOSED = "the control is not operating"  # how a probe says a fail-closed gateway refused it
 MAX_UNRECORDED = 168  # a week of hourly runs waits in memory for the store to come back
 RUN_CONTROL = "assurance_run"  # the run itself: its probes reached the gateway and came back
@@ -45,6 +46,7 @@ DATA_CONTROLS = frozenset(
         "name_protected",
         "stream_protected",
         "answer_stream_protected",
+        "data_rules_enforced",
     }
 )
 
@@ -158,7 +160,9 @@ def _unjudged(result: Result, before: str, after: str) -> Result:
 def _exposed(outcome: ControlOutcome) -> bool:
     """A data control that failed other than by failing closed: real data may be passing unprotected
     (critical). A refusal because detection or the log could not run kept callers safe (high)."""
-    return outcome.control in DATA_CONTROLS and FAILED_CLOSED not in outcome.seen
+    if outcome.control not in DATA_CONTROLS:
+        return False
+    return LEAKED in outcome.seen or FAILED_CLOSED not in outcome.seen  # one rule's leak outweighs another's refusal
 
 
 class CredentialsUnavailable(Exception):

@@ -21,13 +21,13 @@ from gateway.auth.admin_tokens import AdminTokenStore
 from gateway.auth.identity import ASSURANCE_USER
 from gateway.auth.keystore import KeyStore
 from gateway.compliance.catalog import load_compliance
-from gateway.incidents.assurance_runs import AssuranceRun, runs_between, verify_runs
+from gateway.incidents.assurance_runs import AssuranceRun, ControlOutcome, runs_between, verify_runs
 from gateway.incidents.export import iso_time
 from gateway.lifecycle.state import STATE
 from gateway.promptlog.store import now_us
 from gateway.report.gather import gather
 from gateway.report.model import ControlsTested
-from gateway.server.assurance_schedule import RUN_CONTROL, AssuranceSchedule
+from gateway.server.assurance_schedule import RUN_CONTROL, AssuranceSchedule, _exposed
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import UPSTREAM_ENV, StartGateway, gateway_settings
@@ -327,3 +327,27 @@ def test_a_run_stopped_while_its_credentials_are_made_leaves_none_behind(start_g
     finally:
         keys.close()
         tokens.close()
+
+
+@pytest.mark.parametrize(
+    ("control", "seen", "exposed"),
+    [
+        ("card_protected", "rule ids-redact lets the type through (audit); the provider got: sent as is", True),
+        (
+            "card_protected",
+            "refused 503 detection_unavailable: detection could not run, the control is not operating",
+            False,
+        ),
+        (
+            "data_rules_enforced",
+            "FAILED data_rules.a (UK_NINO): redact expected; the provider got: sent as is; "
+            "FAILED data_rules.b (IBAN_CODE): refused 503 detection_unavailable: ..., the control is not operating",
+            True,
+        ),
+        ("incident_chain_verifies", "broken: 2 problems", False),
+    ],
+)
+def test_a_failure_is_critical_only_when_a_data_control_let_its_value_through(
+    control: str, seen: str, exposed: bool
+) -> None:
+    assert _exposed(ControlOutcome(control, "fail", "expected", seen)) is exposed
