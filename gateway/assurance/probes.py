@@ -119,6 +119,8 @@ def observed(sent: Sent, value: str, target: DataTarget) -> str:
         return refusal(sent)
     if leaked(sent.text, value):
         return "sent as is"
+    if target.entity_type == "PERSON" and any(part in sent.text for part in name_parts(value)):
+        return "sent in part"  # a name caught only in part (given name or surname left): not protected
     if f"[{target.entity_type}]" in sent.text:
         return Action.REDACT.value
     if f"<{target.entity_type}_" in sent.text:
@@ -138,6 +140,11 @@ def refusal(sent: Sent) -> str:
     if sent.code in NOT_OPERATING:
         seen += f": {NOT_OPERATING[sent.code]}, the control is not operating"
     return seen
+
+
+def name_parts(name: str) -> list[str]:
+    """A person canary's given name and surname (initials are too short to tell apart from other text)."""
+    return [part for part in name.split() if len(part.strip(".")) >= 3]
 
 
 def leaked(text: str, value: str) -> bool:

@@ -13,7 +13,7 @@ from loadtests.mock_provider import MockProvider
 from tests.conftest import StartGateway
 
 DEFAULT_POLICY = Path(__file__).resolve().parents[3] / "policies" / "default.yaml"
-ECHO_FOR_EVERYONE = "      - provider: echo\n        models: [\"*\"]\n"
+ECHO_FOR_EVERYONE = '      - provider: echo\n        models: ["*"]\n'
 
 
 def test_no_approved_echo_model_fails_the_setup_and_sends_no_planted_value(

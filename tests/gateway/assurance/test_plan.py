@@ -21,6 +21,7 @@ from gateway.assurance.plan import (
     expectation,
     pick_models,
 )
+from gateway.assurance.probes import Sent, observed
 from gateway.config.settings import Settings, load_settings
 from gateway.policy.data_rules import Action
 from gateway.policy.policy import Policy, load_policy
@@ -223,3 +224,12 @@ def test_the_expectation_is_read_for_where_the_probe_puts_its_value(tmp_path: Pa
     )
     assert expectation(policy, target("card_protected")).action is Action.REDACT
     assert expectation(policy, target("card_protected")).rule == "ids-redact"
+
+
+def test_a_name_caught_only_in_part_is_not_protected() -> None:
+    [person] = [t for t in DATA_TARGETS if t.entity_type == "PERSON"]
+    name = "Laura K. Harris"
+    partial = Sent(200, None, "My colleague <PERSON_1> K. Harris asked for the quarterly report.", "req_1")
+    whole = Sent(200, None, "My colleague <PERSON_1> asked for the quarterly report.", "req_2")
+    assert observed(partial, name, person) == "sent in part"
+    assert observed(whole, name, person) == "pseudonymize"
