@@ -24,6 +24,7 @@ import secrets
 import string
 from dataclasses import dataclass
 
+from detectors.secrets import is_placeholder
 from gateway.providers.echo_plant import TEST_CARD_PREFIX, planted_card
 
 # Common US given names and surnames (1990 census frequency lists), and middle initials that are no word
@@ -146,12 +147,16 @@ def _random(length: int) -> str:
     secrets detector takes runs of one kind for words (camelCase identifiers), and about 1 random token
     in 500 would read as one; a value that never runs is always a token, with ~5 bits per character."""
     kinds = (string.ascii_uppercase, string.ascii_lowercase, string.digits)
-    kind = secrets.randbelow(3)
-    drawn: list[str] = []
-    for _ in range(length):
-        kind = (kind + 1 + secrets.randbelow(2)) % 3
-        drawn.append(secrets.choice(kinds[kind]))
-    return "".join(drawn)
+    while True:
+        kind = secrets.randbelow(3)
+        drawn: list[str] = []
+        for _ in range(length):
+            kind = (kind + 1 + secrets.randbelow(2)) % 3
+            drawn.append(secrets.choice(kinds[kind]))
+        value = "".join(drawn)
+        # "xXxX" reads as the mask "xxxx" (about 1 value in 10,000): the detector ignores placeholders.
+        if not is_placeholder(value):
+            return value
 
 
 def luhn_valid(number: str) -> bool:

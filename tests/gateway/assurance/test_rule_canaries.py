@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from detectors.registry import build_detectors
+from detectors.secrets import is_placeholder
 from gateway.assurance import canaries, data_rules, pattern_values
 from gateway.assurance.plan import DataTarget
 from gateway.policy.policy import load_policy
@@ -101,3 +102,10 @@ def test_a_simple_pattern_gives_a_matching_value(pattern: str, shape: str) -> No
 @pytest.mark.parametrize("pattern", [r"(?<=ref )\d{4}", r"[^a-z]{4}", r"(a)\1"])
 def test_a_pattern_it_cannot_draw_from_gives_nothing(pattern: str) -> None:
     assert pattern_values.sample(pattern) is None
+
+
+def test_random_tokens_never_read_as_a_placeholder() -> None:
+    """CI once drew ghp_...K4xXxX5...: "xxxx" is a mask to the secrets detector, which then ignores the
+    token, and the probe would have failed a working control. Drawn tokens are never placeholders."""
+    assert is_placeholder("N7o3HcUs5GkS2EfBgCz2K4xXxX5e2nC6b6d7")
+    assert not any(is_placeholder(canaries._random(36)) for _ in range(50_000))
