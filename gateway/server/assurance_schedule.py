@@ -29,6 +29,7 @@ from gateway.incidents.assurance_runs import AssuranceRun, ControlOutcome, RunRe
 from gateway.lifecycle.state import GatewayState
 from gateway.policy.policy import Policy
 from gateway.promptlog.store import now_us
+from gateway.server import assurance_spool
 from gateway.supervise import BackgroundTask
 
 log = structlog.get_logger("aigw")
@@ -58,8 +59,11 @@ class AssuranceSchedule:
         self._task: BackgroundTask | None = None
         self.last: AssuranceRun | None = None  # the last finished run (the evidence store keeps them all)
         self._unrecorded: deque[AssuranceRun] = deque(maxlen=MAX_UNRECORDED)  # refused by the store so far
+        self._spool = assurance_spool.spool_path(state.settings.prompt_log.spool_path)
 
     def start(self) -> None:
+        self._unrecorded.extend(assurance_spool.load(self._spool))  # refused before a restart: stored first
+        assurance_spool.save(self._spool, ())
         if self._settings.interval_s <= 0:
             return
         metrics = self._state.metrics
@@ -71,6 +75,8 @@ class AssuranceSchedule:
         if self._task is not None:
             await self._task.stop()
             self._task = None
+        if self._unrecorded:  # still refused by the store: kept on disk for the next start
+            await asyncio.to_thread(assurance_spool.save, self._spool, list(self._unrecorded))
 
     async def _forever(self) -> None:
         await asyncio.sleep(self._settings.first_run_after_s)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import sqlite3
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from gateway.promptlog.store import now_us
 from gateway.report.gather import gather
 from gateway.report.model import ControlsTested
 from gateway.server.assurance_schedule import RUN_CONTROL, AssuranceSchedule, _exposed
+from gateway.server.assurance_spool import load, spool_path
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import UPSTREAM_ENV, StartGateway, gateway_settings
@@ -351,3 +353,36 @@ def test_a_failure_is_critical_only_when_a_data_control_let_its_value_through(
     control: str, seen: str, exposed: bool
 ) -> None:
     assert _exposed(ControlOutcome(control, "fail", "expected", seen)) is exposed
+
+
+def test_runs_still_refused_at_shutdown_are_spooled_and_stored_after_a_restart(
+    bg_loop: BackgroundLoop, mock: MockProvider, tmp_path: Path
+) -> None:
+    overrides = {
+        "policy_path": str(DEFAULT_POLICY),
+        "detection": {"workers": 1},
+        "assurance": {"interval_s": 1.0, "first_run_after_s": 0.0, "wait_s": 3.0},
+    }
+    settings = gateway_settings(tmp_path, mock.url, overrides)
+    first = RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
+    try:
+        wait_for_run(first, lambda run: run.failed == ())
+        store = first.server.app[STATE].prompt_log.store
+        first.run(store.execute("ALTER TABLE assurance_runs RENAME TO assurance_runs_away"))
+        refused_from = now_us()
+        refused = wait_for_run(first, lambda run: run.started_us > refused_from)
+    finally:
+        first.stop()
+    spool = spool_path(settings.prompt_log.spool_path)
+    assert refused in load(spool)  # on disk, 0600, while the gateway is down
+    assert spool.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(settings.prompt_log.sqlite_path) as db:  # the store takes runs again
+        db.execute("ALTER TABLE assurance_runs_away RENAME TO assurance_runs")
+    second = RunningGateway.start(bg_loop, settings, UPSTREAM_ENV)
+    try:
+        wait_for_run(second, lambda run: True)
+        stored = stored_runs(second)
+        assert refused in stored
+        assert not spool.exists()
+    finally:
+        second.stop()
