@@ -244,9 +244,8 @@ class IncidentLog:
         actor = {"source": "control_assurance", "control": control}
         facts = Facts(flags=frozenset({"data_exposed"} if exposed else ()))
         details = {"control": control, "seen": seen}  # the run is evidence, not identity: repeats fold
-        evidence = {"assurance_run": run_id}
-        candidate = self._candidates.build(Violation.CONTROL_FAILURE, facts, actor, details=details, evidence=evidence)
-        self._enqueue(candidate)
+        run = {"assurance_run": run_id}
+        self._enqueue(self._candidates.build(Violation.CONTROL_FAILURE, facts, actor, details=details, evidence=run))
 
     def observe_limit_store_failure(self, mode: str) -> None:
         """The shared counter store (Redis) went down: under fail_open each replica counts alone, so a
