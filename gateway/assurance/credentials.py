@@ -12,6 +12,7 @@ Every call here is blocking database work: async callers run it in a thread.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -35,6 +36,10 @@ class RunCredentials:
     can_issue: bool = False  # the key store is ours to write: keys for other groups can be made
     _made_keys: list[str] = field(default_factory=list)
     _made_token: str | None = None
+    # key_for and close, each in a worker thread, may overlap when a run is cancelled: close waits for a
+    # key being made and revokes it too; a key asked for after close is not made.
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _closed: bool = False
 
     @classmethod
     def open(cls, settings: Settings, environ: Mapping[str, str]) -> RunCredentials:
@@ -60,12 +65,15 @@ class RunCredentials:
         """A key of the assurance user in ``groups``, revoked at ``close``; None where keys cannot be made."""
         if not self.can_issue:
             return None
-        keys = KeyStore.open(self.settings.store, self.environ)
-        try:
-            record, secret = keys.create(ASSURANCE_USER, groups)
-        finally:
-            keys.close()
-        self._made_keys.append(record.key_id)
+        with self._lock:
+            if self._closed:
+                return None
+            keys = KeyStore.open(self.settings.store, self.environ)
+            try:
+                record, secret = keys.create(ASSURANCE_USER, groups)
+            finally:
+                keys.close()
+            self._made_keys.append(record.key_id)
         return secret
 
     def _revoked_key(self) -> str:
@@ -78,8 +86,10 @@ class RunCredentials:
         return secret
 
     def close(self) -> None:
-        """Revoke everything made for this run (idempotent)."""
-        made_keys, self._made_keys = self._made_keys, []
+        """Revoke everything made for this run (idempotent); no key is made after it."""
+        with self._lock:
+            self._closed = True
+            made_keys, self._made_keys = self._made_keys, []
         if made_keys:
             keys = KeyStore.open(self.settings.store, self.environ)
             try:
