@@ -13,12 +13,17 @@ import os
 import threading
 from collections.abc import Coroutine, Mapping
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, TypeVar
 
+from gateway.assurance import runner
+from gateway.assurance.credentials import KEY_ENV, TOKEN_ENV, RunCredentials
+from gateway.assurance.probes import Result
 from gateway.auth.keystore import KeyStore
 from gateway.config.settings import Settings
 from gateway.incidents.store import IncidentQuery
 from gateway.lifecycle.state import STATE
+from gateway.policy.policy import load_policy
 from gateway.promptlog.record import Row
 from gateway.providers import Credential, resolve_credentials
 from gateway.server.serve import GatewayServer
@@ -103,6 +108,20 @@ class RunningGateway:
             return await state.incidents.store.search(IncidentQuery())
 
         return self._loop.run(read())
+
+    def assure(self, policy: Path | None = None, wait_s: float = 5.0, timeout: float = 120.0) -> list[Result]:
+        """The control-assurance probes against this gateway, as ``aigw assure`` sends them: a key and an
+        admin token made for the run in its key store (never the environment's) and revoked after it;
+        the expectations read from ``policy`` (default: the gateway's own policy file)."""
+        environ = {k: v for k, v in os.environ.items() if k not in (KEY_ENV, TOKEN_ENV)}
+        credentials = RunCredentials.open(self.settings, environ)
+        try:
+            made = credentials.key, credentials.admin_token, credentials.revoked_key
+            target = runner.Target(self.url, self.admin_url, *made)
+            expected = load_policy(policy or self.settings.policy_path)
+            return self.run(runner.run(self.settings, expected, target, wait_s, credentials=credentials), timeout)
+        finally:
+            credentials.close()
 
     def stop(self) -> None:
         self._loop.run(self.server.stop())

@@ -11,10 +11,7 @@ from typing import Any
 import openai
 import pytest
 
-from gateway.assurance import runner
-from gateway.assurance.credentials import RunCredentials
 from gateway.auth.identity import ASSURANCE_USER
-from gateway.policy.policy import load_policy
 from loadtests.mock_provider import MockProvider
 from tests.conftest import StartGateway
 
@@ -51,14 +48,7 @@ def test_in_monitor_mode_the_unapproved_model_probe_fails_without_reaching_the_p
     assert "\n  mode: enforce\n" in text
     policy.write_text(text.replace("\n  mode: enforce\n", "\n  mode: monitor\n", 1), encoding="utf-8")
     gateway = start_gateway(policy_path=str(policy), detection={"workers": 1})
-    credentials = RunCredentials.open(gateway.settings, {})
-    try:
-        target = runner.Target(
-            gateway.url, gateway.admin_url, credentials.key, credentials.admin_token, credentials.revoked_key
-        )
-        results = gateway.run(runner.run(gateway.settings, load_policy(policy), target, 3.0, credentials=credentials))
-    finally:
-        credentials.close()
+    results = gateway.assure(policy, wait_s=3.0)
     [unapproved] = [r for r in results if r.control == "unapproved_model_refused"]
     assert unapproved.status == "fail"
     assert "assurance_echo_only" in unapproved.seen

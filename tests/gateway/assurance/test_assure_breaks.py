@@ -4,7 +4,6 @@ it serves (a detector that fails, the prompt-log store gone, a detection pool wi
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,8 @@ import pytest
 from detectors.base import Category, Detector, Finding
 from detectors.registry import build_detectors
 from gateway.assurance import runner
-from gateway.assurance.credentials import RunCredentials
 from gateway.assurance.probes import Result
 from gateway.lifecycle.state import STATE
-from gateway.policy.policy import load_policy
 from gateway.screening.pool import DetectionPool
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
@@ -64,16 +61,7 @@ def gateway(bg_loop: BackgroundLoop, mock: MockProvider, tmp_path: Path) -> Iter
 
 
 def assure(gateway: RunningGateway) -> dict[str, Result]:
-    credentials = RunCredentials.open(gateway.settings, {})
-    try:
-        target = runner.Target(
-            gateway.url, gateway.admin_url, credentials.key, credentials.admin_token, credentials.revoked_key
-        )
-        results = asyncio.run(
-            runner.run(gateway.settings, load_policy(DEFAULT_POLICY), target, wait_s=3.0, credentials=credentials)
-        )
-    finally:
-        credentials.close()
+    results = gateway.assure(DEFAULT_POLICY, wait_s=3.0)
     assert runner.failed(results)
     return {r.control: r for r in results}
 

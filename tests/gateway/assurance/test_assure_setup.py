@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from gateway.assurance import runner
-from gateway.assurance.credentials import RunCredentials
-from gateway.policy.policy import load_policy
 from loadtests.mock_provider import MockProvider
 from tests.conftest import StartGateway
 
@@ -24,14 +22,7 @@ def test_no_approved_echo_model_fails_the_setup_and_sends_no_planted_value(
     policy = tmp_path / "no-echo.yaml"
     policy.write_text(text.replace(ECHO_FOR_EVERYONE, "      - provider: echo\n        models: [none-such]\n", 1))
     gateway = start_gateway(policy_path=str(policy), detection={"workers": 1})
-    credentials = RunCredentials.open(gateway.settings, {})
-    try:
-        target = runner.Target(
-            gateway.url, gateway.admin_url, credentials.key, credentials.admin_token, credentials.revoked_key
-        )
-        results = gateway.run(runner.run(gateway.settings, load_policy(policy), target, 3.0, credentials=credentials))
-    finally:
-        credentials.close()
+    results = gateway.assure(policy, wait_s=3.0)
     by_control = {r.control: r for r in results}
     assert by_control[runner.SETUP_CONTROL].status == "fail"
     assert by_control["card_protected"].status == "skip"

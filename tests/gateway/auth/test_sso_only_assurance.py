@@ -9,10 +9,7 @@ from typing import Any
 import openai
 import pytest
 
-from gateway.assurance import runner
-from gateway.assurance.credentials import RunCredentials
 from gateway.auth.identity import ASSURANCE_USER
-from gateway.policy.policy import load_policy
 from tests.conftest import StartGateway
 
 DEFAULT_POLICY = Path(__file__).resolve().parents[3] / "policies" / "default.yaml"
@@ -42,15 +39,7 @@ def test_sso_only_refuses_staff_keys_and_accepts_the_assurance_users(
 
 def test_every_control_is_probed_on_an_sso_only_gateway(start_gateway: StartGateway) -> None:
     gateway = start_gateway(identity=SSO_ONLY, policy_path=str(DEFAULT_POLICY), detection={"workers": 1})
-    credentials = RunCredentials.open(gateway.settings, {})
-    try:
-        target = runner.Target(
-            gateway.url, gateway.admin_url, credentials.key, credentials.admin_token, credentials.revoked_key
-        )
-        policy = load_policy(DEFAULT_POLICY)
-        results = gateway.run(runner.run(gateway.settings, policy, target, 5.0, credentials=credentials), 120)
-    finally:
-        credentials.close()
+    results = gateway.assure(DEFAULT_POLICY)
     statuses = {r.control: r.status for r in results}
     assert "fail" not in statuses.values(), [r for r in results if r.status == "fail"]
     for control in ("card_protected", "revoked_key_refused", "incidents_recorded", "tool_rules_enforced"):
