@@ -22,8 +22,10 @@ from collections.abc import Mapping
 
 import structlog
 
-from gateway.assurance import runner
+from detectors.base import Category
+from gateway.assurance import data_rules, runner
 from gateway.assurance.credentials import RunCredentials
+from gateway.assurance.plan import ANSWER_TARGET, DATA_TARGETS, STREAM_TARGET
 from gateway.assurance.probes import Result
 from gateway.incidents.assurance_runs import AssuranceRun, ControlOutcome, RunRejected, new_run_id, record_run
 from gateway.lifecycle.state import GatewayState
@@ -37,18 +39,11 @@ LEAKED = "sent as is"  # how a probe says the planted value reached the provider
 FAILED_CLOSED = "the control is not operating"  # how a probe says a fail-closed gateway refused it
 MAX_UNRECORDED = 168  # a week of hourly runs waits in memory for the store to come back
 RUN_CONTROL = "assurance_run"  # the run itself: its probes reached the gateway and came back
-# Controls whose failure means data may be passing unprotected: their incidents are critical.
+# Controls whose failure means data may be passing unprotected: their incidents are critical. Derived from
+# the probes' own targets, so a new data probe is one without a second list to keep.
 DATA_CONTROLS = frozenset(
-    {
-        "credential_blocked",
-        "card_protected",
-        "ssn_protected",
-        "email_protected",
-        "name_protected",
-        "stream_protected",
-        "answer_stream_protected",
-        "data_rules_enforced",
-    }
+    {t.control for t in (*DATA_TARGETS, STREAM_TARGET, ANSWER_TARGET) if t.category is not Category.INJECTION}
+    | {data_rules.CONTROL}
 )
 
 

@@ -11,16 +11,13 @@ provider behind the unapproved model), ``runner.run`` with the run's own credent
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from gateway.assurance import canaries, data_rules, runner
-from gateway.assurance.credentials import RunCredentials
 from gateway.assurance.probes import Result
-from gateway.policy.policy import Policy, load_policy
 from gateway.testing import BackgroundLoop, RunningGateway
 from loadtests.mock_provider import MockProvider
 from tests.conftest import policy_gateway
@@ -75,16 +72,8 @@ def planted(monkeypatch: pytest.MonkeyPatch) -> list[canaries.Canaries]:
     return made
 
 
-def assure(gateway: RunningGateway, policy: Policy) -> dict[str, Result]:
-    credentials = RunCredentials.open(gateway.settings, {})
-    try:
-        target = runner.Target(
-            gateway.url, gateway.admin_url, credentials.key, credentials.admin_token, credentials.revoked_key
-        )
-        results = asyncio.run(runner.run(gateway.settings, policy, target, wait_s=10.0, credentials=credentials))
-    finally:
-        credentials.close()
-    return {r.control: r for r in results}
+def assure(gateway: RunningGateway, policy: Path) -> dict[str, Result]:
+    return {r.control: r for r in gateway.assure(policy, wait_s=10.0)}
 
 
 def shown(result: Result, planted: list[canaries.Canaries]) -> str:
@@ -96,7 +85,7 @@ def shown(result: Result, planted: list[canaries.Canaries]) -> str:
 def test_every_probed_rule_of_the_default_policy_does_what_it_says(
     gateway: RunningGateway, planted: list[canaries.Canaries], mock: MockProvider
 ) -> None:
-    results = assure(gateway, load_policy(DEFAULT_POLICY))
+    results = assure(gateway, DEFAULT_POLICY)
     result = results[data_rules.CONTROL]
     assert result.status == "pass", result
     seen = shown(result, planted)
@@ -110,7 +99,7 @@ def test_every_probed_rule_of_the_default_policy_does_what_it_says(
 def test_a_rule_switched_to_audit_passes_as_audit_while_the_others_keep_protecting(
     audit_gateway: RunningGateway, tmp_path: Path, planted: list[canaries.Canaries]
 ) -> None:
-    results = assure(audit_gateway, load_policy(ids_audit_policy(tmp_path)))
+    results = assure(audit_gateway, ids_audit_policy(tmp_path))
     result = results[data_rules.CONTROL]
     assert result.status == "pass", result
     seen = shown(result, planted)
@@ -126,7 +115,7 @@ def test_a_gateway_doing_less_than_the_rule_says_fails_naming_the_rule(
 ) -> None:
     """The shipped policy's ID rule redacts; the gateway probed audits (a weaker action, as a rule whose
     redaction broke would): the control fails and says which rule, and what the provider got."""
-    results = assure(audit_gateway, load_policy(DEFAULT_POLICY))
+    results = assure(audit_gateway, DEFAULT_POLICY)
     result = results[data_rules.CONTROL]
     assert result.status == "fail", result
     seen = shown(result, planted)
@@ -152,9 +141,8 @@ def test_a_rule_for_answers_only_is_probed_through_the_echo_plant(
     assert first in text
     path = tmp_path / "answers.yaml"
     path.write_text(text.replace(first, ANSWER_RULE + first, 1), encoding="utf-8")
-    policy = load_policy(path)
     with policy_gateway(bg_loop, mock, tmp_path, path) as running:
-        result = assure(running, policy)[data_rules.CONTROL]
+        result = assure(running, path)[data_rules.CONTROL]
     assert result.status == "pass", result
     seen = shown(result, planted)
     assert seen.startswith(
